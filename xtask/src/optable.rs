@@ -1,0 +1,591 @@
+//! The operation table: one record per operation of the spec, which the
+//! facade's generic `call`, the Python layer and the C ABI are driven by.
+//! Written as a Rust module (in `versori-core`) and as JSON.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::spec::Document;
+
+/// One operation.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Operation {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    pub tag: String,
+    pub summary: String,
+    pub parameters: Vec<Parameter>,
+    pub body: Option<Body>,
+    pub response: Option<Response>,
+    pub pagination: Pagination,
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Parameter {
+    pub name: String,
+    pub location: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    pub required: bool,
+    #[serde(rename = "enum", skip_serializing_if = "Vec::is_empty")]
+    pub enum_values: Vec<String>,
+}
+
+/// The JSON request body.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Body {
+    /// Schema name, or the JSON type of an inline schema.
+    #[serde(rename = "type")]
+    pub schema: String,
+    /// JSON type of the body.
+    pub kind: String,
+    pub required: bool,
+}
+
+/// The success response.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    /// Schema name or JSON type of the body; `None` when there is no body.
+    #[serde(rename = "type")]
+    pub schema: Option<String>,
+}
+
+/// How a list operation pages.
+#[derive(Debug, Serialize, PartialEq)]
+#[serde(tag = "style", rename_all = "snake_case")]
+pub enum Pagination {
+    /// Not paginated.
+    None,
+    /// `first`/`after`/`before` query parameters; the response is a page with
+    /// `totalCount`, `next` and `prev` and its items in the field `items`.
+    Cursor { items: String },
+    /// The KV list cursor: items in `items`, the next cursor in
+    /// `pagination.nextCursor`, sent back as `selector.after`.
+    Kv { items: String },
+}
+
+/// Builds the table from a normalized, validated document.
+pub fn build(doc: &Document) -> Result<Vec<Operation>> {
+    let mut ops = Vec::new();
+    for (path, method, op) in doc.operations() {
+        let item = &doc.value["paths"][path];
+        let id = op["operationId"].as_str().unwrap_or_default().to_string();
+        let parameters = parameters(doc, item, op);
+        let body = op.get("requestBody").map(|rb| {
+            let rb = doc.resolve(rb);
+            let schema = json_schema(rb);
+            Body {
+                schema: schema.map(|s| type_name(doc, s)).unwrap_or_else(|| "any".into()),
+                kind: schema.map(|s| kind(doc, s)).unwrap_or_else(|| "any".into()),
+                required: rb.get("required").and_then(Value::as_bool).unwrap_or(false),
+            }
+        });
+        let response = success(doc, op);
+        let pagination = pagination(doc, &parameters, op);
+        ops.push(Operation {
+            id,
+            method: method.to_uppercase(),
+            path: path.to_string(),
+            tag: op["tags"][0].as_str().unwrap_or("default").to_string(),
+            summary: op
+                .get("summary")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            parameters,
+            body,
+            response,
+            pagination,
+        });
+    }
+    Ok(ops)
+}
+
+fn json_schema(holder: &Value) -> Option<&Value> {
+    holder.get("content")?.get("application/json")?.get("schema")
+}
+
+fn parameters(doc: &Document, item: &Value, op: &Value) -> Vec<Parameter> {
+    let mut out: Vec<Parameter> = Vec::new();
+    for list in [item.get("parameters"), op.get("parameters")] {
+        for p in list.and_then(Value::as_array).into_iter().flatten() {
+            let p = doc.resolve(p);
+            let name = p["name"].as_str().unwrap_or_default().to_string();
+            let location = p["in"].as_str().unwrap_or_default().to_string();
+            let schema = p.get("schema").map(|s| doc.resolve(s)).unwrap_or(&Value::Null);
+            let param = Parameter {
+                kind: kind(doc, schema),
+                format: schema.get("format").and_then(Value::as_str).map(String::from),
+                required: p.get("required").and_then(Value::as_bool).unwrap_or(false)
+                    || location == "path",
+                enum_values: schema
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .map(|vals| {
+                        vals.iter()
+                            .filter_map(Value::as_str)
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                name,
+                location,
+            };
+            // an operation-level parameter overrides the path-level one
+            out.retain(|q| !(q.name == param.name && q.location == param.location));
+            out.push(param);
+        }
+    }
+    out
+}
+
+fn success(doc: &Document, op: &Value) -> Option<Response> {
+    let resps = op.get("responses")?.as_object()?;
+    let (code, resp) = resps.iter().find(|(k, _)| k.starts_with('2'))?;
+    let status = code.parse().ok()?;
+    let resp = doc.resolve(resp);
+    Some(Response {
+        status,
+        schema: json_schema(resp).map(|s| type_name(doc, s)),
+    })
+}
+
+/// The schema's name when it is a reference, `[Name]` for an array of
+/// references, otherwise its JSON type.
+fn type_name(doc: &Document, schema: &Value) -> String {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        return r.rsplit('/').next().unwrap_or(r).to_string();
+    }
+    if schema.get("type").and_then(Value::as_str) == Some("array") {
+        if let Some(items) = schema.get("items") {
+            return format!("[{}]", type_name(doc, items));
+        }
+    }
+    kind(doc, schema)
+}
+
+/// The JSON type a schema admits: string, integer, number, boolean, array,
+/// object, or any.
+fn kind(doc: &Document, schema: &Value) -> String {
+    let schema = doc.resolve(schema);
+    if let Some(t) = schema.get("type").and_then(Value::as_str) {
+        return t.to_string();
+    }
+    if schema.get("properties").is_some() || schema.get("allOf").is_some() {
+        return "object".into();
+    }
+    "any".into()
+}
+
+/// All properties of a schema, following `$ref` and `allOf`.
+fn properties<'a>(doc: &'a Document, schema: &'a Value, out: &mut Vec<(&'a str, &'a Value)>) {
+    let schema = doc.resolve(schema);
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        for (k, v) in props {
+            out.push((k.as_str(), doc.resolve(v)));
+        }
+    }
+    for sub in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        properties(doc, sub, out);
+    }
+}
+
+fn pagination(doc: &Document, params: &[Parameter], op: &Value) -> Pagination {
+    let Some(schema) = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .and_then(|r| r.iter().find(|(k, _)| k.starts_with('2')))
+        .and_then(|(_, resp)| json_schema(doc.resolve(resp)))
+    else {
+        return Pagination::None;
+    };
+    let mut props = Vec::new();
+    properties(doc, schema, &mut props);
+    let array_field = || {
+        props
+            .iter()
+            .find(|(_, v)| v.get("type").and_then(Value::as_str) == Some("array"))
+            .map(|(k, _)| k.to_string())
+    };
+    let has = |name: &str| props.iter().any(|(k, _)| *k == name);
+    let takes_cursor = params
+        .iter()
+        .any(|p| p.name == "after" && p.location == "query");
+    if takes_cursor && has("next") && has("totalCount") {
+        if let Some(items) = array_field() {
+            return Pagination::Cursor { items };
+        }
+    }
+    let kv_cursor = props.iter().any(|(k, v)| {
+        *k == "pagination"
+            && v.get("properties")
+                .is_some_and(|p| p.get("nextCursor").is_some())
+    });
+    if kv_cursor {
+        if let Some(items) = array_field() {
+            return Pagination::Kv { items };
+        }
+    }
+    Pagination::None
+}
+
+/// The JSON copy of the table (`openapi/operations.json`).
+pub fn to_json(ops: &[Operation]) -> Result<String> {
+    let doc = serde_json::json!({
+        "generated": "by `cargo xtask generate` from openapi/versori-platform.yaml; do not edit",
+        "operations": ops,
+    });
+    let mut text = serde_json::to_string_pretty(&doc).map_err(|e| crate::error::Error::Format {
+        what: "the operation table".into(),
+        message: e.to_string(),
+    })?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// The Rust copy of the table (`crates/versori-core/src/operations.rs`).
+pub fn to_rust(ops: &[Operation]) -> Result<String> {
+    let mut s = String::from(RUST_PRELUDE);
+    s.push_str("pub static OPERATIONS: &[Operation] = &[\n");
+    for op in ops {
+        s.push_str(&format!(
+            "Operation {{ id: {:?}, method: Method::{}, path: {:?}, tag: {:?}, summary: {:?}, parameters: &[",
+            op.id,
+            pascal(&op.method),
+            op.path,
+            op.tag,
+            op.summary
+        ));
+        for p in &op.parameters {
+            s.push_str(&format!(
+                "Parameter {{ name: {:?}, location: Location::{}, kind: Kind::{}, format: {:?}, required: {}, enum_values: &{:?} }},",
+                p.name,
+                pascal(&p.location),
+                pascal(&p.kind),
+                p.format,
+                p.required,
+                p.enum_values
+            ));
+        }
+        s.push_str("], body: ");
+        match &op.body {
+            Some(b) => s.push_str(&format!(
+                "Some(Body {{ schema: {:?}, kind: Kind::{}, required: {} }})",
+                b.schema,
+                pascal(&b.kind),
+                b.required
+            )),
+            None => s.push_str("None"),
+        }
+        s.push_str(", response: ");
+        match &op.response {
+            Some(r) => s.push_str(&format!(
+                "Some(Response {{ status: {}, schema: {:?} }})",
+                r.status, r.schema
+            )),
+            None => s.push_str("None"),
+        }
+        s.push_str(", pagination: ");
+        match &op.pagination {
+            Pagination::None => s.push_str("Pagination::None"),
+            Pagination::Cursor { items } => {
+                s.push_str(&format!("Pagination::Cursor {{ items: {items:?} }}"))
+            }
+            Pagination::Kv { items } => s.push_str(&format!("Pagination::Kv {{ items: {items:?} }}")),
+        }
+        s.push_str(" },\n");
+    }
+    s.push_str("];\n");
+    crate::codegen::rustfmt("the operation table", &s)
+}
+
+fn pascal(word: &str) -> String {
+    let lower = word.to_lowercase();
+    let mut chars = lower.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+const RUST_PRELUDE: &str = r#"// Generated by `cargo xtask generate` from openapi/versori-platform.yaml; do not edit.
+
+//! The operation table: every operation of the spec with its method, path,
+//! parameters, body, response and pagination style.
+//!
+//! The facade's generic `call`, the Python package and the C ABI all work
+//! from this table, so an operation added to the spec reaches every
+//! language without hand-written code.
+//!
+//! ```
+//! use versori_core::operations::{self, Location, Method, Pagination};
+//!
+//! let op = operations::find("ListConnections").expect("in the spec");
+//! assert_eq!(op.method, Method::Get);
+//! assert_eq!(op.path, "/o/{organisation_id}/connections");
+//! assert!(op.parameters.iter().any(|p| p.name == "after" && p.location == Location::Query));
+//! assert_eq!(op.pagination, Pagination::Cursor { items: "items" });
+//! ```
+
+/// HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `PUT`
+    Put,
+    /// `POST`
+    Post,
+    /// `DELETE`
+    Delete,
+    /// `PATCH`
+    Patch,
+    /// `HEAD`
+    Head,
+    /// `OPTIONS`
+    Options,
+    /// `TRACE`
+    Trace,
+}
+
+impl Method {
+    /// The method as sent on the wire (`"GET"`, ...).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Patch => "PATCH",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// Where a parameter goes in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// A `{name}` segment of the path.
+    Path,
+    /// A query-string parameter.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// The JSON type a parameter or body admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A JSON string.
+    String,
+    /// A JSON number without a fraction.
+    Integer,
+    /// Any JSON number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A JSON array.
+    Array,
+    /// A JSON object.
+    Object,
+    /// Any JSON value.
+    Any,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parameter {
+    /// The name as the spec spells it (`organisation_id`, `first`, ...).
+    pub name: &'static str,
+    /// Where it is sent.
+    pub location: Location,
+    /// The JSON type of its value.
+    pub kind: Kind,
+    /// The schema's `format`, if any (`ulid`, `date-time`, ...).
+    pub format: Option<&'static str>,
+    /// Whether the operation cannot be called without it.
+    pub required: bool,
+    /// The allowed values, when the spec lists them.
+    pub enum_values: &'static [&'static str],
+}
+
+/// The JSON request body of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Body {
+    /// The schema's name, `[Name]` for a list of them, or a JSON type.
+    pub schema: &'static str,
+    /// The JSON type of the body.
+    pub kind: Kind,
+    /// Whether a body must be sent.
+    pub required: bool,
+}
+
+/// The success response of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Response {
+    /// The 2xx status the platform answers with.
+    pub status: u16,
+    /// The body's schema name (or JSON type); `None` when there is no body.
+    pub schema: Option<&'static str>,
+}
+
+/// How a list operation pages through its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pagination {
+    /// The operation is not paginated.
+    None,
+    /// `first`/`after`/`before` query parameters; the response carries
+    /// `totalCount`, `next` and `prev`, and its items in the field `items`.
+    Cursor {
+        /// The response field holding the page's items.
+        items: &'static str,
+    },
+    /// The KV list cursor: the response holds its items in `items` and the
+    /// next cursor in `pagination.nextCursor`, sent back as `selector.after`.
+    Kv {
+        /// The response field holding the page's items.
+        items: &'static str,
+    },
+}
+
+/// One operation of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The operationId (`ListProjects`, ...): the name every layer uses.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, relative to the base URL.
+    pub path: &'static str,
+    /// The tag (resource group) the operation belongs to.
+    pub tag: &'static str,
+    /// A one-line summary.
+    pub summary: &'static str,
+    /// Path, query and header parameters (path-level ones included).
+    pub parameters: &'static [Parameter],
+    /// The request body, if the operation takes one.
+    pub body: Option<Body>,
+    /// The success response.
+    pub response: Option<Response>,
+    /// How the operation pages, if it does.
+    pub pagination: Pagination,
+}
+
+impl Operation {
+    /// The parameter called `name`, if the operation has one.
+    pub fn parameter(&self, name: &str) -> Option<&'static Parameter> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+}
+
+/// Looks an operation up by its operationId.
+///
+/// ```
+/// assert!(versori_core::operations::find("GetKV").is_some());
+/// assert!(versori_core::operations::find("NoSuchOperation").is_none());
+/// ```
+pub fn find(id: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.id == id)
+}
+
+/// Every operation of the spec, in document order.
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn table(text: &str) -> Vec<Operation> {
+        let doc = Document::parse(Path::new("t.yaml"), text).expect("parses");
+        build(&doc).expect("builds")
+    }
+
+    #[test]
+    fn cursor_pages_kv_cursors_and_plain_lists_are_told_apart() {
+        let ops = table(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things:
+    get:
+      operationId: ListThings
+      tags: [Things]
+      parameters:
+        - {name: first, in: query, schema: {type: integer}}
+        - {name: after, in: query, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/ThingPage'}}}
+  /kv/list:
+    post:
+      operationId: ListKV
+      requestBody: {required: true, content: {application/json: {schema: {type: object}}}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/KvPage'}}}
+  /plain/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: ulid}}]
+    delete:
+      operationId: DeletePlain
+      parameters: [{name: mode, in: query, schema: {type: string, enum: [soft, hard]}}]
+      responses: {'204': {description: gone}}
+components:
+  schemas:
+    PageInfo:
+      type: object
+      properties: {totalCount: {type: integer}, next: {type: string}, prev: {type: string}}
+    ThingPage:
+      allOf:
+        - $ref: '#/components/schemas/PageInfo'
+        - {type: object, properties: {things: {type: array, items: {type: string}}}}
+    KvPage:
+      type: object
+      properties:
+        data: {type: array, items: {}}
+        pagination: {type: object, properties: {nextCursor: {type: string}}}
+"##,
+        );
+        assert_eq!(ops[0].pagination, Pagination::Cursor { items: "things".into() });
+        assert_eq!(ops[0].response, Some(Response { status: 200, schema: Some("ThingPage".into()) }));
+        assert_eq!(ops[1].pagination, Pagination::Kv { items: "data".into() });
+        assert_eq!(ops[1].body, Some(Body { schema: "object".into(), kind: "object".into(), required: true }));
+        assert_eq!(ops[2].pagination, Pagination::None);
+        assert_eq!(ops[2].method, "DELETE");
+        assert_eq!(ops[2].response, Some(Response { status: 204, schema: None }));
+        let id = &ops[2].parameters[0];
+        assert_eq!((id.name.as_str(), id.location.as_str(), id.required), ("id", "path", true));
+        assert_eq!(id.format.as_deref(), Some("ulid"));
+        assert_eq!(ops[2].parameters[1].enum_values, ["soft", "hard"]);
+    }
+
+    #[test]
+    fn the_rust_table_is_valid_rust() {
+        let ops = vec![Operation {
+            id: "GetThing".into(),
+            method: "GET".into(),
+            path: "/things/{id}".into(),
+            tag: "Things".into(),
+            summary: "Get a \"thing\"".into(),
+            parameters: vec![],
+            body: None,
+            response: None,
+            pagination: Pagination::None,
+        }];
+        let rust = to_rust(&ops).expect("formats");
+        assert!(rust.contains(r#"summary: "Get a \"thing\"""#), "{rust}");
+    }
+}

@@ -1,0 +1,91 @@
+//! `cargo xtask test`: the one command that runs every check and test.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::error::{Error, Result};
+use crate::workspace_root;
+
+/// Runs `program args...` in `dir`, echoing the command, and fails if it fails.
+fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
+    let shown = format!("{program} {}", args.join(" "));
+    eprintln!("\n==> {shown}");
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .map_err(|e| Error::Command {
+            command: shown.clone(),
+            message: e.to_string(),
+        })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Error::Command {
+            command: shown,
+            message: format!("exited with {status}"),
+        })
+    }
+}
+
+/// The steps, in order; the first failure stops the run.
+pub fn run() -> Result<()> {
+    let root = workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run_in(&root, &cargo, &["xtask", "generate", "--check"])?;
+    run_in(&root, &cargo, &["fmt", "--all", "--", "--check"])?;
+    run_in(
+        &root,
+        &cargo,
+        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+    )?;
+    run_in(&root, &cargo, &["test", "--workspace"])?;
+    upstream_checks(&root, &cargo)?;
+    eprintln!("\nall checks passed");
+    Ok(())
+}
+
+/// With the reference material beside the project (`../shared`), regenerate
+/// a standalone client from the upstream document and build it, and compare
+/// our spec's interface facts with upstream. Without it, say so and skip.
+fn upstream_checks(root: &Path, cargo: &str) -> Result<()> {
+    let shared = root.join("../shared");
+    let upstream = shared.join("reference/versori-platform-api.upstream.yaml");
+    if !upstream.is_file() {
+        eprintln!(
+            "\nskipped: upstream regeneration and spec coverage ({} not present)",
+            upstream.display()
+        );
+        return Ok(());
+    }
+    let out = root.join("target/upstream-client");
+    let (Some(upstream_s), Some(out_s)) = (upstream.to_str(), out.to_str()) else {
+        return Err(Error::Command {
+            command: "upstream checks".into(),
+            message: "paths are not valid UTF-8".into(),
+        });
+    };
+    run_in(root, cargo, &["xtask", "generate", "--spec", upstream_s, "--out", out_s])?;
+    let manifest = out.join("Cargo.toml");
+    let target = root.join("target");
+    run_in(
+        root,
+        cargo,
+        &[
+            "build",
+            "--manifest-path",
+            manifest.to_str().unwrap_or_default(),
+            "--target-dir",
+            target.to_str().unwrap_or_default(),
+        ],
+    )?;
+    let coverage = shared.join("tools/spec-coverage");
+    if coverage.is_file() {
+        run_in(
+            root,
+            "python3",
+            &[coverage.to_str().unwrap_or_default(), crate::DEFAULT_SPEC],
+        )?;
+    }
+    Ok(())
+}
