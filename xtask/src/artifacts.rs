@@ -50,7 +50,10 @@ pub fn stale(root: &Path, artifacts: &[Artifact]) -> Vec<String> {
         let text = diff
             .unified_diff()
             .context_radius(3)
-            .header(&format!("{shown} (committed)"), &format!("{shown} (generated)"))
+            .header(
+                &format!("{shown} (committed)"),
+                &format!("{shown} (generated)"),
+            )
             .to_string();
         let total = text.lines().count();
         let mut report: String = text
@@ -77,7 +80,8 @@ mod tests {
     use super::*;
 
     fn tmpdir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-artifacts-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("xtask-artifacts-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         dir
@@ -93,7 +97,11 @@ mod tests {
         assert_eq!(stale(&root, &arts).len(), 1, "missing file is stale");
         assert_eq!(write_all(&root, &arts).expect("writes"), 1);
         assert!(stale(&root, &arts).is_empty());
-        assert_eq!(write_all(&root, &arts).expect("writes"), 0, "unchanged files are not rewritten");
+        assert_eq!(
+            write_all(&root, &arts).expect("writes"),
+            0,
+            "unchanged files are not rewritten"
+        );
         std::fs::write(root.join("a/b.rs"), "fn a() {}\nfn c() {}\n").expect("edit");
         let reports = stale(&root, &arts);
         assert_eq!(reports.len(), 1);

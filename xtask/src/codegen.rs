@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use proc_macro2::{Delimiter, Group, Punct, Spacing, TokenStream, TokenTree};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
 use crate::error::{Error, Result};
@@ -63,12 +64,92 @@ pub fn generate(doc: &Document, crate_path: &str) -> Result<Generated> {
 
 /// Pretty-prints a token stream, then passes it through rustfmt so that the
 /// committed file is exactly what `cargo fmt` would leave.
-pub fn format_tokens(what: &str, tokens: proc_macro2::TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Format {
+pub fn format_tokens(what: &str, tokens: TokenStream) -> Result<String> {
+    let file: syn::File = syn::parse2(split_doc_attributes(tokens)).map_err(|e| Error::Format {
         what: what.into(),
         message: e.to_string(),
     })?;
     rustfmt(what, &prettyplease::unparse(&file))
+}
+
+/// Rewrites every multi-line `#[doc = "..."]` into one attribute per line.
+///
+/// prettyplease prints a multi-line doc attribute as a `/** */` block, whose
+/// lines rustfmt then indents; rustdoc reads that indentation as a code
+/// block and tries to compile the prose. One `///` line per line of text
+/// keeps the documentation as written.
+pub fn split_doc_attributes(tokens: TokenStream) -> TokenStream {
+    let mut out: Vec<TokenTree> = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        match tt {
+            TokenTree::Punct(hash) if hash.as_char() == '#' => {
+                let bang = match iter.peek() {
+                    Some(TokenTree::Punct(b)) if b.as_char() == '!' => iter.next(),
+                    _ => None,
+                };
+                let lines = match iter.peek() {
+                    Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Bracket => {
+                        doc_lines(g.stream())
+                    }
+                    _ => None,
+                };
+                match lines {
+                    Some(lines) if lines.len() > 1 => {
+                        iter.next();
+                        for line in lines {
+                            out.push(TokenTree::Punct(Punct::new('#', Spacing::Alone)));
+                            if let Some(b) = &bang {
+                                out.push(b.clone());
+                            }
+                            let text = if line.is_empty() { line } else { format!(" {line}") };
+                            let attr: TokenStream = quote_doc(&text);
+                            out.push(TokenTree::Group(Group::new(Delimiter::Bracket, attr)));
+                        }
+                    }
+                    _ => {
+                        out.push(TokenTree::Punct(hash));
+                        if let Some(b) = bang {
+                            out.push(b);
+                        }
+                    }
+                }
+            }
+            TokenTree::Group(g) => {
+                let mut inner = Group::new(g.delimiter(), split_doc_attributes(g.stream()));
+                inner.set_span(g.span());
+                out.push(TokenTree::Group(inner));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The lines of a `doc = "..."` attribute body, or `None` for any other attribute.
+fn doc_lines(attr: TokenStream) -> Option<Vec<String>> {
+    let tokens: Vec<TokenTree> = attr.into_iter().collect();
+    match tokens.as_slice() {
+        [TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(lit)]
+            if name == "doc" && eq.as_char() == '=' =>
+        {
+            let text: syn::LitStr = syn::parse2(TokenTree::Literal(lit.clone()).into()).ok()?;
+            Some(text.value().lines().map(|l| l.trim_end().to_string()).collect())
+        }
+        _ => None,
+    }
+}
+
+/// `doc = "<text>"` as tokens.
+fn quote_doc(text: &str) -> TokenStream {
+    let lit = proc_macro2::Literal::string(text);
+    [
+        TokenTree::Ident(proc_macro2::Ident::new("doc", proc_macro2::Span::call_site())),
+        TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+        TokenTree::Literal(lit),
+    ]
+    .into_iter()
+    .collect()
 }
 
 /// Formats Rust source with the toolchain's rustfmt (edition 2021).
@@ -112,4 +193,21 @@ pub fn rustfmt(what: &str, source: &str) -> Result<String> {
         what: what.into(),
         message: e.to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+
+    #[test]
+    fn multi_line_docs_become_one_line_each() {
+        let tokens: TokenStream = syn::parse_str::<syn::File>(
+            "#[doc = \"First line\\n\\nSends a `GET`\"] pub struct A; #[doc = \"one\"] pub struct B;",
+        )
+        .expect("parses")
+        .into_token_stream();
+        let text = prettyplease::unparse(&syn::parse2(split_doc_attributes(tokens)).expect("parses"));
+        assert_eq!(text, "/// First line\n///\n/// Sends a `GET`\npub struct A;\n///one\npub struct B;\n");
+    }
 }

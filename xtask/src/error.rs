@@ -36,7 +36,9 @@ pub enum Error {
     #[error("formatting {what}: {message}")]
     Format { what: String, message: String },
     /// `--check` found generated files that differ from what the spec produces.
-    #[error("{count} generated file(s) are stale; run `cargo xtask generate` and commit the result")]
+    #[error(
+        "{count} generated file(s) are stale; run `cargo xtask generate` and commit the result"
+    )]
     Stale { count: usize },
     /// A command the xtask runs (rustfmt, cargo, ...) failed.
     #[error("`{command}` failed: {message}")]

@@ -81,7 +81,9 @@ pub fn build(doc: &Document) -> Result<Vec<Operation>> {
             let rb = doc.resolve(rb);
             let schema = json_schema(rb);
             Body {
-                schema: schema.map(|s| type_name(doc, s)).unwrap_or_else(|| "any".into()),
+                schema: schema
+                    .map(|s| type_name(doc, s))
+                    .unwrap_or_else(|| "any".into()),
                 kind: schema.map(|s| kind(doc, s)).unwrap_or_else(|| "any".into()),
                 required: rb.get("required").and_then(Value::as_bool).unwrap_or(false),
             }
@@ -108,7 +110,10 @@ pub fn build(doc: &Document) -> Result<Vec<Operation>> {
 }
 
 fn json_schema(holder: &Value) -> Option<&Value> {
-    holder.get("content")?.get("application/json")?.get("schema")
+    holder
+        .get("content")?
+        .get("application/json")?
+        .get("schema")
 }
 
 fn parameters(doc: &Document, item: &Value, op: &Value) -> Vec<Parameter> {
@@ -118,10 +123,16 @@ fn parameters(doc: &Document, item: &Value, op: &Value) -> Vec<Parameter> {
             let p = doc.resolve(p);
             let name = p["name"].as_str().unwrap_or_default().to_string();
             let location = p["in"].as_str().unwrap_or_default().to_string();
-            let schema = p.get("schema").map(|s| doc.resolve(s)).unwrap_or(&Value::Null);
+            let schema = p
+                .get("schema")
+                .map(|s| doc.resolve(s))
+                .unwrap_or(&Value::Null);
             let param = Parameter {
                 kind: kind(doc, schema),
-                format: schema.get("format").and_then(Value::as_str).map(String::from),
+                format: schema
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .map(String::from),
                 required: p.get("required").and_then(Value::as_bool).unwrap_or(false)
                     || location == "path",
                 enum_values: schema
@@ -191,7 +202,12 @@ fn properties<'a>(doc: &'a Document, schema: &'a Value, out: &mut Vec<(&'a str, 
             out.push((k.as_str(), doc.resolve(v)));
         }
     }
-    for sub in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+    for sub in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         properties(doc, sub, out);
     }
 }
@@ -297,7 +313,9 @@ pub fn to_rust(ops: &[Operation]) -> Result<String> {
             Pagination::Cursor { items } => {
                 s.push_str(&format!("Pagination::Cursor {{ items: {items:?} }}"))
             }
-            Pagination::Kv { items } => s.push_str(&format!("Pagination::Kv {{ items: {items:?} }}")),
+            Pagination::Kv { items } => {
+                s.push_str(&format!("Pagination::Kv {{ items: {items:?} }}"))
+            }
         }
         s.push_str(" },\n");
     }
@@ -559,15 +577,47 @@ components:
         pagination: {type: object, properties: {nextCursor: {type: string}}}
 "##,
         );
-        assert_eq!(ops[0].pagination, Pagination::Cursor { items: "things".into() });
-        assert_eq!(ops[0].response, Some(Response { status: 200, schema: Some("ThingPage".into()) }));
-        assert_eq!(ops[1].pagination, Pagination::Kv { items: "data".into() });
-        assert_eq!(ops[1].body, Some(Body { schema: "object".into(), kind: "object".into(), required: true }));
+        assert_eq!(
+            ops[0].pagination,
+            Pagination::Cursor {
+                items: "things".into()
+            }
+        );
+        assert_eq!(
+            ops[0].response,
+            Some(Response {
+                status: 200,
+                schema: Some("ThingPage".into())
+            })
+        );
+        assert_eq!(
+            ops[1].pagination,
+            Pagination::Kv {
+                items: "data".into()
+            }
+        );
+        assert_eq!(
+            ops[1].body,
+            Some(Body {
+                schema: "object".into(),
+                kind: "object".into(),
+                required: true
+            })
+        );
         assert_eq!(ops[2].pagination, Pagination::None);
         assert_eq!(ops[2].method, "DELETE");
-        assert_eq!(ops[2].response, Some(Response { status: 204, schema: None }));
+        assert_eq!(
+            ops[2].response,
+            Some(Response {
+                status: 204,
+                schema: None
+            })
+        );
         let id = &ops[2].parameters[0];
-        assert_eq!((id.name.as_str(), id.location.as_str(), id.required), ("id", "path", true));
+        assert_eq!(
+            (id.name.as_str(), id.location.as_str(), id.required),
+            ("id", "path", true)
+        );
         assert_eq!(id.format.as_deref(), Some("ulid"));
         assert_eq!(ops[2].parameters[1].enum_values, ["soft", "hard"]);
     }

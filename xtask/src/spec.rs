@@ -125,7 +125,10 @@ impl Document {
                 let Some(id) = op.get("operationId") else {
                     return Err(self.error(
                         op_ptr,
-                        format!("operation {} {path} has no operationId", method.to_uppercase()),
+                        format!(
+                            "operation {} {path} has no operationId",
+                            method.to_uppercase()
+                        ),
                     ));
                 };
                 let Some(id) = id.as_str().filter(|id| !id.trim().is_empty()) else {
@@ -277,19 +280,27 @@ paths:
     fn invalid_yaml_names_the_file() {
         let err = Document::parse(Path::new("bad.yaml"), "openapi: [1, 2\n").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("bad.yaml: not a valid YAML document"), "{msg}");
+        assert!(
+            msg.starts_with("bad.yaml: not a valid YAML document"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn invalid_json_names_the_file() {
         let err = Document::parse(Path::new("bad.json"), "{\"openapi\": ").unwrap_err();
-        assert!(err.to_string().starts_with("bad.json: not a valid JSON document"));
+        assert!(err
+            .to_string()
+            .starts_with("bad.json: not a valid JSON document"));
     }
 
     #[test]
     fn a_missing_file_names_the_file() {
         let err = Document::load(Path::new("/nonexistent/spec.yaml")).unwrap_err();
-        assert!(err.to_string().starts_with("/nonexistent/spec.yaml: "), "{err}");
+        assert!(
+            err.to_string().starts_with("/nonexistent/spec.yaml: "),
+            "{err}"
+        );
     }
 
     #[test]
@@ -308,16 +319,16 @@ paths:
             "{MINIMAL}    post:\n      operationId: GetA\n      responses:\n        '200': {{description: ok}}\n"
         );
         let err = doc(&text).validate().unwrap_err().to_string();
-        assert!(err.contains("at /paths/~1a~1{id}/post/operationId"), "{err}");
+        assert!(
+            err.contains("at /paths/~1a~1{id}/post/operationId"),
+            "{err}"
+        );
         assert!(err.contains("duplicate operationId \"GetA\""), "{err}");
     }
 
     #[test]
     fn external_references_are_unsupported() {
-        let text = MINIMAL.replace(
-            "schema: {type: string}",
-            "schema: {$ref: 'other.yaml#/X'}",
-        );
+        let text = MINIMAL.replace("schema: {type: string}", "schema: {$ref: 'other.yaml#/X'}");
         let err = doc(&text).validate().unwrap_err().to_string();
         assert!(err.contains("/parameters/0/schema/$ref"), "{err}");
         assert!(err.contains("external reference"), "{err}");
@@ -337,7 +348,10 @@ paths:
     fn openapi_31_must_be_normalized_first() {
         let text = MINIMAL.replace("3.0.3", "3.1.0");
         let err = doc(&text).validate().unwrap_err().to_string();
-        assert!(err.contains("at /openapi: unsupported OpenAPI version"), "{err}");
+        assert!(
+            err.contains("at /openapi: unsupported OpenAPI version"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -37,7 +37,14 @@ pub fn run() -> Result<()> {
     run_in(
         &root,
         &cargo,
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
     )?;
     run_in(&root, &cargo, &["test", "--workspace"])?;
     upstream_checks(&root, &cargo)?;
@@ -65,7 +72,11 @@ fn upstream_checks(root: &Path, cargo: &str) -> Result<()> {
             message: "paths are not valid UTF-8".into(),
         });
     };
-    run_in(root, cargo, &["xtask", "generate", "--spec", upstream_s, "--out", out_s])?;
+    run_in(
+        root,
+        cargo,
+        &["xtask", "generate", "--spec", upstream_s, "--out", out_s],
+    )?;
     let manifest = out.join("Cargo.toml");
     let target = root.join("target");
     run_in(

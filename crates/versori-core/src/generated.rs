@@ -20618,11 +20618,11 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Versori Platform API
-
-Our description of the Versori Platform API v2, the source from which every client in this SDK is generated. Everything a tenant owns lives under an organisation (`/o/{organisation_id}/...`), except the key-value operations, which address a store directly (`/store/{store}/kv/...`). List operations that take `first`, `after` and `before` answer with a page carrying `totalCount` and the `next`/`prev` cursors; failures answer with a 4xx or 5xx status and an `Error` body.
-
-Version: 0.0.1*/
+/// Client for Versori Platform API
+///
+/// Our description of the Versori Platform API v2, the source from which every client in this SDK is generated. Everything a tenant owns lives under an organisation (`/o/{organisation_id}/...`), except the key-value operations, which address a store directly (`/store/{store}/kv/...`). List operations that take `first`, `after` and `before` answer with a page carrying `totalCount` and the `next`/`prev` cursors; failures answer with a 4xx or 5xx status and an `Error` body.
+///
+/// Version: 0.0.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -20675,161 +20675,161 @@ impl ClientInfo<()> for Client {
 impl ClientHooks<()> for &Client {}
 ///An activation enables one end user on one environment, bundling the connections for every system that environment needs together with the user's dynamic variable values.
 pub trait ClientActivationsExt {
-    /**Activate an end user on an environment
-
-    Creates an activation linking an end user (by id or externalId) to an environment. A connection, new or existing, must be supplied for every system the environment uses, and dynamic variables must satisfy the project schema; the new activation is returned.
-
-    Sends a `POST` request to `/o/{organisation_id}/activations`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `body`: Request body for ActivateUser.
-    ```ignore
-    let response = client.activate_user()
-        .organisation_id(organisation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Activate an end user on an environment
+    ///
+    /// Creates an activation linking an end user (by id or externalId) to an environment. A connection, new or existing, must be supplied for every system the environment uses, and dynamic variables must satisfy the project schema; the new activation is returned.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/activations`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `body`: Request body for ActivateUser.
+    /// ```ignore
+    /// let response = client.activate_user()
+    ///     .organisation_id(organisation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn activate_user(&self) -> builder::ActivateUser<'_>;
-    /**List an environment's activations
-
-    Returns every activation on the environment with its user, connections and dynamic variables, as a plain array without pagination. Setting static=true lists the environment's internal static activation, which is mainly useful to the Versori UI.
-
-    Sends a `GET` request to `/o/{organisation_id}/environments/{environment_id}/activations`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `static_`: When true, targets the environment's built-in static activation rather than end-user activations. Mainly intended for the Versori UI and internal tooling.
-    ```ignore
-    let response = client.list_activations()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .static_(static_)
-        .send()
-        .await;
-    ```*/
+    /// List an environment's activations
+    ///
+    /// Returns every activation on the environment with its user, connections and dynamic variables, as a plain array without pagination. Setting static=true lists the environment's internal static activation, which is mainly useful to the Versori UI.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/environments/{environment_id}/activations`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `static_`: When true, targets the environment's built-in static activation rather than end-user activations. Mainly intended for the Versori UI and internal tooling.
+    /// ```ignore
+    /// let response = client.list_activations()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .static_(static_)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_activations(&self) -> builder::ListActivations<'_>;
-    /**Get an activation
-
-    Returns one activation of the environment, including the end user, environment, connections and dynamic variables.
-
-    Sends a `GET` request to `/o/{organisation_id}/environments/{environment_id}/activations/{activation_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `activation_id`: ID (ULID) of the activation.
-    ```ignore
-    let response = client.get_activation()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .activation_id(activation_id)
-        .send()
-        .await;
-    ```*/
+    /// Get an activation
+    ///
+    /// Returns one activation of the environment, including the end user, environment, connections and dynamic variables.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/environments/{environment_id}/activations/{activation_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `activation_id`: ID (ULID) of the activation.
+    /// ```ignore
+    /// let response = client.get_activation()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .activation_id(activation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_activation(&self) -> builder::GetActivation<'_>;
-    /**Delete an activation
-
-    Deactivates the end user on this environment by removing the activation. Returns 204.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/environments/{environment_id}/activations/{activation_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `activation_id`: ID (ULID) of the activation.
-    ```ignore
-    let response = client.delete_activation()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .activation_id(activation_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete an activation
+    ///
+    /// Deactivates the end user on this environment by removing the activation. Returns 204.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/environments/{environment_id}/activations/{activation_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `activation_id`: ID (ULID) of the activation.
+    /// ```ignore
+    /// let response = client.delete_activation()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .activation_id(activation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_activation(&self) -> builder::DeleteActivation<'_>;
-    /**Update activation variables
-
-    Merges the supplied values into the activation's dynamic variables and returns the full resulting set. The merged result must still pass the project's variables schema, so required variables have to remain valid.
-
-    Sends a `PATCH` request to `/o/{organisation_id}/environments/{environment_id}/activations/{activation_id}/variables`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `activation_id`: ID (ULID) of the activation.
-    - `body`: Request body for SetDynamicVariables.
-    ```ignore
-    let response = client.set_dynamic_variables()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .activation_id(activation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update activation variables
+    ///
+    /// Merges the supplied values into the activation's dynamic variables and returns the full resulting set. The merged result must still pass the project's variables schema, so required variables have to remain valid.
+    ///
+    /// Sends a `PATCH` request to `/o/{organisation_id}/environments/{environment_id}/activations/{activation_id}/variables`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `activation_id`: ID (ULID) of the activation.
+    /// - `body`: Request body for SetDynamicVariables.
+    /// ```ignore
+    /// let response = client.set_dynamic_variables()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .activation_id(activation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn set_dynamic_variables(&self) -> builder::SetDynamicVariables<'_>;
-    /**Set one activation variable
-
-    Assigns a value of any JSON type to a single named dynamic variable on the activation; this suits SDK helpers that change one setting at a time. The value is schema-checked and the complete variable set is returned.
-
-    Sends a `PUT` request to `/o/{organisation_id}/environments/{environment_id}/activations/{activation_id}/variables/{variable_name}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `activation_id`: ID (ULID) of the activation.
-    - `variable_name`: Which variable to overwrite, using the property name declared in the project's variables schema.
-    - `body`: Request body for SetDynamicVariable.
-    ```ignore
-    let response = client.set_dynamic_variable()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .activation_id(activation_id)
-        .variable_name(variable_name)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Set one activation variable
+    ///
+    /// Assigns a value of any JSON type to a single named dynamic variable on the activation; this suits SDK helpers that change one setting at a time. The value is schema-checked and the complete variable set is returned.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/environments/{environment_id}/activations/{activation_id}/variables/{variable_name}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `activation_id`: ID (ULID) of the activation.
+    /// - `variable_name`: Which variable to overwrite, using the property name declared in the project's variables schema.
+    /// - `body`: Request body for SetDynamicVariable.
+    /// ```ignore
+    /// let response = client.set_dynamic_variable()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .activation_id(activation_id)
+    ///     .variable_name(variable_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn set_dynamic_variable(&self) -> builder::SetDynamicVariable<'_>;
-    /**List a user's activations
-
-    Returns all activations belonging to the end user with the given externalId on one environment. Note the singular 'environment' segment in this path.
-
-    Sends a `GET` request to `/o/{organisation_id}/environment/{environment_id}/users/{external_user_id}/activations`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `external_user_id`: The externalId you assigned to the end user (not the Versori id).
-    ```ignore
-    let response = client.list_user_activations()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .external_user_id(external_user_id)
-        .send()
-        .await;
-    ```*/
+    /// List a user's activations
+    ///
+    /// Returns all activations belonging to the end user with the given externalId on one environment. Note the singular 'environment' segment in this path.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/environment/{environment_id}/users/{external_user_id}/activations`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `external_user_id`: The externalId you assigned to the end user (not the Versori id).
+    /// ```ignore
+    /// let response = client.list_user_activations()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .external_user_id(external_user_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_user_activations(&self) -> builder::ListUserActivations<'_>;
-    /**Get the connection an activation uses
-
-    Resolves which connection the activation uses for one connection template (environment system) and returns it, credentials included.
-
-    Sends a `GET` request to `/o/{organisation_id}/environment-systems/{env_system_id}/activations/{activation_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `env_system_id`: ID (ULID) of the connection template (environment system) whose connection should be resolved.
-    - `activation_id`: ID (ULID) of the activation.
-    ```ignore
-    let response = client.get_activation_connection()
-        .organisation_id(organisation_id)
-        .env_system_id(env_system_id)
-        .activation_id(activation_id)
-        .send()
-        .await;
-    ```*/
+    /// Get the connection an activation uses
+    ///
+    /// Resolves which connection the activation uses for one connection template (environment system) and returns it, credentials included.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/environment-systems/{env_system_id}/activations/{activation_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `env_system_id`: ID (ULID) of the connection template (environment system) whose connection should be resolved.
+    /// - `activation_id`: ID (ULID) of the activation.
+    /// ```ignore
+    /// let response = client.get_activation_connection()
+    ///     .organisation_id(organisation_id)
+    ///     .env_system_id(env_system_id)
+    ///     .activation_id(activation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_activation_connection(&self) -> builder::GetActivationConnection<'_>;
 }
 impl ClientActivationsExt for Client {
@@ -20860,204 +20860,204 @@ impl ClientActivationsExt for Client {
 }
 ///Automations are prompt-driven agent jobs. Besides managing the automation itself you can start runs, follow their status, and upload screen recordings that get transcribed.
 pub trait ClientAutomationsExt {
-    /**List automations
-
-    Returns all automations in the organisation as an array, not paginated.
-
-    Sends a `GET` request to `/o/{organisation_id}/automations`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    ```ignore
-    let response = client.list_automations()
-        .organisation_id(organisation_id)
-        .send()
-        .await;
-    ```*/
+    /// List automations
+    ///
+    /// Returns all automations in the organisation as an array, not paginated.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/automations`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// ```ignore
+    /// let response = client.list_automations()
+    ///     .organisation_id(organisation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_automations(&self) -> builder::ListAutomations<'_>;
-    /**Create an automation
-
-    Creates an automation from a name and an optional prompt template, returning 201 with the new automation.
-
-    Sends a `POST` request to `/o/{organisation_id}/automations`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `body`: Request body for CreateAutomation.
-    ```ignore
-    let response = client.create_automation()
-        .organisation_id(organisation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create an automation
+    ///
+    /// Creates an automation from a name and an optional prompt template, returning 201 with the new automation.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/automations`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `body`: Request body for CreateAutomation.
+    /// ```ignore
+    /// let response = client.create_automation()
+    ///     .organisation_id(organisation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_automation(&self) -> builder::CreateAutomation<'_>;
-    /**List automation runs
-
-    Returns every run of the automation with its status (pending, running, completed, failed), prompt and produced artifacts.
-
-    Sends a `GET` request to `/o/{organisation_id}/automations/{automation_id}/run`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `automation_id`: ID (ULID) of the automation.
-    ```ignore
-    let response = client.list_automation_runs()
-        .organisation_id(organisation_id)
-        .automation_id(automation_id)
-        .send()
-        .await;
-    ```*/
+    /// List automation runs
+    ///
+    /// Returns every run of the automation with its status (pending, running, completed, failed), prompt and produced artifacts.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/automations/{automation_id}/run`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `automation_id`: ID (ULID) of the automation.
+    /// ```ignore
+    /// let response = client.list_automation_runs()
+    ///     .organisation_id(organisation_id)
+    ///     .automation_id(automation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_automation_runs(&self) -> builder::ListAutomationRuns<'_>;
-    /**Start an automation run
-
-    Queues a run of the automation with the given prompt, an optional cap on agent steps and an optional webhook to receive results. Responds 202 with the run ID to poll.
-
-    Sends a `POST` request to `/o/{organisation_id}/automations/{automation_id}/run`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `automation_id`: ID (ULID) of the automation.
-    - `body`: Request body for RunAutomation.
-    ```ignore
-    let response = client.run_automation()
-        .organisation_id(organisation_id)
-        .automation_id(automation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Start an automation run
+    ///
+    /// Queues a run of the automation with the given prompt, an optional cap on agent steps and an optional webhook to receive results. Responds 202 with the run ID to poll.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/automations/{automation_id}/run`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `automation_id`: ID (ULID) of the automation.
+    /// - `body`: Request body for RunAutomation.
+    /// ```ignore
+    /// let response = client.run_automation()
+    ///     .organisation_id(organisation_id)
+    ///     .automation_id(automation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn run_automation(&self) -> builder::RunAutomation<'_>;
-    /**Get an automation
-
-    Returns a single automation with its prompt template and the names of the secrets it holds.
-
-    Sends a `GET` request to `/o/{organisation_id}/automations/{automation_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `automation_id`: ID (ULID) of the automation.
-    ```ignore
-    let response = client.get_automation()
-        .organisation_id(organisation_id)
-        .automation_id(automation_id)
-        .send()
-        .await;
-    ```*/
+    /// Get an automation
+    ///
+    /// Returns a single automation with its prompt template and the names of the secrets it holds.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/automations/{automation_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `automation_id`: ID (ULID) of the automation.
+    /// ```ignore
+    /// let response = client.get_automation()
+    ///     .organisation_id(organisation_id)
+    ///     .automation_id(automation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_automation(&self) -> builder::GetAutomation<'_>;
-    /**Update an automation
-
-    Changes an automation's name, prompt template or secrets; only the fields sent are applied. Returns the updated automation.
-
-    Sends a `PUT` request to `/o/{organisation_id}/automations/{automation_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `automation_id`: ID (ULID) of the automation.
-    - `body`: Request body for UpdateAutomation.
-    ```ignore
-    let response = client.update_automation()
-        .organisation_id(organisation_id)
-        .automation_id(automation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update an automation
+    ///
+    /// Changes an automation's name, prompt template or secrets; only the fields sent are applied. Returns the updated automation.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/automations/{automation_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `automation_id`: ID (ULID) of the automation.
+    /// - `body`: Request body for UpdateAutomation.
+    /// ```ignore
+    /// let response = client.update_automation()
+    ///     .organisation_id(organisation_id)
+    ///     .automation_id(automation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_automation(&self) -> builder::UpdateAutomation<'_>;
-    /**List recordings
-
-    Returns the recordings attached to the automation together with their transcription text and processing status.
-
-    Sends a `GET` request to `/o/{organisation_id}/automations/{automation_id}/recordings`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `automation_id`: ID (ULID) of the automation.
-    ```ignore
-    let response = client.list_recordings()
-        .organisation_id(organisation_id)
-        .automation_id(automation_id)
-        .send()
-        .await;
-    ```*/
+    /// List recordings
+    ///
+    /// Returns the recordings attached to the automation together with their transcription text and processing status.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/automations/{automation_id}/recordings`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `automation_id`: ID (ULID) of the automation.
+    /// ```ignore
+    /// let response = client.list_recordings()
+    ///     .organisation_id(organisation_id)
+    ///     .automation_id(automation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_recordings(&self) -> builder::ListRecordings<'_>;
-    /**Create a recording upload
-
-    Registers a new recording for the automation and returns its ID plus a pre-signed URL to upload the file to, valid for expirySeconds. Transcription of the recording is then requested by the platform.
-
-    Sends a `POST` request to `/o/{organisation_id}/automations/{automation_id}/recordings`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `automation_id`: ID (ULID) of the automation.
-    - `body`: Request body for CreateRecording.
-    ```ignore
-    let response = client.create_recording()
-        .organisation_id(organisation_id)
-        .automation_id(automation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a recording upload
+    ///
+    /// Registers a new recording for the automation and returns its ID plus a pre-signed URL to upload the file to, valid for expirySeconds. Transcription of the recording is then requested by the platform.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/automations/{automation_id}/recordings`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `automation_id`: ID (ULID) of the automation.
+    /// - `body`: Request body for CreateRecording.
+    /// ```ignore
+    /// let response = client.create_recording()
+    ///     .organisation_id(organisation_id)
+    ///     .automation_id(automation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_recording(&self) -> builder::CreateRecording<'_>;
-    /**Get an automation run
-
-    Returns one run, including its current status, execution ID and any artifact links.
-
-    Sends a `GET` request to `/o/{organisation_id}/automations/{automation_id}/runs/{run_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `automation_id`: ID (ULID) of the automation.
-    - `run_id`: ID (ULID) of an automation run.
-    ```ignore
-    let response = client.get_automation_run()
-        .organisation_id(organisation_id)
-        .automation_id(automation_id)
-        .run_id(run_id)
-        .send()
-        .await;
-    ```*/
+    /// Get an automation run
+    ///
+    /// Returns one run, including its current status, execution ID and any artifact links.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/automations/{automation_id}/runs/{run_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `automation_id`: ID (ULID) of the automation.
+    /// - `run_id`: ID (ULID) of an automation run.
+    /// ```ignore
+    /// let response = client.get_automation_run()
+    ///     .organisation_id(organisation_id)
+    ///     .automation_id(automation_id)
+    ///     .run_id(run_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_automation_run(&self) -> builder::GetAutomationRun<'_>;
-    /**Get a recording
-
-    Returns one recording with its transcription and processing status.
-
-    Sends a `GET` request to `/o/{organisation_id}/automations/{automation_id}/recordings/{recording_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `automation_id`: ID (ULID) of the automation.
-    - `recording_id`: ID (ULID) of a recording attached to the automation.
-    ```ignore
-    let response = client.get_recording()
-        .organisation_id(organisation_id)
-        .automation_id(automation_id)
-        .recording_id(recording_id)
-        .send()
-        .await;
-    ```*/
+    /// Get a recording
+    ///
+    /// Returns one recording with its transcription and processing status.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/automations/{automation_id}/recordings/{recording_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `automation_id`: ID (ULID) of the automation.
+    /// - `recording_id`: ID (ULID) of a recording attached to the automation.
+    /// ```ignore
+    /// let response = client.get_recording()
+    ///     .organisation_id(organisation_id)
+    ///     .automation_id(automation_id)
+    ///     .recording_id(recording_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_recording(&self) -> builder::GetRecording<'_>;
-    /**Request a recording transcription
-
-    Requests a transcription of the given recording. Responds 202 with the recording, whose status shows progress.
-
-    Sends a `POST` request to `/o/{organisation_id}/automations/{automation_id}/recordings/{recording_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `automation_id`: ID (ULID) of the automation.
-    - `recording_id`: ID (ULID) of a recording attached to the automation.
-    - `body`: Request body for CreateTranscription.
-    ```ignore
-    let response = client.create_transcription()
-        .organisation_id(organisation_id)
-        .automation_id(automation_id)
-        .recording_id(recording_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Request a recording transcription
+    ///
+    /// Requests a transcription of the given recording. Responds 202 with the recording, whose status shows progress.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/automations/{automation_id}/recordings/{recording_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `automation_id`: ID (ULID) of the automation.
+    /// - `recording_id`: ID (ULID) of a recording attached to the automation.
+    /// - `body`: Request body for CreateTranscription.
+    /// ```ignore
+    /// let response = client.create_transcription()
+    ///     .organisation_id(organisation_id)
+    ///     .automation_id(automation_id)
+    ///     .recording_id(recording_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_transcription(&self) -> builder::CreateTranscription<'_>;
 }
 impl ClientAutomationsExt for Client {
@@ -21097,83 +21097,83 @@ impl ClientAutomationsExt for Client {
 }
 ///A connection template attaches a system to a project environment under a code-facing name and decides whether connections made against it are static or per end user.
 pub trait ClientConnectionTemplatesExt {
-    /**List connection templates
-
-    Returns the connection templates of a project, i.e. the systems it depends on, with their code name, static/dynamic mode and auth schemes. Filter to one environment with env_id; the response includes totalCount and next/prev cursors.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/connection-templates`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `env_id`: ID of the project environment to scope the request to.
-    ```ignore
-    let response = client.list_project_connection_templates()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .env_id(env_id)
-        .send()
-        .await;
-    ```*/
+    /// List connection templates
+    ///
+    /// Returns the connection templates of a project, i.e. the systems it depends on, with their code name, static/dynamic mode and auth schemes. Filter to one environment with env_id; the response includes totalCount and next/prev cursors.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/connection-templates`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `env_id`: ID of the project environment to scope the request to.
+    /// ```ignore
+    /// let response = client.list_project_connection_templates()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .env_id(env_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_project_connection_templates(&self) -> builder::ListProjectConnectionTemplates<'_>;
-    /**Add a system to a project
-
-    Creates a connection template that attaches a system to a project environment under the name the code will use. Set dynamic=true when each end user must supply their own connection; otherwise one static connection serves the environment.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/connection-templates`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for CreateConnectionTemplate.
-    ```ignore
-    let response = client.create_connection_template()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Add a system to a project
+    ///
+    /// Creates a connection template that attaches a system to a project environment under the name the code will use. Set dynamic=true when each end user must supply their own connection; otherwise one static connection serves the environment.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/connection-templates`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for CreateConnectionTemplate.
+    /// ```ignore
+    /// let response = client.create_connection_template()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_connection_template(&self) -> builder::CreateConnectionTemplate<'_>;
-    /**Update a connection template
-
-    Changes a template's code-facing name, its static/dynamic mode or the auth scheme configs it allows, and returns the updated template.
-
-    Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/connection-templates/{template_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `template_id`: ID (ULID) of the connection template, i.e. the system-to-environment attachment inside the project.
-    - `body`: Request body for UpdateConnectionTemplate.
-    ```ignore
-    let response = client.update_connection_template()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .template_id(template_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a connection template
+    ///
+    /// Changes a template's code-facing name, its static/dynamic mode or the auth scheme configs it allows, and returns the updated template.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/connection-templates/{template_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `template_id`: ID (ULID) of the connection template, i.e. the system-to-environment attachment inside the project.
+    /// - `body`: Request body for UpdateConnectionTemplate.
+    /// ```ignore
+    /// let response = client.update_connection_template()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .template_id(template_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_connection_template(&self) -> builder::UpdateConnectionTemplate<'_>;
-    /**Remove a connection template
-
-    Detaches the system represented by this template from the project. Returns 204.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/projects/{project_id}/connection-templates/{template_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `template_id`: ID (ULID) of the connection template, i.e. the system-to-environment attachment inside the project.
-    ```ignore
-    let response = client.delete_connection_template()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .template_id(template_id)
-        .send()
-        .await;
-    ```*/
+    /// Remove a connection template
+    ///
+    /// Detaches the system represented by this template from the project. Returns 204.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/projects/{project_id}/connection-templates/{template_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `template_id`: ID (ULID) of the connection template, i.e. the system-to-environment attachment inside the project.
+    /// ```ignore
+    /// let response = client.delete_connection_template()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .template_id(template_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_connection_template(&self) -> builder::DeleteConnectionTemplate<'_>;
 }
 impl ClientConnectionTemplatesExt for Client {
@@ -21192,195 +21192,195 @@ impl ClientConnectionTemplatesExt for Client {
 }
 ///A connection holds the credentials and optional base URL override used to reach a system, and is tied to environments through connection templates. Includes the OAuth hand-off helpers used to obtain those credentials.
 pub trait ClientConnectionsExt {
-    /**List connections
-
-    Returns the organisation's connections, optionally filtered by system_id or end_user_id. Cursor-paginated with first/after/before; the response includes totalCount and next/prev cursors.
-
-    Sends a `GET` request to `/o/{organisation_id}/connections`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `after`: Opaque cursor from a previous page's next value; returns the items that follow it.
-    - `before`: Opaque cursor from a previous page's prev value; returns the items that precede it.
-    - `end_user_id`: Optional end user ID; only connections owned by that end user are returned.
-    - `first`: Maximum number of items to return in one page; defaults to 20.
-    - `system_id`: Optional system ID; only connections for that system are returned.
-    ```ignore
-    let response = client.list_connections()
-        .organisation_id(organisation_id)
-        .after(after)
-        .before(before)
-        .end_user_id(end_user_id)
-        .first(first)
-        .system_id(system_id)
-        .send()
-        .await;
-    ```*/
+    /// List connections
+    ///
+    /// Returns the organisation's connections, optionally filtered by system_id or end_user_id. Cursor-paginated with first/after/before; the response includes totalCount and next/prev cursors.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/connections`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `after`: Opaque cursor from a previous page's next value; returns the items that follow it.
+    /// - `before`: Opaque cursor from a previous page's prev value; returns the items that precede it.
+    /// - `end_user_id`: Optional end user ID; only connections owned by that end user are returned.
+    /// - `first`: Maximum number of items to return in one page; defaults to 20.
+    /// - `system_id`: Optional system ID; only connections for that system are returned.
+    /// ```ignore
+    /// let response = client.list_connections()
+    ///     .organisation_id(organisation_id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .end_user_id(end_user_id)
+    ///     .first(first)
+    ///     .system_id(system_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_connections(&self) -> builder::ListConnections<'_>;
-    /**Create a connection
-
-    Stores credentials for a system against a connection template; both connectionTemplateId and the connection object are required. Supplying an end user's externalId makes it that user's dynamic connection, otherwise it is a static one; returns 201.
-
-    Sends a `POST` request to `/o/{organisation_id}/connections`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `body`: Request body for CreateConnection.
-    ```ignore
-    let response = client.create_connection()
-        .organisation_id(organisation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a connection
+    ///
+    /// Stores credentials for a system against a connection template; both connectionTemplateId and the connection object are required. Supplying an end user's externalId makes it that user's dynamic connection, otherwise it is a static one; returns 201.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/connections`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `body`: Request body for CreateConnection.
+    /// ```ignore
+    /// let response = client.create_connection()
+    ///     .organisation_id(organisation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_connection(&self) -> builder::CreateConnection<'_>;
-    /**Get a connection
-
-    Returns one connection with its name, credentials, optional base URL override and the system and template it belongs to.
-
-    Sends a `GET` request to `/o/{organisation_id}/connections/{connection_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `connection_id`: ID (ULID) of the connection.
-    ```ignore
-    let response = client.get_connection()
-        .organisation_id(organisation_id)
-        .connection_id(connection_id)
-        .send()
-        .await;
-    ```*/
+    /// Get a connection
+    ///
+    /// Returns one connection with its name, credentials, optional base URL override and the system and template it belongs to.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/connections/{connection_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `connection_id`: ID (ULID) of the connection.
+    /// ```ignore
+    /// let response = client.get_connection()
+    ///     .organisation_id(organisation_id)
+    ///     .connection_id(connection_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_connection(&self) -> builder::GetConnection<'_>;
-    /**Update a connection
-
-    Replaces a connection's name, credentials and base URL override; all three must be sent. Returns the updated connection.
-
-    Sends a `PUT` request to `/o/{organisation_id}/connections/{connection_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `connection_id`: ID (ULID) of the connection.
-    - `body`: Request body for UpdateConnection.
-    ```ignore
-    let response = client.update_connection()
-        .organisation_id(organisation_id)
-        .connection_id(connection_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a connection
+    ///
+    /// Replaces a connection's name, credentials and base URL override; all three must be sent. Returns the updated connection.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/connections/{connection_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `connection_id`: ID (ULID) of the connection.
+    /// - `body`: Request body for UpdateConnection.
+    /// ```ignore
+    /// let response = client.update_connection()
+    ///     .organisation_id(organisation_id)
+    ///     .connection_id(connection_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_connection(&self) -> builder::UpdateConnection<'_>;
-    /**Delete a connection
-
-    Removes a connection. Deleting a dynamic connection that an end user's activation still relies on is rejected, whereas static connections are deleted even if environments use them.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/connections/{connection_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `connection_id`: ID (ULID) of the connection.
-    ```ignore
-    let response = client.delete_connection()
-        .organisation_id(organisation_id)
-        .connection_id(connection_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a connection
+    ///
+    /// Removes a connection. Deleting a dynamic connection that an end user's activation still relies on is rejected, whereas static connections are deleted even if environments use them.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/connections/{connection_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `connection_id`: ID (ULID) of the connection.
+    /// ```ignore
+    /// let response = client.delete_connection()
+    ///     .organisation_id(organisation_id)
+    ///     .connection_id(connection_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_connection(&self) -> builder::DeleteConnection<'_>;
-    /**Link a connection to an environment
-
-    Attaches an existing connection to the environment slot described by the connectionTemplateId in the body, so one set of credentials can be reused. Returns 201.
-
-    Sends a `POST` request to `/o/{organisation_id}/connections/{connection_id}/link`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `connection_id`: ID (ULID) of the connection.
-    - `body`: Request body for LinkConnectionToEnvironment.
-    ```ignore
-    let response = client.link_connection_to_environment()
-        .organisation_id(organisation_id)
-        .connection_id(connection_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Link a connection to an environment
+    ///
+    /// Attaches an existing connection to the environment slot described by the connectionTemplateId in the body, so one set of credentials can be reused. Returns 201.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/connections/{connection_id}/link`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `connection_id`: ID (ULID) of the connection.
+    /// - `body`: Request body for LinkConnectionToEnvironment.
+    /// ```ignore
+    /// let response = client.link_connection_to_environment()
+    ///     .organisation_id(organisation_id)
+    ///     .connection_id(connection_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn link_connection_to_environment(&self) -> builder::LinkConnectionToEnvironment<'_>;
-    /**Unlink a connection from an environment
-
-    Detaches the connection from the environment slot identified by the connectionTemplateId in the body; the connection itself is kept. Returns 204.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/connections/{connection_id}/link`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `connection_id`: ID (ULID) of the connection.
-    - `body`: Request body for UnlinkConnectionFromEnvironment.
-    ```ignore
-    let response = client.unlink_connection_from_environment()
-        .organisation_id(organisation_id)
-        .connection_id(connection_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Unlink a connection from an environment
+    ///
+    /// Detaches the connection from the environment slot identified by the connectionTemplateId in the body; the connection itself is kept. Returns 204.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/connections/{connection_id}/link`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `connection_id`: ID (ULID) of the connection.
+    /// - `body`: Request body for UnlinkConnectionFromEnvironment.
+    /// ```ignore
+    /// let response = client.unlink_connection_from_environment()
+    ///     .organisation_id(organisation_id)
+    ///     .connection_id(connection_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn unlink_connection_from_environment(&self) -> builder::UnlinkConnectionFromEnvironment<'_>;
-    /**List static connections of an environment
-
-    Returns the static connections (those not owned by an end user) in use by the project environment given in env_id. The response includes totalCount and next/prev cursors.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/connections`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `env_id`: ID of the project environment to scope the request to.
-    ```ignore
-    let response = client.list_environment_connections()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .env_id(env_id)
-        .send()
-        .await;
-    ```*/
+    /// List static connections of an environment
+    ///
+    /// Returns the static connections (those not owned by an end user) in use by the project environment given in env_id. The response includes totalCount and next/prev cursors.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/connections`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `env_id`: ID of the project environment to scope the request to.
+    /// ```ignore
+    /// let response = client.list_environment_connections()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .env_id(env_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_environment_connections(&self) -> builder::ListEnvironmentConnections<'_>;
-    /**Start an OAuth 2.0 authorisation
-
-    Builds the provider authorisation URL you should redirect the user to, adding a signed state, redirect_uri, client_id, scopes (offline_access unless disabled) and prompt. Only URLs produced here are accepted by the Versori callback, and the client ID must match the stored credential.
-
-    Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/oauth2/initialise`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `body`: Request body for InitialiseOAuth2Connection.
-    ```ignore
-    let response = client.initialise_o_auth2_connection()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Start an OAuth 2.0 authorisation
+    ///
+    /// Builds the provider authorisation URL you should redirect the user to, adding a signed state, redirect_uri, client_id, scopes (offline_access unless disabled) and prompt. Only URLs produced here are accepted by the Versori callback, and the client ID must match the stored credential.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/oauth2/initialise`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `body`: Request body for InitialiseOAuth2Connection.
+    /// ```ignore
+    /// let response = client.initialise_o_auth2_connection()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn initialise_o_auth2_connection(&self) -> builder::InitialiseOAuth2Connection<'_>;
-    /**Start an OAuth 1.0 authorisation
-
-    Returns the URL to send the user to so they can authorise the OAuth 1.0 provider using the referenced stored credential. The request body only needs a reference to the stored OAuth 1.0 credential.
-
-    Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/oauth1/initialise`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `body`: Request body for InitialiseOAuth1Connection.
-    ```ignore
-    let response = client.initialise_o_auth1_connection()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Start an OAuth 1.0 authorisation
+    ///
+    /// Returns the URL to send the user to so they can authorise the OAuth 1.0 provider using the referenced stored credential. The request body only needs a reference to the stored OAuth 1.0 credential.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/oauth1/initialise`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `body`: Request body for InitialiseOAuth1Connection.
+    /// ```ignore
+    /// let response = client.initialise_o_auth1_connection()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn initialise_o_auth1_connection(&self) -> builder::InitialiseOAuth1Connection<'_>;
 }
 impl ClientConnectionsExt for Client {
@@ -21417,96 +21417,96 @@ impl ClientConnectionsExt for Client {
 }
 ///End users represent your own customers inside Versori. Each one carries a stable, unique externalId chosen by you that cannot be changed later.
 pub trait ClientEndUsersExt {
-    /**List end users
-
-    Returns end users of the organisation, searchable across id, externalId and displayName. Combine environment_id with activated=true/false to get users that are, or are not, activated on one environment; the response carries totalCount and next/prev cursors.
-
-    Sends a `GET` request to `/o/{organisation_id}/users`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `activated`: Paired with environment_id: true returns users activated on that environment, false returns users who are not. Omit both to list everyone.
-    - `environment_id`: Environment to check activation status against; use together with activated.
-    - `search`: Text matched against each end user's id, externalId and displayName.
-    ```ignore
-    let response = client.list_end_users()
-        .organisation_id(organisation_id)
-        .activated(activated)
-        .environment_id(environment_id)
-        .search(search)
-        .send()
-        .await;
-    ```*/
+    /// List end users
+    ///
+    /// Returns end users of the organisation, searchable across id, externalId and displayName. Combine environment_id with activated=true/false to get users that are, or are not, activated on one environment; the response carries totalCount and next/prev cursors.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/users`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `activated`: Paired with environment_id: true returns users activated on that environment, false returns users who are not. Omit both to list everyone.
+    /// - `environment_id`: Environment to check activation status against; use together with activated.
+    /// - `search`: Text matched against each end user's id, externalId and displayName.
+    /// ```ignore
+    /// let response = client.list_end_users()
+    ///     .organisation_id(organisation_id)
+    ///     .activated(activated)
+    ///     .environment_id(environment_id)
+    ///     .search(search)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_end_users(&self) -> builder::ListEndUsers<'_>;
-    /**Create an end user
-
-    Registers one of your customers with a unique externalId and an optional display name, returning 201. The externalId can never be changed, so use a stable identifier from your system rather than something mutable like an email.
-
-    Sends a `POST` request to `/o/{organisation_id}/users`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `body`: Request body for CreateEndUser.
-    ```ignore
-    let response = client.create_end_user()
-        .organisation_id(organisation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create an end user
+    ///
+    /// Registers one of your customers with a unique externalId and an optional display name, returning 201. The externalId can never be changed, so use a stable identifier from your system rather than something mutable like an email.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/users`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `body`: Request body for CreateEndUser.
+    /// ```ignore
+    /// let response = client.create_end_user()
+    ///     .organisation_id(organisation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_end_user(&self) -> builder::CreateEndUser<'_>;
-    /**Get an end user
-
-    Looks up a single end user. The user_id path segment may be either the Versori id or your externalId.
-
-    Sends a `GET` request to `/o/{organisation_id}/users/{user_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `user_id`: Identifier of the end user.
-    ```ignore
-    let response = client.get_end_user()
-        .organisation_id(organisation_id)
-        .user_id(user_id)
-        .send()
-        .await;
-    ```*/
+    /// Get an end user
+    ///
+    /// Looks up a single end user. The user_id path segment may be either the Versori id or your externalId.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/users/{user_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `user_id`: Identifier of the end user.
+    /// ```ignore
+    /// let response = client.get_end_user()
+    ///     .organisation_id(organisation_id)
+    ///     .user_id(user_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_end_user(&self) -> builder::GetEndUser<'_>;
-    /**Update an end user
-
-    Changes the editable fields of an end user, currently the displayName, and returns the updated record. The externalId is immutable and cannot be altered here.
-
-    Sends a `PUT` request to `/o/{organisation_id}/users/{user_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `user_id`: Identifier of the end user.
-    - `body`: Request body for UpdateEndUser.
-    ```ignore
-    let response = client.update_end_user()
-        .organisation_id(organisation_id)
-        .user_id(user_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update an end user
+    ///
+    /// Changes the editable fields of an end user, currently the displayName, and returns the updated record. The externalId is immutable and cannot be altered here.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/users/{user_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `user_id`: Identifier of the end user.
+    /// - `body`: Request body for UpdateEndUser.
+    /// ```ignore
+    /// let response = client.update_end_user()
+    ///     .organisation_id(organisation_id)
+    ///     .user_id(user_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_end_user(&self) -> builder::UpdateEndUser<'_>;
-    /**Delete an end user
-
-    Removes the end user from the organisation. Returns 204.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/users/{user_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `user_id`: Identifier of the end user.
-    ```ignore
-    let response = client.delete_end_user()
-        .organisation_id(organisation_id)
-        .user_id(user_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete an end user
+    ///
+    /// Removes the end user from the organisation. Returns 204.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/users/{user_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `user_id`: Identifier of the end user.
+    /// ```ignore
+    /// let response = client.delete_end_user()
+    ///     .organisation_id(organisation_id)
+    ///     .user_id(user_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_end_user(&self) -> builder::DeleteEndUser<'_>;
 }
 impl ClientEndUsersExt for Client {
@@ -21528,140 +21528,140 @@ impl ClientEndUsersExt for Client {
 }
 ///An environment is a deployment target of a project, such as production or staging, with its own status, public URL, infrastructure config and static variables. These operations manage environments inside a project.
 pub trait ClientEnvironmentsExt {
-    /**Clone an environment
-
-    Creates a new environment in the project from an existing one, identified by their names. You may pick a different execution pool and choose whether systems and static user variables are copied across; returns the updated project.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/environments/clone`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for CloneEnvironment.
-    ```ignore
-    let response = client.clone_environment()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Clone an environment
+    ///
+    /// Creates a new environment in the project from an existing one, identified by their names. You may pick a different execution pool and choose whether systems and static user variables are copied across; returns the updated project.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/environments/clone`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for CloneEnvironment.
+    /// ```ignore
+    /// let response = client.clone_environment()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn clone_environment(&self) -> builder::CloneEnvironment<'_>;
-    /**Delete an environment
-
-    Takes the environment offline and removes it from the project, returning the project without it. Note that this uses POST rather than DELETE.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/environments/{environment_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `environment_id`: ID (ULID) of the project environment.
-    ```ignore
-    let response = client.delete_environment()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .environment_id(environment_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete an environment
+    ///
+    /// Takes the environment offline and removes it from the project, returning the project without it. Note that this uses POST rather than DELETE.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/environments/{environment_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// ```ignore
+    /// let response = client.delete_environment()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .environment_id(environment_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_environment(&self) -> builder::DeleteEnvironment<'_>;
-    /**Promote a deployment between environments
-
-    Copies what is deployed in a source environment (currently the built image/version) onto a target environment of the same project, both given by name. Useful for promoting staging to production; returns the updated project.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/environments/sync`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for SyncEnvironments.
-    ```ignore
-    let response = client.sync_environments()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Promote a deployment between environments
+    ///
+    /// Copies what is deployed in a source environment (currently the built image/version) onto a target environment of the same project, both given by name. Useful for promoting staging to production; returns the updated project.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/environments/sync`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for SyncEnvironments.
+    /// ```ignore
+    /// let response = client.sync_environments()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn sync_environments(&self) -> builder::SyncEnvironments<'_>;
-    /**Move an environment to another pool
-
-    Switches the execution pool for the environment named by project_env. A running environment is suspended before the move and receives a new public URL afterwards; the updated environment is returned.
-
-    Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/environments/execution-pools`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `project_env`: Name of the project environment the operation acts on, for example production.
-    - `body`: Request body for ChangeEnvironmentExecutionPool.
-    ```ignore
-    let response = client.change_environment_execution_pool()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .project_env(project_env)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Move an environment to another pool
+    ///
+    /// Switches the execution pool for the environment named by project_env. A running environment is suspended before the move and receives a new public URL afterwards; the updated environment is returned.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/environments/execution-pools`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `project_env`: Name of the project environment the operation acts on, for example production.
+    /// - `body`: Request body for ChangeEnvironmentExecutionPool.
+    /// ```ignore
+    /// let response = client.change_environment_execution_pool()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .project_env(project_env)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn change_environment_execution_pool(&self) -> builder::ChangeEnvironmentExecutionPool<'_>;
-    /**Set environment static variables
-
-    Updates variables on the environment's built-in static activation, which act as environment-wide values when no end user is involved. The merged result is validated against the project's variables schema and returned.
-
-    Sends a `PATCH` request to `/o/{organisation_id}/environments/{environment_id}/variables`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `body`: Request body for SetStaticUserVariables.
-    ```ignore
-    let response = client.set_static_user_variables()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Set environment static variables
+    ///
+    /// Updates variables on the environment's built-in static activation, which act as environment-wide values when no end user is involved. The merged result is validated against the project's variables schema and returned.
+    ///
+    /// Sends a `PATCH` request to `/o/{organisation_id}/environments/{environment_id}/variables`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `body`: Request body for SetStaticUserVariables.
+    /// ```ignore
+    /// let response = client.set_static_user_variables()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn set_static_user_variables(&self) -> builder::SetStaticUserVariables<'_>;
-    /**Replace environment config
-
-    Overwrites the environment's infrastructure settings, such as replicas, autoscaling ceiling, static IP, resource requests/limits and service account. This is a full replacement, so send the complete config (use PatchEnvironmentConfig to change single fields); returns 204.
-
-    Sends a `PUT` request to `/o/{organisation_id}/environments/{environment_id}/config`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `body`: Request body for UpdateEnvironmentConfig.
-    ```ignore
-    let response = client.update_environment_config()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Replace environment config
+    ///
+    /// Overwrites the environment's infrastructure settings, such as replicas, autoscaling ceiling, static IP, resource requests/limits and service account. This is a full replacement, so send the complete config (use PatchEnvironmentConfig to change single fields); returns 204.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/environments/{environment_id}/config`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `body`: Request body for UpdateEnvironmentConfig.
+    /// ```ignore
+    /// let response = client.update_environment_config()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_environment_config(&self) -> builder::UpdateEnvironmentConfig<'_>;
-    /**Partially update environment config
-
-    Merges only the supplied infrastructure settings into the environment's existing configuration, leaving other fields unchanged. This is the partial-update counterpart of UpdateEnvironmentConfig.
-
-    Sends a `PATCH` request to `/o/{organisation_id}/environments/{environment_id}/config`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `body`: Request body for PatchEnvironmentConfig.
-    ```ignore
-    let response = client.patch_environment_config()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Partially update environment config
+    ///
+    /// Merges only the supplied infrastructure settings into the environment's existing configuration, leaving other fields unchanged. This is the partial-update counterpart of UpdateEnvironmentConfig.
+    ///
+    /// Sends a `PATCH` request to `/o/{organisation_id}/environments/{environment_id}/config`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `body`: Request body for PatchEnvironmentConfig.
+    /// ```ignore
+    /// let response = client.patch_environment_config()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn patch_environment_config(&self) -> builder::PatchEnvironmentConfig<'_>;
 }
 impl ClientEnvironmentsExt for Client {
@@ -21689,20 +21689,20 @@ impl ClientEnvironmentsExt for Client {
 }
 ///Execution pools are the compute locations where environments can run. Projects use the Versori-managed pool unless another one is chosen.
 pub trait ClientExecutionPoolsExt {
-    /**List execution pools
-
-    Returns the names of the execution pools this organisation can deploy into. Use one of them when creating a project, cloning an environment or moving an environment.
-
-    Sends a `GET` request to `/o/{organisation_id}/execution-pools`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    ```ignore
-    let response = client.list_execution_pools()
-        .organisation_id(organisation_id)
-        .send()
-        .await;
-    ```*/
+    /// List execution pools
+    ///
+    /// Returns the names of the execution pools this organisation can deploy into. Use one of them when creating a project, cloning an environment or moving an environment.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/execution-pools`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// ```ignore
+    /// let response = client.list_execution_pools()
+    ///     .organisation_id(organisation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_execution_pools(&self) -> builder::ListExecutionPools<'_>;
 }
 impl ClientExecutionPoolsExt for Client {
@@ -21712,72 +21712,72 @@ impl ClientExecutionPoolsExt for Client {
 }
 ///Issues record problems detected in, or reported against, a project environment, with a status, severity and resolution that can be tracked over time.
 pub trait ClientIssuesExt {
-    /**List issues
-
-    Returns issues for the organisation, filterable by status, severity, project_id and environment_id. Here after and before are timestamps compared against createdAt or lastSeenAt (chosen by search_date, which also sets the ordering), and first caps the count; the result is a plain array.
-
-    Sends a `GET` request to `/o/{organisation_id}/issues`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `after`: Opaque cursor from a previous page's next value; returns the items that follow it.
-    - `before`: Opaque cursor from a previous page's prev value; returns the items that precede it.
-    - `environment_id`: Optional environment ID; restricts the list to issues raised in that environment.
-    - `first`: Maximum number of items to return in one page; defaults to 20.
-    - `project_id`: Optional project ID; restricts the list to issues raised for that project.
-    - `search_date`: Which timestamp the after/before bounds and the ordering use: createdAt (default) or lastSeenAt.
-    - `severity`: Only return issues of this severity: low, medium or high. Omit for all severities.
-    - `status`: Only return issues in this status: open, acked, resolved or closed. Omit for all statuses.
-    ```ignore
-    let response = client.list_issues()
-        .organisation_id(organisation_id)
-        .after(after)
-        .before(before)
-        .environment_id(environment_id)
-        .first(first)
-        .project_id(project_id)
-        .search_date(search_date)
-        .severity(severity)
-        .status(status)
-        .send()
-        .await;
-    ```*/
+    /// List issues
+    ///
+    /// Returns issues for the organisation, filterable by status, severity, project_id and environment_id. Here after and before are timestamps compared against createdAt or lastSeenAt (chosen by search_date, which also sets the ordering), and first caps the count; the result is a plain array.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/issues`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `after`: Opaque cursor from a previous page's next value; returns the items that follow it.
+    /// - `before`: Opaque cursor from a previous page's prev value; returns the items that precede it.
+    /// - `environment_id`: Optional environment ID; restricts the list to issues raised in that environment.
+    /// - `first`: Maximum number of items to return in one page; defaults to 20.
+    /// - `project_id`: Optional project ID; restricts the list to issues raised for that project.
+    /// - `search_date`: Which timestamp the after/before bounds and the ordering use: createdAt (default) or lastSeenAt.
+    /// - `severity`: Only return issues of this severity: low, medium or high. Omit for all severities.
+    /// - `status`: Only return issues in this status: open, acked, resolved or closed. Omit for all statuses.
+    /// ```ignore
+    /// let response = client.list_issues()
+    ///     .organisation_id(organisation_id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .environment_id(environment_id)
+    ///     .first(first)
+    ///     .project_id(project_id)
+    ///     .search_date(search_date)
+    ///     .severity(severity)
+    ///     .status(status)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_issues(&self) -> builder::ListIssues<'_>;
-    /**Create an issue
-
-    Opens an issue against a project environment with a title, reason, severity and optional message, labels and annotations. Returns 201 with the stored issue.
-
-    Sends a `POST` request to `/o/{organisation_id}/issues`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `body`: Request body for CreateIssue.
-    ```ignore
-    let response = client.create_issue()
-        .organisation_id(organisation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create an issue
+    ///
+    /// Opens an issue against a project environment with a title, reason, severity and optional message, labels and annotations. Returns 201 with the stored issue.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/issues`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `body`: Request body for CreateIssue.
+    /// ```ignore
+    /// let response = client.create_issue()
+    ///     .organisation_id(organisation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_issue(&self) -> builder::CreateIssue<'_>;
-    /**Update an issue
-
-    Partially updates an issue, for example acknowledging it, changing severity or recording a resolution. Fields missing from the body are left alone; the updated issue is returned.
-
-    Sends a `PATCH` request to `/o/{organisation_id}/issues/{issue_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `issue_id`: ID (ULID) of the issue.
-    - `body`: Request body for UpdateIssue.
-    ```ignore
-    let response = client.update_issue()
-        .organisation_id(organisation_id)
-        .issue_id(issue_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update an issue
+    ///
+    /// Partially updates an issue, for example acknowledging it, changing severity or recording a resolution. Fields missing from the body are left alone; the updated issue is returned.
+    ///
+    /// Sends a `PATCH` request to `/o/{organisation_id}/issues/{issue_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `issue_id`: ID (ULID) of the issue.
+    /// - `body`: Request body for UpdateIssue.
+    /// ```ignore
+    /// let response = client.update_issue()
+    ///     .organisation_id(organisation_id)
+    ///     .issue_id(issue_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_issue(&self) -> builder::UpdateIssue<'_>;
 }
 impl ClientIssuesExt for Client {
@@ -21793,177 +21793,177 @@ impl ClientIssuesExt for Client {
 }
 ///Durable key-value stores that integrations use to persist state. Keys are ordered lists of string segments, and writes support TTLs and versionstamp-based optimistic concurrency.
 pub trait ClientKvStoreExt {
-    /**List KV stores
-
-    Returns the key-value stores that belong to the organisation, with their IDs and names.
-
-    Sends a `GET` request to `/o/{organisation_id}/store`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    ```ignore
-    let response = client.list_stores()
-        .organisation_id(organisation_id)
-        .send()
-        .await;
-    ```*/
+    /// List KV stores
+    ///
+    /// Returns the key-value stores that belong to the organisation, with their IDs and names.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/store`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// ```ignore
+    /// let response = client.list_stores()
+    ///     .organisation_id(organisation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_stores(&self) -> builder::ListStores<'_>;
-    /**Create a KV store
-
-    Creates a named key-value store for the organisation and returns its ID, which the /store/{store}/kv operations take as their store parameter.
-
-    Sends a `POST` request to `/o/{organisation_id}/store`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `body`: Request body for CreateStore.
-    ```ignore
-    let response = client.create_store()
-        .organisation_id(organisation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a KV store
+    ///
+    /// Creates a named key-value store for the organisation and returns its ID, which the /store/{store}/kv operations take as their store parameter.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/store`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `body`: Request body for CreateStore.
+    /// ```ignore
+    /// let response = client.create_store()
+    ///     .organisation_id(organisation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_store(&self) -> builder::CreateStore<'_>;
-    /**Read a key
-
-    Returns the value stored under the key along with its versionstamp, creation time and expiry. Responds 404 if the key is absent.
-
-    Sends a `GET` request to `/store/{store}/kv/{key}`
-
-    Arguments:
-    - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123'].
-    ```ignore
-    let response = client.get_kv()
-        .store(store)
-        .key(key)
-        .send()
-        .await;
-    ```*/
+    /// Read a key
+    ///
+    /// Returns the value stored under the key along with its versionstamp, creation time and expiry. Responds 404 if the key is absent.
+    ///
+    /// Sends a `GET` request to `/store/{store}/kv/{key}`
+    ///
+    /// Arguments:
+    /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
+    /// - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123'].
+    /// ```ignore
+    /// let response = client.get_kv()
+    ///     .store(store)
+    ///     .key(key)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_kv(&self) -> builder::GetKv<'_>;
-    /**Write a key
-
-    Stores any JSON value under the key. Options add a TTL (expireIn ms or expireAt), sliding expiry, metadata, and conditional writes via ifVersionstamp or ifNotExists; the new versionstamp is returned.
-
-    Sends a `PUT` request to `/store/{store}/kv/{key}`
-
-    Arguments:
-    - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123'].
-    - `body`: Request body for SetKV.
-    ```ignore
-    let response = client.set_kv()
-        .store(store)
-        .key(key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Write a key
+    ///
+    /// Stores any JSON value under the key. Options add a TTL (expireIn ms or expireAt), sliding expiry, metadata, and conditional writes via ifVersionstamp or ifNotExists; the new versionstamp is returned.
+    ///
+    /// Sends a `PUT` request to `/store/{store}/kv/{key}`
+    ///
+    /// Arguments:
+    /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
+    /// - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123'].
+    /// - `body`: Request body for SetKV.
+    /// ```ignore
+    /// let response = client.set_kv()
+    ///     .store(store)
+    ///     .key(key)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn set_kv(&self) -> builder::SetKv<'_>;
-    /**Delete a key
-
-    Removes the key, optionally only when its versionstamp matches. With cascade=true every key beneath it as a prefix is removed too.
-
-    Sends a `DELETE` request to `/store/{store}/kv/{key}`
-
-    Arguments:
-    - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123'].
-    - `body`: Request body for DeleteKV.
-    ```ignore
-    let response = client.delete_kv()
-        .store(store)
-        .key(key)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Delete a key
+    ///
+    /// Removes the key, optionally only when its versionstamp matches. With cascade=true every key beneath it as a prefix is removed too.
+    ///
+    /// Sends a `DELETE` request to `/store/{store}/kv/{key}`
+    ///
+    /// Arguments:
+    /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
+    /// - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123'].
+    /// - `body`: Request body for DeleteKV.
+    /// ```ignore
+    /// let response = client.delete_kv()
+    ///     .store(store)
+    ///     .key(key)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_kv(&self) -> builder::DeleteKv<'_>;
-    /**Write several keys
-
-    Writes a list of key/value entries, each with its own optional set options. The response separates successful commits (with versionstamps) from failures with their error.
-
-    Sends a `PUT` request to `/store/{store}/kv/batch`
-
-    Arguments:
-    - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    - `body`: Request body for BatchSetKV.
-    ```ignore
-    let response = client.batch_set_kv()
-        .store(store)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Write several keys
+    ///
+    /// Writes a list of key/value entries, each with its own optional set options. The response separates successful commits (with versionstamps) from failures with their error.
+    ///
+    /// Sends a `PUT` request to `/store/{store}/kv/batch`
+    ///
+    /// Arguments:
+    /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
+    /// - `body`: Request body for BatchSetKV.
+    /// ```ignore
+    /// let response = client.batch_set_kv()
+    ///     .store(store)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn batch_set_kv(&self) -> builder::BatchSetKv<'_>;
-    /**Read several keys
-
-    Fetches multiple entries in one call; each key is sent as an array of string segments. Uses POST so the key list can travel in the body.
-
-    Sends a `POST` request to `/store/{store}/kv/batch`
-
-    Arguments:
-    - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    - `body`: Request body for BatchGetKV.
-    ```ignore
-    let response = client.batch_get_kv()
-        .store(store)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Read several keys
+    ///
+    /// Fetches multiple entries in one call; each key is sent as an array of string segments. Uses POST so the key list can travel in the body.
+    ///
+    /// Sends a `POST` request to `/store/{store}/kv/batch`
+    ///
+    /// Arguments:
+    /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
+    /// - `body`: Request body for BatchGetKV.
+    /// ```ignore
+    /// let response = client.batch_get_kv()
+    ///     .store(store)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn batch_get_kv(&self) -> builder::BatchGetKv<'_>;
-    /**Delete several keys
-
-    Removes every key in the supplied list, each given as an array of string segments.
-
-    Sends a `DELETE` request to `/store/{store}/kv/batch`
-
-    Arguments:
-    - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    - `body`: Request body for BatchDeleteKV.
-    ```ignore
-    let response = client.batch_delete_kv()
-        .store(store)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Delete several keys
+    ///
+    /// Removes every key in the supplied list, each given as an array of string segments.
+    ///
+    /// Sends a `DELETE` request to `/store/{store}/kv/batch`
+    ///
+    /// Arguments:
+    /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
+    /// - `body`: Request body for BatchDeleteKV.
+    /// ```ignore
+    /// let response = client.batch_delete_kv()
+    ///     .store(store)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn batch_delete_kv(&self) -> builder::BatchDeleteKv<'_>;
-    /**List entries by prefix
-
-    Returns entries matching a selector: a key prefix, key range bounds, and filters on creation time or metadata, with a limit and optional reverse order. Page through results with the nextCursor and prevCursor returned.
-
-    Sends a `POST` request to `/store/{store}/kv/list`
-
-    Arguments:
-    - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    - `body`: Request body for ListKV.
-    ```ignore
-    let response = client.list_kv()
-        .store(store)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// List entries by prefix
+    ///
+    /// Returns entries matching a selector: a key prefix, key range bounds, and filters on creation time or metadata, with a limit and optional reverse order. Page through results with the nextCursor and prevCursor returned.
+    ///
+    /// Sends a `POST` request to `/store/{store}/kv/list`
+    ///
+    /// Arguments:
+    /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
+    /// - `body`: Request body for ListKV.
+    /// ```ignore
+    /// let response = client.list_kv()
+    ///     .store(store)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_kv(&self) -> builder::ListKv<'_>;
-    /**Count entries by prefix
-
-    Returns how many entries in the store sit under the given key prefix, without fetching their values.
-
-    Sends a `POST` request to `/store/{store}/kv/count`
-
-    Arguments:
-    - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    - `body`: Request body for CountKV.
-    ```ignore
-    let response = client.count_kv()
-        .store(store)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Count entries by prefix
+    ///
+    /// Returns how many entries in the store sit under the given key prefix, without fetching their values.
+    ///
+    /// Sends a `POST` request to `/store/{store}/kv/count`
+    ///
+    /// Arguments:
+    /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
+    /// - `body`: Request body for CountKV.
+    /// ```ignore
+    /// let response = client.count_kv()
+    ///     .store(store)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn count_kv(&self) -> builder::CountKv<'_>;
 }
 impl ClientKvStoreExt for Client {
@@ -22000,35 +22000,35 @@ impl ClientKvStoreExt for Client {
 }
 ///Read-only usage summaries, such as executions and errors, for the organisation as a whole or per project.
 pub trait ClientMetricsExt {
-    /**Get organisation metrics
-
-    Returns headline figures for the organisation: deployed projects, total executions and total errors, each as a current value with the previous period's value for comparison.
-
-    Sends a `GET` request to `/o/{organisation_id}/metricssummary`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    ```ignore
-    let response = client.get_organisation_metrics_summary()
-        .organisation_id(organisation_id)
-        .send()
-        .await;
-    ```*/
+    /// Get organisation metrics
+    ///
+    /// Returns headline figures for the organisation: deployed projects, total executions and total errors, each as a current value with the previous period's value for comparison.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/metricssummary`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// ```ignore
+    /// let response = client.get_organisation_metrics_summary()
+    ///     .organisation_id(organisation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_organisation_metrics_summary(&self) -> builder::GetOrganisationMetricsSummary<'_>;
-    /**Get per-project metrics
-
-    Returns a map keyed by project ID holding each project's metric summary, so all projects can be compared in a single call.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/metricssummary`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    ```ignore
-    let response = client.get_project_metrics_summary()
-        .organisation_id(organisation_id)
-        .send()
-        .await;
-    ```*/
+    /// Get per-project metrics
+    ///
+    /// Returns a map keyed by project ID holding each project's metric summary, so all projects can be compared in a single call.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/metricssummary`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// ```ignore
+    /// let response = client.get_project_metrics_summary()
+    ///     .organisation_id(organisation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_project_metrics_summary(&self) -> builder::GetProjectMetricsSummary<'_>;
 }
 impl ClientMetricsExt for Client {
@@ -22041,113 +22041,113 @@ impl ClientMetricsExt for Client {
 }
 ///Notification channels are organisation-wide delivery targets (for example an email address); project notifications subscribe a channel to a given project environment.
 pub trait ClientNotificationsExt {
-    /**List notification channels
-
-    Returns all notification channels defined for the organisation, with their type and delivery settings.
-
-    Sends a `GET` request to `/o/{organisation_id}/notification_channels`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    ```ignore
-    let response = client.list_notification_channels()
-        .organisation_id(organisation_id)
-        .send()
-        .await;
-    ```*/
+    /// List notification channels
+    ///
+    /// Returns all notification channels defined for the organisation, with their type and delivery settings.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/notification_channels`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// ```ignore
+    /// let response = client.list_notification_channels()
+    ///     .organisation_id(organisation_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_notification_channels(&self) -> builder::ListNotificationChannels<'_>;
-    /**Create a notification channel
-
-    Defines an organisation-wide delivery target with a name, type and config (for email: a recipient and optional cc list). Returns 201 with the channel.
-
-    Sends a `POST` request to `/o/{organisation_id}/notification_channels`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `body`: Request body for CreateNotificationChannel.
-    ```ignore
-    let response = client.create_notification_channel()
-        .organisation_id(organisation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a notification channel
+    ///
+    /// Defines an organisation-wide delivery target with a name, type and config (for email: a recipient and optional cc list). Returns 201 with the channel.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/notification_channels`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `body`: Request body for CreateNotificationChannel.
+    /// ```ignore
+    /// let response = client.create_notification_channel()
+    ///     .organisation_id(organisation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_notification_channel(&self) -> builder::CreateNotificationChannel<'_>;
-    /**Delete a notification channel
-
-    Removes a notification channel from the organisation. Returns 204.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/notification_channels/{channel_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `channel_id`: ID (ULID) of the notification channel.
-    ```ignore
-    let response = client.delete_notification_channel()
-        .organisation_id(organisation_id)
-        .channel_id(channel_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a notification channel
+    ///
+    /// Removes a notification channel from the organisation. Returns 204.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/notification_channels/{channel_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `channel_id`: ID (ULID) of the notification channel.
+    /// ```ignore
+    /// let response = client.delete_notification_channel()
+    ///     .organisation_id(organisation_id)
+    ///     .channel_id(channel_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_notification_channel(&self) -> builder::DeleteNotificationChannel<'_>;
-    /**List project notifications
-
-    Returns the channel subscriptions configured for a project, scoped to the environment given in env_id, each showing the channel's name and config.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/notifications`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `env_id`: ID of the project environment to scope the request to.
-    ```ignore
-    let response = client.list_project_notifications()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .env_id(env_id)
-        .send()
-        .await;
-    ```*/
+    /// List project notifications
+    ///
+    /// Returns the channel subscriptions configured for a project, scoped to the environment given in env_id, each showing the channel's name and config.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/notifications`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `env_id`: ID of the project environment to scope the request to.
+    /// ```ignore
+    /// let response = client.list_project_notifications()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .env_id(env_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_project_notifications(&self) -> builder::ListProjectNotifications<'_>;
-    /**Subscribe a channel to a project
-
-    Connects an existing notification channel to a project environment under a name, so alerts from that environment go to the channel. Returns 201.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/notifications`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for CreateProjectNotification.
-    ```ignore
-    let response = client.create_project_notification()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Subscribe a channel to a project
+    ///
+    /// Connects an existing notification channel to a project environment under a name, so alerts from that environment go to the channel. Returns 201.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/notifications`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for CreateProjectNotification.
+    /// ```ignore
+    /// let response = client.create_project_notification()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_project_notification(&self) -> builder::CreateProjectNotification<'_>;
-    /**Remove a project notification
-
-    Deletes one channel subscription from the project environment identified by env_id. The channel itself is kept; returns 204.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/projects/{project_id}/notifications/{notification_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `notification_id`: ID (ULID) of the project notification (channel subscription).
-    - `env_id`: ID of the project environment to scope the request to.
-    ```ignore
-    let response = client.delete_project_notification()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .notification_id(notification_id)
-        .env_id(env_id)
-        .send()
-        .await;
-    ```*/
+    /// Remove a project notification
+    ///
+    /// Deletes one channel subscription from the project environment identified by env_id. The channel itself is kept; returns 204.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/projects/{project_id}/notifications/{notification_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `notification_id`: ID (ULID) of the project notification (channel subscription).
+    /// - `env_id`: ID of the project environment to scope the request to.
+    /// ```ignore
+    /// let response = client.delete_project_notification()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .notification_id(notification_id)
+    ///     .env_id(env_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_project_notification(&self) -> builder::DeleteProjectNotification<'_>;
 }
 impl ClientNotificationsExt for Client {
@@ -22172,595 +22172,595 @@ impl ClientNotificationsExt for Client {
 }
 ///A project is the unit of integration code: its TypeScript files, variable schema, settings and the environments it is deployed to. These operations cover the project lifecycle, deployment, testing and observability (logs, traces, flows).
 pub trait ClientProjectsExt {
-    /**List projects
-
-    Returns summaries of every project in the organisation, each with its environments and starred flag. Pass starred=true to restrict the result to starred projects; the list is not paginated.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `starred`: Set to true to return only the projects the organisation has starred.
-    ```ignore
-    let response = client.list_projects()
-        .organisation_id(organisation_id)
-        .starred(starred)
-        .send()
-        .await;
-    ```*/
+    /// List projects
+    ///
+    /// Returns summaries of every project in the organisation, each with its environments and starred flag. Pass starred=true to restrict the result to starred projects; the list is not paginated.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `starred`: Set to true to return only the projects the organisation has starred.
+    /// ```ignore
+    /// let response = client.list_projects()
+    ///     .organisation_id(organisation_id)
+    ///     .starred(starred)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_projects(&self) -> builder::ListProjects<'_>;
-    /**Create a project
-
-    Creates an empty project with the given name and returns it. The execution pool may be chosen here and is fixed for the project afterwards; no environment is deployed yet.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `body`: Request body for CreateProject.
-    ```ignore
-    let response = client.create_project()
-        .organisation_id(organisation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a project
+    ///
+    /// Creates an empty project with the given name and returns it. The execution pool may be chosen here and is fixed for the project afterwards; no environment is deployed yet.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `body`: Request body for CreateProject.
+    /// ```ignore
+    /// let response = client.create_project()
+    ///     .organisation_id(organisation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_project(&self) -> builder::CreateProject<'_>;
-    /**Get a project
-
-    Fetches a single project including its working files, environments, variable schema, settings and metadata. Responds with 404 when the ID is unknown in this organisation.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.get_project()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// Get a project
+    ///
+    /// Fetches a single project including its working files, environments, variable schema, settings and metadata. Responds with 404 when the ID is unknown in this organisation.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.get_project()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_project(&self) -> builder::GetProject<'_>;
-    /**Update project details
-
-    Changes the project record itself (name, settings, metadata) and returns the updated project. Neither the working files nor anything currently deployed is touched.
-
-    Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for UpdateProject.
-    ```ignore
-    let response = client.update_project()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update project details
+    ///
+    /// Changes the project record itself (name, settings, metadata) and returns the updated project. Neither the working files nor anything currently deployed is touched.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for UpdateProject.
+    /// ```ignore
+    /// let response = client.update_project()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_project(&self) -> builder::UpdateProject<'_>;
-    /**Delete a project
-
-    Permanently removes the project from the organisation. Returns 204 with no body on success.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/projects/{project_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.delete_project()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a project
+    ///
+    /// Permanently removes the project from the organisation. Returns 204 with no body on success.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/projects/{project_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.delete_project()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_project(&self) -> builder::DeleteProject<'_>;
-    /**Star a project
-
-    Marks this project as one of the organisation's favoured examples; starred projects may be surfaced to AI coding assistants as patterns to imitate. Returns 204.
-
-    Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/star`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.star_project()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// Star a project
+    ///
+    /// Marks this project as one of the organisation's favoured examples; starred projects may be surfaced to AI coding assistants as patterns to imitate. Returns 204.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/star`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.star_project()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn star_project(&self) -> builder::StarProject<'_>;
-    /**Unstar a project
-
-    Clears the organisation's starred flag on the project. Returns 204.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/projects/{project_id}/star`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.unstar_project()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// Unstar a project
+    ///
+    /// Clears the organisation's starred flag on the project. Returns 204.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/projects/{project_id}/star`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.unstar_project()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn unstar_project(&self) -> builder::UnstarProject<'_>;
-    /**Clone a project
-
-    Makes a copy of the project under a fresh ID, carrying over its files, configuration and connection templates, and returns the new project. The copy starts undeployed and no connections are duplicated, so credentials must be supplied again.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/clone`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.clone_project()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// Clone a project
+    ///
+    /// Makes a copy of the project under a fresh ID, carrying over its files, configuration and connection templates, and returns the new project. The copy starts undeployed and no connections are duplicated, so credentials must be supplied again.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/clone`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.clone_project()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn clone_project(&self) -> builder::CloneProject<'_>;
-    /**Get the variables schema
-
-    Returns the JSON Schema that currently defines the project's dynamic variables.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/variables`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.get_project_variables_schema()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// Get the variables schema
+    ///
+    /// Returns the JSON Schema that currently defines the project's dynamic variables.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/variables`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.get_project_variables_schema()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_project_variables_schema(&self) -> builder::GetProjectVariablesSchema<'_>;
-    /**Replace the variables schema
-
-    Stores a complete JSON Schema describing the dynamic variables the project accepts, replacing any previous schema. Activation and static variables are validated against it, and the code can read the variables it declares.
-
-    Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/variables`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for SetProjectVariablesSchema.
-    ```ignore
-    let response = client.set_project_variables_schema()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Replace the variables schema
+    ///
+    /// Stores a complete JSON Schema describing the dynamic variables the project accepts, replacing any previous schema. Activation and static variables are validated against it, and the code can read the variables it declares.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/variables`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for SetProjectVariablesSchema.
+    /// ```ignore
+    /// let response = client.set_project_variables_schema()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn set_project_variables_schema(&self) -> builder::SetProjectVariablesSchema<'_>;
-    /**Patch the variables schema
-
-    Edits the dynamic variables schema in place using an add, remove or replace operation on a JSON path, so single variables can be introduced or dropped without resending the whole schema. Returns the resulting schema.
-
-    Sends a `PATCH` request to `/o/{organisation_id}/projects/{project_id}/variables`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for PatchProjectVariablesSchema.
-    ```ignore
-    let response = client.patch_project_variables_schema()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Patch the variables schema
+    ///
+    /// Edits the dynamic variables schema in place using an add, remove or replace operation on a JSON path, so single variables can be introduced or dropped without resending the whole schema. Returns the resulting schema.
+    ///
+    /// Sends a `PATCH` request to `/o/{organisation_id}/projects/{project_id}/variables`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for PatchProjectVariablesSchema.
+    /// ```ignore
+    /// let response = client.patch_project_variables_schema()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn patch_project_variables_schema(&self) -> builder::PatchProjectVariablesSchema<'_>;
-    /**Record project sentiment
-
-    Appends a sentiment score tied to a message ID to the sentiment history kept in the project's metadata. Earlier entries are kept; the updated project is returned.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/sentiment`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for AddProjectSentiment.
-    ```ignore
-    let response = client.add_project_sentiment()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Record project sentiment
+    ///
+    /// Appends a sentiment score tied to a message ID to the sentiment history kept in the project's metadata. Earlier entries are kept; the updated project is returned.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/sentiment`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for AddProjectSentiment.
+    /// ```ignore
+    /// let response = client.add_project_sentiment()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn add_project_sentiment(&self) -> builder::AddProjectSentiment<'_>;
-    /**Get working files
-
-    Returns the project's current working set of files and labels. These can differ from what any environment is actually running.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/files`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.get_files()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// Get working files
+    ///
+    /// Returns the project's current working set of files and labels. These can differ from what any environment is actually running.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/files`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.get_files()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_files(&self) -> builder::GetFiles<'_>;
-    /**Replace working files
-
-    Overwrites the project's working files with the supplied set. Nothing is deployed as a result; call DeployProject afterwards to ship the change.
-
-    Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/files`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for UpdateFiles.
-    ```ignore
-    let response = client.update_files()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Replace working files
+    ///
+    /// Overwrites the project's working files with the supplied set. Nothing is deployed as a result; call DeployProject afterwards to ship the change.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/files`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for UpdateFiles.
+    /// ```ignore
+    /// let response = client.update_files()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_files(&self) -> builder::UpdateFiles<'_>;
-    /**Update selected working files
-
-    Writes only the files included in the request, leaving every other working file as it is. Does not trigger a deployment.
-
-    Sends a `PATCH` request to `/o/{organisation_id}/projects/{project_id}/files`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for PatchFiles.
-    ```ignore
-    let response = client.patch_files()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update selected working files
+    ///
+    /// Writes only the files included in the request, leaving every other working file as it is. Does not trigger a deployment.
+    ///
+    /// Sends a `PATCH` request to `/o/{organisation_id}/projects/{project_id}/files`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for PatchFiles.
+    /// ```ignore
+    /// let response = client.patch_files()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn patch_files(&self) -> builder::PatchFiles<'_>;
-    /**Send an HTTP request to a deployment
-
-    Proxies an HTTP call (method, path, headers, query and a base64 body) to the project's deployed environment selected by project_env and relays the result. The response carries the status code, headers and a base64-encoded body.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/environments/call`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `project_env`: Name of the project environment the operation acts on, for example production.
-    - `body`: Request body for CallIntegration.
-    ```ignore
-    let response = client.call_integration()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .project_env(project_env)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Send an HTTP request to a deployment
+    ///
+    /// Proxies an HTTP call (method, path, headers, query and a base64 body) to the project's deployed environment selected by project_env and relays the result. The response carries the status code, headers and a base64-encoded body.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/environments/call`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `project_env`: Name of the project environment the operation acts on, for example production.
+    /// - `body`: Request body for CallIntegration.
+    /// ```ignore
+    /// let response = client.call_integration()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .project_env(project_env)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn call_integration(&self) -> builder::CallIntegration<'_>;
-    /**Deploy working files to an environment
-
-    Creates a new version from the supplied files (using versionName, or a generated name if empty) and rolls it out to the environment named by project_env. Returns the project with its refreshed environment state.
-
-    Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/deploy`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `project_env`: Name of the project environment the operation acts on, for example production.
-    - `body`: Request body for DeployProject.
-    ```ignore
-    let response = client.deploy_project()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .project_env(project_env)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Deploy working files to an environment
+    ///
+    /// Creates a new version from the supplied files (using versionName, or a generated name if empty) and rolls it out to the environment named by project_env. Returns the project with its refreshed environment state.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/deploy`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `project_env`: Name of the project environment the operation acts on, for example production.
+    /// - `body`: Request body for DeployProject.
+    /// ```ignore
+    /// let response = client.deploy_project()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .project_env(project_env)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn deploy_project(&self) -> builder::DeployProject<'_>;
-    /**Deploy an existing version
-
-    Rolls out a previously created version to the environment named by project_env, building its container image first if one does not exist yet. Returns the updated project.
-
-    Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/versions/{version_id}/deploy`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `version_id`: ID (ULID) of a saved project version.
-    - `project_env`: Name of the project environment the operation acts on, for example production.
-    - `body`: Request body for DeployProjectVersion.
-    ```ignore
-    let response = client.deploy_project_version()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .version_id(version_id)
-        .project_env(project_env)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Deploy an existing version
+    ///
+    /// Rolls out a previously created version to the environment named by project_env, building its container image first if one does not exist yet. Returns the updated project.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/versions/{version_id}/deploy`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `version_id`: ID (ULID) of a saved project version.
+    /// - `project_env`: Name of the project environment the operation acts on, for example production.
+    /// - `body`: Request body for DeployProjectVersion.
+    /// ```ignore
+    /// let response = client.deploy_project_version()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .version_id(version_id)
+    ///     .project_env(project_env)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn deploy_project_version(&self) -> builder::DeployProjectVersion<'_>;
-    /**Start a test container
-
-    Spins up a short-lived test runtime for the project and reports whether it is running plus the triggers (webhooks, schedules) it exposes. Use those trigger names with TriggerWorkflow.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/testing/start`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.start_test_container()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// Start a test container
+    ///
+    /// Spins up a short-lived test runtime for the project and reports whether it is running plus the triggers (webhooks, schedules) it exposes. Use those trigger names with TriggerWorkflow.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/testing/start`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.start_test_container()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn start_test_container(&self) -> builder::StartTestContainer<'_>;
-    /**Fire a trigger in the test container
-
-    Invokes the named trigger inside the project's test container with the given payload, content type and headers, optionally on behalf of an activation. Set debug to honour task breakpoints; the workflow's HTTP response is returned with a base64 body.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/testing/trigger/{trigger_name}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `trigger_name`: Name of a trigger exposed by the running test container, as listed by StartTestContainer.
-    - `body`: Request body for TriggerWorkflow.
-    ```ignore
-    let response = client.trigger_workflow()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .trigger_name(trigger_name)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Fire a trigger in the test container
+    ///
+    /// Invokes the named trigger inside the project's test container with the given payload, content type and headers, optionally on behalf of an activation. Set debug to honour task breakpoints; the workflow's HTTP response is returned with a base64 body.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/testing/trigger/{trigger_name}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `trigger_name`: Name of a trigger exposed by the running test container, as listed by StartTestContainer.
+    /// - `body`: Request body for TriggerWorkflow.
+    /// ```ignore
+    /// let response = client.trigger_workflow()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .trigger_name(trigger_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn trigger_workflow(&self) -> builder::TriggerWorkflow<'_>;
-    /**Validate project files
-
-    Type-checks the supplied files with deno check, without deploying them, and reports whether the check passed along with its output, any error and how long it took.
-
-    Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/validate`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for ValidateFiles.
-    ```ignore
-    let response = client.validate_files()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Validate project files
+    ///
+    /// Type-checks the supplied files with deno check, without deploying them, and reports whether the check passed along with its output, any error and how long it took.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/validate`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for ValidateFiles.
+    /// ```ignore
+    /// let response = client.validate_files()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn validate_files(&self) -> builder::ValidateFiles<'_>;
-    /**Get project logs
-
-    Reads log lines for a project environment, filterable by time window, free-text search, build versus runtime logs and latest version only, in ascending or descending order. Page with first and the next_token returned by the previous call.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/logs`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `build`: When true, return build-time logs instead of runtime logs.
-    - `end`: End of the time window to query, as a timestamp.
-    - `first`: Maximum number of items to return in one page; defaults to 20.
-    - `latest`: When true, only include logs produced by the most recently deployed version.
-    - `next_token`: Continuation token returned by the previous call; pass it to fetch the next batch.
-    - `order`: Sort direction by timestamp: asc or desc.
-    - `project_env`: Name of the project environment the operation acts on, for example production.
-    - `search`: Free-text term; only log lines containing it are returned.
-    - `start`: Start of the time window to query, as a timestamp.
-    ```ignore
-    let response = client.get_project_logs()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .build(build)
-        .end(end)
-        .first(first)
-        .latest(latest)
-        .next_token(next_token)
-        .order(order)
-        .project_env(project_env)
-        .search(search)
-        .start(start)
-        .send()
-        .await;
-    ```*/
+    /// Get project logs
+    ///
+    /// Reads log lines for a project environment, filterable by time window, free-text search, build versus runtime logs and latest version only, in ascending or descending order. Page with first and the next_token returned by the previous call.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/logs`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `build`: When true, return build-time logs instead of runtime logs.
+    /// - `end`: End of the time window to query, as a timestamp.
+    /// - `first`: Maximum number of items to return in one page; defaults to 20.
+    /// - `latest`: When true, only include logs produced by the most recently deployed version.
+    /// - `next_token`: Continuation token returned by the previous call; pass it to fetch the next batch.
+    /// - `order`: Sort direction by timestamp: asc or desc.
+    /// - `project_env`: Name of the project environment the operation acts on, for example production.
+    /// - `search`: Free-text term; only log lines containing it are returned.
+    /// - `start`: Start of the time window to query, as a timestamp.
+    /// ```ignore
+    /// let response = client.get_project_logs()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .build(build)
+    ///     .end(end)
+    ///     .first(first)
+    ///     .latest(latest)
+    ///     .next_token(next_token)
+    ///     .order(order)
+    ///     .project_env(project_env)
+    ///     .search(search)
+    ///     .start(start)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_project_logs(&self) -> builder::GetProjectLogs<'_>;
-    /**Search project logs
-
-    Body-driven variant of GetProjectLogs that accepts structured filters: exact, negated, regex or full-text matchers on log fields, plus time range, ordering and paging. Continue with the nextToken from the response.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/logs`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `project_env`: Name of the project environment the operation acts on, for example production.
-    - `body`: Request body for SearchProjectLogs.
-    ```ignore
-    let response = client.search_project_logs()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .project_env(project_env)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Search project logs
+    ///
+    /// Body-driven variant of GetProjectLogs that accepts structured filters: exact, negated, regex or full-text matchers on log fields, plus time range, ordering and paging. Continue with the nextToken from the response.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/logs`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `project_env`: Name of the project environment the operation acts on, for example production.
+    /// - `body`: Request body for SearchProjectLogs.
+    /// ```ignore
+    /// let response = client.search_project_logs()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .project_env(project_env)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn search_project_logs(&self) -> builder::SearchProjectLogs<'_>;
-    /**List execution traces
-
-    Returns span summaries for executions of a project environment over a time range. Narrow with an attribute filter expression, a task name or error=true, and follow nextToken for more results.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/traces`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `end`: End of the time window to query, as a timestamp.
-    - `error`: When true, only return traces that ended in an error.
-    - `filter`: Attribute filter expression of space-separated attribute:value pairs, e.g. http.request.method:POST executionId:<id>. Supported attributes include taskId, taskType, executionId, error.message, schedule, connection, http.* and url.* fields.
-    - `next_token`: Continuation token returned by the previous call; pass it to fetch the next batch.
-    - `project_env`: Name of the project environment the operation acts on, for example production.
-    - `start`: Start of the time window to query, as a timestamp.
-    - `task`: Only return traces involving the named workflow task.
-    ```ignore
-    let response = client.list_traces()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .end(end)
-        .error(error)
-        .filter(filter)
-        .next_token(next_token)
-        .project_env(project_env)
-        .start(start)
-        .task(task)
-        .send()
-        .await;
-    ```*/
+    /// List execution traces
+    ///
+    /// Returns span summaries for executions of a project environment over a time range. Narrow with an attribute filter expression, a task name or error=true, and follow nextToken for more results.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/traces`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `end`: End of the time window to query, as a timestamp.
+    /// - `error`: When true, only return traces that ended in an error.
+    /// - `filter`: Attribute filter expression of space-separated attribute:value pairs, e.g. http.request.method:POST executionId:<id>. Supported attributes include taskId, taskType, executionId, error.message, schedule, connection, http.* and url.* fields.
+    /// - `next_token`: Continuation token returned by the previous call; pass it to fetch the next batch.
+    /// - `project_env`: Name of the project environment the operation acts on, for example production.
+    /// - `start`: Start of the time window to query, as a timestamp.
+    /// - `task`: Only return traces involving the named workflow task.
+    /// ```ignore
+    /// let response = client.list_traces()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .end(end)
+    ///     .error(error)
+    ///     .filter(filter)
+    ///     .next_token(next_token)
+    ///     .project_env(project_env)
+    ///     .start(start)
+    ///     .task(task)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_traces(&self) -> builder::ListTraces<'_>;
-    /**Get a trace
-
-    Returns one trace with every span recorded for it, for drilling into a single execution.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/traces/{trace_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `trace_id`: Identifier of the trace to fetch, as returned by ListTraces.
-    ```ignore
-    let response = client.get_trace()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .trace_id(trace_id)
-        .send()
-        .await;
-    ```*/
+    /// Get a trace
+    ///
+    /// Returns one trace with every span recorded for it, for drilling into a single execution.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/traces/{trace_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `trace_id`: Identifier of the trace to fetch, as returned by ListTraces.
+    /// ```ignore
+    /// let response = client.get_trace()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .trace_id(trace_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_trace(&self) -> builder::GetTrace<'_>;
-    /**List integration flows
-
-    Returns the named flows stored for the project; each flow has a description and a set of OpenTelemetry spans describing the path an execution takes.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/workflows`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.get_integration_flows()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// List integration flows
+    ///
+    /// Returns the named flows stored for the project; each flow has a description and a set of OpenTelemetry spans describing the path an execution takes.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/workflows`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.get_integration_flows()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_integration_flows(&self) -> builder::GetIntegrationFlows<'_>;
-    /**Get an integration flow
-
-    Fetches a single integration flow of the project by its name, including its spans.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/workflows/{flow_name}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `flow_name`: Name that identifies the integration flow within the project.
-    ```ignore
-    let response = client.get_integration_flow()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .flow_name(flow_name)
-        .send()
-        .await;
-    ```*/
+    /// Get an integration flow
+    ///
+    /// Fetches a single integration flow of the project by its name, including its spans.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/workflows/{flow_name}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `flow_name`: Name that identifies the integration flow within the project.
+    /// ```ignore
+    /// let response = client.get_integration_flow()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .flow_name(flow_name)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_integration_flow(&self) -> builder::GetIntegrationFlow<'_>;
-    /**Create or replace an integration flow
-
-    Stores the supplied flow under the given name, creating it if missing. An existing flow is fully replaced rather than merged; the stored flow is returned.
-
-    Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/workflows/{flow_name}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `flow_name`: Name that identifies the integration flow within the project.
-    - `body`: Request body for UpdateIntegrationFlow.
-    ```ignore
-    let response = client.update_integration_flow()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .flow_name(flow_name)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create or replace an integration flow
+    ///
+    /// Stores the supplied flow under the given name, creating it if missing. An existing flow is fully replaced rather than merged; the stored flow is returned.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/projects/{project_id}/workflows/{flow_name}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `flow_name`: Name that identifies the integration flow within the project.
+    /// - `body`: Request body for UpdateIntegrationFlow.
+    /// ```ignore
+    /// let response = client.update_integration_flow()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .flow_name(flow_name)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_integration_flow(&self) -> builder::UpdateIntegrationFlow<'_>;
-    /**Delete an integration flow
-
-    Removes the named integration flow from the project. Returns 204.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/projects/{project_id}/workflows/{flow_name}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `flow_name`: Name that identifies the integration flow within the project.
-    ```ignore
-    let response = client.delete_flow()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .flow_name(flow_name)
-        .send()
-        .await;
-    ```*/
+    /// Delete an integration flow
+    ///
+    /// Removes the named integration flow from the project. Returns 204.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/projects/{project_id}/workflows/{flow_name}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `flow_name`: Name that identifies the integration flow within the project.
+    /// ```ignore
+    /// let response = client.delete_flow()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .flow_name(flow_name)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_flow(&self) -> builder::DeleteFlow<'_>;
-    /**Suspend a project environment
-
-    Stops the project from running in the environment given by the required environment query parameter, without deleting anything. The environment can be deployed again later; the updated project is returned.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/suspend`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `environment`: Name of the environment in which the project should be suspended. Required.
-    ```ignore
-    let response = client.suspend_project()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .environment(environment)
-        .send()
-        .await;
-    ```*/
+    /// Suspend a project environment
+    ///
+    /// Stops the project from running in the environment given by the required environment query parameter, without deleting anything. The environment can be deployed again later; the updated project is returned.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/suspend`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `environment`: Name of the environment in which the project should be suspended. Required.
+    /// ```ignore
+    /// let response = client.suspend_project()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .environment(environment)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn suspend_project(&self) -> builder::SuspendProject<'_>;
 }
 impl ClientProjectsExt for Client {
@@ -22857,60 +22857,60 @@ impl ClientProjectsExt for Client {
 }
 ///Schedulers are the cron-style timers declared by a deployed environment. They are read-only through the API apart from an on-demand trigger.
 pub trait ClientSchedulersExt {
-    /**List schedulers
-
-    Returns the schedulers registered by the environment's deployment, each with its name, cron expression and target URL. Schedulers come from the project code and cannot be created through the API.
-
-    Sends a `GET` request to `/o/{organisation_id}/environments/{environment_id}/schedulers`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    ```ignore
-    let response = client.list_schedulers()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .send()
-        .await;
-    ```*/
+    /// List schedulers
+    ///
+    /// Returns the schedulers registered by the environment's deployment, each with its name, cron expression and target URL. Schedulers come from the project code and cannot be created through the API.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/environments/{environment_id}/schedulers`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// ```ignore
+    /// let response = client.list_schedulers()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_schedulers(&self) -> builder::ListSchedulers<'_>;
-    /**Get a scheduler
-
-    Returns a single scheduler of the environment with its cron expression and target URL.
-
-    Sends a `GET` request to `/o/{organisation_id}/environments/{environment_id}/schedulers/{scheduler_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `scheduler_id`: ID (ULID) of the scheduler in the environment.
-    ```ignore
-    let response = client.get_scheduler()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .scheduler_id(scheduler_id)
-        .send()
-        .await;
-    ```*/
+    /// Get a scheduler
+    ///
+    /// Returns a single scheduler of the environment with its cron expression and target URL.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/environments/{environment_id}/schedulers/{scheduler_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `scheduler_id`: ID (ULID) of the scheduler in the environment.
+    /// ```ignore
+    /// let response = client.get_scheduler()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .scheduler_id(scheduler_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_scheduler(&self) -> builder::GetScheduler<'_>;
-    /**Run a scheduler now
-
-    Fires the scheduler immediately, once, without changing its cron schedule. Handy for testing or a one-off run; returns 204.
-
-    Sends a `POST` request to `/o/{organisation_id}/environments/{environment_id}/schedulers/{scheduler_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `environment_id`: ID (ULID) of the project environment.
-    - `scheduler_id`: ID (ULID) of the scheduler in the environment.
-    ```ignore
-    let response = client.trigger_scheduler()
-        .organisation_id(organisation_id)
-        .environment_id(environment_id)
-        .scheduler_id(scheduler_id)
-        .send()
-        .await;
-    ```*/
+    /// Run a scheduler now
+    ///
+    /// Fires the scheduler immediately, once, without changing its cron schedule. Handy for testing or a one-off run; returns 204.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/environments/{environment_id}/schedulers/{scheduler_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `environment_id`: ID (ULID) of the project environment.
+    /// - `scheduler_id`: ID (ULID) of the scheduler in the environment.
+    /// ```ignore
+    /// let response = client.trigger_scheduler()
+    ///     .organisation_id(organisation_id)
+    ///     .environment_id(environment_id)
+    ///     .scheduler_id(scheduler_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn trigger_scheduler(&self) -> builder::TriggerScheduler<'_>;
 }
 impl ClientSchedulersExt for Client {
@@ -22926,315 +22926,315 @@ impl ClientSchedulersExt for Client {
 }
 ///A system describes an external service (its domain, base URL template, auth schemes, actions and triggers) and is shared across every project in the organisation.
 pub trait ClientSystemsExt {
-    /**List systems
-
-    Returns the organisation's systems, optionally narrowed by a search string. Cursor-paginated with first/after/before; the response includes totalCount and next/prev cursors.
-
-    Sends a `GET` request to `/o/{organisation_id}/systems`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `after`: Opaque cursor from a previous page's next value; returns the items that follow it.
-    - `before`: Opaque cursor from a previous page's prev value; returns the items that precede it.
-    - `first`: Maximum number of items to return in one page; defaults to 20.
-    - `search`: Free-text term used to narrow the results.
-    ```ignore
-    let response = client.list_systems()
-        .organisation_id(organisation_id)
-        .after(after)
-        .before(before)
-        .first(first)
-        .search(search)
-        .send()
-        .await;
-    ```*/
+    /// List systems
+    ///
+    /// Returns the organisation's systems, optionally narrowed by a search string. Cursor-paginated with first/after/before; the response includes totalCount and next/prev cursors.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/systems`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `after`: Opaque cursor from a previous page's next value; returns the items that follow it.
+    /// - `before`: Opaque cursor from a previous page's prev value; returns the items that precede it.
+    /// - `first`: Maximum number of items to return in one page; defaults to 20.
+    /// - `search`: Free-text term used to narrow the results.
+    /// ```ignore
+    /// let response = client.list_systems()
+    ///     .organisation_id(organisation_id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .first(first)
+    ///     .search(search)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_systems(&self) -> builder::ListSystems<'_>;
-    /**Create a system
-
-    Registers an external service with its name, domain, base URL template and one or more auth scheme configs. The new system is available to every project in the organisation; returns 201.
-
-    Sends a `POST` request to `/o/{organisation_id}/systems`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `body`: Request body for CreateSystem.
-    ```ignore
-    let response = client.create_system()
-        .organisation_id(organisation_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a system
+    ///
+    /// Registers an external service with its name, domain, base URL template and one or more auth scheme configs. The new system is available to every project in the organisation; returns 201.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/systems`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `body`: Request body for CreateSystem.
+    /// ```ignore
+    /// let response = client.create_system()
+    ///     .organisation_id(organisation_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_system(&self) -> builder::CreateSystem<'_>;
-    /**Get a system
-
-    Returns one system with its domain, base URL template and auth scheme configs.
-
-    Sends a `GET` request to `/o/{organisation_id}/systems/{system_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    ```ignore
-    let response = client.get_system()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .send()
-        .await;
-    ```*/
+    /// Get a system
+    ///
+    /// Returns one system with its domain, base URL template and auth scheme configs.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/systems/{system_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// ```ignore
+    /// let response = client.get_system()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_system(&self) -> builder::GetSystem<'_>;
-    /**Update a system
-
-    Changes a system's name, domain or base URL template and returns the result. Auth schemes are managed separately via the auth-scheme-config operations.
-
-    Sends a `PUT` request to `/o/{organisation_id}/systems/{system_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `body`: Request body for UpdateSystem.
-    ```ignore
-    let response = client.update_system()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a system
+    ///
+    /// Changes a system's name, domain or base URL template and returns the result. Auth schemes are managed separately via the auth-scheme-config operations.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/systems/{system_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `body`: Request body for UpdateSystem.
+    /// ```ignore
+    /// let response = client.update_system()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_system(&self) -> builder::UpdateSystem<'_>;
-    /**Delete a system
-
-    Removes a system from the organisation. The request is refused while any project still references the system through a connection template, so check the project connection templates first.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/systems/{system_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    ```ignore
-    let response = client.delete_system()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a system
+    ///
+    /// Removes a system from the organisation. The request is refused while any project still references the system through a connection template, so check the project connection templates first.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/systems/{system_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// ```ignore
+    /// let response = client.delete_system()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_system(&self) -> builder::DeleteSystem<'_>;
-    /**Link actions to a project
-
-    Associates existing actions of the system, given as an array of action IDs, with the project so they show up as used by it. Returns 201.
-
-    Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/projects/{project_id}/actions-link`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for LinkSystemActions.
-    ```ignore
-    let response = client.link_system_actions()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Link actions to a project
+    ///
+    /// Associates existing actions of the system, given as an array of action IDs, with the project so they show up as used by it. Returns 201.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/projects/{project_id}/actions-link`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for LinkSystemActions.
+    /// ```ignore
+    /// let response = client.link_system_actions()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn link_system_actions(&self) -> builder::LinkSystemActions<'_>;
-    /**Link triggers to a project
-
-    Associates existing triggers of the system, given as an array of trigger IDs, with the project. Returns 201.
-
-    Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/projects/{project_id}/triggers-link`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for LinkSystemTriggers.
-    ```ignore
-    let response = client.link_system_triggers()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Link triggers to a project
+    ///
+    /// Associates existing triggers of the system, given as an array of trigger IDs, with the project. Returns 201.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/projects/{project_id}/triggers-link`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for LinkSystemTriggers.
+    /// ```ignore
+    /// let response = client.link_system_triggers()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn link_system_triggers(&self) -> builder::LinkSystemTriggers<'_>;
-    /**List a system's actions
-
-    Returns the HTTP or GraphQL actions defined for the system, with totalCount and next/prev cursors. Supplying project_id limits the result to actions that project uses.
-
-    Sends a `GET` request to `/o/{organisation_id}/systems/{system_id}/actions`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.list_system_actions()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// List a system's actions
+    ///
+    /// Returns the HTTP or GraphQL actions defined for the system, with totalCount and next/prev cursors. Supplying project_id limits the result to actions that project uses.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/systems/{system_id}/actions`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.list_system_actions()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_system_actions(&self) -> builder::ListSystemActions<'_>;
-    /**Create system actions
-
-    Adds one or more actions (method, path, parameters, request/response shapes or a GraphQL query) to the system and returns them. If projectId is included in the body, the new actions are also linked to that project.
-
-    Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/actions`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `body`: Request body for CreateSystemActions.
-    ```ignore
-    let response = client.create_system_actions()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create system actions
+    ///
+    /// Adds one or more actions (method, path, parameters, request/response shapes or a GraphQL query) to the system and returns them. If projectId is included in the body, the new actions are also linked to that project.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/actions`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `body`: Request body for CreateSystemActions.
+    /// ```ignore
+    /// let response = client.create_system_actions()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_system_actions(&self) -> builder::CreateSystemActions<'_>;
-    /**Get a system action
-
-    Returns a single action of the system by its ID.
-
-    Sends a `GET` request to `/o/{organisation_id}/systems/{system_id}/actions/{action_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `action_id`: ID (ULID) of an action belonging to the system.
-    ```ignore
-    let response = client.get_system_action()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .action_id(action_id)
-        .send()
-        .await;
-    ```*/
+    /// Get a system action
+    ///
+    /// Returns a single action of the system by its ID.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/systems/{system_id}/actions/{action_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `action_id`: ID (ULID) of an action belonging to the system.
+    /// ```ignore
+    /// let response = client.get_system_action()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .action_id(action_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_system_action(&self) -> builder::GetSystemAction<'_>;
-    /**Update a system action
-
-    Replaces the definition of one action on the system and returns the saved action.
-
-    Sends a `PUT` request to `/o/{organisation_id}/systems/{system_id}/actions/{action_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `action_id`: ID (ULID) of an action belonging to the system.
-    - `body`: Request body for UpdateSystemAction.
-    ```ignore
-    let response = client.update_system_action()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .action_id(action_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update a system action
+    ///
+    /// Replaces the definition of one action on the system and returns the saved action.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/systems/{system_id}/actions/{action_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `action_id`: ID (ULID) of an action belonging to the system.
+    /// - `body`: Request body for UpdateSystemAction.
+    /// ```ignore
+    /// let response = client.update_system_action()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .action_id(action_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn update_system_action(&self) -> builder::UpdateSystemAction<'_>;
-    /**Delete a system action
-
-    Removes one action from the system. Returns 204.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/systems/{system_id}/actions/{action_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `action_id`: ID (ULID) of an action belonging to the system.
-    ```ignore
-    let response = client.delete_system_action()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .action_id(action_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete a system action
+    ///
+    /// Removes one action from the system. Returns 204.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/systems/{system_id}/actions/{action_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `action_id`: ID (ULID) of an action belonging to the system.
+    /// ```ignore
+    /// let response = client.delete_system_action()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .action_id(action_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_system_action(&self) -> builder::DeleteSystemAction<'_>;
-    /**List a system's triggers
-
-    Returns the inbound HTTP triggers defined for the system, with totalCount and next/prev cursors. Supplying project_id limits the result to triggers that project uses.
-
-    Sends a `GET` request to `/o/{organisation_id}/systems/{system_id}/triggers`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `project_id`: ID (ULID) of the project.
-    ```ignore
-    let response = client.list_system_triggers()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .project_id(project_id)
-        .send()
-        .await;
-    ```*/
+    /// List a system's triggers
+    ///
+    /// Returns the inbound HTTP triggers defined for the system, with totalCount and next/prev cursors. Supplying project_id limits the result to triggers that project uses.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/systems/{system_id}/triggers`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `project_id`: ID (ULID) of the project.
+    /// ```ignore
+    /// let response = client.list_system_triggers()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .project_id(project_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_system_triggers(&self) -> builder::ListSystemTriggers<'_>;
-    /**Create system triggers
-
-    Adds one or more triggers (name, HTTP method, parameters) to the system and returns them. If projectId is included in the body, the new triggers are also linked to that project.
-
-    Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/triggers`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `body`: Request body for CreateSystemTriggers.
-    ```ignore
-    let response = client.create_system_triggers()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create system triggers
+    ///
+    /// Adds one or more triggers (name, HTTP method, parameters) to the system and returns them. If projectId is included in the body, the new triggers are also linked to that project.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/systems/{system_id}/triggers`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `body`: Request body for CreateSystemTriggers.
+    /// ```ignore
+    /// let response = client.create_system_triggers()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_system_triggers(&self) -> builder::CreateSystemTriggers<'_>;
-    /**Create or update an auth scheme
-
-    Saves an auth scheme config (API key, basic auth, OAuth 1/2, HMAC, certificate and so on) on the system: a new ID adds it, a known ID replaces it. The ID in the body must equal the one in the path; returns 201.
-
-    Sends a `PUT` request to `/o/{organisation_id}/systems/{system_id}/auth-scheme-configs/{auth_scheme_config_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `auth_scheme_config_id`: Identifier of the auth scheme config on the system; for an upsert it must equal the id in the request body.
-    - `body`: Request body for UpsertAuthSchemeConfig.
-    ```ignore
-    let response = client.upsert_auth_scheme_config()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .auth_scheme_config_id(auth_scheme_config_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create or update an auth scheme
+    ///
+    /// Saves an auth scheme config (API key, basic auth, OAuth 1/2, HMAC, certificate and so on) on the system: a new ID adds it, a known ID replaces it. The ID in the body must equal the one in the path; returns 201.
+    ///
+    /// Sends a `PUT` request to `/o/{organisation_id}/systems/{system_id}/auth-scheme-configs/{auth_scheme_config_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `auth_scheme_config_id`: Identifier of the auth scheme config on the system; for an upsert it must equal the id in the request body.
+    /// - `body`: Request body for UpsertAuthSchemeConfig.
+    /// ```ignore
+    /// let response = client.upsert_auth_scheme_config()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .auth_scheme_config_id(auth_scheme_config_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn upsert_auth_scheme_config(&self) -> builder::UpsertAuthSchemeConfig<'_>;
-    /**Delete an auth scheme
-
-    Removes one auth scheme config from the system. Returns 204.
-
-    Sends a `DELETE` request to `/o/{organisation_id}/systems/{system_id}/auth-scheme-configs/{auth_scheme_config_id}`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `system_id`: ID (ULID) of the system.
-    - `auth_scheme_config_id`: Identifier of the auth scheme config on the system; for an upsert it must equal the id in the request body.
-    ```ignore
-    let response = client.delete_auth_scheme_config()
-        .organisation_id(organisation_id)
-        .system_id(system_id)
-        .auth_scheme_config_id(auth_scheme_config_id)
-        .send()
-        .await;
-    ```*/
+    /// Delete an auth scheme
+    ///
+    /// Removes one auth scheme config from the system. Returns 204.
+    ///
+    /// Sends a `DELETE` request to `/o/{organisation_id}/systems/{system_id}/auth-scheme-configs/{auth_scheme_config_id}`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `system_id`: ID (ULID) of the system.
+    /// - `auth_scheme_config_id`: Identifier of the auth scheme config on the system; for an upsert it must equal the id in the request body.
+    /// ```ignore
+    /// let response = client.delete_auth_scheme_config()
+    ///     .organisation_id(organisation_id)
+    ///     .system_id(system_id)
+    ///     .auth_scheme_config_id(auth_scheme_config_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn delete_auth_scheme_config(&self) -> builder::DeleteAuthSchemeConfig<'_>;
 }
 impl ClientSystemsExt for Client {
@@ -23289,66 +23289,66 @@ impl ClientSystemsExt for Client {
 }
 ///A version is a named, immutable snapshot of a project's files that can be listed, inspected and deployed later.
 pub trait ClientVersionsExt {
-    /**List project versions
-
-    Returns the project's saved versions with their name, description, labels, state (draft, failed, ready, superseded) and creation time. Cursor-paginated with first/after/before; the response includes totalCount and next/prev cursors.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/versions`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `after`: Opaque cursor from a previous page's next value; returns the items that follow it.
-    - `before`: Opaque cursor from a previous page's prev value; returns the items that precede it.
-    - `first`: Maximum number of items to return in one page; defaults to 20.
-    ```ignore
-    let response = client.list_project_versions()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .after(after)
-        .before(before)
-        .first(first)
-        .send()
-        .await;
-    ```*/
+    /// List project versions
+    ///
+    /// Returns the project's saved versions with their name, description, labels, state (draft, failed, ready, superseded) and creation time. Cursor-paginated with first/after/before; the response includes totalCount and next/prev cursors.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/versions`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `after`: Opaque cursor from a previous page's next value; returns the items that follow it.
+    /// - `before`: Opaque cursor from a previous page's prev value; returns the items that precede it.
+    /// - `first`: Maximum number of items to return in one page; defaults to 20.
+    /// ```ignore
+    /// let response = client.list_project_versions()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .after(after)
+    ///     .before(before)
+    ///     .first(first)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn list_project_versions(&self) -> builder::ListProjectVersions<'_>;
-    /**Create a project version
-
-    Saves the supplied files as a new named version of the project, with optional description and labels. The name must be unique within the project; creating a version does not deploy it.
-
-    Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/versions`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `body`: Request body for CreateProjectVersion.
-    ```ignore
-    let response = client.create_project_version()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create a project version
+    ///
+    /// Saves the supplied files as a new named version of the project, with optional description and labels. The name must be unique within the project; creating a version does not deploy it.
+    ///
+    /// Sends a `POST` request to `/o/{organisation_id}/projects/{project_id}/versions`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `body`: Request body for CreateProjectVersion.
+    /// ```ignore
+    /// let response = client.create_project_version()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .body(body)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn create_project_version(&self) -> builder::CreateProjectVersion<'_>;
-    /**Get a version's files
-
-    Returns the exact set of files captured in the given project version.
-
-    Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/versions/{version_id}/files`
-
-    Arguments:
-    - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
-    - `project_id`: ID (ULID) of the project.
-    - `version_id`: ID (ULID) of a saved project version.
-    ```ignore
-    let response = client.get_version_files()
-        .organisation_id(organisation_id)
-        .project_id(project_id)
-        .version_id(version_id)
-        .send()
-        .await;
-    ```*/
+    /// Get a version's files
+    ///
+    /// Returns the exact set of files captured in the given project version.
+    ///
+    /// Sends a `GET` request to `/o/{organisation_id}/projects/{project_id}/versions/{version_id}/files`
+    ///
+    /// Arguments:
+    /// - `organisation_id`: ID (ULID) of the organisation that owns the resource; every org-scoped route requires it and it acts as the tenant boundary.
+    /// - `project_id`: ID (ULID) of the project.
+    /// - `version_id`: ID (ULID) of a saved project version.
+    /// ```ignore
+    /// let response = client.get_version_files()
+    ///     .organisation_id(organisation_id)
+    ///     .project_id(project_id)
+    ///     .version_id(version_id)
+    ///     .send()
+    ///     .await;
+    /// ```
     fn get_version_files(&self) -> builder::GetVersionFiles<'_>;
 }
 impl ClientVersionsExt for Client {
@@ -23371,9 +23371,9 @@ pub mod builder {
         encode_path, ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
         ResponseValue,
     };
-    /**Builder for [`ClientActivationsExt::activate_user`]
-
-    [`ClientActivationsExt::activate_user`]: super::ClientActivationsExt::activate_user*/
+    /// Builder for [`ClientActivationsExt::activate_user`]
+    ///
+    /// [`ClientActivationsExt::activate_user`]: super::ClientActivationsExt::activate_user
     #[derive(Debug, Clone)]
     pub struct ActivateUser<'a> {
         client: &'a super::Client,
@@ -23468,9 +23468,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientExecutionPoolsExt::list_execution_pools`]
-
-    [`ClientExecutionPoolsExt::list_execution_pools`]: super::ClientExecutionPoolsExt::list_execution_pools*/
+    /// Builder for [`ClientExecutionPoolsExt::list_execution_pools`]
+    ///
+    /// [`ClientExecutionPoolsExt::list_execution_pools`]: super::ClientExecutionPoolsExt::list_execution_pools
     #[derive(Debug, Clone)]
     pub struct ListExecutionPools<'a> {
         client: &'a super::Client,
@@ -23540,9 +23540,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::list_projects`]
-
-    [`ClientProjectsExt::list_projects`]: super::ClientProjectsExt::list_projects*/
+    /// Builder for [`ClientProjectsExt::list_projects`]
+    ///
+    /// [`ClientProjectsExt::list_projects`]: super::ClientProjectsExt::list_projects
     #[derive(Debug, Clone)]
     pub struct ListProjects<'a> {
         client: &'a super::Client,
@@ -23625,9 +23625,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::create_project`]
-
-    [`ClientProjectsExt::create_project`]: super::ClientProjectsExt::create_project*/
+    /// Builder for [`ClientProjectsExt::create_project`]
+    ///
+    /// [`ClientProjectsExt::create_project`]: super::ClientProjectsExt::create_project
     #[derive(Debug, Clone)]
     pub struct CreateProject<'a> {
         client: &'a super::Client,
@@ -23720,9 +23720,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::get_project`]
-
-    [`ClientProjectsExt::get_project`]: super::ClientProjectsExt::get_project*/
+    /// Builder for [`ClientProjectsExt::get_project`]
+    ///
+    /// [`ClientProjectsExt::get_project`]: super::ClientProjectsExt::get_project
     #[derive(Debug, Clone)]
     pub struct GetProject<'a> {
         client: &'a super::Client,
@@ -23804,9 +23804,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::update_project`]
-
-    [`ClientProjectsExt::update_project`]: super::ClientProjectsExt::update_project*/
+    /// Builder for [`ClientProjectsExt::update_project`]
+    ///
+    /// [`ClientProjectsExt::update_project`]: super::ClientProjectsExt::update_project
     #[derive(Debug, Clone)]
     pub struct UpdateProject<'a> {
         client: &'a super::Client,
@@ -23913,9 +23913,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::delete_project`]
-
-    [`ClientProjectsExt::delete_project`]: super::ClientProjectsExt::delete_project*/
+    /// Builder for [`ClientProjectsExt::delete_project`]
+    ///
+    /// [`ClientProjectsExt::delete_project`]: super::ClientProjectsExt::delete_project
     #[derive(Debug, Clone)]
     pub struct DeleteProject<'a> {
         client: &'a super::Client,
@@ -23997,9 +23997,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::star_project`]
-
-    [`ClientProjectsExt::star_project`]: super::ClientProjectsExt::star_project*/
+    /// Builder for [`ClientProjectsExt::star_project`]
+    ///
+    /// [`ClientProjectsExt::star_project`]: super::ClientProjectsExt::star_project
     #[derive(Debug, Clone)]
     pub struct StarProject<'a> {
         client: &'a super::Client,
@@ -24081,9 +24081,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::unstar_project`]
-
-    [`ClientProjectsExt::unstar_project`]: super::ClientProjectsExt::unstar_project*/
+    /// Builder for [`ClientProjectsExt::unstar_project`]
+    ///
+    /// [`ClientProjectsExt::unstar_project`]: super::ClientProjectsExt::unstar_project
     #[derive(Debug, Clone)]
     pub struct UnstarProject<'a> {
         client: &'a super::Client,
@@ -24165,9 +24165,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::clone_project`]
-
-    [`ClientProjectsExt::clone_project`]: super::ClientProjectsExt::clone_project*/
+    /// Builder for [`ClientProjectsExt::clone_project`]
+    ///
+    /// [`ClientProjectsExt::clone_project`]: super::ClientProjectsExt::clone_project
     #[derive(Debug, Clone)]
     pub struct CloneProject<'a> {
         client: &'a super::Client,
@@ -24249,9 +24249,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEnvironmentsExt::clone_environment`]
-
-    [`ClientEnvironmentsExt::clone_environment`]: super::ClientEnvironmentsExt::clone_environment*/
+    /// Builder for [`ClientEnvironmentsExt::clone_environment`]
+    ///
+    /// [`ClientEnvironmentsExt::clone_environment`]: super::ClientEnvironmentsExt::clone_environment
     #[derive(Debug, Clone)]
     pub struct CloneEnvironment<'a> {
         client: &'a super::Client,
@@ -24364,9 +24364,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEnvironmentsExt::delete_environment`]
-
-    [`ClientEnvironmentsExt::delete_environment`]: super::ClientEnvironmentsExt::delete_environment*/
+    /// Builder for [`ClientEnvironmentsExt::delete_environment`]
+    ///
+    /// [`ClientEnvironmentsExt::delete_environment`]: super::ClientEnvironmentsExt::delete_environment
     #[derive(Debug, Clone)]
     pub struct DeleteEnvironment<'a> {
         client: &'a super::Client,
@@ -24462,9 +24462,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEnvironmentsExt::sync_environments`]
-
-    [`ClientEnvironmentsExt::sync_environments`]: super::ClientEnvironmentsExt::sync_environments*/
+    /// Builder for [`ClientEnvironmentsExt::sync_environments`]
+    ///
+    /// [`ClientEnvironmentsExt::sync_environments`]: super::ClientEnvironmentsExt::sync_environments
     #[derive(Debug, Clone)]
     pub struct SyncEnvironments<'a> {
         client: &'a super::Client,
@@ -24577,9 +24577,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::get_project_variables_schema`]
-
-    [`ClientProjectsExt::get_project_variables_schema`]: super::ClientProjectsExt::get_project_variables_schema*/
+    /// Builder for [`ClientProjectsExt::get_project_variables_schema`]
+    ///
+    /// [`ClientProjectsExt::get_project_variables_schema`]: super::ClientProjectsExt::get_project_variables_schema
     #[derive(Debug, Clone)]
     pub struct GetProjectVariablesSchema<'a> {
         client: &'a super::Client,
@@ -24663,9 +24663,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::set_project_variables_schema`]
-
-    [`ClientProjectsExt::set_project_variables_schema`]: super::ClientProjectsExt::set_project_variables_schema*/
+    /// Builder for [`ClientProjectsExt::set_project_variables_schema`]
+    ///
+    /// [`ClientProjectsExt::set_project_variables_schema`]: super::ClientProjectsExt::set_project_variables_schema
     #[derive(Debug, Clone)]
     pub struct SetProjectVariablesSchema<'a> {
         client: &'a super::Client,
@@ -24763,9 +24763,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::patch_project_variables_schema`]
-
-    [`ClientProjectsExt::patch_project_variables_schema`]: super::ClientProjectsExt::patch_project_variables_schema*/
+    /// Builder for [`ClientProjectsExt::patch_project_variables_schema`]
+    ///
+    /// [`ClientProjectsExt::patch_project_variables_schema`]: super::ClientProjectsExt::patch_project_variables_schema
     #[derive(Debug, Clone)]
     pub struct PatchProjectVariablesSchema<'a> {
         client: &'a super::Client,
@@ -24881,9 +24881,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::add_project_sentiment`]
-
-    [`ClientProjectsExt::add_project_sentiment`]: super::ClientProjectsExt::add_project_sentiment*/
+    /// Builder for [`ClientProjectsExt::add_project_sentiment`]
+    ///
+    /// [`ClientProjectsExt::add_project_sentiment`]: super::ClientProjectsExt::add_project_sentiment
     #[derive(Debug, Clone)]
     pub struct AddProjectSentiment<'a> {
         client: &'a super::Client,
@@ -24992,9 +24992,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientVersionsExt::list_project_versions`]
-
-    [`ClientVersionsExt::list_project_versions`]: super::ClientVersionsExt::list_project_versions*/
+    /// Builder for [`ClientVersionsExt::list_project_versions`]
+    ///
+    /// [`ClientVersionsExt::list_project_versions`]: super::ClientVersionsExt::list_project_versions
     #[derive(Debug, Clone)]
     pub struct ListProjectVersions<'a> {
         client: &'a super::Client,
@@ -25119,9 +25119,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientVersionsExt::create_project_version`]
-
-    [`ClientVersionsExt::create_project_version`]: super::ClientVersionsExt::create_project_version*/
+    /// Builder for [`ClientVersionsExt::create_project_version`]
+    ///
+    /// [`ClientVersionsExt::create_project_version`]: super::ClientVersionsExt::create_project_version
     #[derive(Debug, Clone)]
     pub struct CreateProjectVersion<'a> {
         client: &'a super::Client,
@@ -25234,9 +25234,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientVersionsExt::get_version_files`]
-
-    [`ClientVersionsExt::get_version_files`]: super::ClientVersionsExt::get_version_files*/
+    /// Builder for [`ClientVersionsExt::get_version_files`]
+    ///
+    /// [`ClientVersionsExt::get_version_files`]: super::ClientVersionsExt::get_version_files
     #[derive(Debug, Clone)]
     pub struct GetVersionFiles<'a> {
         client: &'a super::Client,
@@ -25332,9 +25332,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::get_files`]
-
-    [`ClientProjectsExt::get_files`]: super::ClientProjectsExt::get_files*/
+    /// Builder for [`ClientProjectsExt::get_files`]
+    ///
+    /// [`ClientProjectsExt::get_files`]: super::ClientProjectsExt::get_files
     #[derive(Debug, Clone)]
     pub struct GetFiles<'a> {
         client: &'a super::Client,
@@ -25416,9 +25416,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::update_files`]
-
-    [`ClientProjectsExt::update_files`]: super::ClientProjectsExt::update_files*/
+    /// Builder for [`ClientProjectsExt::update_files`]
+    ///
+    /// [`ClientProjectsExt::update_files`]: super::ClientProjectsExt::update_files
     #[derive(Debug, Clone)]
     pub struct UpdateFiles<'a> {
         client: &'a super::Client,
@@ -25525,9 +25525,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::patch_files`]
-
-    [`ClientProjectsExt::patch_files`]: super::ClientProjectsExt::patch_files*/
+    /// Builder for [`ClientProjectsExt::patch_files`]
+    ///
+    /// [`ClientProjectsExt::patch_files`]: super::ClientProjectsExt::patch_files
     #[derive(Debug, Clone)]
     pub struct PatchFiles<'a> {
         client: &'a super::Client,
@@ -25634,9 +25634,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEnvironmentsExt::change_environment_execution_pool`]
-
-    [`ClientEnvironmentsExt::change_environment_execution_pool`]: super::ClientEnvironmentsExt::change_environment_execution_pool*/
+    /// Builder for [`ClientEnvironmentsExt::change_environment_execution_pool`]
+    ///
+    /// [`ClientEnvironmentsExt::change_environment_execution_pool`]: super::ClientEnvironmentsExt::change_environment_execution_pool
     #[derive(Debug, Clone)]
     pub struct ChangeEnvironmentExecutionPool<'a> {
         client: &'a super::Client,
@@ -25771,9 +25771,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::call_integration`]
-
-    [`ClientProjectsExt::call_integration`]: super::ClientProjectsExt::call_integration*/
+    /// Builder for [`ClientProjectsExt::call_integration`]
+    ///
+    /// [`ClientProjectsExt::call_integration`]: super::ClientProjectsExt::call_integration
     #[derive(Debug, Clone)]
     pub struct CallIntegration<'a> {
         client: &'a super::Client,
@@ -25907,9 +25907,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::deploy_project`]
-
-    [`ClientProjectsExt::deploy_project`]: super::ClientProjectsExt::deploy_project*/
+    /// Builder for [`ClientProjectsExt::deploy_project`]
+    ///
+    /// [`ClientProjectsExt::deploy_project`]: super::ClientProjectsExt::deploy_project
     #[derive(Debug, Clone)]
     pub struct DeployProject<'a> {
         client: &'a super::Client,
@@ -26037,9 +26037,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::deploy_project_version`]
-
-    [`ClientProjectsExt::deploy_project_version`]: super::ClientProjectsExt::deploy_project_version*/
+    /// Builder for [`ClientProjectsExt::deploy_project_version`]
+    ///
+    /// [`ClientProjectsExt::deploy_project_version`]: super::ClientProjectsExt::deploy_project_version
     #[derive(Debug, Clone)]
     pub struct DeployProjectVersion<'a> {
         client: &'a super::Client,
@@ -26166,9 +26166,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::start_test_container`]
-
-    [`ClientProjectsExt::start_test_container`]: super::ClientProjectsExt::start_test_container*/
+    /// Builder for [`ClientProjectsExt::start_test_container`]
+    ///
+    /// [`ClientProjectsExt::start_test_container`]: super::ClientProjectsExt::start_test_container
     #[derive(Debug, Clone)]
     pub struct StartTestContainer<'a> {
         client: &'a super::Client,
@@ -26252,9 +26252,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::trigger_workflow`]
-
-    [`ClientProjectsExt::trigger_workflow`]: super::ClientProjectsExt::trigger_workflow*/
+    /// Builder for [`ClientProjectsExt::trigger_workflow`]
+    ///
+    /// [`ClientProjectsExt::trigger_workflow`]: super::ClientProjectsExt::trigger_workflow
     #[derive(Debug, Clone)]
     pub struct TriggerWorkflow<'a> {
         client: &'a super::Client,
@@ -26375,9 +26375,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::validate_files`]
-
-    [`ClientProjectsExt::validate_files`]: super::ClientProjectsExt::validate_files*/
+    /// Builder for [`ClientProjectsExt::validate_files`]
+    ///
+    /// [`ClientProjectsExt::validate_files`]: super::ClientProjectsExt::validate_files
     #[derive(Debug, Clone)]
     pub struct ValidateFiles<'a> {
         client: &'a super::Client,
@@ -26486,9 +26486,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::get_project_logs`]
-
-    [`ClientProjectsExt::get_project_logs`]: super::ClientProjectsExt::get_project_logs*/
+    /// Builder for [`ClientProjectsExt::get_project_logs`]
+    ///
+    /// [`ClientProjectsExt::get_project_logs`]: super::ClientProjectsExt::get_project_logs
     #[derive(Debug, Clone)]
     pub struct GetProjectLogs<'a> {
         client: &'a super::Client,
@@ -26705,9 +26705,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::search_project_logs`]
-
-    [`ClientProjectsExt::search_project_logs`]: super::ClientProjectsExt::search_project_logs*/
+    /// Builder for [`ClientProjectsExt::search_project_logs`]
+    ///
+    /// [`ClientProjectsExt::search_project_logs`]: super::ClientProjectsExt::search_project_logs
     #[derive(Debug, Clone)]
     pub struct SearchProjectLogs<'a> {
         client: &'a super::Client,
@@ -26831,9 +26831,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::list_traces`]
-
-    [`ClientProjectsExt::list_traces`]: super::ClientProjectsExt::list_traces*/
+    /// Builder for [`ClientProjectsExt::list_traces`]
+    ///
+    /// [`ClientProjectsExt::list_traces`]: super::ClientProjectsExt::list_traces
     #[derive(Debug, Clone)]
     pub struct ListTraces<'a> {
         client: &'a super::Client,
@@ -27020,9 +27020,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::get_trace`]
-
-    [`ClientProjectsExt::get_trace`]: super::ClientProjectsExt::get_trace*/
+    /// Builder for [`ClientProjectsExt::get_trace`]
+    ///
+    /// [`ClientProjectsExt::get_trace`]: super::ClientProjectsExt::get_trace
     #[derive(Debug, Clone)]
     pub struct GetTrace<'a> {
         client: &'a super::Client,
@@ -27118,9 +27118,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::get_integration_flows`]
-
-    [`ClientProjectsExt::get_integration_flows`]: super::ClientProjectsExt::get_integration_flows*/
+    /// Builder for [`ClientProjectsExt::get_integration_flows`]
+    ///
+    /// [`ClientProjectsExt::get_integration_flows`]: super::ClientProjectsExt::get_integration_flows
     #[derive(Debug, Clone)]
     pub struct GetIntegrationFlows<'a> {
         client: &'a super::Client,
@@ -27204,9 +27204,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::get_integration_flow`]
-
-    [`ClientProjectsExt::get_integration_flow`]: super::ClientProjectsExt::get_integration_flow*/
+    /// Builder for [`ClientProjectsExt::get_integration_flow`]
+    ///
+    /// [`ClientProjectsExt::get_integration_flow`]: super::ClientProjectsExt::get_integration_flow
     #[derive(Debug, Clone)]
     pub struct GetIntegrationFlow<'a> {
         client: &'a super::Client,
@@ -27304,9 +27304,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::update_integration_flow`]
-
-    [`ClientProjectsExt::update_integration_flow`]: super::ClientProjectsExt::update_integration_flow*/
+    /// Builder for [`ClientProjectsExt::update_integration_flow`]
+    ///
+    /// [`ClientProjectsExt::update_integration_flow`]: super::ClientProjectsExt::update_integration_flow
     #[derive(Debug, Clone)]
     pub struct UpdateIntegrationFlow<'a> {
         client: &'a super::Client,
@@ -27429,9 +27429,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::delete_flow`]
-
-    [`ClientProjectsExt::delete_flow`]: super::ClientProjectsExt::delete_flow*/
+    /// Builder for [`ClientProjectsExt::delete_flow`]
+    ///
+    /// [`ClientProjectsExt::delete_flow`]: super::ClientProjectsExt::delete_flow
     #[derive(Debug, Clone)]
     pub struct DeleteFlow<'a> {
         client: &'a super::Client,
@@ -27527,9 +27527,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientProjectsExt::suspend_project`]
-
-    [`ClientProjectsExt::suspend_project`]: super::ClientProjectsExt::suspend_project*/
+    /// Builder for [`ClientProjectsExt::suspend_project`]
+    ///
+    /// [`ClientProjectsExt::suspend_project`]: super::ClientProjectsExt::suspend_project
     #[derive(Debug, Clone)]
     pub struct SuspendProject<'a> {
         client: &'a super::Client,
@@ -27628,9 +27628,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionsExt::list_connections`]
-
-    [`ClientConnectionsExt::list_connections`]: super::ClientConnectionsExt::list_connections*/
+    /// Builder for [`ClientConnectionsExt::list_connections`]
+    ///
+    /// [`ClientConnectionsExt::list_connections`]: super::ClientConnectionsExt::list_connections
     #[derive(Debug, Clone)]
     pub struct ListConnections<'a> {
         client: &'a super::Client,
@@ -27774,9 +27774,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionsExt::create_connection`]
-
-    [`ClientConnectionsExt::create_connection`]: super::ClientConnectionsExt::create_connection*/
+    /// Builder for [`ClientConnectionsExt::create_connection`]
+    ///
+    /// [`ClientConnectionsExt::create_connection`]: super::ClientConnectionsExt::create_connection
     #[derive(Debug, Clone)]
     pub struct CreateConnection<'a> {
         client: &'a super::Client,
@@ -27876,9 +27876,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionsExt::get_connection`]
-
-    [`ClientConnectionsExt::get_connection`]: super::ClientConnectionsExt::get_connection*/
+    /// Builder for [`ClientConnectionsExt::get_connection`]
+    ///
+    /// [`ClientConnectionsExt::get_connection`]: super::ClientConnectionsExt::get_connection
     #[derive(Debug, Clone)]
     pub struct GetConnection<'a> {
         client: &'a super::Client,
@@ -27960,9 +27960,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionsExt::update_connection`]
-
-    [`ClientConnectionsExt::update_connection`]: super::ClientConnectionsExt::update_connection*/
+    /// Builder for [`ClientConnectionsExt::update_connection`]
+    ///
+    /// [`ClientConnectionsExt::update_connection`]: super::ClientConnectionsExt::update_connection
     #[derive(Debug, Clone)]
     pub struct UpdateConnection<'a> {
         client: &'a super::Client,
@@ -28071,9 +28071,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionsExt::delete_connection`]
-
-    [`ClientConnectionsExt::delete_connection`]: super::ClientConnectionsExt::delete_connection*/
+    /// Builder for [`ClientConnectionsExt::delete_connection`]
+    ///
+    /// [`ClientConnectionsExt::delete_connection`]: super::ClientConnectionsExt::delete_connection
     #[derive(Debug, Clone)]
     pub struct DeleteConnection<'a> {
         client: &'a super::Client,
@@ -28155,9 +28155,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionsExt::link_connection_to_environment`]
-
-    [`ClientConnectionsExt::link_connection_to_environment`]: super::ClientConnectionsExt::link_connection_to_environment*/
+    /// Builder for [`ClientConnectionsExt::link_connection_to_environment`]
+    ///
+    /// [`ClientConnectionsExt::link_connection_to_environment`]: super::ClientConnectionsExt::link_connection_to_environment
     #[derive(Debug, Clone)]
     pub struct LinkConnectionToEnvironment<'a> {
         client: &'a super::Client,
@@ -28271,9 +28271,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionsExt::unlink_connection_from_environment`]
-
-    [`ClientConnectionsExt::unlink_connection_from_environment`]: super::ClientConnectionsExt::unlink_connection_from_environment*/
+    /// Builder for [`ClientConnectionsExt::unlink_connection_from_environment`]
+    ///
+    /// [`ClientConnectionsExt::unlink_connection_from_environment`]: super::ClientConnectionsExt::unlink_connection_from_environment
     #[derive(Debug, Clone)]
     pub struct UnlinkConnectionFromEnvironment<'a> {
         client: &'a super::Client,
@@ -28387,9 +28387,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEndUsersExt::list_end_users`]
-
-    [`ClientEndUsersExt::list_end_users`]: super::ClientEndUsersExt::list_end_users*/
+    /// Builder for [`ClientEndUsersExt::list_end_users`]
+    ///
+    /// [`ClientEndUsersExt::list_end_users`]: super::ClientEndUsersExt::list_end_users
     #[derive(Debug, Clone)]
     pub struct ListEndUsers<'a> {
         client: &'a super::Client,
@@ -28503,9 +28503,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEndUsersExt::create_end_user`]
-
-    [`ClientEndUsersExt::create_end_user`]: super::ClientEndUsersExt::create_end_user*/
+    /// Builder for [`ClientEndUsersExt::create_end_user`]
+    ///
+    /// [`ClientEndUsersExt::create_end_user`]: super::ClientEndUsersExt::create_end_user
     #[derive(Debug, Clone)]
     pub struct CreateEndUser<'a> {
         client: &'a super::Client,
@@ -28598,9 +28598,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::list_automations`]
-
-    [`ClientAutomationsExt::list_automations`]: super::ClientAutomationsExt::list_automations*/
+    /// Builder for [`ClientAutomationsExt::list_automations`]
+    ///
+    /// [`ClientAutomationsExt::list_automations`]: super::ClientAutomationsExt::list_automations
     #[derive(Debug, Clone)]
     pub struct ListAutomations<'a> {
         client: &'a super::Client,
@@ -28671,9 +28671,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::create_automation`]
-
-    [`ClientAutomationsExt::create_automation`]: super::ClientAutomationsExt::create_automation*/
+    /// Builder for [`ClientAutomationsExt::create_automation`]
+    ///
+    /// [`ClientAutomationsExt::create_automation`]: super::ClientAutomationsExt::create_automation
     #[derive(Debug, Clone)]
     pub struct CreateAutomation<'a> {
         client: &'a super::Client,
@@ -28768,9 +28768,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::list_automation_runs`]
-
-    [`ClientAutomationsExt::list_automation_runs`]: super::ClientAutomationsExt::list_automation_runs*/
+    /// Builder for [`ClientAutomationsExt::list_automation_runs`]
+    ///
+    /// [`ClientAutomationsExt::list_automation_runs`]: super::ClientAutomationsExt::list_automation_runs
     #[derive(Debug, Clone)]
     pub struct ListAutomationRuns<'a> {
         client: &'a super::Client,
@@ -28855,9 +28855,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::run_automation`]
-
-    [`ClientAutomationsExt::run_automation`]: super::ClientAutomationsExt::run_automation*/
+    /// Builder for [`ClientAutomationsExt::run_automation`]
+    ///
+    /// [`ClientAutomationsExt::run_automation`]: super::ClientAutomationsExt::run_automation
     #[derive(Debug, Clone)]
     pub struct RunAutomation<'a> {
         client: &'a super::Client,
@@ -28968,9 +28968,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::get_automation`]
-
-    [`ClientAutomationsExt::get_automation`]: super::ClientAutomationsExt::get_automation*/
+    /// Builder for [`ClientAutomationsExt::get_automation`]
+    ///
+    /// [`ClientAutomationsExt::get_automation`]: super::ClientAutomationsExt::get_automation
     #[derive(Debug, Clone)]
     pub struct GetAutomation<'a> {
         client: &'a super::Client,
@@ -29052,9 +29052,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::update_automation`]
-
-    [`ClientAutomationsExt::update_automation`]: super::ClientAutomationsExt::update_automation*/
+    /// Builder for [`ClientAutomationsExt::update_automation`]
+    ///
+    /// [`ClientAutomationsExt::update_automation`]: super::ClientAutomationsExt::update_automation
     #[derive(Debug, Clone)]
     pub struct UpdateAutomation<'a> {
         client: &'a super::Client,
@@ -29163,9 +29163,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::list_recordings`]
-
-    [`ClientAutomationsExt::list_recordings`]: super::ClientAutomationsExt::list_recordings*/
+    /// Builder for [`ClientAutomationsExt::list_recordings`]
+    ///
+    /// [`ClientAutomationsExt::list_recordings`]: super::ClientAutomationsExt::list_recordings
     #[derive(Debug, Clone)]
     pub struct ListRecordings<'a> {
         client: &'a super::Client,
@@ -29250,9 +29250,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::create_recording`]
-
-    [`ClientAutomationsExt::create_recording`]: super::ClientAutomationsExt::create_recording*/
+    /// Builder for [`ClientAutomationsExt::create_recording`]
+    ///
+    /// [`ClientAutomationsExt::create_recording`]: super::ClientAutomationsExt::create_recording
     #[derive(Debug, Clone)]
     pub struct CreateRecording<'a> {
         client: &'a super::Client,
@@ -29365,9 +29365,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::get_automation_run`]
-
-    [`ClientAutomationsExt::get_automation_run`]: super::ClientAutomationsExt::get_automation_run*/
+    /// Builder for [`ClientAutomationsExt::get_automation_run`]
+    ///
+    /// [`ClientAutomationsExt::get_automation_run`]: super::ClientAutomationsExt::get_automation_run
     #[derive(Debug, Clone)]
     pub struct GetAutomationRun<'a> {
         client: &'a super::Client,
@@ -29465,9 +29465,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::get_recording`]
-
-    [`ClientAutomationsExt::get_recording`]: super::ClientAutomationsExt::get_recording*/
+    /// Builder for [`ClientAutomationsExt::get_recording`]
+    ///
+    /// [`ClientAutomationsExt::get_recording`]: super::ClientAutomationsExt::get_recording
     #[derive(Debug, Clone)]
     pub struct GetRecording<'a> {
         client: &'a super::Client,
@@ -29565,9 +29565,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientAutomationsExt::create_transcription`]
-
-    [`ClientAutomationsExt::create_transcription`]: super::ClientAutomationsExt::create_transcription*/
+    /// Builder for [`ClientAutomationsExt::create_transcription`]
+    ///
+    /// [`ClientAutomationsExt::create_transcription`]: super::ClientAutomationsExt::create_transcription
     #[derive(Debug, Clone)]
     pub struct CreateTranscription<'a> {
         client: &'a super::Client,
@@ -29692,9 +29692,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSchedulersExt::list_schedulers`]
-
-    [`ClientSchedulersExt::list_schedulers`]: super::ClientSchedulersExt::list_schedulers*/
+    /// Builder for [`ClientSchedulersExt::list_schedulers`]
+    ///
+    /// [`ClientSchedulersExt::list_schedulers`]: super::ClientSchedulersExt::list_schedulers
     #[derive(Debug, Clone)]
     pub struct ListSchedulers<'a> {
         client: &'a super::Client,
@@ -29778,9 +29778,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSchedulersExt::get_scheduler`]
-
-    [`ClientSchedulersExt::get_scheduler`]: super::ClientSchedulersExt::get_scheduler*/
+    /// Builder for [`ClientSchedulersExt::get_scheduler`]
+    ///
+    /// [`ClientSchedulersExt::get_scheduler`]: super::ClientSchedulersExt::get_scheduler
     #[derive(Debug, Clone)]
     pub struct GetScheduler<'a> {
         client: &'a super::Client,
@@ -29876,9 +29876,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSchedulersExt::trigger_scheduler`]
-
-    [`ClientSchedulersExt::trigger_scheduler`]: super::ClientSchedulersExt::trigger_scheduler*/
+    /// Builder for [`ClientSchedulersExt::trigger_scheduler`]
+    ///
+    /// [`ClientSchedulersExt::trigger_scheduler`]: super::ClientSchedulersExt::trigger_scheduler
     #[derive(Debug, Clone)]
     pub struct TriggerScheduler<'a> {
         client: &'a super::Client,
@@ -29974,9 +29974,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientActivationsExt::list_activations`]
-
-    [`ClientActivationsExt::list_activations`]: super::ClientActivationsExt::list_activations*/
+    /// Builder for [`ClientActivationsExt::list_activations`]
+    ///
+    /// [`ClientActivationsExt::list_activations`]: super::ClientActivationsExt::list_activations
     #[derive(Debug, Clone)]
     pub struct ListActivations<'a> {
         client: &'a super::Client,
@@ -30075,9 +30075,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientActivationsExt::get_activation`]
-
-    [`ClientActivationsExt::get_activation`]: super::ClientActivationsExt::get_activation*/
+    /// Builder for [`ClientActivationsExt::get_activation`]
+    ///
+    /// [`ClientActivationsExt::get_activation`]: super::ClientActivationsExt::get_activation
     #[derive(Debug, Clone)]
     pub struct GetActivation<'a> {
         client: &'a super::Client,
@@ -30173,9 +30173,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientActivationsExt::delete_activation`]
-
-    [`ClientActivationsExt::delete_activation`]: super::ClientActivationsExt::delete_activation*/
+    /// Builder for [`ClientActivationsExt::delete_activation`]
+    ///
+    /// [`ClientActivationsExt::delete_activation`]: super::ClientActivationsExt::delete_activation
     #[derive(Debug, Clone)]
     pub struct DeleteActivation<'a> {
         client: &'a super::Client,
@@ -30271,9 +30271,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEnvironmentsExt::set_static_user_variables`]
-
-    [`ClientEnvironmentsExt::set_static_user_variables`]: super::ClientEnvironmentsExt::set_static_user_variables*/
+    /// Builder for [`ClientEnvironmentsExt::set_static_user_variables`]
+    ///
+    /// [`ClientEnvironmentsExt::set_static_user_variables`]: super::ClientEnvironmentsExt::set_static_user_variables
     #[derive(Debug, Clone)]
     pub struct SetStaticUserVariables<'a> {
         client: &'a super::Client,
@@ -30371,9 +30371,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEnvironmentsExt::update_environment_config`]
-
-    [`ClientEnvironmentsExt::update_environment_config`]: super::ClientEnvironmentsExt::update_environment_config*/
+    /// Builder for [`ClientEnvironmentsExt::update_environment_config`]
+    ///
+    /// [`ClientEnvironmentsExt::update_environment_config`]: super::ClientEnvironmentsExt::update_environment_config
     #[derive(Debug, Clone)]
     pub struct UpdateEnvironmentConfig<'a> {
         client: &'a super::Client,
@@ -30482,9 +30482,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEnvironmentsExt::patch_environment_config`]
-
-    [`ClientEnvironmentsExt::patch_environment_config`]: super::ClientEnvironmentsExt::patch_environment_config*/
+    /// Builder for [`ClientEnvironmentsExt::patch_environment_config`]
+    ///
+    /// [`ClientEnvironmentsExt::patch_environment_config`]: super::ClientEnvironmentsExt::patch_environment_config
     #[derive(Debug, Clone)]
     pub struct PatchEnvironmentConfig<'a> {
         client: &'a super::Client,
@@ -30593,9 +30593,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientActivationsExt::set_dynamic_variables`]
-
-    [`ClientActivationsExt::set_dynamic_variables`]: super::ClientActivationsExt::set_dynamic_variables*/
+    /// Builder for [`ClientActivationsExt::set_dynamic_variables`]
+    ///
+    /// [`ClientActivationsExt::set_dynamic_variables`]: super::ClientActivationsExt::set_dynamic_variables
     #[derive(Debug, Clone)]
     pub struct SetDynamicVariables<'a> {
         client: &'a super::Client,
@@ -30707,9 +30707,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientActivationsExt::set_dynamic_variable`]
-
-    [`ClientActivationsExt::set_dynamic_variable`]: super::ClientActivationsExt::set_dynamic_variable*/
+    /// Builder for [`ClientActivationsExt::set_dynamic_variable`]
+    ///
+    /// [`ClientActivationsExt::set_dynamic_variable`]: super::ClientActivationsExt::set_dynamic_variable
     #[derive(Debug, Clone)]
     pub struct SetDynamicVariable<'a> {
         client: &'a super::Client,
@@ -30850,9 +30850,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientActivationsExt::list_user_activations`]
-
-    [`ClientActivationsExt::list_user_activations`]: super::ClientActivationsExt::list_user_activations*/
+    /// Builder for [`ClientActivationsExt::list_user_activations`]
+    ///
+    /// [`ClientActivationsExt::list_user_activations`]: super::ClientActivationsExt::list_user_activations
     #[derive(Debug, Clone)]
     pub struct ListUserActivations<'a> {
         client: &'a super::Client,
@@ -30951,9 +30951,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEndUsersExt::get_end_user`]
-
-    [`ClientEndUsersExt::get_end_user`]: super::ClientEndUsersExt::get_end_user*/
+    /// Builder for [`ClientEndUsersExt::get_end_user`]
+    ///
+    /// [`ClientEndUsersExt::get_end_user`]: super::ClientEndUsersExt::get_end_user
     #[derive(Debug, Clone)]
     pub struct GetEndUser<'a> {
         client: &'a super::Client,
@@ -31035,9 +31035,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEndUsersExt::update_end_user`]
-
-    [`ClientEndUsersExt::update_end_user`]: super::ClientEndUsersExt::update_end_user*/
+    /// Builder for [`ClientEndUsersExt::update_end_user`]
+    ///
+    /// [`ClientEndUsersExt::update_end_user`]: super::ClientEndUsersExt::update_end_user
     #[derive(Debug, Clone)]
     pub struct UpdateEndUser<'a> {
         client: &'a super::Client,
@@ -31144,9 +31144,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientEndUsersExt::delete_end_user`]
-
-    [`ClientEndUsersExt::delete_end_user`]: super::ClientEndUsersExt::delete_end_user*/
+    /// Builder for [`ClientEndUsersExt::delete_end_user`]
+    ///
+    /// [`ClientEndUsersExt::delete_end_user`]: super::ClientEndUsersExt::delete_end_user
     #[derive(Debug, Clone)]
     pub struct DeleteEndUser<'a> {
         client: &'a super::Client,
@@ -31228,9 +31228,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientActivationsExt::get_activation_connection`]
-
-    [`ClientActivationsExt::get_activation_connection`]: super::ClientActivationsExt::get_activation_connection*/
+    /// Builder for [`ClientActivationsExt::get_activation_connection`]
+    ///
+    /// [`ClientActivationsExt::get_activation_connection`]: super::ClientActivationsExt::get_activation_connection
     #[derive(Debug, Clone)]
     pub struct GetActivationConnection<'a> {
         client: &'a super::Client,
@@ -31326,9 +31326,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::list_systems`]
-
-    [`ClientSystemsExt::list_systems`]: super::ClientSystemsExt::list_systems*/
+    /// Builder for [`ClientSystemsExt::list_systems`]
+    ///
+    /// [`ClientSystemsExt::list_systems`]: super::ClientSystemsExt::list_systems
     #[derive(Debug, Clone)]
     pub struct ListSystems<'a> {
         client: &'a super::Client,
@@ -31453,9 +31453,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::create_system`]
-
-    [`ClientSystemsExt::create_system`]: super::ClientSystemsExt::create_system*/
+    /// Builder for [`ClientSystemsExt::create_system`]
+    ///
+    /// [`ClientSystemsExt::create_system`]: super::ClientSystemsExt::create_system
     #[derive(Debug, Clone)]
     pub struct CreateSystem<'a> {
         client: &'a super::Client,
@@ -31548,9 +31548,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::get_system`]
-
-    [`ClientSystemsExt::get_system`]: super::ClientSystemsExt::get_system*/
+    /// Builder for [`ClientSystemsExt::get_system`]
+    ///
+    /// [`ClientSystemsExt::get_system`]: super::ClientSystemsExt::get_system
     #[derive(Debug, Clone)]
     pub struct GetSystem<'a> {
         client: &'a super::Client,
@@ -31632,9 +31632,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::update_system`]
-
-    [`ClientSystemsExt::update_system`]: super::ClientSystemsExt::update_system*/
+    /// Builder for [`ClientSystemsExt::update_system`]
+    ///
+    /// [`ClientSystemsExt::update_system`]: super::ClientSystemsExt::update_system
     #[derive(Debug, Clone)]
     pub struct UpdateSystem<'a> {
         client: &'a super::Client,
@@ -31741,9 +31741,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::delete_system`]
-
-    [`ClientSystemsExt::delete_system`]: super::ClientSystemsExt::delete_system*/
+    /// Builder for [`ClientSystemsExt::delete_system`]
+    ///
+    /// [`ClientSystemsExt::delete_system`]: super::ClientSystemsExt::delete_system
     #[derive(Debug, Clone)]
     pub struct DeleteSystem<'a> {
         client: &'a super::Client,
@@ -31825,9 +31825,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::link_system_actions`]
-
-    [`ClientSystemsExt::link_system_actions`]: super::ClientSystemsExt::link_system_actions*/
+    /// Builder for [`ClientSystemsExt::link_system_actions`]
+    ///
+    /// [`ClientSystemsExt::link_system_actions`]: super::ClientSystemsExt::link_system_actions
     #[derive(Debug, Clone)]
     pub struct LinkSystemActions<'a> {
         client: &'a super::Client,
@@ -31940,9 +31940,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::link_system_triggers`]
-
-    [`ClientSystemsExt::link_system_triggers`]: super::ClientSystemsExt::link_system_triggers*/
+    /// Builder for [`ClientSystemsExt::link_system_triggers`]
+    ///
+    /// [`ClientSystemsExt::link_system_triggers`]: super::ClientSystemsExt::link_system_triggers
     #[derive(Debug, Clone)]
     pub struct LinkSystemTriggers<'a> {
         client: &'a super::Client,
@@ -32055,9 +32055,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::list_system_actions`]
-
-    [`ClientSystemsExt::list_system_actions`]: super::ClientSystemsExt::list_system_actions*/
+    /// Builder for [`ClientSystemsExt::list_system_actions`]
+    ///
+    /// [`ClientSystemsExt::list_system_actions`]: super::ClientSystemsExt::list_system_actions
     #[derive(Debug, Clone)]
     pub struct ListSystemActions<'a> {
         client: &'a super::Client,
@@ -32156,9 +32156,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::create_system_actions`]
-
-    [`ClientSystemsExt::create_system_actions`]: super::ClientSystemsExt::create_system_actions*/
+    /// Builder for [`ClientSystemsExt::create_system_actions`]
+    ///
+    /// [`ClientSystemsExt::create_system_actions`]: super::ClientSystemsExt::create_system_actions
     #[derive(Debug, Clone)]
     pub struct CreateSystemActions<'a> {
         client: &'a super::Client,
@@ -32267,9 +32267,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::get_system_action`]
-
-    [`ClientSystemsExt::get_system_action`]: super::ClientSystemsExt::get_system_action*/
+    /// Builder for [`ClientSystemsExt::get_system_action`]
+    ///
+    /// [`ClientSystemsExt::get_system_action`]: super::ClientSystemsExt::get_system_action
     #[derive(Debug, Clone)]
     pub struct GetSystemAction<'a> {
         client: &'a super::Client,
@@ -32365,9 +32365,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::update_system_action`]
-
-    [`ClientSystemsExt::update_system_action`]: super::ClientSystemsExt::update_system_action*/
+    /// Builder for [`ClientSystemsExt::update_system_action`]
+    ///
+    /// [`ClientSystemsExt::update_system_action`]: super::ClientSystemsExt::update_system_action
     #[derive(Debug, Clone)]
     pub struct UpdateSystemAction<'a> {
         client: &'a super::Client,
@@ -32488,9 +32488,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::delete_system_action`]
-
-    [`ClientSystemsExt::delete_system_action`]: super::ClientSystemsExt::delete_system_action*/
+    /// Builder for [`ClientSystemsExt::delete_system_action`]
+    ///
+    /// [`ClientSystemsExt::delete_system_action`]: super::ClientSystemsExt::delete_system_action
     #[derive(Debug, Clone)]
     pub struct DeleteSystemAction<'a> {
         client: &'a super::Client,
@@ -32586,9 +32586,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::list_system_triggers`]
-
-    [`ClientSystemsExt::list_system_triggers`]: super::ClientSystemsExt::list_system_triggers*/
+    /// Builder for [`ClientSystemsExt::list_system_triggers`]
+    ///
+    /// [`ClientSystemsExt::list_system_triggers`]: super::ClientSystemsExt::list_system_triggers
     #[derive(Debug, Clone)]
     pub struct ListSystemTriggers<'a> {
         client: &'a super::Client,
@@ -32687,9 +32687,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::create_system_triggers`]
-
-    [`ClientSystemsExt::create_system_triggers`]: super::ClientSystemsExt::create_system_triggers*/
+    /// Builder for [`ClientSystemsExt::create_system_triggers`]
+    ///
+    /// [`ClientSystemsExt::create_system_triggers`]: super::ClientSystemsExt::create_system_triggers
     #[derive(Debug, Clone)]
     pub struct CreateSystemTriggers<'a> {
         client: &'a super::Client,
@@ -32798,9 +32798,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::upsert_auth_scheme_config`]
-
-    [`ClientSystemsExt::upsert_auth_scheme_config`]: super::ClientSystemsExt::upsert_auth_scheme_config*/
+    /// Builder for [`ClientSystemsExt::upsert_auth_scheme_config`]
+    ///
+    /// [`ClientSystemsExt::upsert_auth_scheme_config`]: super::ClientSystemsExt::upsert_auth_scheme_config
     #[derive(Debug, Clone)]
     pub struct UpsertAuthSchemeConfig<'a> {
         client: &'a super::Client,
@@ -32926,9 +32926,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientSystemsExt::delete_auth_scheme_config`]
-
-    [`ClientSystemsExt::delete_auth_scheme_config`]: super::ClientSystemsExt::delete_auth_scheme_config*/
+    /// Builder for [`ClientSystemsExt::delete_auth_scheme_config`]
+    ///
+    /// [`ClientSystemsExt::delete_auth_scheme_config`]: super::ClientSystemsExt::delete_auth_scheme_config
     #[derive(Debug, Clone)]
     pub struct DeleteAuthSchemeConfig<'a> {
         client: &'a super::Client,
@@ -33025,9 +33025,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionsExt::list_environment_connections`]
-
-    [`ClientConnectionsExt::list_environment_connections`]: super::ClientConnectionsExt::list_environment_connections*/
+    /// Builder for [`ClientConnectionsExt::list_environment_connections`]
+    ///
+    /// [`ClientConnectionsExt::list_environment_connections`]: super::ClientConnectionsExt::list_environment_connections
     #[derive(Debug, Clone)]
     pub struct ListEnvironmentConnections<'a> {
         client: &'a super::Client,
@@ -33125,9 +33125,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionTemplatesExt::list_project_connection_templates`]
-
-    [`ClientConnectionTemplatesExt::list_project_connection_templates`]: super::ClientConnectionTemplatesExt::list_project_connection_templates*/
+    /// Builder for [`ClientConnectionTemplatesExt::list_project_connection_templates`]
+    ///
+    /// [`ClientConnectionTemplatesExt::list_project_connection_templates`]: super::ClientConnectionTemplatesExt::list_project_connection_templates
     #[derive(Debug, Clone)]
     pub struct ListProjectConnectionTemplates<'a> {
         client: &'a super::Client,
@@ -33225,9 +33225,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionTemplatesExt::create_connection_template`]
-
-    [`ClientConnectionTemplatesExt::create_connection_template`]: super::ClientConnectionTemplatesExt::create_connection_template*/
+    /// Builder for [`ClientConnectionTemplatesExt::create_connection_template`]
+    ///
+    /// [`ClientConnectionTemplatesExt::create_connection_template`]: super::ClientConnectionTemplatesExt::create_connection_template
     #[derive(Debug, Clone)]
     pub struct CreateConnectionTemplate<'a> {
         client: &'a super::Client,
@@ -33336,9 +33336,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionTemplatesExt::update_connection_template`]
-
-    [`ClientConnectionTemplatesExt::update_connection_template`]: super::ClientConnectionTemplatesExt::update_connection_template*/
+    /// Builder for [`ClientConnectionTemplatesExt::update_connection_template`]
+    ///
+    /// [`ClientConnectionTemplatesExt::update_connection_template`]: super::ClientConnectionTemplatesExt::update_connection_template
     #[derive(Debug, Clone)]
     pub struct UpdateConnectionTemplate<'a> {
         client: &'a super::Client,
@@ -33467,9 +33467,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionTemplatesExt::delete_connection_template`]
-
-    [`ClientConnectionTemplatesExt::delete_connection_template`]: super::ClientConnectionTemplatesExt::delete_connection_template*/
+    /// Builder for [`ClientConnectionTemplatesExt::delete_connection_template`]
+    ///
+    /// [`ClientConnectionTemplatesExt::delete_connection_template`]: super::ClientConnectionTemplatesExt::delete_connection_template
     #[derive(Debug, Clone)]
     pub struct DeleteConnectionTemplate<'a> {
         client: &'a super::Client,
@@ -33565,9 +33565,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionsExt::initialise_o_auth2_connection`]
-
-    [`ClientConnectionsExt::initialise_o_auth2_connection`]: super::ClientConnectionsExt::initialise_o_auth2_connection*/
+    /// Builder for [`ClientConnectionsExt::initialise_o_auth2_connection`]
+    ///
+    /// [`ClientConnectionsExt::initialise_o_auth2_connection`]: super::ClientConnectionsExt::initialise_o_auth2_connection
     #[derive(Debug, Clone)]
     pub struct InitialiseOAuth2Connection<'a> {
         client: &'a super::Client,
@@ -33684,9 +33684,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientConnectionsExt::initialise_o_auth1_connection`]
-
-    [`ClientConnectionsExt::initialise_o_auth1_connection`]: super::ClientConnectionsExt::initialise_o_auth1_connection*/
+    /// Builder for [`ClientConnectionsExt::initialise_o_auth1_connection`]
+    ///
+    /// [`ClientConnectionsExt::initialise_o_auth1_connection`]: super::ClientConnectionsExt::initialise_o_auth1_connection
     #[derive(Debug, Clone)]
     pub struct InitialiseOAuth1Connection<'a> {
         client: &'a super::Client,
@@ -33803,9 +33803,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientIssuesExt::list_issues`]
-
-    [`ClientIssuesExt::list_issues`]: super::ClientIssuesExt::list_issues*/
+    /// Builder for [`ClientIssuesExt::list_issues`]
+    ///
+    /// [`ClientIssuesExt::list_issues`]: super::ClientIssuesExt::list_issues
     #[derive(Debug, Clone)]
     pub struct ListIssues<'a> {
         client: &'a super::Client,
@@ -33999,9 +33999,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientIssuesExt::create_issue`]
-
-    [`ClientIssuesExt::create_issue`]: super::ClientIssuesExt::create_issue*/
+    /// Builder for [`ClientIssuesExt::create_issue`]
+    ///
+    /// [`ClientIssuesExt::create_issue`]: super::ClientIssuesExt::create_issue
     #[derive(Debug, Clone)]
     pub struct CreateIssue<'a> {
         client: &'a super::Client,
@@ -34094,9 +34094,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientIssuesExt::update_issue`]
-
-    [`ClientIssuesExt::update_issue`]: super::ClientIssuesExt::update_issue*/
+    /// Builder for [`ClientIssuesExt::update_issue`]
+    ///
+    /// [`ClientIssuesExt::update_issue`]: super::ClientIssuesExt::update_issue
     #[derive(Debug, Clone)]
     pub struct UpdateIssue<'a> {
         client: &'a super::Client,
@@ -34203,9 +34203,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientNotificationsExt::list_notification_channels`]
-
-    [`ClientNotificationsExt::list_notification_channels`]: super::ClientNotificationsExt::list_notification_channels*/
+    /// Builder for [`ClientNotificationsExt::list_notification_channels`]
+    ///
+    /// [`ClientNotificationsExt::list_notification_channels`]: super::ClientNotificationsExt::list_notification_channels
     #[derive(Debug, Clone)]
     pub struct ListNotificationChannels<'a> {
         client: &'a super::Client,
@@ -34275,9 +34275,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientNotificationsExt::create_notification_channel`]
-
-    [`ClientNotificationsExt::create_notification_channel`]: super::ClientNotificationsExt::create_notification_channel*/
+    /// Builder for [`ClientNotificationsExt::create_notification_channel`]
+    ///
+    /// [`ClientNotificationsExt::create_notification_channel`]: super::ClientNotificationsExt::create_notification_channel
     #[derive(Debug, Clone)]
     pub struct CreateNotificationChannel<'a> {
         client: &'a super::Client,
@@ -34379,9 +34379,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientNotificationsExt::delete_notification_channel`]
-
-    [`ClientNotificationsExt::delete_notification_channel`]: super::ClientNotificationsExt::delete_notification_channel*/
+    /// Builder for [`ClientNotificationsExt::delete_notification_channel`]
+    ///
+    /// [`ClientNotificationsExt::delete_notification_channel`]: super::ClientNotificationsExt::delete_notification_channel
     #[derive(Debug, Clone)]
     pub struct DeleteNotificationChannel<'a> {
         client: &'a super::Client,
@@ -34463,9 +34463,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientNotificationsExt::list_project_notifications`]
-
-    [`ClientNotificationsExt::list_project_notifications`]: super::ClientNotificationsExt::list_project_notifications*/
+    /// Builder for [`ClientNotificationsExt::list_project_notifications`]
+    ///
+    /// [`ClientNotificationsExt::list_project_notifications`]: super::ClientNotificationsExt::list_project_notifications
     #[derive(Debug, Clone)]
     pub struct ListProjectNotifications<'a> {
         client: &'a super::Client,
@@ -34563,9 +34563,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientNotificationsExt::create_project_notification`]
-
-    [`ClientNotificationsExt::create_project_notification`]: super::ClientNotificationsExt::create_project_notification*/
+    /// Builder for [`ClientNotificationsExt::create_project_notification`]
+    ///
+    /// [`ClientNotificationsExt::create_project_notification`]: super::ClientNotificationsExt::create_project_notification
     #[derive(Debug, Clone)]
     pub struct CreateProjectNotification<'a> {
         client: &'a super::Client,
@@ -34681,9 +34681,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientNotificationsExt::delete_project_notification`]
-
-    [`ClientNotificationsExt::delete_project_notification`]: super::ClientNotificationsExt::delete_project_notification*/
+    /// Builder for [`ClientNotificationsExt::delete_project_notification`]
+    ///
+    /// [`ClientNotificationsExt::delete_project_notification`]: super::ClientNotificationsExt::delete_project_notification
     #[derive(Debug, Clone)]
     pub struct DeleteProjectNotification<'a> {
         client: &'a super::Client,
@@ -34793,9 +34793,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientMetricsExt::get_organisation_metrics_summary`]
-
-    [`ClientMetricsExt::get_organisation_metrics_summary`]: super::ClientMetricsExt::get_organisation_metrics_summary*/
+    /// Builder for [`ClientMetricsExt::get_organisation_metrics_summary`]
+    ///
+    /// [`ClientMetricsExt::get_organisation_metrics_summary`]: super::ClientMetricsExt::get_organisation_metrics_summary
     #[derive(Debug, Clone)]
     pub struct GetOrganisationMetricsSummary<'a> {
         client: &'a super::Client,
@@ -34865,9 +34865,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientMetricsExt::get_project_metrics_summary`]
-
-    [`ClientMetricsExt::get_project_metrics_summary`]: super::ClientMetricsExt::get_project_metrics_summary*/
+    /// Builder for [`ClientMetricsExt::get_project_metrics_summary`]
+    ///
+    /// [`ClientMetricsExt::get_project_metrics_summary`]: super::ClientMetricsExt::get_project_metrics_summary
     #[derive(Debug, Clone)]
     pub struct GetProjectMetricsSummary<'a> {
         client: &'a super::Client,
@@ -34937,9 +34937,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientKvStoreExt::list_stores`]
-
-    [`ClientKvStoreExt::list_stores`]: super::ClientKvStoreExt::list_stores*/
+    /// Builder for [`ClientKvStoreExt::list_stores`]
+    ///
+    /// [`ClientKvStoreExt::list_stores`]: super::ClientKvStoreExt::list_stores
     #[derive(Debug, Clone)]
     pub struct ListStores<'a> {
         client: &'a super::Client,
@@ -35009,9 +35009,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientKvStoreExt::create_store`]
-
-    [`ClientKvStoreExt::create_store`]: super::ClientKvStoreExt::create_store*/
+    /// Builder for [`ClientKvStoreExt::create_store`]
+    ///
+    /// [`ClientKvStoreExt::create_store`]: super::ClientKvStoreExt::create_store
     #[derive(Debug, Clone)]
     pub struct CreateStore<'a> {
         client: &'a super::Client,
@@ -35108,9 +35108,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientKvStoreExt::get_kv`]
-
-    [`ClientKvStoreExt::get_kv`]: super::ClientKvStoreExt::get_kv*/
+    /// Builder for [`ClientKvStoreExt::get_kv`]
+    ///
+    /// [`ClientKvStoreExt::get_kv`]: super::ClientKvStoreExt::get_kv
     #[derive(Debug, Clone)]
     pub struct GetKv<'a> {
         client: &'a super::Client,
@@ -35190,9 +35190,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientKvStoreExt::set_kv`]
-
-    [`ClientKvStoreExt::set_kv`]: super::ClientKvStoreExt::set_kv*/
+    /// Builder for [`ClientKvStoreExt::set_kv`]
+    ///
+    /// [`ClientKvStoreExt::set_kv`]: super::ClientKvStoreExt::set_kv
     #[derive(Debug, Clone)]
     pub struct SetKv<'a> {
         client: &'a super::Client,
@@ -35301,9 +35301,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientKvStoreExt::delete_kv`]
-
-    [`ClientKvStoreExt::delete_kv`]: super::ClientKvStoreExt::delete_kv*/
+    /// Builder for [`ClientKvStoreExt::delete_kv`]
+    ///
+    /// [`ClientKvStoreExt::delete_kv`]: super::ClientKvStoreExt::delete_kv
     #[derive(Debug, Clone)]
     pub struct DeleteKv<'a> {
         client: &'a super::Client,
@@ -35412,9 +35412,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientKvStoreExt::batch_set_kv`]
-
-    [`ClientKvStoreExt::batch_set_kv`]: super::ClientKvStoreExt::batch_set_kv*/
+    /// Builder for [`ClientKvStoreExt::batch_set_kv`]
+    ///
+    /// [`ClientKvStoreExt::batch_set_kv`]: super::ClientKvStoreExt::batch_set_kv
     #[derive(Debug, Clone)]
     pub struct BatchSetKv<'a> {
         client: &'a super::Client,
@@ -35511,9 +35511,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientKvStoreExt::batch_get_kv`]
-
-    [`ClientKvStoreExt::batch_get_kv`]: super::ClientKvStoreExt::batch_get_kv*/
+    /// Builder for [`ClientKvStoreExt::batch_get_kv`]
+    ///
+    /// [`ClientKvStoreExt::batch_get_kv`]: super::ClientKvStoreExt::batch_get_kv
     #[derive(Debug, Clone)]
     pub struct BatchGetKv<'a> {
         client: &'a super::Client,
@@ -35608,9 +35608,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientKvStoreExt::batch_delete_kv`]
-
-    [`ClientKvStoreExt::batch_delete_kv`]: super::ClientKvStoreExt::batch_delete_kv*/
+    /// Builder for [`ClientKvStoreExt::batch_delete_kv`]
+    ///
+    /// [`ClientKvStoreExt::batch_delete_kv`]: super::ClientKvStoreExt::batch_delete_kv
     #[derive(Debug, Clone)]
     pub struct BatchDeleteKv<'a> {
         client: &'a super::Client,
@@ -35707,9 +35707,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientKvStoreExt::list_kv`]
-
-    [`ClientKvStoreExt::list_kv`]: super::ClientKvStoreExt::list_kv*/
+    /// Builder for [`ClientKvStoreExt::list_kv`]
+    ///
+    /// [`ClientKvStoreExt::list_kv`]: super::ClientKvStoreExt::list_kv
     #[derive(Debug, Clone)]
     pub struct ListKv<'a> {
         client: &'a super::Client,
@@ -35804,9 +35804,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`ClientKvStoreExt::count_kv`]
-
-    [`ClientKvStoreExt::count_kv`]: super::ClientKvStoreExt::count_kv*/
+    /// Builder for [`ClientKvStoreExt::count_kv`]
+    ///
+    /// [`ClientKvStoreExt::count_kv`]: super::ClientKvStoreExt::count_kv
     #[derive(Debug, Clone)]
     pub struct CountKv<'a> {
         client: &'a super::Client,

@@ -135,7 +135,10 @@ mod tests {
             doc["components"]["schemas"]["A"],
             json!({"type": "string", "nullable": true, "example": "x"})
         );
-        assert_eq!(doc["components"]["schemas"]["B"], json!({"enum": ["fixed"]}));
+        assert_eq!(
+            doc["components"]["schemas"]["B"],
+            json!({"enum": ["fixed"]})
+        );
         assert!(applied.iter().any(|t| t.name == "set-version-303"));
     }
 

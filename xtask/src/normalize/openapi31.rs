@@ -47,13 +47,14 @@ pub fn drop_31_only_keywords(doc: &mut Value) -> bool {
             changed |= components.remove("pathItems").is_some();
         }
     }
-    changed | visit::schemas(doc, &mut |s| {
-        let mut changed = false;
-        for key in SCHEMA_31_ONLY {
-            changed |= s.remove(*key).is_some();
-        }
-        changed
-    })
+    changed
+        | visit::schemas(doc, &mut |s| {
+            let mut changed = false;
+            for key in SCHEMA_31_ONLY {
+                changed |= s.remove(*key).is_some();
+            }
+            changed
+        })
 }
 
 /// Rewrites `const: v` as `enum: [v]`.
@@ -87,7 +88,10 @@ pub fn schema_examples_to_example(doc: &mut Value) -> bool {
 pub fn exclusive_bounds_to_flags(doc: &mut Value) -> bool {
     visit::schemas(doc, &mut |s| {
         let mut changed = false;
-        for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        for (exclusive, bound) in [
+            ("exclusiveMinimum", "minimum"),
+            ("exclusiveMaximum", "maximum"),
+        ] {
             if s.get(exclusive).is_some_and(Value::is_number) {
                 if let Some(n) = s.remove(exclusive) {
                     s.insert(bound.into(), n);
@@ -123,7 +127,10 @@ mod tests {
     fn const_becomes_a_single_value_enum() {
         let mut doc = with_schema(json!({"type": "string", "const": "on"}));
         assert!(const_to_enum(&mut doc));
-        assert_eq!(doc["components"]["schemas"]["S"], json!({"type": "string", "enum": ["on"]}));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "string", "enum": ["on"]})
+        );
         assert!(!const_to_enum(&mut doc));
     }
 
@@ -137,12 +144,16 @@ mod tests {
     fn examples_keep_their_first_entry() {
         let mut doc = with_schema(json!({"type": "integer", "examples": [3, 4]}));
         assert!(schema_examples_to_example(&mut doc));
-        assert_eq!(doc["components"]["schemas"]["S"], json!({"type": "integer", "example": 3}));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "integer", "example": 3})
+        );
     }
 
     #[test]
     fn numeric_exclusive_bounds_become_flags() {
-        let mut doc = with_schema(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}));
+        let mut doc =
+            with_schema(json!({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1}));
         assert!(exclusive_bounds_to_flags(&mut doc));
         assert_eq!(
             doc["components"]["schemas"]["S"],

@@ -77,7 +77,10 @@ mod tests {
             "properties": {"projectId": {"type": "string"}, "title": {"type": "string"}}
         }));
         assert!(required_names_match_properties(&mut doc));
-        assert_eq!(doc["components"]["schemas"]["S"]["required"], json!(["projectId", "title"]));
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["required"],
+            json!(["projectId", "title"])
+        );
         assert!(!required_names_match_properties(&mut doc));
     }
 

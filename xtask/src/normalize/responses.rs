@@ -58,7 +58,8 @@ mod tests {
 
     #[test]
     fn a_lone_default_is_left_alone() {
-        let mut doc = json!({"paths": {"/p": {"get": {"responses": {"default": {"description": "any"}}}}}});
+        let mut doc =
+            json!({"paths": {"/p": {"get": {"responses": {"default": {"description": "any"}}}}}});
         assert!(!default_error_to_ranges(&mut doc));
     }
 

@@ -63,7 +63,10 @@ mod tests {
     fn null_in_a_type_list_becomes_nullable() {
         let mut doc = with_schema(json!({"type": ["integer", "null"]}));
         assert!(null_in_type_list_to_nullable(&mut doc));
-        assert_eq!(doc["components"]["schemas"]["S"], json!({"type": "integer", "nullable": true}));
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "integer", "nullable": true})
+        );
         assert!(!null_in_type_list_to_nullable(&mut doc));
     }
 
@@ -75,7 +78,10 @@ mod tests {
             "properties": {"value": {"type": ["object", "array", "string", "number", "boolean"]}}
         }));
         assert!(type_list_to_any(&mut doc));
-        assert_eq!(doc["components"]["schemas"]["S"]["properties"]["value"], json!({}));
+        assert_eq!(
+            doc["components"]["schemas"]["S"]["properties"]["value"],
+            json!({})
+        );
         assert!(!type_list_to_any(&mut doc));
     }
 

@@ -26,12 +26,18 @@ pub fn schemas(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bo
                 }
             }
         }
-        if let Some(map) = components.get_mut("requestBodies").and_then(Value::as_object_mut) {
+        if let Some(map) = components
+            .get_mut("requestBodies")
+            .and_then(Value::as_object_mut)
+        {
             for body in map.values_mut() {
                 changed |= content(body, f);
             }
         }
-        if let Some(map) = components.get_mut("responses").and_then(Value::as_object_mut) {
+        if let Some(map) = components
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+        {
             for resp in map.values_mut() {
                 changed |= response(resp, f);
             }
@@ -41,7 +47,9 @@ pub fn schemas(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bo
         for item in paths.values_mut() {
             changed |= parameter_list(item, f);
             for method in METHODS {
-                let Some(op) = item.get_mut(method) else { continue };
+                let Some(op) = item.get_mut(method) else {
+                    continue;
+                };
                 changed |= parameter_list(op, f);
                 if let Some(body) = op.get_mut("requestBody") {
                     changed |= content(body, f);
@@ -158,8 +166,15 @@ mod tests {
         assert_eq!(
             seen,
             [
-                "null", "\"null\"", "\"string\"", "\"object\"", "\"integer\"", "\"boolean\"",
-                "null", "\"number\"", "\"string\""
+                "null",
+                "\"null\"",
+                "\"string\"",
+                "\"object\"",
+                "\"integer\"",
+                "\"boolean\"",
+                "null",
+                "\"number\"",
+                "\"string\""
             ]
         );
     }
