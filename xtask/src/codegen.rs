@@ -102,7 +102,11 @@ pub fn split_doc_attributes(tokens: TokenStream) -> TokenStream {
                             if let Some(b) = &bang {
                                 out.push(b.clone());
                             }
-                            let text = if line.is_empty() { line } else { format!(" {line}") };
+                            let text = if line.is_empty() {
+                                line
+                            } else {
+                                format!(" {line}")
+                            };
                             let attr: TokenStream = quote_doc(&text);
                             out.push(TokenTree::Group(Group::new(Delimiter::Bracket, attr)));
                         }
@@ -134,7 +138,12 @@ fn doc_lines(attr: TokenStream) -> Option<Vec<String>> {
             if name == "doc" && eq.as_char() == '=' =>
         {
             let text: syn::LitStr = syn::parse2(TokenTree::Literal(lit.clone()).into()).ok()?;
-            Some(text.value().lines().map(|l| l.trim_end().to_string()).collect())
+            Some(
+                text.value()
+                    .lines()
+                    .map(|l| l.trim_end().to_string())
+                    .collect(),
+            )
         }
         _ => None,
     }
@@ -144,7 +153,10 @@ fn doc_lines(attr: TokenStream) -> Option<Vec<String>> {
 fn quote_doc(text: &str) -> TokenStream {
     let lit = proc_macro2::Literal::string(text);
     [
-        TokenTree::Ident(proc_macro2::Ident::new("doc", proc_macro2::Span::call_site())),
+        TokenTree::Ident(proc_macro2::Ident::new(
+            "doc",
+            proc_macro2::Span::call_site(),
+        )),
         TokenTree::Punct(Punct::new('=', Spacing::Alone)),
         TokenTree::Literal(lit),
     ]
@@ -207,7 +219,11 @@ mod tests {
         )
         .expect("parses")
         .into_token_stream();
-        let text = prettyplease::unparse(&syn::parse2(split_doc_attributes(tokens)).expect("parses"));
-        assert_eq!(text, "/// First line\n///\n/// Sends a `GET`\npub struct A;\n///one\npub struct B;\n");
+        let text =
+            prettyplease::unparse(&syn::parse2(split_doc_attributes(tokens)).expect("parses"));
+        assert_eq!(
+            text,
+            "/// First line\n///\n/// Sends a `GET`\npub struct A;\n///one\npub struct B;\n"
+        );
     }
 }
