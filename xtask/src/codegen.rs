@@ -57,7 +57,11 @@ pub fn generate(doc: &Document, crate_path: &str) -> Result<Generated> {
         .httpmock(&spec, crate_path)
         .map_err(fail)?;
     Ok(Generated {
-        client: format_tokens("the generated client", client_tokens)?,
+        client: format_file("the generated client", {
+            let mut file = parse_file("the generated client", client_tokens)?;
+            crate::open_enums::open_string_enums(&mut file);
+            file
+        })?,
         httpmock: format_tokens("the generated httpmock helpers", mock_tokens)?,
     })
 }
@@ -65,10 +69,19 @@ pub fn generate(doc: &Document, crate_path: &str) -> Result<Generated> {
 /// Pretty-prints a token stream, then passes it through rustfmt so that the
 /// committed file is exactly what `cargo fmt` would leave.
 pub fn format_tokens(what: &str, tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(split_doc_attributes(tokens)).map_err(|e| Error::Format {
+    format_file(what, parse_file(what, tokens)?)
+}
+
+/// Parses generated tokens as a file, one doc attribute per line.
+pub fn parse_file(what: &str, tokens: TokenStream) -> Result<syn::File> {
+    syn::parse2(split_doc_attributes(tokens)).map_err(|e| Error::Format {
         what: what.into(),
         message: e.to_string(),
-    })?;
+    })
+}
+
+/// Pretty-prints a file and formats it with rustfmt.
+pub fn format_file(what: &str, file: syn::File) -> Result<String> {
     rustfmt(what, &prettyplease::unparse(&file))
 }
 

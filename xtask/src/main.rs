@@ -12,6 +12,7 @@ mod artifacts;
 mod codegen;
 mod error;
 mod normalize;
+mod open_enums;
 mod optable;
 mod pointer;
 mod spec;

@@ -98,16 +98,7 @@ pub mod types {
     }
     ///Where the value goes: path (URL template), query (query string) or header.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum ActionParameterIn {
         #[serde(rename = "path")]
@@ -116,6 +107,9 @@ pub mod types {
         Query,
         #[serde(rename = "header")]
         Header,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for ActionParameterIn {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -123,6 +117,7 @@ pub mod types {
                 Self::Path => f.write_str("path"),
                 Self::Query => f.write_str("query"),
                 Self::Header => f.write_str("header"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -153,16 +148,7 @@ pub mod types {
     }
     ///Data type of the value: string, integer or boolean.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum ActionParameterType {
         #[serde(rename = "string")]
@@ -171,6 +157,9 @@ pub mod types {
         Integer,
         #[serde(rename = "boolean")]
         Boolean,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for ActionParameterType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -178,6 +167,7 @@ pub mod types {
                 Self::String => f.write_str("string"),
                 Self::Integer => f.write_str("integer"),
                 Self::Boolean => f.write_str("boolean"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -208,28 +198,23 @@ pub mod types {
     }
     ///How an action talks to its system: http (plain REST call) or graphql (GraphQL query).
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum ActionType {
         #[serde(rename = "http")]
         Http,
         #[serde(rename = "graphql")]
         Graphql,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for ActionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Http => f.write_str("http"),
                 Self::Graphql => f.write_str("graphql"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -423,16 +408,7 @@ pub mod types {
     }
     ///Where an API key is placed: query (URL parameter), header (HTTP header) or cookie.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum AuthSchemeConfigApiKeyIn {
         #[serde(rename = "query")]
@@ -441,6 +417,9 @@ pub mod types {
         Header,
         #[serde(rename = "cookie")]
         Cookie,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AuthSchemeConfigApiKeyIn {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -448,6 +427,7 @@ pub mod types {
                 Self::Query => f.write_str("query"),
                 Self::Header => f.write_str("header"),
                 Self::Cookie => f.write_str("cookie"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -569,16 +549,7 @@ pub mod types {
     }
     ///Hash function for the HMAC: sha1, sha256 or sha512.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum AuthSchemeConfigHmacAlgorithm {
         #[serde(rename = "sha1")]
@@ -587,6 +558,9 @@ pub mod types {
         Sha256,
         #[serde(rename = "sha512")]
         Sha512,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AuthSchemeConfigHmacAlgorithm {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -594,6 +568,7 @@ pub mod types {
                 Self::Sha1 => f.write_str("sha1"),
                 Self::Sha256 => f.write_str("sha256"),
                 Self::Sha512 => f.write_str("sha512"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -624,28 +599,23 @@ pub mod types {
     }
     ///`AuthSchemeConfigHmacDigestInputsItem`
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum AuthSchemeConfigHmacDigestInputsItem {
         #[serde(rename = "body")]
         Body,
         #[serde(rename = "url")]
         Url,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AuthSchemeConfigHmacDigestInputsItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Body => f.write_str("body"),
                 Self::Url => f.write_str("url"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -675,16 +645,7 @@ pub mod types {
     }
     ///How the signature bytes are written: hex, base64 or base64url.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum AuthSchemeConfigHmacEncoding {
         #[serde(rename = "hex")]
@@ -693,6 +654,9 @@ pub mod types {
         Base64,
         #[serde(rename = "base64url")]
         Base64url,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AuthSchemeConfigHmacEncoding {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -700,6 +664,7 @@ pub mod types {
                 Self::Hex => f.write_str("hex"),
                 Self::Base64 => f.write_str("base64"),
                 Self::Base64url => f.write_str("base64url"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -730,16 +695,7 @@ pub mod types {
     }
     ///Where an HMAC signature is carried: query (URL parameter), header (HTTP header) or cookie.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum AuthSchemeConfigHmacIn {
         #[serde(rename = "query")]
@@ -748,6 +704,9 @@ pub mod types {
         Header,
         #[serde(rename = "cookie")]
         Cookie,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AuthSchemeConfigHmacIn {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -755,6 +714,7 @@ pub mod types {
                 Self::Query => f.write_str("query"),
                 Self::Header => f.write_str("header"),
                 Self::Cookie => f.write_str("cookie"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -1038,16 +998,7 @@ pub mod types {
     }
     ///OAuth 2.0 grant used: authorizationCode (user signs in through the browser), clientCredentials (machine-to-machine) or password (resource owner credentials).
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum AuthSchemeConfigOAuth2GrantType {
         #[serde(rename = "authorizationCode")]
@@ -1056,6 +1007,9 @@ pub mod types {
         ClientCredentials,
         #[serde(rename = "password")]
         Password,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AuthSchemeConfigOAuth2GrantType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1063,6 +1017,7 @@ pub mod types {
                 Self::AuthorizationCode => f.write_str("authorizationCode"),
                 Self::ClientCredentials => f.write_str("clientCredentials"),
                 Self::Password => f.write_str("password"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -1093,16 +1048,7 @@ pub mod types {
     }
     ///Authentication scheme identifier: none, api-key, basic-auth, oauth2, hmac, jwt-bearer, certificate, oauth1 or secret.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum AuthSchemeType {
         #[serde(rename = "none")]
@@ -1123,6 +1069,9 @@ pub mod types {
         Oauth1,
         #[serde(rename = "secret")]
         Secret,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AuthSchemeType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1136,6 +1085,7 @@ pub mod types {
                 Self::Certificate => f.write_str("certificate"),
                 Self::Oauth1 => f.write_str("oauth1"),
                 Self::Secret => f.write_str("secret"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -1218,16 +1168,7 @@ pub mod types {
     }
     ///Progress of an automation job: pending (queued), running (in progress), completed (finished successfully) or failed (stopped with an error).
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum AutomationJobStatus {
         #[serde(rename = "pending")]
@@ -1238,6 +1179,9 @@ pub mod types {
         Completed,
         #[serde(rename = "failed")]
         Failed,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for AutomationJobStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1246,6 +1190,7 @@ pub mod types {
                 Self::Running => f.write_str("running"),
                 Self::Completed => f.write_str("completed"),
                 Self::Failed => f.write_str("failed"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -2304,16 +2249,7 @@ pub mod types {
     }
     ///Signing algorithm: HS256/HS384/HS512 use a shared HMAC secret, RS256/RS384/RS512 use an RSA private key.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum CredentialJwtBearerAlgorithm {
         #[serde(rename = "HS256")]
@@ -2328,6 +2264,9 @@ pub mod types {
         Rs384,
         #[serde(rename = "RS512")]
         Rs512,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for CredentialJwtBearerAlgorithm {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2338,6 +2277,7 @@ pub mod types {
                 Self::Rs256 => f.write_str("RS256"),
                 Self::Rs384 => f.write_str("RS384"),
                 Self::Rs512 => f.write_str("RS512"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -2371,16 +2311,7 @@ pub mod types {
     }
     ///Kind of credential: none (no auth), string (single secret such as an API key), binary (file or key bytes), basic-auth (username/password), oauth2-client (client ID and secret), oauth2-code (authorization code awaiting exchange), oauth2-password (resource owner password grant), oauth2-token (access/refresh tokens), oauth1 (result of the OAuth 1.0 browser flow), oauth1-token (pre-issued OAuth 1.0 token that skips user authorisation), certificate (PEM client certificate, key and CA).
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum CredentialType {
         #[serde(rename = "none")]
@@ -2405,6 +2336,9 @@ pub mod types {
         Oauth2Token,
         #[serde(rename = "certificate")]
         Certificate,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for CredentialType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2420,6 +2354,7 @@ pub mod types {
                 Self::Oauth2Password => f.write_str("oauth2-password"),
                 Self::Oauth2Token => f.write_str("oauth2-token"),
                 Self::Certificate => f.write_str("certificate"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -2608,16 +2543,7 @@ pub mod types {
     }
     ///Kind of change: add inserts a new entry, remove deletes one, replace swaps an existing one.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum DynamicVariablesSchemaPatchOp {
         #[serde(rename = "add")]
@@ -2626,6 +2552,9 @@ pub mod types {
         Remove,
         #[serde(rename = "replace")]
         Replace,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for DynamicVariablesSchemaPatchOp {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2633,6 +2562,7 @@ pub mod types {
                 Self::Add => f.write_str("add"),
                 Self::Remove => f.write_str("remove"),
                 Self::Replace => f.write_str("replace"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -2780,16 +2710,7 @@ pub mod types {
     }
     ///How OAuth parameters travel: in the Authorization header, in a form body, or in the query string.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum EndpointParameterTransmission {
         #[serde(rename = "AUTH_STYLE_AUTHORIZATION_HEADER")]
@@ -2798,6 +2719,9 @@ pub mod types {
         AuthStyleForm,
         #[serde(rename = "AUTH_STYLE_QUERY")]
         AuthStyleQuery,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for EndpointParameterTransmission {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2807,6 +2731,7 @@ pub mod types {
                 }
                 Self::AuthStyleForm => f.write_str("AUTH_STYLE_FORM"),
                 Self::AuthStyleQuery => f.write_str("AUTH_STYLE_QUERY"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -3033,16 +2958,7 @@ pub mod types {
     }
     ///HTTP verb used by an action or trigger: GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum HttpMethod {
         #[serde(rename = "GET")]
@@ -3059,6 +2975,9 @@ pub mod types {
         Head,
         #[serde(rename = "OPTIONS")]
         Options,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for HttpMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3070,6 +2989,7 @@ pub mod types {
                 Self::Delete => f.write_str("DELETE"),
                 Self::Head => f.write_str("HEAD"),
                 Self::Options => f.write_str("OPTIONS"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -3253,16 +3173,7 @@ pub mod types {
     }
     ///HTTP verb to use.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum IntegrationCallHttpRequestMethod {
         #[serde(rename = "GET")]
@@ -3279,6 +3190,9 @@ pub mod types {
         Head,
         #[serde(rename = "OPTIONS")]
         Options,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for IntegrationCallHttpRequestMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3290,6 +3204,7 @@ pub mod types {
                 Self::Delete => f.write_str("DELETE"),
                 Self::Head => f.write_str("HEAD"),
                 Self::Options => f.write_str("OPTIONS"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -3423,28 +3338,23 @@ pub mod types {
     }
     ///Why an issue exists: error (raised automatically from a failure) or manual (opened by a person).
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum IssueReasonEnum {
         #[serde(rename = "error")]
         Error,
         #[serde(rename = "manual")]
         Manual,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for IssueReasonEnum {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Error => f.write_str("error"),
                 Self::Manual => f.write_str("manual"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -3474,16 +3384,7 @@ pub mod types {
     }
     ///How an issue was settled: resolved (fixed), negated (not a real problem) or ignored (deliberately left alone).
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum IssueResolutionStatusEnum {
         #[serde(rename = "resolved")]
@@ -3492,6 +3393,9 @@ pub mod types {
         Negated,
         #[serde(rename = "ignored")]
         Ignored,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for IssueResolutionStatusEnum {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3499,6 +3403,7 @@ pub mod types {
                 Self::Resolved => f.write_str("resolved"),
                 Self::Negated => f.write_str("negated"),
                 Self::Ignored => f.write_str("ignored"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -3529,16 +3434,7 @@ pub mod types {
     }
     ///Impact of an issue: high, medium or low.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum IssueSeverityEnum {
         #[serde(rename = "high")]
@@ -3547,6 +3443,9 @@ pub mod types {
         Low,
         #[serde(rename = "medium")]
         Medium,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for IssueSeverityEnum {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3554,6 +3453,7 @@ pub mod types {
                 Self::High => f.write_str("high"),
                 Self::Low => f.write_str("low"),
                 Self::Medium => f.write_str("medium"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -3584,16 +3484,7 @@ pub mod types {
     }
     ///Where an issue stands: open (new), acked (acknowledged by someone), resolved (fixed) or closed (no further action).
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum IssueStatusEnum {
         #[serde(rename = "open")]
@@ -3604,6 +3495,9 @@ pub mod types {
         Acked,
         #[serde(rename = "resolved")]
         Resolved,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for IssueStatusEnum {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -3612,6 +3506,7 @@ pub mod types {
                 Self::Closed => f.write_str("closed"),
                 Self::Acked => f.write_str("acked"),
                 Self::Resolved => f.write_str("resolved"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -3805,28 +3700,23 @@ pub mod types {
     }
     ///`ListIssuesSearchDate`
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum ListIssuesSearchDate {
         #[serde(rename = "createdAt")]
         CreatedAt,
         #[serde(rename = "lastSeenAt")]
         LastSeenAt,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for ListIssuesSearchDate {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::CreatedAt => f.write_str("createdAt"),
                 Self::LastSeenAt => f.write_str("lastSeenAt"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -4052,16 +3942,7 @@ pub mod types {
     }
     ///Importance of a message: info (for information), warning (worth checking) or error (must be fixed).
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum MessageSeverity {
         #[serde(rename = "info")]
@@ -4070,6 +3951,9 @@ pub mod types {
         Warning,
         #[serde(rename = "error")]
         Error,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for MessageSeverity {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4077,6 +3961,7 @@ pub mod types {
                 Self::Info => f.write_str("info"),
                 Self::Warning => f.write_str("warning"),
                 Self::Error => f.write_str("error"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -4429,16 +4314,7 @@ pub mod types {
     }
     ///Where the parameter is placed: ignored, body, header, query string, endpoint URL or inside the OAuth header parameters.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum ParameterConfigLocation {
         #[serde(rename = "LOCATION_IGNORE")]
@@ -4453,6 +4329,9 @@ pub mod types {
         LocationEndpoint,
         #[serde(rename = "LOCATION_HEADER_PARAMETER")]
         LocationHeaderParameter,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for ParameterConfigLocation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4463,6 +4342,7 @@ pub mod types {
                 Self::LocationQuery => f.write_str("LOCATION_QUERY"),
                 Self::LocationEndpoint => f.write_str("LOCATION_ENDPOINT"),
                 Self::LocationHeaderParameter => f.write_str("LOCATION_HEADER_PARAMETER"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -4496,16 +4376,7 @@ pub mod types {
     }
     ///Which step the parameter is used in: unknown, the temporary credential request or the token request.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum ParameterConfigUsages {
         #[serde(rename = "USAGE_UNKNOWN")]
@@ -4514,6 +4385,9 @@ pub mod types {
         UsageTempCredentialEndpoint,
         #[serde(rename = "USAGE_TOKEN_REQUEST_ENDPOINT")]
         UsageTokenRequestEndpoint,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for ParameterConfigUsages {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4521,6 +4395,7 @@ pub mod types {
                 Self::UsageUnknown => f.write_str("USAGE_UNKNOWN"),
                 Self::UsageTempCredentialEndpoint => f.write_str("USAGE_TEMP_CREDENTIAL_ENDPOINT"),
                 Self::UsageTokenRequestEndpoint => f.write_str("USAGE_TOKEN_REQUEST_ENDPOINT"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -5317,28 +5192,23 @@ pub mod types {
     }
     ///OK when the work succeeded, ERROR when it failed.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum TraceStatusCode {
         #[serde(rename = "OK")]
         Ok,
         #[serde(rename = "ERROR")]
         Error,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for TraceStatusCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Ok => f.write_str("OK"),
                 Self::Error => f.write_str("ERROR"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -5461,25 +5331,20 @@ pub mod types {
     }
     ///Delivery mechanism of the trigger; currently always http.
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum TriggerType {
         #[serde(rename = "http")]
         Http,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for TriggerType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::Http => f.write_str("http"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }
@@ -5648,16 +5513,7 @@ pub mod types {
     }
     ///Lifecycle of a project version: draft (still being prepared), failed (could not be built), ready (built and deployable) or superseded (replaced by a newer version).
     #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
+        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     pub enum VersionState {
         #[serde(rename = "draft")]
@@ -5668,6 +5524,9 @@ pub mod types {
         Ready,
         #[serde(rename = "superseded")]
         Superseded,
+        /// A value this version of the SDK does not know, kept exactly as the server sent it.
+        #[serde(untagged)]
+        Other(::std::string::String),
     }
     impl ::std::fmt::Display for VersionState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5676,6 +5535,7 @@ pub mod types {
                 Self::Failed => f.write_str("failed"),
                 Self::Ready => f.write_str("ready"),
                 Self::Superseded => f.write_str("superseded"),
+                Self::Other(ref value) => f.write_str(value),
             }
         }
     }

@@ -580,3 +580,22 @@ fn every_tag_is_covered_by_a_request_test() {
         );
     }
 }
+
+/// A value the platform adds after this SDK was generated decodes into the
+/// enum's `Other` variant and serializes back unchanged.
+#[test]
+fn unknown_enum_values_are_kept() {
+    let status: types::IssueStatusEnum = serde_json::from_value(json!("snoozed")).expect("decodes");
+    assert_eq!(status, types::IssueStatusEnum::Other("snoozed".into()));
+    assert_eq!(
+        serde_json::to_value(&status).expect("encodes"),
+        json!("snoozed")
+    );
+    assert_eq!(status.to_string(), "snoozed");
+    let known: types::IssueStatusEnum = serde_json::from_value(json!("acked")).expect("decodes");
+    assert_eq!(known, types::IssueStatusEnum::Acked);
+    assert!(
+        "snoozed".parse::<types::IssueStatusEnum>().is_err(),
+        "parsing user input stays strict"
+    );
+}
