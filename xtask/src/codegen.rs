@@ -38,14 +38,22 @@ pub fn to_openapi(doc: &Document) -> Result<openapiv3::OpenAPI> {
 
 /// Runs progenitor (Builder interface, one extension trait per tag) and
 /// formats the output. `crate_path` is how the mock module names the client
-/// crate.
-pub fn generate(doc: &Document, crate_path: &str) -> Result<Generated> {
+/// crate; `hooks` is the path of the client's inner (hook state) type, when
+/// the crate supplies one.
+pub fn generate(doc: &Document, crate_path: &str, hooks: Option<&str>) -> Result<Generated> {
     let spec = to_openapi(doc)?;
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Separate)
         .with_derive("PartialEq");
+    if let Some(path) = hooks {
+        let ty: TokenStream = path.parse().map_err(|e| Error::Generate {
+            path: doc.path.clone(),
+            message: format!("invalid hooks type path {path:?}: {e}"),
+        })?;
+        settings.with_inner_type(ty);
+    }
     let fail = |e: progenitor::Error| Error::Generate {
         path: doc.path.clone(),
         message: e.to_string(),

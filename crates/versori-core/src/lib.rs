@@ -19,7 +19,10 @@
 //! use versori_core::{types, Client};
 //!
 //! # async fn run() -> Result<(), versori_core::Error<types::Error>> {
-//! let client = Client::new("https://platform.versori.com/api/v2");
+//! let client = Client::new(
+//!     "https://platform.versori.com/api/v2",
+//!     versori_core::hooks::Hooks::none(),
+//! );
 //! let user = client
 //!     .create_end_user()
 //!     .organisation_id("01J8ZQ4N7G3Y5B2K9T6W1X0RCE")
@@ -42,4 +45,5 @@ mod generated;
 
 pub use generated::*;
 
+pub mod hooks;
 pub mod operations;

@@ -15,7 +15,7 @@ const ENV: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ENV";
 const T0: &str = "2026-01-02T03:04:05Z";
 
 fn client(server: &MockServer) -> Client {
-    Client::new(&server.base_url())
+    Client::new(&server.base_url(), versori_core::hooks::Hooks::none())
 }
 
 fn end_user(external_id: &str) -> serde_json::Value {
@@ -598,4 +598,63 @@ fn unknown_enum_values_are_kept() {
         "snoozed".parse::<types::IssueStatusEnum>().is_err(),
         "parsing user input stays strict"
     );
+}
+
+/// The hooks route every generated request through the supplied transport.
+#[tokio::test]
+async fn hooks_see_every_request() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use versori_core::hooks::{BoxFuture, Hooks, Transport};
+
+    struct Counting {
+        http: reqwest::Client,
+        seen: AtomicUsize,
+    }
+    impl Transport for Counting {
+        fn prepare<'a>(
+            &'a self,
+            request: &'a mut reqwest::Request,
+            operation_id: &'static str,
+        ) -> BoxFuture<'a, Result<(), String>> {
+            assert_eq!(operation_id, "list_execution_pools");
+            request.headers_mut().insert(
+                "authorization",
+                reqwest::header::HeaderValue::from_static("Bearer k"),
+            );
+            Box::pin(async { Ok(()) })
+        }
+        fn execute<'a>(
+            &'a self,
+            request: reqwest::Request,
+            _operation_id: &'static str,
+        ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>> {
+            self.seen.fetch_add(1, Ordering::SeqCst);
+            Box::pin(self.http.execute(request))
+        }
+    }
+
+    let server = MockServer::start_async().await;
+    let mock = server.list_execution_pools(|when, then| {
+        when.organisation_id(ORG)
+            .into_inner()
+            .header("authorization", "Bearer k");
+        then.into_inner()
+            .status(200)
+            .json_body(json!({"executionPools": []}));
+    });
+    let http = reqwest::Client::new();
+    let transport = Arc::new(Counting {
+        http: http.clone(),
+        seen: AtomicUsize::new(0),
+    });
+    let client = Client::new_with_client(&server.base_url(), http, Hooks::new(transport.clone()));
+    client
+        .list_execution_pools()
+        .organisation_id(ORG)
+        .send()
+        .await
+        .expect("answers");
+    mock.assert_async().await;
+    assert_eq!(transport.seen.load(Ordering::SeqCst), 1);
 }
