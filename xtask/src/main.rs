@@ -11,6 +11,8 @@
 mod artifacts;
 mod codegen;
 mod error;
+mod groups;
+mod naming;
 mod normalize;
 mod open_enums;
 mod optable;
@@ -101,6 +103,27 @@ pub fn prepare(path: &Path) -> Result<spec::Document> {
     Ok(doc)
 }
 
+/// The spec's tags with their descriptions, in document order.
+fn tags(doc: &spec::Document) -> Vec<(String, String)> {
+    doc.value
+        .get("tags")
+        .and_then(|t| t.as_array())
+        .map(|tags| {
+            tags.iter()
+                .filter_map(|t| {
+                    let name = t.get("name")?.as_str()?.to_string();
+                    let desc = t
+                        .get("description")
+                        .and_then(|d| d.as_str())
+                        .unwrap_or_default()
+                        .to_string();
+                    Some((name, desc))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> Result<()> {
     let started = Instant::now();
     let root = workspace_root();
@@ -146,6 +169,10 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> Result<
                     Artifact {
                         path: "openapi/operations.json".into(),
                         contents: operations_json,
+                    },
+                    Artifact {
+                        path: "crates/versori/src/groups.rs".into(),
+                        contents: groups::render(&table, &tags(&doc))?,
                     },
                 ],
             )

@@ -12,9 +12,15 @@ use crate::spec::Document;
 #[derive(Debug, Serialize, PartialEq)]
 pub struct Operation {
     pub id: String,
+    /// `snake_case(id)`: progenitor's method name and the Python method name.
+    pub snake_id: String,
     pub method: String,
     pub path: String,
     pub tag: String,
+    /// The resource group of the SDKs (`projects`, `end_users`, ...).
+    pub group: String,
+    /// The method name inside the group (`list`, `get`, `set_variables_schema`, ...).
+    pub group_method: String,
     pub summary: String,
     pub parameters: Vec<Parameter>,
     pub body: Option<Body>,
@@ -64,10 +70,20 @@ pub enum Pagination {
     None,
     /// `first`/`after`/`before` query parameters; the response is a page with
     /// `totalCount`, `next` and `prev` and its items in the field `items`.
-    Cursor { items: String },
+    Cursor {
+        items: String,
+        /// Schema name of one item.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        item: Option<String>,
+    },
     /// The KV list cursor: items in `items`, the next cursor in
     /// `pagination.nextCursor`, sent back as `selector.after`.
-    Kv { items: String },
+    Kv {
+        items: String,
+        /// Schema name of one item.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        item: Option<String>,
+    },
 }
 
 /// Builds the table from a normalized, validated document.
@@ -90,11 +106,16 @@ pub fn build(doc: &Document) -> Result<Vec<Operation>> {
         });
         let response = success(doc, op);
         let pagination = pagination(doc, &parameters, op);
+        let tag = op["tags"][0].as_str().unwrap_or("default").to_string();
+        let (group, group_method) = crate::naming::group_and_method(&tag, &id);
         ops.push(Operation {
+            snake_id: crate::naming::snake(&id),
             id,
             method: method.to_uppercase(),
             path: path.to_string(),
-            tag: op["tags"][0].as_str().unwrap_or("default").to_string(),
+            tag,
+            group,
+            group_method,
             summary: op
                 .get("summary")
                 .and_then(Value::as_str)
@@ -227,15 +248,23 @@ fn pagination(doc: &Document, params: &[Parameter], op: &Value) -> Pagination {
         props
             .iter()
             .find(|(_, v)| v.get("type").and_then(Value::as_str) == Some("array"))
-            .map(|(k, _)| k.to_string())
+            .map(|(k, v)| {
+                let item = v
+                    .get("items")
+                    .and_then(|i| i.get("$ref"))
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.rsplit('/').next())
+                    .map(String::from);
+                (k.to_string(), item)
+            })
     };
     let has = |name: &str| props.iter().any(|(k, _)| *k == name);
     let takes_cursor = params
         .iter()
         .any(|p| p.name == "after" && p.location == "query");
     if takes_cursor && has("next") && has("totalCount") {
-        if let Some(items) = array_field() {
-            return Pagination::Cursor { items };
+        if let Some((items, item)) = array_field() {
+            return Pagination::Cursor { items, item };
         }
     }
     let kv_cursor = props.iter().any(|(k, v)| {
@@ -244,8 +273,8 @@ fn pagination(doc: &Document, params: &[Parameter], op: &Value) -> Pagination {
                 .is_some_and(|p| p.get("nextCursor").is_some())
     });
     if kv_cursor {
-        if let Some(items) = array_field() {
-            return Pagination::Kv { items };
+        if let Some((items, item)) = array_field() {
+            return Pagination::Kv { items, item };
         }
     }
     Pagination::None
@@ -271,11 +300,14 @@ pub fn to_rust(ops: &[Operation]) -> Result<String> {
     s.push_str("pub static OPERATIONS: &[Operation] = &[\n");
     for op in ops {
         s.push_str(&format!(
-            "Operation {{ id: {:?}, method: Method::{}, path: {:?}, tag: {:?}, summary: {:?}, parameters: &[",
+            "Operation {{ id: {:?}, snake_id: {:?}, method: Method::{}, path: {:?}, tag: {:?}, group: {:?}, group_method: {:?}, summary: {:?}, parameters: &[",
             op.id,
+            op.snake_id,
             pascal(&op.method),
             op.path,
             op.tag,
+            op.group,
+            op.group_method,
             op.summary
         ));
         for p in &op.parameters {
@@ -310,12 +342,12 @@ pub fn to_rust(ops: &[Operation]) -> Result<String> {
         s.push_str(", pagination: ");
         match &op.pagination {
             Pagination::None => s.push_str("Pagination::None"),
-            Pagination::Cursor { items } => {
-                s.push_str(&format!("Pagination::Cursor {{ items: {items:?} }}"))
-            }
-            Pagination::Kv { items } => {
-                s.push_str(&format!("Pagination::Kv {{ items: {items:?} }}"))
-            }
+            Pagination::Cursor { items, item } => s.push_str(&format!(
+                "Pagination::Cursor {{ items: {items:?}, item: {item:?} }}"
+            )),
+            Pagination::Kv { items, item } => s.push_str(&format!(
+                "Pagination::Kv {{ items: {items:?}, item: {item:?} }}"
+            )),
         }
         s.push_str(" },\n");
     }
@@ -348,7 +380,8 @@ const RUST_PRELUDE: &str = r#"// Generated by `cargo xtask generate` from openap
 //! assert_eq!(op.method, Method::Get);
 //! assert_eq!(op.path, "/o/{organisation_id}/connections");
 //! assert!(op.parameters.iter().any(|p| p.name == "after" && p.location == Location::Query));
-//! assert_eq!(op.pagination, Pagination::Cursor { items: "items" });
+//! assert_eq!(op.pagination, Pagination::Cursor { items: "items", item: Some("Connection") });
+//! assert_eq!((op.group, op.group_method), ("connections", "list"));
 //! ```
 
 /// HTTP method of an operation.
@@ -467,12 +500,16 @@ pub enum Pagination {
     Cursor {
         /// The response field holding the page's items.
         items: &'static str,
+        /// The schema name of one item, when the spec names it.
+        item: Option<&'static str>,
     },
     /// The KV list cursor: the response holds its items in `items` and the
     /// next cursor in `pagination.nextCursor`, sent back as `selector.after`.
     Kv {
         /// The response field holding the page's items.
         items: &'static str,
+        /// The schema name of one item, when the spec names it.
+        item: Option<&'static str>,
     },
 }
 
@@ -481,12 +518,19 @@ pub enum Pagination {
 pub struct Operation {
     /// The operationId (`ListProjects`, ...): the name every layer uses.
     pub id: &'static str,
+    /// The operationId in snake case (`list_projects`): the generated
+    /// client's method name and the Python method name.
+    pub snake_id: &'static str,
     /// The HTTP method.
     pub method: Method,
     /// The path template, relative to the base URL.
     pub path: &'static str,
-    /// The tag (resource group) the operation belongs to.
+    /// The tag the operation belongs to in the spec.
     pub tag: &'static str,
+    /// The SDKs' resource group for the tag (`projects`, `end_users`, ...).
+    pub group: &'static str,
+    /// The method name inside the group (`list`, `get`, ...).
+    pub group_method: &'static str,
     /// A one-line summary.
     pub summary: &'static str,
     /// Path, query and header parameters (path-level ones included).
@@ -506,14 +550,17 @@ impl Operation {
     }
 }
 
-/// Looks an operation up by its operationId.
+/// Looks an operation up by its operationId or its snake-case form.
 ///
 /// ```
 /// assert!(versori_core::operations::find("GetKV").is_some());
+/// assert_eq!(versori_core::operations::find("get_kv").map(|op| op.id), Some("GetKV"));
 /// assert!(versori_core::operations::find("NoSuchOperation").is_none());
 /// ```
 pub fn find(id: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().find(|op| op.id == id)
+    OPERATIONS
+        .iter()
+        .find(|op| op.id == id || op.snake_id == id)
 }
 
 /// Every operation of the spec, in document order.
@@ -580,7 +627,8 @@ components:
         assert_eq!(
             ops[0].pagination,
             Pagination::Cursor {
-                items: "things".into()
+                items: "things".into(),
+                item: None
             }
         );
         assert_eq!(
@@ -593,7 +641,8 @@ components:
         assert_eq!(
             ops[1].pagination,
             Pagination::Kv {
-                items: "data".into()
+                items: "data".into(),
+                item: None
             }
         );
         assert_eq!(
@@ -626,9 +675,12 @@ components:
     fn the_rust_table_is_valid_rust() {
         let ops = vec![Operation {
             id: "GetThing".into(),
+            snake_id: "get_thing".into(),
             method: "GET".into(),
             path: "/things/{id}".into(),
             tag: "Things".into(),
+            group: "things".into(),
+            group_method: "get".into(),
             summary: "Get a \"thing\"".into(),
             parameters: vec![],
             body: None,

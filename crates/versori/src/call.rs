@@ -1,0 +1,300 @@
+//! The generic call: any operation by its operationId, arguments and result
+//! as JSON, driven by the generated operation table. The Python and C layers
+//! are built on it.
+
+use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
+use serde_json::{Map, Value};
+use versori_core::operations::{self, Kind, Location, Operation};
+
+use crate::error::{excerpt, Error, Result};
+use crate::Client;
+
+/// A request ready to send, built from an operation and JSON arguments.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub(crate) op: &'static Operation,
+    pub(crate) url: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) body: Option<Value>,
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::String => "a string",
+        Kind::Integer => "an integer",
+        Kind::Number => "a number",
+        Kind::Boolean => "a boolean",
+        Kind::Array => "an array",
+        Kind::Object => "an object",
+        Kind::Any => "any value",
+    }
+}
+
+fn matches_kind(kind: Kind, v: &Value) -> bool {
+    match kind {
+        Kind::String => v.is_string(),
+        Kind::Integer => v.is_i64() || v.is_u64(),
+        Kind::Number => v.is_number(),
+        Kind::Boolean => v.is_boolean(),
+        Kind::Array => v.is_array(),
+        Kind::Object => v.is_object(),
+        Kind::Any => true,
+    }
+}
+
+/// A scalar parameter as it travels in a path or query string.
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Looks an operation up, with an error that suggests close names.
+pub(crate) fn operation(operation_id: &str) -> Result<&'static Operation> {
+    operations::find(operation_id).ok_or_else(|| {
+        let lower = operation_id.to_lowercase();
+        let close: Vec<&str> = operations::OPERATIONS
+            .iter()
+            .filter(|op| {
+                let id = op.id.to_lowercase();
+                !lower.is_empty() && (id.contains(&lower) || lower.contains(&id))
+            })
+            .map(|op| op.id)
+            .take(5)
+            .collect();
+        let hint = if close.is_empty() {
+            String::new()
+        } else {
+            format!("; did you mean {}?", close.join(", "))
+        };
+        Error::invalid(format!("unknown operation {operation_id:?}{hint}"))
+    })
+}
+
+/// Checks `args` against the operation and builds the URL, query and body.
+pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> Result<Prepared> {
+    let empty = Map::new();
+    let args = match args {
+        Value::Object(map) => map,
+        Value::Null => &empty,
+        other => {
+            return Err(Error::invalid(format!(
+                "arguments of {} must be a JSON object, got {}",
+                op.id,
+                type_name(other)
+            )))
+        }
+    };
+    for key in args.keys() {
+        if key != "body" && op.parameter(key).is_none() {
+            let known: Vec<&str> = op.parameters.iter().map(|p| p.name).collect();
+            return Err(Error::invalid(format!(
+                "unknown parameter `{key}` for {}; it takes {}",
+                op.id,
+                if known.is_empty() {
+                    "no parameters".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
+    }
+    let mut path = op.path.to_string();
+    let mut query = Vec::new();
+    for p in op.parameters {
+        let given = args.get(p.name).filter(|v| !v.is_null());
+        let value = match (given, p.name) {
+            (Some(v), _) => v.clone(),
+            (None, "organisation_id") if p.location == Location::Path => {
+                Value::String(client.require_organisation()?.to_string())
+            }
+            (None, _) if p.required => {
+                return Err(Error::invalid(format!(
+                    "missing required parameter `{}` for {}",
+                    p.name, op.id
+                )))
+            }
+            (None, _) => continue,
+        };
+        let scalar_ok = matches_kind(p.kind, &value);
+        let list_ok = p.location == Location::Query
+            && value
+                .as_array()
+                .is_some_and(|items| items.iter().all(|i| matches_kind(p.kind, i)));
+        if !scalar_ok && !list_ok {
+            return Err(Error::invalid(format!(
+                "parameter `{}` of {} must be {}, got {}",
+                p.name,
+                op.id,
+                kind_name(p.kind),
+                type_name(&value)
+            )));
+        }
+        if !p.enum_values.is_empty() {
+            let values: Vec<&Value> = match &value {
+                Value::Array(items) => items.iter().collect(),
+                v => vec![v],
+            };
+            for v in values {
+                if !v.as_str().is_some_and(|s| p.enum_values.contains(&s)) {
+                    return Err(Error::invalid(format!(
+                        "parameter `{}` of {} must be one of {}, got {v}",
+                        p.name,
+                        op.id,
+                        p.enum_values.join(", ")
+                    )));
+                }
+            }
+        }
+        match p.location {
+            Location::Path => {
+                let text = scalar_text(&value);
+                if text.is_empty() {
+                    return Err(Error::invalid(format!(
+                        "parameter `{}` of {} must not be empty",
+                        p.name, op.id
+                    )));
+                }
+                path = path.replace(
+                    &format!("{{{}}}", p.name),
+                    &progenitor_client::encode_path(&text),
+                );
+            }
+            Location::Query => match &value {
+                Value::Array(items) => {
+                    query.extend(items.iter().map(|i| (p.name.to_string(), scalar_text(i))))
+                }
+                v => query.push((p.name.to_string(), scalar_text(v))),
+            },
+            Location::Header | Location::Cookie => {
+                return Err(Error::invalid(format!(
+                "parameter `{}` of {} is a {:?} parameter, which the generic call does not send",
+                p.name, op.id, p.location
+            )))
+            }
+        }
+    }
+    let body = match (op.body, args.get("body")) {
+        (None, Some(b)) if !b.is_null() => {
+            return Err(Error::invalid(format!("{} takes no request body", op.id)))
+        }
+        (None, _) => None,
+        (Some(spec), None | Some(Value::Null)) if spec.required => {
+            return Err(Error::invalid(format!(
+                "missing request body for {} (a {})",
+                op.id, spec.schema
+            )))
+        }
+        (Some(_), None | Some(Value::Null)) => None,
+        (Some(spec), Some(b)) => {
+            if !matches_kind(spec.kind, b) {
+                return Err(Error::invalid(format!(
+                    "the body of {} must be {} ({}), got {}",
+                    op.id,
+                    kind_name(spec.kind),
+                    spec.schema,
+                    type_name(b)
+                )));
+            }
+            Some(b.clone())
+        }
+    };
+    Ok(Prepared {
+        op,
+        url: format!("{}{}", client.base_url(), path),
+        query,
+        body,
+    })
+}
+
+impl Client {
+    /// Calls any operation by its operationId with JSON arguments: path and
+    /// query parameters by their spec names, the request body under `"body"`.
+    /// The organisation defaults to the client's. Returns the response body
+    /// (an empty object when the operation answers without one).
+    ///
+    /// Unknown operations, unknown or missing parameters, and values of the
+    /// wrong type are [`Error::InvalidInput`] naming the culprit; nothing is
+    /// sent then.
+    ///
+    /// ```no_run
+    /// # async fn run(client: versori::Client) -> versori::Result<()> {
+    /// use serde_json::json;
+    ///
+    /// let user = client
+    ///     .call("CreateEndUser", json!({"body": {"externalId": "customer-123"}}))
+    ///     .await?;
+    /// let same = client.call("GetEndUser", json!({"user_id": "customer-123"})).await?;
+    /// assert_eq!(user["id"], same["id"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn call(&self, operation_id: &str, args: Value) -> Result<Value> {
+        let op = operation(operation_id)?;
+        let prepared = prepare(self, op, &args)?;
+        self.execute(prepared).await
+    }
+
+    /// Sends a prepared call and decodes its JSON result.
+    pub(crate) async fn execute(&self, prepared: Prepared) -> Result<Value> {
+        let transport = &self.inner.transport;
+        let method = reqwest::Method::from_bytes(prepared.op.method.as_str().as_bytes())
+            .map_err(|e| Error::invalid(format!("bad method in the operation table: {e}")))?;
+        let mut builder = transport
+            .http
+            .request(method, &prepared.url)
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        if !prepared.query.is_empty() {
+            builder = builder.query(&prepared.query);
+        }
+        if let Some(body) = &prepared.body {
+            let bytes = serde_json::to_vec(body)
+                .map_err(|e| Error::invalid(format!("the body is not serializable: {e}")))?;
+            builder = builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(bytes);
+        }
+        let mut request = builder
+            .build()
+            .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
+        transport.authorize(&mut request)?;
+        let response = transport
+            .send(request, prepared.op.id)
+            .await
+            .map_err(Error::from_reqwest)?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(Error::from_reqwest)?;
+        if status >= 400 {
+            // the transport guarantees the platform's error shape here
+            let err: versori_core::types::Error =
+                serde_json::from_slice(&body).map_err(|e| Error::Decode {
+                    status: Some(status),
+                    message: e.to_string(),
+                    excerpt: excerpt(&body),
+                })?;
+            return Err(Error::from_api(status, &headers, err));
+        }
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Object(Map::new()));
+        }
+        serde_json::from_slice(&body).map_err(|e| Error::Decode {
+            status: Some(status),
+            message: e.to_string(),
+            excerpt: excerpt(&body),
+        })
+    }
+}

@@ -1,0 +1,191 @@
+//! Typed helpers for the KV store: keys as lists of segments, values through
+//! serde, batches, and listing by prefix.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::error::{Error, Result};
+use crate::groups::KvStore;
+use crate::pages::Pages;
+use crate::types;
+
+/// The key as the path parameter carries it: segments joined by `/`.
+fn path_key(key: &[&str]) -> Result<String> {
+    if key.is_empty() {
+        return Err(Error::invalid("a KV key needs at least one segment"));
+    }
+    for segment in key {
+        if segment.is_empty() {
+            return Err(Error::invalid(format!(
+                "KV key {key:?} has an empty segment"
+            )));
+        }
+        if segment.contains('/') {
+            return Err(Error::invalid(format!(
+                "KV key segment {segment:?} contains '/', which separates segments in the key's path form"
+            )));
+        }
+    }
+    Ok(key.join("/"))
+}
+
+fn to_value<T: Serialize>(value: &T) -> Result<Value> {
+    serde_json::to_value(value)
+        .map_err(|e| Error::invalid(format!("the value cannot be serialized to JSON: {e}")))
+}
+
+fn from_value<T: DeserializeOwned>(value: Value, key: &str) -> Result<T> {
+    serde_json::from_value(value.clone()).map_err(|e| Error::Decode {
+        status: None,
+        message: format!("the value under {key:?} does not have the expected type: {e}"),
+        excerpt: crate::error::excerpt(value.to_string().as_bytes()),
+    })
+}
+
+impl KvStore<'_> {
+    /// The value under `key` decoded as `T`, or `None` when the key is absent.
+    ///
+    /// ```no_run
+    /// # async fn run(client: versori::Client) -> versori::Result<()> {
+    /// let kv = client.kv("01J8ZQ4N7G3Y5B2K9T6W1XSTOR");
+    /// kv.put(&["products", "123"], &serde_json::json!({"stock": 7})).await?;
+    /// let stock: Option<serde_json::Value> = kv.fetch(&["products", "123"]).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn fetch<T: DeserializeOwned>(&self, key: &[&str]) -> Result<Option<T>> {
+        let path = path_key(key)?;
+        match self
+            .client()
+            .call("GetKV", json!({"store": self.store(), "key": path}))
+            .await
+        {
+            Ok(found) => match found.get("value") {
+                Some(v) => from_value(v.clone(), &path).map(Some),
+                None => Ok(None),
+            },
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Stores `value` under `key`; returns the new versionstamp, if the
+    /// platform gives one.
+    pub async fn put<T: Serialize>(&self, key: &[&str], value: &T) -> Result<Option<String>> {
+        let path = path_key(key)?;
+        let answer = self
+            .client()
+            .call(
+                "SetKV",
+                json!({"store": self.store(), "key": path, "body": {"value": to_value(value)?}}),
+            )
+            .await?;
+        Ok(answer["versionstamp"].as_str().map(String::from))
+    }
+
+    /// Removes `key` (no error when it is absent).
+    pub async fn remove(&self, key: &[&str]) -> Result<()> {
+        let path = path_key(key)?;
+        match self
+            .client()
+            .call(
+                "DeleteKV",
+                json!({"store": self.store(), "key": path, "body": {}}),
+            )
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The entries stored under several keys at once (absent keys are
+    /// missing from the result).
+    pub async fn fetch_many(&self, keys: &[&[&str]]) -> Result<Vec<types::KvEntry>> {
+        for key in keys {
+            path_key(key)?;
+        }
+        let answer = self
+            .client()
+            .call(
+                "BatchGetKV",
+                json!({"store": self.store(), "body": {"keys": keys}}),
+            )
+            .await?;
+        let entries = answer
+            .get("entries")
+            .cloned()
+            .unwrap_or(Value::Array(vec![]));
+        from_value(entries, "batch")
+    }
+
+    /// Stores several values at once.
+    pub async fn put_many<T: Serialize>(
+        &self,
+        entries: &[(&[&str], T)],
+    ) -> Result<types::BatchSetKvResponse> {
+        let mut list = Vec::with_capacity(entries.len());
+        for (key, value) in entries {
+            path_key(key)?;
+            list.push(json!({"key": key, "value": to_value(value)?}));
+        }
+        let answer = self
+            .client()
+            .call(
+                "BatchSetKV",
+                json!({"store": self.store(), "body": {"entries": list}}),
+            )
+            .await?;
+        from_value(answer, "batch")
+    }
+
+    /// Removes several keys at once.
+    pub async fn remove_many(&self, keys: &[&[&str]]) -> Result<()> {
+        for key in keys {
+            path_key(key)?;
+        }
+        self.client()
+            .call(
+                "BatchDeleteKV",
+                json!({"store": self.store(), "body": {"keys": keys}}),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Every entry whose key starts with `prefix`, as a stream fetched page
+    /// by page.
+    pub fn entries(&self, prefix: &[&str]) -> Pages<types::KvEntry> {
+        self.client()
+            .pages("ListKV", serde_json::Map::new())
+            .param("store", self.store())
+            .param("body", json!({"selector": {"prefix": prefix}}))
+    }
+
+    /// How many entries have keys starting with `prefix`.
+    pub async fn count_prefix(&self, prefix: &[&str]) -> Result<u64> {
+        let answer = self
+            .client()
+            .call(
+                "CountKV",
+                json!({"store": self.store(), "body": {"selector": {"prefix": prefix}}}),
+            )
+            .await?;
+        let count = &answer["count"];
+        count
+            .as_u64()
+            .or_else(|| {
+                count
+                    .as_f64()
+                    .filter(|f| *f >= 0.0 && f.fract() == 0.0)
+                    .map(|f| f as u64)
+            })
+            .ok_or_else(|| Error::Decode {
+                status: None,
+                message: "CountKV answered without a count".into(),
+                excerpt: crate::error::excerpt(answer.to_string().as_bytes()),
+            })
+    }
+}

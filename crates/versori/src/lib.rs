@@ -1,0 +1,75 @@
+//! The Versori Platform SDK for Rust.
+//!
+//! A typed client for every operation of the platform API, with the parts a
+//! production integration needs: API-key, JWT and signing-key
+//! authentication; retries with backoff that honour `Retry-After`;
+//! pagination as streams; one [`Error`] type; and the platform's common
+//! workflows with their rules checked before anything is sent.
+//!
+//! ```no_run
+//! use versori::Client;
+//!
+//! # async fn run() -> versori::Result<()> {
+//! // VERSORI_API_KEY, VERSORI_ORG (and optionally VERSORI_BASE_URL)
+//! let client = Client::from_env()?;
+//!
+//! // every operation, grouped by resource, with the organisation filled in
+//! let user = client
+//!     .users()
+//!     .create()
+//!     .body(versori::types::EndUserCreate::builder().external_id("customer-123"))
+//!     .send()
+//!     .await?;
+//! println!("created {}", user.id);
+//!
+//! // or any operation by name, JSON in and out
+//! let same = client
+//!     .call("GetEndUser", serde_json::json!({"user_id": "customer-123"}))
+//!     .await?;
+//! assert_eq!(same["externalId"], "customer-123");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The crate is layered over `versori-core`, which progenitor generates from
+//! the SDK's OpenAPI document; its request and response types are
+//! re-exported as [`types`].
+
+#![warn(missing_docs)]
+
+mod auth;
+mod call;
+mod client;
+mod error;
+mod groups;
+mod kv;
+mod pages;
+mod retry;
+mod secret;
+mod transport;
+mod workflows;
+
+pub use auth::{Credentials, SigningKey, REFRESH_MARGIN, TOKEN_LIFETIME};
+pub use client::{env, Client, ClientBuilder, PRODUCTION_URL, STAGING_URL};
+pub use error::{Error, FieldError, Result};
+pub use groups::*;
+pub use pages::{Page, Pages};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use workflows::{
+    validate_variables, ActivationConnection, ActivationRequest, Integration, IntegrationSetup,
+};
+
+/// Request and response bodies of every operation (generated from the spec).
+pub use versori_core::types;
+
+/// The operation table: every operation's method, path, parameters and
+/// pagination style.
+pub use versori_core::operations;
+
+/// The generated request builders returned by the resource groups.
+pub use versori_core::builder;
+
+/// A successful response: the decoded body (through `Deref`) with its status
+/// and headers.
+pub use versori_core::ResponseValue;

@@ -1,0 +1,299 @@
+//! Pagination: every item of a list operation as a stream, fetched one page
+//! at a time, or the pages themselves with their `totalCount`.
+
+use std::collections::VecDeque;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::future::BoxFuture;
+use futures::Stream;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use versori_core::operations::{Operation, Pagination};
+
+use crate::call::{operation, prepare};
+use crate::error::{Error, Result};
+use crate::Client;
+
+/// One page of a list operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// How many items the whole listing holds, when the platform says.
+    pub total_count: Option<u64>,
+    /// The cursor of the next page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// Every item of a paginated operation: a [`Stream`] that fetches the next
+/// page only once the items of the current one are consumed, so memory stays
+/// bounded by one page however long the listing.
+///
+/// ```no_run
+/// # async fn run(client: versori::Client) -> versori::Result<()> {
+/// use futures::TryStreamExt;
+///
+/// let mut connections = client.connections().list_stream().param("system_id", "01J8ZQ4N7G3Y5B2K9T6W1XSYS1");
+/// while let Some(connection) = connections.try_next().await? {
+///     println!("{}", connection.name);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[must_use = "a stream does nothing until polled"]
+pub struct Pages<T> {
+    client: Client,
+    op: Result<&'static Operation>,
+    args: Map<String, Value>,
+    cursor: Option<String>,
+    done: bool,
+    buffer: VecDeque<T>,
+    total_count: Option<u64>,
+    inflight: Option<BoxFuture<'static, Result<Page<T>>>>,
+    _item: PhantomData<fn() -> T>,
+}
+
+impl<T> std::fmt::Debug for Pages<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pages")
+            .field("operation", &self.op.as_ref().map(|o| o.id).ok())
+            .field("cursor", &self.cursor)
+            .field("buffered", &self.buffer.len())
+            .field("done", &self.done)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Every item of the paginated operation `operation_id` with JSON
+    /// arguments (as for [`Client::call`]), decoded as `T`. Use
+    /// `serde_json::Value` for untyped items.
+    pub fn pages<T: DeserializeOwned + Send + 'static>(
+        &self,
+        operation_id: &str,
+        args: Map<String, Value>,
+    ) -> Pages<T> {
+        let op = operation(operation_id).and_then(|op| match op.pagination {
+            Pagination::None => Err(Error::invalid(format!(
+                "{} is not a paginated operation",
+                op.id
+            ))),
+            _ => Ok(op),
+        });
+        Pages {
+            client: self.clone(),
+            op,
+            args,
+            cursor: None,
+            done: false,
+            buffer: VecDeque::new(),
+            total_count: None,
+            inflight: None,
+            _item: PhantomData,
+        }
+    }
+}
+
+impl<T: DeserializeOwned + Send + 'static> Pages<T> {
+    /// Sets a parameter (a query filter such as `system_id`, or `body` for
+    /// the KV list) before the first page is fetched.
+    pub fn param(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.args.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// How many items to ask for per page.
+    pub fn page_size(mut self, size: u32) -> Self {
+        if let Ok(op) = &self.op {
+            match op.pagination {
+                Pagination::Kv { .. } => {
+                    let body = self
+                        .args
+                        .entry("body")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Some(b) = body.as_object_mut() {
+                        let options = b
+                            .entry("options")
+                            .or_insert_with(|| Value::Object(Map::new()));
+                        if let Some(o) = options.as_object_mut() {
+                            o.insert("limit".into(), size.into());
+                        }
+                    }
+                }
+                _ => {
+                    self.args.insert("first".into(), size.into());
+                }
+            }
+        }
+        self
+    }
+
+    /// The listing's total size, once the first page has arrived.
+    pub fn total_count(&self) -> Option<u64> {
+        self.total_count
+    }
+
+    /// How many fetched items wait to be taken (never more than one page).
+    pub fn buffered(&self) -> usize {
+        self.buffer.len()
+    }
+
+    /// The next page, or `None` after the last one. Mixing this with the
+    /// stream is allowed: items already buffered are returned first as a page.
+    pub async fn next_page(&mut self) -> Result<Option<Page<T>>> {
+        if !self.buffer.is_empty() {
+            let items: Vec<T> = self.buffer.drain(..).collect();
+            return Ok(Some(Page {
+                items,
+                total_count: self.total_count,
+                next: self.cursor.clone(),
+            }));
+        }
+        if self.done {
+            return Ok(None);
+        }
+        let fut = self.fetch()?;
+        let page = fut.await;
+        self.absorb_meta(&page);
+        page.map(Some)
+    }
+
+    /// Collects every item (memory grows with the listing: prefer the stream
+    /// for large ones).
+    pub async fn collect_all(mut self) -> Result<Vec<T>> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next_page().await? {
+            all.extend(page.items);
+        }
+        Ok(all)
+    }
+
+    fn absorb_meta(&mut self, page: &Result<Page<T>>) {
+        match page {
+            Ok(p) => {
+                self.total_count = p.total_count.or(self.total_count);
+                self.cursor = p.next.clone();
+                self.done = p.next.is_none() || p.items.is_empty();
+            }
+            Err(_) => self.done = true,
+        }
+    }
+
+    fn fetch(&mut self) -> Result<BoxFuture<'static, Result<Page<T>>>> {
+        let op = match &self.op {
+            Ok(op) => *op,
+            Err(e) => {
+                self.done = true;
+                return Err(Error::invalid(e.to_string()));
+            }
+        };
+        let mut args = self.args.clone();
+        if let Some(cursor) = &self.cursor {
+            match op.pagination {
+                Pagination::Kv { .. } => {
+                    let body = args
+                        .entry("body")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                    if let Some(b) = body.as_object_mut() {
+                        let selector = b
+                            .entry("selector")
+                            .or_insert_with(|| Value::Object(Map::new()));
+                        if let Some(s) = selector.as_object_mut() {
+                            s.insert("after".into(), cursor.clone().into());
+                        }
+                    }
+                }
+                _ => {
+                    args.insert("after".into(), cursor.clone().into());
+                }
+            }
+        }
+        let prepared = prepare(&self.client, op, &Value::Object(args));
+        let client = self.client.clone();
+        Ok(Box::pin(async move {
+            let value = client.execute(prepared?).await?;
+            decode_page(op, value)
+        }))
+    }
+}
+
+fn decode_page<T: DeserializeOwned>(op: &Operation, mut value: Value) -> Result<Page<T>> {
+    let (items_field, next) = match op.pagination {
+        Pagination::Cursor { items, .. } => (
+            items,
+            value.get("next").and_then(Value::as_str).map(String::from),
+        ),
+        Pagination::Kv { items, .. } => (
+            items,
+            value
+                .pointer("/pagination/nextCursor")
+                .and_then(Value::as_str)
+                .map(String::from),
+        ),
+        Pagination::None => return Err(Error::invalid(format!("{} is not paginated", op.id))),
+    };
+    let total_count = value.get("totalCount").and_then(Value::as_u64);
+    let raw = match value.get_mut(items_field).map(Value::take) {
+        Some(Value::Array(items)) => items,
+        Some(Value::Null) | None => Vec::new(),
+        Some(other) => {
+            return Err(Error::Decode {
+                status: None,
+                message: format!("`{items_field}` of a {} page is not a list", op.id),
+                excerpt: crate::error::excerpt(other.to_string().as_bytes()),
+            })
+        }
+    };
+    let items = raw
+        .into_iter()
+        .map(|item| {
+            serde_json::from_value(item.clone()).map_err(|e| Error::Decode {
+                status: None,
+                message: format!("an item of {}: {e}", op.id),
+                excerpt: crate::error::excerpt(item.to_string().as_bytes()),
+            })
+        })
+        .collect::<Result<Vec<T>>>()?;
+    Ok(Page {
+        items,
+        total_count,
+        next: next.filter(|n| !n.is_empty()),
+    })
+}
+
+impl<T: DeserializeOwned + Send + Unpin + 'static> Stream for Pages<T> {
+    type Item = Result<T>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if this.done && this.inflight.is_none() {
+                return Poll::Ready(None);
+            }
+            if this.inflight.is_none() {
+                match this.fetch() {
+                    Ok(fut) => this.inflight = Some(fut),
+                    Err(e) => return Poll::Ready(Some(Err(e))),
+                }
+            }
+            let Some(fut) = this.inflight.as_mut() else {
+                return Poll::Ready(None);
+            };
+            let page = match fut.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(page) => page,
+            };
+            this.inflight = None;
+            this.absorb_meta(&page);
+            match page {
+                Ok(p) => this.buffer.extend(p.items),
+                Err(e) => return Poll::Ready(Some(Err(e))),
+            }
+        }
+    }
+}

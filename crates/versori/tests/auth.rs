@@ -1,0 +1,337 @@
+//! Credentials: header forms, signing-key tokens, configuration from the
+//! environment, refusal of plain http, and secrets kept out of every output.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{end_user, Reply, Script, ORG};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{json, Value};
+use versori::{Client, Error, RetryPolicy, SigningKey};
+
+const KEY_PEM: &[u8] = include_bytes!("fixtures/test-signing-key.pem");
+const PUBLIC_PEM: &[u8] = include_bytes!("fixtures/test-signing-key.pub.pem");
+const KEY_ID: &str = "01J8ZQ4N7G3Y5B2K9T6W1XSKEY";
+
+fn claims(header: &str) -> Value {
+    let token = header.strip_prefix("JWT ").expect("JWT scheme");
+    let key = DecodingKey::from_rsa_pem(PUBLIC_PEM).expect("public key");
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.set_issuer(&[format!("https://versori.com/sk/{KEY_ID}")]);
+    validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+    jsonwebtoken::decode::<Value>(token, &key, &validation)
+        .expect("a valid RS256 token")
+        .claims
+}
+
+#[tokio::test]
+async fn an_api_key_is_sent_as_bearer() {
+    let server = Script::start(vec![Reply::json(200, end_user("a"))]).await;
+    let c = Client::builder()
+        .base_url(&server.url)
+        .organisation(ORG)
+        .api_key("vk_1")
+        .build()
+        .expect("builds");
+    c.users().get("a").send().await.expect("ok");
+    c.call("GetEndUser", json!({"user_id": "a"}))
+        .await
+        .expect("ok");
+    for seen in server.requests() {
+        assert_eq!(seen.header("authorization"), Some("Bearer vk_1"));
+        assert!(seen
+            .header("user-agent")
+            .is_some_and(|ua| ua.starts_with("versori-rust/")));
+    }
+}
+
+#[tokio::test]
+async fn a_jwt_is_sent_with_the_jwt_scheme() {
+    let server = Script::start(vec![Reply::json(200, end_user("a"))]).await;
+    let c = Client::builder()
+        .base_url(&server.url)
+        .organisation(ORG)
+        .jwt("eyJ.static")
+        .build()
+        .expect("builds");
+    c.users().get("a").send().await.expect("ok");
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("JWT eyJ.static")
+    );
+}
+
+#[tokio::test]
+async fn a_signing_key_mints_a_token_per_end_user() {
+    let server = Script::start(vec![Reply::json(200, end_user("a"))]).await;
+    let key = SigningKey::from_pem(KEY_ID, KEY_PEM).expect("key");
+    let c = Client::builder()
+        .base_url(&server.url)
+        .organisation(ORG)
+        .signing_key(key)
+        .build()
+        .expect("builds");
+    let alice = c.acting_as("customer-alice");
+    let bob = c.acting_as("customer-bob");
+    alice
+        .users()
+        .get("customer-alice")
+        .send()
+        .await
+        .expect("ok");
+    alice
+        .call("GetEndUser", json!({"user_id": "customer-alice"}))
+        .await
+        .expect("ok");
+    bob.users().get("customer-bob").send().await.expect("ok");
+    let seen = server.requests();
+    let a1 = seen[0].header("authorization").expect("auth").to_string();
+    let a2 = seen[1].header("authorization").expect("auth").to_string();
+    let b1 = seen[2].header("authorization").expect("auth").to_string();
+    assert_eq!(a1, a2, "the token is cached per subject");
+    assert_ne!(a1, b1);
+    let c = claims(&a1);
+    assert_eq!(c["sub"], "customer-alice");
+    assert_eq!(c["iss"], format!("https://versori.com/sk/{KEY_ID}"));
+    let (iat, exp) = (
+        c["iat"].as_u64().expect("iat"),
+        c["exp"].as_u64().expect("exp"),
+    );
+    assert_eq!(exp - iat, 3600);
+    assert_eq!(claims(&b1)["sub"], "customer-bob");
+}
+
+#[tokio::test]
+async fn a_signing_key_without_an_end_user_is_an_auth_error() {
+    let server = Script::start(vec![Reply::json(200, end_user("a"))]).await;
+    let c = Client::builder()
+        .base_url(&server.url)
+        .organisation(ORG)
+        .signing_key(SigningKey::from_pem(KEY_ID, KEY_PEM).expect("key"))
+        .build()
+        .expect("builds");
+    let typed = Error::from(c.users().get("a").send().await.expect_err("no subject"));
+    let generic = c
+        .call("GetEndUser", json!({"user_id": "a"}))
+        .await
+        .expect_err("no subject");
+    for err in [typed, generic] {
+        assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+        assert!(err.to_string().contains("acting_as"), "{err}");
+    }
+    assert_eq!(server.count(), 0, "nothing is sent without credentials");
+}
+
+#[test]
+fn a_bad_signing_key_is_reported_without_its_content() {
+    let err = SigningKey::from_pem(
+        KEY_ID,
+        b"-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n",
+    )
+    .expect_err("rejected");
+    assert!(matches!(err, Error::Auth { .. }));
+    assert!(!err.to_string().contains("not a key"), "{err}");
+    let err = SigningKey::from_pem_file(KEY_ID, "/nonexistent/key.pem").expect_err("missing");
+    assert!(err.to_string().contains("/nonexistent/key.pem"), "{err}");
+}
+
+#[test]
+fn credentials_are_refused_over_plain_http_to_other_hosts() {
+    let err = Client::builder()
+        .base_url("http://platform.example.com/api/v2")
+        .api_key("vk_1")
+        .build()
+        .expect_err("refused");
+    assert!(matches!(err, Error::InvalidInput { .. }));
+    assert!(
+        err.to_string()
+            .contains("plain http to platform.example.com"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("allow_insecure_http"), "{err}");
+    // allowed explicitly, to loopback, or without credentials
+    Client::builder()
+        .base_url("http://platform.example.com/api/v2")
+        .api_key("vk_1")
+        .allow_insecure_http(true)
+        .build()
+        .expect("explicitly allowed");
+    for url in [
+        "http://127.0.0.1:8080",
+        "http://localhost:1",
+        "http://[::1]:9",
+    ] {
+        Client::builder()
+            .base_url(url)
+            .api_key("vk_1")
+            .build()
+            .expect("loopback");
+    }
+    Client::builder()
+        .base_url("http://platform.example.com")
+        .build()
+        .expect("no credentials");
+    let err = Client::builder()
+        .base_url("ftp://x")
+        .build()
+        .expect_err("scheme");
+    assert!(err.to_string().contains("ftp"), "{err}");
+}
+
+#[test]
+fn configuration_comes_from_versori_variables() {
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        move |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    };
+    let c = versori::ClientBuilder::from_lookup(env(&[
+        ("VERSORI_BASE_URL", "http://127.0.0.1:9/api"),
+        ("VERSORI_ORG", "org-1"),
+        ("VERSORI_API_KEY", "vk_env"),
+    ]))
+    .expect("reads")
+    .build()
+    .expect("builds");
+    assert_eq!(c.base_url(), "http://127.0.0.1:9/api");
+    assert_eq!(c.organisation(), Some("org-1"));
+
+    let defaults = versori::ClientBuilder::from_lookup(env(&[]))
+        .expect("reads")
+        .build()
+        .expect("builds");
+    assert_eq!(defaults.base_url(), versori::PRODUCTION_URL);
+    assert_eq!(defaults.organisation(), None);
+
+    let err =
+        versori::ClientBuilder::from_lookup(env(&[("VERSORI_API_KEY", "a"), ("VERSORI_JWT", "b")]))
+            .expect_err("two credentials");
+    assert!(
+        err.to_string().contains("VERSORI_API_KEY and VERSORI_JWT"),
+        "{err}"
+    );
+
+    let err = versori::ClientBuilder::from_lookup(env(&[("VERSORI_SIGNING_KEY", "/k.pem")]))
+        .expect_err("no id");
+    assert!(err.to_string().contains("VERSORI_SIGNING_KEY_ID"), "{err}");
+}
+
+#[tokio::test]
+async fn signing_key_configuration_from_the_environment() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/test-signing-key.pem"
+    );
+    let server = Script::start(vec![Reply::json(200, end_user("env-user"))]).await;
+    let url = server.url.clone();
+    let lookup = move |k: &str| match k {
+        "VERSORI_BASE_URL" => Some(url.clone()),
+        "VERSORI_ORG" => Some(ORG.to_string()),
+        "VERSORI_SIGNING_KEY" => Some(path.to_string()),
+        "VERSORI_SIGNING_KEY_ID" => Some(KEY_ID.to_string()),
+        "VERSORI_SUBJECT" => Some("env-user".to_string()),
+        _ => None,
+    };
+    let c = versori::ClientBuilder::from_lookup(lookup)
+        .expect("reads")
+        .build()
+        .expect("builds");
+    c.users().get("env-user").send().await.expect("ok");
+    let auth = server.requests()[0]
+        .header("authorization")
+        .expect("auth")
+        .to_string();
+    assert_eq!(claims(&auth)["sub"], "env-user");
+}
+
+/// Captures everything tracing writes, at every level.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
+    type Writer = Capture;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn secrets_never_appear_in_debug_errors_or_traces() {
+    const SECRET: &str = "vk_super_secret_987";
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = Script::start(vec![
+        Reply::json(503, json!({"code": "busy", "message": "later"})),
+        Reply::json(401, json!({"code": "unauthorized", "message": "bad key"})),
+    ])
+    .await;
+    let c = Client::builder()
+        .base_url(&server.url)
+        .organisation(ORG)
+        .api_key(SECRET)
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .expect("builds");
+    let typed = Error::from(c.users().get("a").send().await.expect_err("401"));
+    let generic = c
+        .call("GetEndUser", json!({"user_id": "a"}))
+        .await
+        .expect_err("401");
+
+    let signed = Client::builder()
+        .base_url(&server.url)
+        .signing_key(SigningKey::from_pem(KEY_ID, KEY_PEM).expect("key"))
+        .acting_as("someone")
+        .build()
+        .expect("builds");
+    let texts = [
+        format!("{c:?}"),
+        format!("{signed:?}"),
+        format!("{typed:?} {typed}"),
+        format!("{generic:?} {generic}"),
+        format!("{:?}", versori::Credentials::ApiKey(SECRET.into())),
+        String::from_utf8_lossy(&capture.0.lock().expect("lock")).into_owned(),
+    ];
+    let pem_body = String::from_utf8_lossy(KEY_PEM)
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
+    for text in &texts {
+        assert!(!text.contains(SECRET), "secret leaked: {text}");
+        assert!(!text.contains(&pem_body), "key material leaked: {text}");
+    }
+    let traces = &texts[5];
+    assert!(
+        traces.contains("versori.request"),
+        "no request span: {traces}"
+    );
+    assert!(
+        traces.contains("operation_id=\"GetEndUser\"")
+            || traces.contains("operation_id=GetEndUser"),
+        "{traces}"
+    );
+    assert!(traces.contains("retrying"), "retries are logged: {traces}");
+    assert!(traces.contains("HTTP 503"), "with their reason: {traces}");
+}

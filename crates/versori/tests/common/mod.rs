@@ -1,0 +1,196 @@
+//! A scripted HTTP/1.1 server for behaviour tests: it answers each request
+//! with the next scripted response and records what it received.
+
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+
+pub const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+
+/// One scripted answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: serde_json::Value) -> Self {
+        Reply {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.to_string(),
+            delay: Duration::ZERO,
+        }
+    }
+    pub fn text(status: u16, content_type: &str, body: &str) -> Self {
+        Reply {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+            delay: Duration::ZERO,
+        }
+    }
+    pub fn empty(status: u16) -> Self {
+        Reply {
+            status,
+            headers: vec![],
+            body: String::new(),
+            delay: Duration::ZERO,
+        }
+    }
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+    pub fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+/// A request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).expect("request body is JSON")
+    }
+}
+
+pub struct Script {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Script {
+    /// Starts a server answering with `replies` in order (the last one repeats).
+    pub async fn start(replies: Vec<Reply>) -> Script {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let replies = Arc::new(Mutex::new(replies));
+        let seen2 = seen.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                let seen = seen2.clone();
+                let replies = replies.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut reader = BufReader::new(read);
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let mut parts = line.split_whitespace();
+                        let method = parts.next().unwrap_or_default().to_string();
+                        let target = parts.next().unwrap_or_default().to_string();
+                        let mut headers = Vec::new();
+                        let mut length = 0usize;
+                        loop {
+                            let mut h = String::new();
+                            if reader.read_line(&mut h).await.unwrap_or(0) == 0 {
+                                return;
+                            }
+                            let h = h.trim_end().to_string();
+                            if h.is_empty() {
+                                break;
+                            }
+                            if let Some((k, v)) = h.split_once(':') {
+                                if k.eq_ignore_ascii_case("content-length") {
+                                    length = v.trim().parse().unwrap_or(0);
+                                }
+                                headers.push((k.trim().to_string(), v.trim().to_string()));
+                            }
+                        }
+                        let mut body = vec![0u8; length];
+                        if reader.read_exact(&mut body).await.is_err() {
+                            return;
+                        }
+                        seen.lock().expect("lock").push(Seen {
+                            method,
+                            target,
+                            headers,
+                            body: String::from_utf8_lossy(&body).into_owned(),
+                        });
+                        let reply = {
+                            let mut r = replies.lock().expect("lock");
+                            if r.len() > 1 {
+                                r.remove(0)
+                            } else {
+                                r[0].clone()
+                            }
+                        };
+                        tokio::time::sleep(reply.delay).await;
+                        let mut out = format!(
+                            "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
+                            reply.status,
+                            reply.body.len()
+                        );
+                        for (k, v) in &reply.headers {
+                            out.push_str(&format!("{k}: {v}\r\n"));
+                        }
+                        out.push_str("\r\n");
+                        out.push_str(&reply.body);
+                        if write.write_all(out.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Script { url, seen }
+    }
+
+    pub fn requests(&self) -> Vec<Seen> {
+        self.seen.lock().expect("lock").clone()
+    }
+
+    pub fn count(&self) -> usize {
+        self.seen.lock().expect("lock").len()
+    }
+}
+
+/// A client for `url` with an API key, the test organisation and fast retries.
+pub fn client(url: &str) -> versori::Client {
+    versori::Client::builder()
+        .base_url(url)
+        .organisation(ORG)
+        .api_key("vk_test_secret_123")
+        .retry(
+            versori::RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(5)),
+        )
+        .build()
+        .expect("client builds")
+}
+
+pub fn end_user(external_id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": "01J8ZQ4N7G3Y5B2K9T6W1XUSER", "externalId": external_id, "displayName": "",
+        "organisationId": ORG, "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"
+    })
+}
