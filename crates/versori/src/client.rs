@@ -82,7 +82,7 @@ impl Client {
     }
 
     /// A client configured from the `VERSORI_*` environment variables (see
-    /// [`env`]). At most one of API key, JWT and signing key may be set.
+    /// [`env`](mod@crate::env)). At most one of API key, JWT and signing key may be set.
     ///
     /// ```no_run
     /// let client = versori::Client::from_env()?;

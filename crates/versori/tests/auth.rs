@@ -335,3 +335,15 @@ async fn secrets_never_appear_in_debug_errors_or_traces() {
     assert!(traces.contains("retrying"), "retries are logged: {traces}");
     assert!(traces.contains("HTTP 503"), "with their reason: {traces}");
 }
+
+#[test]
+fn the_client_is_send_sync_and_cheap_to_clone() {
+    fn assert_send_sync<T: Send + Sync + Clone + 'static>() {}
+    assert_send_sync::<Client>();
+    let c = Client::builder().build().expect("builds");
+    let copy = c.clone();
+    assert!(
+        std::ptr::eq(c.core(), copy.core()),
+        "clones share one inner client"
+    );
+}
