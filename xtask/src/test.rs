@@ -47,9 +47,44 @@ pub fn run() -> Result<()> {
         ],
     )?;
     run_in(&root, &cargo, &["test", "--workspace"])?;
+    // the benchmark in its quick mode: it builds, runs and checks its results
+    run_in(&root, &cargo, &["test", "-p", "versori", "--benches"])?;
+    docs(&root, &cargo)?;
     upstream_checks(&root, &cargo)?;
     eprintln!("\nall checks passed");
     Ok(())
+}
+
+/// Builds the documentation with warnings as errors (broken links, missing docs).
+fn docs(root: &Path, cargo: &str) -> Result<()> {
+    let shown = "RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -p versori -p versori-core -p versori-httpmock";
+    eprintln!("\n==> {shown}");
+    let status = Command::new(cargo)
+        .args([
+            "doc",
+            "--no-deps",
+            "-p",
+            "versori",
+            "-p",
+            "versori-core",
+            "-p",
+            "versori-httpmock",
+        ])
+        .env("RUSTDOCFLAGS", "-Dwarnings")
+        .current_dir(root)
+        .status()
+        .map_err(|e| Error::Command {
+            command: shown.into(),
+            message: e.to_string(),
+        })?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Error::Command {
+            command: shown.into(),
+            message: format!("exited with {status}"),
+        })
+    }
 }
 
 /// With the reference material beside the project (`../shared`), regenerate

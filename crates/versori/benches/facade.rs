@@ -1,1 +1,254 @@
-fn main() {}
+//! The facade against a bare reqwest + serde_json client doing the same
+//! requests, on a loopback server: a small GET and a 10,000-item list.
+//!
+//! `cargo bench -p versori` prints, per scenario, the median time per request
+//! of each client and their ratio (target: facade within 1.10× of bare).
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use versori::types;
+
+const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+
+/// Serves `body` for every request, keeping connections alive, on a thread
+/// and runtime of its own so that it does not compete with the clients'
+/// scheduler.
+fn serve(body: String) -> String {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let url = serve_on_this_runtime(body).await;
+            let _ = tx.send(url);
+            std::future::pending::<()>().await;
+        });
+    });
+    rx.recv().expect("server started")
+}
+
+async fn serve_on_this_runtime(body: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
+        body.len(),
+        body
+    )
+    .into_bytes();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let response = response.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut reader = BufReader::new(read);
+                let mut line = String::new();
+                loop {
+                    // requests here are GETs without bodies: read up to the blank line
+                    loop {
+                        line.clear();
+                        match reader.read_line(&mut line).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(_) if line == "\r\n" => break,
+                            Ok(_) => {}
+                        }
+                    }
+                    if write.write_all(&response).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+fn user(i: usize) -> serde_json::Value {
+    json!({
+        "id": format!("01J8ZQ4N7G3Y5B2K9T6W{i:06}"), "externalId": format!("customer-{i}"),
+        "displayName": format!("Customer {i}"), "organisationId": ORG,
+        "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"
+    })
+}
+
+/// Runs the three variants in interleaved rounds (so drift on a busy
+/// machine hits all of them alike) and returns each one's median time per run.
+async fn measure3<A, AF, B, BF, C, CF>(
+    rounds: usize,
+    iters: usize,
+    mut a: A,
+    mut b: B,
+    mut c: C,
+) -> [Duration; 3]
+where
+    A: FnMut() -> AF,
+    AF: std::future::Future<Output = ()>,
+    B: FnMut() -> BF,
+    BF: std::future::Future<Output = ()>,
+    C: FnMut() -> CF,
+    CF: std::future::Future<Output = ()>,
+{
+    for _ in 0..iters.min(50) {
+        a().await; // warm-up: connections, allocator
+        b().await;
+        c().await;
+    }
+    let mut samples: [Vec<Duration>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..rounds {
+        let t0 = Instant::now();
+        for _ in 0..iters {
+            a().await;
+        }
+        samples[0].push(t0.elapsed() / iters as u32);
+        let t0 = Instant::now();
+        for _ in 0..iters {
+            b().await;
+        }
+        samples[1].push(t0.elapsed() / iters as u32);
+        let t0 = Instant::now();
+        for _ in 0..iters {
+            c().await;
+        }
+        samples[2].push(t0.elapsed() / iters as u32);
+    }
+    samples.map(|mut s| {
+        s.sort();
+        s[s.len() / 2]
+    })
+}
+
+fn show(name: &str, bare: Duration, facade: Duration, generic: Duration) {
+    let ratio = facade.as_secs_f64() / bare.as_secs_f64();
+    println!(
+        "{name:<28} bare {:>10.1} µs   facade {:>10.1} µs   ratio {ratio:.3}   generic call {:>10.1} µs ({:.3})   {}",
+        bare.as_secs_f64() * 1e6,
+        facade.as_secs_f64() * 1e6,
+        generic.as_secs_f64() * 1e6,
+        generic.as_secs_f64() / bare.as_secs_f64(),
+        if ratio <= 1.10 { "within 1.10x" } else { "ABOVE 1.10x" }
+    );
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    // `cargo test --benches` runs this with --bench absent: keep it quick then
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let (rounds, small_iters, list_iters) = if quick { (3, 20, 2) } else { (15, 2000, 20) };
+
+    let small = serve(user(1).to_string());
+    let items: Vec<serde_json::Value> = (0..10_000).map(user).collect();
+    let list_body = json!({"totalCount": 10_000, "users": items}).to_string();
+    let list = serve(list_body.clone());
+
+    let bare = reqwest::Client::new();
+    let facade_for = |url: &str| {
+        versori::Client::builder()
+            .base_url(url)
+            .organisation(ORG)
+            .api_key("vk_bench")
+            .http_client(bare.clone())
+            .build()
+            .expect("client")
+    };
+    let small_client = facade_for(&small);
+    let list_client = facade_for(&list);
+
+    let small_url = format!("{small}/o/{ORG}/users/customer-1");
+    let [get_bare, get_facade, get_generic] = measure3(
+        rounds,
+        small_iters,
+        || {
+            let bare = bare.clone();
+            let url = small_url.clone();
+            async move {
+                let bytes = bare
+                    .get(&url)
+                    .header("authorization", "Bearer vk_bench")
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .expect("send")
+                    .bytes()
+                    .await
+                    .expect("body");
+                let user: types::EndUser = serde_json::from_slice(&bytes).expect("decode");
+                std::hint::black_box(user);
+            }
+        },
+        || async {
+            let user = small_client
+                .users()
+                .get("customer-1")
+                .send()
+                .await
+                .expect("get");
+            std::hint::black_box(user);
+        },
+        || async {
+            let user = small_client
+                .call("GetEndUser", json!({"user_id": "customer-1"}))
+                .await
+                .expect("call");
+            std::hint::black_box(user);
+        },
+    )
+    .await;
+
+    let list_url = format!("{list}/o/{ORG}/users");
+    let [list_bare, list_facade, list_generic] = measure3(
+        rounds,
+        list_iters,
+        || {
+            let bare = bare.clone();
+            let url = list_url.clone();
+            async move {
+                let bytes = bare
+                    .get(&url)
+                    .header("authorization", "Bearer vk_bench")
+                    .header("accept", "application/json")
+                    .send()
+                    .await
+                    .expect("send")
+                    .bytes()
+                    .await
+                    .expect("body");
+                let page: types::EndUserPage = serde_json::from_slice(&bytes).expect("decode");
+                assert_eq!(page.users.len(), 10_000);
+                std::hint::black_box(page);
+            }
+        },
+        || async {
+            let page = list_client.users().list().send().await.expect("list");
+            assert_eq!(page.users.len(), 10_000);
+            std::hint::black_box(page);
+        },
+        || async {
+            let page = list_client
+                .call("ListEndUsers", json!({}))
+                .await
+                .expect("call");
+            std::hint::black_box(page);
+        },
+    )
+    .await;
+
+    println!(
+        "loopback, median of {rounds} rounds ({small_iters} small GETs, {list_iters} lists of 10,000 users = {} KiB per round)",
+        list_body.len() / 1024
+    );
+    show("small GET (GetEndUser)", get_bare, get_facade, get_generic);
+    show(
+        "10,000-item list decode",
+        list_bare,
+        list_facade,
+        list_generic,
+    );
+}

@@ -2,6 +2,9 @@
 //! as JSON, driven by the generated operation table. The Python and C layers
 //! are built on it.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
 use serde_json::{Map, Value};
 use versori_core::operations::{self, Kind, Location, Operation};
@@ -62,9 +65,26 @@ fn scalar_text(v: &Value) -> String {
     }
 }
 
+/// Looks an operation up by operationId or its snake-case form, through an
+/// index built on first use.
+pub(crate) fn lookup(operation_id: &str) -> Option<&'static Operation> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static Operation>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let mut index = HashMap::with_capacity(operations::OPERATIONS.len() * 2);
+            for op in operations::OPERATIONS {
+                index.insert(op.id, op);
+                index.insert(op.snake_id, op);
+            }
+            index
+        })
+        .get(operation_id)
+        .copied()
+}
+
 /// Looks an operation up, with an error that suggests close names.
 pub(crate) fn operation(operation_id: &str) -> Result<&'static Operation> {
-    operations::find(operation_id).ok_or_else(|| {
+    lookup(operation_id).ok_or_else(|| {
         let lower = operation_id.to_lowercase();
         let close: Vec<&str> = operations::OPERATIONS
             .iter()

@@ -404,8 +404,13 @@ impl ClientBuilder {
                     source: Some(e),
                 })?,
         };
+        let fixed_authorization = match &self.credentials {
+            Some(c @ (Credentials::ApiKey(_) | Credentials::Jwt(_))) => Some(c.header(None)?),
+            _ => None,
+        };
         let transport = Arc::new(Transport {
             http,
+            fixed_authorization,
             credentials: self.credentials,
             subject: self.subject,
             retry: self.retry,

@@ -24,12 +24,17 @@ pub(crate) struct Transport {
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: HeaderValue,
     pub(crate) request_timeout: Option<std::time::Duration>,
+    /// The `Authorization` value of fixed credentials (API key, JWT),
+    /// computed once.
+    pub(crate) fixed_authorization: Option<HeaderValue>,
 }
 
 impl Transport {
     /// Adds the credentials and the user agent to a request.
     pub(crate) fn authorize(&self, request: &mut Request) -> Result<()> {
-        if let Some(credentials) = &self.credentials {
+        if let Some(value) = &self.fixed_authorization {
+            request.headers_mut().insert(AUTHORIZATION, value.clone());
+        } else if let Some(credentials) = &self.credentials {
             let value = credentials.header(self.subject.as_deref())?;
             request.headers_mut().insert(AUTHORIZATION, value);
         }
@@ -47,7 +52,7 @@ impl Transport {
         request: Request,
         operation_id: &str,
     ) -> reqwest::Result<Response> {
-        let op = versori_core::operations::find(operation_id);
+        let op = crate::call::lookup(operation_id);
         let span = tracing::debug_span!(
             "versori.request",
             operation_id = op.map_or(operation_id, |o| o.id),
