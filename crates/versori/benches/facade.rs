@@ -102,22 +102,20 @@ where
         c().await;
     }
     let mut samples: [Vec<Duration>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    for _ in 0..rounds {
-        let t0 = Instant::now();
-        for _ in 0..iters {
-            a().await;
+    for round in 0..rounds {
+        // rotate which variant goes first, so position effects even out
+        for k in 0..3 {
+            let which = (round + k) % 3;
+            let t0 = Instant::now();
+            for _ in 0..iters {
+                match which {
+                    0 => a().await,
+                    1 => b().await,
+                    _ => c().await,
+                }
+            }
+            samples[which].push(t0.elapsed() / iters as u32);
         }
-        samples[0].push(t0.elapsed() / iters as u32);
-        let t0 = Instant::now();
-        for _ in 0..iters {
-            b().await;
-        }
-        samples[1].push(t0.elapsed() / iters as u32);
-        let t0 = Instant::now();
-        for _ in 0..iters {
-            c().await;
-        }
-        samples[2].push(t0.elapsed() / iters as u32);
     }
     samples.map(|mut s| {
         s.sort();
