@@ -57,7 +57,7 @@ pub fn run() -> Result<()> {
 
 /// Builds the documentation with warnings as errors (broken links, missing docs).
 fn docs(root: &Path, cargo: &str) -> Result<()> {
-    let shown = "RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -p versori -p versori-core -p versori-httpmock";
+    let shown = "RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -p versori -p versori-core -p versori-httpmock -p versori-emulator";
     eprintln!("\n==> {shown}");
     let status = Command::new(cargo)
         .args([

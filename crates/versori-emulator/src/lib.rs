@@ -1,0 +1,159 @@
+//! An in-memory Versori Platform that speaks the same HTTP API as the SDK's
+//! spec, for developing and testing integrations offline.
+//!
+//! Every operation of the spec is routed through the generated operation
+//! table; request and response bodies are the generated types of
+//! `versori-core`, so the emulator and the clients cannot drift apart.
+//! Operations the emulator does not model yet answer `501` with code
+//! `not_emulated` (the crate README lists which are modelled).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = versori_emulator::Emulator::start().await?;
+//! let client = versori::Client::builder()
+//!     .base_url(emulator.base_url())
+//!     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+//!     .api_key("anything")
+//!     .build()?;
+//! let user = client.call("CreateEndUser", serde_json::json!({"body": {"externalId": "c-1"}})).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+
+mod dispatch;
+mod error;
+mod ops;
+mod request;
+mod store;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use dispatch::BODY_LIMIT;
+pub use error::ApiError;
+
+/// Configures an [`Emulator`].
+#[derive(Debug, Clone)]
+pub struct EmulatorBuilder {
+    host: String,
+    port: u16,
+    api_key: Option<String>,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            host: "127.0.0.1".into(),
+            port: 0,
+            api_key: None,
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The address to listen on (default `127.0.0.1`).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    /// The port (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Accept only this token (in `Bearer` or `JWT` form); by default any
+    /// well-formed credential is accepted.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// Starts serving in the current Tokio runtime.
+    pub async fn start(self) -> std::io::Result<Emulator> {
+        let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = router(self.api_key);
+        let task = tokio::spawn(async move {
+            let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            });
+            if let Err(e) = server.await {
+                tracing::error!(error = %e, "the emulator stopped");
+            }
+        });
+        Ok(Emulator {
+            addr,
+            stop: Some(stop),
+            task,
+        })
+    }
+}
+
+/// A running emulator; dropping it shuts the server down.
+#[derive(Debug)]
+pub struct Emulator {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Emulator {
+    /// Starts an emulator on a free loopback port accepting any credential.
+    pub async fn start() -> std::io::Result<Emulator> {
+        EmulatorBuilder::default().start().await
+    }
+
+    /// A builder for other settings.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// The base URL clients use (the API is served at its root).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The emulator's HTTP routes: `GET /healthz`, and every operation of the spec.
+pub fn router(api_key: Option<String>) -> Router {
+    let shared = dispatch::Shared {
+        store: Arc::new(Mutex::new(store::Store::default())),
+        api_key: api_key.map(Arc::from),
+        handlers: Arc::new(ops::handlers()),
+    };
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(dispatch::dispatch)
+        .with_state(shared)
+}

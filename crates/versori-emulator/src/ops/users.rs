@@ -1,0 +1,116 @@
+//! End users: externalId required, unique and immutable; found by id or externalId.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use versori_core::types;
+
+use super::to_json;
+use crate::dispatch::{Answer, Handler};
+use crate::error::ApiError;
+use crate::request::Request;
+use crate::store::{new_id, now, Org, Store};
+
+pub fn register(map: &mut HashMap<&'static str, Handler>) {
+    map.insert("CreateEndUser", create);
+    map.insert("ListEndUsers", list);
+    map.insert("GetEndUser", get);
+    map.insert("UpdateEndUser", update);
+    map.insert("DeleteEndUser", delete);
+}
+
+/// The id of the user known by `key` (their id or their externalId).
+pub fn find(org: &Org, key: &str) -> Option<String> {
+    if org.users.contains_key(key) {
+        return Some(key.to_string());
+    }
+    org.users
+        .values()
+        .find(|u| u.external_id == key)
+        .map(|u| u.id.clone())
+}
+
+fn create(store: &mut Store, req: &Request) -> Answer {
+    let body: types::EndUserCreate = req.body()?;
+    if body.external_id.trim().is_empty() {
+        return Err(ApiError::invalid_field(
+            "externalId",
+            "is required and must not be empty",
+        ));
+    }
+    let org_id = req.org().to_string();
+    let org = store.org(&org_id);
+    if org
+        .users
+        .values()
+        .any(|u| u.external_id == body.external_id)
+    {
+        return Err(ApiError::conflict(format!(
+            "an end user with externalId {:?} already exists",
+            body.external_id
+        )));
+    }
+    let t = now();
+    let user = types::EndUser {
+        id: new_id(),
+        external_id: body.external_id,
+        display_name: body.display_name.unwrap_or_default(),
+        organisation_id: org_id,
+        created_at: t,
+        updated_at: t,
+    };
+    org.users.insert(user.id.clone(), user.clone());
+    to_json(&user).map(Some)
+}
+
+fn list(store: &mut Store, req: &Request) -> Answer {
+    let search = req.query("search").map(str::to_lowercase);
+    let org = store.org(req.org());
+    let users: Vec<&types::EndUser> = org
+        .users
+        .values()
+        .filter(|u| {
+            search.as_ref().is_none_or(|s| {
+                u.id.to_lowercase().contains(s)
+                    || u.external_id.to_lowercase().contains(s)
+                    || u.display_name.to_lowercase().contains(s)
+            })
+        })
+        .collect();
+    Ok(Some(json!({"totalCount": users.len(), "users": users})))
+}
+
+fn get(store: &mut Store, req: &Request) -> Answer {
+    let org = store.org(req.org());
+    let key = req.path("user_id");
+    let id = find(org, key).ok_or_else(|| ApiError::not_found(format!("no end user {key:?}")))?;
+    to_json(&org.users[&id]).map(Some)
+}
+
+fn update(store: &mut Store, req: &Request) -> Answer {
+    let body = req.json()?;
+    if body.get("externalId").is_some() {
+        return Err(ApiError::unprocessable("externalId is immutable"));
+    }
+    let body: types::EndUserUpdate = req.body()?;
+    let org = store.org(req.org());
+    let key = req.path("user_id");
+    let id = find(org, key).ok_or_else(|| ApiError::not_found(format!("no end user {key:?}")))?;
+    let user = org
+        .users
+        .get_mut(&id)
+        .ok_or_else(|| ApiError::not_found(format!("no end user {key:?}")))?;
+    if let Some(name) = body.display_name {
+        user.display_name = name;
+    }
+    user.updated_at = now();
+    to_json(user).map(Some)
+}
+
+fn delete(store: &mut Store, req: &Request) -> Answer {
+    let org = store.org(req.org());
+    let key = req.path("user_id");
+    let id = find(org, key).ok_or_else(|| ApiError::not_found(format!("no end user {key:?}")))?;
+    org.users.remove(&id);
+    Ok(None)
+}

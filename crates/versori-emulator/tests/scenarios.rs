@@ -1,0 +1,387 @@
+//! The emulator through the facade: the rules it enforces, its errors and
+//! its interfaces (library handle, binary, health check).
+
+use serde_json::json;
+use versori::{Client, Error};
+use versori_emulator::Emulator;
+
+const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+const OTHER_ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1XOTHR";
+
+fn client(emulator: &Emulator, org: &str) -> Client {
+    Client::builder()
+        .base_url(emulator.base_url())
+        .organisation(org)
+        .api_key("any-key")
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn end_users_follow_the_platform_rules() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let user = c
+        .call(
+            "CreateEndUser",
+            json!({"body": {"externalId": "customer-123"}}),
+        )
+        .await
+        .expect("created");
+    assert_eq!(user["displayName"], "", "displayName defaults to empty");
+    let id = user["id"].as_str().expect("id").to_string();
+    assert_eq!(id.len(), 26, "ids are ULIDs");
+
+    // unique externalId
+    let dup = c
+        .call(
+            "CreateEndUser",
+            json!({"body": {"externalId": "customer-123"}}),
+        )
+        .await
+        .expect_err("duplicate");
+    assert_eq!(dup.status(), Some(409));
+    // externalId required
+    let missing = c
+        .call("CreateEndUser", json!({"body": {"displayName": "x"}}))
+        .await
+        .expect_err("required");
+    assert_eq!(missing.status(), Some(400));
+    let empty = c
+        .call("CreateEndUser", json!({"body": {"externalId": " "}}))
+        .await
+        .expect_err("empty");
+    assert_eq!(empty.status(), Some(400));
+
+    // by id or externalId, typed
+    let by_id = c.users().get(&id).send().await.expect("by id");
+    let by_external = c
+        .users()
+        .get("customer-123")
+        .send()
+        .await
+        .expect("by externalId");
+    assert_eq!(by_id.id, by_external.id);
+
+    // externalId is immutable; displayName can change
+    let err = c
+        .call(
+            "UpdateEndUser",
+            json!({"user_id": id, "body": {"externalId": "other"}}),
+        )
+        .await
+        .expect_err("immutable");
+    assert_eq!(err.status(), Some(422));
+    let renamed = c
+        .call(
+            "UpdateEndUser",
+            json!({"user_id": "customer-123", "body": {"displayName": "Customer ABC"}}),
+        )
+        .await
+        .expect("renamed");
+    assert_eq!(renamed["displayName"], "Customer ABC");
+
+    let listed = c.users().list().search("abc").send().await.expect("list");
+    assert_eq!(listed.total_count, 1);
+
+    c.call("DeleteEndUser", json!({"user_id": id}))
+        .await
+        .expect("deleted");
+    let gone = c
+        .users()
+        .get("customer-123")
+        .send()
+        .await
+        .map_err(Error::from)
+        .expect_err("gone");
+    assert!(gone.is_not_found());
+}
+
+#[tokio::test]
+async fn organisations_never_see_each_other() {
+    let emulator = Emulator::start().await.expect("starts");
+    let mine = client(&emulator, ORG);
+    let theirs = client(&emulator, OTHER_ORG);
+    mine.call(
+        "CreateEndUser",
+        json!({"body": {"externalId": "shared-name"}}),
+    )
+    .await
+    .expect("mine");
+    mine.call("CreateProject", json!({"body": {"name": "Mine"}}))
+        .await
+        .expect("mine");
+    let err = theirs
+        .users()
+        .get("shared-name")
+        .send()
+        .await
+        .map_err(Error::from)
+        .expect_err("hidden");
+    assert!(err.is_not_found());
+    assert_eq!(
+        theirs
+            .users()
+            .list()
+            .send()
+            .await
+            .expect("list")
+            .total_count,
+        0
+    );
+    assert!(theirs
+        .projects()
+        .list()
+        .send()
+        .await
+        .expect("list")
+        .projects
+        .is_empty());
+    // the same externalId is free in another organisation
+    theirs
+        .call(
+            "CreateEndUser",
+            json!({"body": {"externalId": "shared-name"}}),
+        )
+        .await
+        .expect("theirs");
+}
+
+#[tokio::test]
+async fn projects_round_trip() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let created = c
+        .projects()
+        .create()
+        .body(versori::types::ProjectCreate::builder().name("Order Sync"))
+        .send()
+        .await
+        .expect("created");
+    let fetched = c.projects().get(&created.id).send().await.expect("get");
+    assert_eq!(fetched.name, "Order Sync");
+    c.call(
+        "UpdateProject",
+        json!({"project_id": created.id, "body": {"name": "Order Sync 2"}}),
+    )
+    .await
+    .expect("updated");
+    let list = c.projects().list().send().await.expect("list");
+    assert_eq!(list.projects[0].name, "Order Sync 2");
+    c.projects()
+        .delete(&created.id)
+        .send()
+        .await
+        .expect("deleted");
+    let err = c
+        .projects()
+        .get(&created.id)
+        .send()
+        .await
+        .map_err(Error::from)
+        .expect_err("gone");
+    assert!(err.is_not_found());
+}
+
+#[tokio::test]
+async fn the_kv_store_keeps_values_under_segmented_keys() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let store = c
+        .call("CreateStore", json!({"body": {"name": "state"}}))
+        .await
+        .expect("store");
+    let store_id = store["id"].as_str().expect("id").to_string();
+    let kv = c.kv(&store_id);
+    kv.put(&["products", "123"], &json!({"stock": 7}))
+        .await
+        .expect("put");
+    let value: Option<serde_json::Value> = kv.fetch(&["products", "123"]).await.expect("fetch");
+    assert_eq!(value, Some(json!({"stock": 7})));
+    kv.remove(&["products", "123"]).await.expect("remove");
+    let value: Option<serde_json::Value> = kv.fetch(&["products", "123"]).await.expect("fetch");
+    assert_eq!(value, None);
+    let stores = c.call("ListStores", json!({})).await.expect("stores");
+    assert_eq!(stores["stores"][0]["name"], "state");
+    let missing = c
+        .call("GetKV", json!({"store": "nope", "key": "a"}))
+        .await
+        .expect_err("no store");
+    assert!(missing.is_not_found());
+}
+
+#[tokio::test]
+async fn requests_need_well_formed_credentials() {
+    let emulator = Emulator::start().await.expect("starts");
+    let http = reqwest::Client::new();
+    let url = format!("{}/o/{ORG}/users", emulator.base_url());
+    for auth in [None, Some("Basic abc"), Some("Bearer "), Some("JWT")] {
+        let mut req = http.get(&url);
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        let resp = req.send().await.expect("answers");
+        assert_eq!(resp.status().as_u16(), 401, "{auth:?}");
+        let body: serde_json::Value = resp.json().await.expect("error body");
+        assert_eq!(body["code"], "unauthorized");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    for auth in ["Bearer k", "JWT t.t.t", "bearer k"] {
+        let resp = http
+            .get(&url)
+            .header("authorization", auth)
+            .send()
+            .await
+            .expect("answers");
+        assert_eq!(resp.status().as_u16(), 200, "{auth}");
+    }
+}
+
+#[tokio::test]
+async fn an_api_key_restricts_access() {
+    let emulator = Emulator::builder()
+        .api_key("secret-1")
+        .start()
+        .await
+        .expect("starts");
+    let good = Client::builder()
+        .base_url(emulator.base_url())
+        .organisation(ORG)
+        .api_key("secret-1")
+        .build()
+        .expect("c");
+    let bad = Client::builder()
+        .base_url(emulator.base_url())
+        .organisation(ORG)
+        .api_key("secret-2")
+        .build()
+        .expect("c");
+    good.users().list().send().await.expect("accepted");
+    let err = bad
+        .users()
+        .list()
+        .send()
+        .await
+        .map_err(Error::from)
+        .expect_err("refused");
+    assert_eq!(err.status(), Some(401));
+}
+
+#[tokio::test]
+async fn bad_input_gets_4xx_never_5xx() {
+    let emulator = Emulator::start().await.expect("starts");
+    let http = reqwest::Client::new();
+    let base = emulator.base_url();
+    let send = |method: reqwest::Method, path: &str, body: Option<Vec<u8>>| {
+        let mut req = http
+            .request(method, format!("{base}{path}"))
+            .header("authorization", "Bearer k");
+        if let Some(b) = body {
+            req = req.header("content-type", "application/json").body(b);
+        }
+        req.send()
+    };
+    let cases: Vec<(reqwest::Method, String, Option<Vec<u8>>, u16)> = vec![
+        (
+            reqwest::Method::POST,
+            format!("/o/{ORG}/users"),
+            Some(b"{not json".to_vec()),
+            400,
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/o/{ORG}/users"),
+            Some(b"[1,2]".to_vec()),
+            400,
+        ),
+        (reqwest::Method::POST, format!("/o/{ORG}/users"), None, 400),
+        (reqwest::Method::GET, "/no/such/route".into(), None, 404),
+        (reqwest::Method::PATCH, format!("/o/{ORG}/users"), None, 405),
+        (
+            reqwest::Method::GET,
+            format!("/o/{ORG}/projects?starred=maybe"),
+            None,
+            400,
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/o/{ORG}/users"),
+            Some(vec![b' '; versori_emulator::BODY_LIMIT + 1]),
+            413,
+        ),
+    ];
+    for (method, path, body, expected) in cases {
+        let resp = send(method.clone(), &path, body).await.expect("answers");
+        assert_eq!(resp.status().as_u16(), expected, "{method} {path}");
+        let err: serde_json::Value = resp.json().await.expect("an Error body");
+        assert!(
+            err["code"].is_string() && err["message"].is_string(),
+            "{err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn health_check_answers_outside_the_api() {
+    let emulator = Emulator::start().await.expect("starts");
+    let resp = reqwest::get(format!("{}/healthz", emulator.base_url()))
+        .await
+        .expect("answers");
+    assert_eq!(resp.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn dropping_the_handle_stops_the_server() {
+    let emulator = Emulator::start().await.expect("starts");
+    let url = format!("{}/healthz", emulator.base_url());
+    drop(emulator);
+    let mut stopped = false;
+    for _ in 0..50 {
+        if reqwest::get(&url).await.is_err() {
+            stopped = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(
+        stopped,
+        "the server still answers after the handle was dropped"
+    );
+}
+
+#[test]
+fn the_binary_prints_its_url_serves_and_stops_on_sigterm() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_versori-emulator"))
+        .args(["--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawns");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("a line");
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the announced URL")
+        .to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let status = rt.block_on(async {
+        reqwest::get(format!("{url}/healthz"))
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    assert_eq!(status.expect("answers"), 200);
+    let pid = child.id().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let exit = child.wait().expect("exits");
+    assert!(exit.success(), "{exit:?}");
+}
