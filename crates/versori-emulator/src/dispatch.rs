@@ -138,13 +138,16 @@ async fn handle(
 ) -> Result<Response, ApiError> {
     let path = segments(uri.path());
     let mut path_matched = false;
-    let mut found = None;
+    // the most specific template wins: `/store/{store}/kv/batch` over `/store/{store}/kv/{key}`
+    let mut found: Option<(&'static Operation, HashMap<&'static str, String>)> = None;
     for op in OPERATIONS {
         if let Some(params) = matches(op, &path) {
             path_matched = true;
-            if op.method.as_str() == method.as_str() {
+            let better = found
+                .as_ref()
+                .is_none_or(|(_, best)| params.len() < best.len());
+            if op.method.as_str() == method.as_str() && better {
                 found = Some((op, params));
-                break;
             }
         }
     }

@@ -25,6 +25,7 @@
 mod dispatch;
 mod error;
 mod ops;
+mod page;
 mod request;
 mod store;
 

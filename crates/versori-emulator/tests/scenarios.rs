@@ -385,3 +385,47 @@ fn the_binary_prints_its_url_serves_and_stops_on_sigterm() {
     let exit = child.wait().expect("exits");
     assert!(exit.success(), "{exit:?}");
 }
+
+#[tokio::test]
+async fn kv_batches_lists_and_counts() {
+    use futures::TryStreamExt;
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let store = c
+        .call("CreateStore", json!({"body": {"name": "s"}}))
+        .await
+        .expect("store");
+    let kv = c.kv(store["id"].as_str().expect("id"));
+    let entries: Vec<(Vec<String>, i32)> = (0..25)
+        .map(|i| (vec!["orders".to_string(), format!("{i:03}")], i))
+        .collect();
+    let refs: Vec<(Vec<&str>, i32)> = entries
+        .iter()
+        .map(|(k, v)| (k.iter().map(String::as_str).collect(), *v))
+        .collect();
+    let batch: Vec<(&[&str], i32)> = refs.iter().map(|(k, v)| (k.as_slice(), *v)).collect();
+    kv.put_many(&batch).await.expect("batch set");
+    kv.put(&["other", "x"], &1).await.expect("put");
+    assert_eq!(kv.count_prefix(&["orders"]).await.expect("count"), 25);
+    assert_eq!(kv.count_prefix(&[]).await.expect("count all"), 26);
+    let listed: Vec<versori::types::KvEntry> = kv
+        .entries(&["orders"])
+        .page_size(10)
+        .try_collect()
+        .await
+        .expect("list");
+    assert_eq!(listed.len(), 25);
+    assert_eq!(
+        listed[24].key.0,
+        vec!["orders".to_string(), "024".to_string()]
+    );
+    let got = kv
+        .fetch_many(&[&["orders", "001"], &["orders", "999"]])
+        .await
+        .expect("batch get");
+    assert_eq!(got.len(), 1);
+    kv.remove_many(&[&["orders", "001"], &["orders", "002"]])
+        .await
+        .expect("batch delete");
+    assert_eq!(kv.count_prefix(&["orders"]).await.expect("count"), 23);
+}

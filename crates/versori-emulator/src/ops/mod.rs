@@ -4,8 +4,12 @@ use std::collections::HashMap;
 
 use crate::dispatch::Handler;
 
+mod activations;
+mod connections;
+mod environments;
 mod kv;
 mod projects;
+mod systems;
 mod users;
 
 /// Every emulated operation's handler.
@@ -13,6 +17,11 @@ pub fn handlers() -> HashMap<&'static str, Handler> {
     let mut map: HashMap<&'static str, Handler> = HashMap::new();
     users::register(&mut map);
     projects::register(&mut map);
+    projects::register_more(&mut map);
+    environments::register(&mut map);
+    systems::register(&mut map);
+    connections::register(&mut map);
+    activations::register(&mut map);
     kv::register(&mut map);
     map
 }

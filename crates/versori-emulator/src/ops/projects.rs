@@ -103,3 +103,127 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
         .ok_or_else(|| ApiError::not_found(format!("no project {id:?}")))?;
     Ok(None)
 }
+
+pub fn register_more(map: &mut HashMap<&'static str, Handler>) {
+    map.insert("SetProjectVariablesSchema", set_schema);
+    map.insert("GetProjectVariablesSchema", get_schema);
+    map.insert("PatchProjectVariablesSchema", patch_schema);
+    map.insert("GetFiles", get_files);
+    map.insert("UpdateFiles", update_files);
+    map.insert("DeployProject", deploy);
+}
+
+fn project_mut<'a>(
+    store: &'a mut Store,
+    req: &Request,
+) -> Result<&'a mut types::Project, ApiError> {
+    let id = req.path("project_id");
+    store
+        .org(req.org())
+        .projects
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found(format!("no project {id:?}")))
+}
+
+fn set_schema(store: &mut Store, req: &Request) -> Answer {
+    let schema = req.json()?;
+    if !schema.is_object() {
+        return Err(ApiError::bad_request(
+            "the variable schema must be a JSON object",
+        ));
+    }
+    let id = project_mut(store, req)?.id.clone();
+    store.org(req.org()).schemas.insert(id, schema.clone());
+    Ok(Some(schema))
+}
+
+fn get_schema(store: &mut Store, req: &Request) -> Answer {
+    let id = project_mut(store, req)?.id.clone();
+    Ok(Some(
+        store
+            .org(req.org())
+            .schemas
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| json!({})),
+    ))
+}
+
+/// JSON merge patch (RFC 7386) of `patch` into `target`.
+fn merge(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    match (target.as_object_mut(), patch.as_object()) {
+        (Some(t), Some(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    merge(t.entry(k.clone()).or_insert(serde_json::Value::Null), v);
+                }
+            }
+        }
+        _ => *target = patch.clone(),
+    }
+}
+
+fn patch_schema(store: &mut Store, req: &Request) -> Answer {
+    let patch = req.json()?;
+    if !patch.is_object() {
+        return Err(ApiError::bad_request(
+            "the schema patch must be a JSON object",
+        ));
+    }
+    let id = project_mut(store, req)?.id.clone();
+    let org = store.org(req.org());
+    let schema = org.schemas.entry(id).or_insert_with(|| json!({}));
+    merge(schema, &patch);
+    Ok(Some(schema.clone()))
+}
+
+fn get_files(store: &mut Store, req: &Request) -> Answer {
+    to_json(&project_mut(store, req)?.current_files).map(Some)
+}
+
+fn update_files(store: &mut Store, req: &Request) -> Answer {
+    let files: types::Files = req.body()?;
+    let project = project_mut(store, req)?;
+    project.current_files = files;
+    project.updated_at = now();
+    Ok(None)
+}
+
+/// Deploys to the environment named by `project_env`, creating it on first
+/// deployment (status running, lastDeployedAt set).
+fn deploy(store: &mut Store, req: &Request) -> Answer {
+    let name = req
+        .query("project_env")
+        .ok_or_else(|| ApiError::invalid_field("project_env", "name the environment to deploy to"))?
+        .to_string();
+    let payload = req.json()?;
+    let files: types::Files = serde_json::from_value(json!({
+        "files": payload.get("files").cloned().unwrap_or_else(|| json!([])),
+        "labels": payload.get("labels").cloned().unwrap_or_else(|| json!({})),
+    }))
+    .map_err(|e| ApiError::bad_request(format!("the deployment's files are not valid: {e}")))?;
+    let project = project_mut(store, req)?;
+    let t = now();
+    match project.environments.iter_mut().find(|e| e.name == name) {
+        Some(env) => {
+            env.files = files.files.clone();
+            env.status = "running".into();
+            env.last_deployed_at = t;
+            env.updated_at = t;
+        }
+        None => {
+            let env: types::ProjectEnvironment = serde_json::from_value(json!({
+                "id": new_id(), "name": name, "status": "running", "createdAt": t, "updatedAt": t,
+                "lastDeployedAt": t, "publicUrl": format!("https://{}.emulator.invalid/{}", project.id.to_lowercase(), name),
+                "files": files.files, "config": {}
+            }))
+            .map_err(|e| ApiError::bad_request(format!("cannot build the environment: {e}")))?;
+            project.environments.push(env);
+        }
+    }
+    project.current_files = files;
+    project.updated_at = t;
+    to_json(project).map(Some)
+}

@@ -1,0 +1,329 @@
+//! The seed's workflows end to end through the facade, and each dependency
+//! rule the emulator enforces.
+
+use serde_json::{json, Map, Value};
+use versori::{ActivationConnection, ActivationRequest, Client, IntegrationSetup};
+use versori_emulator::Emulator;
+
+const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+
+fn client(emulator: &Emulator) -> Client {
+    Client::builder()
+        .base_url(emulator.base_url())
+        .organisation(ORG)
+        .api_key("k")
+        .build()
+        .expect("client")
+}
+
+struct World {
+    project_id: String,
+    env_id: String,
+    template_id: String,
+    connection_id: String,
+}
+
+async fn integration(c: &Client) -> World {
+    let integration = c
+        .setup_integration(
+            IntegrationSetup::new("Order Sync", "production")
+                .variables_schema(json!({
+                    "type": "object",
+                    "properties": {"apiKey": {"type": "string"}, "retries": {"type": "integer"}},
+                    "required": ["apiKey"]
+                }))
+                .file("workflow.ts", "export default {}"),
+        )
+        .await
+        .expect("integration");
+    assert_eq!(integration.environment.status, "running");
+    let project_id = integration.project.id.clone();
+    let env_id = integration.environment.id.clone();
+    let system = c
+        .call(
+            "CreateSystem",
+            json!({"body": {"name": "CRM", "domain": "crm.example.com", "templateBaseUrl": "https://crm.example.com", "authSchemeConfigs": []}}),
+        )
+        .await
+        .expect("system");
+    let template = c
+        .call(
+            "CreateConnectionTemplate",
+            json!({"project_id": project_id, "body": {"systemId": system["id"], "name": "crm", "environmentId": env_id}}),
+        )
+        .await
+        .expect("template");
+    let template_id = template["id"].as_str().expect("id").to_string();
+    let connection = c
+        .call(
+            "CreateConnection",
+            json!({"body": {"connectionTemplateId": template_id, "connection": {"name": "CRM prod", "credentials": []}}}),
+        )
+        .await
+        .expect("connection");
+    let connection_id = connection["id"].as_str().expect("id").to_string();
+    c.call(
+        "LinkConnectionToEnvironment",
+        json!({"connection_id": connection_id, "body": {"connectionTemplateId": template_id}}),
+    )
+    .await
+    .expect("linked");
+    World {
+        project_id,
+        env_id,
+        template_id,
+        connection_id,
+    }
+}
+
+fn vars(v: Value) -> Map<String, Value> {
+    v.as_object().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_common_workflows_run_end_to_end() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator);
+    let w = integration(&c).await;
+
+    // deploying created the environment, with lastDeployedAt, in the project
+    let project = c
+        .projects()
+        .get(&w.project_id)
+        .send()
+        .await
+        .expect("project");
+    assert_eq!(project.environments.len(), 1);
+    assert_eq!(project.environments[0].name, "production");
+
+    let activation = c
+        .activate_user(ActivationRequest {
+            environment_id: w.env_id.clone(),
+            external_id: "customer-123".into(),
+            display_name: Some("Customer ABC".into()),
+            connections: vec![ActivationConnection::existing(
+                &w.template_id,
+                &w.connection_id,
+            )],
+            dynamic_variables: vars(json!({"apiKey": "xyz", "retries": 3})),
+        })
+        .await
+        .expect("activated");
+    assert_eq!(activation.user.external_id, "customer-123");
+    assert_eq!(activation.user.display_name, "Customer ABC");
+
+    let stored = c
+        .update_activation_variables(&w.env_id, &activation.id, vars(json!({"retries": 5})))
+        .await
+        .expect("updated");
+    assert_eq!(
+        Value::Object(stored),
+        json!({"apiKey": "xyz", "retries": 5})
+    );
+    let single = c
+        .call(
+            "SetDynamicVariable",
+            json!({"environment_id": w.env_id, "activation_id": activation.id, "variable_name": "apiKey", "body": {"value": "new"}}),
+        )
+        .await
+        .expect("single variable");
+    assert_eq!(single["apiKey"], "new");
+
+    let found = c
+        .find_user_activation(&w.env_id, "customer-123")
+        .await
+        .expect("ok")
+        .expect("found");
+    assert_eq!(found.id, activation.id);
+    let all = c.activations(&w.env_id).list().send().await.expect("list");
+    assert_eq!(all.len(), 1);
+
+    let linked = c
+        .call(
+            "ListEnvironmentConnections",
+            json!({"project_id": w.project_id, "env_id": w.env_id}),
+        )
+        .await
+        .expect("environment connections");
+    assert_eq!(linked["items"][0]["id"], w.connection_id.as_str());
+}
+
+#[tokio::test]
+async fn activation_rules_are_enforced_by_the_platform() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator);
+    let w = integration(&c).await;
+    c.call("CreateEndUser", json!({"body": {"externalId": "u1"}}))
+        .await
+        .expect("user");
+    let activate = |body: Value| c.call("ActivateUser", json!({"body": body}));
+
+    // a connection for every system of the environment
+    let err = activate(json!({"userId": "u1", "environmentId": w.env_id, "connections": [], "dynamicVariables": {"apiKey": "k"}}))
+        .await
+        .expect_err("missing connection");
+    assert_eq!(err.status(), Some(422));
+    assert!(
+        err.to_string()
+            .contains(&format!("connection template {}", w.template_id)),
+        "{err}"
+    );
+
+    // the user must exist
+    let err = activate(json!({"userId": "ghost", "environmentId": w.env_id, "connections": [], "dynamicVariables": {}}))
+        .await
+        .expect_err("no user");
+    assert!(
+        err.to_string()
+            .contains("end user \"ghost\" does not exist"),
+        "{err}"
+    );
+
+    // the environment must exist
+    let err = activate(json!({"userId": "u1", "environmentId": "01J8ZQ4N7G3Y5B2K9T6W1XNENV", "connections": [], "dynamicVariables": {}}))
+        .await
+        .expect_err("no environment");
+    assert!(
+        err.to_string()
+            .contains("does not exist (deploy the project first)"),
+        "{err}"
+    );
+
+    // variables must satisfy the schema: required keys, JSON types
+    let connections =
+        json!([{"connectionTemplateId": w.template_id, "existingConnectionId": w.connection_id}]);
+    let err = activate(json!({"userId": "u1", "environmentId": w.env_id, "connections": connections, "dynamicVariables": {"retries": "three"}}))
+        .await
+        .expect_err("bad variables");
+    assert_eq!(err.status(), Some(422));
+    let text = err.to_string();
+    assert!(
+        text.contains("required variable \"apiKey\" is missing"),
+        "{text}"
+    );
+    assert!(
+        text.contains("variable \"retries\" must be integer, got string"),
+        "{text}"
+    );
+
+    // a valid activation, then a PATCH that would break the schema is refused
+    let ok = activate(json!({"userId": "u1", "environmentId": w.env_id, "connections": connections, "dynamicVariables": {"apiKey": "k"}}))
+        .await
+        .expect("activated");
+    let err = c
+        .call(
+            "SetDynamicVariables",
+            json!({"environment_id": w.env_id, "activation_id": ok["id"], "body": {"apiKey": null}}),
+        )
+        .await
+        .expect_err("would be invalid");
+    assert_eq!(err.status(), Some(422));
+    // once per user and environment
+    let err = activate(json!({"userId": "u1", "environmentId": w.env_id, "connections": connections, "dynamicVariables": {"apiKey": "k"}}))
+        .await
+        .expect_err("duplicate");
+    assert_eq!(err.status(), Some(409));
+}
+
+#[tokio::test]
+async fn connections_need_a_template_and_a_connection() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator);
+    let w = integration(&c).await;
+    let err = c
+        .call(
+            "CreateConnection",
+            json!({"body": {"connectionTemplateId": w.template_id}}),
+        )
+        .await
+        .expect_err("no connection object");
+    assert_eq!(err.status(), Some(400));
+    let err = c
+        .call(
+            "CreateConnection",
+            json!({"body": {"connection": {"name": "x", "credentials": []}}}),
+        )
+        .await
+        .expect_err("no template");
+    assert_eq!(err.status(), Some(400));
+    let err = c
+        .call(
+            "CreateConnection",
+            json!({"body": {"connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XNOPE", "connection": {"name": "x", "credentials": []}}}),
+        )
+        .await
+        .expect_err("unknown template");
+    assert_eq!(err.status(), Some(422));
+    // templates need a deployed environment of the same project
+    let other = c
+        .call("CreateProject", json!({"body": {"name": "Other"}}))
+        .await
+        .expect("project");
+    let system = c.call("ListSystems", json!({})).await.expect("systems")["items"][0]["id"].clone();
+    let err = c
+        .call(
+            "CreateConnectionTemplate",
+            json!({"project_id": other["id"], "body": {"systemId": system, "name": "crm", "environmentId": w.env_id}}),
+        )
+        .await
+        .expect_err("foreign environment");
+    assert_eq!(err.status(), Some(422));
+    // unlinking removes the link
+    c.call(
+        "UnlinkConnectionFromEnvironment",
+        json!({"connection_id": w.connection_id, "body": {"connectionTemplateId": w.template_id}}),
+    )
+    .await
+    .expect("unlinked");
+    let linked = c
+        .call(
+            "ListEnvironmentConnections",
+            json!({"project_id": w.project_id, "env_id": w.env_id}),
+        )
+        .await
+        .expect("list");
+    assert_eq!(linked["totalCount"], 0);
+}
+
+#[tokio::test]
+async fn systems_page_with_cursors() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator);
+    for i in 0..7 {
+        c.call(
+            "CreateSystem",
+            json!({"body": {"name": format!("s{i}"), "domain": "d", "templateBaseUrl": "https://d", "authSchemeConfigs": []}}),
+        )
+        .await
+        .expect("system");
+    }
+    let all: Vec<versori::types::System> =
+        futures::TryStreamExt::try_collect(c.systems().list_stream().page_size(3))
+            .await
+            .expect("stream");
+    assert_eq!(
+        all.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+        ["s0", "s1", "s2", "s3", "s4", "s5", "s6"]
+    );
+    let first = c.systems().list().first(3).send().await.expect("page");
+    assert_eq!(first.total_count, 7);
+    let next = first.next.clone().expect("next");
+    let second = c
+        .systems()
+        .list()
+        .first(3)
+        .after(next)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(second.items[0].name, "s3");
+    let back = c
+        .systems()
+        .list()
+        .first(3)
+        .before(second.prev.clone().expect("prev"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(back.items[0].name, "s0");
+}
