@@ -13,7 +13,9 @@ pub fn new_id() -> String {
         .lock()
         .ok()
         .and_then(|mut g| g.get_or_insert_with(ulid::Generator::new).generate().ok());
-    generated.unwrap_or_else(ulid::Ulid::new).to_string()
+    generated
+        .unwrap_or_else(|| ulid::Ulid::from_datetime(std::time::SystemTime::now()))
+        .to_string()
 }
 
 /// Now, as the timestamps the platform returns.
