@@ -1,11 +1,14 @@
 //! The platform's common workflows, end to end, through the `versori` facade.
 //!
 //! ```sh
+//! cargo run -p versori --example quickstart                                                # offline: embedded emulator
 //! VERSORI_API_KEY=... VERSORI_ORG=... cargo run -p versori --example quickstart            # read-only tour
 //! VERSORI_API_KEY=... VERSORI_ORG=... cargo run -p versori --example quickstart -- --write # full workflow
 //! ```
 //!
-//! With `--write` it sets up an integration (project, variable schema, files,
+//! With no credentials in the environment it starts the embedded emulator
+//! in-process and runs everything against it. With `--write` (implied
+//! offline) it sets up an integration (project, variable schema, files,
 //! deployment), creates a system, a connection template and a connection,
 //! links it, creates an end user, activates them with variables, updates a
 //! variable, finds the activation and uses the KV store. Without it, it only
@@ -24,8 +27,36 @@ async fn main() {
 }
 
 async fn run() -> versori::Result<()> {
-    let write = std::env::args().any(|a| a == "--write");
-    let client = Client::from_env()?;
+    let has_credentials = ["VERSORI_API_KEY", "VERSORI_JWT", "VERSORI_SIGNING_KEY"]
+        .iter()
+        .any(|v| std::env::var(v).is_ok_and(|s| !s.trim().is_empty()));
+    // offline: an in-process emulator (kept alive until the end of `run`)
+    let mut _emulator = None;
+    let (client, write) = if has_credentials {
+        (
+            Client::from_env()?,
+            std::env::args().any(|a| a == "--write"),
+        )
+    } else {
+        let emulator =
+            versori_emulator::Emulator::start()
+                .await
+                .map_err(|e| versori::Error::Transport {
+                    message: format!("cannot start the emulator: {e}"),
+                    source: None,
+                })?;
+        println!(
+            "no VERSORI_* credentials: using the embedded emulator at {}",
+            emulator.base_url()
+        );
+        let client = Client::builder()
+            .base_url(emulator.base_url())
+            .organisation("01J8ZQ4N7G3Y5B2K9T6W1XDEMO")
+            .api_key("emulator")
+            .build()?;
+        _emulator = Some(emulator);
+        (client, true)
+    };
     println!("platform: {}", client.base_url());
     if client.organisation().is_none() {
         println!(
