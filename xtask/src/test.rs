@@ -69,6 +69,8 @@ fn docs(root: &Path, cargo: &str) -> Result<()> {
             "versori-core",
             "-p",
             "versori-httpmock",
+            "-p",
+            "versori-emulator",
         ])
         .env("RUSTDOCFLAGS", "-Dwarnings")
         .current_dir(root)
