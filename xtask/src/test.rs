@@ -8,10 +8,17 @@ use crate::workspace_root;
 
 /// Runs `program args...` in `dir`, echoing the command, and fails if it fails.
 fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
-    let shown = format!("{program} {}", args.join(" "));
+    run_with_env(dir, program, args, &[])
+}
+
+/// [`run_in`] with extra environment variables.
+fn run_with_env(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+    let vars: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+    let shown = format!("{vars}{program} {}", args.join(" "));
     eprintln!("\n==> {shown}");
     let status = Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .status()
         .map_err(|e| Error::Command {
@@ -57,36 +64,19 @@ pub fn run() -> Result<()> {
 
 /// Builds the documentation with warnings as errors (broken links, missing docs).
 fn docs(root: &Path, cargo: &str) -> Result<()> {
-    let shown = "RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps -p versori -p versori-core -p versori-httpmock -p versori-emulator";
-    eprintln!("\n==> {shown}");
-    let status = Command::new(cargo)
-        .args([
-            "doc",
-            "--no-deps",
-            "-p",
-            "versori",
-            "-p",
-            "versori-core",
-            "-p",
-            "versori-httpmock",
-            "-p",
-            "versori-emulator",
-        ])
-        .env("RUSTDOCFLAGS", "-Dwarnings")
-        .current_dir(root)
-        .status()
-        .map_err(|e| Error::Command {
-            command: shown.into(),
-            message: e.to_string(),
-        })?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(Error::Command {
-            command: shown.into(),
-            message: format!("exited with {status}"),
-        })
-    }
+    let args = [
+        "doc",
+        "--no-deps",
+        "-p",
+        "versori",
+        "-p",
+        "versori-core",
+        "-p",
+        "versori-httpmock",
+        "-p",
+        "versori-emulator",
+    ];
+    run_with_env(root, cargo, &args, &[("RUSTDOCFLAGS", "-Dwarnings")])
 }
 
 /// With the reference material beside the project (`../shared`), regenerate

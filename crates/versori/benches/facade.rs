@@ -71,6 +71,21 @@ async fn serve_on_this_runtime(body: String) -> String {
     url
 }
 
+/// The bare client's request: reqwest, then serde_json into the same type.
+async fn bare_get<T: serde::de::DeserializeOwned>(client: &reqwest::Client, url: &str) -> T {
+    let bytes = client
+        .get(url)
+        .header("authorization", "Bearer vk_bench")
+        .header("accept", "application/json")
+        .send()
+        .await
+        .expect("send")
+        .bytes()
+        .await
+        .expect("body");
+    serde_json::from_slice(&bytes).expect("decode")
+}
+
 fn user(i: usize) -> serde_json::Value {
     json!({
         "id": format!("01J8ZQ4N7G3Y5B2K9T6W{i:06}"), "externalId": format!("customer-{i}"),
@@ -163,23 +178,9 @@ async fn main() {
     let [get_bare, get_facade, get_generic] = measure3(
         rounds,
         small_iters,
-        || {
-            let bare = bare.clone();
-            let url = small_url.clone();
-            async move {
-                let bytes = bare
-                    .get(&url)
-                    .header("authorization", "Bearer vk_bench")
-                    .header("accept", "application/json")
-                    .send()
-                    .await
-                    .expect("send")
-                    .bytes()
-                    .await
-                    .expect("body");
-                let user: types::EndUser = serde_json::from_slice(&bytes).expect("decode");
-                std::hint::black_box(user);
-            }
+        || async {
+            let user: types::EndUser = bare_get(&bare, &small_url).await;
+            std::hint::black_box(user);
         },
         || async {
             let user = small_client
@@ -204,24 +205,10 @@ async fn main() {
     let [list_bare, list_facade, list_generic] = measure3(
         rounds,
         list_iters,
-        || {
-            let bare = bare.clone();
-            let url = list_url.clone();
-            async move {
-                let bytes = bare
-                    .get(&url)
-                    .header("authorization", "Bearer vk_bench")
-                    .header("accept", "application/json")
-                    .send()
-                    .await
-                    .expect("send")
-                    .bytes()
-                    .await
-                    .expect("body");
-                let page: types::EndUserPage = serde_json::from_slice(&bytes).expect("decode");
-                assert_eq!(page.users.len(), 10_000);
-                std::hint::black_box(page);
-            }
+        || async {
+            let page: types::EndUserPage = bare_get(&bare, &list_url).await;
+            assert_eq!(page.users.len(), 10_000);
+            std::hint::black_box(page);
         },
         || async {
             let page = list_client.users().list().send().await.expect("list");
