@@ -45,6 +45,12 @@ pub struct Org {
     pub activations: BTreeMap<String, Activation>,
     /// Static variables by environment id.
     pub static_variables: BTreeMap<String, serde_json::Map<String, Value>>,
+    /// Issues by id.
+    pub issues: BTreeMap<String, Value>,
+    /// Notification channels by id.
+    pub channels: BTreeMap<String, Value>,
+    /// Project notifications by id.
+    pub notifications: BTreeMap<String, Value>,
 }
 
 /// A connection template: a system attached to one environment of a project.

@@ -327,3 +327,106 @@ async fn systems_page_with_cursors() {
         .expect("page");
     assert_eq!(back.items[0].name, "s0");
 }
+
+#[tokio::test]
+async fn issues_notifications_and_metrics_follow_the_state() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator);
+    let w = integration(&c).await;
+    let issue = |title: &str, severity: &str| {
+        json!({"body": {
+            "organisationId": ORG, "projectId": w.project_id, "environmentId": w.env_id,
+            "reason": "error", "title": title, "severity": severity, "labels": {}, "annotations": {}
+        }})
+    };
+    let high = c
+        .call("CreateIssue", issue("Sync failed", "high"))
+        .await
+        .expect("issue");
+    c.call("CreateIssue", issue("Slow sync", "low"))
+        .await
+        .expect("issue");
+    assert_eq!(high["status"], "open");
+    let only_high = c
+        .issues()
+        .list()
+        .severity(versori::types::IssueSeverityEnum::High)
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(only_high.len(), 1);
+    assert_eq!(only_high[0].title, "Sync failed");
+    assert_eq!(
+        c.issues().list().first(1).send().await.expect("list").len(),
+        1
+    );
+    c.call(
+        "UpdateIssue",
+        json!({"issue_id": high["id"], "body": {"status": "resolved"}}),
+    )
+    .await
+    .expect("updated");
+    let open = c
+        .call("ListIssues", json!({"status": "open"}))
+        .await
+        .expect("list");
+    assert_eq!(open.as_array().map(Vec::len), Some(1));
+    let err = c
+        .call("ListIssues", json!({"after": "yesterday"}))
+        .await
+        .expect_err("bad timestamp");
+    assert_eq!(err.status(), Some(400));
+
+    let metrics = c
+        .metrics()
+        .organisation_summary()
+        .send()
+        .await
+        .expect("metrics");
+    assert_eq!(metrics.deployed_projects.current, 1.0);
+    assert_eq!(metrics.total_errors.current, 1.0);
+
+    let channel = c
+        .call("CreateNotificationChannel", json!({"body": {"name": "ops", "type": "email", "config": {"email": {"to": "ops@example.com"}}}}))
+        .await
+        .expect("channel");
+    let note = c
+        .notifications()
+        .create(&w.project_id)
+        .body(
+            versori::types::CreateProjectNotification::builder()
+                .channel_id(channel["id"].as_str().expect("id"))
+                .environment_id(w.env_id.as_str())
+                .name("on-call"),
+        )
+        .send()
+        .await
+        .expect("project notification");
+    assert_eq!(note.channel_name, "ops");
+    let listed = c
+        .call(
+            "ListProjectNotifications",
+            json!({"project_id": w.project_id, "env_id": w.env_id}),
+        )
+        .await
+        .expect("list");
+    assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
+    c.call(
+        "DeleteNotificationChannel",
+        json!({"channel_id": channel["id"]}),
+    )
+    .await
+    .expect("deleted");
+    let listed = c
+        .call(
+            "ListProjectNotifications",
+            json!({"project_id": w.project_id}),
+        )
+        .await
+        .expect("list");
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(0),
+        "a channel's subscriptions go with it"
+    );
+}

@@ -7,7 +7,9 @@ use crate::dispatch::Handler;
 mod activations;
 mod connections;
 mod environments;
+mod issues;
 mod kv;
+mod notifications;
 mod projects;
 mod systems;
 mod users;
@@ -23,6 +25,8 @@ pub fn handlers() -> HashMap<&'static str, Handler> {
     connections::register(&mut map);
     activations::register(&mut map);
     kv::register(&mut map);
+    issues::register(&mut map);
+    notifications::register(&mut map);
     map
 }
 
