@@ -23,6 +23,21 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
 
+/// Applies variable changes: a `null` value removes the variable, any other
+/// value sets it.
+pub fn apply_changes(
+    target: &mut serde_json::Map<String, Value>,
+    changes: serde_json::Map<String, Value>,
+) {
+    for (k, v) in changes {
+        if v.is_null() {
+            target.remove(&k);
+        } else {
+            target.insert(k, v);
+        }
+    }
+}
+
 /// Everything one organisation owns. Maps are keyed by id and ordered, so
 /// listings are stable (ULIDs sort by creation time).
 #[derive(Debug, Default)]

@@ -179,6 +179,16 @@ impl Error {
         }
     }
 
+    /// An [`Error::Decode`] about an already-parsed JSON value that does not
+    /// have the expected shape.
+    pub(crate) fn decode_json(message: impl Into<String>, body: &serde_json::Value) -> Self {
+        Error::Decode {
+            status: None,
+            message: message.into(),
+            excerpt: excerpt(body.to_string().as_bytes()),
+        }
+    }
+
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Error::InvalidInput {
             message: message.into(),

@@ -36,10 +36,11 @@ fn to_value<T: Serialize>(value: &T) -> Result<Value> {
 }
 
 fn from_value<T: DeserializeOwned>(value: Value, key: &str) -> Result<T> {
-    serde_json::from_value(value.clone()).map_err(|e| Error::Decode {
-        status: None,
-        message: format!("the value under {key:?} does not have the expected type: {e}"),
-        excerpt: crate::error::excerpt(value.to_string().as_bytes()),
+    serde_json::from_value(value.clone()).map_err(|e| {
+        Error::decode_json(
+            format!("the value under {key:?} does not have the expected type: {e}"),
+            &value,
+        )
     })
 }
 
@@ -182,10 +183,6 @@ impl KvStore<'_> {
                     .filter(|f| *f >= 0.0 && f.fract() == 0.0)
                     .map(|f| f as u64)
             })
-            .ok_or_else(|| Error::Decode {
-                status: None,
-                message: "CountKV answered without a count".into(),
-                excerpt: crate::error::excerpt(answer.to_string().as_bytes()),
-            })
+            .ok_or_else(|| Error::decode_json("CountKV answered without a count", &answer))
     }
 }

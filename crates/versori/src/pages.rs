@@ -239,21 +239,17 @@ fn decode_page<T: DeserializeOwned>(op: &Operation, mut value: Value) -> Result<
         Some(Value::Array(items)) => items,
         Some(Value::Null) | None => Vec::new(),
         Some(other) => {
-            return Err(Error::Decode {
-                status: None,
-                message: format!("`{items_field}` of a {} page is not a list", op.id),
-                excerpt: crate::error::excerpt(other.to_string().as_bytes()),
-            })
+            return Err(Error::decode_json(
+                format!("`{items_field}` of a {} page is not a list", op.id),
+                &other,
+            ))
         }
     };
     let items = raw
         .into_iter()
         .map(|item| {
-            serde_json::from_value(item.clone()).map_err(|e| Error::Decode {
-                status: None,
-                message: format!("an item of {}: {e}", op.id),
-                excerpt: crate::error::excerpt(item.to_string().as_bytes()),
-            })
+            serde_json::from_value(item.clone())
+                .map_err(|e| Error::decode_json(format!("an item of {}: {e}", op.id), &item))
         })
         .collect::<Result<Vec<T>>>()?;
     Ok(Page {

@@ -192,7 +192,9 @@ impl Client {
             .await?;
         let project_id = project["id"]
             .as_str()
-            .ok_or_else(|| decode("CreateProject answered without a project id", &project))?
+            .ok_or_else(|| {
+                Error::decode_json("CreateProject answered without a project id", &project)
+            })?
             .to_string();
         if let Some(schema) = &setup.variables_schema {
             self.call(
@@ -222,8 +224,8 @@ impl Client {
             )
             .await?;
         let project: types::Project = serde_json::from_value(deployed.clone()).map_err(|e| {
-            decode(
-                &format!("DeployProject answered with an unexpected project: {e}"),
+            Error::decode_json(
+                format!("DeployProject answered with an unexpected project: {e}"),
                 &deployed,
             )
         })?;
@@ -232,13 +234,14 @@ impl Client {
             .iter()
             .find(|e| e.name == setup.environment)
             .cloned()
-            .ok_or_else(|| Error::Decode {
-                status: None,
-                message: format!(
-                    "the deployed project has no environment {:?}",
-                    setup.environment
-                ),
-                excerpt: crate::error::excerpt(deployed.to_string().as_bytes()),
+            .ok_or_else(|| {
+                Error::decode_json(
+                    format!(
+                        "the deployed project has no environment {:?}",
+                        setup.environment
+                    ),
+                    &deployed,
+                )
             })?;
         Ok(Integration {
             project,
@@ -253,7 +256,7 @@ impl Client {
     ) -> Result<types::ProjectSummary> {
         let list = self.call("ListProjects", json!({})).await?;
         let list: types::ProjectsList = serde_json::from_value(list.clone())
-            .map_err(|e| decode(&format!("ListProjects: {e}"), &list))?;
+            .map_err(|e| Error::decode_json(format!("ListProjects: {e}"), &list))?;
         list.projects
             .into_iter()
             .find(|p| p.environments.iter().any(|e| e.id == environment_id))
@@ -394,7 +397,7 @@ impl Client {
             )
             .await?;
         serde_json::from_value(activation.clone())
-            .map_err(|e| decode(&format!("ActivateUser: {e}"), &activation))
+            .map_err(|e| Error::decode_json(format!("ActivateUser: {e}"), &activation))
     }
 
     /// The activation of the end user `external_id` on an environment, if
@@ -416,7 +419,7 @@ impl Client {
             Err(e) => return Err(e),
         };
         let list: Vec<types::Activation> = serde_json::from_value(found.clone())
-            .map_err(|e| decode(&format!("ListUserActivations: {e}"), &found))?;
+            .map_err(|e| Error::decode_json(format!("ListUserActivations: {e}"), &found))?;
         Ok(list.into_iter().find(|a| a.user.external_id == external_id))
     }
 
@@ -468,13 +471,5 @@ impl Client {
             )
             .await?;
         Ok(stored.as_object().cloned().unwrap_or_default())
-    }
-}
-
-fn decode(message: &str, body: &Value) -> Error {
-    Error::Decode {
-        status: None,
-        message: message.to_string(),
-        excerpt: crate::error::excerpt(body.to_string().as_bytes()),
     }
 }

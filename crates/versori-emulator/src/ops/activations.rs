@@ -10,7 +10,7 @@ use super::users::find as find_user;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
-use crate::store::{new_id, Activation, Org, Store};
+use crate::store::{apply_changes, new_id, Activation, Org, Store};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ActivateUser", activate);
@@ -256,13 +256,7 @@ fn set_variables(store: &mut Store, req: &Request) -> Answer {
         .as_object()
         .cloned()
         .unwrap_or_default();
-    for (k, v) in changes {
-        if v.is_null() {
-            variables.remove(&k);
-        } else {
-            variables.insert(k, v);
-        }
-    }
+    apply_changes(&mut variables, changes);
     store_variables(store, req, variables)
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
-use crate::store::{now, Store};
+use crate::store::{apply_changes, now, Store};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("UpdateEnvironmentConfig", update_config);
@@ -75,12 +75,6 @@ fn set_static_variables(store: &mut Store, req: &Request) -> Answer {
         return Err(ApiError::not_found(format!("no environment {env_id:?}")));
     }
     let stored = org.static_variables.entry(env_id).or_default();
-    for (k, v) in vars {
-        if v.is_null() {
-            stored.remove(&k);
-        } else {
-            stored.insert(k, v);
-        }
-    }
+    apply_changes(stored, vars);
     Ok(Some(Value::Object(stored.clone())))
 }
