@@ -18,6 +18,9 @@ pub fn new_id() -> String {
         .to_string()
 }
 
+/// The execution pools every organisation has.
+pub const EXECUTION_POOLS: &[&str] = &["versori-managed", "versori-dedicated"];
+
 /// Now, as the timestamps the platform returns.
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
@@ -66,6 +69,68 @@ pub struct Org {
     pub channels: BTreeMap<String, Value>,
     /// Project notifications by id.
     pub notifications: BTreeMap<String, Value>,
+    /// Project versions by id.
+    pub versions: BTreeMap<String, Version>,
+    /// Integration flows by (project id, flow name).
+    pub flows: BTreeMap<(String, String), Value>,
+    /// Automations by id.
+    pub automations: BTreeMap<String, Value>,
+    /// Automation runs by id, with their automation's id.
+    pub runs: BTreeMap<String, (String, Value)>,
+    /// Automation recordings by id, with their automation's id.
+    pub recordings: BTreeMap<String, (String, Value)>,
+    /// Schedulers by id (each names its environment).
+    pub schedulers: BTreeMap<String, Value>,
+    /// System actions by id.
+    pub actions: BTreeMap<String, Linked>,
+    /// System triggers by id.
+    pub triggers: BTreeMap<String, Linked>,
+    /// Projects whose test container is running.
+    pub test_containers: BTreeSet<String>,
+    /// What ran (deployments, calls, triggers), in order: the source of
+    /// logs and traces.
+    pub executions: Vec<Execution>,
+}
+
+/// A project version: its record and the files it froze.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// The project.
+    pub project_id: String,
+    /// The version as the API returns it.
+    pub value: Value,
+    /// The files of the version.
+    pub files: types::Files,
+}
+
+/// A system action or trigger, with the projects it is linked to.
+#[derive(Debug, Clone)]
+pub struct Linked {
+    /// The projects using it.
+    pub projects: BTreeSet<String>,
+    /// The action or trigger as the API returns it.
+    pub value: Value,
+}
+
+/// Something that ran in an environment: one log line and one trace.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// The project.
+    pub project_id: String,
+    /// The environment's name (`"testing"` for the test container).
+    pub environment: String,
+    /// What ran (a trigger, a scheduler, an HTTP call, a deployment).
+    pub name: String,
+    /// The log message.
+    pub message: String,
+    /// When it started.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// Its trace id (32 hex digits).
+    pub trace_id: String,
+    /// Its root span id (16 hex digits).
+    pub span_id: String,
+    /// Its execution id.
+    pub execution_id: String,
 }
 
 /// A connection template: a system attached to one environment of a project.
@@ -93,6 +158,29 @@ pub struct Activation {
 }
 
 impl Org {
+    /// Records an execution in `project_id`'s environment `environment`.
+    pub fn record(&mut self, project_id: &str, environment: &str, name: &str, message: String) {
+        let n = self.executions.len() as u128 + 1;
+        let seed = ulid::Ulid::from_string(&new_id()).map_or(n, |u| u.0 ^ n);
+        self.executions.push(Execution {
+            project_id: project_id.to_string(),
+            environment: environment.to_string(),
+            name: name.to_string(),
+            message,
+            at: now(),
+            trace_id: format!("{seed:032x}"),
+            span_id: format!("{:016x}", (seed as u64) ^ 0x5eed),
+            execution_id: new_id(),
+        });
+    }
+
+    /// The project `id`, or 404.
+    pub fn project_mut(&mut self, id: &str) -> Result<&mut types::Project, crate::error::ApiError> {
+        self.projects
+            .get_mut(id)
+            .ok_or_else(|| crate::error::ApiError::not_found(format!("no project {id:?}")))
+    }
+
     /// The project owning environment `env_id`, and the environment's index in it.
     pub fn environment(&self, env_id: &str) -> Option<(&types::Project, usize)> {
         self.projects.values().find_map(|p| {

@@ -20,6 +20,7 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("SetDynamicVariables", set_variables);
     map.insert("SetDynamicVariable", set_variable);
     map.insert("ListUserActivations", list_for_user);
+    map.insert("GetActivationConnection", connection_of);
 }
 
 fn json_type(v: &Value) -> &'static str {
@@ -287,4 +288,29 @@ fn list_for_user(store: &mut Store, req: &Request) -> Answer {
         .map(|a| view(org, a))
         .collect();
     Ok(Some(Value::Array(items)))
+}
+
+/// The connection an activation uses for one system of its environment
+/// (`env_system_id` is the connection template attaching the system).
+fn connection_of(store: &mut Store, req: &Request) -> Answer {
+    let org = store.org(req.org());
+    let template = req.path("env_system_id");
+    if !org.templates.contains_key(template) {
+        return Err(ApiError::not_found(format!(
+            "no environment system (connection template) {template:?}"
+        )));
+    }
+    let id = req.path("activation_id");
+    let activation = org
+        .activations
+        .get(id)
+        .ok_or_else(|| ApiError::not_found(format!("no activation {id:?}")))?;
+    activation.value["connections"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["connectionTemplateId"] == template))
+        .cloned()
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::not_found(format!("activation {id} has no connection for {template}"))
+        })
 }

@@ -1,18 +1,26 @@
-//! Environments: configuration and static variables.
+//! Environments: configuration, static variables, execution pools, and
+//! their life beyond deployment (clone, sync, delete).
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use serde_json::{json, Value};
+use versori_core::types;
 
+use super::projects::deploy_files;
+use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
-use crate::store::{apply_changes, now, Store};
+use crate::store::{apply_changes, new_id, now, Org, Store, Template, EXECUTION_POOLS};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("UpdateEnvironmentConfig", update_config);
     map.insert("PatchEnvironmentConfig", patch_config);
     map.insert("SetStaticUserVariables", set_static_variables);
+    map.insert("ChangeEnvironmentExecutionPool", change_pool);
+    map.insert("CloneEnvironment", clone_environment);
+    map.insert("SyncEnvironments", sync);
+    map.insert("DeleteEnvironment", delete);
 }
 
 fn set_config(store: &mut Store, req: &Request, merge: bool) -> Answer {
@@ -77,4 +85,141 @@ fn set_static_variables(store: &mut Store, req: &Request) -> Answer {
     let stored = org.static_variables.entry(env_id).or_default();
     apply_changes(stored, vars);
     Ok(Some(Value::Object(stored.clone())))
+}
+
+/// The environment named `name` of project `project_id`, or 404.
+fn named<'a>(
+    org: &'a mut Org,
+    project_id: &str,
+    name: &str,
+) -> Result<&'a mut types::ProjectEnvironment, ApiError> {
+    org.project_mut(project_id)?
+        .environments
+        .iter_mut()
+        .find(|e| e.name == name)
+        .ok_or_else(|| {
+            ApiError::not_found(format!("the project has no environment named {name:?}"))
+        })
+}
+
+fn check_pool(pool: &str) -> Result<(), ApiError> {
+    if EXECUTION_POOLS.contains(&pool) {
+        Ok(())
+    } else {
+        Err(ApiError::unprocessable(format!(
+            "execution pool {pool:?} does not exist (pools: {})",
+            EXECUTION_POOLS.join(", ")
+        )))
+    }
+}
+
+fn change_pool(store: &mut Store, req: &Request) -> Answer {
+    let body: types::ChangeEnvironmentExecutionPoolRequest = req.body()?;
+    let name = req
+        .query("project_env")
+        .ok_or_else(|| ApiError::invalid_field("project_env", "name the environment to change"))?
+        .to_string();
+    check_pool(&body.execution_pool)?;
+    let env = named(store.org(req.org()), req.path("project_id"), &name)?;
+    env.execution_pool = Some(body.execution_pool);
+    env.updated_at = now();
+    to_json(&*env).map(Some)
+}
+
+/// A new environment running the old one's code, config and execution pool;
+/// optionally with copies of its connection templates (`cloneSystems`) and
+/// static variables (`copyStaticUserVariables`).
+fn clone_environment(store: &mut Store, req: &Request) -> Answer {
+    let body: types::CloneEnvironmentRequest = req.body()?;
+    let project_id = req.path("project_id").to_string();
+    let org = store.org(req.org());
+    let old = named(org, &project_id, &body.old_env_name)?.clone();
+    if named(org, &project_id, &body.new_env_name).is_ok() {
+        return Err(ApiError::conflict(format!(
+            "the project already has an environment named {:?}",
+            body.new_env_name
+        )));
+    }
+    if let Some(pool) = &body.execution_pool {
+        check_pool(pool)?;
+    }
+    let files = types::Files {
+        files: old.files.clone(),
+        labels: old.labels.clone().map(|l| l.0).unwrap_or_default(),
+    };
+    let version = old.deployed_version.as_ref().map(to_json).transpose()?;
+    deploy_files(org, &project_id, &body.new_env_name, files, version)?;
+    let new = named(org, &project_id, &body.new_env_name)?;
+    new.config = old.config.clone();
+    new.labels = old.labels.clone();
+    new.execution_pool = body.execution_pool.or(old.execution_pool);
+    let new_id_ = new.id.clone();
+    if body.clone_systems {
+        let copies: Vec<Template> = org
+            .templates
+            .values()
+            .filter(|t| t.environment_id == old.id)
+            .cloned()
+            .collect();
+        for mut t in copies {
+            let id = new_id();
+            t.environment_id = new_id_.clone();
+            t.value["id"] = json!(id);
+            t.value["connectionTemplateId"] = json!(id);
+            org.templates.insert(id, t);
+        }
+    }
+    if body.copy_static_user_variables {
+        if let Some(vars) = org.static_variables.get(&old.id).cloned() {
+            org.static_variables.insert(new_id_, vars);
+        }
+    }
+    to_json(org.project_mut(&project_id)?).map(Some)
+}
+
+/// Deploys the source environment's code (and version) to the target.
+fn sync(store: &mut Store, req: &Request) -> Answer {
+    let body: types::SyncEnvironmentsRequest = req.body()?;
+    let project_id = req.path("project_id").to_string();
+    let org = store.org(req.org());
+    let source = named(org, &project_id, &body.source_env_name)?.clone();
+    named(org, &project_id, &body.target_env_name)?;
+    let files = types::Files {
+        files: source.files.clone(),
+        labels: source.labels.clone().map(|l| l.0).unwrap_or_default(),
+    };
+    let version = source.deployed_version.as_ref().map(to_json).transpose()?;
+    deploy_files(org, &project_id, &body.target_env_name, files, version)
+}
+
+/// Removes an environment with everything attached to it: connection
+/// templates and their links, activations, static variables, schedulers.
+fn delete(store: &mut Store, req: &Request) -> Answer {
+    let env_id = req.path("environment_id").to_string();
+    let org = store.org(req.org());
+    let project = org.project_mut(req.path("project_id"))?;
+    let before = project.environments.len();
+    project.environments.retain(|e| e.id != env_id);
+    if project.environments.len() == before {
+        return Err(ApiError::not_found(format!(
+            "the project has no environment {env_id:?}"
+        )));
+    }
+    project.updated_at = now();
+    let out = to_json(&*project)?;
+    let templates: Vec<String> = org
+        .templates
+        .iter()
+        .filter(|(_, t)| t.environment_id == env_id)
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in &templates {
+        org.templates.remove(id);
+    }
+    org.links.retain(|(_, t)| !templates.contains(t));
+    org.activations.retain(|_, a| a.environment_id != env_id);
+    org.static_variables.remove(&env_id);
+    org.schedulers
+        .retain(|_, s| s["environment_id"] != env_id.as_str());
+    Ok(Some(out))
 }

@@ -183,7 +183,9 @@ fn project_metrics(store: &mut Store, req: &Request) -> Answer {
 }
 
 fn execution_pools(_store: &mut Store, _req: &Request) -> Answer {
-    Ok(Some(
-        json!({"executionPools": [{"name": "versori-managed"}]}),
-    ))
+    let pools: Vec<serde_json::Value> = crate::store::EXECUTION_POOLS
+        .iter()
+        .map(|name| json!({"name": name}))
+        .collect();
+    Ok(Some(json!({"executionPools": pools})))
 }

@@ -5,14 +5,23 @@ use std::collections::HashMap;
 use crate::dispatch::Handler;
 
 mod activations;
+mod auth_schemes;
+mod automations;
+mod code;
 mod connections;
 mod environments;
+mod flows;
 mod issues;
 mod kv;
+mod lifecycle;
 mod notifications;
 mod projects;
+mod runtime;
+mod schedulers;
+mod system_actions;
 mod systems;
 mod users;
+mod versions;
 
 /// Every emulated operation's handler.
 pub fn handlers() -> HashMap<&'static str, Handler> {
@@ -27,6 +36,14 @@ pub fn handlers() -> HashMap<&'static str, Handler> {
     kv::register(&mut map);
     issues::register(&mut map);
     notifications::register(&mut map);
+    lifecycle::register(&mut map);
+    versions::register(&mut map);
+    runtime::register(&mut map);
+    flows::register(&mut map);
+    automations::register(&mut map);
+    schedulers::register(&mut map);
+    system_actions::register(&mut map);
+    auth_schemes::register(&mut map);
     map
 }
 

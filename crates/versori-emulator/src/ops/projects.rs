@@ -2,14 +2,15 @@
 
 use std::collections::HashMap;
 
-use serde_json::json;
+use serde_json::{json, Value};
 use versori_core::types;
 
+use super::code::{self, Declared};
 use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
-use crate::store::{new_id, now, Store};
+use crate::store::{new_id, now, Org, Store};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateProject", create);
@@ -94,13 +95,38 @@ fn update(store: &mut Store, req: &Request) -> Answer {
     to_json(project).map(Some)
 }
 
+/// Removes the project with everything it owns: environments and what is
+/// attached to them, versions, flows, and its execution history.
 fn delete(store: &mut Store, req: &Request) -> Answer {
     let id = req.path("project_id");
-    store
-        .org(req.org())
+    let org = store.org(req.org());
+    let project = org
         .projects
         .remove(id)
         .ok_or_else(|| ApiError::not_found(format!("no project {id:?}")))?;
+    let envs: Vec<&str> = project.environments.iter().map(|e| e.id.as_str()).collect();
+    let templates: Vec<String> = org
+        .templates
+        .iter()
+        .filter(|(_, t)| t.project_id == id)
+        .map(|(k, _)| k.clone())
+        .collect();
+    org.templates.retain(|_, t| t.project_id != id);
+    org.links.retain(|(_, t)| !templates.contains(t));
+    org.activations
+        .retain(|_, a| !envs.contains(&a.environment_id.as_str()));
+    org.static_variables
+        .retain(|env, _| !envs.contains(&env.as_str()));
+    org.schedulers
+        .retain(|_, s| !envs.iter().any(|e| s["environment_id"] == *e));
+    org.schemas.remove(id);
+    org.versions.retain(|_, v| v.project_id != id);
+    org.flows.retain(|(p, _), _| p != id);
+    org.executions.retain(|e| e.project_id != id);
+    org.test_containers.remove(id);
+    for linked in org.actions.values_mut().chain(org.triggers.values_mut()) {
+        linked.projects.remove(id);
+    }
     Ok(None)
 }
 
@@ -204,26 +230,88 @@ fn deploy(store: &mut Store, req: &Request) -> Answer {
         "labels": payload.get("labels").cloned().unwrap_or_else(|| json!({})),
     }))
     .map_err(|e| ApiError::bad_request(format!("the deployment's files are not valid: {e}")))?;
-    let project = project_mut(store, req)?;
+    let id = req.path("project_id").to_string();
+    deploy_files(store.org(req.org()), &id, &name, files, None)
+}
+
+/// Deploys `files` (of `version`, when deploying one) to the environment
+/// `name` of project `project_id`, creating the environment on first
+/// deployment, and (re)creates its schedulers from the files. Returns the
+/// project.
+pub(crate) fn deploy_files(
+    org: &mut Org,
+    project_id: &str,
+    name: &str,
+    files: types::Files,
+    version: Option<Value>,
+) -> Answer {
+    if name.trim().is_empty() {
+        return Err(ApiError::invalid_field("project_env", "must not be empty"));
+    }
+    let project = org.project_mut(project_id)?;
     let t = now();
-    match project.environments.iter_mut().find(|e| e.name == name) {
-        Some(env) => {
-            env.files = files.files.clone();
-            env.status = "running".into();
-            env.last_deployed_at = t;
-            env.updated_at = t;
-        }
+    let index = match project.environments.iter().position(|e| e.name == name) {
+        Some(i) => i,
         None => {
             let env: types::ProjectEnvironment = serde_json::from_value(json!({
                 "id": new_id(), "name": name, "status": "running", "createdAt": t, "updatedAt": t,
                 "lastDeployedAt": t, "publicUrl": format!("https://{}.emulator.invalid/{}", project.id.to_lowercase(), name),
-                "files": files.files, "config": {}
+                "files": [], "config": {}
             }))
             .map_err(|e| ApiError::bad_request(format!("cannot build the environment: {e}")))?;
             project.environments.push(env);
+            project.environments.len() - 1
+        }
+    };
+    let env = &mut project.environments[index];
+    env.files = files.files.clone();
+    env.status = "running".into();
+    env.last_deployed_at = t;
+    env.updated_at = t;
+    env.deployed_version = match version {
+        Some(v) => Some(
+            serde_json::from_value(v)
+                .map_err(|e| ApiError::bad_request(format!("invalid version: {e}")))?,
+        ),
+        None => None,
+    };
+    let env_id = env.id.clone();
+    let public_url = env.public_url.clone();
+    project.current_files = files.clone();
+    project.updated_at = t;
+    let out = to_json(&*project)?;
+    // schedulers follow the deployed code: same name keeps its id
+    let mut previous: HashMap<String, String> = HashMap::new();
+    org.schedulers.retain(|id, s| {
+        if s["environment_id"] == env_id.as_str() {
+            previous.insert(
+                s["name"].as_str().unwrap_or_default().to_string(),
+                id.clone(),
+            );
+            false
+        } else {
+            true
+        }
+    });
+    for d in code::declared(&files.files) {
+        if let Declared::Schedule {
+            name: workflow,
+            cron,
+        } = d
+        {
+            let id = previous.remove(&workflow).unwrap_or_else(new_id);
+            org.schedulers.insert(
+                id.clone(),
+                json!({"id": id, "name": workflow, "schedule": cron, "environment_id": env_id,
+                       "url": format!("{public_url}/schedules/{workflow}")}),
+            );
         }
     }
-    project.current_files = files;
-    project.updated_at = t;
-    to_json(project).map(Some)
+    org.record(
+        project_id,
+        name,
+        "deploy",
+        format!("deployed {} file(s) to {name}", files.files.len()),
+    );
+    Ok(Some(out))
 }

@@ -1,0 +1,211 @@
+//! Automations with their runs, recordings and transcriptions.
+//!
+//! The emulator runs no agent: a run completes at once with a note that it
+//! was emulated; a recording's upload URL points nowhere; a transcription
+//! completes at once with placeholder text. All of it is stored, so lists
+//! and gets reflect what was created.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+use versori_core::types;
+
+use crate::dispatch::{Answer, Handler};
+use crate::error::ApiError;
+use crate::request::Request;
+use crate::store::{new_id, now, Org, Store};
+
+pub fn register(map: &mut HashMap<&'static str, Handler>) {
+    map.insert("ListAutomations", list);
+    map.insert("CreateAutomation", create);
+    map.insert("GetAutomation", get);
+    map.insert("UpdateAutomation", update);
+    map.insert("RunAutomation", run);
+    map.insert("ListAutomationRuns", list_runs);
+    map.insert("GetAutomationRun", get_run);
+    map.insert("ListRecordings", list_recordings);
+    map.insert("CreateRecording", create_recording);
+    map.insert("GetRecording", get_recording);
+    map.insert("CreateTranscription", transcribe);
+}
+
+fn automation<'a>(org: &'a mut Org, req: &Request) -> Result<&'a mut Value, ApiError> {
+    let id = req.path("automation_id");
+    org.automations
+        .get_mut(id)
+        .ok_or_else(|| ApiError::not_found(format!("no automation {id:?}")))
+}
+
+fn list(store: &mut Store, req: &Request) -> Answer {
+    let items: Vec<Value> = store.org(req.org()).automations.values().cloned().collect();
+    Ok(Some(Value::Array(items)))
+}
+
+fn create(store: &mut Store, req: &Request) -> Answer {
+    let body: types::AutomationCreate = req.body()?;
+    if body.name.trim().is_empty() {
+        return Err(ApiError::invalid_field("name", "must not be empty"));
+    }
+    let id = new_id();
+    let value = json!({
+        "id": id, "name": body.name, "createdAt": now(),
+        "promptTemplate": body.prompt_template.unwrap_or_default(), "secretNames": []
+    });
+    store.org(req.org()).automations.insert(id, value.clone());
+    Ok(Some(value))
+}
+
+fn get(store: &mut Store, req: &Request) -> Answer {
+    automation(store.org(req.org()), req).map(|a| Some(a.clone()))
+}
+
+/// Updates name and prompt template; `secrets` replace the stored secrets,
+/// whose names (never values) the automation then lists.
+fn update(store: &mut Store, req: &Request) -> Answer {
+    let body: types::AutomationUpdate = req.body()?;
+    let a = automation(store.org(req.org()), req)?;
+    if let Some(name) = body.name {
+        if name.trim().is_empty() {
+            return Err(ApiError::invalid_field("name", "must not be empty"));
+        }
+        a["name"] = json!(name);
+    }
+    if let Some(t) = body.prompt_template {
+        a["promptTemplate"] = json!(t);
+    }
+    if !body.secrets.is_empty() {
+        let mut names = Vec::new();
+        for (i, s) in body.secrets.iter().enumerate() {
+            match s.name.as_deref().filter(|n| !n.trim().is_empty()) {
+                Some(n) => names.push(n.to_string()),
+                None => {
+                    return Err(ApiError::invalid_field(
+                        &format!("secrets[{i}].name"),
+                        "every secret needs a name",
+                    ))
+                }
+            }
+        }
+        a["secretNames"] = json!(names);
+    }
+    Ok(Some(a.clone()))
+}
+
+fn run(store: &mut Store, req: &Request) -> Answer {
+    let body: types::AutomationRunCreate = req.body()?;
+    if body.prompt.trim().is_empty() {
+        return Err(ApiError::invalid_field("prompt", "must not be empty"));
+    }
+    if let Some(n) = body.max_steps.filter(|n| *n < 1) {
+        return Err(ApiError::invalid_field(
+            "maxSteps",
+            format!("{n} is not a positive integer"),
+        ));
+    }
+    let org = store.org(req.org());
+    let automation_id = automation(org, req)?["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let id = new_id();
+    let value = json!({
+        "id": id, "status": "completed", "prompt": body.prompt, "executionId": new_id(),
+        "artifacts": []
+    });
+    org.runs.insert(id.clone(), (automation_id, value));
+    Ok(Some(json!({"runId": id})))
+}
+
+fn list_runs(store: &mut Store, req: &Request) -> Answer {
+    let org = store.org(req.org());
+    let id = automation(org, req)?["id"].clone();
+    let runs: Vec<Value> = org
+        .runs
+        .values()
+        .filter(|(a, _)| id == a.as_str())
+        .map(|(_, r)| r.clone())
+        .collect();
+    Ok(Some(Value::Array(runs)))
+}
+
+fn get_run(store: &mut Store, req: &Request) -> Answer {
+    let org = store.org(req.org());
+    let automation_id = automation(org, req)?["id"].clone();
+    let id = req.path("run_id");
+    org.runs
+        .get(id)
+        .filter(|(a, _)| automation_id == a.as_str())
+        .map(|(_, r)| Some(r.clone()))
+        .ok_or_else(|| ApiError::not_found(format!("the automation has no run {id:?}")))
+}
+
+fn list_recordings(store: &mut Store, req: &Request) -> Answer {
+    let org = store.org(req.org());
+    let id = automation(org, req)?["id"].clone();
+    let items: Vec<Value> = org
+        .recordings
+        .values()
+        .filter(|(a, _)| id == a.as_str())
+        .map(|(_, r)| r.clone())
+        .collect();
+    Ok(Some(Value::Array(items)))
+}
+
+fn create_recording(store: &mut Store, req: &Request) -> Answer {
+    let body: types::CreateRecordingRequest = req.body()?;
+    if body.file_name.trim().is_empty() {
+        return Err(ApiError::invalid_field("fileName", "must not be empty"));
+    }
+    if let Some(n) = body.expiry_seconds.filter(|n| *n < 1) {
+        return Err(ApiError::invalid_field(
+            "expirySeconds",
+            format!("{n} is not a positive integer"),
+        ));
+    }
+    let org = store.org(req.org());
+    let automation_id = automation(org, req)?["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let id = new_id();
+    let recording = json!({"id": id, "transcription": "", "status": "pending"});
+    org.recordings
+        .insert(id.clone(), (automation_id, recording));
+    let url = format!(
+        "https://uploads.emulator.invalid/recordings/{id}/{}",
+        body.file_name.replace(['/', '?', '#', ' '], "_")
+    );
+    Ok(Some(json!({"id": id, "url": url})))
+}
+
+fn recording<'a>(org: &'a mut Org, req: &Request, id: &str) -> Result<&'a mut Value, ApiError> {
+    let automation_id = automation(org, req)?["id"].clone();
+    org.recordings
+        .get_mut(id)
+        .filter(|(a, _)| automation_id == a.as_str())
+        .map(|(_, r)| r)
+        .ok_or_else(|| ApiError::not_found(format!("the automation has no recording {id:?}")))
+}
+
+fn get_recording(store: &mut Store, req: &Request) -> Answer {
+    let id = req.path("recording_id").to_string();
+    recording(store.org(req.org()), req, &id).map(|r| Some(r.clone()))
+}
+
+fn transcribe(store: &mut Store, req: &Request) -> Answer {
+    let body: types::TranscriptionCreate = req.body()?;
+    let id = req.path("recording_id").to_string();
+    if body.recording_id != id {
+        return Err(ApiError::invalid_field(
+            "recording_id",
+            format!(
+                "{:?} differs from the recording in the path {id:?}",
+                body.recording_id
+            ),
+        ));
+    }
+    let r = recording(store.org(req.org()), req, &id)?;
+    r["status"] = json!("completed");
+    r["transcription"] = json!(format!("(transcription of recording {id}, emulated)"));
+    Ok(Some(r.clone()))
+}

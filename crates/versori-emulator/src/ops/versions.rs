@@ -1,0 +1,135 @@
+//! Project versions: frozen sets of files that can be listed, read back and
+//! deployed to an environment.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+use versori_core::types;
+
+use super::lifecycle::file_problems;
+use super::projects::deploy_files;
+use crate::dispatch::{Answer, Handler};
+use crate::error::ApiError;
+use crate::page::page;
+use crate::request::Request;
+use crate::store::{new_id, now, Store, Version};
+
+pub fn register(map: &mut HashMap<&'static str, Handler>) {
+    map.insert("ListProjectVersions", list);
+    map.insert("CreateProjectVersion", create);
+    map.insert("GetVersionFiles", files);
+    map.insert("DeployProjectVersion", deploy);
+}
+
+fn list(store: &mut Store, req: &Request) -> Answer {
+    let org = store.org(req.org());
+    let project_id = org.project_mut(req.path("project_id"))?.id.clone();
+    let items: Vec<Value> = org
+        .versions
+        .values()
+        .filter(|v| v.project_id == project_id)
+        .map(|v| v.value.clone())
+        .collect();
+    page(req, "items", items).map(Some)
+}
+
+/// A version freezes the given files. Files that fail the emulator's checks
+/// give a version in state `failed`; otherwise `ready`.
+fn create(store: &mut Store, req: &Request) -> Answer {
+    let body: types::CreateProjectVersion = req.body()?;
+    if body.name.trim().is_empty() {
+        return Err(ApiError::invalid_field("name", "must not be empty"));
+    }
+    let org = store.org(req.org());
+    let project_id = org.project_mut(req.path("project_id"))?.id.clone();
+    if org
+        .versions
+        .values()
+        .any(|v| v.project_id == project_id && v.value["name"] == body.name.as_str())
+    {
+        return Err(ApiError::conflict(format!(
+            "the project already has a version named {:?}",
+            body.name
+        )));
+    }
+    let state = if file_problems(&body.files).is_empty() {
+        "ready"
+    } else {
+        "failed"
+    };
+    let id = new_id();
+    let mut value = json!({"id": id, "name": body.name, "state": state, "createdAt": now()});
+    if let Some(d) = &body.description {
+        value["description"] = json!(d);
+    }
+    if !body.labels.is_empty() {
+        value["labels"] = Value::Object(body.labels.clone());
+    }
+    let files = types::Files {
+        files: body.files,
+        labels: body.labels,
+    };
+    org.versions.insert(
+        id,
+        Version {
+            project_id,
+            value: value.clone(),
+            files,
+        },
+    );
+    Ok(Some(value))
+}
+
+fn find<'a>(org: &'a mut crate::store::Org, req: &Request) -> Result<&'a mut Version, ApiError> {
+    let project_id = org.project_mut(req.path("project_id"))?.id.clone();
+    let id = req.path("version_id");
+    org.versions
+        .get_mut(id)
+        .filter(|v| v.project_id == project_id)
+        .ok_or_else(|| ApiError::not_found(format!("the project has no version {id:?}")))
+}
+
+fn files(store: &mut Store, req: &Request) -> Answer {
+    let version = find(store.org(req.org()), req)?;
+    super::to_json(&version.files).map(Some)
+}
+
+/// Deploys a `ready` version to the environment named by `project_env`
+/// (created on first deployment); the version deployed there before becomes
+/// `superseded`.
+fn deploy(store: &mut Store, req: &Request) -> Answer {
+    let name = req
+        .query("project_env")
+        .ok_or_else(|| ApiError::invalid_field("project_env", "name the environment to deploy to"))?
+        .to_string();
+    let body = req.json()?;
+    if !(body.is_object() || body.is_null()) {
+        return Err(ApiError::bad_request(
+            "the request body must be a JSON object",
+        ));
+    }
+    let org = store.org(req.org());
+    let version = find(org, req)?;
+    if version.value["state"] != "ready" && version.value["state"] != "superseded" {
+        return Err(ApiError::unprocessable(format!(
+            "version {} is {} and cannot be deployed",
+            version.value["name"], version.value["state"]
+        )));
+    }
+    version.value["state"] = json!("ready");
+    let (files, value) = (version.files.clone(), version.value.clone());
+    let version_id = value["id"].clone();
+    let project_id = version.project_id.clone();
+    let previous = org
+        .projects
+        .get(&project_id)
+        .and_then(|p| p.environments.iter().find(|e| e.name == name))
+        .and_then(|e| e.deployed_version.as_ref())
+        .map(|v| v.id.clone());
+    if let Some(previous) = previous.filter(|p| version_id != p.as_str()) {
+        if let Some(v) = org.versions.get_mut(&previous) {
+            v.value["state"] = json!("superseded");
+        }
+    }
+    deploy_files(org, &project_id, &name, files, Some(value))
+}
