@@ -9,6 +9,7 @@
 //! ```
 
 mod artifacts;
+mod body_schemas;
 mod codegen;
 mod error;
 mod groups;
@@ -173,6 +174,10 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> Result<
                     Artifact {
                         path: "crates/versori/src/groups.rs".into(),
                         contents: groups::render(&table, &tags(&doc))?,
+                    },
+                    Artifact {
+                        path: "crates/versori-emulator/src/body_schemas.json".into(),
+                        contents: body_schemas::render(&doc)?,
                     },
                 ],
             )

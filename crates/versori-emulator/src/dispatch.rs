@@ -171,6 +171,9 @@ async fn handle(
         query: query_map(&uri)?,
         body,
     };
+    if op.body.is_some() && !request.body.iter().all(u8::is_ascii_whitespace) {
+        crate::validate::body(op.id, &request.json()?)?;
+    }
     let Some(handler) = shared.handlers.get(op.id).copied() else {
         return Err(ApiError::not_emulated(op.id));
     };

@@ -28,6 +28,7 @@ mod ops;
 mod page;
 mod request;
 mod store;
+mod validate;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};

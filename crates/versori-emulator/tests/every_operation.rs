@@ -152,7 +152,7 @@ fn written_body(op: &str, world: &World) -> Option<Value> {
         "SetDynamicVariables" => json!({"region": "us"}),
         "SetDynamicVariable" => json!({"value": "apac"}),
         "CreateEndUser" => json!({"externalId": "every-op-third"}),
-        "DeployProject" => json!({"files": w("files"), "labels": {}}),
+        "DeployProject" => json!({"files": w("files"), "labels": {}, "versionName": ""}),
         "SetKV" => json!({"value": {"status": "shipped"}}),
         "CreateIssue" => json!({
             "projectId": w("project_id"), "environmentId": w("environment_id"), "organisationId": ORG,
@@ -190,7 +190,13 @@ fn written_body(op: &str, world: &World) -> Option<Value> {
         "UpsertAuthSchemeConfig" => {
             json!({"type": "api-key", "apiKey": {"id": "x", "description": "key", "name": "X-Key", "in": "header"}})
         }
-        "SetProjectVariablesSchema" | "PatchProjectVariablesSchema" => json!({
+        "PatchProjectVariablesSchema" => {
+            json!({"op": "add", "path": "/properties/tier", "value": {"type": "string"}})
+        }
+        "UpdateAutomation" => {
+            json!({"promptTemplate": "Summarise {{input}}", "secrets": [{"name": "token", "value": "s3cret"}]})
+        }
+        "SetProjectVariablesSchema" => json!({
             "type": "object", "properties": {"region": {"type": "string"}}, "required": ["region"]
         }),
         _ => return None,
@@ -208,7 +214,7 @@ async fn seed(c: &Client) -> World {
     let project_id = project["id"].clone();
     call("SetProjectVariablesSchema", json!({"project_id": project_id, "body": written_body("SetProjectVariablesSchema", &world)})).await;
     let files = json!([{"filename": "index.ts", "content": "schedule('nightly', '0 2 * * *');\nwebhook('orders');"}]);
-    let deployed = call("DeployProject", json!({"project_id": project_id, "project_env": "production", "body": {"files": files, "labels": {}}})).await;
+    let deployed = call("DeployProject", json!({"project_id": project_id, "project_env": "production", "body": {"files": files, "labels": {}, "versionName": "v0"}})).await;
     let env_id = deployed["environments"][0]["id"].clone();
     let system = call("CreateSystem", json!({"body": {"name": "CRM", "domain": "crm.example.com", "templateBaseUrl": "https://crm.example.com", "authSchemeConfigs": []}})).await;
     let system_id = system["id"].clone();

@@ -175,34 +175,67 @@ fn get_schema(store: &mut Store, req: &Request) -> Answer {
     ))
 }
 
-/// JSON merge patch (RFC 7386) of `patch` into `target`.
-fn merge(target: &mut serde_json::Value, patch: &serde_json::Value) {
-    match (target.as_object_mut(), patch.as_object()) {
-        (Some(t), Some(p)) => {
-            for (k, v) in p {
-                if v.is_null() {
-                    t.remove(k);
-                } else {
-                    merge(t.entry(k.clone()).or_insert(serde_json::Value::Null), v);
-                }
-            }
-        }
-        _ => *target = patch.clone(),
+/// Applies one JSON Patch operation (RFC 6902 `add`, `remove` or
+/// `replace`) at the JSON pointer `path` of `target`.
+fn apply_patch(
+    target: &mut Value,
+    op: &str,
+    path: &str,
+    value: Option<Value>,
+) -> Result<(), ApiError> {
+    let bad = |why: &str| ApiError::invalid_field("path", format!("{path:?} {why}"));
+    if !path.starts_with('/') {
+        return Err(bad("is not a JSON pointer (it must start with '/')"));
     }
+    let (parent_path, last) = path.rsplit_once('/').unwrap_or(("", path));
+    let key = last.replace("~1", "/").replace("~0", "~");
+    let parent = target
+        .pointer_mut(parent_path)
+        .ok_or_else(|| bad("names a parent that does not exist"))?;
+    let Some(map) = parent.as_object_mut() else {
+        return Err(bad("does not name a member of an object"));
+    };
+    match op {
+        "add" => {
+            let v = value.ok_or_else(|| ApiError::invalid_field("value", "add needs a value"))?;
+            map.insert(key, v);
+        }
+        "replace" => {
+            let v =
+                value.ok_or_else(|| ApiError::invalid_field("value", "replace needs a value"))?;
+            let slot = map
+                .get_mut(&key)
+                .ok_or_else(|| bad("does not exist, so cannot be replaced"))?;
+            *slot = v;
+        }
+        "remove" => {
+            map.remove(&key)
+                .ok_or_else(|| bad("does not exist, so cannot be removed"))?;
+        }
+        other => {
+            return Err(ApiError::invalid_field(
+                "op",
+                format!("{other:?} is not add, remove or replace"),
+            ))
+        }
+    }
+    Ok(())
 }
 
 fn patch_schema(store: &mut Store, req: &Request) -> Answer {
-    let patch = req.json()?;
-    if !patch.is_object() {
-        return Err(ApiError::bad_request(
-            "the schema patch must be a JSON object",
-        ));
-    }
+    let patch: types::DynamicVariablesSchemaPatch = req.body()?;
+    let op = serde_json::to_value(&patch.op).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let id = project_mut(store, req)?.id.clone();
     let org = store.org(req.org());
-    let schema = org.schemas.entry(id).or_insert_with(|| json!({}));
-    merge(schema, &patch);
-    Ok(Some(schema.clone()))
+    let mut schema = org.schemas.get(&id).cloned().unwrap_or_else(|| json!({}));
+    apply_patch(
+        &mut schema,
+        op.as_str().unwrap_or_default(),
+        &patch.path,
+        req.json()?.get("value").cloned(),
+    )?;
+    org.schemas.insert(id, schema.clone());
+    Ok(Some(schema))
 }
 
 fn get_files(store: &mut Store, req: &Request) -> Answer {
@@ -217,8 +250,9 @@ fn update_files(store: &mut Store, req: &Request) -> Answer {
     Ok(None)
 }
 
-/// Deploys to the environment named by `project_env`, creating it on first
-/// deployment (status running, lastDeployedAt set).
+/// Records the files as a new version (named by `versionName`) and deploys
+/// it to the environment named by `project_env`, creating the environment on
+/// first deployment (status running, lastDeployedAt set).
 fn deploy(store: &mut Store, req: &Request) -> Answer {
     let name = req
         .query("project_env")
@@ -230,8 +264,19 @@ fn deploy(store: &mut Store, req: &Request) -> Answer {
         "labels": payload.get("labels").cloned().unwrap_or_else(|| json!({})),
     }))
     .map_err(|e| ApiError::bad_request(format!("the deployment's files are not valid: {e}")))?;
-    let id = req.path("project_id").to_string();
-    deploy_files(store.org(req.org()), &id, &name, files, None)
+    let version_name = payload["versionName"].as_str().unwrap_or_default();
+    let description = payload["versionDescription"].as_str();
+    let org = store.org(req.org());
+    let id = org.project_mut(req.path("project_id"))?.id.clone();
+    let version =
+        super::versions::record_version(org, &id, version_name, description, files.clone())?;
+    if version["state"] != "ready" {
+        return Err(ApiError::unprocessable(format!(
+            "the files do not pass validation: {}",
+            super::lifecycle::file_problems(&files.files).join("; ")
+        )));
+    }
+    deploy_files(org, &id, &name, files, Some(version))
 }
 
 /// Deploys `files` (of `version`, when deploying one) to the environment
@@ -264,6 +309,12 @@ pub(crate) fn deploy_files(
         }
     };
     let env = &mut project.environments[index];
+    // the version deployed here before gives way (unless it is redeployed)
+    let previous = env.deployed_version.as_ref().map(|v| v.id.clone());
+    let next = version
+        .as_ref()
+        .and_then(|v| v["id"].as_str())
+        .map(str::to_string);
     env.files = files.files.clone();
     env.status = "running".into();
     env.last_deployed_at = t;
@@ -275,6 +326,13 @@ pub(crate) fn deploy_files(
         ),
         None => None,
     };
+    if let Some(previous) = previous.filter(|p| Some(p) != next.as_ref()) {
+        if let Some(v) = org.versions.get_mut(&previous) {
+            v.value["state"] = json!("superseded");
+        }
+    }
+    let project = org.project_mut(project_id)?;
+    let env = &mut project.environments[index];
     let env_id = env.id.clone();
     let public_url = env.public_url.clone();
     project.current_files = files.clone();

@@ -12,7 +12,7 @@ use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::page::page;
 use crate::request::Request;
-use crate::store::{new_id, now, Store, Version};
+use crate::store::{new_id, now, Org, Store, Version};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ListProjectVersions", list);
@@ -42,42 +42,69 @@ fn create(store: &mut Store, req: &Request) -> Answer {
     }
     let org = store.org(req.org());
     let project_id = org.project_mut(req.path("project_id"))?.id.clone();
+    let files = types::Files {
+        files: body.files,
+        labels: body.labels,
+    };
+    record_version(
+        org,
+        &project_id,
+        &body.name,
+        body.description.as_deref(),
+        files,
+    )
+    .map(Some)
+}
+
+/// Records a new version of `project_id` holding `files`; an empty `name`
+/// gets the next `vN`. A name already used in the project is a conflict.
+pub(crate) fn record_version(
+    org: &mut Org,
+    project_id: &str,
+    name: &str,
+    description: Option<&str>,
+    files: types::Files,
+) -> Result<Value, ApiError> {
+    let existing = org
+        .versions
+        .values()
+        .filter(|v| v.project_id == project_id)
+        .count();
+    let name = match name.trim() {
+        "" => format!("v{}", existing + 1),
+        n => n.to_string(),
+    };
     if org
         .versions
         .values()
-        .any(|v| v.project_id == project_id && v.value["name"] == body.name.as_str())
+        .any(|v| v.project_id == project_id && v.value["name"] == name.as_str())
     {
         return Err(ApiError::conflict(format!(
-            "the project already has a version named {:?}",
-            body.name
+            "the project already has a version named {name:?}"
         )));
     }
-    let state = if file_problems(&body.files).is_empty() {
+    let state = if file_problems(&files.files).is_empty() {
         "ready"
     } else {
         "failed"
     };
     let id = new_id();
-    let mut value = json!({"id": id, "name": body.name, "state": state, "createdAt": now()});
-    if let Some(d) = &body.description {
+    let mut value = json!({"id": id, "name": name, "state": state, "createdAt": now()});
+    if let Some(d) = description {
         value["description"] = json!(d);
     }
-    if !body.labels.is_empty() {
-        value["labels"] = Value::Object(body.labels.clone());
+    if !files.labels.is_empty() {
+        value["labels"] = Value::Object(files.labels.clone());
     }
-    let files = types::Files {
-        files: body.files,
-        labels: body.labels,
-    };
     org.versions.insert(
         id,
         Version {
-            project_id,
+            project_id: project_id.to_string(),
             value: value.clone(),
             files,
         },
     );
-    Ok(Some(value))
+    Ok(value)
 }
 
 fn find<'a>(org: &'a mut crate::store::Org, req: &Request) -> Result<&'a mut Version, ApiError> {
@@ -95,8 +122,7 @@ fn files(store: &mut Store, req: &Request) -> Answer {
 }
 
 /// Deploys a `ready` version to the environment named by `project_env`
-/// (created on first deployment); the version deployed there before becomes
-/// `superseded`.
+/// (created on first deployment).
 fn deploy(store: &mut Store, req: &Request) -> Answer {
     let name = req
         .query("project_env")
@@ -116,20 +142,7 @@ fn deploy(store: &mut Store, req: &Request) -> Answer {
             version.value["name"], version.value["state"]
         )));
     }
-    version.value["state"] = json!("ready");
     let (files, value) = (version.files.clone(), version.value.clone());
-    let version_id = value["id"].clone();
     let project_id = version.project_id.clone();
-    let previous = org
-        .projects
-        .get(&project_id)
-        .and_then(|p| p.environments.iter().find(|e| e.name == name))
-        .and_then(|e| e.deployed_version.as_ref())
-        .map(|v| v.id.clone());
-    if let Some(previous) = previous.filter(|p| version_id != p.as_str()) {
-        if let Some(v) = org.versions.get_mut(&previous) {
-            v.value["state"] = json!("superseded");
-        }
-    }
     deploy_files(org, &project_id, &name, files, Some(value))
 }
