@@ -131,6 +131,8 @@ pub struct Execution {
     pub span_id: String,
     /// Its execution id.
     pub execution_id: String,
+    /// Whether a workflow ran (`false` for a deployment).
+    pub run: bool,
 }
 
 /// A connection template: a system attached to one environment of a project.
@@ -158,8 +160,24 @@ pub struct Activation {
 }
 
 impl Org {
-    /// Records an execution in `project_id`'s environment `environment`.
+    /// Records a workflow run in `project_id`'s environment `environment`.
     pub fn record(&mut self, project_id: &str, environment: &str, name: &str, message: String) {
+        self.record_execution(project_id, environment, name, message, true);
+    }
+
+    /// Records a deployment (logged and traced, but not a workflow run).
+    pub fn record_deployment(&mut self, project_id: &str, environment: &str, message: String) {
+        self.record_execution(project_id, environment, "deploy", message, false);
+    }
+
+    fn record_execution(
+        &mut self,
+        project_id: &str,
+        environment: &str,
+        name: &str,
+        message: String,
+        run: bool,
+    ) {
         let n = self.executions.len() as u128 + 1;
         let seed = ulid::Ulid::from_string(&new_id()).map_or(n, |u| u.0 ^ n);
         self.executions.push(Execution {
@@ -171,6 +189,7 @@ impl Org {
             trace_id: format!("{seed:032x}"),
             span_id: format!("{:016x}", (seed as u64) ^ 0x5eed),
             execution_id: new_id(),
+            run,
         });
     }
 

@@ -158,9 +158,10 @@ fn organisation_metrics(store: &mut Store, req: &Request) -> Answer {
         .values()
         .filter(|i| i["status"] == "open")
         .count();
+    let runs = org.executions.iter().filter(|e| e.run).count();
     Ok(Some(json!({
         "deployedProjects": metric(deployed),
-        "totalExecutions": metric(0),
+        "totalExecutions": metric(runs),
         "totalErrors": metric(errors)
     })))
 }
@@ -174,9 +175,14 @@ fn project_metrics(store: &mut Store, req: &Request) -> Answer {
             .values()
             .filter(|i| i["projectId"] == id.as_str() && i["status"] == "open")
             .count();
+        let runs = org
+            .executions
+            .iter()
+            .filter(|e| e.run && &e.project_id == id)
+            .count();
         items.insert(
             id.clone(),
-            json!({"totalExecutions": metric(0), "totalErrors": metric(errors), "averageLatency": metric(0)}),
+            json!({"totalExecutions": metric(runs), "totalErrors": metric(errors), "averageLatency": metric(0)}),
         );
     }
     Ok(Some(json!({"items": items})))

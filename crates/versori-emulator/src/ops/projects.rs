@@ -365,10 +365,9 @@ pub(crate) fn deploy_files(
             );
         }
     }
-    org.record(
+    org.record_deployment(
         project_id,
         name,
-        "deploy",
         format!("deployed {} file(s) to {name}", files.files.len()),
     );
     Ok(Some(out))
