@@ -12,6 +12,7 @@ mod artifacts;
 mod body_schemas;
 mod codegen;
 mod error;
+mod ffi_header;
 mod groups;
 mod naming;
 mod normalize;
@@ -21,6 +22,7 @@ mod pointer;
 mod spec;
 mod standalone;
 mod test;
+mod test_ffi;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -174,6 +176,10 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> Result<
                     Artifact {
                         path: "crates/versori/src/groups.rs".into(),
                         contents: groups::render(&table, &tags(&doc))?,
+                    },
+                    Artifact {
+                        path: ffi_header::PATH.into(),
+                        contents: ffi_header::render(&root)?,
                     },
                     Artifact {
                         path: "crates/versori-emulator/src/body_schemas.json".into(),

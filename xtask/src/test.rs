@@ -7,12 +7,17 @@ use crate::error::{Error, Result};
 use crate::workspace_root;
 
 /// Runs `program args...` in `dir`, echoing the command, and fails if it fails.
-fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
+pub(crate) fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
     run_with_env(dir, program, args, &[])
 }
 
 /// [`run_in`] with extra environment variables.
-fn run_with_env(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> Result<()> {
+pub(crate) fn run_with_env(
+    dir: &Path,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<()> {
     let vars: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
     let shown = format!("{vars}{program} {}", args.join(" "));
     eprintln!("\n==> {shown}");
@@ -56,6 +61,8 @@ pub fn run() -> Result<()> {
     run_in(&root, &cargo, &["test", "--workspace"])?;
     // the benchmark in its quick mode: it builds, runs and checks its results
     run_in(&root, &cargo, &["test", "-p", "versori", "--benches"])?;
+    // the C ABI: C and C++ programs, valgrind, pkg-config and CMake packaging
+    crate::test_ffi::run(&root, &cargo)?;
     docs(&root, &cargo)?;
     upstream_checks(&root, &cargo)?;
     eprintln!("\nall checks passed");

@@ -1,0 +1,97 @@
+//! The embedded emulator, for embedders' tests: `versori_emulator_start`,
+//! `versori_emulator_base_url`, `versori_emulator_free`.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use versori_emulator::Emulator;
+
+use crate::error::{boundary, shielded, Failure};
+use crate::runtime;
+use crate::status::VersoriStatus;
+use crate::strings::{check_out, into_c_string};
+
+/// How long `versori_emulator_free` waits for open connections to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// An in-memory Versori Platform serving the API on loopback (opaque).
+///
+/// It accepts any `Bearer` or `JWT` credential, creates organisations on
+/// first use, and enforces the platform's rules. Thread-safe.
+pub struct VersoriEmulator {
+    emulator: Emulator,
+}
+
+/// Starts an emulator on `127.0.0.1:port` (0: any free port), served by the
+/// library's runtime.
+///
+/// On success writes a new emulator to `*out`; the caller stops and frees it
+/// with `versori_emulator_free`. A port already in use is
+/// `VERSORI_SYSTEM_ERROR`.
+///
+/// Thread safety: may be called from any thread.
+///
+/// # Safety
+/// `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn versori_emulator_start(
+    port: u16,
+    out: *mut *mut VersoriEmulator,
+) -> VersoriStatus {
+    boundary(|| {
+        check_out(out, "out")?;
+        let emulator = runtime::block_on(Emulator::builder().port(port).start())?.map_err(|e| {
+            Failure::system(format!("could not start the emulator on port {port}: {e}"))
+        })?;
+        let handle = Box::into_raw(Box::new(VersoriEmulator { emulator }));
+        // SAFETY: non-NULL and writable.
+        unsafe { *out = handle };
+        Ok(VersoriStatus::VERSORI_OK)
+    })
+}
+
+/// The emulator's base URL (e.g. `http://127.0.0.1:40123`), for
+/// `VersoriClientOptions.base_url`.
+///
+/// Ownership: the caller frees `*out` with `versori_string_free`.
+/// Thread safety: may be called from any thread.
+///
+/// # Safety
+/// `emulator` is NULL or live; `out` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn versori_emulator_base_url(
+    emulator: *const VersoriEmulator,
+    out: *mut *mut c_char,
+) -> VersoriStatus {
+    boundary(|| {
+        // SAFETY: NULL or live by the caller's contract.
+        let emulator =
+            unsafe { emulator.as_ref() }.ok_or_else(|| Failure::invalid("`emulator` is NULL"))?;
+        check_out(out, "out")?;
+        // SAFETY: non-NULL and writable.
+        unsafe { *out = into_c_string(emulator.emulator.base_url()) };
+        Ok(VersoriStatus::VERSORI_OK)
+    })
+}
+
+/// Stops the emulator (waiting up to 5 seconds for open connections to
+/// finish) and frees it; its data is gone. NULL is allowed and ignored.
+///
+/// # Safety
+/// `emulator` is NULL or an emulator from `versori_emulator_start`, not yet
+/// freed and not in use by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn versori_emulator_free(emulator: *mut VersoriEmulator) {
+    if emulator.is_null() {
+        return;
+    }
+    shielded((), || {
+        // SAFETY: created by `Box::into_raw` in `versori_emulator_start`.
+        let boxed = unsafe { Box::from_raw(emulator) };
+        let emulator = boxed.emulator;
+        // on failure the emulator is dropped, which also stops it
+        let _ = runtime::block_on(async {
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE, emulator.shutdown()).await;
+        });
+    });
+}

@@ -1,0 +1,39 @@
+//! The runtime: one Tokio multi-thread runtime, created on first use and
+//! shared by every client, pager and emulator of the process. It is the
+//! library's only global state.
+
+use std::future::Future;
+use std::sync::OnceLock;
+
+use tokio::runtime::Runtime;
+
+use crate::error::Failure;
+
+static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+
+/// The shared runtime, started on first use.
+pub fn runtime() -> Result<&'static Runtime, Failure> {
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .thread_name("versori-runtime")
+                .build()
+                .map_err(|e| format!("could not start the runtime's threads: {e}"))
+        })
+        .as_ref()
+        .map_err(|e| Failure::system(e.clone()))
+}
+
+/// Runs `future` to completion on the shared runtime, blocking the calling
+/// thread (which must not be one of the runtime's own).
+pub fn block_on<F: Future>(future: F) -> Result<F::Output, Failure> {
+    let rt = runtime()?;
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Failure::invalid(
+            "libversori was called from inside an async runtime's thread; \
+             call it from an ordinary thread",
+        ));
+    }
+    Ok(rt.block_on(future))
+}

@@ -1,0 +1,231 @@
+// versori.hpp: a header-only C++17 wrapper over the C ABI in versori.h.
+//
+//   versori::Emulator emu;                                  // for tests and demos
+//   versori::Client client(versori::ClientOptions{}.base_url(emu.base_url())
+//                              .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+//                              .api_key("key"));
+//   std::string user = client.call("CreateEndUser", R"({"body":{"externalId":"c-1"}})");
+//   for (const std::string &system : client.paginate("ListSystems")) { ... }
+//
+// Every failure throws versori::Error (status, HTTP status, platform code,
+// message). Client is thread-safe and cheap to move; Pager and Emulator are
+// move-only. JSON goes in and out as std::string.
+#ifndef VERSORI_HPP
+#define VERSORI_HPP
+
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "versori.h"
+
+namespace versori {
+
+/// A failed call: the VersoriStatus, the HTTP status (0 without a response),
+/// the platform's error code (empty when none) and a readable message.
+class Error : public std::runtime_error {
+ public:
+  Error(VersoriStatus status, std::uint16_t http_status, std::string code, const std::string &message)
+      : std::runtime_error(message), status_(status), http_status_(http_status), code_(std::move(code)) {}
+
+  /// The status the C function returned.
+  VersoriStatus status() const noexcept { return status_; }
+  /// The HTTP status (404, 422, ...), or 0 when no response was involved.
+  std::uint16_t http_status() const noexcept { return http_status_; }
+  /// The platform's error code (`"not_found"`, ...), empty when there is none.
+  const std::string &code() const noexcept { return code_; }
+
+ private:
+  VersoriStatus status_;
+  std::uint16_t http_status_;
+  std::string code_;
+};
+
+namespace detail {
+
+/// Takes ownership of a string from the library and copies it out.
+inline std::string take(char *s) {
+  if (s == nullptr) return std::string();
+  std::string out(s);
+  versori_string_free(s);
+  return out;
+}
+
+/// Throws the calling thread's last error when `status` is a failure.
+inline void check(VersoriStatus status) {
+  if (status == VERSORI_OK || status == VERSORI_DONE) return;
+  std::uint16_t http = versori_last_error_status();
+  std::string code = take(versori_last_error_code());
+  std::string message = take(versori_last_error_message());
+  if (message.empty()) message = "libversori call failed with status " + std::to_string(static_cast<int>(status));
+  throw Error(status, http, std::move(code), message);
+}
+
+inline const char *c_str_or_null(const std::optional<std::string> &s) { return s ? s->c_str() : nullptr; }
+
+}  // namespace detail
+
+/// The library's version, "MAJOR.MINOR.PATCH".
+inline std::string version() { return versori_version(); }
+
+/// How to build a Client; anything left unset comes from the VERSORI_*
+/// environment (or the library's defaults).
+class ClientOptions {
+ public:
+  ClientOptions &base_url(std::string v) { base_url_ = std::move(v); return *this; }
+  ClientOptions &organisation(std::string v) { organisation_ = std::move(v); return *this; }
+  ClientOptions &api_key(std::string v) { api_key_ = std::move(v); return *this; }
+  ClientOptions &jwt(std::string v) { jwt_ = std::move(v); return *this; }
+  ClientOptions &user_agent(std::string v) { user_agent_ = std::move(v); return *this; }
+  ClientOptions &request_timeout_ms(std::uint32_t v) { request_timeout_ms_ = v; return *this; }
+  ClientOptions &connect_timeout_ms(std::uint32_t v) { connect_timeout_ms_ = v; return *this; }
+  /// Retries after the first attempt; 0 never retries.
+  ClientOptions &max_retries(std::int32_t v) { max_retries_ = v; return *this; }
+  ClientOptions &allow_insecure_http(bool v) { allow_insecure_http_ = v; return *this; }
+
+  /// The C struct; it borrows this object's strings.
+  VersoriClientOptions c_options() const {
+    VersoriClientOptions o{};
+    o.base_url = detail::c_str_or_null(base_url_);
+    o.organisation = detail::c_str_or_null(organisation_);
+    o.api_key = detail::c_str_or_null(api_key_);
+    o.jwt = detail::c_str_or_null(jwt_);
+    o.user_agent = detail::c_str_or_null(user_agent_);
+    o.request_timeout_ms = request_timeout_ms_;
+    o.connect_timeout_ms = connect_timeout_ms_;
+    o.max_retries = max_retries_;
+    o.allow_insecure_http = allow_insecure_http_ ? 1 : 0;
+    return o;
+  }
+
+ private:
+  std::optional<std::string> base_url_, organisation_, api_key_, jwt_, user_agent_;
+  std::uint32_t request_timeout_ms_ = 0;
+  std::uint32_t connect_timeout_ms_ = 0;
+  std::int32_t max_retries_ = -1;
+  bool allow_insecure_http_ = false;
+};
+
+/// Every item of a paginated operation, as JSON strings; a single-pass
+/// input range: `for (const std::string &item : pager) ...`. Move-only; not
+/// for concurrent use.
+class Pager {
+ public:
+  explicit Pager(VersoriPager *raw) : raw_(raw) {}
+  Pager(Pager &&) noexcept = default;
+  Pager &operator=(Pager &&) noexcept = default;
+
+  /// The next item, or std::nullopt after the last one. Throws Error.
+  std::optional<std::string> next() {
+    char *item = nullptr;
+    VersoriStatus st = versori_pager_next(raw_.get(), &item);
+    detail::check(st);
+    if (st == VERSORI_DONE) return std::nullopt;
+    return detail::take(item);
+  }
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = std::string;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const std::string *;
+    using reference = const std::string &;
+
+    iterator() = default;
+    explicit iterator(Pager *pager) : pager_(pager) { advance(); }
+    reference operator*() const { return *current_; }
+    pointer operator->() const { return &*current_; }
+    iterator &operator++() { advance(); return *this; }
+    bool operator==(const iterator &other) const { return pager_ == other.pager_; }
+    bool operator!=(const iterator &other) const { return !(*this == other); }
+
+   private:
+    void advance() {
+      current_ = pager_->next();
+      if (!current_) pager_ = nullptr;
+    }
+    Pager *pager_ = nullptr;
+    std::optional<std::string> current_;
+  };
+
+  iterator begin() { return iterator(this); }
+  iterator end() { return iterator(); }
+
+ private:
+  struct Free {
+    void operator()(VersoriPager *p) const noexcept { versori_pager_free(p); }
+  };
+  std::unique_ptr<VersoriPager, Free> raw_;
+};
+
+/// A client of the Versori Platform API. Thread-safe: share one between
+/// threads (by reference); calls block until they complete.
+class Client {
+ public:
+  /// Everything from the VERSORI_* environment.
+  Client() : Client(ClientOptions{}) {}
+
+  explicit Client(const ClientOptions &options) {
+    VersoriClientOptions o = options.c_options();
+    VersoriClient *raw = nullptr;
+    detail::check(versori_client_new(&o, &raw));
+    raw_.reset(raw);
+  }
+
+  /// Calls any operation by operationId; `args_json` holds path and query
+  /// parameters by spec name and "body". Returns the response body as JSON.
+  std::string call(const std::string &operation_id, const std::string &args_json = "{}") const {
+    char *out = nullptr;
+    detail::check(versori_call(raw_.get(), operation_id.c_str(), args_json.c_str(), &out));
+    return detail::take(out);
+  }
+
+  /// Every item of a paginated list operation.
+  Pager paginate(const std::string &operation_id, const std::string &args_json = "{}") const {
+    VersoriPager *raw = nullptr;
+    detail::check(versori_paginate(raw_.get(), operation_id.c_str(), args_json.c_str(), &raw));
+    return Pager(raw);
+  }
+
+  /// The C handle, for calling the C API directly.
+  const VersoriClient *get() const noexcept { return raw_.get(); }
+
+ private:
+  struct Free {
+    void operator()(VersoriClient *c) const noexcept { versori_client_free(c); }
+  };
+  std::unique_ptr<VersoriClient, Free> raw_;
+};
+
+/// The in-memory platform on loopback, for tests; stopped when destroyed.
+class Emulator {
+ public:
+  /// Starts on `port` (0: any free port).
+  explicit Emulator(std::uint16_t port = 0) {
+    VersoriEmulator *raw = nullptr;
+    detail::check(versori_emulator_start(port, &raw));
+    raw_.reset(raw);
+  }
+
+  /// The base URL to give ClientOptions::base_url.
+  std::string base_url() const {
+    char *out = nullptr;
+    detail::check(versori_emulator_base_url(raw_.get(), &out));
+    return detail::take(out);
+  }
+
+ private:
+  struct Free {
+    void operator()(VersoriEmulator *e) const noexcept { versori_emulator_free(e); }
+  };
+  std::unique_ptr<VersoriEmulator, Free> raw_;
+};
+
+}  // namespace versori
+
+#endif  // VERSORI_HPP

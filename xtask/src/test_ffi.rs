@@ -1,0 +1,174 @@
+//! The C ABI's step of `cargo xtask test`: build libversori, compile the C
+//! and C++ test programs with `-Wall -Wextra -Werror` (linking through the
+//! generated pkg-config files, shared and static), run them against the
+//! emulator plainly and under valgrind, build the CMake example through
+//! `find_package(versori)` and run it, and run the C-vs-facade benchmark in
+//! its quick mode.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::error::{Error, Result};
+use crate::test::{run_in, run_with_env};
+
+/// Valgrind's settings: any leak or memory error fails the run.
+const VALGRIND: [&str; 5] = [
+    "--leak-check=full",
+    "--error-exitcode=1",
+    "--num-callers=500",
+    "--quiet",
+    "--suppressions=tests/c/valgrind.supp",
+];
+
+/// Runs the whole step.
+pub fn run(root: &Path, cargo: &str) -> Result<()> {
+    run_in(root, cargo, &["build", "-p", "versori-ffi"])?;
+    let lib_dir = target_dir(root, cargo)?.join("debug");
+    let out = lib_dir.join("ffi-tests");
+    std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
+    let pkg_path = lib_dir.join("pkgconfig");
+    let pkg_path = text(&pkg_path)?;
+    let shared = pkg_config(root, pkg_path, "versori")?;
+    let static_ = pkg_config(root, pkg_path, "versori-static")?;
+
+    let test_c = out.join("test_ffi");
+    let test_c_static = out.join("test_ffi_static");
+    let test_cpp = out.join("test_wrapper");
+    let c_flags = [
+        "-std=c11",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-pedantic",
+        "-pthread",
+    ];
+    let cpp_flags = [
+        "-std=c++17",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-pedantic",
+        "-pthread",
+    ];
+    compile(root, "cc", &c_flags, "tests/c/test_ffi.c", &test_c, &shared)?;
+    compile(
+        root,
+        "cc",
+        &c_flags,
+        "tests/c/test_ffi.c",
+        &test_c_static,
+        &static_,
+    )?;
+    compile(
+        root,
+        "c++",
+        &cpp_flags,
+        "tests/cpp/test_wrapper.cpp",
+        &test_cpp,
+        &shared,
+    )?;
+
+    for program in [&test_c, &test_c_static, &test_cpp] {
+        run_in(root, text(program)?, &[])?;
+    }
+    for program in [&test_c, &test_cpp] {
+        let mut args: Vec<&str> = VALGRIND.to_vec();
+        args.push(text(program)?);
+        run_in(root, "valgrind", &args)?;
+    }
+
+    let build = out.join("example-cpp");
+    run_in(
+        root,
+        "cmake",
+        &[
+            "-S",
+            "examples/cpp",
+            "-B",
+            text(&build)?,
+            &format!("-DCMAKE_PREFIX_PATH={}", text(&lib_dir)?),
+        ],
+    )?;
+    run_in(root, "cmake", &["--build", text(&build)?])?;
+    run_in(root, text(&build.join("versori_example"))?, &[])?;
+
+    // the benchmark in its quick mode: it builds, runs and checks its results
+    run_with_env(
+        root,
+        cargo,
+        &["test", "-p", "versori-ffi", "--benches"],
+        &[("VERSORI_FFI_LIB_DIR", text(&lib_dir)?)],
+    )
+}
+
+/// Compiles one test program.
+fn compile(
+    root: &Path,
+    compiler: &str,
+    flags: &[&str],
+    source: &str,
+    output: &Path,
+    link: &[String],
+) -> Result<()> {
+    let mut args: Vec<&str> = flags.to_vec();
+    args.extend([source, "-o", text(output)?]);
+    args.extend(link.iter().map(String::as_str));
+    run_in(root, compiler, &args)
+}
+
+/// `pkg-config --cflags --libs NAME` against the generated .pc files.
+fn pkg_config(root: &Path, pkg_path: &str, name: &str) -> Result<Vec<String>> {
+    let shown = format!("PKG_CONFIG_PATH={pkg_path} pkg-config --cflags --libs {name}");
+    eprintln!("\n==> {shown}");
+    let output = Command::new("pkg-config")
+        .args(["--cflags", "--libs", name])
+        .env("PKG_CONFIG_PATH", pkg_path)
+        .current_dir(root)
+        .output()
+        .map_err(|e| Error::Command {
+            command: shown.clone(),
+            message: e.to_string(),
+        })?;
+    if !output.status.success() {
+        return Err(Error::Command {
+            command: shown,
+            message: String::from_utf8_lossy(&output.stderr).into_owned(),
+        });
+    }
+    let flags = String::from_utf8_lossy(&output.stdout).into_owned();
+    eprintln!("{}", flags.trim());
+    Ok(flags.split_whitespace().map(String::from).collect())
+}
+
+/// Cargo's target directory (honours CARGO_TARGET_DIR and config files).
+fn target_dir(root: &Path, cargo: &str) -> Result<PathBuf> {
+    let shown = "cargo metadata --format-version 1 --no-deps".to_string();
+    let output = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| Error::Command {
+            command: shown.clone(),
+            message: e.to_string(),
+        })?;
+    let meta: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| Error::Command {
+            command: shown.clone(),
+            message: format!("unreadable output: {e}"),
+        })?;
+    meta.get("target_directory")
+        .and_then(|t| t.as_str())
+        .map(PathBuf::from)
+        .ok_or(Error::Command {
+            command: shown,
+            message: "no target_directory in the output".into(),
+        })
+}
+
+/// A path as a command-line argument.
+fn text(path: &Path) -> Result<&str> {
+    path.to_str().ok_or_else(|| Error::Command {
+        command: "C ABI tests".into(),
+        message: format!("path {} is not valid UTF-8", path.display()),
+    })
+}
