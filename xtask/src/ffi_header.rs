@@ -93,7 +93,7 @@ mod tests {
             "VERSORI_OK = 0",
             "VERSORI_PANIC = 8",
             "typedef struct VersoriClient VersoriClient;",
-            "VersoriStatus versori_call(const VersoriClient *client,",
+            "enum VersoriStatus versori_call(const struct VersoriClient *client,",
             "#define VERSORI_VERSION_MAJOR",
             "void versori_string_free(char *s);",
         ] {
