@@ -19,10 +19,14 @@ mod normalize;
 mod open_enums;
 mod optable;
 mod pointer;
+mod python;
+mod python_client;
+mod python_models;
 mod spec;
 mod standalone;
 mod test;
 mod test_ffi;
+mod test_python;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -185,7 +189,10 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> Result<
                         path: "crates/versori-emulator/src/body_schemas.json".into(),
                         contents: body_schemas::render(&doc)?,
                     },
-                ],
+                ]
+                .into_iter()
+                .chain(python::artifacts(&doc, &table)?)
+                .collect(),
             )
         }
     };

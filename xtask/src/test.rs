@@ -63,6 +63,8 @@ pub fn run() -> Result<()> {
     run_in(&root, &cargo, &["test", "-p", "versori", "--benches"])?;
     // the C ABI: C and C++ programs, valgrind, pkg-config and CMake packaging
     crate::test_ffi::run(&root, &cargo)?;
+    // the Python package: built into a fresh venv, pytest, mypy --strict, stubtest
+    crate::test_python::run(&root)?;
     docs(&root, &cargo)?;
     upstream_checks(&root, &cargo)?;
     eprintln!("\nall checks passed");

@@ -1,0 +1,392 @@
+//! `NativeClient`: the facade's client with its generic call, pagination
+//! and workflows, blocking (GIL released) or as asyncio awaitables.
+
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::Value;
+
+use crate::convert::{args_to_json, to_json, to_py};
+use crate::errors::{from_facade, invalid, to_py_err};
+use crate::pages::NativePages;
+use crate::runtime::wait;
+
+/// A JSON-returning piece of work on the facade.
+pub(crate) type Work = BoxFuture<'static, versori::Result<Value>>;
+
+/// Runs `work` blocking (GIL released, Ctrl-C honoured) and converts its
+/// result to Python objects.
+pub(crate) fn run_blocking(py: Python<'_>, work: Work) -> PyResult<Py<PyAny>> {
+    let value = wait(py, work)?.map_err(|e| to_py_err(py, e))?;
+    Ok(to_py(py, &value)?.unbind())
+}
+
+/// Wraps `work` as an asyncio awaitable on the shared runtime.
+pub(crate) fn run_async(py: Python<'_>, work: Work) -> PyResult<Bound<'_, PyAny>> {
+    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        let value = work.await.map_err(from_facade)?;
+        Python::attach(|py| to_py(py, &value).map(Bound::unbind))
+    })
+}
+
+fn seconds(py: Python<'_>, name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
+    match value {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 => Duration::try_from_secs_f64(s)
+            .map(Some)
+            .map_err(|e| invalid(py, format!("{name}={s}: {e}"))),
+        Some(s) => Err(invalid(
+            py,
+            format!("{name} must be a positive number of seconds, got {s}"),
+        )),
+    }
+}
+
+/// A client of the Versori Platform (the facade's `versori::Client`).
+#[pyclass(frozen, module = "versori._native")]
+pub(crate) struct NativeClient {
+    inner: versori::Client,
+}
+
+#[pymethods]
+impl NativeClient {
+    /// Builds a client. Unless `from_env` is false, the `VERSORI_*`
+    /// environment variables are read first and the arguments given here
+    /// override them.
+    #[new]
+    #[pyo3(signature = (
+        *,
+        base_url=None,
+        api_key=None,
+        jwt=None,
+        organisation=None,
+        timeout=None,
+        connect_timeout=None,
+        max_retries=None,
+        signing_key=None,
+        signing_key_id=None,
+        acting_as=None,
+        user_agent=None,
+        allow_insecure_http=false,
+        from_env=true,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        base_url: Option<String>,
+        api_key: Option<String>,
+        jwt: Option<String>,
+        organisation: Option<String>,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+        signing_key: Option<String>,
+        signing_key_id: Option<String>,
+        acting_as: Option<String>,
+        user_agent: Option<String>,
+        allow_insecure_http: bool,
+        from_env: bool,
+    ) -> PyResult<Self> {
+        let given = [api_key.is_some(), jwt.is_some(), signing_key.is_some()];
+        if given.iter().filter(|g| **g).count() > 1 {
+            return Err(invalid(py, "give only one of api_key, jwt and signing_key"));
+        }
+        let mut builder = if from_env {
+            versori::ClientBuilder::from_env().map_err(|e| to_py_err(py, e))?
+        } else {
+            versori::Client::builder()
+        };
+        if let Some(url) = base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(org) = organisation {
+            builder = builder.organisation(org);
+        }
+        if let Some(key) = api_key {
+            builder = builder.api_key(key);
+        }
+        if let Some(token) = jwt {
+            builder = builder.jwt(token);
+        }
+        match (signing_key, signing_key_id) {
+            (Some(key), Some(id)) => {
+                let key = if key.trim_start().starts_with("-----BEGIN") {
+                    versori::SigningKey::from_pem(id, key.as_bytes())
+                } else {
+                    versori::SigningKey::from_pem_file(id, &key)
+                };
+                builder = builder.signing_key(key.map_err(|e| to_py_err(py, e))?);
+            }
+            (Some(_), None) => {
+                return Err(invalid(
+                    py,
+                    "signing_key needs signing_key_id (the key's id on the platform)",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(invalid(py, "signing_key_id was given without signing_key"))
+            }
+            (None, None) => {}
+        }
+        if let Some(subject) = acting_as {
+            builder = builder.acting_as(subject);
+        }
+        if let Some(t) = seconds(py, "timeout", timeout)? {
+            builder = builder.request_timeout(t);
+        }
+        if let Some(t) = seconds(py, "connect_timeout", connect_timeout)? {
+            builder = builder.connect_timeout(t);
+        }
+        if let Some(n) = max_retries {
+            builder =
+                builder.retry(versori::RetryPolicy::default().max_attempts(n.saturating_add(1)));
+        }
+        if let Some(agent) = user_agent {
+            builder = builder.user_agent(agent);
+        }
+        builder = builder.allow_insecure_http(allow_insecure_http);
+        // building the reqwest client must happen inside the runtime context
+        let _guard = crate::runtime::runtime().enter();
+        let inner = builder.build().map_err(|e| to_py_err(py, e))?;
+        Ok(NativeClient { inner })
+    }
+
+    /// The base URL requests go to.
+    #[getter]
+    fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    /// The default organisation, if one is configured.
+    #[getter]
+    fn organisation(&self) -> Option<&str> {
+        self.inner.organisation()
+    }
+
+    /// The same client authenticating as the end user `external_id`.
+    fn acting_as(&self, external_id: String) -> NativeClient {
+        NativeClient {
+            inner: self.inner.acting_as(external_id),
+        }
+    }
+
+    /// The same client with another default organisation.
+    fn with_organisation(&self, organisation: String) -> NativeClient {
+        NativeClient {
+            inner: self.inner.with_organisation(organisation),
+        }
+    }
+
+    /// Calls an operation by operationId; blocks with the GIL released.
+    #[pyo3(signature = (operation_id, args=None))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        operation_id: String,
+        args: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let args = args_to_json(args)?;
+        let client = self.inner.clone();
+        run_blocking(
+            py,
+            Box::pin(async move { client.call(&operation_id, args).await }),
+        )
+    }
+
+    /// Calls an operation by operationId; returns an awaitable.
+    #[pyo3(signature = (operation_id, args=None))]
+    fn call_async<'py>(
+        &self,
+        py: Python<'py>,
+        operation_id: String,
+        args: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = args_to_json(args)?;
+        let client = self.inner.clone();
+        run_async(
+            py,
+            Box::pin(async move { client.call(&operation_id, args).await }),
+        )
+    }
+
+    /// The pages of a paginated operation (nothing is fetched yet).
+    #[pyo3(signature = (operation_id, args=None, page_size=None))]
+    fn pages(
+        &self,
+        operation_id: String,
+        args: Option<&Bound<'_, PyDict>>,
+        page_size: Option<u32>,
+    ) -> PyResult<NativePages> {
+        let args = match args_to_json(args)? {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        };
+        let mut pages = self.inner.pages::<Value>(&operation_id, args);
+        if let Some(size) = page_size {
+            pages = pages.page_size(size);
+        }
+        Ok(NativePages::new(pages))
+    }
+
+    /// The `setup_integration` workflow (blocking).
+    #[pyo3(signature = (name, environment, *, variables_schema=None, files=None, version_name=None))]
+    fn setup_integration(
+        &self,
+        py: Python<'_>,
+        name: String,
+        environment: String,
+        variables_schema: Option<&Bound<'_, PyAny>>,
+        files: Option<Vec<(String, String)>>,
+        version_name: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        let work = crate::workflows::setup_integration(
+            &self.inner,
+            name,
+            environment,
+            opt_json(variables_schema, "variables_schema")?,
+            files,
+            version_name,
+        );
+        run_blocking(py, work)
+    }
+
+    /// The `setup_integration` workflow (awaitable).
+    #[pyo3(signature = (name, environment, *, variables_schema=None, files=None, version_name=None))]
+    fn setup_integration_async<'py>(
+        &self,
+        py: Python<'py>,
+        name: String,
+        environment: String,
+        variables_schema: Option<&Bound<'py, PyAny>>,
+        files: Option<Vec<(String, String)>>,
+        version_name: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let work = crate::workflows::setup_integration(
+            &self.inner,
+            name,
+            environment,
+            opt_json(variables_schema, "variables_schema")?,
+            files,
+            version_name,
+        );
+        run_async(py, work)
+    }
+
+    /// The `activate_user` workflow (blocking).
+    #[pyo3(signature = (environment_id, external_id, *, connections, dynamic_variables=None, display_name=None))]
+    fn activate_user(
+        &self,
+        py: Python<'_>,
+        environment_id: String,
+        external_id: String,
+        connections: &Bound<'_, PyAny>,
+        dynamic_variables: Option<&Bound<'_, PyAny>>,
+        display_name: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        let work = crate::workflows::activate_user(
+            &self.inner,
+            environment_id,
+            external_id,
+            to_json(connections, "connections")?,
+            opt_json(dynamic_variables, "dynamic_variables")?,
+            display_name,
+        );
+        run_blocking(py, work)
+    }
+
+    /// The `activate_user` workflow (awaitable).
+    #[pyo3(signature = (environment_id, external_id, *, connections, dynamic_variables=None, display_name=None))]
+    fn activate_user_async<'py>(
+        &self,
+        py: Python<'py>,
+        environment_id: String,
+        external_id: String,
+        connections: &Bound<'py, PyAny>,
+        dynamic_variables: Option<&Bound<'py, PyAny>>,
+        display_name: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let work = crate::workflows::activate_user(
+            &self.inner,
+            environment_id,
+            external_id,
+            to_json(connections, "connections")?,
+            opt_json(dynamic_variables, "dynamic_variables")?,
+            display_name,
+        );
+        run_async(py, work)
+    }
+
+    /// The `find_user_activation` workflow (blocking): the activation, or None.
+    fn find_user_activation(
+        &self,
+        py: Python<'_>,
+        environment_id: String,
+        external_id: String,
+    ) -> PyResult<Py<PyAny>> {
+        let work = crate::workflows::find_user_activation(&self.inner, environment_id, external_id);
+        run_blocking(py, work)
+    }
+
+    /// The `find_user_activation` workflow (awaitable).
+    fn find_user_activation_async<'py>(
+        &self,
+        py: Python<'py>,
+        environment_id: String,
+        external_id: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let work = crate::workflows::find_user_activation(&self.inner, environment_id, external_id);
+        run_async(py, work)
+    }
+
+    /// The `update_activation_variables` workflow (blocking).
+    fn update_activation_variables(
+        &self,
+        py: Python<'_>,
+        environment_id: String,
+        activation_id: String,
+        changes: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
+        let work = crate::workflows::update_activation_variables(
+            &self.inner,
+            environment_id,
+            activation_id,
+            to_json(changes, "changes")?,
+        );
+        run_blocking(py, work)
+    }
+
+    /// The `update_activation_variables` workflow (awaitable).
+    fn update_activation_variables_async<'py>(
+        &self,
+        py: Python<'py>,
+        environment_id: String,
+        activation_id: String,
+        changes: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let work = crate::workflows::update_activation_variables(
+            &self.inner,
+            environment_id,
+            activation_id,
+            to_json(changes, "changes")?,
+        );
+        run_async(py, work)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "NativeClient(base_url={:?}, organisation={:?})",
+            self.inner.base_url(),
+            self.inner.organisation()
+        )
+    }
+}
+
+fn opt_json(value: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<Value>> {
+    match value {
+        None => Ok(None),
+        Some(v) if v.is_none() => Ok(None),
+        Some(v) => to_json(v, name).map(Some),
+    }
+}

@@ -1,0 +1,142 @@
+//! Conversions between Python objects and JSON values.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
+
+/// How deep nested containers may go before conversion gives up (guards
+/// against self-referencing structures).
+const MAX_DEPTH: usize = 256;
+
+/// A Python value (dict, list, tuple, str, int, float, bool, None) as JSON.
+/// Anything else is a `ValueError` naming where it was found (`at` is the
+/// path so far, such as `body.files[0]`).
+pub(crate) fn to_json(obj: &Bound<'_, PyAny>, at: &str) -> PyResult<Value> {
+    to_json_depth(obj, at, 0)
+}
+
+fn to_json_depth(obj: &Bound<'_, PyAny>, at: &str, depth: usize) -> PyResult<Value> {
+    if depth > MAX_DEPTH {
+        return Err(crate::errors::invalid(
+            obj.py(),
+            format!("{at} is nested more than {MAX_DEPTH} levels deep (a reference cycle?)"),
+        ));
+    }
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::String(s.to_cow()?.into_owned()));
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.cast::<PyInt>().is_ok() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        if let Ok(u) = obj.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        return Err(crate::errors::invalid(
+            obj.py(),
+            format!("{at}: the integer {obj} does not fit in 64 bits"),
+        ));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        let v = f.value();
+        return Number::from_f64(v).map(Value::Number).ok_or_else(|| {
+            crate::errors::invalid(
+                obj.py(),
+                format!("{at}: {v} is not a finite number, JSON has none"),
+            )
+        });
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let key = k.cast::<PyString>().map_err(|_| {
+                crate::errors::invalid(
+                    obj.py(),
+                    format!(
+                        "{at}: keys of a JSON object must be strings, got {}",
+                        type_name(&k)
+                    ),
+                )
+            })?;
+            let key = key.to_cow()?.into_owned();
+            let value = to_json_depth(&v, &format!("{at}.{key}"), depth + 1)?;
+            map.insert(key, value);
+        }
+        return Ok(Value::Object(map));
+    }
+    if let Ok(l) = obj.cast::<PyList>() {
+        let mut items = Vec::with_capacity(l.len());
+        for (i, v) in l.iter().enumerate() {
+            items.push(to_json_depth(&v, &format!("{at}[{i}]"), depth + 1)?);
+        }
+        return Ok(Value::Array(items));
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        let mut items = Vec::with_capacity(t.len());
+        for (i, v) in t.iter().enumerate() {
+            items.push(to_json_depth(&v, &format!("{at}[{i}]"), depth + 1)?);
+        }
+        return Ok(Value::Array(items));
+    }
+    Err(crate::errors::invalid(
+        obj.py(),
+        format!(
+            "{at}: a {} cannot be sent as JSON (use dict, list, str, int, float, bool or None)",
+            type_name(obj)
+        ),
+    ))
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "value".into())
+}
+
+/// A JSON value as plain Python objects (dict, list, str, int, float, bool,
+/// None).
+pub(crate) fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                dict.set_item(PyString::new(py, k), to_py(py, v)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}
+
+/// Optional keyword arguments as a JSON object (`None` gives an empty one).
+pub(crate) fn args_to_json(args: Option<&Bound<'_, PyDict>>) -> PyResult<Value> {
+    match args {
+        None => Ok(Value::Object(Map::new())),
+        Some(d) => to_json(d.as_any(), "arguments"),
+    }
+}

@@ -1,0 +1,48 @@
+//! `versori._native`: the compiled core of the Python package.
+//!
+//! A thin layer over the Rust facade (`versori::Client::call` and
+//! `versori::Client::pages`, the workflows) and the embedded emulator. The
+//! pure-Python package in `python/versori` wraps it with generated methods,
+//! typed models and the exception hierarchy; nothing here is meant to be
+//! used directly.
+//!
+//! Every blocking call releases the GIL, runs on one shared Tokio runtime
+//! (created on first use, so importing starts no thread) and checks for
+//! Ctrl-C while it waits; every `*_async` method returns an asyncio
+//! awaitable driven by the same runtime.
+
+#![warn(missing_docs)]
+// the facade's `versori::Error` is what the workflows propagate, as the facade does
+#![allow(clippy::result_large_err)]
+
+mod client;
+mod convert;
+mod emulator;
+mod errors;
+mod pages;
+mod runtime;
+mod workflows;
+
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+
+/// Every operation of the spec as `(operationId, snake_case name)`, in the
+/// operation table's order.
+#[pyfunction]
+fn operation_ids(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyTuple>>> {
+    versori::operations::OPERATIONS
+        .iter()
+        .map(|op| PyTuple::new(py, [op.id, op.snake_id]))
+        .collect()
+}
+
+/// The module `versori._native`.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::NativeClient>()?;
+    m.add_class::<pages::NativePages>()?;
+    m.add_class::<emulator::NativeEmulator>()?;
+    m.add_function(wrap_pyfunction!(operation_ids, m)?)?;
+    Ok(())
+}

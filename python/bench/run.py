@@ -1,0 +1,239 @@
+"""Benchmark: the versori package against httpx, requests and aiohttp doing the same calls
+on the embedded emulator (loopback), side by side in one run.
+
+    python python/bench/run.py            # full figures (about a minute)
+    python python/bench/run.py --quick    # small counts: checks it runs and the results agree
+
+Prints each figure and the ratios the targets are stated in:
+  1. sequential small GETs on one connection: versori.Client vs httpx.Client (target >= 5x)
+  2. a 10,000-item list fetched and decoded into typed results vs httpx + json (>= 1.5x)
+     and httpx + orjson (>= 1x)
+  3. GETs with 64 in flight on versori.AsyncClient vs aiohttp (target >= 3x)
+Each figure is the best of a few rounds, with the clients' order rotated between rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from typing import Any, Callable, Dict, List, Optional
+
+import versori
+from versori.testing import Emulator
+
+ORG = "01J8ZQ4N7G3Y5B2K9T6W1XBNCH"
+KEY = "bench-key"
+HEADERS = {"Authorization": f"Bearer {KEY}", "Accept": "application/json"}
+
+
+def optional(name: str) -> Any:
+    try:
+        return __import__(name)
+    except ImportError:
+        print(f"  ({name} is not installed: its figure is skipped; pip install {name})")
+        return None
+
+
+def best_rate(rounds: Dict[str, Callable[[], int]], repeat: int) -> Dict[str, float]:
+    """Requests (or items) per second of each contender, best of `repeat` rotated rounds."""
+    names = list(rounds)
+    best: Dict[str, float] = {n: 0.0 for n in names}
+    for r in range(repeat):
+        order = names[r % len(names):] + names[: r % len(names)]
+        for name in order:
+            started = time.perf_counter()
+            count = rounds[name]()
+            elapsed = time.perf_counter() - started
+            best[name] = max(best[name], count / elapsed)
+    return best
+
+
+def report(title: str, rates: Dict[str, float], unit: str, base: str, targets: Dict[str, float]) -> List[str]:
+    print(f"\n{title}")
+    for name, rate in rates.items():
+        print(f"  {name:<28} {rate:>12,.0f} {unit}")
+    failures = []
+    for other, target in targets.items():
+        if other not in rates or base not in rates:
+            continue
+        ratio = rates[base] / rates[other]
+        ok = ratio >= target
+        print(f"  ratio {base} / {other}: {ratio:.2f}x (target >= {target}x) {'ok' if ok else 'BELOW TARGET'}")
+        if not ok:
+            failures.append(f"{title}: {base}/{other} = {ratio:.2f}x < {target}x")
+    return failures
+
+
+def sequential_gets(emu: Emulator, n: int, repeat: int) -> List[str]:
+    client = emu.client(organisation=ORG)
+    client.create_end_user(body={"externalId": "bench-user"})
+    url = f"{emu.base_url}/o/{ORG}/users/bench-user"
+    rounds: Dict[str, Callable[[], int]] = {}
+
+    def versori_round() -> int:
+        get = client.get_end_user
+        for _ in range(n):
+            u = get("bench-user")
+        assert u.external_id == "bench-user"
+        return n
+
+    rounds["versori.Client (typed)"] = versori_round
+    httpx = optional("httpx")
+    if httpx is not None:
+        hc = httpx.Client(headers=HEADERS, limits=httpx.Limits(max_connections=1))
+
+        def httpx_round() -> int:
+            for _ in range(n):
+                d = json.loads(hc.get(url).content)
+            assert d["externalId"] == "bench-user"
+            return n
+
+        rounds["httpx.Client + json"] = httpx_round
+    requests = optional("requests")
+    if requests is not None:
+        rs = requests.Session()
+        rs.headers.update(HEADERS)
+
+        def requests_round() -> int:
+            for _ in range(n):
+                d = json.loads(rs.get(url).content)
+            assert d["externalId"] == "bench-user"
+            return n
+
+        rounds["requests.Session + json"] = requests_round
+    rates = best_rate(rounds, repeat)
+    return report(
+        f"1. {n:,} sequential small GETs on one connection",
+        rates,
+        "req/s",
+        "versori.Client (typed)",
+        {"httpx.Client + json": 5.0},
+    )
+
+
+def big_list(emu: Emulator, items: int, repeat: int) -> List[str]:
+    org = "01J8ZQ4N7G3Y5B2K9T6W1XLIST"
+    aclient = emu.async_client(organisation=org)
+
+    async def fill() -> None:
+        sem = asyncio.Semaphore(64)
+
+        async def one(i: int) -> None:
+            async with sem:
+                await aclient.create_end_user(body={"externalId": f"user-{i:05}", "displayName": f"User {i}"})
+
+        await asyncio.gather(*(one(i) for i in range(items)))
+
+    asyncio.run(fill())
+    client = emu.client(organisation=org)
+    url = f"{emu.base_url}/o/{org}/users"
+    rounds: Dict[str, Callable[[], int]] = {}
+
+    def versori_round() -> int:
+        users = client.list_end_users().users
+        assert len(users) == items and users[0].external_id
+        return 1
+
+    rounds["versori (typed EndUser)"] = versori_round
+    httpx = optional("httpx")
+    if httpx is not None:
+        hc = httpx.Client(headers=HEADERS)
+
+        def httpx_json() -> int:
+            users = json.loads(hc.get(url).content)["users"]
+            assert len(users) == items and users[0]["externalId"]
+            return 1
+
+        rounds["httpx + json (dicts)"] = httpx_json
+        orjson = optional("orjson")
+        if orjson is not None:
+
+            def httpx_orjson() -> int:
+                users = orjson.loads(hc.get(url).content)["users"]
+                assert len(users) == items and users[0]["externalId"]
+                return 1
+
+            rounds["httpx + orjson (dicts)"] = httpx_orjson
+    rates = best_rate(rounds, repeat)
+    return report(
+        f"2. a {items:,}-item list fetched and decoded",
+        rates,
+        "lists/s",
+        "versori (typed EndUser)",
+        {"httpx + json (dicts)": 1.5, "httpx + orjson (dicts)": 1.0},
+    )
+
+
+def concurrent_gets(emu: Emulator, n: int, in_flight: int, repeat: int) -> List[str]:
+    url = f"{emu.base_url}/o/{ORG}/users/bench-user"
+    aclient = emu.async_client(organisation=ORG)
+    rounds: Dict[str, Callable[[], int]] = {}
+
+    async def workers(fetch: Callable[[], Any]) -> None:
+        per = n // in_flight
+
+        async def worker() -> None:
+            for _ in range(per):
+                await fetch()
+
+        await asyncio.gather(*(worker() for _ in range(in_flight)))
+
+    def versori_round() -> int:
+        asyncio.run(workers(lambda: aclient.get_end_user("bench-user")))
+        return (n // in_flight) * in_flight
+
+    rounds["versori.AsyncClient (typed)"] = versori_round
+    aiohttp = optional("aiohttp")
+    if aiohttp is not None:
+
+        def aiohttp_round() -> int:
+            async def main() -> None:
+                conn = aiohttp.TCPConnector(limit=in_flight)
+                async with aiohttp.ClientSession(headers=HEADERS, connector=conn) as session:
+
+                    async def fetch() -> None:
+                        async with session.get(url) as resp:
+                            d = json.loads(await resp.read())
+                            assert d["externalId"] == "bench-user"
+
+                    await workers(fetch)
+
+            asyncio.run(main())
+            return (n // in_flight) * in_flight
+
+        rounds["aiohttp + json"] = aiohttp_round
+    rates = best_rate(rounds, repeat)
+    return report(
+        f"3. {n:,} GETs with {in_flight} in flight",
+        rates,
+        "req/s",
+        "versori.AsyncClient (typed)",
+        {"aiohttp + json": 3.0},
+    )
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small counts, to check that it runs")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a ratio is below its target")
+    args = parser.parse_args(argv)
+    gets, items, conc, repeat = (300, 500, 640, 1) if args.quick else (20_000, 10_000, 20_000, 3)
+    print(f"versori {versori.__version__} benchmark on Python {sys.version.split()[0]}"
+          f"{' (quick mode: figures are not meaningful)' if args.quick else ''}")
+    with Emulator(api_key=KEY) as emu:
+        print(f"emulator at {emu.base_url}")
+        failures = sequential_gets(emu, gets, repeat)
+        failures += big_list(emu, items, repeat)
+        failures += concurrent_gets(emu, conc, 64, repeat)
+    if failures:
+        print("\nbelow target:\n  " + "\n  ".join(failures))
+        return 1 if args.strict else 0
+    print("\nall targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The installed package: import cost, every operation present, groups, stubs."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+
+import versori
+from versori import _native
+
+
+def test_import_is_fast_and_starts_no_thread() -> None:
+    code = (
+        "import os, time\n"
+        "before = len(os.listdir('/proc/self/task'))\n"
+        "t = time.perf_counter()\n"
+        "import versori\n"
+        "elapsed = time.perf_counter() - t\n"
+        "after = len(os.listdir('/proc/self/task'))\n"
+        "print(elapsed, before, after)\n"
+    )
+    best = None
+    for _ in range(3):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        elapsed, before, after = out.stdout.split()
+        assert int(after) == int(before), "importing versori started threads"
+        best = float(elapsed) if best is None else min(best, float(elapsed))
+    assert best is not None and best < 0.1, f"import versori took {best * 1000:.1f} ms"
+
+
+def test_every_operation_is_a_method_of_both_clients() -> None:
+    ids = _native.operation_ids()
+    assert len(ids) >= 119
+    for op_id, snake in ids:
+        for cls in (versori.Client, versori.AsyncClient):
+            method = getattr(cls, snake, None)
+            assert callable(method), f"{cls.__name__} has no {snake} ({op_id})"
+            assert op_id in (method.__doc__ or ""), f"{cls.__name__}.{snake} docstring does not name {op_id}"
+
+
+def test_async_methods_are_coroutines_except_listings() -> None:
+    for _, snake in _native.operation_ids():
+        method = getattr(versori.AsyncClient, snake)
+        ret = inspect.signature(method).return_annotation
+        if "Paginator" in str(ret):
+            assert not inspect.iscoroutinefunction(method)
+        else:
+            assert inspect.iscoroutinefunction(method), snake
+
+
+def test_groups_mirror_the_operation_table() -> None:
+    table = os.path.join(os.path.dirname(__file__), "..", "..", "openapi", "operations.json")
+    if not os.path.exists(table):
+        return
+    with open(table) as f:
+        ops = json.load(f)["operations"]
+    client = versori.Client(base_url="http://127.0.0.1:9", organisation="o", from_env=False)
+    for op in ops:
+        if op["group"] == "activations":
+            group = client.activations("env")
+        elif op["group"] == "kv_store":
+            group = client.kv("store")
+        else:
+            group = getattr(client, op["group"])
+        assert callable(getattr(group, op["group_method"], None)), f"{op['group']}.{op['group_method']}"
+    assert type(client.users) is type(client.end_users)
+
+
+def test_version_and_exports() -> None:
+    assert versori.__version__
+    for name in versori.__all__:
+        assert hasattr(versori, name), name
+    assert issubclass(versori.NotFoundError, versori.APIError)
+    assert issubclass(versori.APIError, versori.VersoriError)
+    assert issubclass(versori.APITimeoutError, versori.APIConnectionError)
+    assert issubclass(versori.ValidationError, ValueError)

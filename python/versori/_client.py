@@ -1,0 +1,227 @@
+"""``versori.Client`` and ``versori.AsyncClient``."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Dict, Optional, TypeVar
+
+from . import _native
+from ._generated_client import AsyncOperations, SyncOperations
+from ._kv import AsyncKvStore, KvStore
+from ._pagination import AsyncPaginator, Paginator
+from ._workflows import AsyncWorkflows, Workflows
+
+T = TypeVar("T")
+
+
+def _native_client(
+    base_url: Optional[str],
+    api_key: Optional[str],
+    jwt: Optional[str],
+    organisation: Optional[str],
+    timeout: Optional[float],
+    max_retries: Optional[int],
+    connect_timeout: Optional[float],
+    signing_key: Optional[str],
+    signing_key_id: Optional[str],
+    acting_as: Optional[str],
+    user_agent: Optional[str],
+    allow_insecure_http: bool,
+    from_env: bool,
+) -> _native.NativeClient:
+    return _native.NativeClient(
+        base_url=base_url,
+        api_key=api_key,
+        jwt=jwt,
+        organisation=organisation,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        max_retries=max_retries,
+        signing_key=signing_key,
+        signing_key_id=signing_key_id,
+        acting_as=acting_as,
+        user_agent=user_agent,
+        allow_insecure_http=allow_insecure_http,
+        from_env=from_env,
+    )
+
+
+class _Base:
+    __slots__ = ("_native",)
+    _native: _native.NativeClient
+
+    @property
+    def base_url(self) -> str:
+        """The base URL requests go to."""
+        return self._native.base_url
+
+    @property
+    def organisation(self) -> Optional[str]:
+        """The organisation operations default to, if one is configured."""
+        return self._native.organisation
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, organisation={self.organisation!r})"
+
+
+class Client(_Base, SyncOperations):
+    """A client of the Versori Platform API; every call blocks (with the GIL released).
+
+    With no arguments it reads the ``VERSORI_*`` environment variables, as the Rust
+    facade does: ``VERSORI_BASE_URL``, ``VERSORI_ORG``, one of ``VERSORI_API_KEY``,
+    ``VERSORI_JWT`` or ``VERSORI_SIGNING_KEY`` (a PEM file, with
+    ``VERSORI_SIGNING_KEY_ID``), and ``VERSORI_SUBJECT``. Arguments override them.
+
+    Args:
+        base_url: The API's base URL (default: production).
+        api_key: An API key (``Authorization: Bearer``).
+        jwt: A JWT (``Authorization: JWT``).
+        organisation: The organisation operations default to.
+        timeout: Seconds one attempt may take (default 60).
+        max_retries: Retries after a failed attempt (default 2: three attempts).
+        connect_timeout: Seconds to wait for a connection (default 10).
+        signing_key: A signing key (PKCS #8 PEM text or a file path) to mint a JWT per
+            end user; pick the user with ``acting_as``.
+        signing_key_id: The signing key's id on the platform.
+        acting_as: The end user (externalId) a signing-key client acts as.
+        user_agent: A product name prepended to the SDK's user agent.
+        allow_insecure_http: Send credentials over plain ``http://`` to hosts other than
+            loopback (trusted networks only).
+        from_env: Read the ``VERSORI_*`` variables first (default True).
+
+    A client is safe to share across threads; clones made by :meth:`acting_as` share its
+    connection pool.
+    """
+
+    __slots__ = ("workflows",)
+
+    def __init__(
+        self,
+        base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
+        jwt: Optional[str] = None,
+        organisation: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        *,
+        connect_timeout: Optional[float] = None,
+        signing_key: Optional[str] = None,
+        signing_key_id: Optional[str] = None,
+        acting_as: Optional[str] = None,
+        user_agent: Optional[str] = None,
+        allow_insecure_http: bool = False,
+        from_env: bool = True,
+    ) -> None:
+        self._native = _native_client(
+            base_url, api_key, jwt, organisation, timeout, max_retries, connect_timeout,
+            signing_key, signing_key_id, acting_as, user_agent, allow_insecure_http, from_env,
+        )
+        self.workflows = Workflows(self._native)
+        """The platform's common workflows (``client.workflows.activate_user(...)``)."""
+
+    @classmethod
+    def _wrap(cls, native: _native.NativeClient) -> Client:
+        obj = cls.__new__(cls)
+        obj._native = native
+        obj.workflows = Workflows(native)
+        return obj
+
+    def acting_as(self, external_id: str) -> Client:
+        """The same client authenticating as the end user ``external_id`` (with a signing
+        key, each request carries a JWT minted for that user)."""
+        return Client._wrap(self._native.acting_as(external_id))
+
+    def with_organisation(self, organisation: str) -> Client:
+        """The same client with another default organisation."""
+        return Client._wrap(self._native.with_organisation(organisation))
+
+    def kv(self, store: str) -> KvStore:
+        """One KV store: its operations and helpers taking keys as lists of segments."""
+        return KvStore(self, store)
+
+    def call(self, operation_id: str, **args: Any) -> Any:
+        """Calls any operation by its operationId with parameters by their spec names and
+        ``body=``; returns the plain JSON result (dicts and lists)."""
+        return self._native.call(operation_id, args)
+
+    def _call(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> T:
+        return decode(self._native.call(operation_id, args))
+
+    def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> Paginator[T]:
+        return Paginator(self._native.pages(operation_id, args), decode)
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class AsyncClient(_Base, AsyncOperations):
+    """The asyncio form of :class:`Client`: the same arguments and methods, every call
+    awaitable, list methods for ``async for``. All clients share one Tokio runtime."""
+
+    __slots__ = ("workflows",)
+
+    def __init__(
+        self,
+        base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
+        jwt: Optional[str] = None,
+        organisation: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        *,
+        connect_timeout: Optional[float] = None,
+        signing_key: Optional[str] = None,
+        signing_key_id: Optional[str] = None,
+        acting_as: Optional[str] = None,
+        user_agent: Optional[str] = None,
+        allow_insecure_http: bool = False,
+        from_env: bool = True,
+    ) -> None:
+        self._native = _native_client(
+            base_url, api_key, jwt, organisation, timeout, max_retries, connect_timeout,
+            signing_key, signing_key_id, acting_as, user_agent, allow_insecure_http, from_env,
+        )
+        self.workflows = AsyncWorkflows(self._native)
+        """The platform's common workflows, awaitable."""
+
+    @classmethod
+    def _wrap(cls, native: _native.NativeClient) -> AsyncClient:
+        obj = cls.__new__(cls)
+        obj._native = native
+        obj.workflows = AsyncWorkflows(native)
+        return obj
+
+    def acting_as(self, external_id: str) -> AsyncClient:
+        """As :meth:`Client.acting_as`."""
+        return AsyncClient._wrap(self._native.acting_as(external_id))
+
+    def with_organisation(self, organisation: str) -> AsyncClient:
+        """As :meth:`Client.with_organisation`."""
+        return AsyncClient._wrap(self._native.with_organisation(organisation))
+
+    def kv(self, store: str) -> AsyncKvStore:
+        """One KV store, awaitable."""
+        return AsyncKvStore(self, store)
+
+    async def call(self, operation_id: str, **args: Any) -> Any:
+        """As :meth:`Client.call`, awaitable."""
+        return await self._native.call_async(operation_id, args)
+
+    async def _acall(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> T:
+        return decode(await self._native.call_async(operation_id, args))
+
+    def _call(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> Awaitable[T]:
+        return self._acall(operation_id, args, decode)
+
+    def _paginate(
+        self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]
+    ) -> AsyncPaginator[T]:
+        return AsyncPaginator(self._native.pages(operation_id, args), decode)
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None

@@ -1,0 +1,101 @@
+"""Type stubs of the compiled core (crates/versori-python); checked against the built
+module by ``stubtest`` in ``cargo xtask test``."""
+
+from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tuple, final
+
+__all__ = ["NativeClient", "NativeEmulator", "NativePages", "__version__", "operation_ids"]
+__version__: str
+
+def operation_ids() -> List[Tuple[str, str]]: ...
+
+@final
+class NativeClient:
+    def __new__(
+        cls,
+        *,
+        base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
+        jwt: Optional[str] = None,
+        organisation: Optional[str] = None,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        signing_key: Optional[str] = None,
+        signing_key_id: Optional[str] = None,
+        acting_as: Optional[str] = None,
+        user_agent: Optional[str] = None,
+        allow_insecure_http: bool = False,
+        from_env: bool = True,
+    ) -> NativeClient: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def organisation(self) -> Optional[str]: ...
+    def acting_as(self, external_id: str) -> NativeClient: ...
+    def with_organisation(self, organisation: str) -> NativeClient: ...
+    def call(self, operation_id: str, args: Optional[Dict[str, Any]] = None) -> Any: ...
+    def call_async(self, operation_id: str, args: Optional[Dict[str, Any]] = None) -> Awaitable[Any]: ...
+    def pages(
+        self,
+        operation_id: str,
+        args: Optional[Dict[str, Any]] = None,
+        page_size: Optional[int] = None,
+    ) -> NativePages: ...
+    def setup_integration(
+        self,
+        name: str,
+        environment: str,
+        *,
+        variables_schema: Optional[Mapping[str, Any]] = None,
+        files: Optional[Sequence[Tuple[str, str]]] = None,
+        version_name: Optional[str] = None,
+    ) -> Any: ...
+    def setup_integration_async(
+        self,
+        name: str,
+        environment: str,
+        *,
+        variables_schema: Optional[Mapping[str, Any]] = None,
+        files: Optional[Sequence[Tuple[str, str]]] = None,
+        version_name: Optional[str] = None,
+    ) -> Awaitable[Any]: ...
+    def activate_user(
+        self,
+        environment_id: str,
+        external_id: str,
+        *,
+        connections: Sequence[Mapping[str, Any]],
+        dynamic_variables: Optional[Mapping[str, Any]] = None,
+        display_name: Optional[str] = None,
+    ) -> Any: ...
+    def activate_user_async(
+        self,
+        environment_id: str,
+        external_id: str,
+        *,
+        connections: Sequence[Mapping[str, Any]],
+        dynamic_variables: Optional[Mapping[str, Any]] = None,
+        display_name: Optional[str] = None,
+    ) -> Awaitable[Any]: ...
+    def find_user_activation(self, environment_id: str, external_id: str) -> Any: ...
+    def find_user_activation_async(self, environment_id: str, external_id: str) -> Awaitable[Any]: ...
+    def update_activation_variables(
+        self, environment_id: str, activation_id: str, changes: Mapping[str, Any]
+    ) -> Any: ...
+    def update_activation_variables_async(
+        self, environment_id: str, activation_id: str, changes: Mapping[str, Any]
+    ) -> Awaitable[Any]: ...
+
+@final
+class NativePages:
+    def next_page(self) -> Optional[Tuple[List[Any], Optional[int], Optional[str]]]: ...
+    def next_page_async(self) -> Awaitable[Optional[Tuple[List[Any], Optional[int], Optional[str]]]]: ...
+
+@final
+class NativeEmulator:
+    def __new__(cls, *, host: Optional[str] = None, port: int = 0, api_key: Optional[str] = None) -> NativeEmulator: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def running(self) -> bool: ...
+    def shutdown(self) -> None: ...
