@@ -1,5 +1,6 @@
 """Benchmark: the versori package against httpx, requests and aiohttp doing the same calls
-on the embedded emulator (loopback), side by side in one run.
+on a minimal loopback server (fixed JSON bodies, from the native module, so the figures
+measure the clients rather than a server's work), side by side in one run.
 
     python python/bench/run.py            # full figures (about a minute)
     python python/bench/run.py --quick    # small counts: checks it runs and the results agree
@@ -22,11 +23,44 @@ import time
 from typing import Any, Callable, Dict, List, Optional
 
 import versori
-from versori.testing import Emulator
+from versori import _native
 
 ORG = "01J8ZQ4N7G3Y5B2K9T6W1XBNCH"
 KEY = "bench-key"
 HEADERS = {"Authorization": f"Bearer {KEY}", "Accept": "application/json"}
+LIST_ORG = "01J8ZQ4N7G3Y5B2K9T6W1XLIST"
+
+
+def end_user(i: int) -> Dict[str, Any]:
+    """An end user as the platform sends it."""
+    return {
+        "id": f"01J8ZQ4N7G3Y5B2K9T6W{i:06d}",
+        "organisationId": ORG,
+        "externalId": f"user-{i:05}",
+        "displayName": f"User {i}",
+        "createdAt": "2026-01-02T03:04:05Z",
+        "updatedAt": "2026-01-02T03:04:05Z",
+    }
+
+
+def start_server(items: int) -> _native.StaticServer:
+    """The loopback server: one end user, and a list of `items` end users."""
+    one = dict(end_user(0), externalId="bench-user")
+    listing = {"totalCount": items, "users": [end_user(i) for i in range(items)]}
+    return _native.StaticServer(
+        {
+            f"/o/{ORG}/users/bench-user": json.dumps(one).encode(),
+            f"/o/{LIST_ORG}/users": json.dumps(listing).encode(),
+        }
+    )
+
+
+def sync_client(base: str, org: str = ORG) -> versori.Client:
+    return versori.Client(base_url=base, api_key=KEY, organisation=org, from_env=False)
+
+
+def async_client(base: str, org: str = ORG) -> versori.AsyncClient:
+    return versori.AsyncClient(base_url=base, api_key=KEY, organisation=org, from_env=False)
 
 
 def optional(name: str) -> Any:
@@ -67,10 +101,9 @@ def report(title: str, rates: Dict[str, float], unit: str, base: str, targets: D
     return failures
 
 
-def sequential_gets(emu: Emulator, n: int, repeat: int) -> List[str]:
-    client = emu.client(organisation=ORG)
-    client.create_end_user(body={"externalId": "bench-user"})
-    url = f"{emu.base_url}/o/{ORG}/users/bench-user"
+def sequential_gets(base: str, n: int, repeat: int) -> List[str]:
+    client = sync_client(base)
+    url = f"{base}/o/{ORG}/users/bench-user"
     rounds: Dict[str, Callable[[], int]] = {}
 
     def versori_round() -> int:
@@ -114,22 +147,9 @@ def sequential_gets(emu: Emulator, n: int, repeat: int) -> List[str]:
     )
 
 
-def big_list(emu: Emulator, items: int, repeat: int) -> List[str]:
-    org = "01J8ZQ4N7G3Y5B2K9T6W1XLIST"
-    aclient = emu.async_client(organisation=org)
-
-    async def fill() -> None:
-        sem = asyncio.Semaphore(64)
-
-        async def one(i: int) -> None:
-            async with sem:
-                await aclient.create_end_user(body={"externalId": f"user-{i:05}", "displayName": f"User {i}"})
-
-        await asyncio.gather(*(one(i) for i in range(items)))
-
-    asyncio.run(fill())
-    client = emu.client(organisation=org)
-    url = f"{emu.base_url}/o/{org}/users"
+def big_list(base: str, items: int, repeat: int) -> List[str]:
+    client = sync_client(base, LIST_ORG)
+    url = f"{base}/o/{LIST_ORG}/users"
     rounds: Dict[str, Callable[[], int]] = {}
 
     def versori_round() -> int:
@@ -167,9 +187,9 @@ def big_list(emu: Emulator, items: int, repeat: int) -> List[str]:
     )
 
 
-def concurrent_gets(emu: Emulator, n: int, in_flight: int, repeat: int) -> List[str]:
-    url = f"{emu.base_url}/o/{ORG}/users/bench-user"
-    aclient = emu.async_client(organisation=ORG)
+def concurrent_gets(base: str, n: int, in_flight: int, repeat: int) -> List[str]:
+    url = f"{base}/o/{ORG}/users/bench-user"
+    aclient = async_client(base)
     rounds: Dict[str, Callable[[], int]] = {}
 
     async def workers(fetch: Callable[[], Any]) -> None:
@@ -223,11 +243,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     gets, items, conc, repeat = (300, 500, 640, 1) if args.quick else (20_000, 10_000, 20_000, 3)
     print(f"versori {versori.__version__} benchmark on Python {sys.version.split()[0]}"
           f"{' (quick mode: figures are not meaningful)' if args.quick else ''}")
-    with Emulator(api_key=KEY) as emu:
-        print(f"emulator at {emu.base_url}")
-        failures = sequential_gets(emu, gets, repeat)
-        failures += big_list(emu, items, repeat)
-        failures += concurrent_gets(emu, conc, 64, repeat)
+    server = start_server(items)
+    try:
+        print(f"loopback server at {server.base_url}")
+        failures = sequential_gets(server.base_url, gets, repeat)
+        failures += big_list(server.base_url, items, repeat)
+        failures += concurrent_gets(server.base_url, conc, 64, repeat)
+    finally:
+        server.shutdown()
     if failures:
         print("\nbelow target:\n  " + "\n  ".join(failures))
         return 1 if args.strict else 0

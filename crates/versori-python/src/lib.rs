@@ -21,10 +21,16 @@ mod emulator;
 mod errors;
 mod pages;
 mod runtime;
+mod static_server;
 mod workflows;
 
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
+
+/// The extension's allocator (JSON documents are trees of many small
+/// allocations, which mimalloc serves much faster than the system's).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Every operation of the spec as `(operationId, snake_case name)`, in the
 /// operation table's order.
@@ -43,6 +49,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeClient>()?;
     m.add_class::<pages::NativePages>()?;
     m.add_class::<emulator::NativeEmulator>()?;
+    m.add_class::<static_server::StaticServer>()?;
     m.add_function(wrap_pyfunction!(operation_ids, m)?)?;
     Ok(())
 }
