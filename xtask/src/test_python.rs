@@ -48,6 +48,11 @@ pub fn run(root: &Path) -> Result<()> {
         run_in(root, py, &all)
     };
     pip(TOOLS)?;
+    let bin = venv.join("bin");
+    let path = match std::env::var_os("PATH") {
+        Some(p) => format!("{}:{}", utf8(&bin)?, p.to_string_lossy()),
+        None => utf8(&bin)?.to_string(),
+    };
     pip(BENCH_PEERS)?;
     // the debug profile reuses what `cargo test --workspace` compiled; the
     // benchmark's figures come from the release build `pip install ./python`
@@ -64,7 +69,11 @@ pub fn run(root: &Path) -> Result<()> {
             "--no-build-isolation",
             "./python",
         ],
-        &[("MATURIN_PEP517_ARGS", "--profile dev")],
+        &[
+            ("MATURIN_PEP517_ARGS", "--profile dev"),
+            // the build backend runs the venv's `maturin` executable
+            ("PATH", &path),
+        ],
     )?;
     run_in(root, py, &["-m", "pytest", "python/tests", "-q"])?;
     run_in(
