@@ -97,14 +97,18 @@ fn api_message(status: u16, code: &str, message: &str, request_id: Option<&str>)
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Response headers that carry the platform's request id, in order of preference.
-pub(crate) const REQUEST_ID_HEADERS: [&str; 3] =
-    ["x-request-id", "x-versori-request-id", "request-id"];
+/// (Typed names: looking a header up by `&str` parses the name every time.)
+pub(crate) const REQUEST_ID_HEADERS: [reqwest::header::HeaderName; 3] = [
+    reqwest::header::HeaderName::from_static("x-request-id"),
+    reqwest::header::HeaderName::from_static("x-versori-request-id"),
+    reqwest::header::HeaderName::from_static("request-id"),
+];
 
 /// The request id of a response, if it carries one.
 pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS
         .iter()
-        .find_map(|h| headers.get(*h))
+        .find_map(|h| headers.get(h))
         .and_then(|v| v.to_str().ok())
         .map(String::from)
 }

@@ -167,16 +167,20 @@ impl WithoutUrlRef for reqwest::Error {
 }
 
 fn record(span: &tracing::Span, attempt: u32, t0: Instant, result: &reqwest::Result<Response>) {
-    span.record("attempt", attempt);
-    span.record("latency_ms", t0.elapsed().as_secs_f64() * 1000.0);
-    match result {
-        Ok(resp) => {
+    // when nobody listens, skip computing the field values (the request-id
+    // lookup above all)
+    if !span.is_disabled() {
+        span.record("attempt", attempt);
+        span.record("latency_ms", t0.elapsed().as_secs_f64() * 1000.0);
+        if let Ok(resp) = result {
             span.record("status", resp.status().as_u16());
             if let Some(id) = request_id(resp.headers()) {
                 span.record("request_id", id.as_str());
             }
-            tracing::debug!(attempt, status = resp.status().as_u16(), "response");
         }
+    }
+    match result {
+        Ok(resp) => tracing::debug!(attempt, status = resp.status().as_u16(), "response"),
         Err(e) => tracing::debug!(attempt, error = %e.without_url_ref(), "no response"),
     }
 }
