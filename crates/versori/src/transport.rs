@@ -52,12 +52,12 @@ impl Transport {
         request: Request,
         operation_id: &str,
     ) -> reqwest::Result<Response> {
-        let op = crate::call::lookup(operation_id);
+        // field values are only evaluated when a subscriber wants the span
         let span = tracing::debug_span!(
             "versori.request",
-            operation_id = op.map_or(operation_id, |o| o.id),
+            operation_id = crate::call::lookup(operation_id).map_or(operation_id, |o| o.id),
             method = %request.method(),
-            path = op.map_or("", |o| o.path),
+            path = crate::call::lookup(operation_id).map_or("", |o| o.path),
             status = tracing::field::Empty,
             attempt = tracing::field::Empty,
             latency_ms = tracing::field::Empty,

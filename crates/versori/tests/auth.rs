@@ -332,6 +332,10 @@ async fn secrets_never_appear_in_debug_errors_or_traces() {
             || traces.contains("operation_id=GetEndUser"),
         "{traces}"
     );
+    assert!(
+        traces.contains("/o/{organisation_id}/users/{user_id}"),
+        "the span carries the path template: {traces}"
+    );
     assert!(traces.contains("retrying"), "retries are logged: {traces}");
     assert!(traces.contains("HTTP 503"), "with their reason: {traces}");
 }
