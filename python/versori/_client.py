@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, Optional, TypeVar
+import weakref
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional, TypeVar
 
 from . import _native
 from ._generated_client import AsyncOperations, SyncOperations
 from ._kv import AsyncKvStore, KvStore
 from ._pagination import AsyncPaginator, Paginator
 from ._workflows import AsyncWorkflows, Workflows
+
+if TYPE_CHECKING:  # asyncio is imported on the first async call, not with the package
+    import asyncio
 
 T = TypeVar("T")
 
@@ -43,6 +47,58 @@ def _native_client(
         allow_insecure_http=allow_insecure_http,
         from_env=from_env,
     )
+
+
+class _Bridge:
+    """Completes the asyncio futures of one event loop's calls in batches: the native
+    side queues results and wakes the loop through a socket it watches."""
+
+    __slots__ = ("native", "futures", "__weakref__")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.native = _native.AsyncBridge()
+        self.futures: Dict[int, asyncio.Future[Any]] = {}
+        loop.add_reader(self.native.fileno(), self._drain)
+
+    def _drain(self) -> None:
+        futures = self.futures
+        for call_id, ok, value in self.native.drain():
+            fut = futures.pop(call_id, None)
+            if fut is None or fut.done():
+                continue
+            if ok:
+                fut.set_result(value)
+            else:
+                fut.set_exception(value)
+
+    def call(
+        self, loop: asyncio.AbstractEventLoop, client: _native.NativeClient, operation_id: str, args: Dict[str, Any]
+    ) -> asyncio.Future[Any]:
+        fut = loop.create_future()
+        self.futures[self.native.submit(client, operation_id, args)] = fut
+        return fut
+
+
+_BRIDGES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Optional[_Bridge]] = weakref.WeakKeyDictionary()
+
+
+def _acall_native(client: _native.NativeClient, operation_id: str, args: Dict[str, Any]) -> Awaitable[Any]:
+    """Starts a call on the running loop's bridge (or, on loops without ``add_reader``,
+    as a plain awaitable of the native client)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    try:
+        bridge = _BRIDGES[loop]
+    except KeyError:
+        try:
+            bridge = _Bridge(loop)
+        except NotImplementedError:
+            bridge = None
+        _BRIDGES[loop] = bridge
+    if bridge is None:
+        return client.call_async(operation_id, args)
+    return bridge.call(loop, client, operation_id, args)
 
 
 class _Base:
@@ -207,10 +263,10 @@ class AsyncClient(_Base, AsyncOperations):
 
     async def call(self, operation_id: str, **args: Any) -> Any:
         """As :meth:`Client.call`, awaitable."""
-        return await self._native.call_async(operation_id, args)
+        return await _acall_native(self._native, operation_id, args)
 
     async def _acall(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> T:
-        return decode(await self._native.call_async(operation_id, args))
+        return decode(await _acall_native(self._native, operation_id, args))
 
     def _call(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> Awaitable[T]:
         return self._acall(operation_id, args, decode)

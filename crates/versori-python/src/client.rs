@@ -50,6 +50,13 @@ pub(crate) struct NativeClient {
     inner: versori::Client,
 }
 
+impl NativeClient {
+    /// The facade client.
+    pub(crate) fn inner(&self) -> &versori::Client {
+        &self.inner
+    }
+}
+
 #[pymethods]
 impl NativeClient {
     /// Builds a client. Unless `from_env` is false, the `VERSORI_*`

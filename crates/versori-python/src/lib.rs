@@ -15,6 +15,7 @@
 // the facade's `versori::Error` is what the workflows propagate, as the facade does
 #![allow(clippy::result_large_err)]
 
+mod bridge;
 mod client;
 mod convert;
 mod emulator;
@@ -47,6 +48,7 @@ fn operation_ids(py: Python<'_>) -> PyResult<Vec<Bound<'_, PyTuple>>> {
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::NativeClient>()?;
+    m.add_class::<bridge::AsyncBridge>()?;
     m.add_class::<pages::NativePages>()?;
     m.add_class::<emulator::NativeEmulator>()?;
     m.add_class::<static_server::StaticServer>()?;
