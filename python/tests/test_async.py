@@ -89,3 +89,23 @@ def test_event_loop_stays_responsive(aclient: versori.AsyncClient) -> None:
         assert ticks > 20
 
     asyncio.run(main())
+
+
+def test_cancelled_calls_leave_the_client_usable(aclient: versori.AsyncClient) -> None:
+    async def main() -> None:
+        try:
+            await aclient.create_end_user(body={"externalId": "cancel-me"})
+        except versori.ConflictError:
+            pass  # made by an earlier round
+        tasks = [asyncio.ensure_future(aclient.get_end_user("cancel-me")) for _ in range(50)]
+        await asyncio.sleep(0)
+        for t in tasks[::2]:
+            t.cancel()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        assert sum(isinstance(r, asyncio.CancelledError) for r in results) >= 1
+        assert all(isinstance(r, (EndUser, asyncio.CancelledError)) for r in results)
+        again = await asyncio.gather(*(aclient.get_end_user("cancel-me") for _ in range(100)))
+        assert len(again) == 100
+
+    for _ in range(3):  # a new event loop each time: each gets its own bridge
+        asyncio.run(main())
