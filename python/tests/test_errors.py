@@ -117,8 +117,10 @@ def test_generic_call_returns_any_json_the_server_sent() -> None:
         client = versori.Client(base_url=url, api_key="k", organisation="o", from_env=False)
         # JSON of an unexpected shape is returned as is by the generic call
         assert client.call("ListProjects") == "not an object"
-        # and a typed result keeps it, never failing on decode
-        assert client.list_projects().to_dict() == {}
+        # a typed result of the wrong shape is an error, never silently emptied
+        with pytest.raises(versori.APIResponseError, match="ProjectsList") as info:
+            client.list_projects()
+        assert "not an object" in info.value.excerpt
 
 
 def test_validation_errors_name_the_culprit(client: versori.Client) -> None:

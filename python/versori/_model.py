@@ -5,7 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Type, TypeVar
 
+from ._errors import APIResponseError
+
 M = TypeVar("M", bound="Model")
+
+
+def _not_an_object(cls: type, data: Any) -> APIResponseError:
+    excerpt = repr(data)[:200]
+    return APIResponseError(
+        f"could not decode the response: expected a {cls.__name__} object, got {type(data).__name__}",
+        status=None,
+        excerpt=excerpt,
+    )
 
 
 class Model:
@@ -23,8 +34,10 @@ class Model:
 
     @classmethod
     def _from_wire(cls: Type[M], data: Any) -> M:
+        if not isinstance(data, dict):
+            raise _not_an_object(cls, data)
         obj = cls.__new__(cls)
-        obj._data = data if isinstance(data, dict) else {}
+        obj._data = data
         return obj
 
     @classmethod
@@ -124,8 +137,10 @@ def _models(cls: Type[M], value: Any) -> Any:
     out: List[M] = []
     append = out.append
     for item in value:
+        if not isinstance(item, dict):
+            raise _not_an_object(cls, item)
         obj = new(cls)
-        obj._data = item if isinstance(item, dict) else {}
+        obj._data = item
         append(obj)
     return out
 
