@@ -7,7 +7,8 @@ use crate::naming::{snake, words};
 use crate::optable::{Operation, Pagination};
 
 /// Groups bound to one resource: (group, accessor, parameter it fills).
-const SCOPED: &[(&str, &str, &str)] = &[
+/// The Python client generator uses the same scopes.
+pub const SCOPED: &[(&str, &str, &str)] = &[
     ("activations", "activations", "environment_id"),
     ("kv_store", "kv", "store"),
 ];

@@ -7,17 +7,11 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::groups::SCOPED;
 use crate::optable::{Operation, Pagination, Parameter};
 use crate::python::{docstring, ident, literal};
 use crate::python_models::{Models, Ty};
 use crate::spec::Document;
-
-/// Groups bound to one resource: (group, accessor, parameter it fills).
-/// The same scopes as the Rust facade's groups (`xtask/src/groups.rs`).
-const SCOPED: &[(&str, &str, &str)] = &[
-    ("activations", "activations", "environment_id"),
-    ("kv_store", "kv", "store"),
-];
 
 /// Group methods the hand-written layer provides instead (the KV helpers
 /// taking keys as lists of segments, in `python/versori/_kv.py`).
