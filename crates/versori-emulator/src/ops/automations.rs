@@ -36,6 +36,43 @@ fn automation<'a>(org: &'a mut Org, req: &Request) -> Result<&'a mut Value, ApiE
         .ok_or_else(|| ApiError::not_found(format!("no automation {id:?}")))
 }
 
+/// The id of the automation named in the path, or 404.
+fn automation_id(org: &mut Org, req: &Request) -> Result<String, ApiError> {
+    Ok(automation(org, req)?["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
+}
+
+/// A required text member must not be blank.
+fn not_blank(field: &str, value: &str) -> Result<(), ApiError> {
+    if value.trim().is_empty() {
+        return Err(ApiError::invalid_field(field, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// An optional count must be positive when given.
+fn positive(field: &str, value: Option<i64>) -> Result<(), ApiError> {
+    match value.filter(|n| *n < 1) {
+        Some(n) => Err(ApiError::invalid_field(
+            field,
+            format!("{n} is not a positive integer"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The items of `map` that belong to `automation_id`.
+fn owned(map: &std::collections::BTreeMap<String, (String, Value)>, automation_id: &str) -> Value {
+    Value::Array(
+        map.values()
+            .filter(|(a, _)| a == automation_id)
+            .map(|(_, v)| v.clone())
+            .collect(),
+    )
+}
+
 fn list(store: &mut Store, req: &Request) -> Answer {
     let items: Vec<Value> = store.org(req.org()).automations.values().cloned().collect();
     Ok(Some(Value::Array(items)))
@@ -43,9 +80,7 @@ fn list(store: &mut Store, req: &Request) -> Answer {
 
 fn create(store: &mut Store, req: &Request) -> Answer {
     let body: types::AutomationCreate = req.body()?;
-    if body.name.trim().is_empty() {
-        return Err(ApiError::invalid_field("name", "must not be empty"));
-    }
+    not_blank("name", &body.name)?;
     let id = new_id();
     let value = json!({
         "id": id, "name": body.name, "createdAt": now(),
@@ -93,20 +128,10 @@ fn update(store: &mut Store, req: &Request) -> Answer {
 
 fn run(store: &mut Store, req: &Request) -> Answer {
     let body: types::AutomationRunCreate = req.body()?;
-    if body.prompt.trim().is_empty() {
-        return Err(ApiError::invalid_field("prompt", "must not be empty"));
-    }
-    if let Some(n) = body.max_steps.filter(|n| *n < 1) {
-        return Err(ApiError::invalid_field(
-            "maxSteps",
-            format!("{n} is not a positive integer"),
-        ));
-    }
+    not_blank("prompt", &body.prompt)?;
+    positive("maxSteps", body.max_steps)?;
     let org = store.org(req.org());
-    let automation_id = automation(org, req)?["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let automation_id = automation_id(org, req)?;
     let id = new_id();
     let value = json!({
         "id": id, "status": "completed", "prompt": body.prompt, "executionId": new_id(),
@@ -118,14 +143,8 @@ fn run(store: &mut Store, req: &Request) -> Answer {
 
 fn list_runs(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
-    let id = automation(org, req)?["id"].clone();
-    let runs: Vec<Value> = org
-        .runs
-        .values()
-        .filter(|(a, _)| id == a.as_str())
-        .map(|(_, r)| r.clone())
-        .collect();
-    Ok(Some(Value::Array(runs)))
+    let id = automation_id(org, req)?;
+    Ok(Some(owned(&org.runs, &id)))
 }
 
 fn get_run(store: &mut Store, req: &Request) -> Answer {
@@ -141,32 +160,16 @@ fn get_run(store: &mut Store, req: &Request) -> Answer {
 
 fn list_recordings(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
-    let id = automation(org, req)?["id"].clone();
-    let items: Vec<Value> = org
-        .recordings
-        .values()
-        .filter(|(a, _)| id == a.as_str())
-        .map(|(_, r)| r.clone())
-        .collect();
-    Ok(Some(Value::Array(items)))
+    let id = automation_id(org, req)?;
+    Ok(Some(owned(&org.recordings, &id)))
 }
 
 fn create_recording(store: &mut Store, req: &Request) -> Answer {
     let body: types::CreateRecordingRequest = req.body()?;
-    if body.file_name.trim().is_empty() {
-        return Err(ApiError::invalid_field("fileName", "must not be empty"));
-    }
-    if let Some(n) = body.expiry_seconds.filter(|n| *n < 1) {
-        return Err(ApiError::invalid_field(
-            "expirySeconds",
-            format!("{n} is not a positive integer"),
-        ));
-    }
+    not_blank("fileName", &body.file_name)?;
+    positive("expirySeconds", body.expiry_seconds)?;
     let org = store.org(req.org());
-    let automation_id = automation(org, req)?["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let automation_id = automation_id(org, req)?;
     let id = new_id();
     let recording = json!({"id": id, "transcription": "", "status": "pending"});
     org.recordings
