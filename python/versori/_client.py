@@ -6,6 +6,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional, TypeVar
 
 from . import _native
+from ._native import NativeClient as _NativeClient
 from ._generated_client import AsyncOperations, SyncOperations
 from ._kv import AsyncKvStore, KvStore
 from ._pagination import AsyncPaginator, Paginator
@@ -15,38 +16,6 @@ if TYPE_CHECKING:  # asyncio is imported on the first async call, not with the p
     import asyncio
 
 T = TypeVar("T")
-
-
-def _native_client(
-    base_url: Optional[str],
-    api_key: Optional[str],
-    jwt: Optional[str],
-    organisation: Optional[str],
-    timeout: Optional[float],
-    max_retries: Optional[int],
-    connect_timeout: Optional[float],
-    signing_key: Optional[str],
-    signing_key_id: Optional[str],
-    acting_as: Optional[str],
-    user_agent: Optional[str],
-    allow_insecure_http: bool,
-    from_env: bool,
-) -> _native.NativeClient:
-    return _native.NativeClient(
-        base_url=base_url,
-        api_key=api_key,
-        jwt=jwt,
-        organisation=organisation,
-        timeout=timeout,
-        connect_timeout=connect_timeout,
-        max_retries=max_retries,
-        signing_key=signing_key,
-        signing_key_id=signing_key_id,
-        acting_as=acting_as,
-        user_agent=user_agent,
-        allow_insecure_http=allow_insecure_http,
-        from_env=from_env,
-    )
 
 
 class _Bridge:
@@ -101,9 +70,59 @@ def _acall_native(client: _native.NativeClient, operation_id: str, args: Dict[st
     return bridge.call(loop, client, operation_id, args)
 
 
+C = TypeVar("C", bound="_Base")
+
+
 class _Base:
+    """What both clients share: construction (the arguments documented on
+    :class:`Client`), the native client, and its settings."""
+
     __slots__ = ("_native",)
-    _native: _native.NativeClient
+    _native: _NativeClient
+
+    def __init__(
+        self,
+        base_url: Optional[str] = None,
+        api_key: Optional[str] = None,
+        jwt: Optional[str] = None,
+        organisation: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        *,
+        connect_timeout: Optional[float] = None,
+        signing_key: Optional[str] = None,
+        signing_key_id: Optional[str] = None,
+        acting_as: Optional[str] = None,
+        user_agent: Optional[str] = None,
+        allow_insecure_http: bool = False,
+        from_env: bool = True,
+    ) -> None:
+        self._attach(
+            _NativeClient(
+                base_url=base_url,
+                api_key=api_key,
+                jwt=jwt,
+                organisation=organisation,
+                timeout=timeout,
+                connect_timeout=connect_timeout,
+                max_retries=max_retries,
+                signing_key=signing_key,
+                signing_key_id=signing_key_id,
+                acting_as=acting_as,
+                user_agent=user_agent,
+                allow_insecure_http=allow_insecure_http,
+                from_env=from_env,
+            )
+        )
+
+    def _attach(self, native: _NativeClient) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def _wrap(cls: type[C], native: _NativeClient) -> C:
+        obj = cls.__new__(cls)
+        obj._attach(native)
+        return obj
 
     @property
     def base_url(self) -> str:
@@ -150,36 +169,10 @@ class Client(_Base, SyncOperations):
 
     __slots__ = ("workflows",)
 
-    def __init__(
-        self,
-        base_url: Optional[str] = None,
-        api_key: Optional[str] = None,
-        jwt: Optional[str] = None,
-        organisation: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        *,
-        connect_timeout: Optional[float] = None,
-        signing_key: Optional[str] = None,
-        signing_key_id: Optional[str] = None,
-        acting_as: Optional[str] = None,
-        user_agent: Optional[str] = None,
-        allow_insecure_http: bool = False,
-        from_env: bool = True,
-    ) -> None:
-        self._native = _native_client(
-            base_url, api_key, jwt, organisation, timeout, max_retries, connect_timeout,
-            signing_key, signing_key_id, acting_as, user_agent, allow_insecure_http, from_env,
-        )
-        self.workflows = Workflows(self._native)
+    def _attach(self, native: _native.NativeClient) -> None:
+        self._native = native
+        self.workflows = Workflows(native)
         """The platform's common workflows (``client.workflows.activate_user(...)``)."""
-
-    @classmethod
-    def _wrap(cls, native: _native.NativeClient) -> Client:
-        obj = cls.__new__(cls)
-        obj._native = native
-        obj.workflows = Workflows(native)
-        return obj
 
     def acting_as(self, external_id: str) -> Client:
         """The same client authenticating as the end user ``external_id`` (with a signing
@@ -218,36 +211,10 @@ class AsyncClient(_Base, AsyncOperations):
 
     __slots__ = ("workflows",)
 
-    def __init__(
-        self,
-        base_url: Optional[str] = None,
-        api_key: Optional[str] = None,
-        jwt: Optional[str] = None,
-        organisation: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        *,
-        connect_timeout: Optional[float] = None,
-        signing_key: Optional[str] = None,
-        signing_key_id: Optional[str] = None,
-        acting_as: Optional[str] = None,
-        user_agent: Optional[str] = None,
-        allow_insecure_http: bool = False,
-        from_env: bool = True,
-    ) -> None:
-        self._native = _native_client(
-            base_url, api_key, jwt, organisation, timeout, max_retries, connect_timeout,
-            signing_key, signing_key_id, acting_as, user_agent, allow_insecure_http, from_env,
-        )
-        self.workflows = AsyncWorkflows(self._native)
+    def _attach(self, native: _native.NativeClient) -> None:
+        self._native = native
+        self.workflows = AsyncWorkflows(native)
         """The platform's common workflows, awaitable."""
-
-    @classmethod
-    def _wrap(cls, native: _native.NativeClient) -> AsyncClient:
-        obj = cls.__new__(cls)
-        obj._native = native
-        obj.workflows = AsyncWorkflows(native)
-        return obj
 
     def acting_as(self, external_id: str) -> AsyncClient:
         """As :meth:`Client.acting_as`."""
