@@ -24,6 +24,7 @@
 
 mod dispatch;
 mod error;
+mod fixed;
 mod ops;
 mod page;
 mod request;
@@ -40,6 +41,7 @@ use tokio::sync::oneshot;
 
 pub use dispatch::BODY_LIMIT;
 pub use error::ApiError;
+pub use fixed::FixedResponseServer;
 
 /// Configures an [`Emulator`].
 #[derive(Debug, Clone)]

@@ -14,74 +14,12 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use versori_emulator::FixedResponseServer;
 
 const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
 const TARGET: f64 = 1.20;
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;
-
-/// Serves `body` for every request, keeping connections alive, on a thread
-/// and runtime of its own.
-fn serve(body: String) -> Fallible<String> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = match tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(rt) => rt,
-            Err(e) => {
-                let _ = tx.send(Err(e.to_string()));
-                return;
-            }
-        };
-        rt.block_on(async move {
-            let listener = match TcpListener::bind("127.0.0.1:0").await {
-                Ok(l) => l,
-                Err(e) => {
-                    let _ = tx.send(Err(e.to_string()));
-                    return;
-                }
-            };
-            let url = listener
-                .local_addr()
-                .map(|a| format!("http://{a}"))
-                .map_err(|e| e.to_string());
-            let _ = tx.send(url);
-            let response = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
-                body.len(),
-                body
-            )
-            .into_bytes();
-            while let Ok((stream, _)) = listener.accept().await {
-                let response = response.clone();
-                tokio::spawn(async move {
-                    let (read, mut write) = stream.into_split();
-                    let mut reader = tokio::io::BufReader::new(read);
-                    let mut line = String::new();
-                    loop {
-                        // GETs without bodies: read up to the blank line
-                        loop {
-                            line.clear();
-                            match reader.read_line(&mut line).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(_) if line == "\r\n" => break,
-                                Ok(_) => {}
-                            }
-                        }
-                        if write.write_all(&response).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-    });
-    Ok(rx.recv()??)
-}
 
 /// The folder holding libversori: `VERSORI_FFI_LIB_DIR`, or the profile
 /// folder this bench was built into (`target/<profile>/deps/..`).
@@ -190,7 +128,8 @@ fn main() -> Fallible<()> {
         "displayName": "Customer 1", "organisationId": ORG,
         "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"
     });
-    let url = serve(user.to_string())?;
+    let server = FixedResponseServer::start(user.to_string())?;
+    let url = server.base_url().to_string();
     let exe = compile_c(&lib_dir()?)?;
     let mut c_side = CSide::start(&exe, &url)?;
 

@@ -7,69 +7,10 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
 use versori::types;
+use versori_emulator::FixedResponseServer;
 
 const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
-
-/// Serves `body` for every request, keeping connections alive, on a thread
-/// and runtime of its own so that it does not compete with the clients'
-/// scheduler.
-fn serve(body: String) -> String {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let url = serve_on_this_runtime(body).await;
-            let _ = tx.send(url);
-            std::future::pending::<()>().await;
-        });
-    });
-    rx.recv().expect("server started")
-}
-
-async fn serve_on_this_runtime(body: String) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{}",
-        body.len(),
-        body
-    )
-    .into_bytes();
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                return;
-            };
-            let response = response.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = stream.into_split();
-                let mut reader = BufReader::new(read);
-                let mut line = String::new();
-                loop {
-                    // requests here are GETs without bodies: read up to the blank line
-                    loop {
-                        line.clear();
-                        match reader.read_line(&mut line).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(_) if line == "\r\n" => break,
-                            Ok(_) => {}
-                        }
-                    }
-                    if write.write_all(&response).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    url
-}
 
 /// The bare client's request: reqwest, then serde_json into the same type.
 async fn bare_get<T: serde::de::DeserializeOwned>(client: &reqwest::Client, url: &str) -> T {
@@ -156,10 +97,12 @@ async fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     let (rounds, small_iters, list_iters) = if quick { (3, 20, 2) } else { (15, 2000, 20) };
 
-    let small = serve(user(1).to_string());
+    let small_server = FixedResponseServer::start(user(1).to_string()).expect("server");
+    let small = small_server.base_url().to_string();
     let items: Vec<serde_json::Value> = (0..10_000).map(user).collect();
     let list_body = json!({"totalCount": 10_000, "users": items}).to_string();
-    let list = serve(list_body.clone());
+    let list_server = FixedResponseServer::start(list_body.clone()).expect("server");
+    let list = list_server.base_url().to_string();
 
     let bare = reqwest::Client::new();
     let facade_for = |url: &str| {
