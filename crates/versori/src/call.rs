@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use bytes::Bytes;
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use versori_core::operations::{self, Kind, Location, Operation};
 
@@ -263,13 +265,43 @@ impl Client {
     /// # }
     /// ```
     pub async fn call(&self, operation_id: &str, args: Value) -> Result<Value> {
+        self.call_raw(operation_id, args).await?.json()
+    }
+
+    /// Calls any operation as [`Client::call`] does (the same checks of the
+    /// arguments, auth, retries and errors) but returns the success
+    /// response's body undecoded, for callers that decode it themselves
+    /// (straight into another language's objects, say). Error responses are
+    /// still [`Error::Api`]; the body of a success is not looked at, so a
+    /// malformed one surfaces only when it is decoded, for example with
+    /// [`RawResponse::json`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: versori::Client) -> versori::Result<()> {
+    /// use serde_json::json;
+    ///
+    /// let raw = client.call_raw("ListEndUsers", json!({"first": 100})).await?;
+    /// assert_eq!(raw.status(), 200);
+    /// println!("{} bytes of JSON", raw.body().len());
+    /// // decoded into any deserializable type, or `serde_json::Value`:
+    /// let page: versori::types::EndUserPage = raw.decode()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn call_raw(&self, operation_id: &str, args: Value) -> Result<RawResponse> {
         let op = operation(operation_id)?;
         let prepared = prepare(self, op, &args)?;
-        self.execute(prepared).await
+        self.execute_raw(prepared).await
     }
 
     /// Sends a prepared call and decodes its JSON result.
     pub(crate) async fn execute(&self, prepared: Prepared) -> Result<Value> {
+        self.execute_raw(prepared).await?.json()
+    }
+
+    /// Sends a prepared call; a success gives its body undecoded, an error
+    /// status the platform's error.
+    pub(crate) async fn execute_raw(&self, prepared: Prepared) -> Result<RawResponse> {
         let transport = &self.inner.transport;
         let method = reqwest::Method::from_bytes(prepared.op.method.as_str().as_bytes())
             .map_err(|e| Error::invalid(format!("bad method in the operation table: {e}")))?;
@@ -296,9 +328,9 @@ impl Client {
             .await
             .map_err(Error::from_reqwest)?;
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::from_reqwest)?;
         if status >= 400 {
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(Error::from_reqwest)?;
             // the transport guarantees the platform's error shape here
             let err: versori_core::types::Error =
                 serde_json::from_slice(&body).map_err(|e| Error::Decode {
@@ -308,13 +340,88 @@ impl Client {
                 })?;
             return Err(Error::from_api(status, &headers, err));
         }
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Value::Object(Map::new()));
+        let body = response.bytes().await.map_err(Error::from_reqwest)?;
+        Ok(RawResponse { status, body })
+    }
+}
+
+/// The undecoded success response of a generic call
+/// ([`Client::call_raw`]): its status and JSON body.
+///
+/// ```
+/// let raw = versori::RawResponse::new(200, r#"{"id": "u1"}"#);
+/// let value: serde_json::Value = raw.json()?;
+/// assert_eq!(value["id"], "u1");
+/// // an empty body reads as an empty object, as `Client::call` returns it
+/// assert_eq!(versori::RawResponse::new(204, "").json()?, serde_json::json!({}));
+/// # Ok::<(), versori::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResponse {
+    status: u16,
+    body: Bytes,
+}
+
+impl RawResponse {
+    /// A response with this status and body (for tests and other layers'
+    /// decoders; [`Client::call_raw`] makes them from the network).
+    pub fn new(status: u16, body: impl Into<Bytes>) -> Self {
+        RawResponse {
+            status,
+            body: body.into(),
         }
-        serde_json::from_slice(&body).map_err(|e| Error::Decode {
-            status: Some(status),
-            message: e.to_string(),
-            excerpt: excerpt(&body),
-        })
+    }
+
+    /// The HTTP status (a success: below 400).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The body as received: JSON, or empty when the operation answers
+    /// without one (see [`RawResponse::is_empty`]).
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body, taken out of the response.
+    pub fn into_body(self) -> Bytes {
+        self.body
+    }
+
+    /// Whether the body is empty or only whitespace, which
+    /// [`Client::call`] reports as an empty JSON object.
+    pub fn is_empty(&self) -> bool {
+        self.body.iter().all(u8::is_ascii_whitespace)
+    }
+
+    /// The body decoded as `T`; an empty body decodes as `{}`. A body that
+    /// is not JSON of that shape is an [`Error::Decode`] with the status
+    /// and the start of the body.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
+        let text: &[u8] = if self.is_empty() { b"{}" } else { &self.body };
+        serde_json::from_slice(text).map_err(|e| self.decode_error(e))
+    }
+
+    /// The body as a JSON value, exactly as [`Client::call`] returns it.
+    pub fn json(&self) -> Result<Value> {
+        self.decode()
+    }
+
+    /// An [`Error::Decode`] about this response's body: `message` says what
+    /// did not match; the status and an excerpt of the body are added.
+    /// For callers decoding the body with their own deserializer.
+    ///
+    /// ```
+    /// let raw = versori::RawResponse::new(200, "not json");
+    /// let err = raw.decode_error("expected a value");
+    /// assert_eq!(err.status(), Some(200));
+    /// assert!(err.to_string().contains("not json"));
+    /// ```
+    pub fn decode_error(&self, message: impl std::fmt::Display) -> Error {
+        Error::Decode {
+            status: Some(self.status),
+            message: message.to_string(),
+            excerpt: excerpt(&self.body),
+        }
     }
 }

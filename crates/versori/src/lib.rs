@@ -50,6 +50,7 @@ mod transport;
 mod workflows;
 
 pub use auth::{Credentials, SigningKey, REFRESH_MARGIN, TOKEN_LIFETIME};
+pub use call::RawResponse;
 pub use client::{env, Client, ClientBuilder, PRODUCTION_URL, STAGING_URL};
 pub use error::{Error, FieldError, Result};
 pub use groups::*;

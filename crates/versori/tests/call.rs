@@ -75,6 +75,82 @@ async fn empty_responses_are_an_empty_object() {
 }
 
 #[tokio::test]
+async fn call_raw_gives_the_body_undecoded_with_calls_checks_retries_and_errors() {
+    let body = r#"{"externalId":"customer-123","extra":[1,2.5,null]}"#;
+    let server = Script::start(vec![
+        Reply::json(503, json!({"code": "busy", "message": "later"})),
+        Reply::text(200, "application/json", body),
+        Reply::json(404, json!({"code": "not_found", "message": "no such user"})),
+        Reply::empty(204),
+        Reply::text(200, "application/json", "{not json"),
+    ])
+    .await;
+    let c = client(&server.url);
+
+    // retried like `call`, then the exact bytes the server sent
+    let raw = c
+        .call_raw("GetEndUser", json!({"user_id": "customer-123"}))
+        .await
+        .expect("ok after a retry");
+    assert_eq!((raw.status(), raw.body().as_ref()), (200, body.as_bytes()));
+    assert!(!raw.is_empty());
+    assert_eq!(raw.json().expect("json")["extra"], json!([1, 2.5, null]));
+    let seen = server.requests();
+    assert_eq!(seen.len(), 2, "the 503 was retried");
+    assert_eq!(seen[1].target, format!("/o/{ORG}/users/customer-123"));
+    assert_eq!(
+        seen[1].header("authorization"),
+        Some("Bearer vk_test_secret_123")
+    );
+    assert_eq!(seen[1].header("accept"), Some("application/json"));
+
+    // error statuses are the platform's errors, as with `call`
+    let err = c
+        .call_raw("GetEndUser", json!({"user_id": "nobody"}))
+        .await
+        .expect_err("404");
+    assert!(err.is_not_found(), "{err:?}");
+    assert_eq!(err.code(), Some("not_found"));
+
+    // an empty body is kept empty, and reads as `{}` like `call` returns it
+    let raw = c
+        .call_raw("DeleteEndUser", json!({"user_id": "u1"}))
+        .await
+        .expect("ok");
+    assert_eq!(raw.status(), 204);
+    assert!(raw.is_empty());
+    assert_eq!(raw.json().expect("json"), json!({}));
+
+    // a malformed success body is returned as is; decoding it is a Decode error
+    let raw = c
+        .call_raw("GetEndUser", json!({"user_id": "u1"}))
+        .await
+        .expect("not decoded yet");
+    let err = raw.json().expect_err("malformed");
+    assert!(
+        matches!(&err, Error::Decode { status: Some(200), excerpt, .. } if excerpt == "{not json"),
+        "{err:?}"
+    );
+    let own = raw.decode_error("my decoder failed");
+    assert!(own.to_string().contains("my decoder failed"), "{own}");
+    assert_eq!(own.status(), Some(200));
+
+    // and the same argument checks, before anything is sent
+    let sent = server.count();
+    let err = c
+        .call_raw("GetEndUser", json!({"user_id": 7}))
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    let err = c
+        .call_raw("NoSuchOp", json!({}))
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("unknown operation"), "{err}");
+    assert_eq!(server.count(), sent, "nothing was sent");
+}
+
+#[tokio::test]
 async fn bad_input_is_refused_before_sending() {
     let server = Script::start(vec![Reply::json(200, json!({}))]).await;
     let c = client(&server.url);
