@@ -6,18 +6,26 @@
 
 use std::time::{Duration, Instant};
 
+use progenitor_client::ClientInfo;
 use serde_json::json;
 use versori::types;
 use versori_emulator::FixedResponseServer;
 
 const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+const USER_AGENT: &str = concat!("versori-rust/", env!("CARGO_PKG_VERSION"));
 
 /// The bare client's request: reqwest, then serde_json into the same type.
+/// It sends the same request the facade does, header for header.
 async fn bare_get<T: serde::de::DeserializeOwned>(client: &reqwest::Client, url: &str) -> T {
     let bytes = client
         .get(url)
-        .header("authorization", "Bearer vk_bench")
         .header("accept", "application/json")
+        .header(
+            "api-version",
+            <versori_core::Client as ClientInfo<_>>::api_version(),
+        )
+        .header("authorization", "Bearer vk_bench")
+        .header("user-agent", USER_AGENT)
         .send()
         .await
         .expect("send")
@@ -104,13 +112,13 @@ async fn main() {
     let list_server = FixedResponseServer::start(list_body.clone()).expect("server");
     let list = list_server.base_url().to_string();
 
+    // each client as a user gets it by default, with its own connection pool
     let bare = reqwest::Client::new();
     let facade_for = |url: &str| {
         versori::Client::builder()
             .base_url(url)
             .organisation(ORG)
             .api_key("vk_bench")
-            .http_client(bare.clone())
             .build()
             .expect("client")
     };

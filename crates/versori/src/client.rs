@@ -394,15 +394,27 @@ impl ClientBuilder {
         let user_agent = HeaderValue::from_str(&agent).map_err(|_| {
             Error::invalid(format!("user agent {agent:?} is not a valid header value"))
         })?;
-        let http = match self.http {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(|e| Error::Transport {
+        // a client of our own carries the request timeout itself, so most
+        // requests need no per-request timeout (reqwest keeps those in a
+        // per-request map that costs allocations on every request and retry)
+        let (http, client_timeout) = match self.http {
+            Some(client) => (client, None),
+            None => {
+                // retries are ours (transport.rs); reqwest's own layer would only
+                // retry HTTP/2 refusals (HTTP/2 is not built in), yet it copies
+                // every request to be ready for one
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .retry(reqwest::retry::never().max_retries_per_request(0));
+                if let Some(t) = self.request_timeout {
+                    builder = builder.timeout(t);
+                }
+                let client = builder.build().map_err(|e| Error::Transport {
                     message: format!("could not build the HTTP client: {e}"),
                     source: Some(e),
-                })?,
+                })?;
+                (client, self.request_timeout)
+            }
         };
         let fixed_authorization = match &self.credentials {
             Some(c @ (Credentials::ApiKey(_) | Credentials::Jwt(_))) => Some(c.header(None)?),
@@ -416,6 +428,7 @@ impl ClientBuilder {
             retry: self.retry,
             user_agent,
             request_timeout: self.request_timeout,
+            client_timeout,
         });
         let core = versori_core::Client::new_with_client(
             &base,

@@ -5,6 +5,7 @@
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
+use futures::future::Either;
 use reqwest::header::{
     HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
 };
@@ -24,6 +25,9 @@ pub(crate) struct Transport {
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: HeaderValue,
     pub(crate) request_timeout: Option<std::time::Duration>,
+    /// The timeout the HTTP client applies by itself when a request sets
+    /// none (only known when the facade built the client).
+    pub(crate) client_timeout: Option<std::time::Duration>,
     /// The `Authorization` value of fixed credentials (API key, JWT),
     /// computed once.
     pub(crate) fixed_authorization: Option<HeaderValue>,
@@ -32,6 +36,8 @@ pub(crate) struct Transport {
 impl Transport {
     /// Adds the credentials and the user agent to a request.
     pub(crate) fn authorize(&self, request: &mut Request) -> Result<()> {
+        // room for both headers at once, rather than growing the map twice
+        request.headers_mut().reserve(2);
         if let Some(value) = &self.fixed_authorization {
             request.headers_mut().insert(AUTHORIZATION, value.clone());
         } else if let Some(credentials) = &self.credentials {
@@ -47,108 +53,161 @@ impl Transport {
     /// Sends `request`, retrying as the policy allows, inside a tracing span.
     /// Returns the final response (any status; error bodies normalized to the
     /// platform's `Error` shape) or the final transport error.
-    pub(crate) async fn send(
-        &self,
+    pub(crate) fn send<'a>(
+        &'a self,
         request: Request,
         operation_id: &str,
-    ) -> reqwest::Result<Response> {
-        // field values are only evaluated when a subscriber wants the span
+    ) -> impl std::future::Future<Output = reqwest::Result<Response>> + Send + 'a {
         let span = tracing::debug_span!(
             "versori.request",
-            operation_id = crate::call::lookup(operation_id).map_or(operation_id, |o| o.id),
-            method = %request.method(),
-            path = crate::call::lookup(operation_id).map_or("", |o| o.path),
+            operation_id = tracing::field::Empty,
+            method = tracing::field::Empty,
+            path = tracing::field::Empty,
             status = tracing::field::Empty,
             attempt = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.send_with_retries(request).instrument(span).await
+        if span.is_disabled() {
+            // nobody listens: no span to enter on every poll, no fields to fill
+            return Either::Left(self.send_with_retries(request, span));
+        }
+        let op = crate::call::lookup(operation_id);
+        span.record("operation_id", op.map_or(operation_id, |o| o.id));
+        span.record("method", request.method().as_str());
+        span.record("path", op.map_or("", |o| o.path));
+        Either::Right(
+            self.send_with_retries(request, span.clone())
+                .instrument(span),
+        )
     }
 
-    async fn send_with_retries(&self, request: Request) -> reqwest::Result<Response> {
-        let span = tracing::Span::current();
-        let started = Instant::now();
-        let deadline = self.retry.overall_deadline().map(|d| started + d);
-        let may_retry = self.retry.allows(request.method());
-        let max = self.retry.attempts();
-        let mut attempt = 1;
-        loop {
-            // the attempt's own timeout: the per-request one, cut short by the deadline
-            let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            let timeout = match (self.request_timeout, remaining) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            let last = attempt >= max || !may_retry;
-            let to_send = if last { None } else { request.try_clone() };
-            let mut this = match to_send {
-                Some(copy) => copy,
-                // body cannot be cloned, or no retry will follow: send the original
-                None => {
-                    let mut original = request;
-                    if let Some(t) = timeout {
-                        *original.timeout_mut() = Some(t);
-                    }
-                    let t0 = Instant::now();
-                    let result = self.http.execute(original).await;
-                    record(&span, attempt, t0, &result);
-                    return finish(result).await;
+    // a plain fn returning an `async move` block rather than an `async fn`:
+    // an async fn keeps a second copy of its by-value arguments in its state
+    // (rust-lang/rust#62958), and this future is boxed once per request
+    #[allow(clippy::manual_async_fn)]
+    fn send_with_retries<'a>(
+        &'a self,
+        mut request: Request,
+        span: tracing::Span,
+    ) -> impl std::future::Future<Output = reqwest::Result<Response>> + Send + 'a {
+        async move {
+            let started = Instant::now();
+            let deadline = self.retry.overall_deadline().map(|d| started + d);
+            let may_retry = self.retry.allows(request.method());
+            let max = self.retry.attempts();
+            let mut attempt = 1;
+            loop {
+                // a copy for the next attempt; none when no retry may follow or
+                // the body cannot be cloned (a stream), which ends the retries
+                let next = if may_retry && attempt < max {
+                    copy_for_retry(&request)
+                } else {
+                    None
+                };
+                let t0 = if attempt == 1 {
+                    started
+                } else {
+                    Instant::now()
+                };
+                // the attempt's own timeout: the per-request one, cut short by the deadline
+                let remaining = deadline.map(|d| d.saturating_duration_since(t0));
+                let timeout = match (self.request_timeout, remaining) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                if timeout.is_some() && timeout != self.client_timeout {
+                    *request.timeout_mut() = timeout;
                 }
-            };
-            if let Some(t) = timeout {
-                *this.timeout_mut() = Some(t);
+                let result = self.http.execute(request).await;
+                record(&span, attempt, t0, &result);
+                let wait = match next {
+                    Some(_) => self.retry_wait(&result, attempt, deadline),
+                    None => None,
+                };
+                let (Some(next), Some(wait)) = (next, wait) else {
+                    return match result {
+                        Ok(resp)
+                            if resp.status().is_client_error()
+                                || resp.status().is_server_error() =>
+                        {
+                            normalize_error(resp).await
+                        }
+                        other => other,
+                    };
+                };
+                drop(result);
+                tokio::time::sleep(wait).await;
+                request = next;
+                attempt += 1;
             }
-            let t0 = Instant::now();
-            let result = self.http.execute(this).await;
-            record(&span, attempt, t0, &result);
-            let (reason, retry_after) = match &result {
-                Ok(resp) if retryable_status(resp.status().as_u16()) => (
-                    format!("HTTP {}", resp.status().as_u16()),
-                    resp.headers()
-                        .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .map(String::from),
-                ),
-                Err(e) if e.is_connect() => {
-                    (format!("connection failed: {}", e.without_url_ref()), None)
-                }
-                Err(e) if e.is_timeout() => ("the attempt timed out".into(), None),
-                Err(e) if e.is_request() && e.status().is_none() => {
-                    (format!("sending failed: {}", e.without_url_ref()), None)
-                }
-                _ => return finish(result).await,
-            };
-            let wait = match self
-                .retry
-                .retry_after(retry_after.as_deref(), SystemTime::now())
-            {
-                Ok(Some(wait)) => wait,
-                Ok(None) => self.retry.backoff(attempt - 1),
-                Err(asked) => {
-                    tracing::debug!(
-                        attempt,
-                        ?asked,
-                        "not retrying: Retry-After is beyond the cap"
-                    );
-                    return finish(result).await;
-                }
-            };
-            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
-                tracing::debug!(
-                    attempt,
-                    ?wait,
-                    reason,
-                    "not retrying: the deadline would pass"
-                );
-                return finish(result).await;
-            }
-            tracing::debug!(attempt, ?wait, reason, "retrying");
-            drop(result);
-            tokio::time::sleep(wait).await;
-            attempt += 1;
         }
     }
+
+    /// Whether the outcome of attempt number `attempt` calls for another,
+    /// and after how long; logs the decision either way.
+    fn retry_wait(
+        &self,
+        result: &reqwest::Result<Response>,
+        attempt: u32,
+        deadline: Option<Instant>,
+    ) -> Option<std::time::Duration> {
+        let (reason, retry_after) = match result {
+            Ok(resp) if retryable_status(resp.status().as_u16()) => (
+                format!("HTTP {}", resp.status().as_u16()),
+                resp.headers()
+                    .get(RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok()),
+            ),
+            Err(e) if e.is_connect() => {
+                (format!("connection failed: {}", e.without_url_ref()), None)
+            }
+            Err(e) if e.is_timeout() => ("the attempt timed out".into(), None),
+            Err(e) if e.is_request() && e.status().is_none() => {
+                (format!("sending failed: {}", e.without_url_ref()), None)
+            }
+            _ => return None,
+        };
+        let wait = match self.retry.retry_after(retry_after, SystemTime::now()) {
+            Ok(Some(wait)) => wait,
+            Ok(None) => self.retry.backoff(attempt - 1),
+            Err(asked) => {
+                tracing::debug!(
+                    attempt,
+                    ?asked,
+                    "not retrying: Retry-After is beyond the cap"
+                );
+                return None;
+            }
+        };
+        if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+            tracing::debug!(
+                attempt,
+                ?wait,
+                reason,
+                "not retrying: the deadline would pass"
+            );
+            return None;
+        }
+        tracing::debug!(attempt, ?wait, reason, "retrying");
+        Some(wait)
+    }
+}
+
+/// A copy of `request` to send again; `None` when its body is a stream.
+/// Bodiless requests are copied by hand: `Request::try_clone` also sets up
+/// reqwest's per-request option map, two allocations per request for nothing.
+fn copy_for_retry(request: &Request) -> Option<Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(t) = request.timeout() {
+        *copy.timeout_mut() = Some(*t);
+    }
+    Some(copy)
 }
 
 /// `without_url` on a borrowed error, for log lines.
@@ -187,32 +246,33 @@ fn record(span: &tracing::Span, attempt: u32, t0: Instant, result: &reqwest::Res
 
 /// Error responses whose body is not the platform's `Error` JSON (an HTML
 /// page from a proxy, an empty body, ...) get one built from what arrived, so
-/// every layer sees status, code and message the same way.
-async fn finish(result: reqwest::Result<Response>) -> reqwest::Result<Response> {
-    let resp = result?;
-    let status = resp.status();
-    if !(status.is_client_error() || status.is_server_error()) {
-        return Ok(resp);
-    }
-    let headers = resp.headers().clone();
-    let body = resp.bytes().await?;
-    if serde_json::from_slice::<versori_core::types::Error>(&body).is_ok() {
-        return Ok(rebuild(status, headers, body));
-    }
-    let reason = status.canonical_reason().unwrap_or("error");
-    let shown = excerpt(&body);
-    let message = if shown.trim().is_empty() {
-        format!("{reason} (empty response body)")
-    } else {
-        format!("{reason}: {}", shown.trim())
-    };
-    let synthetic = serde_json::json!({
-        "code": format!("http_{}", status.as_u16()),
-        "message": message,
-    });
-    let mut headers = headers;
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    Ok(rebuild(status, headers, Bytes::from(synthetic.to_string())))
+/// every layer sees status, code and message the same way. Boxed, so that the
+/// body-reading state is not part of every request's future.
+fn normalize_error(
+    resp: Response,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = reqwest::Result<Response>> + Send>> {
+    Box::pin(async move {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await?;
+        if serde_json::from_slice::<versori_core::types::Error>(&body).is_ok() {
+            return Ok(rebuild(status, headers, body));
+        }
+        let reason = status.canonical_reason().unwrap_or("error");
+        let shown = excerpt(&body);
+        let message = if shown.trim().is_empty() {
+            format!("{reason} (empty response body)")
+        } else {
+            format!("{reason}: {}", shown.trim())
+        };
+        let synthetic = serde_json::json!({
+            "code": format!("http_{}", status.as_u16()),
+            "message": message,
+        });
+        let mut headers = headers;
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        Ok(rebuild(status, headers, Bytes::from(synthetic.to_string())))
+    })
 }
 
 fn rebuild(
@@ -233,6 +293,20 @@ fn rebuild(
     }
 }
 
+/// The outcome of a successful `prepare`, ready at once.
+struct Authorized;
+
+impl std::future::Future for Authorized {
+    type Output = std::result::Result<(), String>;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
 /// The hook through which `versori-core`'s generated builders use the transport.
 #[derive(Debug)]
 pub(crate) struct Hook(pub(crate) std::sync::Arc<Transport>);
@@ -243,11 +317,17 @@ impl versori_core::hooks::Transport for Hook {
         request: &'a mut Request,
         _operation_id: &'static str,
     ) -> versori_core::hooks::BoxFuture<'a, std::result::Result<(), String>> {
-        let result = self.0.authorize(request).map_err(|e| match e {
-            Error::Auth { message } => message,
-            other => other.to_string(),
-        });
-        Box::pin(async move { result })
+        match self.0.authorize(request) {
+            // a zero-sized future: boxing it allocates nothing
+            Ok(()) => Box::pin(Authorized),
+            Err(e) => {
+                let message = match e {
+                    Error::Auth { message } => message,
+                    other => other.to_string(),
+                };
+                Box::pin(std::future::ready(Err(message)))
+            }
+        }
     }
 
     fn execute<'a>(

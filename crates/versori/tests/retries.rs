@@ -278,3 +278,101 @@ async fn connection_failures_are_retried_then_reported() {
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
     assert!(err.is_retryable());
 }
+
+#[tokio::test]
+async fn a_retried_request_is_sent_again_unchanged() {
+    let server = Script::start(vec![
+        Reply::json(503, json!({"code": "busy", "message": "later"})),
+        Reply::json(503, json!({"code": "busy", "message": "later"})),
+        Reply::json(200, json!({"users": [], "totalCount": 0})),
+    ])
+    .await;
+    client(&server.url)
+        .call(
+            "ListEndUsers",
+            json!({"search": "a b/c", "activated": true}),
+        )
+        .await
+        .expect("third attempt");
+    let seen = server.requests();
+    assert_eq!(seen.len(), 3);
+    for attempt in &seen[1..] {
+        assert_eq!(attempt.method, seen[0].method);
+        assert_eq!(attempt.target, seen[0].target);
+        for name in ["authorization", "user-agent", "accept"] {
+            assert!(attempt.header(name).is_some(), "{name} missing on a retry");
+            assert_eq!(attempt.header(name), seen[0].header(name), "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_retried_post_sends_its_body_again() {
+    let server = Script::start(vec![
+        Reply::json(503, json!({"code": "busy", "message": "later"})),
+        Reply::json(201, end_user("again")),
+    ])
+    .await;
+    let c = versori::Client::builder()
+        .base_url(&server.url)
+        .organisation(ORG)
+        .retry(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(1))
+                .retry_non_idempotent(true),
+        )
+        .build()
+        .expect("builds");
+    c.call("CreateEndUser", json!({"body": {"externalId": "again"}}))
+        .await
+        .expect("second attempt");
+    let seen = server.requests();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[1].json(), json!({"externalId": "again"}));
+    assert_eq!(seen[1].body, seen[0].body);
+}
+
+#[tokio::test]
+async fn a_supplied_http_client_still_gets_the_request_timeout() {
+    let server = Script::start(vec![
+        Reply::json(200, end_user("slow")).delayed(Duration::from_secs(3))
+    ])
+    .await;
+    let c = versori::Client::builder()
+        .base_url(&server.url)
+        .organisation(ORG)
+        .http_client(reqwest::Client::new())
+        .request_timeout(Duration::from_millis(200))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("builds");
+    let t0 = Instant::now();
+    let err = c
+        .call("GetEndUser", json!({"user_id": "x"}))
+        .await
+        .expect_err("times out");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+}
+
+#[tokio::test]
+async fn a_deadline_shorter_than_the_request_timeout_cuts_the_attempt_short() {
+    let server = Script::start(vec![
+        Reply::json(200, end_user("slow")).delayed(Duration::from_secs(3))
+    ])
+    .await;
+    let c = versori::Client::builder()
+        .base_url(&server.url)
+        .organisation(ORG)
+        .request_timeout(Duration::from_secs(30))
+        .retry(RetryPolicy::none().deadline(Some(Duration::from_millis(200))))
+        .build()
+        .expect("builds");
+    let t0 = Instant::now();
+    let err = c
+        .call("GetEndUser", json!({"user_id": "x"}))
+        .await
+        .expect_err("times out");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(t0.elapsed() < Duration::from_secs(2), "{:?}", t0.elapsed());
+}
