@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime};
 use bytes::Bytes;
 use futures::future::Either;
 use reqwest::header::{
-    HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+    HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
 };
 use reqwest::{Request, Response};
 use tracing::Instrument;
@@ -101,7 +101,7 @@ impl Transport {
                 // a copy for the next attempt; none when no retry may follow or
                 // the body cannot be cloned (a stream), which ends the retries
                 let next = if may_retry && attempt < max {
-                    copy_for_retry(&request)
+                    Resend::of(&request)
                 } else {
                     None
                 };
@@ -138,7 +138,7 @@ impl Transport {
                 };
                 drop(result);
                 tokio::time::sleep(wait).await;
-                request = next;
+                request = next.into_request();
                 attempt += 1;
             }
         }
@@ -194,20 +194,60 @@ impl Transport {
     }
 }
 
-/// A copy of `request` to send again; `None` when its body is a stream.
-/// Bodiless requests are copied by hand: `Request::try_clone` also sets up
-/// reqwest's per-request option map, two allocations per request for nothing.
-fn copy_for_retry(request: &Request) -> Option<Request> {
-    if request.body().is_some() {
-        return request.try_clone();
+/// What it takes to send a request again.
+enum Resend {
+    /// A request with a body, copied whole.
+    Whole(Request),
+    /// A bodiless request, by parts: its headers go in one flat list (one
+    /// allocation, where copying a `HeaderMap` takes two, and
+    /// `Request::try_clone` adds reqwest's per-request option map).
+    Parts {
+        method: reqwest::Method,
+        url: reqwest::Url,
+        version: reqwest::Version,
+        headers: Vec<(HeaderName, HeaderValue)>,
+    },
+}
+
+impl Resend {
+    /// `None` when the body is a stream, which cannot be sent twice.
+    fn of(request: &Request) -> Option<Resend> {
+        if request.body().is_some() {
+            return request.try_clone().map(Resend::Whole);
+        }
+        Some(Resend::Parts {
+            method: request.method().clone(),
+            url: request.url().clone(),
+            version: request.version(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        })
     }
-    let mut copy = Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = request.headers().clone();
-    *copy.version_mut() = request.version();
-    if let Some(t) = request.timeout() {
-        *copy.timeout_mut() = Some(*t);
+
+    fn into_request(self) -> Request {
+        match self {
+            Resend::Whole(request) => request,
+            Resend::Parts {
+                method,
+                url,
+                version,
+                headers,
+            } => {
+                let mut request = Request::new(method, url);
+                *request.version_mut() = version;
+                let map = request.headers_mut();
+                map.reserve(headers.len());
+                for (name, value) in headers {
+                    // append: a header sent several times keeps every value
+                    map.append(name, value);
+                }
+                request
+            }
+        }
     }
-    Some(copy)
 }
 
 /// `without_url` on a borrowed error, for log lines.
