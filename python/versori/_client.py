@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional, Tuple, TypeVar
 
 from . import _native
 from ._native import NativeClient as _NativeClient
@@ -20,54 +20,86 @@ T = TypeVar("T")
 
 class _Bridge:
     """Completes the asyncio futures of one event loop's calls in batches: the native
-    side queues results and wakes the loop through a socket it watches."""
+    side queues results and wakes the loop through a socket it watches, and each result
+    is decoded (``decode``, such as a model's constructor) as its future is completed."""
 
     __slots__ = ("native", "futures", "__weakref__")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.native = _native.AsyncBridge()
-        self.futures: Dict[int, asyncio.Future[Any]] = {}
+        self.futures: Dict[int, Tuple[asyncio.Future[Any], Callable[[Any], Any]]] = {}
         loop.add_reader(self.native.fileno(), self._drain)
 
     def _drain(self) -> None:
         futures = self.futures
         for call_id, ok, value in self.native.drain():
-            fut = futures.pop(call_id, None)
-            if fut is None or fut.done():
+            entry = futures.pop(call_id, None)
+            if entry is None:
+                continue
+            fut, decode = entry
+            if fut.done():
                 continue
             if ok:
+                try:
+                    value = decode(value)
+                except Exception as e:  # a response of the wrong shape: the caller's error
+                    fut.set_exception(e)
+                    continue
                 fut.set_result(value)
             else:
                 fut.set_exception(value)
 
     def call(
-        self, loop: asyncio.AbstractEventLoop, client: _native.NativeClient, operation_id: str, args: Dict[str, Any]
-    ) -> asyncio.Future[Any]:
+        self,
+        loop: asyncio.AbstractEventLoop,
+        client: _native.NativeClient,
+        operation_id: str,
+        args: Dict[str, Any],
+        decode: Callable[[Any], T],
+    ) -> asyncio.Future[T]:
         fut = loop.create_future()
-        self.futures[self.native.submit(client, operation_id, args)] = fut
+        self.futures[self.native.submit(client, operation_id, args)] = (fut, decode)
         return fut
 
 
 _BRIDGES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Optional[_Bridge]] = weakref.WeakKeyDictionary()
+# the last loop asked for and its bridge: most programs run one loop, and this spares
+# the weak dictionary's look-up on every call
+_LAST: Tuple[Callable[[], Any], Optional[_Bridge]] = (lambda: None, None)
 
 
-def _acall_native(client: _native.NativeClient, operation_id: str, args: Dict[str, Any]) -> Awaitable[Any]:
+def _acall_native(
+    client: _native.NativeClient, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]
+) -> Awaitable[T]:
     """Starts a call on the running loop's bridge (or, on loops without ``add_reader``,
-    as a plain awaitable of the native client)."""
+    as a plain awaitable of the native client); its body (a ``RawJson``) is decoded by
+    ``decode``."""
+    global _LAST
     import asyncio
 
     loop = asyncio.get_running_loop()
-    try:
-        bridge = _BRIDGES[loop]
-    except KeyError:
+    last_loop, bridge = _LAST
+    if last_loop() is not loop:
         try:
-            bridge = _Bridge(loop)
-        except NotImplementedError:
-            bridge = None
-        _BRIDGES[loop] = bridge
+            bridge = _BRIDGES[loop]
+        except KeyError:
+            try:
+                bridge = _Bridge(loop)
+            except NotImplementedError:
+                bridge = None
+            _BRIDGES[loop] = bridge
+        _LAST = (weakref.ref(loop), bridge)
     if bridge is None:
-        return client.call_async(operation_id, args)
-    return bridge.call(loop, client, operation_id, args)
+        return _decoded(client.call_raw_async(operation_id, args), decode)
+    return bridge.call(loop, client, operation_id, args, decode)
+
+
+async def _decoded(raw: Awaitable[_native.RawJson], decode: Callable[[Any], T]) -> T:
+    return decode(await raw)
+
+
+def _plain(raw: _native.RawJson) -> Any:
+    return raw.value()
 
 
 C = TypeVar("C", bound="_Base")
@@ -193,7 +225,7 @@ class Client(_Base, SyncOperations):
         return self._native.call(operation_id, args)
 
     def _call(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> T:
-        return decode(self._native.call(operation_id, args))
+        return decode(self._native.call_raw(operation_id, args))
 
     def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> Paginator[T]:
         return Paginator(self._native.pages(operation_id, args), decode)
@@ -230,13 +262,10 @@ class AsyncClient(_Base, AsyncOperations):
 
     async def call(self, operation_id: str, **args: Any) -> Any:
         """As :meth:`Client.call`, awaitable."""
-        return await _acall_native(self._native, operation_id, args)
-
-    async def _acall(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> T:
-        return decode(await _acall_native(self._native, operation_id, args))
+        return await _acall_native(self._native, operation_id, args, _plain)
 
     def _call(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> Awaitable[T]:
-        return self._acall(operation_id, args, decode)
+        return _acall_native(self._native, operation_id, args, decode)
 
     def _paginate(
         self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]

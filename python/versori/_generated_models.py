@@ -220,6 +220,7 @@ class Action(Model):
     __slots__ = ()
     _schema = "Action"
     _fields = {"id": "id", "system_id": "systemId", "type": "type", "name": "name", "content_type": "contentType", "summary": "summary", "description": "description", "method": "method", "path": "path", "parameters": "parameters", "graphql_query": "graphqlQuery", "request": "request", "response": "response"}
+    _lazy = frozenset({"parameters"})
 
     def __init__(
         self,
@@ -330,6 +331,7 @@ class ActionPage(Model):
     __slots__ = ()
     _schema = "ActionPage"
     _fields = {"total_count": "totalCount", "next": "next", "prev": "prev", "actions": "actions"}
+    _lazy = frozenset({"actions"})
 
     def __init__(
         self,
@@ -436,6 +438,7 @@ class Activation(Model):
     __slots__ = ()
     _schema = "Activation"
     _fields = {"id": "id", "user": "user", "environment": "environment", "connections": "connections", "dynamic_variables": "dynamicVariables"}
+    _lazy = frozenset({"connections"})
 
     def __init__(
         self,
@@ -677,6 +680,7 @@ class AuthSchemeConfigAPIKey(Model):
     __slots__ = ()
     _schema = "AuthSchemeConfigAPIKey"
     _fields = {"id": "id", "description": "description", "validation_messages": "validationMessages", "name": "name", "in_": "in"}
+    _lazy = frozenset({"validationMessages"})
 
     def __init__(
         self,
@@ -729,6 +733,7 @@ class AuthSchemeConfigBase(Model):
     __slots__ = ()
     _schema = "AuthSchemeConfigBase"
     _fields = {"id": "id", "description": "description", "validation_messages": "validationMessages"}
+    _lazy = frozenset({"validationMessages"})
 
     def __init__(
         self,
@@ -768,6 +773,7 @@ class AuthSchemeConfigBasicAuth(Model):
     __slots__ = ()
     _schema = "AuthSchemeConfigBasicAuth"
     _fields = {"id": "id", "description": "description", "validation_messages": "validationMessages"}
+    _lazy = frozenset({"validationMessages"})
 
     def __init__(
         self,
@@ -807,6 +813,7 @@ class AuthSchemeConfigCertificate(Model):
     __slots__ = ()
     _schema = "AuthSchemeConfigCertificate"
     _fields = {"id": "id", "description": "description", "validation_messages": "validationMessages"}
+    _lazy = frozenset({"validationMessages"})
 
     def __init__(
         self,
@@ -846,6 +853,7 @@ class AuthSchemeConfigHMAC(Model):
     __slots__ = ()
     _schema = "AuthSchemeConfigHMAC"
     _fields = {"id": "id", "description": "description", "validation_messages": "validationMessages", "name": "name", "in_": "in", "algorithm": "algorithm", "digest_inputs": "digestInputs", "encoding": "encoding"}
+    _lazy = frozenset({"validationMessages"})
 
     def __init__(
         self,
@@ -920,6 +928,7 @@ class AuthSchemeConfigNone(Model):
     __slots__ = ()
     _schema = "AuthSchemeConfigNone"
     _fields = {"id": "id", "description": "description", "validation_messages": "validationMessages"}
+    _lazy = frozenset({"validationMessages"})
 
     def __init__(
         self,
@@ -959,6 +968,7 @@ class AuthSchemeConfigOAuth1(Model):
     __slots__ = ()
     _schema = "AuthSchemeConfigOAuth1"
     _fields = {"id": "id", "description": "description", "validation_messages": "validationMessages", "token_auth": "tokenAuth", "consumer_key": "consumerKey", "consumer_secret": "consumerSecret", "temp_credential_endpoint": "tempCredentialEndpoint", "resource_owner_authorization_endpoint": "resourceOwnerAuthorizationEndpoint", "token_endpoint": "tokenEndpoint", "signature_method": "signatureMethod", "credential_id": "credentialId"}
+    _lazy = frozenset({"validationMessages"})
 
     def __init__(
         self,
@@ -1056,6 +1066,7 @@ class AuthSchemeConfigOAuth2(Model):
     __slots__ = ()
     _schema = "AuthSchemeConfigOAuth2"
     _fields = {"id": "id", "description": "description", "validation_messages": "validationMessages", "authorize_url": "authorizeUrl", "token_url": "tokenUrl", "scopes": "scopes", "default_scopes": "defaultScopes", "additional_authorize_params": "additionalAuthorizeParams", "additional_token_params": "additionalTokenParams", "mtls_enabled": "mtlsEnabled", "mtls_credential_id": "mtlsCredentialId", "pkce": "pkce", "grant": "grant"}
+    _lazy = frozenset({"validationMessages", "scopes"})
 
     def __init__(
         self,
@@ -1434,6 +1445,7 @@ class AutomationRun(Model):
     __slots__ = ()
     _schema = "AutomationRun"
     _fields = {"id": "id", "status": "status", "prompt": "prompt", "execution_id": "executionId", "artifacts": "artifacts"}
+    _lazy = frozenset({"artifacts"})
 
     def __init__(
         self,
@@ -1610,6 +1622,7 @@ class AutomationUpdate(Model):
     __slots__ = ()
     _schema = "AutomationUpdate"
     _fields = {"name": "name", "prompt_template": "promptTemplate", "secrets": "secrets"}
+    _lazy = frozenset({"secrets"})
 
     def __init__(
         self,
@@ -1711,6 +1724,7 @@ class BatchGetKVResponse(Model):
     __slots__ = ()
     _schema = "BatchGetKVResponse"
     _fields = {"entries": "entries"}
+    _lazy = frozenset({"entries"})
 
     def __init__(
         self,
@@ -1744,6 +1758,7 @@ class BatchSetKVRequest(Model):
     __slots__ = ()
     _schema = "BatchSetKVRequest"
     _fields = {"entries": "entries"}
+    _lazy = frozenset({"entries"})
 
     def __init__(
         self,
@@ -1849,6 +1864,7 @@ class Connection(Model):
     __slots__ = ()
     _schema = "Connection"
     _fields = {"id": "id", "name": "name", "credentials": "credentials", "base_url": "baseUrl", "created_at": "createdAt", "updated_at": "updatedAt", "system_id": "systemId", "connection_template_id": "connectionTemplateId"}
+    _lazy = frozenset({"credentials"})
 
     def __init__(
         self,
@@ -1925,6 +1941,7 @@ class ConnectionCreate(Model):
     __slots__ = ()
     _schema = "ConnectionCreate"
     _fields = {"name": "name", "credentials": "credentials", "base_url": "baseUrl"}
+    _lazy = frozenset({"credentials"})
 
     def __init__(
         self,
@@ -2005,6 +2022,7 @@ class ConnectionPage(Model):
     __slots__ = ()
     _schema = "ConnectionPage"
     _fields = {"total_count": "totalCount", "next": "next", "prev": "prev", "items": "items"}
+    _lazy = frozenset({"items"})
 
     def __init__(
         self,
@@ -2059,6 +2077,7 @@ class ConnectionTemplate(Model):
     __slots__ = ()
     _schema = "ConnectionTemplate"
     _fields = {"id": "id", "connection_template_id": "connectionTemplateId", "name": "name", "domain": "domain", "dynamic": "dynamic", "auth_scheme_configs": "authSchemeConfigs", "template_base_url": "templateBaseUrl"}
+    _lazy = frozenset({"authSchemeConfigs"})
 
     def __init__(
         self,
@@ -2127,6 +2146,7 @@ class ConnectionUpdate(Model):
     __slots__ = ()
     _schema = "ConnectionUpdate"
     _fields = {"name": "name", "credentials": "credentials", "base_url": "baseUrl"}
+    _lazy = frozenset({"credentials"})
 
     def __init__(
         self,
@@ -2428,6 +2448,7 @@ class CreateProjectVersion(Model):
     __slots__ = ()
     _schema = "CreateProjectVersion"
     _fields = {"name": "name", "description": "description", "labels": "labels", "files": "files"}
+    _lazy = frozenset({"files"})
 
     def __init__(
         self,
@@ -2930,6 +2951,7 @@ class CredentialDataOAuth1Token(Model):
     __slots__ = ()
     _schema = "CredentialDataOAuth1Token"
     _fields = {"token": "token", "token_secret": "tokenSecret", "additional_params": "additionalParams"}
+    _lazy = frozenset({"additionalParams"})
 
     def __init__(
         self,
@@ -3552,6 +3574,7 @@ class EndUserPage(Model):
     __slots__ = ()
     _schema = "EndUserPage"
     _fields = {"total_count": "totalCount", "next": "next", "prev": "prev", "users": "users"}
+    _lazy = frozenset({"users"})
 
     def __init__(
         self,
@@ -3630,6 +3653,7 @@ class Endpoint(Model):
     __slots__ = ()
     _schema = "Endpoint"
     _fields = {"url": "url", "additional_param_configs": "additionalParamConfigs", "parameter_transmission": "parameterTransmission"}
+    _lazy = frozenset({"additionalParamConfigs"})
 
     def __init__(
         self,
@@ -3733,6 +3757,7 @@ class EnvironmentSystemPage(Model):
     __slots__ = ()
     _schema = "EnvironmentSystemPage"
     _fields = {"total_count": "totalCount", "next": "next", "prev": "prev", "items": "items"}
+    _lazy = frozenset({"items"})
 
     def __init__(
         self,
@@ -3786,6 +3811,7 @@ class Error(Model):
     __slots__ = ()
     _schema = "Error"
     _fields = {"code": "code", "message": "message", "fields": "fields", "details": "details"}
+    _lazy = frozenset({"fields"})
 
     def __init__(
         self,
@@ -3888,6 +3914,7 @@ class ExecutionPoolList(Model):
     __slots__ = ()
     _schema = "ExecutionPoolList"
     _fields = {"execution_pools": "executionPools"}
+    _lazy = frozenset({"executionPools"})
 
     def __init__(
         self,
@@ -3951,6 +3978,7 @@ class Files(Model):
     __slots__ = ()
     _schema = "Files"
     _fields = {"files": "files", "labels": "labels"}
+    _lazy = frozenset({"files"})
 
     def __init__(
         self,
@@ -4334,6 +4362,7 @@ class IntegrationFlow(Model):
     __slots__ = ()
     _schema = "IntegrationFlow"
     _fields = {"id": "id", "name": "name", "description": "description", "spans": "spans"}
+    _lazy = frozenset({"spans"})
 
     def __init__(
         self,
@@ -4379,6 +4408,7 @@ class IntegrationFlows(Model):
     __slots__ = ()
     _schema = "IntegrationFlows"
     _fields = {"flows": "flows"}
+    _lazy = frozenset({"flows"})
 
     def __init__(
         self,
@@ -4566,6 +4596,7 @@ class KVBatchResult(Model):
     __slots__ = ()
     _schema = "KVBatchResult"
     _fields = {"successes": "successes", "failures": "failures"}
+    _lazy = frozenset({"successes", "failures"})
 
     def __init__(
         self,
@@ -4834,6 +4865,7 @@ class ListKVResponse(Model):
     __slots__ = ()
     _schema = "ListKVResponse"
     _fields = {"data": "data", "pagination": "pagination"}
+    _lazy = frozenset({"data"})
 
     def __init__(
         self,
@@ -4951,6 +4983,7 @@ class ListStoresResponse(Model):
     __slots__ = ()
     _schema = "ListStoresResponse"
     _fields = {"stores": "stores"}
+    _lazy = frozenset({"stores"})
 
     def __init__(
         self,
@@ -5109,6 +5142,7 @@ class Logs(Model):
     __slots__ = ()
     _schema = "Logs"
     _fields = {"logs": "logs", "next_token": "nextToken"}
+    _lazy = frozenset({"logs"})
 
     def __init__(
         self,
@@ -5276,6 +5310,7 @@ class NotificationChannelList(Model):
     __slots__ = ()
     _schema = "NotificationChannelList"
     _fields = {"items": "items"}
+    _lazy = frozenset({"items"})
 
     def __init__(
         self,
@@ -5363,6 +5398,7 @@ class OTelSpan(Model):
     __slots__ = ()
     _schema = "OTelSpan"
     _fields = {"name": "name", "start_time": "startTime", "end_time": "endTime", "duration": "duration", "attributes": "attributes", "status": "status", "ended": "ended", "events": "events", "span_context": "spanContext", "parent_span_context": "parentSpanContext", "parent_span_contenxt": "parentSpanContenxt"}
+    _lazy = frozenset({"events"})
 
     def __init__(
         self,
@@ -5731,6 +5767,7 @@ class Project(Model):
     __slots__ = ()
     _schema = "Project"
     _fields = {"id": "id", "environments": "environments", "name": "name", "current_files": "currentFiles", "created_at": "createdAt", "updated_at": "updatedAt", "dynamic_variables_schema": "dynamicVariablesSchema", "settings": "settings", "metadata": "metadata", "starred": "starred"}
+    _lazy = frozenset({"environments"})
 
     def __init__(
         self,
@@ -5851,6 +5888,7 @@ class ProjectDeployPayload(Model):
     __slots__ = ()
     _schema = "ProjectDeployPayload"
     _fields = {"files": "files", "labels": "labels", "version_name": "versionName", "version_description": "versionDescription"}
+    _lazy = frozenset({"files"})
 
     def __init__(
         self,
@@ -5898,6 +5936,7 @@ class ProjectEnvironment(Model):
     __slots__ = ()
     _schema = "ProjectEnvironment"
     _fields = {"id": "id", "name": "name", "status": "status", "created_at": "createdAt", "updated_at": "updatedAt", "last_deployed_at": "lastDeployedAt", "public_url": "publicUrl", "execution_pool": "executionPool", "files": "files", "labels": "labels", "config": "config", "deployed_version": "deployedVersion"}
+    _lazy = frozenset({"files"})
 
     def __init__(
         self,
@@ -6001,6 +6040,7 @@ class ProjectMetadata(Model):
     __slots__ = ()
     _schema = "ProjectMetadata"
     _fields = {"sentiment_history": "sentimentHistory"}
+    _lazy = frozenset({"sentimentHistory"})
 
     def __init__(
         self,
@@ -6168,6 +6208,7 @@ class ProjectNotificationList(Model):
     __slots__ = ()
     _schema = "ProjectNotificationList"
     _fields = {"items": "items"}
+    _lazy = frozenset({"items"})
 
     def __init__(
         self,
@@ -6257,6 +6298,7 @@ class ProjectSummary(Model):
     __slots__ = ()
     _schema = "ProjectSummary"
     _fields = {"id": "id", "name": "name", "created_at": "createdAt", "updated_at": "updatedAt", "environments": "environments", "starred": "starred"}
+    _lazy = frozenset({"environments"})
 
     def __init__(
         self,
@@ -6363,6 +6405,7 @@ class ProjectTriggers(Model):
     __slots__ = ()
     _schema = "ProjectTriggers"
     _fields = {"container_running": "containerRunning", "triggers": "triggers"}
+    _lazy = frozenset({"triggers"})
 
     def __init__(
         self,
@@ -6493,6 +6536,7 @@ class ProjectsList(Model):
     __slots__ = ()
     _schema = "ProjectsList"
     _fields = {"projects": "projects"}
+    _lazy = frozenset({"projects"})
 
     def __init__(
         self,
@@ -6822,6 +6866,7 @@ class Span(Model):
     __slots__ = ()
     _schema = "Span"
     _fields = {"span_id": "spanId", "parent_span_id": "parentSpanId", "name": "name", "start_time": "startTime", "end_time": "endTime", "attributes": "attributes", "status": "status"}
+    _lazy = frozenset({"attributes"})
 
     def __init__(
         self,
@@ -7025,6 +7070,7 @@ class System(Model):
     __slots__ = ()
     _schema = "System"
     _fields = {"id": "id", "name": "name", "domain": "domain", "auth_scheme_configs": "authSchemeConfigs", "template_base_url": "templateBaseUrl"}
+    _lazy = frozenset({"authSchemeConfigs"})
 
     def __init__(
         self,
@@ -7078,6 +7124,7 @@ class SystemCreate(Model):
     __slots__ = ()
     _schema = "SystemCreate"
     _fields = {"name": "name", "domain": "domain", "template_base_url": "templateBaseUrl", "auth_scheme_configs": "authSchemeConfigs", "labels": "labels"}
+    _lazy = frozenset({"authSchemeConfigs"})
 
     def __init__(
         self,
@@ -7130,6 +7177,7 @@ class SystemPage(Model):
     __slots__ = ()
     _schema = "SystemPage"
     _fields = {"total_count": "totalCount", "next": "next", "prev": "prev", "items": "items"}
+    _lazy = frozenset({"items"})
 
     def __init__(
         self,
@@ -7183,6 +7231,7 @@ class Trace(Model):
     __slots__ = ()
     _schema = "Trace"
     _fields = {"trace_id": "traceId", "spans": "spans"}
+    _lazy = frozenset({"spans"})
 
     def __init__(
         self,
@@ -7214,6 +7263,7 @@ class TraceSearch(Model):
     __slots__ = ()
     _schema = "TraceSearch"
     _fields = {"items": "items", "next_token": "nextToken"}
+    _lazy = frozenset({"items"})
 
     def __init__(
         self,
@@ -7294,6 +7344,7 @@ class Trigger(Model):
     __slots__ = ()
     _schema = "Trigger"
     _fields = {"id": "id", "system_id": "systemId", "name": "name", "description": "description", "summary": "summary", "type": "type", "method": "method", "parameters": "parameters"}
+    _lazy = frozenset({"parameters"})
 
     def __init__(
         self,
@@ -7367,6 +7418,7 @@ class TriggerPage(Model):
     __slots__ = ()
     _schema = "TriggerPage"
     _fields = {"total_count": "totalCount", "next": "next", "prev": "prev", "triggers": "triggers"}
+    _lazy = frozenset({"triggers"})
 
     def __init__(
         self,
@@ -7721,6 +7773,7 @@ class VersionPage(Model):
     __slots__ = ()
     _schema = "VersionPage"
     _fields = {"total_count": "totalCount", "next": "next", "prev": "prev", "items": "items"}
+    _lazy = frozenset({"items"})
 
     def __init__(
         self,

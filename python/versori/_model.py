@@ -1,20 +1,32 @@
-"""The base of the generated models and the helpers their properties use."""
+"""The base of the generated models and the helpers their properties use.
+
+A model returned by a call wraps the response as a :class:`versori._native.RawJson`
+(checked to be JSON when it arrived) and decodes its object into ``_data`` on the first
+attribute access; the items of its list-of-models fields (``_lazy``) stay undecoded in a
+:class:`versori._native.RawItems`, and each item model decodes its own object when it is
+first used. A model built from a dict wraps the dict at once.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Type, TypeVar
+from typing import Any, Callable, ClassVar, Dict, FrozenSet, List, Mapping, Optional, Type, TypeVar
 
 from ._errors import APIResponseError
+from ._native import RawItems, RawJson
 
 M = TypeVar("M", bound="Model")
 
 
 def _not_an_object(cls: type, data: Any) -> APIResponseError:
+    status = None
+    if type(data) is RawJson:
+        status = data.status
+        data = data.value()
     excerpt = repr(data)[:200]
     return APIResponseError(
         f"could not decode the response: expected a {cls.__name__} object, got {type(data).__name__}",
-        status=None,
+        status=status,
         excerpt=excerpt,
     )
 
@@ -27,18 +39,46 @@ class Model:
     which ``to_dict()`` and ``to_json()`` return unchanged.
     """
 
-    __slots__ = ("_data",)
+    __slots__ = ("_data", "_raw", "_index")
     _schema: ClassVar[str] = "Model"
     _fields: ClassVar[Dict[str, str]] = {}
+    _lazy: ClassVar[FrozenSet[str]] = frozenset()
+    """Wire names of the fields that are lists of models (decoded item by item)."""
     _data: Dict[str, Any]
+    _raw: RawJson | RawItems | None
+    _index: int
 
     @classmethod
     def _from_wire(cls: Type[M], data: Any) -> M:
-        if not isinstance(data, dict):
-            raise _not_an_object(cls, data)
         obj = cls.__new__(cls)
-        obj._data = data
+        if type(data) is RawJson and data.kind == "object":
+            obj._raw = data
+        elif isinstance(data, dict):
+            obj._data = data
+        else:
+            raise _not_an_object(cls, data)
         return obj
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached when normal lookup fails: `_data` of a model not decoded yet
+        if name == "_data":
+            raw = self._raw
+            if raw is None:
+                raise AttributeError(f"{type(self).__name__} object has no data")
+            lazy = self._lazy
+            data: Dict[str, Any]
+            if type(raw) is RawItems:
+                data = raw.object_at(self._index, lazy) if lazy else raw.value_at(self._index)
+            else:
+                data = raw.object(lazy) if lazy else raw.value()
+            self._data = data
+            self._raw = None
+            return data
+        # a property that raised AttributeError: run it again for its own message
+        attr = getattr(type(self), name, None)
+        if isinstance(attr, property) and attr.fget is not None:
+            return attr.fget(self)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @classmethod
     def from_dict(cls: Type[M], data: Mapping[str, Any]) -> M:
@@ -58,13 +98,13 @@ class Model:
 
     def to_json(self, *, indent: Optional[int] = None) -> str:
         """The object as JSON text with its wire names."""
-        return json.dumps(self._data, indent=indent, ensure_ascii=False)
+        return json.dumps(self._data, indent=indent, ensure_ascii=False, default=_json_default)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
         assert isinstance(other, Model)
-        return self._data == other._data
+        return bool(_copy(self._data) == _copy(other._data))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -79,29 +119,42 @@ class Model:
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def __getstate__(self) -> Dict[str, Any]:
-        return self._data
+        return self.to_dict()
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
         self._data = state
+        self._raw = None
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
+    text = repr(_copy(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _copy(value: Any) -> Any:
+    """A deep copy of wire data, with what was kept undecoded (``RawJson``, ``RawItems``)
+    decoded."""
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_copy(v) for v in value]
+    if type(value) is RawJson or type(value) is RawItems:
+        return value.value()
     return value
+
+
+def _json_default(value: Any) -> Any:
+    if type(value) is RawJson or type(value) is RawItems:
+        return value.value()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _plain(value: Any) -> Any:
     """A request value as plain JSON data: models become their wire dicts."""
     if isinstance(value, Model):
-        return value._data
+        return _copy(value._data)
+    if type(value) is RawJson or type(value) is RawItems:
+        return value.value()
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -136,6 +189,14 @@ def _models(cls: Type[M], value: Any) -> Any:
     new = cls.__new__
     out: List[M] = []
     append = out.append
+    if type(value) is RawItems:
+        # objects all, each decoded when its model is first used
+        for index in range(len(value)):
+            obj = new(cls)
+            obj._raw = value
+            obj._index = index
+            append(obj)
+        return out
     for item in value:
         if not isinstance(item, dict):
             raise _not_an_object(cls, item)
@@ -153,12 +214,18 @@ def _model_map(cls: Type[M], value: Any) -> Any:
 
 def _list_decoder(cls: Type[M]) -> Callable[[Any], List[M]]:
     def decode(value: Any) -> List[M]:
-        return _models(cls, value if isinstance(value, list) else [])  # type: ignore[no-any-return]
+        if type(value) is RawJson:
+            value = value.items() if value.kind == "array" else value.value()
+        if not isinstance(value, (list, RawItems)):
+            value = []
+        return _models(cls, value)  # type: ignore[no-any-return]
 
     return decode
 
 
 def _raw(value: Any) -> Any:
+    if type(value) is RawJson:
+        return value.value()
     return value
 
 

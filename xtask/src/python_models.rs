@@ -319,7 +319,20 @@ impl Models {
                 .collect::<Vec<_>>()
                 .join(", "),
         );
-        s.push_str("}\n\n");
+        s.push_str("}\n");
+        // the list-of-models fields, whose items a response model decodes one by one
+        let lazy: Vec<String> = fields
+            .iter()
+            .filter(|f| match self.resolve(&f.ty) {
+                Ty::List(t) => matches!(self.resolve(t), Ty::Model(_)),
+                _ => false,
+            })
+            .map(|f| literal(&f.wire))
+            .collect();
+        if !lazy.is_empty() {
+            s.push_str(&format!("    _lazy = frozenset({{{}}})\n", lazy.join(", ")));
+        }
+        s.push('\n');
         // constructor
         let mut params: Vec<String> = Vec::new();
         for f in fields.iter().filter(|f| f.required && !f.nullable) {

@@ -15,14 +15,14 @@ use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
-use serde_json::Value;
+use pyo3::types::{PyBool, PyDict, PyList, PyTuple};
 
 use crate::client::NativeClient;
-use crate::convert::{args_to_json, to_py};
+use crate::convert::args_to_json;
 use crate::errors::to_py_err;
+use crate::raw::RawJson;
 
-type Done = (u64, versori::Result<Value>);
+type Done = (u64, versori::Result<RawJson>);
 
 struct Shared {
     queue: Mutex<Vec<Done>>,
@@ -99,7 +99,10 @@ impl AsyncBridge {
         let inner = client.inner().clone();
         let shared = self.shared.clone();
         crate::runtime::runtime().spawn(async move {
-            let result = inner.call(&operation_id, args).await;
+            let result = match inner.call_raw(&operation_id, args).await {
+                Ok(raw) => RawJson::checked(raw),
+                Err(e) => Err(e),
+            };
             shared.complete((id, result));
         });
         Ok(id)
@@ -121,24 +124,21 @@ impl AsyncBridge {
         };
         let out = PyList::empty(py);
         for (id, result) in done {
-            let item = match result {
-                Ok(v) => PyTuple::new(
-                    py,
-                    [
-                        id.into_pyobject(py)?.into_any(),
-                        true.into_pyobject(py)?.to_owned().into_any(),
-                        to_py(py, &v)?,
-                    ],
-                )?,
-                Err(e) => PyTuple::new(
-                    py,
-                    [
-                        id.into_pyobject(py)?.into_any(),
-                        false.into_pyobject(py)?.to_owned().into_any(),
-                        to_py_err(py, e).into_value(py).into_bound(py).into_any(),
-                    ],
-                )?,
+            let decoded = result
+                .map_err(|e| to_py_err(py, e))
+                .and_then(|raw| Ok(Bound::new(py, raw)?.into_any()));
+            let (ok, value) = match decoded {
+                Ok(v) => (true, v),
+                Err(e) => (false, e.into_value(py).into_bound(py).into_any()),
             };
+            let item = PyTuple::new(
+                py,
+                [
+                    id.into_pyobject(py)?.into_any(),
+                    PyBool::new(py, ok).to_owned().into_any(),
+                    value,
+                ],
+            )?;
             out.append(item)?;
         }
         Ok(out)

@@ -1,33 +1,66 @@
 //! `NativeClient`: the facade's client with its generic call, pagination
 //! and workflows, blocking (GIL released) or as asyncio awaitables.
 
+use std::future::Future;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
+use versori::RawResponse;
 
 use crate::convert::{args_to_json, to_json, to_py};
+use crate::decode::raw_to_py;
 use crate::errors::{from_facade, invalid, to_py_err};
 use crate::pages::NativePages;
+use crate::raw::RawJson;
 use crate::runtime::wait;
 
-/// A JSON-returning piece of work on the facade.
-pub(crate) type Work = BoxFuture<'static, versori::Result<Value>>;
+/// A piece of work on the facade (a workflow's JSON result by default).
+pub(crate) type Work<T = Value> = BoxFuture<'static, versori::Result<T>>;
+
+/// A facade result that becomes Python objects.
+pub(crate) trait ToPython: Send + 'static {
+    /// The Python form: dicts, lists, str, int, float, bool and None, or a
+    /// `RawJson` to decode later.
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>>;
+}
+
+impl ToPython for Value {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        to_py(py, &self)
+    }
+}
+
+impl ToPython for RawResponse {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        raw_to_py(py, &self)
+    }
+}
+
+impl ToPython for RawJson {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        Ok(Bound::new(py, self)?.into_any())
+    }
+}
 
 /// Runs `work` blocking (GIL released, Ctrl-C honoured) and converts its
-/// result to Python objects.
-pub(crate) fn run_blocking(py: Python<'_>, work: Work) -> PyResult<Py<PyAny>> {
-    let value = wait(py, work)?.map_err(|e| to_py_err(py, e))?;
-    Ok(to_py(py, &value)?.unbind())
+/// result to Python objects once the GIL is back.
+pub(crate) fn run_blocking<T, F>(py: Python<'_>, work: F) -> PyResult<Py<PyAny>>
+where
+    T: ToPython,
+    F: Future<Output = versori::Result<T>> + Send,
+{
+    let result = wait(py, work)?.map_err(|e| to_py_err(py, e))?;
+    Ok(result.to_python(py)?.unbind())
 }
 
 /// Wraps `work` as an asyncio awaitable on the shared runtime.
-pub(crate) fn run_async(py: Python<'_>, work: Work) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn run_async<T: ToPython>(py: Python<'_>, work: Work<T>) -> PyResult<Bound<'_, PyAny>> {
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        let value = work.await.map_err(from_facade)?;
-        Python::attach(|py| to_py(py, &value).map(Bound::unbind))
+        let result = work.await.map_err(from_facade)?;
+        Python::attach(|py| result.to_python(py).map(Bound::unbind))
     })
 }
 
@@ -198,7 +231,7 @@ impl NativeClient {
         let client = self.inner.clone();
         run_blocking(
             py,
-            Box::pin(async move { client.call(&operation_id, args).await }),
+            async move { client.call_raw(&operation_id, args).await },
         )
     }
 
@@ -214,7 +247,40 @@ impl NativeClient {
         let client = self.inner.clone();
         run_async(
             py,
-            Box::pin(async move { client.call(&operation_id, args).await }),
+            Box::pin(async move { client.call_raw(&operation_id, args).await }),
+        )
+    }
+
+    /// Calls an operation by operationId; blocks with the GIL released.
+    /// The body, checked to be JSON, comes back as a `RawJson` that the
+    /// typed models decode when they are used.
+    #[pyo3(signature = (operation_id, args=None))]
+    fn call_raw(
+        &self,
+        py: Python<'_>,
+        operation_id: String,
+        args: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let args = args_to_json(args)?;
+        let client = self.inner.clone();
+        run_blocking(py, async move {
+            RawJson::checked(client.call_raw(&operation_id, args).await?)
+        })
+    }
+
+    /// `call_raw` as an awaitable.
+    #[pyo3(signature = (operation_id, args=None))]
+    fn call_raw_async<'py>(
+        &self,
+        py: Python<'py>,
+        operation_id: String,
+        args: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = args_to_json(args)?;
+        let client = self.inner.clone();
+        run_async(
+            py,
+            Box::pin(async move { RawJson::checked(client.call_raw(&operation_id, args).await?) }),
         )
     }
 

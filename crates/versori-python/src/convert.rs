@@ -14,10 +14,28 @@ const MAX_DEPTH: usize = 256;
 /// Anything else is a `ValueError` naming where it was found (`at` is the
 /// path so far, such as `body.files[0]`).
 pub(crate) fn to_json(obj: &Bound<'_, PyAny>, at: &str) -> PyResult<Value> {
-    to_json_depth(obj, at, 0)
+    to_json_depth(obj, &At::Root(at), 0)
 }
 
-fn to_json_depth(obj: &Bound<'_, PyAny>, at: &str, depth: usize) -> PyResult<Value> {
+/// Where a value is, spelled out only for an error message (so converting
+/// builds no path strings).
+enum At<'a> {
+    Root(&'a str),
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Root(name) => f.write_str(name),
+            At::Key(parent, key) => write!(f, "{parent}.{key}"),
+            At::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+fn to_json_depth(obj: &Bound<'_, PyAny>, at: &At<'_>, depth: usize) -> PyResult<Value> {
     if depth > MAX_DEPTH {
         return Err(crate::errors::invalid(
             obj.py(),
@@ -67,7 +85,7 @@ fn to_json_depth(obj: &Bound<'_, PyAny>, at: &str, depth: usize) -> PyResult<Val
                 )
             })?;
             let key = key.to_cow()?.into_owned();
-            let value = to_json_depth(&v, &format!("{at}.{key}"), depth + 1)?;
+            let value = to_json_depth(&v, &At::Key(at, &key), depth + 1)?;
             map.insert(key, value);
         }
         return Ok(Value::Object(map));
@@ -75,14 +93,14 @@ fn to_json_depth(obj: &Bound<'_, PyAny>, at: &str, depth: usize) -> PyResult<Val
     if let Ok(l) = obj.cast::<PyList>() {
         let mut items = Vec::with_capacity(l.len());
         for (i, v) in l.iter().enumerate() {
-            items.push(to_json_depth(&v, &format!("{at}[{i}]"), depth + 1)?);
+            items.push(to_json_depth(&v, &At::Index(at, i), depth + 1)?);
         }
         return Ok(Value::Array(items));
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
         let mut items = Vec::with_capacity(t.len());
         for (i, v) in t.iter().enumerate() {
-            items.push(to_json_depth(&v, &format!("{at}[{i}]"), depth + 1)?);
+            items.push(to_json_depth(&v, &At::Index(at, i), depth + 1)?);
         }
         return Ok(Value::Array(items));
     }

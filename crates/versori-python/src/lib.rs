@@ -18,9 +18,11 @@
 mod bridge;
 mod client;
 mod convert;
+mod decode;
 mod emulator;
 mod errors;
 mod pages;
+mod raw;
 mod runtime;
 mod static_server;
 mod workflows;
@@ -50,8 +52,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeClient>()?;
     m.add_class::<bridge::AsyncBridge>()?;
     m.add_class::<pages::NativePages>()?;
+    m.add_class::<raw::RawJson>()?;
+    m.add_class::<raw::RawItems>()?;
     m.add_class::<emulator::NativeEmulator>()?;
     m.add_class::<static_server::StaticServer>()?;
     m.add_function(wrap_pyfunction!(operation_ids, m)?)?;
+    m.add_function(wrap_pyfunction!(decode::loads, m)?)?;
     Ok(())
 }
