@@ -2,6 +2,7 @@
 //! as JSON, driven by the generated operation table. The Python and C layers
 //! are built on it.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -19,9 +20,26 @@ use crate::Client;
 pub(crate) struct Prepared {
     pub(crate) op: &'static Operation,
     pub(crate) url: String,
-    pub(crate) query: Vec<(String, String)>,
-    pub(crate) body: Option<Value>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    /// The request body, already serialized.
+    pub(crate) body: Option<Vec<u8>>,
 }
+
+/// What a path segment must escape: the WHATWG path-segment set plus `/`
+/// and `%`, as the generated client escapes path parameters (so both
+/// paths send the same URL).
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'/')
+    .add(b'%');
 
 fn type_name(v: &Value) -> &'static str {
     match v {
@@ -60,11 +78,40 @@ fn matches_kind(kind: Kind, v: &Value) -> bool {
 }
 
 /// A scalar parameter as it travels in a path or query string.
-fn scalar_text(v: &Value) -> String {
+fn scalar_text(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
     }
+}
+
+/// The operation's path template with each `{name}` replaced by its
+/// escaped value, after `base`, in one pass.
+fn fill_path(base: &str, template: &str, values: &[(&str, Cow<'_, str>)]) -> Result<String> {
+    let mut url = String::with_capacity(
+        base.len() + template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>(),
+    );
+    url.push_str(base);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        url.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| Error::invalid(format!("unclosed `{{` in path template {template}")))?;
+        let name = &after[..close];
+        let value = values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+            .ok_or_else(|| {
+                Error::invalid(format!("no value for `{name}` in path template {template}"))
+            })?;
+        url.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+        rest = &after[close + 1..];
+    }
+    url.push_str(rest);
+    Ok(url)
 }
 
 /// Looks an operation up by operationId or its snake-case form, through an
@@ -134,14 +181,23 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
             )));
         }
     }
-    let mut path = op.path.to_string();
+    let mut path_values: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(4);
     let mut query = Vec::new();
     for p in op.parameters {
         let given = args.get(p.name).filter(|v| !v.is_null());
         let value = match (given, p.name) {
-            (Some(v), _) => v.clone(),
+            (Some(v), _) => v,
             (None, "organisation_id") if p.location == Location::Path => {
-                Value::String(client.require_organisation()?.to_string())
+                // the client's organisation: a string, only its emptiness to check
+                let organisation = client.require_organisation()?;
+                if organisation.is_empty() {
+                    return Err(Error::invalid(format!(
+                        "parameter `{}` of {} must not be empty (the client's organisation is empty)",
+                        p.name, op.id
+                    )));
+                }
+                path_values.push((p.name, Cow::Borrowed(organisation)));
+                continue;
             }
             (None, _) if p.required => {
                 return Err(Error::invalid(format!(
@@ -151,7 +207,7 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
             }
             (None, _) => continue,
         };
-        let scalar_ok = matches_kind(p.kind, &value);
+        let scalar_ok = matches_kind(p.kind, value);
         let list_ok = p.location == Location::Query
             && value
                 .as_array()
@@ -162,11 +218,11 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
                 p.name,
                 op.id,
                 kind_name(p.kind),
-                type_name(&value)
+                type_name(value)
             )));
         }
         if !p.enum_values.is_empty() {
-            let values: Vec<&Value> = match &value {
+            let values: Vec<&Value> = match value {
                 Value::Array(items) => items.iter().collect(),
                 v => vec![v],
             };
@@ -183,23 +239,20 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
         }
         match p.location {
             Location::Path => {
-                let text = scalar_text(&value);
+                let text = scalar_text(value);
                 if text.is_empty() {
                     return Err(Error::invalid(format!(
                         "parameter `{}` of {} must not be empty",
                         p.name, op.id
                     )));
                 }
-                path = path.replace(
-                    &format!("{{{}}}", p.name),
-                    &progenitor_client::encode_path(&text),
-                );
+                path_values.push((p.name, text));
             }
-            Location::Query => match &value {
+            Location::Query => match value {
                 Value::Array(items) => {
-                    query.extend(items.iter().map(|i| (p.name.to_string(), scalar_text(i))))
+                    query.extend(items.iter().map(|i| (p.name, scalar_text(i).into_owned())))
                 }
-                v => query.push((p.name.to_string(), scalar_text(v))),
+                v => query.push((p.name, scalar_text(v).into_owned())),
             },
             Location::Header | Location::Cookie => {
                 return Err(Error::invalid(format!(
@@ -231,12 +284,15 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
                     type_name(b)
                 )));
             }
-            Some(b.clone())
+            Some(
+                serde_json::to_vec(b)
+                    .map_err(|e| Error::invalid(format!("the body is not serializable: {e}")))?,
+            )
         }
     };
     Ok(Prepared {
         op,
-        url: format!("{}{}", client.base_url(), path),
+        url: fill_path(client.base_url(), op.path, &path_values)?,
         query,
         body,
     })
@@ -312,12 +368,10 @@ impl Client {
         if !prepared.query.is_empty() {
             builder = builder.query(&prepared.query);
         }
-        if let Some(body) = &prepared.body {
-            let bytes = serde_json::to_vec(body)
-                .map_err(|e| Error::invalid(format!("the body is not serializable: {e}")))?;
+        if let Some(body) = prepared.body {
             builder = builder
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                .body(bytes);
+                .body(body);
         }
         let mut request = builder
             .build()

@@ -65,6 +65,40 @@ async fn path_parameters_are_percent_encoded() {
 }
 
 #[tokio::test]
+async fn call_and_the_typed_builders_escape_paths_alike() {
+    let awkward = [
+        "plain",
+        "a b/c",
+        "100%",
+        "q?x#y",
+        "{braces}",
+        "\"quoted\" <tag> `tick`",
+        "café",
+        "tab\there",
+        "dots.and-dashes_~",
+    ];
+    for id in awkward {
+        let server = Script::start(vec![
+            Reply::json(200, end_user("a")),
+            Reply::json(200, end_user("a")),
+        ])
+        .await;
+        let c = client(&server.url);
+        c.call("GetEndUser", json!({"user_id": id}))
+            .await
+            .expect("generic call");
+        c.users().get(id).send().await.expect("typed call");
+        let seen = server.requests();
+        assert_eq!(seen[0].target, seen[1].target, "{id:?}");
+        assert!(
+            seen[0].target.starts_with(&format!("/o/{ORG}/users/")),
+            "{}",
+            seen[0].target
+        );
+    }
+}
+
+#[tokio::test]
 async fn empty_responses_are_an_empty_object() {
     let server = Script::start(vec![Reply::empty(204)]).await;
     let out = client(&server.url)
