@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Literal, Mapping, Sequence, Union
 
-from ._model import Model, _model, _model_map, _models, _pack, _required
+from ._model import Model, _model, _model_map, _models, _optional, _pack, _required
 
 __all__ = [
     "Action",
@@ -280,17 +280,17 @@ class Action(Model):
     @property
     def content_type(self) -> str | None:
         """Media type of the request and response bodies; application/json when left empty."""
-        return self._data.get("contentType")
+        return _optional(self, "contentType")
 
     @property
     def summary(self) -> str | None:
         """One-line summary of the action."""
-        return self._data.get("summary")
+        return _optional(self, "summary")
 
     @property
     def description(self) -> str | None:
         """Longer explanation of what the action does."""
-        return self._data.get("description")
+        return _optional(self, "description")
 
     @property
     def method(self) -> HTTPMethod:
@@ -312,17 +312,17 @@ class Action(Model):
     @property
     def graphql_query(self) -> str | None:
         """Query text sent when the action type is graphql."""
-        return self._data.get("graphqlQuery")
+        return _optional(self, "graphqlQuery")
 
     @property
     def request(self) -> str | None:
         """Sample or schema of the request body, for http actions."""
-        return self._data.get("request")
+        return _optional(self, "request")
 
     @property
     def response(self) -> str | None:
         """Sample or schema of the response body, for http actions."""
-        return self._data.get("response")
+        return _optional(self, "response")
 
 
 class ActionPage(Model):
@@ -358,12 +358,12 @@ class ActionPage(Model):
     @property
     def next(self) -> str | None:
         """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return self._data.get("next")
+        return _optional(self, "next")
 
     @property
     def prev(self) -> str | None:
         """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return self._data.get("prev")
+        return _optional(self, "prev")
 
     @property
     def actions(self) -> List[Action]:
@@ -376,7 +376,7 @@ class ActionPage(Model):
 
     def __len__(self) -> int:
         """How many `actions` there are."""
-        return len(self._data.get("actions") or ())
+        return len(_optional(self, "actions") or ())
 
 
 class ActionParameter(Model):
@@ -428,7 +428,7 @@ class ActionParameter(Model):
     @property
     def default(self) -> str | None:
         """Value used when none is supplied."""
-        return self._data.get("default")
+        return _optional(self, "default")
 
 
 class Activation(Model):
@@ -472,18 +472,18 @@ class Activation(Model):
     @property
     def environment(self) -> ProjectEnvironment | None:
         """The project environment the user has been activated on."""
-        return _model(ProjectEnvironment, self._data.get("environment"))
+        return _model(ProjectEnvironment, _optional(self, "environment"))
 
     @property
     def connections(self) -> List[Connection] | None:
         """Connections used when the integration runs for this user, one per system the
         environment needs."""
-        return _models(Connection, self._data.get("connections"))
+        return _models(Connection, _optional(self, "connections"))
 
     @property
     def dynamic_variables(self) -> DynamicVariables | None:
         """Values for this user's variables, shaped by the project's variable schema."""
-        return self._data.get("dynamicVariables")
+        return _optional(self, "dynamicVariables")
 
 
 class ActivationCreate(Model):
@@ -533,7 +533,7 @@ class ActivationCreate(Model):
     def dynamic_variables(self) -> DynamicVariables | None:
         """Per-user variable values, which must satisfy the project's variable schema
         including its required entries."""
-        return self._data.get("dynamicVariables")
+        return _optional(self, "dynamicVariables")
 
 
 class AdditionalParam(Model):
@@ -564,7 +564,7 @@ class AdditionalParam(Model):
     @property
     def value(self) -> str | None:
         """Parameter value."""
-        return self._data.get("value")
+        return _optional(self, "value")
 
 
 class Attribute(Model):
@@ -641,37 +641,37 @@ class AuthSchemeConfig(Model):
     @property
     def none(self) -> AuthSchemeConfigNone | None:
         """Settings when the system needs no authentication."""
-        return _model(AuthSchemeConfigNone, self._data.get("none"))
+        return _model(AuthSchemeConfigNone, _optional(self, "none"))
 
     @property
     def api_key(self) -> AuthSchemeConfigAPIKey | None:
         """Settings for API key authentication."""
-        return _model(AuthSchemeConfigAPIKey, self._data.get("apiKey"))
+        return _model(AuthSchemeConfigAPIKey, _optional(self, "apiKey"))
 
     @property
     def basic_auth(self) -> AuthSchemeConfigBasicAuth | None:
         """Settings for HTTP basic authentication."""
-        return _model(AuthSchemeConfigBasicAuth, self._data.get("basicAuth"))
+        return _model(AuthSchemeConfigBasicAuth, _optional(self, "basicAuth"))
 
     @property
     def oauth2(self) -> AuthSchemeConfigOAuth2 | None:
         """Settings for OAuth 2.0 authentication."""
-        return _model(AuthSchemeConfigOAuth2, self._data.get("oauth2"))
+        return _model(AuthSchemeConfigOAuth2, _optional(self, "oauth2"))
 
     @property
     def oauth1(self) -> AuthSchemeConfigOAuth1 | None:
         """Settings for OAuth 1.0 authentication."""
-        return _model(AuthSchemeConfigOAuth1, self._data.get("oauth1"))
+        return _model(AuthSchemeConfigOAuth1, _optional(self, "oauth1"))
 
     @property
     def hmac(self) -> AuthSchemeConfigHMAC | None:
         """Settings for HMAC request signing."""
-        return _model(AuthSchemeConfigHMAC, self._data.get("hmac"))
+        return _model(AuthSchemeConfigHMAC, _optional(self, "hmac"))
 
     @property
     def certificate(self) -> AuthSchemeConfigCertificate | None:
         """Settings for TLS client certificate authentication."""
-        return _model(AuthSchemeConfigCertificate, self._data.get("certificate"))
+        return _model(AuthSchemeConfigCertificate, _optional(self, "certificate"))
 
 
 class AuthSchemeConfigAPIKey(Model):
@@ -714,7 +714,7 @@ class AuthSchemeConfigAPIKey(Model):
     @property
     def validation_messages(self) -> List[Message] | None:
         """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, self._data.get("validationMessages"))
+        return _models(Message, _optional(self, "validationMessages"))
 
     @property
     def name(self) -> str:
@@ -763,7 +763,7 @@ class AuthSchemeConfigBase(Model):
     @property
     def validation_messages(self) -> List[Message] | None:
         """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, self._data.get("validationMessages"))
+        return _models(Message, _optional(self, "validationMessages"))
 
 
 class AuthSchemeConfigBasicAuth(Model):
@@ -803,7 +803,7 @@ class AuthSchemeConfigBasicAuth(Model):
     @property
     def validation_messages(self) -> List[Message] | None:
         """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, self._data.get("validationMessages"))
+        return _models(Message, _optional(self, "validationMessages"))
 
 
 class AuthSchemeConfigCertificate(Model):
@@ -843,7 +843,7 @@ class AuthSchemeConfigCertificate(Model):
     @property
     def validation_messages(self) -> List[Message] | None:
         """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, self._data.get("validationMessages"))
+        return _models(Message, _optional(self, "validationMessages"))
 
 
 class AuthSchemeConfigHMAC(Model):
@@ -893,7 +893,7 @@ class AuthSchemeConfigHMAC(Model):
     @property
     def validation_messages(self) -> List[Message] | None:
         """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, self._data.get("validationMessages"))
+        return _models(Message, _optional(self, "validationMessages"))
 
     @property
     def name(self) -> str:
@@ -958,7 +958,7 @@ class AuthSchemeConfigNone(Model):
     @property
     def validation_messages(self) -> List[Message] | None:
         """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, self._data.get("validationMessages"))
+        return _models(Message, _optional(self, "validationMessages"))
 
 
 class AuthSchemeConfigOAuth1(Model):
@@ -1014,14 +1014,14 @@ class AuthSchemeConfigOAuth1(Model):
     @property
     def validation_messages(self) -> List[Message] | None:
         """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, self._data.get("validationMessages"))
+        return _models(Message, _optional(self, "validationMessages"))
 
     @property
     def token_auth(self) -> bool | None:
         """When true, the endpoints may be omitted and connections supply a ready-made
         token and secret (oauth1-token); when false or unset, the endpoints are needed
         and users go through the browser flow."""
-        return self._data.get("tokenAuth")
+        return _optional(self, "tokenAuth")
 
     @property
     def consumer_key(self) -> str:
@@ -1036,17 +1036,17 @@ class AuthSchemeConfigOAuth1(Model):
     @property
     def temp_credential_endpoint(self) -> Endpoint | None:
         """Endpoint that issues temporary request tokens."""
-        return _model(Endpoint, self._data.get("tempCredentialEndpoint"))
+        return _model(Endpoint, _optional(self, "tempCredentialEndpoint"))
 
     @property
     def resource_owner_authorization_endpoint(self) -> Endpoint | None:
         """Page where the user approves the request token."""
-        return _model(Endpoint, self._data.get("resourceOwnerAuthorizationEndpoint"))
+        return _model(Endpoint, _optional(self, "resourceOwnerAuthorizationEndpoint"))
 
     @property
     def token_endpoint(self) -> Endpoint | None:
         """Endpoint that swaps an approved request token for an access token."""
-        return _model(Endpoint, self._data.get("tokenEndpoint"))
+        return _model(Endpoint, _optional(self, "tokenEndpoint"))
 
     @property
     def signature_method(self) -> str:
@@ -1056,7 +1056,7 @@ class AuthSchemeConfigOAuth1(Model):
     @property
     def credential_id(self) -> str | None:
         """ULID of the credential holding the consumer secret."""
-        return self._data.get("credentialId")
+        return _optional(self, "credentialId")
 
 
 class AuthSchemeConfigOAuth2(Model):
@@ -1116,12 +1116,12 @@ class AuthSchemeConfigOAuth2(Model):
     @property
     def validation_messages(self) -> List[Message] | None:
         """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, self._data.get("validationMessages"))
+        return _models(Message, _optional(self, "validationMessages"))
 
     @property
     def authorize_url(self) -> str | None:
         """Provider page to which users are sent to approve access."""
-        return self._data.get("authorizeUrl")
+        return _optional(self, "authorizeUrl")
 
     @property
     def token_url(self) -> str:
@@ -1143,29 +1143,29 @@ class AuthSchemeConfigOAuth2(Model):
     def additional_authorize_params(self) -> str | None:
         """Extra URL-encoded query parameters added to the authorisation redirect by
         default; the initialise call may supply different ones."""
-        return self._data.get("additionalAuthorizeParams")
+        return _optional(self, "additionalAuthorizeParams")
 
     @property
     def additional_token_params(self) -> str | None:
         """Extra form-encoded parameters added to the body of token endpoint requests."""
-        return self._data.get("additionalTokenParams")
+        return _optional(self, "additionalTokenParams")
 
     @property
     def mtls_enabled(self) -> bool | None:
         """When true, calls to the token endpoint use mutual TLS."""
-        return self._data.get("mtlsEnabled")
+        return _optional(self, "mtlsEnabled")
 
     @property
     def mtls_credential_id(self) -> str | None:
         """ID of the certificate credential used for mutual TLS; if left empty while
         mtlsEnabled is true, a certificate config on the same system is linked
         automatically."""
-        return self._data.get("mtlsCredentialId")
+        return _optional(self, "mtlsCredentialId")
 
     @property
     def pkce(self) -> bool | None:
         """When true, the authorization code flow uses PKCE (proof key for code exchange)."""
-        return self._data.get("pkce")
+        return _optional(self, "pkce")
 
     @property
     def grant(self) -> AuthSchemeConfigOAuth2Grant:
@@ -1201,17 +1201,17 @@ class AuthSchemeConfigOAuth2Grant(Model):
     @property
     def authorization_code(self) -> AuthSchemeConfigOAuth2GrantAuthorizationCode | None:
         """Settings used when type is authorizationCode."""
-        return _model(AuthSchemeConfigOAuth2GrantAuthorizationCode, self._data.get("authorizationCode"))
+        return _model(AuthSchemeConfigOAuth2GrantAuthorizationCode, _optional(self, "authorizationCode"))
 
     @property
     def client_credentials(self) -> AuthSchemeConfigOAuth2GrantClientCredentials | None:
         """Settings used when type is clientCredentials."""
-        return self._data.get("clientCredentials")
+        return _optional(self, "clientCredentials")
 
     @property
     def password(self) -> AuthSchemeConfigOAuth2GrantPassword | None:
         """Settings used when type is password."""
-        return _model(AuthSchemeConfigOAuth2GrantPassword, self._data.get("password"))
+        return _model(AuthSchemeConfigOAuth2GrantPassword, _optional(self, "password"))
 
     @property
     def type(self) -> AuthSchemeConfigOAuth2GrantType:
@@ -1248,23 +1248,23 @@ class AuthSchemeConfigOAuth2GrantAuthorizationCode(Model):
     @property
     def credential_id(self) -> str | None:
         """ULID of the credential that stores this grant's client ID and secret."""
-        return self._data.get("credentialId")
+        return _optional(self, "credentialId")
 
     @property
     def organisation_id(self) -> str | None:
         """ULID of the organisation owning that credential, which may differ from the
         system's owner when the system comes from the public library."""
-        return self._data.get("organisationId")
+        return _optional(self, "organisationId")
 
     @property
     def client_id(self) -> str | None:
         """OAuth 2.0 client identifier; not secret and may be shown to users."""
-        return self._data.get("clientId")
+        return _optional(self, "clientId")
 
     @property
     def client_secret(self) -> str | None:
         """OAuth 2.0 client secret; sensitive and never displayed."""
-        return self._data.get("clientSecret")
+        return _optional(self, "clientSecret")
 
 
 class AuthSchemeConfigOAuth2GrantPassword(Model):
@@ -1296,24 +1296,24 @@ class AuthSchemeConfigOAuth2GrantPassword(Model):
     @property
     def credential_id(self) -> str | None:
         """ULID of the credential that stores this grant's client ID and secret."""
-        return self._data.get("credentialId")
+        return _optional(self, "credentialId")
 
     @property
     def organisation_id(self) -> str | None:
         """ULID of the organisation owning that credential, which may differ from the
         system's owner when the system comes from the public library."""
-        return self._data.get("organisationId")
+        return _optional(self, "organisationId")
 
     @property
     def client_id(self) -> str | None:
         """OAuth 2.0 client identifier; not secret and may be shown to users."""
-        return self._data.get("clientId")
+        return _optional(self, "clientId")
 
     @property
     def client_secret(self) -> str | None:
         """OAuth 2.0 client secret; sensitive, never displayed, and may be supplied when
         updating."""
-        return self._data.get("clientSecret")
+        return _optional(self, "clientSecret")
 
 
 class Automation(Model):
@@ -1356,7 +1356,7 @@ class Automation(Model):
     @property
     def created_at(self) -> str | None:
         """When the automation was created."""
-        return self._data.get("createdAt")
+        return _optional(self, "createdAt")
 
     @property
     def prompt_template(self) -> str:
@@ -1366,7 +1366,7 @@ class Automation(Model):
     @property
     def secret_names(self) -> List[str] | None:
         """Names of the secrets stored for the automation; values are never returned."""
-        return self._data.get("secretNames")
+        return _optional(self, "secretNames")
 
 
 class AutomationCreate(Model):
@@ -1397,7 +1397,7 @@ class AutomationCreate(Model):
     @property
     def prompt_template(self) -> str | None:
         """Template used to build the agent's instructions."""
-        return self._data.get("promptTemplate")
+        return _optional(self, "promptTemplate")
 
 
 class AutomationRecording(Model):
@@ -1489,7 +1489,7 @@ class AutomationRun(Model):
     @property
     def artifacts(self) -> List[AutomationRunArtifact] | None:
         """Outputs the run produced."""
-        return _models(AutomationRunArtifact, self._data.get("artifacts"))
+        return _models(AutomationRunArtifact, _optional(self, "artifacts"))
 
 
 class AutomationRunArtifact(Model):
@@ -1515,12 +1515,12 @@ class AutomationRunArtifact(Model):
     @property
     def name(self) -> str | None:
         """Name of the artifact."""
-        return self._data.get("name")
+        return _optional(self, "name")
 
     @property
     def url(self) -> str | None:
         """Address from which the artifact can be downloaded."""
-        return self._data.get("url")
+        return _optional(self, "url")
 
 
 class AutomationRunCreate(Model):
@@ -1553,12 +1553,12 @@ class AutomationRunCreate(Model):
     @property
     def max_steps(self) -> int | None:
         """Upper bound on the number of steps the agent may take before stopping."""
-        return self._data.get("maxSteps")
+        return _optional(self, "maxSteps")
 
     @property
     def webhook_url(self) -> str | None:
         """Address that receives the run's results once it finishes."""
-        return self._data.get("webhookUrl")
+        return _optional(self, "webhookUrl")
 
 
 class AutomationRunResponse(Model):
@@ -1608,12 +1608,12 @@ class AutomationSecret(Model):
     @property
     def name(self) -> str | None:
         """Name under which the secret is referenced."""
-        return self._data.get("name")
+        return _optional(self, "name")
 
     @property
     def value(self) -> str | None:
         """The secret value; it is write-only."""
-        return self._data.get("value")
+        return _optional(self, "value")
 
 
 class AutomationUpdate(Model):
@@ -1642,17 +1642,17 @@ class AutomationUpdate(Model):
     @property
     def name(self) -> str | None:
         """New display name for the automation."""
-        return self._data.get("name")
+        return _optional(self, "name")
 
     @property
     def prompt_template(self) -> str | None:
         """New prompt template for the automation."""
-        return self._data.get("promptTemplate")
+        return _optional(self, "promptTemplate")
 
     @property
     def secrets(self) -> List[AutomationSecret] | None:
         """Secrets to store for the automation, given as name/value pairs."""
-        return _models(AutomationSecret, self._data.get("secrets"))
+        return _models(AutomationSecret, _optional(self, "secrets"))
 
 
 class BatchDeleteKVResponse(Model):
@@ -1676,7 +1676,7 @@ class BatchDeleteKVResponse(Model):
     @property
     def status(self) -> str | None:
         """Short status text describing the outcome of the batch removal."""
-        return self._data.get("status")
+        return _optional(self, "status")
 
 
 class BatchEntry(Model):
@@ -1715,7 +1715,7 @@ class BatchEntry(Model):
     @property
     def options(self) -> SetOptions | None:
         """Expiry and conditional-write settings that apply to this entry only."""
-        return _model(SetOptions, self._data.get("options"))
+        return _model(SetOptions, _optional(self, "options"))
 
 
 class BatchGetKVResponse(Model):
@@ -1748,7 +1748,7 @@ class BatchGetKVResponse(Model):
 
     def __len__(self) -> int:
         """How many `entries` there are."""
-        return len(self._data.get("entries") or ())
+        return len(_optional(self, "entries") or ())
 
 
 class BatchSetKVRequest(Model):
@@ -1842,19 +1842,19 @@ class CloneEnvironmentRequest(Model):
     def execution_pool(self) -> str | None:
         """Execution pool for the new environment; the source environment's pool is reused
         when omitted."""
-        return self._data.get("executionPool")
+        return _optional(self, "executionPool")
 
     @property
     def clone_systems(self) -> bool | None:
         """Set to true to carry the source environment's systems across to the copy;
         defaults to false."""
-        return self._data.get("cloneSystems")
+        return _optional(self, "cloneSystems")
 
     @property
     def copy_static_user_variables(self) -> bool | None:
         """Set to true to carry the source environment's static variable values across;
         defaults to false."""
-        return self._data.get("copyStaticUserVariables")
+        return _optional(self, "copyStaticUserVariables")
 
 
 class Connection(Model):
@@ -1911,7 +1911,7 @@ class Connection(Model):
     def base_url(self) -> str | None:
         """Host used instead of the system's default address, for example a customer's own
         instance; empty means the default is used."""
-        return self._data.get("baseUrl")
+        return _optional(self, "baseUrl")
 
     @property
     def created_at(self) -> str:
@@ -1926,12 +1926,12 @@ class Connection(Model):
     @property
     def system_id(self) -> str | None:
         """ULID of the system this connection authenticates against."""
-        return self._data.get("systemId")
+        return _optional(self, "systemId")
 
     @property
     def connection_template_id(self) -> TemplateID | None:
         """ULID of the connection template this connection was created for."""
-        return self._data.get("connectionTemplateId")
+        return _optional(self, "connectionTemplateId")
 
 
 class ConnectionCreate(Model):
@@ -1974,7 +1974,7 @@ class ConnectionCreate(Model):
         """Optional host to call instead of the system's default, for example a customer's
         own tenant; only the scheme and host are used and https is assumed when no
         scheme is given."""
-        return self._data.get("baseUrl")
+        return _optional(self, "baseUrl")
 
 
 class ConnectionCredential(Model):
@@ -2008,12 +2008,12 @@ class ConnectionCredential(Model):
     @property
     def auth_scheme_config(self) -> AuthSchemeConfig | None:
         """How the credential is applied, e.g. as a header, query parameter or OAuth token."""
-        return _model(AuthSchemeConfig, self._data.get("authSchemeConfig"))
+        return _model(AuthSchemeConfig, _optional(self, "authSchemeConfig"))
 
     @property
     def credential(self) -> Credential | None:
         """The secret material itself."""
-        return _model(Credential, self._data.get("credential"))
+        return _model(Credential, _optional(self, "credential"))
 
 
 class ConnectionPage(Model):
@@ -2049,12 +2049,12 @@ class ConnectionPage(Model):
     @property
     def next(self) -> str | None:
         """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return self._data.get("next")
+        return _optional(self, "next")
 
     @property
     def prev(self) -> str | None:
         """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return self._data.get("prev")
+        return _optional(self, "prev")
 
     @property
     def items(self) -> List[Connection]:
@@ -2067,7 +2067,7 @@ class ConnectionPage(Model):
 
     def __len__(self) -> int:
         """How many `items` there are."""
-        return len(self._data.get("items") or ())
+        return len(_optional(self, "items") or ())
 
 
 class ConnectionTemplate(Model):
@@ -2110,7 +2110,7 @@ class ConnectionTemplate(Model):
     @property
     def connection_template_id(self) -> str | None:
         """ULID of the template itself."""
-        return self._data.get("connectionTemplateId")
+        return _optional(self, "connectionTemplateId")
 
     @property
     def name(self) -> str:
@@ -2201,7 +2201,7 @@ class CountKVRequest(Model):
     @property
     def selector(self) -> CountSelector | None:
         """Which records to include in the count."""
-        return _model(CountSelector, self._data.get("selector"))
+        return _model(CountSelector, _optional(self, "selector"))
 
 
 class CountKVResponse(Model):
@@ -2225,7 +2225,7 @@ class CountKVResponse(Model):
     @property
     def count(self) -> float | None:
         """How many records matched the selector."""
-        return self._data.get("count")
+        return _optional(self, "count")
 
 
 class CountSelector(Model):
@@ -2250,7 +2250,7 @@ class CountSelector(Model):
     def prefix(self) -> List[str] | None:
         """Key segments that counted records must start with; an empty list counts the
         whole store."""
-        return self._data.get("prefix")
+        return _optional(self, "prefix")
 
 
 class CreateActions(Model):
@@ -2276,7 +2276,7 @@ class CreateActions(Model):
     @property
     def project_id(self) -> str | None:
         """ULID of a project to link the new actions to, if any."""
-        return self._data.get("projectId")
+        return _optional(self, "projectId")
 
     @property
     def actions(self) -> List[Dict[str, Any]]:
@@ -2343,7 +2343,7 @@ class CreateIssue(Model):
     @property
     def message(self) -> str | None:
         """Full description of the problem."""
-        return self._data.get("message")
+        return _optional(self, "message")
 
     @property
     def title(self) -> str:
@@ -2353,12 +2353,12 @@ class CreateIssue(Model):
     @property
     def labels(self) -> Dict[str, str] | None:
         """Searchable key/value tags."""
-        return self._data.get("labels")
+        return _optional(self, "labels")
 
     @property
     def annotations(self) -> Dict[str, str] | None:
         """Extra key/value context that is stored but not indexed."""
-        return self._data.get("annotations")
+        return _optional(self, "annotations")
 
     @property
     def severity(self) -> IssueSeverityEnum:
@@ -2476,12 +2476,12 @@ class CreateProjectVersion(Model):
     @property
     def description(self) -> str | None:
         """Free-text notes about the version."""
-        return self._data.get("description")
+        return _optional(self, "description")
 
     @property
     def labels(self) -> Dict[str, Any] | None:
         """String key/value tags for the version."""
-        return self._data.get("labels")
+        return _optional(self, "labels")
 
     @property
     def files(self) -> List[File]:
@@ -2526,12 +2526,12 @@ class CreateRecordingRequest(Model):
     @property
     def expiry_seconds(self) -> int | None:
         """How many seconds the upload URL remains usable."""
-        return self._data.get("expirySeconds")
+        return _optional(self, "expirySeconds")
 
     @property
     def has_voiceover(self) -> bool | None:
         """True if the recording includes spoken narration; false by default."""
-        return self._data.get("hasVoiceover")
+        return _optional(self, "hasVoiceover")
 
 
 class CreateRecordingResponse(Model):
@@ -2586,7 +2586,7 @@ class CreateStoreRequest(Model):
     @property
     def name(self) -> str | None:
         """Human-friendly label for the new store."""
-        return self._data.get("name")
+        return _optional(self, "name")
 
 
 class CreateStoreResponse(Model):
@@ -2610,7 +2610,7 @@ class CreateStoreResponse(Model):
     @property
     def id(self) -> str | None:
         """ULID of the newly created store, used as the {store} path segment of KV calls."""
-        return self._data.get("id")
+        return _optional(self, "id")
 
 
 class CreateTriggers(Model):
@@ -2636,7 +2636,7 @@ class CreateTriggers(Model):
     @property
     def project_id(self) -> str | None:
         """ULID of a project to link the new triggers to, if any."""
-        return self._data.get("projectId")
+        return _optional(self, "projectId")
 
     @property
     def triggers(self) -> List[Dict[str, Any]]:
@@ -2689,29 +2689,29 @@ class Credential(Model):
     @property
     def type(self) -> CredentialType | None:
         """Kind of credential, which decides which member of data is filled in."""
-        return self._data.get("type")
+        return _optional(self, "type")
 
     @property
     def name(self) -> str | None:
         """Label for the credential."""
-        return self._data.get("name")
+        return _optional(self, "name")
 
     @property
     def errors(self) -> List[str] | None:
         """Problems found when the credential was checked; an empty list means it passed,
         while a missing list means it has not been checked."""
-        return self._data.get("errors")
+        return _optional(self, "errors")
 
     @property
     def data(self) -> CredentialData | None:
         """The credential payload, with exactly one member populated to match type."""
-        return _model(CredentialData, self._data.get("data"))
+        return _model(CredentialData, _optional(self, "data"))
 
     @property
     def expires_at(self) -> str | None:
         """When the credential is scheduled to be removed automatically; dependants are
         notified when that happens."""
-        return self._data.get("expiresAt")
+        return _optional(self, "expiresAt")
 
 
 class CredentialData(Model):
@@ -2756,57 +2756,57 @@ class CredentialData(Model):
     @property
     def binary(self) -> CredentialDataBinary | None:
         """Payload for binary credentials."""
-        return _model(CredentialDataBinary, self._data.get("binary"))
+        return _model(CredentialDataBinary, _optional(self, "binary"))
 
     @property
     def none(self) -> CredentialDataNone | None:
         """Empty payload for systems that need no authentication."""
-        return self._data.get("none")
+        return _optional(self, "none")
 
     @property
     def string(self) -> CredentialDataString | None:
         """Payload for single-string secrets such as API keys."""
-        return _model(CredentialDataString, self._data.get("string"))
+        return _model(CredentialDataString, _optional(self, "string"))
 
     @property
     def basic_auth(self) -> CredentialDataBasicAuth | None:
         """Payload for username and password authentication."""
-        return _model(CredentialDataBasicAuth, self._data.get("basicAuth"))
+        return _model(CredentialDataBasicAuth, _optional(self, "basicAuth"))
 
     @property
     def oauth2_client(self) -> CredentialDataOAuth2Client | None:
         """Payload holding OAuth 2.0 client ID and secret."""
-        return _model(CredentialDataOAuth2Client, self._data.get("oauth2Client"))
+        return _model(CredentialDataOAuth2Client, _optional(self, "oauth2Client"))
 
     @property
     def oauth2_token(self) -> CredentialDataOAuth2Token | None:
         """Payload holding OAuth 2.0 tokens and granted scopes."""
-        return _model(CredentialDataOAuth2Token, self._data.get("oauth2Token"))
+        return _model(CredentialDataOAuth2Token, _optional(self, "oauth2Token"))
 
     @property
     def oauth2_code(self) -> CredentialDataOAuth2Code | None:
         """Payload carrying an OAuth 2.0 authorization code to exchange."""
-        return _model(CredentialDataOAuth2Code, self._data.get("oauth2Code"))
+        return _model(CredentialDataOAuth2Code, _optional(self, "oauth2Code"))
 
     @property
     def oauth2_password(self) -> CredentialDataOAuth2Password | None:
         """Payload for the OAuth 2.0 resource owner password grant."""
-        return _model(CredentialDataOAuth2Password, self._data.get("oauth2Password"))
+        return _model(CredentialDataOAuth2Password, _optional(self, "oauth2Password"))
 
     @property
     def certificate(self) -> CredentialDataCertificate | None:
         """Payload for TLS client certificate authentication."""
-        return _model(CredentialDataCertificate, self._data.get("certificate"))
+        return _model(CredentialDataCertificate, _optional(self, "certificate"))
 
     @property
     def oauth1(self) -> CredentialDataOAuth1 | None:
         """Payload from the OAuth 1.0 browser authorisation flow."""
-        return _model(CredentialDataOAuth1, self._data.get("oauth1"))
+        return _model(CredentialDataOAuth1, _optional(self, "oauth1"))
 
     @property
     def oauth1_token(self) -> CredentialDataOAuth1Token | None:
         """Payload holding a ready-made OAuth 1.0 token and secret."""
-        return _model(CredentialDataOAuth1Token, self._data.get("oauth1Token"))
+        return _model(CredentialDataOAuth1Token, _optional(self, "oauth1Token"))
 
 
 class CredentialDataBasicAuth(Model):
@@ -2981,7 +2981,7 @@ class CredentialDataOAuth1Token(Model):
     @property
     def additional_params(self) -> List[AdditionalParam] | None:
         """Extra named parameters included when signing or sending requests."""
-        return _models(AdditionalParam, self._data.get("additionalParams"))
+        return _models(AdditionalParam, _optional(self, "additionalParams"))
 
 
 class CredentialDataOAuth2Client(Model):
@@ -3035,25 +3035,25 @@ class CredentialDataOAuth2Client(Model):
     def scopes(self) -> List[str] | None:
         """Scopes to ask for when using the client credentials grant; for authorization
         code flows the scopes come from the token credential instead."""
-        return self._data.get("scopes")
+        return _optional(self, "scopes")
 
     @property
     def additional_params(self) -> str | None:
         """Extra form-encoded parameters appended to the body of token endpoint requests."""
-        return self._data.get("additionalParams")
+        return _optional(self, "additionalParams")
 
     @property
     def m_tls_enabled(self) -> bool | None:
         """When true, token requests are made over mutual TLS using the certificate named
         by mTLSCredentialId (filled in automatically if an mTLS credential was supplied
         at creation)."""
-        return self._data.get("mTLSEnabled")
+        return _optional(self, "mTLSEnabled")
 
     @property
     def m_tls_credential_id(self) -> str | None:
         """ID of the certificate credential presented when calling the token endpoint over
         mutual TLS."""
-        return self._data.get("mTLSCredentialId")
+        return _optional(self, "mTLSCredentialId")
 
 
 class CredentialDataOAuth2Code(Model):
@@ -3095,13 +3095,13 @@ class CredentialDataOAuth2Code(Model):
     @property
     def redirect_url(self) -> str | None:
         """Redirect address used during authorisation, repeated in the token exchange."""
-        return self._data.get("redirectUrl")
+        return _optional(self, "redirectUrl")
 
     @property
     def additional_params(self) -> str | None:
         """Extra form-encoded parameters appended to the body of the token exchange
         request."""
-        return self._data.get("additionalParams")
+        return _optional(self, "additionalParams")
 
 
 class CredentialDataOAuth2Password(Model):
@@ -3171,18 +3171,18 @@ class CredentialDataOAuth2Token(Model):
     @property
     def access_token(self) -> str | None:
         """Current access token; redacted in API responses."""
-        return self._data.get("accessToken")
+        return _optional(self, "accessToken")
 
     @property
     def token_type(self) -> str | None:
         """Token type sent with the access token; Bearer when not set."""
-        return self._data.get("tokenType")
+        return _optional(self, "tokenType")
 
     @property
     def expires_at(self) -> str | None:
         """When the access token stops being valid; if unknown, the token is reused until
         the system answers 401 and is then refreshed."""
-        return self._data.get("expiresAt")
+        return _optional(self, "expiresAt")
 
     @property
     def refresh_token(self) -> str:
@@ -3292,7 +3292,7 @@ class DeleteKVResponse(Model):
     @property
     def status(self) -> str | None:
         """Short status text describing the outcome of the removal."""
-        return self._data.get("status")
+        return _optional(self, "status")
 
 
 class DeleteOptions(Model):
@@ -3319,12 +3319,12 @@ class DeleteOptions(Model):
     @property
     def if_versionstamp(self) -> str | None:
         """Only remove the record if its current version token equals this value."""
-        return self._data.get("ifVersionstamp")
+        return _optional(self, "ifVersionstamp")
 
     @property
     def cascade(self) -> bool | None:
         """When true, every record whose key begins with the given key is removed as well."""
-        return self._data.get("cascade")
+        return _optional(self, "cascade")
 
 
 class DeploymentAutoscaling(Model):
@@ -3348,7 +3348,7 @@ class DeploymentAutoscaling(Model):
     @property
     def max_replicas(self) -> int | None:
         """Ceiling on the number of instances; setting it switches autoscaling on."""
-        return self._data.get("maxReplicas")
+        return _optional(self, "maxReplicas")
 
 
 class DeploymentSpec(Model):
@@ -3380,28 +3380,28 @@ class DeploymentSpec(Model):
     @property
     def replicas(self) -> int | None:
         """Number of instances to run."""
-        return self._data.get("replicas")
+        return _optional(self, "replicas")
 
     @property
     def autoscaling(self) -> DeploymentAutoscaling | None:
         """Autoscaling limits for the environment."""
-        return _model(DeploymentAutoscaling, self._data.get("autoscaling"))
+        return _model(DeploymentAutoscaling, _optional(self, "autoscaling"))
 
     @property
     def static_ip(self) -> bool | None:
         """When true, outbound traffic uses the execution pool's fixed IP address, useful
         for allow-listing."""
-        return self._data.get("staticIP")
+        return _optional(self, "staticIP")
 
     @property
     def resources(self) -> Resources | None:
         """CPU, memory and storage requests and limits."""
-        return _model(Resources, self._data.get("resources"))
+        return _model(Resources, _optional(self, "resources"))
 
     @property
     def service_account_name(self) -> str | None:
         """Service account the workload runs as."""
-        return self._data.get("serviceAccountName")
+        return _optional(self, "serviceAccountName")
 
 
 class DynamicVariablesSchemaPatch(Model):
@@ -3441,7 +3441,7 @@ class DynamicVariablesSchemaPatch(Model):
     @property
     def value(self) -> Dict[str, Any] | None:
         """JSON Schema fragment to insert or substitute; not needed for remove."""
-        return self._data.get("value")
+        return _optional(self, "value")
 
 
 class EmailNotificationConfig(Model):
@@ -3472,7 +3472,7 @@ class EmailNotificationConfig(Model):
     @property
     def cc(self) -> List[str] | None:
         """Additional addresses copied on each alert."""
-        return self._data.get("cc")
+        return _optional(self, "cc")
 
 
 class EndUser(Model):
@@ -3565,7 +3565,7 @@ class EndUserCreate(Model):
     @property
     def display_name(self) -> str | None:
         """Optional readable name for the user."""
-        return self._data.get("displayName")
+        return _optional(self, "displayName")
 
 
 class EndUserPage(Model):
@@ -3601,12 +3601,12 @@ class EndUserPage(Model):
     @property
     def next(self) -> str | None:
         """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return self._data.get("next")
+        return _optional(self, "next")
 
     @property
     def prev(self) -> str | None:
         """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return self._data.get("prev")
+        return _optional(self, "prev")
 
     @property
     def users(self) -> List[EndUser]:
@@ -3619,7 +3619,7 @@ class EndUserPage(Model):
 
     def __len__(self) -> int:
         """How many `users` there are."""
-        return len(self._data.get("users") or ())
+        return len(_optional(self, "users") or ())
 
 
 class EndUserUpdate(Model):
@@ -3644,7 +3644,7 @@ class EndUserUpdate(Model):
     @property
     def display_name(self) -> str | None:
         """New readable name for the user; an empty string clears it."""
-        return self._data.get("displayName")
+        return _optional(self, "displayName")
 
 
 class Endpoint(Model):
@@ -3678,13 +3678,13 @@ class Endpoint(Model):
     @property
     def additional_param_configs(self) -> List[ParameterConfig] | None:
         """Extra parameters sent to this endpoint and where they go."""
-        return _models(ParameterConfig, self._data.get("additionalParamConfigs"))
+        return _models(ParameterConfig, _optional(self, "additionalParamConfigs"))
 
     @property
     def parameter_transmission(self) -> Union[Literal["AUTH_STYLE_AUTHORIZATION_HEADER", "AUTH_STYLE_FORM", "AUTH_STYLE_QUERY"], str] | None:
         """How OAuth parameters travel: in the Authorization header, in a form body, or in
         the query string."""
-        return self._data.get("parameterTransmission")
+        return _optional(self, "parameterTransmission")
 
 
 class EnvSystemConnectionCreate(Model):
@@ -3724,7 +3724,7 @@ class EnvSystemConnectionCreate(Model):
     def external_id(self) -> str | None:
         """externalId of the end user who will own the connection; leave it out to create a
         shared, static connection."""
-        return self._data.get("externalId")
+        return _optional(self, "externalId")
 
 
 class EnvironmentConfig(Model):
@@ -3748,7 +3748,7 @@ class EnvironmentConfig(Model):
     @property
     def deployment_spec(self) -> DeploymentSpec | None:
         """How the environment's workload is sized and scaled."""
-        return _model(DeploymentSpec, self._data.get("deploymentSpec"))
+        return _model(DeploymentSpec, _optional(self, "deploymentSpec"))
 
 
 class EnvironmentSystemPage(Model):
@@ -3784,12 +3784,12 @@ class EnvironmentSystemPage(Model):
     @property
     def next(self) -> str | None:
         """Cursor for the following page."""
-        return self._data.get("next")
+        return _optional(self, "next")
 
     @property
     def prev(self) -> str | None:
         """Cursor for the preceding page."""
-        return self._data.get("prev")
+        return _optional(self, "prev")
 
     @property
     def items(self) -> List[ConnectionTemplate]:
@@ -3802,7 +3802,7 @@ class EnvironmentSystemPage(Model):
 
     def __len__(self) -> int:
         """How many `items` there are."""
-        return len(self._data.get("items") or ())
+        return len(_optional(self, "items") or ())
 
 
 class Error(Model):
@@ -3843,12 +3843,12 @@ class Error(Model):
     @property
     def fields(self) -> List[ErrorField] | None:
         """Per-field validation problems, when the failure was caused by invalid input."""
-        return _models(ErrorField, self._data.get("fields"))
+        return _models(ErrorField, _optional(self, "fields"))
 
     @property
     def details(self) -> str | None:
         """Further diagnostic information, when available."""
-        return self._data.get("details")
+        return _optional(self, "details")
 
 
 class ErrorField(Model):
@@ -3938,7 +3938,7 @@ class ExecutionPoolList(Model):
 
     def __len__(self) -> int:
         """How many `execution_pools` there are."""
-        return len(self._data.get("executionPools") or ())
+        return len(_optional(self, "executionPools") or ())
 
 
 class File(Model):
@@ -4031,22 +4031,22 @@ class GetKVResponse(Model):
     @property
     def value(self) -> Any | None:
         """The stored payload, which may be a string, number, list of strings or object."""
-        return self._data.get("value")
+        return _optional(self, "value")
 
     @property
     def versionstamp(self) -> str | None:
         """Version token of the record as it was read."""
-        return self._data.get("versionstamp")
+        return _optional(self, "versionstamp")
 
     @property
     def created_at(self) -> str | None:
         """Time at which the record was written."""
-        return self._data.get("createdAt")
+        return _optional(self, "createdAt")
 
     @property
     def expires_at(self) -> str | None:
         """Time at which the record will expire, if an expiry was set."""
-        return self._data.get("expiresAt")
+        return _optional(self, "expiresAt")
 
 
 class GetOptions(Model):
@@ -4070,7 +4070,7 @@ class GetOptions(Model):
     @property
     def timeout(self) -> float | None:
         """How long, in milliseconds, the read may take before it is abandoned."""
-        return self._data.get("timeout")
+        return _optional(self, "timeout")
 
 
 class HTTPResponse(Model):
@@ -4207,7 +4207,7 @@ class InitialiseOAuth2ConnectionRequest(Model):
     @property
     def redirect_url(self) -> str | None:
         """Where the provider sends the user back after approval."""
-        return self._data.get("redirectUrl")
+        return _optional(self, "redirectUrl")
 
     @property
     def client_id(self) -> str:
@@ -4218,26 +4218,26 @@ class InitialiseOAuth2ConnectionRequest(Model):
     def scopes(self) -> List[str] | None:
         """Scopes to ask for; offline_access is added automatically unless
         disableOfflineAccess is true."""
-        return self._data.get("scopes")
+        return _optional(self, "scopes")
 
     @property
     def disable_offline_access(self) -> bool | None:
         """Set to true to stop offline_access being added, for providers that do not
         support it."""
-        return self._data.get("disableOfflineAccess")
+        return _optional(self, "disableOfflineAccess")
 
     @property
     def prompt(self) -> str | None:
         """How the provider should treat the sign-in page, e.g. none, login, consent or
         select_account, or several joined with +; login is used when omitted, except
         when additionalParams already sets approval_prompt."""
-        return self._data.get("prompt")
+        return _optional(self, "prompt")
 
     @property
     def additional_params(self) -> str | None:
         """Extra URL-encoded query parameters added to the authorisation URL; they must not
         clash with parameters the request already sets."""
-        return self._data.get("additionalParams")
+        return _optional(self, "additionalParams")
 
 
 class InitialiseOAuth2ConnectionResponse(Model):
@@ -4304,17 +4304,17 @@ class IntegrationCallHTTPRequest(Model):
     @property
     def headers(self) -> Dict[str, List[str]] | None:
         """Request headers, each mapping to a list of values."""
-        return self._data.get("headers")
+        return _optional(self, "headers")
 
     @property
     def query(self) -> Dict[str, List[str]] | None:
         """Query parameters, each mapping to a list of values."""
-        return self._data.get("query")
+        return _optional(self, "query")
 
     @property
     def body(self) -> str | None:
         """Base64-encoded request body."""
-        return self._data.get("body")
+        return _optional(self, "body")
 
 
 class IntegrationCallHTTPResponse(Model):
@@ -4384,7 +4384,7 @@ class IntegrationFlow(Model):
     @property
     def id(self) -> str | None:
         """Identifier of the flow; assigned by the server."""
-        return self._data.get("id")
+        return _optional(self, "id")
 
     @property
     def name(self) -> str:
@@ -4529,7 +4529,7 @@ class Issue(Model):
     @property
     def resolution_status(self) -> IssueResolutionStatusEnum | None:
         """How the issue was settled, once it has been."""
-        return self._data.get("resolutionStatus")
+        return _optional(self, "resolutionStatus")
 
     @property
     def created_at(self) -> str:
@@ -4539,7 +4539,7 @@ class Issue(Model):
     @property
     def resolved_at(self) -> str | None:
         """When the issue was settled; null while it is outstanding."""
-        return self._data.get("resolvedAt")
+        return _optional(self, "resolvedAt")
 
     @property
     def last_seen_at(self) -> str:
@@ -4554,7 +4554,7 @@ class Issue(Model):
     @property
     def severity(self) -> IssueSeverityEnum | None:
         """How serious the issue is."""
-        return self._data.get("severity")
+        return _optional(self, "severity")
 
 
 class KVBatchFailure(Model):
@@ -4713,7 +4713,7 @@ class KVEntry(Model):
     def expires_at(self) -> str | None:
         """Time after which the record will be discarded; null when the record never
         expires."""
-        return self._data.get("expiresAt")
+        return _optional(self, "expiresAt")
 
 
 class KVFilter(Model):
@@ -4741,17 +4741,17 @@ class KVFilter(Model):
     @property
     def created_after(self) -> str | None:
         """Keep only records written later than this instant."""
-        return self._data.get("createdAfter")
+        return _optional(self, "createdAfter")
 
     @property
     def created_before(self) -> str | None:
         """Keep only records written earlier than this instant."""
-        return self._data.get("createdBefore")
+        return _optional(self, "createdBefore")
 
     @property
     def metadata(self) -> Dict[str, Any] | None:
         """Keep only records whose stored metadata contains these key/value pairs."""
-        return self._data.get("metadata")
+        return _optional(self, "metadata")
 
 
 class LinkConnectionEnvironment(Model):
@@ -4823,7 +4823,7 @@ class LinkSystem(Model):
     def dynamic(self) -> bool | None:
         """True when each end user brings their own connection (multi-tenant use); false or
         unset means one shared connection."""
-        return self._data.get("dynamic")
+        return _optional(self, "dynamic")
 
 
 class ListKVRequest(Model):
@@ -4850,12 +4850,12 @@ class ListKVRequest(Model):
     @property
     def options(self) -> ListOptions | None:
         """Page size and sort direction."""
-        return _model(ListOptions, self._data.get("options"))
+        return _model(ListOptions, _optional(self, "options"))
 
     @property
     def selector(self) -> ListSelector | None:
         """Prefix, cursor and filter settings that choose which records are returned."""
-        return _model(ListSelector, self._data.get("selector"))
+        return _model(ListSelector, _optional(self, "selector"))
 
 
 class ListKVResponse(Model):
@@ -4896,7 +4896,7 @@ class ListKVResponse(Model):
 
     def __len__(self) -> int:
         """How many `data` there are."""
-        return len(self._data.get("data") or ())
+        return len(_optional(self, "data") or ())
 
 
 class ListOptions(Model):
@@ -4922,12 +4922,12 @@ class ListOptions(Model):
     @property
     def limit(self) -> float | None:
         """Largest number of records to return in one page; 100 when omitted."""
-        return self._data.get("limit")
+        return _optional(self, "limit")
 
     @property
     def reverse(self) -> bool | None:
         """When true, records are returned in descending key order instead of ascending."""
-        return self._data.get("reverse")
+        return _optional(self, "reverse")
 
 
 class ListSelector(Model):
@@ -4959,22 +4959,22 @@ class ListSelector(Model):
     def prefix(self) -> List[str] | None:
         """Key segments that every returned record must start with; an empty list matches
         the whole store."""
-        return self._data.get("prefix")
+        return _optional(self, "prefix")
 
     @property
     def before(self) -> str | None:
         """Cursor from a previous page; return the records that come before it."""
-        return self._data.get("before")
+        return _optional(self, "before")
 
     @property
     def after(self) -> str | None:
         """Cursor from a previous page; return the records that come after it."""
-        return self._data.get("after")
+        return _optional(self, "after")
 
     @property
     def filter(self) -> KVFilter | None:
         """Additional time or metadata criteria applied to matching records."""
-        return _model(KVFilter, self._data.get("filter"))
+        return _model(KVFilter, _optional(self, "filter"))
 
 
 class ListStoresResponse(Model):
@@ -4999,7 +4999,7 @@ class ListStoresResponse(Model):
     @property
     def stores(self) -> List[Store] | None:
         """Every store the organisation owns."""
-        return _models(Store, self._data.get("stores"))
+        return _models(Store, _optional(self, "stores"))
 
 
 class Log(Model):
@@ -5048,17 +5048,17 @@ class Log(Model):
     @property
     def error(self) -> str | None:
         """Error text attached to the line, if any."""
-        return self._data.get("error")
+        return _optional(self, "error")
 
     @property
     def http_request(self) -> Dict[str, Any] | None:
         """Details of the HTTP request associated with the line, when there is one."""
-        return self._data.get("httpRequest")
+        return _optional(self, "httpRequest")
 
     @property
     def fields(self) -> Dict[str, Any] | None:
         """Extra structured attributes recorded with the line."""
-        return self._data.get("fields")
+        return _optional(self, "fields")
 
 
 class LogSearch(Model):
@@ -5096,44 +5096,44 @@ class LogSearch(Model):
     @property
     def build(self) -> bool | None:
         """When true, search the build output rather than runtime logs."""
-        return self._data.get("build")
+        return _optional(self, "build")
 
     @property
     def start_time(self) -> str | None:
         """Start of the time window to search."""
-        return self._data.get("startTime")
+        return _optional(self, "startTime")
 
     @property
     def end_time(self) -> str | None:
         """End of the time window to search."""
-        return self._data.get("endTime")
+        return _optional(self, "endTime")
 
     @property
     def order(self) -> str | None:
         """Sort order of the results, for example ascending or descending by time."""
-        return self._data.get("order")
+        return _optional(self, "order")
 
     @property
     def latest(self) -> bool | None:
         """When true, limit the search to logs from the most recently deployed version."""
-        return self._data.get("latest")
+        return _optional(self, "latest")
 
     @property
     def next_token(self) -> str | None:
         """Continuation token returned by a previous search."""
-        return self._data.get("nextToken")
+        return _optional(self, "nextToken")
 
     @property
     def first(self) -> int | None:
         """Maximum number of lines to return."""
-        return self._data.get("first")
+        return _optional(self, "first")
 
     @property
     def filters(self) -> List[Dict[str, Any]] | None:
         """Matchers applied to each line; each has a match mode (eq, not_eq, reg_eq or
         not_reg_eq against a named field, or search/not_search for full-text), a value
         and, for field matchers, the field name."""
-        return self._data.get("filters")
+        return _optional(self, "filters")
 
 
 class Logs(Model):
@@ -5165,7 +5165,7 @@ class Logs(Model):
     @property
     def next_token(self) -> str | None:
         """Token to send back to fetch the next page; absent when there are no more lines."""
-        return self._data.get("nextToken")
+        return _optional(self, "nextToken")
 
 
 class Message(Model):
@@ -5203,7 +5203,7 @@ class Message(Model):
     @property
     def detail(self) -> List[str] | None:
         """Supporting lines, for example individual validation findings."""
-        return self._data.get("detail")
+        return _optional(self, "detail")
 
 
 class MetricSummary(Model):
@@ -5235,7 +5235,7 @@ class MetricSummary(Model):
     @property
     def past(self) -> float | None:
         """Value for the previous period."""
-        return self._data.get("past")
+        return _optional(self, "past")
 
 
 class NotificationChannel(Model):
@@ -5334,7 +5334,7 @@ class NotificationChannelList(Model):
 
     def __len__(self) -> int:
         """How many `items` there are."""
-        return len(self._data.get("items") or ())
+        return len(_optional(self, "items") or ())
 
 
 class NotificationConfig(Model):
@@ -5358,7 +5358,7 @@ class NotificationConfig(Model):
     @property
     def email(self) -> EmailNotificationConfig | None:
         """Settings for email delivery."""
-        return _model(EmailNotificationConfig, self._data.get("email"))
+        return _model(EmailNotificationConfig, _optional(self, "email"))
 
 
 class OAuth2Scope(Model):
@@ -5389,7 +5389,7 @@ class OAuth2Scope(Model):
     @property
     def description(self) -> str | None:
         """Plain-language explanation of the scope, suitable for tooltips."""
-        return self._data.get("description")
+        return _optional(self, "description")
 
 
 class OTelSpan(Model):
@@ -5480,13 +5480,13 @@ class OTelSpan(Model):
     @property
     def parent_span_context(self) -> OTelSpanContext | None:
         """Trace and span identifiers of the enclosing span."""
-        return _model(OTelSpanContext, self._data.get("parentSpanContext"))
+        return _model(OTelSpanContext, _optional(self, "parentSpanContext"))
 
     @property
     def parent_span_contenxt(self) -> OTelSpanContext | None:
         """Misspelt duplicate of parentSpanContext that some responses still carry; prefer
         parentSpanContext."""
-        return _model(OTelSpanContext, self._data.get("parentSpanContenxt"))
+        return _model(OTelSpanContext, _optional(self, "parentSpanContenxt"))
 
 
 class OTelSpanContext(Model):
@@ -5562,7 +5562,7 @@ class OTelSpanEvent(Model):
     @property
     def attributes(self) -> Dict[str, Any] | None:
         """Details attached to the event, with string, number or boolean values."""
-        return self._data.get("attributes")
+        return _optional(self, "attributes")
 
 
 class OTelSpanStatus(Model):
@@ -5657,12 +5657,12 @@ class PageInfo(Model):
     @property
     def next(self) -> str | None:
         """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return self._data.get("next")
+        return _optional(self, "next")
 
     @property
     def prev(self) -> str | None:
         """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return self._data.get("prev")
+        return _optional(self, "prev")
 
 
 class Pagination(Model):
@@ -5735,7 +5735,7 @@ class ParameterConfig(Model):
     @property
     def target_name(self) -> str | None:
         """Different name to use for the parameter when it is sent, if any."""
-        return self._data.get("targetName")
+        return _optional(self, "targetName")
 
     @property
     def location(self) -> Union[Literal["LOCATION_IGNORE", "LOCATION_BODY", "LOCATION_HEADER", "LOCATION_QUERY", "LOCATION_ENDPOINT", "LOCATION_HEADER_PARAMETER"], str]:
@@ -5831,7 +5831,7 @@ class Project(Model):
     @property
     def dynamic_variables_schema(self) -> DynamicVariablesSchema | None:
         """JSON Schema describing the variables each activation may set."""
-        return self._data.get("dynamicVariablesSchema")
+        return _optional(self, "dynamicVariablesSchema")
 
     @property
     def settings(self) -> ProjectSettings:
@@ -5878,7 +5878,7 @@ class ProjectCreate(Model):
     @property
     def execution_pool(self) -> str | None:
         """Execution pool the project will deploy to; it is fixed once the project exists."""
-        return self._data.get("executionPool")
+        return _optional(self, "executionPool")
 
 
 class ProjectDeployPayload(Model):
@@ -5926,7 +5926,7 @@ class ProjectDeployPayload(Model):
     @property
     def version_description(self) -> str | None:
         """Notes stored on the version created as part of the deploy."""
-        return self._data.get("versionDescription")
+        return _optional(self, "versionDescription")
 
 
 class ProjectEnvironment(Model):
@@ -6010,17 +6010,17 @@ class ProjectEnvironment(Model):
     @property
     def execution_pool(self) -> str | None:
         """Name of the execution pool hosting this environment."""
-        return self._data.get("executionPool")
+        return _optional(self, "executionPool")
 
     @property
     def files(self) -> List[File] | None:
         """Source files currently deployed to the environment."""
-        return _models(File, self._data.get("files"))
+        return _models(File, _optional(self, "files"))
 
     @property
     def labels(self) -> Labels | None:
         """Free-form string labels attached to the environment."""
-        return self._data.get("labels")
+        return _optional(self, "labels")
 
     @property
     def config(self) -> EnvironmentConfig:
@@ -6030,7 +6030,7 @@ class ProjectEnvironment(Model):
     @property
     def deployed_version(self) -> ProjectVersion | None:
         """The project version that is currently running here."""
-        return _model(ProjectVersion, self._data.get("deployedVersion"))
+        return _model(ProjectVersion, _optional(self, "deployedVersion"))
 
 
 class ProjectMetadata(Model):
@@ -6056,7 +6056,7 @@ class ProjectMetadata(Model):
     @property
     def sentiment_history(self) -> List[Sentiment] | None:
         """Chronological list of sentiment scores captured for the project."""
-        return _models(Sentiment, self._data.get("sentimentHistory"))
+        return _models(Sentiment, _optional(self, "sentimentHistory"))
 
 
 class ProjectMetricSummary(Model):
@@ -6194,7 +6194,7 @@ class ProjectNotification(Model):
     @property
     def type(self) -> str | None:
         """Kind of the linked channel, e.g. email."""
-        return self._data.get("type")
+        return _optional(self, "type")
 
     @property
     def config(self) -> NotificationConfig:
@@ -6232,7 +6232,7 @@ class ProjectNotificationList(Model):
 
     def __len__(self) -> int:
         """How many `items` there are."""
-        return len(self._data.get("items") or ())
+        return len(_optional(self, "items") or ())
 
 
 class ProjectSettings(Model):
@@ -6266,29 +6266,29 @@ class ProjectSettings(Model):
     def accept_code_changes_automatically(self) -> bool | None:
         """When true, code changes proposed by the assistant are applied without a manual
         review step."""
-        return self._data.get("acceptCodeChangesAutomatically")
+        return _optional(self, "acceptCodeChangesAutomatically")
 
     @property
     def testing_mock_with_ai(self) -> bool | None:
         """When true, test runs get AI-generated mock responses instead of calling the
         project's configured connections; false by default."""
-        return self._data.get("testingMockWithAI")
+        return _optional(self, "testingMockWithAI")
 
     @property
     def planning_chat_version(self) -> str | None:
         """Version label selecting which planning chat implementation the project uses."""
-        return self._data.get("planningChatVersion")
+        return _optional(self, "planningChatVersion")
 
     @property
     def chat_stored_in_db(self) -> bool | None:
         """When true, chat history is persisted in the database instead of the message bus;
         false by default."""
-        return self._data.get("chatStoredInDB")
+        return _optional(self, "chatStoredInDB")
 
     @property
     def default_environment(self) -> str | None:
         """Name of the environment that the web UI opens first for this project."""
-        return self._data.get("defaultEnvironment")
+        return _optional(self, "defaultEnvironment")
 
 
 class ProjectSummary(Model):
@@ -6390,7 +6390,7 @@ class ProjectTrigger(Model):
     @property
     def cron_expr(self) -> str | None:
         """Cron expression, present only for scheduler entries."""
-        return self._data.get("cron_expr")
+        return _optional(self, "cron_expr")
 
     @property
     def method(self) -> str:
@@ -6428,7 +6428,7 @@ class ProjectTriggers(Model):
     @property
     def triggers(self) -> List[ProjectTrigger] | None:
         """Workflows in the project that can be triggered."""
-        return _models(ProjectTrigger, self._data.get("triggers"))
+        return _models(ProjectTrigger, _optional(self, "triggers"))
 
 
 class ProjectUpdate(Model):
@@ -6457,17 +6457,17 @@ class ProjectUpdate(Model):
     @property
     def name(self) -> str | None:
         """New display name for the project."""
-        return self._data.get("name")
+        return _optional(self, "name")
 
     @property
     def settings(self) -> ProjectSettings | None:
         """Replacement project settings."""
-        return _model(ProjectSettings, self._data.get("settings"))
+        return _model(ProjectSettings, _optional(self, "settings"))
 
     @property
     def metadata(self) -> ProjectMetadata | None:
         """Replacement project metadata."""
-        return _model(ProjectMetadata, self._data.get("metadata"))
+        return _model(ProjectMetadata, _optional(self, "metadata"))
 
 
 class ProjectVersion(Model):
@@ -6512,12 +6512,12 @@ class ProjectVersion(Model):
     @property
     def description(self) -> str | None:
         """Free-text notes about what the version contains."""
-        return self._data.get("description")
+        return _optional(self, "description")
 
     @property
     def labels(self) -> Dict[str, Any] | None:
         """String key/value tags attached to the version."""
-        return self._data.get("labels")
+        return _optional(self, "labels")
 
     @property
     def state(self) -> VersionState:
@@ -6560,7 +6560,7 @@ class ProjectsList(Model):
 
     def __len__(self) -> int:
         """How many `projects` there are."""
-        return len(self._data.get("projects") or ())
+        return len(_optional(self, "projects") or ())
 
 
 class ResourceRequirements(Model):
@@ -6588,17 +6588,17 @@ class ResourceRequirements(Model):
     @property
     def cpu(self) -> str | None:
         """CPU quantity, e.g. 500m or 1."""
-        return self._data.get("cpu")
+        return _optional(self, "cpu")
 
     @property
     def memory(self) -> str | None:
         """Memory quantity, e.g. 512Mi."""
-        return self._data.get("memory")
+        return _optional(self, "memory")
 
     @property
     def storage(self) -> str | None:
         """Ephemeral storage quantity, e.g. 1Gi."""
-        return self._data.get("storage")
+        return _optional(self, "storage")
 
 
 class Resources(Model):
@@ -6624,12 +6624,12 @@ class Resources(Model):
     @property
     def limits(self) -> ResourceRequirements | None:
         """Most the environment may consume."""
-        return _model(ResourceRequirements, self._data.get("limits"))
+        return _model(ResourceRequirements, _optional(self, "limits"))
 
     @property
     def requests(self) -> ResourceRequirements | None:
         """Amount reserved for the environment."""
-        return _model(ResourceRequirements, self._data.get("requests"))
+        return _model(ResourceRequirements, _optional(self, "requests"))
 
 
 class Scheduler(Model):
@@ -6779,17 +6779,17 @@ class SetKVResponse(Model):
     @property
     def versionstamp(self) -> str | None:
         """Version token the record received from this write."""
-        return self._data.get("versionstamp")
+        return _optional(self, "versionstamp")
 
     @property
     def committed(self) -> bool | None:
         """True once the write has been durably committed."""
-        return self._data.get("committed")
+        return _optional(self, "committed")
 
     @property
     def ok(self) -> bool | None:
         """True when the write was accepted."""
-        return self._data.get("ok")
+        return _optional(self, "ok")
 
 
 class SetOptions(Model):
@@ -6827,37 +6827,37 @@ class SetOptions(Model):
     def expire_in(self) -> float | None:
         """Relative lifetime of the record in milliseconds, counted from the moment of the
         write."""
-        return self._data.get("expireIn")
+        return _optional(self, "expireIn")
 
     @property
     def expire_at(self) -> str | None:
         """Fixed RFC 3339 instant at which the record should expire."""
-        return self._data.get("expireAt")
+        return _optional(self, "expireAt")
 
     @property
     def refresh_on_access(self) -> bool | None:
         """When true, reading the record pushes its expiry forward again."""
-        return self._data.get("refreshOnAccess")
+        return _optional(self, "refreshOnAccess")
 
     @property
     def if_versionstamp(self) -> str | None:
         """Makes the write conditional on the record still carrying this version token."""
-        return self._data.get("ifVersionstamp")
+        return _optional(self, "ifVersionstamp")
 
     @property
     def if_not_exists(self) -> bool | None:
         """When true, the write only happens if no record exists yet for the key."""
-        return self._data.get("ifNotExists")
+        return _optional(self, "ifNotExists")
 
     @property
     def overwrite(self) -> bool | None:
         """Set to false to keep an existing value instead of replacing it."""
-        return self._data.get("overwrite")
+        return _optional(self, "overwrite")
 
     @property
     def metadata(self) -> Dict[str, Any] | None:
         """Arbitrary JSON object saved next to the record, usable later in list filters."""
-        return self._data.get("metadata")
+        return _optional(self, "metadata")
 
 
 class Span(Model):
@@ -7018,17 +7018,17 @@ class Store(Model):
     @property
     def name(self) -> str | None:
         """Human-friendly label of the store."""
-        return self._data.get("name")
+        return _optional(self, "name")
 
     @property
     def org_id(self) -> str | None:
         """ULID of the organisation that owns the store."""
-        return self._data.get("orgId")
+        return _optional(self, "orgId")
 
     @property
     def id(self) -> str | None:
         """ULID of the store, used in KV request paths."""
-        return self._data.get("id")
+        return _optional(self, "id")
 
 
 class SyncEnvironmentsRequest(Model):
@@ -7168,7 +7168,7 @@ class SystemCreate(Model):
     @property
     def labels(self) -> Labels | None:
         """Optional string labels for the system."""
-        return self._data.get("labels")
+        return _optional(self, "labels")
 
 
 class SystemPage(Model):
@@ -7204,12 +7204,12 @@ class SystemPage(Model):
     @property
     def next(self) -> str | None:
         """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return self._data.get("next")
+        return _optional(self, "next")
 
     @property
     def prev(self) -> str | None:
         """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return self._data.get("prev")
+        return _optional(self, "prev")
 
     @property
     def items(self) -> List[System]:
@@ -7222,7 +7222,7 @@ class SystemPage(Model):
 
     def __len__(self) -> int:
         """How many `items` there are."""
-        return len(self._data.get("items") or ())
+        return len(_optional(self, "items") or ())
 
 
 class Trace(Model):
@@ -7286,7 +7286,7 @@ class TraceSearch(Model):
     @property
     def next_token(self) -> str | None:
         """Token for fetching the next page; absent when there are no more."""
-        return self._data.get("nextToken")
+        return _optional(self, "nextToken")
 
 
 class TraceStatus(Model):
@@ -7445,12 +7445,12 @@ class TriggerPage(Model):
     @property
     def next(self) -> str | None:
         """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return self._data.get("next")
+        return _optional(self, "next")
 
     @property
     def prev(self) -> str | None:
         """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return self._data.get("prev")
+        return _optional(self, "prev")
 
     @property
     def triggers(self) -> List[Trigger]:
@@ -7463,7 +7463,7 @@ class TriggerPage(Model):
 
     def __len__(self) -> int:
         """How many `triggers` there are."""
-        return len(self._data.get("triggers") or ())
+        return len(_optional(self, "triggers") or ())
 
 
 class TriggerPayload(Model):
@@ -7495,27 +7495,27 @@ class TriggerPayload(Model):
     @property
     def payload(self) -> str | None:
         """Request body passed to the workflow."""
-        return self._data.get("payload")
+        return _optional(self, "payload")
 
     @property
     def content_type(self) -> str | None:
         """Media type of payload."""
-        return self._data.get("contentType")
+        return _optional(self, "contentType")
 
     @property
     def headers(self) -> Dict[str, List[str]] | None:
         """HTTP headers to send, each mapping to a list of values."""
-        return self._data.get("headers")
+        return _optional(self, "headers")
 
     @property
     def debug(self) -> bool | None:
         """When true, the run stops at any breakpoints set on tasks."""
-        return self._data.get("debug")
+        return _optional(self, "debug")
 
     @property
     def activation_id(self) -> str | None:
         """ULID of the activation whose connections and variables the run should use."""
-        return self._data.get("activationId")
+        return _optional(self, "activationId")
 
 
 class UpdateConnectionTemplate(Model):
@@ -7544,18 +7544,18 @@ class UpdateConnectionTemplate(Model):
     @property
     def name(self) -> str | None:
         """New name under which code refers to the connection."""
-        return self._data.get("name")
+        return _optional(self, "name")
 
     @property
     def dynamic(self) -> bool | None:
         """True when each end user supplies their own connection."""
-        return self._data.get("dynamic")
+        return _optional(self, "dynamic")
 
     @property
     def auth_scheme_config_ids(self) -> List[str] | None:
         """IDs of the system's auth scheme configs the template uses; normally just one,
         several only when credentials are layered (see ConnectionTemplate)."""
-        return self._data.get("authSchemeConfigIds")
+        return _optional(self, "authSchemeConfigIds")
 
 
 class UpdateIssue(Model):
@@ -7595,47 +7595,47 @@ class UpdateIssue(Model):
     @property
     def reason(self) -> IssueReasonEnum | None:
         """New origin of the issue."""
-        return self._data.get("reason")
+        return _optional(self, "reason")
 
     @property
     def message(self) -> str | None:
         """New full description."""
-        return self._data.get("message")
+        return _optional(self, "message")
 
     @property
     def title(self) -> str | None:
         """New headline."""
-        return self._data.get("title")
+        return _optional(self, "title")
 
     @property
     def labels(self) -> Dict[str, str] | None:
         """Replacement searchable tags."""
-        return self._data.get("labels")
+        return _optional(self, "labels")
 
     @property
     def annotations(self) -> Dict[str, str] | None:
         """Replacement unindexed context."""
-        return self._data.get("annotations")
+        return _optional(self, "annotations")
 
     @property
     def severity(self) -> IssueSeverityEnum | None:
         """New severity."""
-        return self._data.get("severity")
+        return _optional(self, "severity")
 
     @property
     def resolved_at(self) -> str | None:
         """When the issue was settled, or null to clear it."""
-        return self._data.get("resolvedAt")
+        return _optional(self, "resolvedAt")
 
     @property
     def resolution_status(self) -> IssueResolutionStatusEnum | None:
         """How the issue was settled."""
-        return self._data.get("resolutionStatus")
+        return _optional(self, "resolutionStatus")
 
     @property
     def status(self) -> IssueStatusEnum | None:
         """New state of the issue."""
-        return self._data.get("status")
+        return _optional(self, "status")
 
 
 class UpdateSystem(Model):
@@ -7664,17 +7664,17 @@ class UpdateSystem(Model):
     @property
     def name(self) -> str | None:
         """New display name for the system."""
-        return self._data.get("name")
+        return _optional(self, "name")
 
     @property
     def domain(self) -> str | None:
         """New domain of the external service."""
-        return self._data.get("domain")
+        return _optional(self, "domain")
 
     @property
     def template_base_url(self) -> str | None:
         """New base URL pattern for calls to the service."""
-        return self._data.get("templateBaseUrl")
+        return _optional(self, "templateBaseUrl")
 
 
 class ValidationResult(Model):
@@ -7800,12 +7800,12 @@ class VersionPage(Model):
     @property
     def next(self) -> str | None:
         """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return self._data.get("next")
+        return _optional(self, "next")
 
     @property
     def prev(self) -> str | None:
         """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return self._data.get("prev")
+        return _optional(self, "prev")
 
     @property
     def items(self) -> List[ProjectVersion]:
@@ -7818,7 +7818,7 @@ class VersionPage(Model):
 
     def __len__(self) -> int:
         """How many `items` there are."""
-        return len(self._data.get("items") or ())
+        return len(_optional(self, "items") or ())
 
 
 # Schemas that are not objects: type aliases.

@@ -44,7 +44,8 @@ class Model:
     _fields: ClassVar[Dict[str, str]] = {}
     _lazy: ClassVar[FrozenSet[str]] = frozenset()
     """Wire names of the fields that are lists of models (decoded item by item)."""
-    _data: Dict[str, Any]
+    _data: Optional[Dict[str, Any]]
+    """The wire object; None until a model over a response is first used."""
     _raw: RawJson | RawItems | None
     _index: int
 
@@ -52,6 +53,7 @@ class Model:
     def _from_wire(cls: Type[M], data: Any) -> M:
         obj = cls.__new__(cls)
         if type(data) is RawJson and data.kind == "object":
+            obj._data = None
             obj._raw = data
         elif isinstance(data, dict):
             obj._data = data
@@ -59,26 +61,10 @@ class Model:
             raise _not_an_object(cls, data)
         return obj
 
-    def __getattr__(self, name: str) -> Any:
-        # only reached when normal lookup fails: `_data` of a model not decoded yet
-        if name == "_data":
-            raw = self._raw
-            if raw is None:
-                raise AttributeError(f"{type(self).__name__} object has no data")
-            lazy = self._lazy
-            data: Dict[str, Any]
-            if type(raw) is RawItems:
-                data = raw.object_at(self._index, lazy) if lazy else raw.value_at(self._index)
-            else:
-                data = raw.object(lazy) if lazy else raw.value()
-            self._data = data
-            self._raw = None
-            return data
-        # a property that raised AttributeError: run it again for its own message
-        attr = getattr(type(self), name, None)
-        if isinstance(attr, property) and attr.fget is not None:
-            return attr.fget(self)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    def _wire(self) -> Dict[str, Any]:
+        """The wire object, decoded now if it was not yet."""
+        data = self._data
+        return data if data is not None else _decode(self)
 
     @classmethod
     def from_dict(cls: Type[M], data: Mapping[str, Any]) -> M:
@@ -94,26 +80,27 @@ class Model:
 
     def to_dict(self) -> Dict[str, Any]:
         """The object with its wire (camelCase) names, unknown fields included (a copy)."""
-        return _copy(self._data)  # type: ignore[no-any-return]
+        return _copy(self._wire())  # type: ignore[no-any-return]
 
     def to_json(self, *, indent: Optional[int] = None) -> str:
         """The object as JSON text with its wire names."""
-        return json.dumps(self._data, indent=indent, ensure_ascii=False, default=_json_default)
+        return json.dumps(self._wire(), indent=indent, ensure_ascii=False, default=_json_default)
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
         assert isinstance(other, Model)
-        return bool(_copy(self._data) == _copy(other._data))
+        return bool(_copy(self._wire()) == _copy(other._wire()))
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         parts = []
+        data = self._wire()
         for attr, wire in self._fields.items():
-            if wire in self._data:
-                parts.append(f"{attr}={_short(self._data[wire])}")
-        extra = len([k for k in self._data if k not in self._fields.values()])
+            if wire in data:
+                parts.append(f"{attr}={_short(data[wire])}")
+        extra = len([k for k in data if k not in self._fields.values()])
         if extra:
             parts.append(f"+{extra} unknown field{'s' if extra > 1 else ''}")
         return f"{type(self).__name__}({', '.join(parts)})"
@@ -123,7 +110,6 @@ class Model:
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
         self._data = state
-        self._raw = None
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -152,7 +138,7 @@ def _json_default(value: Any) -> Any:
 def _plain(value: Any) -> Any:
     """A request value as plain JSON data: models become their wire dicts."""
     if isinstance(value, Model):
-        return _copy(value._data)
+        return _copy(value._wire())
     if type(value) is RawJson or type(value) is RawItems:
         return value.value()
     if isinstance(value, Mapping):
@@ -167,14 +153,40 @@ def _pack(fields: Dict[str, Any]) -> Dict[str, Any]:
     return {k: _plain(v) for k, v in fields.items() if v is not None}
 
 
+def _decode(model: Model) -> Dict[str, Any]:
+    """Decodes a model's object from the response it wraps (on its first use)."""
+    raw = model._raw
+    if raw is None:
+        raise AttributeError(f"{type(model).__name__} has no data")
+    lazy = model._lazy
+    data: Dict[str, Any]
+    if type(raw) is RawItems:
+        data = raw.object_at(model._index, lazy) if lazy else raw.value_at(model._index)
+    else:
+        data = raw.object(lazy) if lazy else raw.value()
+    model._data = data
+    model._raw = None
+    return data
+
+
 def _required(model: Model, wire: str, attr: str) -> Any:
+    data = model._data
+    if data is None:
+        data = _decode(model)
     try:
-        return model._data[wire]
+        return data[wire]
     except KeyError:
         raise AttributeError(
             f"{type(model).__name__}.{attr}: the platform sent no `{wire}` "
-            f"(fields present: {', '.join(model._data) or 'none'})"
+            f"(fields present: {', '.join(data) or 'none'})"
         ) from None
+
+
+def _optional(model: Model, wire: str) -> Any:
+    data = model._data
+    if data is None:
+        data = _decode(model)
+    return data.get(wire)
 
 
 def _model(cls: Type[M], value: Any) -> Any:
@@ -193,6 +205,7 @@ def _models(cls: Type[M], value: Any) -> Any:
         # objects all, each decoded when its model is first used
         for index in range(len(value)):
             obj = new(cls)
+            obj._data = None
             obj._raw = value
             obj._index = index
             append(obj)

@@ -245,7 +245,7 @@ impl Models {
              \"\"\"\n\n\
              from __future__ import annotations\n\n\
              from typing import Any, Dict, Iterator, List, Literal, Mapping, Sequence, Union\n\n\
-             from ._model import Model, _model, _model_map, _models, _pack, _required\n\n\
+             from ._model import Model, _model, _model_map, _models, _optional, _pack, _required\n\n\
              __all__ = [\n",
         );
         for name in self.defs.keys() {
@@ -375,7 +375,7 @@ impl Models {
                 hint
             };
             let raw = if optional {
-                format!("self._data.get({})", literal(&f.wire))
+                format!("_optional(self, {})", literal(&f.wire))
             } else {
                 format!(
                     "_required(self, {}, {})",
@@ -401,7 +401,7 @@ impl Models {
         }
         if let Some((attr, item)) = self.iterable(name, fields) {
             s.push_str(&format!(
-                "\n    def __iter__(self) -> Iterator[{item}]:\n        \"\"\"Iterates over `{attr}`.\"\"\"\n        return iter(self.{attr})\n\n    def __len__(self) -> int:\n        \"\"\"How many `{attr}` there are.\"\"\"\n        return len(self._data.get({}) or ())\n",
+                "\n    def __iter__(self) -> Iterator[{item}]:\n        \"\"\"Iterates over `{attr}`.\"\"\"\n        return iter(self.{attr})\n\n    def __len__(self) -> int:\n        \"\"\"How many `{attr}` there are.\"\"\"\n        return len(_optional(self, {}) or ())\n",
                 literal(fields.iter().find(|f| f.attr == attr).map(|f| f.wire.as_str()).unwrap_or_default())
             ));
         }
