@@ -58,6 +58,10 @@ impl Transport {
         request: Request,
         operation_id: &str,
     ) -> impl std::future::Future<Output = reqwest::Result<Response>> + Send + 'a {
+        if !tracing::span_enabled!(tracing::Level::DEBUG) {
+            // nobody listens: no span to build, enter on every poll or fill
+            return Either::Left(self.send_with_retries(request, tracing::Span::none()));
+        }
         let span = tracing::debug_span!(
             "versori.request",
             operation_id = tracing::field::Empty,
@@ -69,7 +73,6 @@ impl Transport {
             request_id = tracing::field::Empty,
         );
         if span.is_disabled() {
-            // nobody listens: no span to enter on every poll, no fields to fill
             return Either::Left(self.send_with_retries(request, span));
         }
         let op = crate::call::lookup(operation_id);
