@@ -1,10 +1,11 @@
 //! `AsyncBridge`: completes asyncio futures in batches, without the GIL on
 //! the runtime's threads.
 //!
-//! Each call runs as a task on the shared runtime; its JSON result is queued
-//! and one byte is written to a socket the event loop watches (only when the
-//! queue was empty). The loop's reader callback calls `drain()`, which
-//! converts every queued result to Python on the loop's thread. A runtime
+//! Each call runs as a task on the shared runtime; its body, checked to be
+//! JSON there (a `RawJson`), is queued and one byte is written to a socket
+//! the event loop watches (only when the queue was empty). The loop's reader
+//! callback calls `drain()`, which hands every queued result to Python on
+//! the loop's thread (the models decode the bodies when used). A runtime
 //! thread never waits for the GIL, and many completions cost one wake-up.
 
 use std::io::{Read, Write};
@@ -108,7 +109,7 @@ impl AsyncBridge {
         Ok(id)
     }
 
-    /// Every finished call as `(id, ok, result or exception)`.
+    /// Every finished call as `(id, ok, RawJson or exception)`.
     fn drain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         // consume the wake-up bytes first, then re-arm, then take the queue:
         // a result queued after the re-arm writes a byte that is still

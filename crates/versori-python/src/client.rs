@@ -220,6 +220,7 @@ impl NativeClient {
     }
 
     /// Calls an operation by operationId; blocks with the GIL released.
+    /// The body is decoded into plain Python objects (dicts, lists, ...).
     #[pyo3(signature = (operation_id, args=None))]
     fn call(
         &self,

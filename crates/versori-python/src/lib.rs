@@ -1,10 +1,14 @@
 //! `versori._native`: the compiled core of the Python package.
 //!
-//! A thin layer over the Rust facade (`versori::Client::call` and
+//! A thin layer over the Rust facade (`versori::Client::call_raw` and
 //! `versori::Client::pages`, the workflows) and the embedded emulator. The
 //! pure-Python package in `python/versori` wraps it with generated methods,
 //! typed models and the exception hierarchy; nothing here is meant to be
 //! used directly.
+//!
+//! Response bodies become Python objects without an intermediate
+//! `serde_json::Value` (`decode`), or stay checked but undecoded until a
+//! model is used (`raw`).
 //!
 //! Every blocking call releases the GIL, runs on one shared Tokio runtime
 //! (created on first use, so importing starts no thread) and checks for
