@@ -2,9 +2,10 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use std::collections::HashMap;
 
 use serde_json::{Map, Number, Value};
+
+use crate::decode::Keys;
 
 /// How deep nested containers may go before conversion gives up (guards
 /// against self-referencing structures).
@@ -125,30 +126,21 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 pub(crate) fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
     ToPy {
         py,
-        keys: HashMap::new(),
+        keys: Keys::take(),
     }
     .convert(value)
 }
 
-/// At most this many distinct object keys are shared between the dicts of
-/// one conversion (a listing repeats the same few keys in every item).
-const KEY_CACHE: usize = 512;
-
 struct ToPy<'py> {
     py: Python<'py>,
-    keys: HashMap<String, Bound<'py, PyString>>,
+    /// Object keys, interned and shared with the decoder's (a listing
+    /// repeats the same few keys in every item).
+    keys: Keys<'static>,
 }
 
 impl<'py> ToPy<'py> {
     fn key(&mut self, k: &str) -> Bound<'py, PyString> {
-        if let Some(s) = self.keys.get(k) {
-            return s.clone();
-        }
-        let s = PyString::new(self.py, k);
-        if self.keys.len() < KEY_CACHE {
-            self.keys.insert(k.to_owned(), s.clone());
-        }
-        s
+        self.keys.key(self.py, k)
     }
 
     fn convert(&mut self, value: &Value) -> PyResult<Bound<'py, PyAny>> {

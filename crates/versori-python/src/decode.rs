@@ -179,13 +179,14 @@ type KeyMap<V> = HashMap<Box<str>, V, BuildHasherDefault<KeyHasher>>;
 /// The key cache one decoding uses: the shared one, or its own when the
 /// shared one is busy (a decoding started by a finalizer that runs during
 /// another one, or by another thread between two of its steps).
-enum Keys<'g> {
+pub(crate) enum Keys<'g> {
     Shared(MutexGuard<'g, Option<KeyMap<Py<PyString>>>>),
     Own(KeyMap<Py<PyString>>),
 }
 
 impl Keys<'_> {
-    fn take() -> Self {
+    /// The shared cache, or a cache of one's own when it is busy.
+    pub(crate) fn take() -> Self {
         match SHARED_KEYS.try_lock() {
             Ok(guard) => Keys::Shared(guard),
             Err(TryLockError::Poisoned(poisoned)) => Keys::Shared(poisoned.into_inner()),
@@ -198,6 +199,22 @@ impl Keys<'_> {
             Keys::Shared(guard) => guard.get_or_insert_with(KeyMap::default),
             Keys::Own(map) => map,
         }
+    }
+
+    /// The interned Python string of the object key `k`.
+    pub(crate) fn key<'py>(&mut self, py: Python<'py>, k: &str) -> Bound<'py, PyString> {
+        let keys = self.map();
+        if let Some(s) = keys.get(k) {
+            return s.bind(py).clone();
+        }
+        if k.len() > KEY_CACHE_LEN {
+            return PyString::new(py, k);
+        }
+        let s = PyString::intern(py, k);
+        if keys.len() < KEY_CACHE {
+            keys.insert(k.into(), s.clone().unbind());
+        }
+        s
     }
 }
 
@@ -226,19 +243,7 @@ impl<'a, 'py> Decoder<'a, 'py> {
     }
 
     fn key(&mut self, k: &str) -> Bound<'py, PyString> {
-        let py = self.py;
-        let keys = self.keys.map();
-        if let Some(s) = keys.get(k) {
-            return s.bind(py).clone();
-        }
-        if k.len() > KEY_CACHE_LEN {
-            return PyString::new(py, k);
-        }
-        let s = PyString::intern(py, k);
-        if keys.len() < KEY_CACHE {
-            keys.insert(k.into(), s.clone().unbind());
-        }
-        s
+        self.keys.key(self.py, k)
     }
 
     /// Whether the top-level key `k` holds an array kept undecoded.
@@ -500,7 +505,7 @@ impl<'de, 'py> Visitor<'de> for KeySeed<'_, '_, 'py> {
 /// A fast non-cryptographic hash for the key cache (the multiply-rotate of
 /// rustc's FxHasher); the cache is bounded, so collisions cost little.
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl KeyHasher {
     const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
