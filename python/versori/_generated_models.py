@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Literal, Mapping, Sequence, Union
 
-from ._model import Model, _model, _model_map, _models, _optional, _pack, _required
+from ._model import Field, Model, _model, _model_map, _models, _optional, _pack
 
 __all__ = [
     "Action",
@@ -257,72 +257,92 @@ class Action(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the action."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the action.""",
+    )
 
-    @property
-    def system_id(self) -> str:
-        """ULID of the system the action belongs to."""
-        return _required(self, "systemId", "system_id")
+    system_id: Field[str] = Field(
+        "systemId",
+        "system_id",
+        """ULID of the system the action belongs to.""",
+    )
 
-    @property
-    def type(self) -> ActionType:
-        """Whether the action is an HTTP or GraphQL call."""
-        return _required(self, "type", "type")
+    type: Field[ActionType] = Field(
+        "type",
+        "type",
+        """Whether the action is an HTTP or GraphQL call.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Name of the action."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name of the action.""",
+    )
 
-    @property
-    def content_type(self) -> str | None:
-        """Media type of the request and response bodies; application/json when left empty."""
-        return _optional(self, "contentType")
+    content_type: Field[str | None] = Field(
+        "contentType",
+        "content_type",
+        """Media type of the request and response bodies; application/json when left empty.""",
+        required=False,
+    )
 
-    @property
-    def summary(self) -> str | None:
-        """One-line summary of the action."""
-        return _optional(self, "summary")
+    summary: Field[str | None] = Field(
+        "summary",
+        "summary",
+        """One-line summary of the action.""",
+        required=False,
+    )
 
-    @property
-    def description(self) -> str | None:
-        """Longer explanation of what the action does."""
-        return _optional(self, "description")
+    description: Field[str | None] = Field(
+        "description",
+        "description",
+        """Longer explanation of what the action does.""",
+        required=False,
+    )
 
-    @property
-    def method(self) -> HTTPMethod:
-        """HTTP verb used by the action."""
-        return _required(self, "method", "method")
+    method: Field[HTTPMethod] = Field(
+        "method",
+        "method",
+        """HTTP verb used by the action.""",
+    )
 
-    @property
-    def path(self) -> str:
+    path: Field[str] = Field(
+        "path",
+        "path",
         """Path relative to the system's base URL, possibly with {placeholders}, e.g.
-        /orders/{orderId}."""
-        return _required(self, "path", "path")
+        /orders/{orderId}.""",
+    )
 
-    @property
-    def parameters(self) -> List[ActionParameter]:
+    parameters: Field[List[ActionParameter]] = Field(
+        "parameters",
+        "parameters",
         """Inputs that fill URL placeholders, query values or headers; placeholders in path
-        become path parameters automatically on creation."""
-        return _models(ActionParameter, _required(self, "parameters", "parameters"))
+        become path parameters automatically on creation.""",
+        convert=lambda v: _models(ActionParameter, v),
+    )
 
-    @property
-    def graphql_query(self) -> str | None:
-        """Query text sent when the action type is graphql."""
-        return _optional(self, "graphqlQuery")
+    graphql_query: Field[str | None] = Field(
+        "graphqlQuery",
+        "graphql_query",
+        """Query text sent when the action type is graphql.""",
+        required=False,
+    )
 
-    @property
-    def request(self) -> str | None:
-        """Sample or schema of the request body, for http actions."""
-        return _optional(self, "request")
+    request: Field[str | None] = Field(
+        "request",
+        "request",
+        """Sample or schema of the request body, for http actions.""",
+        required=False,
+    )
 
-    @property
-    def response(self) -> str | None:
-        """Sample or schema of the response body, for http actions."""
-        return _optional(self, "response")
+    response: Field[str | None] = Field(
+        "response",
+        "response",
+        """Sample or schema of the response body, for http actions.""",
+        required=False,
+    )
 
 
 class ActionPage(Model):
@@ -350,25 +370,32 @@ class ActionPage(Model):
             }
         )
 
-    @property
-    def total_count(self) -> int:
-        """Total number of items across all pages."""
-        return _required(self, "totalCount", "total_count")
+    total_count: Field[int] = Field(
+        "totalCount",
+        "total_count",
+        """Total number of items across all pages.""",
+    )
 
-    @property
-    def next(self) -> str | None:
-        """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return _optional(self, "next")
+    next: Field[str | None] = Field(
+        "next",
+        "next",
+        """Cursor to pass as after to fetch the following page; empty on the last page.""",
+        required=False,
+    )
 
-    @property
-    def prev(self) -> str | None:
-        """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return _optional(self, "prev")
+    prev: Field[str | None] = Field(
+        "prev",
+        "prev",
+        """Cursor to pass as before to fetch the preceding page; empty on the first page.""",
+        required=False,
+    )
 
-    @property
-    def actions(self) -> List[Action]:
-        """The actions on this page."""
-        return _models(Action, _required(self, "actions", "actions"))
+    actions: Field[List[Action]] = Field(
+        "actions",
+        "actions",
+        """The actions on this page.""",
+        convert=lambda v: _models(Action, v),
+    )
 
     def __iter__(self) -> Iterator[Action]:
         """Iterates over `actions`."""
@@ -405,30 +432,36 @@ class ActionParameter(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Parameter name."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Parameter name.""",
+    )
 
-    @property
-    def in_(self) -> Union[Literal["path", "query", "header"], str]:
-        """Where the value goes: path (URL template), query (query string) or header."""
-        return _required(self, "in", "in_")
+    in_: Field[Union[Literal["path", "query", "header"], str]] = Field(
+        "in",
+        "in_",
+        """Where the value goes: path (URL template), query (query string) or header.""",
+    )
 
-    @property
-    def required(self) -> bool:
-        """True if the parameter must be supplied."""
-        return _required(self, "required", "required")
+    required: Field[bool] = Field(
+        "required",
+        "required",
+        """True if the parameter must be supplied.""",
+    )
 
-    @property
-    def type(self) -> Union[Literal["string", "integer", "boolean"], str]:
-        """Data type of the value: string, integer or boolean."""
-        return _required(self, "type", "type")
+    type: Field[Union[Literal["string", "integer", "boolean"], str]] = Field(
+        "type",
+        "type",
+        """Data type of the value: string, integer or boolean.""",
+    )
 
-    @property
-    def default(self) -> str | None:
-        """Value used when none is supplied."""
-        return _optional(self, "default")
+    default: Field[str | None] = Field(
+        "default",
+        "default",
+        """Value used when none is supplied.""",
+        required=False,
+    )
 
 
 class Activation(Model):
@@ -459,31 +492,42 @@ class Activation(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the activation."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the activation.""",
+    )
 
-    @property
-    def user(self) -> EndUser:
-        """The end user this activation belongs to."""
-        return _model(EndUser, _required(self, "user", "user"))
+    user: Field[EndUser] = Field(
+        "user",
+        "user",
+        """The end user this activation belongs to.""",
+        convert=lambda v: _model(EndUser, v),
+    )
 
-    @property
-    def environment(self) -> ProjectEnvironment | None:
-        """The project environment the user has been activated on."""
-        return _model(ProjectEnvironment, _optional(self, "environment"))
+    environment: Field[ProjectEnvironment | None] = Field(
+        "environment",
+        "environment",
+        """The project environment the user has been activated on.""",
+        required=False,
+        convert=lambda v: _model(ProjectEnvironment, v),
+    )
 
-    @property
-    def connections(self) -> List[Connection] | None:
+    connections: Field[List[Connection] | None] = Field(
+        "connections",
+        "connections",
         """Connections used when the integration runs for this user, one per system the
-        environment needs."""
-        return _models(Connection, _optional(self, "connections"))
+        environment needs.""",
+        required=False,
+        convert=lambda v: _models(Connection, v),
+    )
 
-    @property
-    def dynamic_variables(self) -> DynamicVariables | None:
-        """Values for this user's variables, shaped by the project's variable schema."""
-        return _optional(self, "dynamicVariables")
+    dynamic_variables: Field[DynamicVariables | None] = Field(
+        "dynamicVariables",
+        "dynamic_variables",
+        """Values for this user's variables, shaped by the project's variable schema.""",
+        required=False,
+    )
 
 
 class ActivationCreate(Model):
@@ -511,29 +555,34 @@ class ActivationCreate(Model):
             }
         )
 
-    @property
-    def user_id(self) -> str:
+    user_id: Field[str] = Field(
+        "userId",
+        "user_id",
         """Identifies the user to activate; either the Versori ID or the organisation's own
-        externalId may be given."""
-        return _required(self, "userId", "user_id")
+        externalId may be given.""",
+    )
 
-    @property
-    def environment_id(self) -> str:
-        """ULID of the environment the user is being activated on."""
-        return _required(self, "environmentId", "environment_id")
+    environment_id: Field[str] = Field(
+        "environmentId",
+        "environment_id",
+        """ULID of the environment the user is being activated on.""",
+    )
 
-    @property
-    def connections(self) -> List[Dict[str, Any]]:
+    connections: Field[List[Dict[str, Any]]] = Field(
+        "connections",
+        "connections",
         """One item per connection template in the environment; each item names a
         connectionTemplateId and either an existingConnectionId to reuse or a connection
-        object to create."""
-        return _required(self, "connections", "connections")
+        object to create.""",
+    )
 
-    @property
-    def dynamic_variables(self) -> DynamicVariables | None:
+    dynamic_variables: Field[DynamicVariables | None] = Field(
+        "dynamicVariables",
+        "dynamic_variables",
         """Per-user variable values, which must satisfy the project's variable schema
-        including its required entries."""
-        return _optional(self, "dynamicVariables")
+        including its required entries.""",
+        required=False,
+    )
 
 
 class AdditionalParam(Model):
@@ -556,15 +605,18 @@ class AdditionalParam(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Parameter name."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Parameter name.""",
+    )
 
-    @property
-    def value(self) -> str | None:
-        """Parameter value."""
-        return _optional(self, "value")
+    value: Field[str | None] = Field(
+        "value",
+        "value",
+        """Parameter value.""",
+        required=False,
+    )
 
 
 class Attribute(Model):
@@ -587,15 +639,17 @@ class Attribute(Model):
             }
         )
 
-    @property
-    def key(self) -> str:
-        """Attribute name."""
-        return _required(self, "key", "key")
+    key: Field[str] = Field(
+        "key",
+        "key",
+        """Attribute name.""",
+    )
 
-    @property
-    def value(self) -> str:
-        """Attribute value as text."""
-        return _required(self, "value", "value")
+    value: Field[str] = Field(
+        "value",
+        "value",
+        """Attribute value as text.""",
+    )
 
 
 class AuthSchemeConfig(Model):
@@ -632,46 +686,68 @@ class AuthSchemeConfig(Model):
             }
         )
 
-    @property
-    def type(self) -> AuthSchemeType:
+    type: Field[AuthSchemeType] = Field(
+        "type",
+        "type",
         """Which authentication scheme this config uses, and so which sibling member is
-        filled in."""
-        return _required(self, "type", "type")
+        filled in.""",
+    )
 
-    @property
-    def none(self) -> AuthSchemeConfigNone | None:
-        """Settings when the system needs no authentication."""
-        return _model(AuthSchemeConfigNone, _optional(self, "none"))
+    none: Field[AuthSchemeConfigNone | None] = Field(
+        "none",
+        "none",
+        """Settings when the system needs no authentication.""",
+        required=False,
+        convert=lambda v: _model(AuthSchemeConfigNone, v),
+    )
 
-    @property
-    def api_key(self) -> AuthSchemeConfigAPIKey | None:
-        """Settings for API key authentication."""
-        return _model(AuthSchemeConfigAPIKey, _optional(self, "apiKey"))
+    api_key: Field[AuthSchemeConfigAPIKey | None] = Field(
+        "apiKey",
+        "api_key",
+        """Settings for API key authentication.""",
+        required=False,
+        convert=lambda v: _model(AuthSchemeConfigAPIKey, v),
+    )
 
-    @property
-    def basic_auth(self) -> AuthSchemeConfigBasicAuth | None:
-        """Settings for HTTP basic authentication."""
-        return _model(AuthSchemeConfigBasicAuth, _optional(self, "basicAuth"))
+    basic_auth: Field[AuthSchemeConfigBasicAuth | None] = Field(
+        "basicAuth",
+        "basic_auth",
+        """Settings for HTTP basic authentication.""",
+        required=False,
+        convert=lambda v: _model(AuthSchemeConfigBasicAuth, v),
+    )
 
-    @property
-    def oauth2(self) -> AuthSchemeConfigOAuth2 | None:
-        """Settings for OAuth 2.0 authentication."""
-        return _model(AuthSchemeConfigOAuth2, _optional(self, "oauth2"))
+    oauth2: Field[AuthSchemeConfigOAuth2 | None] = Field(
+        "oauth2",
+        "oauth2",
+        """Settings for OAuth 2.0 authentication.""",
+        required=False,
+        convert=lambda v: _model(AuthSchemeConfigOAuth2, v),
+    )
 
-    @property
-    def oauth1(self) -> AuthSchemeConfigOAuth1 | None:
-        """Settings for OAuth 1.0 authentication."""
-        return _model(AuthSchemeConfigOAuth1, _optional(self, "oauth1"))
+    oauth1: Field[AuthSchemeConfigOAuth1 | None] = Field(
+        "oauth1",
+        "oauth1",
+        """Settings for OAuth 1.0 authentication.""",
+        required=False,
+        convert=lambda v: _model(AuthSchemeConfigOAuth1, v),
+    )
 
-    @property
-    def hmac(self) -> AuthSchemeConfigHMAC | None:
-        """Settings for HMAC request signing."""
-        return _model(AuthSchemeConfigHMAC, _optional(self, "hmac"))
+    hmac: Field[AuthSchemeConfigHMAC | None] = Field(
+        "hmac",
+        "hmac",
+        """Settings for HMAC request signing.""",
+        required=False,
+        convert=lambda v: _model(AuthSchemeConfigHMAC, v),
+    )
 
-    @property
-    def certificate(self) -> AuthSchemeConfigCertificate | None:
-        """Settings for TLS client certificate authentication."""
-        return _model(AuthSchemeConfigCertificate, _optional(self, "certificate"))
+    certificate: Field[AuthSchemeConfigCertificate | None] = Field(
+        "certificate",
+        "certificate",
+        """Settings for TLS client certificate authentication.""",
+        required=False,
+        convert=lambda v: _model(AuthSchemeConfigCertificate, v),
+    )
 
 
 class AuthSchemeConfigAPIKey(Model):
@@ -701,30 +777,37 @@ class AuthSchemeConfigAPIKey(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """Client-chosen ULID for the config, which only has to be unique within its list."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+    )
 
-    @property
-    def description(self) -> str:
-        """Note that tells several configs of the same scheme apart."""
-        return _required(self, "description", "description")
+    description: Field[str] = Field(
+        "description",
+        "description",
+        """Note that tells several configs of the same scheme apart.""",
+    )
 
-    @property
-    def validation_messages(self) -> List[Message] | None:
-        """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, _optional(self, "validationMessages"))
+    validation_messages: Field[List[Message] | None] = Field(
+        "validationMessages",
+        "validation_messages",
+        """Feedback produced when the config was validated; read-only and ignored on input.""",
+        required=False,
+        convert=lambda v: _models(Message, v),
+    )
 
-    @property
-    def name(self) -> str:
-        """Header, query parameter or cookie name that carries the key."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Header, query parameter or cookie name that carries the key.""",
+    )
 
-    @property
-    def in_(self) -> AuthSchemeConfigAPIKeyIn:
-        """Part of the request the key goes into."""
-        return _required(self, "in", "in_")
+    in_: Field[AuthSchemeConfigAPIKeyIn] = Field(
+        "in",
+        "in_",
+        """Part of the request the key goes into.""",
+    )
 
 
 class AuthSchemeConfigBase(Model):
@@ -750,20 +833,25 @@ class AuthSchemeConfigBase(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """Client-chosen ULID for the config, which only has to be unique within its list."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+    )
 
-    @property
-    def description(self) -> str:
-        """Note that tells several configs of the same scheme apart."""
-        return _required(self, "description", "description")
+    description: Field[str] = Field(
+        "description",
+        "description",
+        """Note that tells several configs of the same scheme apart.""",
+    )
 
-    @property
-    def validation_messages(self) -> List[Message] | None:
-        """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, _optional(self, "validationMessages"))
+    validation_messages: Field[List[Message] | None] = Field(
+        "validationMessages",
+        "validation_messages",
+        """Feedback produced when the config was validated; read-only and ignored on input.""",
+        required=False,
+        convert=lambda v: _models(Message, v),
+    )
 
 
 class AuthSchemeConfigBasicAuth(Model):
@@ -790,20 +878,25 @@ class AuthSchemeConfigBasicAuth(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """Client-chosen ULID for the config, which only has to be unique within its list."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+    )
 
-    @property
-    def description(self) -> str:
-        """Note that tells several configs of the same scheme apart."""
-        return _required(self, "description", "description")
+    description: Field[str] = Field(
+        "description",
+        "description",
+        """Note that tells several configs of the same scheme apart.""",
+    )
 
-    @property
-    def validation_messages(self) -> List[Message] | None:
-        """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, _optional(self, "validationMessages"))
+    validation_messages: Field[List[Message] | None] = Field(
+        "validationMessages",
+        "validation_messages",
+        """Feedback produced when the config was validated; read-only and ignored on input.""",
+        required=False,
+        convert=lambda v: _models(Message, v),
+    )
 
 
 class AuthSchemeConfigCertificate(Model):
@@ -830,20 +923,25 @@ class AuthSchemeConfigCertificate(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """Client-chosen ULID for the config, which only has to be unique within its list."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+    )
 
-    @property
-    def description(self) -> str:
-        """Note that tells several configs of the same scheme apart."""
-        return _required(self, "description", "description")
+    description: Field[str] = Field(
+        "description",
+        "description",
+        """Note that tells several configs of the same scheme apart.""",
+    )
 
-    @property
-    def validation_messages(self) -> List[Message] | None:
-        """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, _optional(self, "validationMessages"))
+    validation_messages: Field[List[Message] | None] = Field(
+        "validationMessages",
+        "validation_messages",
+        """Feedback produced when the config was validated; read-only and ignored on input.""",
+        required=False,
+        convert=lambda v: _models(Message, v),
+    )
 
 
 class AuthSchemeConfigHMAC(Model):
@@ -880,45 +978,55 @@ class AuthSchemeConfigHMAC(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """Client-chosen ULID for the config, which only has to be unique within its list."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+    )
 
-    @property
-    def description(self) -> str:
-        """Note that tells several configs of the same scheme apart."""
-        return _required(self, "description", "description")
+    description: Field[str] = Field(
+        "description",
+        "description",
+        """Note that tells several configs of the same scheme apart.""",
+    )
 
-    @property
-    def validation_messages(self) -> List[Message] | None:
-        """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, _optional(self, "validationMessages"))
+    validation_messages: Field[List[Message] | None] = Field(
+        "validationMessages",
+        "validation_messages",
+        """Feedback produced when the config was validated; read-only and ignored on input.""",
+        required=False,
+        convert=lambda v: _models(Message, v),
+    )
 
-    @property
-    def name(self) -> str:
-        """Header, query parameter or cookie name holding the signature."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Header, query parameter or cookie name holding the signature.""",
+    )
 
-    @property
-    def in_(self) -> AuthSchemeConfigHMACIn:
-        """Part of the request that carries the signature."""
-        return _required(self, "in", "in_")
+    in_: Field[AuthSchemeConfigHMACIn] = Field(
+        "in",
+        "in_",
+        """Part of the request that carries the signature.""",
+    )
 
-    @property
-    def algorithm(self) -> Union[Literal["sha1", "sha256", "sha512"], str]:
-        """Hash function for the HMAC: sha1, sha256 or sha512."""
-        return _required(self, "algorithm", "algorithm")
+    algorithm: Field[Union[Literal["sha1", "sha256", "sha512"], str]] = Field(
+        "algorithm",
+        "algorithm",
+        """Hash function for the HMAC: sha1, sha256 or sha512.""",
+    )
 
-    @property
-    def digest_inputs(self) -> List[Union[Literal["body", "url"], str]]:
-        """Request parts fed into the hash, in order: body, url or both."""
-        return _required(self, "digestInputs", "digest_inputs")
+    digest_inputs: Field[List[Union[Literal["body", "url"], str]]] = Field(
+        "digestInputs",
+        "digest_inputs",
+        """Request parts fed into the hash, in order: body, url or both.""",
+    )
 
-    @property
-    def encoding(self) -> Union[Literal["hex", "base64", "base64url"], str]:
-        """How the signature bytes are written: hex, base64 or base64url."""
-        return _required(self, "encoding", "encoding")
+    encoding: Field[Union[Literal["hex", "base64", "base64url"], str]] = Field(
+        "encoding",
+        "encoding",
+        """How the signature bytes are written: hex, base64 or base64url.""",
+    )
 
 
 class AuthSchemeConfigNone(Model):
@@ -945,20 +1053,25 @@ class AuthSchemeConfigNone(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """Client-chosen ULID for the config, which only has to be unique within its list."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+    )
 
-    @property
-    def description(self) -> str:
-        """Note that tells several configs of the same scheme apart."""
-        return _required(self, "description", "description")
+    description: Field[str] = Field(
+        "description",
+        "description",
+        """Note that tells several configs of the same scheme apart.""",
+    )
 
-    @property
-    def validation_messages(self) -> List[Message] | None:
-        """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, _optional(self, "validationMessages"))
+    validation_messages: Field[List[Message] | None] = Field(
+        "validationMessages",
+        "validation_messages",
+        """Feedback produced when the config was validated; read-only and ignored on input.""",
+        required=False,
+        convert=lambda v: _models(Message, v),
+    )
 
 
 class AuthSchemeConfigOAuth1(Model):
@@ -1001,62 +1114,83 @@ class AuthSchemeConfigOAuth1(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """Client-chosen ULID for the config, which only has to be unique within its list."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+    )
 
-    @property
-    def description(self) -> str:
-        """Note that tells several configs of the same scheme apart."""
-        return _required(self, "description", "description")
+    description: Field[str] = Field(
+        "description",
+        "description",
+        """Note that tells several configs of the same scheme apart.""",
+    )
 
-    @property
-    def validation_messages(self) -> List[Message] | None:
-        """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, _optional(self, "validationMessages"))
+    validation_messages: Field[List[Message] | None] = Field(
+        "validationMessages",
+        "validation_messages",
+        """Feedback produced when the config was validated; read-only and ignored on input.""",
+        required=False,
+        convert=lambda v: _models(Message, v),
+    )
 
-    @property
-    def token_auth(self) -> bool | None:
+    token_auth: Field[bool | None] = Field(
+        "tokenAuth",
+        "token_auth",
         """When true, the endpoints may be omitted and connections supply a ready-made
         token and secret (oauth1-token); when false or unset, the endpoints are needed
-        and users go through the browser flow."""
-        return _optional(self, "tokenAuth")
+        and users go through the browser flow.""",
+        required=False,
+    )
 
-    @property
-    def consumer_key(self) -> str:
-        """Consumer key issued by the provider for this application."""
-        return _required(self, "consumerKey", "consumer_key")
+    consumer_key: Field[str] = Field(
+        "consumerKey",
+        "consumer_key",
+        """Consumer key issued by the provider for this application.""",
+    )
 
-    @property
-    def consumer_secret(self) -> str:
-        """Consumer secret issued by the provider for this application."""
-        return _required(self, "consumerSecret", "consumer_secret")
+    consumer_secret: Field[str] = Field(
+        "consumerSecret",
+        "consumer_secret",
+        """Consumer secret issued by the provider for this application.""",
+    )
 
-    @property
-    def temp_credential_endpoint(self) -> Endpoint | None:
-        """Endpoint that issues temporary request tokens."""
-        return _model(Endpoint, _optional(self, "tempCredentialEndpoint"))
+    temp_credential_endpoint: Field[Endpoint | None] = Field(
+        "tempCredentialEndpoint",
+        "temp_credential_endpoint",
+        """Endpoint that issues temporary request tokens.""",
+        required=False,
+        convert=lambda v: _model(Endpoint, v),
+    )
 
-    @property
-    def resource_owner_authorization_endpoint(self) -> Endpoint | None:
-        """Page where the user approves the request token."""
-        return _model(Endpoint, _optional(self, "resourceOwnerAuthorizationEndpoint"))
+    resource_owner_authorization_endpoint: Field[Endpoint | None] = Field(
+        "resourceOwnerAuthorizationEndpoint",
+        "resource_owner_authorization_endpoint",
+        """Page where the user approves the request token.""",
+        required=False,
+        convert=lambda v: _model(Endpoint, v),
+    )
 
-    @property
-    def token_endpoint(self) -> Endpoint | None:
-        """Endpoint that swaps an approved request token for an access token."""
-        return _model(Endpoint, _optional(self, "tokenEndpoint"))
+    token_endpoint: Field[Endpoint | None] = Field(
+        "tokenEndpoint",
+        "token_endpoint",
+        """Endpoint that swaps an approved request token for an access token.""",
+        required=False,
+        convert=lambda v: _model(Endpoint, v),
+    )
 
-    @property
-    def signature_method(self) -> str:
-        """Hash used to sign requests, either sha256 or sha1."""
-        return _required(self, "signatureMethod", "signature_method")
+    signature_method: Field[str] = Field(
+        "signatureMethod",
+        "signature_method",
+        """Hash used to sign requests, either sha256 or sha1.""",
+    )
 
-    @property
-    def credential_id(self) -> str | None:
-        """ULID of the credential holding the consumer secret."""
-        return _optional(self, "credentialId")
+    credential_id: Field[str | None] = Field(
+        "credentialId",
+        "credential_id",
+        """ULID of the credential holding the consumer secret.""",
+        required=False,
+    )
 
 
 class AuthSchemeConfigOAuth2(Model):
@@ -1103,74 +1237,97 @@ class AuthSchemeConfigOAuth2(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """Client-chosen ULID for the config, which only has to be unique within its list."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+    )
 
-    @property
-    def description(self) -> str:
-        """Note that tells several configs of the same scheme apart."""
-        return _required(self, "description", "description")
+    description: Field[str] = Field(
+        "description",
+        "description",
+        """Note that tells several configs of the same scheme apart.""",
+    )
 
-    @property
-    def validation_messages(self) -> List[Message] | None:
-        """Feedback produced when the config was validated; read-only and ignored on input."""
-        return _models(Message, _optional(self, "validationMessages"))
+    validation_messages: Field[List[Message] | None] = Field(
+        "validationMessages",
+        "validation_messages",
+        """Feedback produced when the config was validated; read-only and ignored on input.""",
+        required=False,
+        convert=lambda v: _models(Message, v),
+    )
 
-    @property
-    def authorize_url(self) -> str | None:
-        """Provider page to which users are sent to approve access."""
-        return _optional(self, "authorizeUrl")
+    authorize_url: Field[str | None] = Field(
+        "authorizeUrl",
+        "authorize_url",
+        """Provider page to which users are sent to approve access.""",
+        required=False,
+    )
 
-    @property
-    def token_url(self) -> str:
-        """Provider endpoint used to obtain and refresh tokens."""
-        return _required(self, "tokenUrl", "token_url")
+    token_url: Field[str] = Field(
+        "tokenUrl",
+        "token_url",
+        """Provider endpoint used to obtain and refresh tokens.""",
+    )
 
-    @property
-    def scopes(self) -> List[OAuth2Scope]:
-        """Every scope the provider offers; users pick from these when connecting."""
-        return _models(OAuth2Scope, _required(self, "scopes", "scopes"))
+    scopes: Field[List[OAuth2Scope]] = Field(
+        "scopes",
+        "scopes",
+        """Every scope the provider offers; users pick from these when connecting.""",
+        convert=lambda v: _models(OAuth2Scope, v),
+    )
 
-    @property
-    def default_scopes(self) -> List[str]:
+    default_scopes: Field[List[str]] = Field(
+        "defaultScopes",
+        "default_scopes",
         """Scopes requested unless the user chooses otherwise, typically those the
-        integration cannot work without."""
-        return _required(self, "defaultScopes", "default_scopes")
+        integration cannot work without.""",
+    )
 
-    @property
-    def additional_authorize_params(self) -> str | None:
+    additional_authorize_params: Field[str | None] = Field(
+        "additionalAuthorizeParams",
+        "additional_authorize_params",
         """Extra URL-encoded query parameters added to the authorisation redirect by
-        default; the initialise call may supply different ones."""
-        return _optional(self, "additionalAuthorizeParams")
+        default; the initialise call may supply different ones.""",
+        required=False,
+    )
 
-    @property
-    def additional_token_params(self) -> str | None:
-        """Extra form-encoded parameters added to the body of token endpoint requests."""
-        return _optional(self, "additionalTokenParams")
+    additional_token_params: Field[str | None] = Field(
+        "additionalTokenParams",
+        "additional_token_params",
+        """Extra form-encoded parameters added to the body of token endpoint requests.""",
+        required=False,
+    )
 
-    @property
-    def mtls_enabled(self) -> bool | None:
-        """When true, calls to the token endpoint use mutual TLS."""
-        return _optional(self, "mtlsEnabled")
+    mtls_enabled: Field[bool | None] = Field(
+        "mtlsEnabled",
+        "mtls_enabled",
+        """When true, calls to the token endpoint use mutual TLS.""",
+        required=False,
+    )
 
-    @property
-    def mtls_credential_id(self) -> str | None:
+    mtls_credential_id: Field[str | None] = Field(
+        "mtlsCredentialId",
+        "mtls_credential_id",
         """ID of the certificate credential used for mutual TLS; if left empty while
         mtlsEnabled is true, a certificate config on the same system is linked
-        automatically."""
-        return _optional(self, "mtlsCredentialId")
+        automatically.""",
+        required=False,
+    )
 
-    @property
-    def pkce(self) -> bool | None:
-        """When true, the authorization code flow uses PKCE (proof key for code exchange)."""
-        return _optional(self, "pkce")
+    pkce: Field[bool | None] = Field(
+        "pkce",
+        "pkce",
+        """When true, the authorization code flow uses PKCE (proof key for code exchange).""",
+        required=False,
+    )
 
-    @property
-    def grant(self) -> AuthSchemeConfigOAuth2Grant:
-        """Which OAuth 2.0 grant is used and its client details."""
-        return _model(AuthSchemeConfigOAuth2Grant, _required(self, "grant", "grant"))
+    grant: Field[AuthSchemeConfigOAuth2Grant] = Field(
+        "grant",
+        "grant",
+        """Which OAuth 2.0 grant is used and its client details.""",
+        convert=lambda v: _model(AuthSchemeConfigOAuth2Grant, v),
+    )
 
 
 class AuthSchemeConfigOAuth2Grant(Model):
@@ -1198,25 +1355,34 @@ class AuthSchemeConfigOAuth2Grant(Model):
             }
         )
 
-    @property
-    def authorization_code(self) -> AuthSchemeConfigOAuth2GrantAuthorizationCode | None:
-        """Settings used when type is authorizationCode."""
-        return _model(AuthSchemeConfigOAuth2GrantAuthorizationCode, _optional(self, "authorizationCode"))
+    authorization_code: Field[AuthSchemeConfigOAuth2GrantAuthorizationCode | None] = Field(
+        "authorizationCode",
+        "authorization_code",
+        """Settings used when type is authorizationCode.""",
+        required=False,
+        convert=lambda v: _model(AuthSchemeConfigOAuth2GrantAuthorizationCode, v),
+    )
 
-    @property
-    def client_credentials(self) -> AuthSchemeConfigOAuth2GrantClientCredentials | None:
-        """Settings used when type is clientCredentials."""
-        return _optional(self, "clientCredentials")
+    client_credentials: Field[AuthSchemeConfigOAuth2GrantClientCredentials | None] = Field(
+        "clientCredentials",
+        "client_credentials",
+        """Settings used when type is clientCredentials.""",
+        required=False,
+    )
 
-    @property
-    def password(self) -> AuthSchemeConfigOAuth2GrantPassword | None:
-        """Settings used when type is password."""
-        return _model(AuthSchemeConfigOAuth2GrantPassword, _optional(self, "password"))
+    password: Field[AuthSchemeConfigOAuth2GrantPassword | None] = Field(
+        "password",
+        "password",
+        """Settings used when type is password.""",
+        required=False,
+        convert=lambda v: _model(AuthSchemeConfigOAuth2GrantPassword, v),
+    )
 
-    @property
-    def type(self) -> AuthSchemeConfigOAuth2GrantType:
-        """Which grant this config uses."""
-        return _required(self, "type", "type")
+    type: Field[AuthSchemeConfigOAuth2GrantType] = Field(
+        "type",
+        "type",
+        """Which grant this config uses.""",
+    )
 
 
 class AuthSchemeConfigOAuth2GrantAuthorizationCode(Model):
@@ -1245,26 +1411,34 @@ class AuthSchemeConfigOAuth2GrantAuthorizationCode(Model):
             }
         )
 
-    @property
-    def credential_id(self) -> str | None:
-        """ULID of the credential that stores this grant's client ID and secret."""
-        return _optional(self, "credentialId")
+    credential_id: Field[str | None] = Field(
+        "credentialId",
+        "credential_id",
+        """ULID of the credential that stores this grant's client ID and secret.""",
+        required=False,
+    )
 
-    @property
-    def organisation_id(self) -> str | None:
+    organisation_id: Field[str | None] = Field(
+        "organisationId",
+        "organisation_id",
         """ULID of the organisation owning that credential, which may differ from the
-        system's owner when the system comes from the public library."""
-        return _optional(self, "organisationId")
+        system's owner when the system comes from the public library.""",
+        required=False,
+    )
 
-    @property
-    def client_id(self) -> str | None:
-        """OAuth 2.0 client identifier; not secret and may be shown to users."""
-        return _optional(self, "clientId")
+    client_id: Field[str | None] = Field(
+        "clientId",
+        "client_id",
+        """OAuth 2.0 client identifier; not secret and may be shown to users.""",
+        required=False,
+    )
 
-    @property
-    def client_secret(self) -> str | None:
-        """OAuth 2.0 client secret; sensitive and never displayed."""
-        return _optional(self, "clientSecret")
+    client_secret: Field[str | None] = Field(
+        "clientSecret",
+        "client_secret",
+        """OAuth 2.0 client secret; sensitive and never displayed.""",
+        required=False,
+    )
 
 
 class AuthSchemeConfigOAuth2GrantPassword(Model):
@@ -1293,27 +1467,35 @@ class AuthSchemeConfigOAuth2GrantPassword(Model):
             }
         )
 
-    @property
-    def credential_id(self) -> str | None:
-        """ULID of the credential that stores this grant's client ID and secret."""
-        return _optional(self, "credentialId")
+    credential_id: Field[str | None] = Field(
+        "credentialId",
+        "credential_id",
+        """ULID of the credential that stores this grant's client ID and secret.""",
+        required=False,
+    )
 
-    @property
-    def organisation_id(self) -> str | None:
+    organisation_id: Field[str | None] = Field(
+        "organisationId",
+        "organisation_id",
         """ULID of the organisation owning that credential, which may differ from the
-        system's owner when the system comes from the public library."""
-        return _optional(self, "organisationId")
+        system's owner when the system comes from the public library.""",
+        required=False,
+    )
 
-    @property
-    def client_id(self) -> str | None:
-        """OAuth 2.0 client identifier; not secret and may be shown to users."""
-        return _optional(self, "clientId")
+    client_id: Field[str | None] = Field(
+        "clientId",
+        "client_id",
+        """OAuth 2.0 client identifier; not secret and may be shown to users.""",
+        required=False,
+    )
 
-    @property
-    def client_secret(self) -> str | None:
+    client_secret: Field[str | None] = Field(
+        "clientSecret",
+        "client_secret",
         """OAuth 2.0 client secret; sensitive, never displayed, and may be supplied when
-        updating."""
-        return _optional(self, "clientSecret")
+        updating.""",
+        required=False,
+    )
 
 
 class Automation(Model):
@@ -1343,30 +1525,37 @@ class Automation(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the automation."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the automation.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Display name of the automation."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name of the automation.""",
+    )
 
-    @property
-    def created_at(self) -> str | None:
-        """When the automation was created."""
-        return _optional(self, "createdAt")
+    created_at: Field[str | None] = Field(
+        "createdAt",
+        "created_at",
+        """When the automation was created.""",
+        required=False,
+    )
 
-    @property
-    def prompt_template(self) -> str:
-        """Template from which the agent's instructions are built for each run."""
-        return _required(self, "promptTemplate", "prompt_template")
+    prompt_template: Field[str] = Field(
+        "promptTemplate",
+        "prompt_template",
+        """Template from which the agent's instructions are built for each run.""",
+    )
 
-    @property
-    def secret_names(self) -> List[str] | None:
-        """Names of the secrets stored for the automation; values are never returned."""
-        return _optional(self, "secretNames")
+    secret_names: Field[List[str] | None] = Field(
+        "secretNames",
+        "secret_names",
+        """Names of the secrets stored for the automation; values are never returned.""",
+        required=False,
+    )
 
 
 class AutomationCreate(Model):
@@ -1389,15 +1578,18 @@ class AutomationCreate(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Display name for the automation."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name for the automation.""",
+    )
 
-    @property
-    def prompt_template(self) -> str | None:
-        """Template used to build the agent's instructions."""
-        return _optional(self, "promptTemplate")
+    prompt_template: Field[str | None] = Field(
+        "promptTemplate",
+        "prompt_template",
+        """Template used to build the agent's instructions.""",
+        required=False,
+    )
 
 
 class AutomationRecording(Model):
@@ -1423,20 +1615,23 @@ class AutomationRecording(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the recording."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the recording.""",
+    )
 
-    @property
-    def transcription(self) -> str:
-        """Text produced from the recording; empty until transcription completes."""
-        return _required(self, "transcription", "transcription")
+    transcription: Field[str] = Field(
+        "transcription",
+        "transcription",
+        """Text produced from the recording; empty until transcription completes.""",
+    )
 
-    @property
-    def status(self) -> AutomationJobStatus:
-        """Progress of the transcription job."""
-        return _required(self, "status", "status")
+    status: Field[AutomationJobStatus] = Field(
+        "status",
+        "status",
+        """Progress of the transcription job.""",
+    )
 
 
 class AutomationRun(Model):
@@ -1466,30 +1661,37 @@ class AutomationRun(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the run."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the run.""",
+    )
 
-    @property
-    def status(self) -> AutomationJobStatus:
-        """Current progress of the run."""
-        return _required(self, "status", "status")
+    status: Field[AutomationJobStatus] = Field(
+        "status",
+        "status",
+        """Current progress of the run.""",
+    )
 
-    @property
-    def prompt(self) -> str:
-        """Instructions the run was started with."""
-        return _required(self, "prompt", "prompt")
+    prompt: Field[str] = Field(
+        "prompt",
+        "prompt",
+        """Instructions the run was started with.""",
+    )
 
-    @property
-    def execution_id(self) -> str:
-        """Identifier of the underlying execution, useful for tracing."""
-        return _required(self, "executionId", "execution_id")
+    execution_id: Field[str] = Field(
+        "executionId",
+        "execution_id",
+        """Identifier of the underlying execution, useful for tracing.""",
+    )
 
-    @property
-    def artifacts(self) -> List[AutomationRunArtifact] | None:
-        """Outputs the run produced."""
-        return _models(AutomationRunArtifact, _optional(self, "artifacts"))
+    artifacts: Field[List[AutomationRunArtifact] | None] = Field(
+        "artifacts",
+        "artifacts",
+        """Outputs the run produced.""",
+        required=False,
+        convert=lambda v: _models(AutomationRunArtifact, v),
+    )
 
 
 class AutomationRunArtifact(Model):
@@ -1512,15 +1714,19 @@ class AutomationRunArtifact(Model):
             }
         )
 
-    @property
-    def name(self) -> str | None:
-        """Name of the artifact."""
-        return _optional(self, "name")
+    name: Field[str | None] = Field(
+        "name",
+        "name",
+        """Name of the artifact.""",
+        required=False,
+    )
 
-    @property
-    def url(self) -> str | None:
-        """Address from which the artifact can be downloaded."""
-        return _optional(self, "url")
+    url: Field[str | None] = Field(
+        "url",
+        "url",
+        """Address from which the artifact can be downloaded.""",
+        required=False,
+    )
 
 
 class AutomationRunCreate(Model):
@@ -1545,20 +1751,25 @@ class AutomationRunCreate(Model):
             }
         )
 
-    @property
-    def prompt(self) -> str:
-        """Instructions given to the agent for this run."""
-        return _required(self, "prompt", "prompt")
+    prompt: Field[str] = Field(
+        "prompt",
+        "prompt",
+        """Instructions given to the agent for this run.""",
+    )
 
-    @property
-    def max_steps(self) -> int | None:
-        """Upper bound on the number of steps the agent may take before stopping."""
-        return _optional(self, "maxSteps")
+    max_steps: Field[int | None] = Field(
+        "maxSteps",
+        "max_steps",
+        """Upper bound on the number of steps the agent may take before stopping.""",
+        required=False,
+    )
 
-    @property
-    def webhook_url(self) -> str | None:
-        """Address that receives the run's results once it finishes."""
-        return _optional(self, "webhookUrl")
+    webhook_url: Field[str | None] = Field(
+        "webhookUrl",
+        "webhook_url",
+        """Address that receives the run's results once it finishes.""",
+        required=False,
+    )
 
 
 class AutomationRunResponse(Model):
@@ -1579,10 +1790,11 @@ class AutomationRunResponse(Model):
             }
         )
 
-    @property
-    def run_id(self) -> str:
-        """ULID of the run that was started; use it to poll for status."""
-        return _required(self, "runId", "run_id")
+    run_id: Field[str] = Field(
+        "runId",
+        "run_id",
+        """ULID of the run that was started; use it to poll for status.""",
+    )
 
 
 class AutomationSecret(Model):
@@ -1605,15 +1817,19 @@ class AutomationSecret(Model):
             }
         )
 
-    @property
-    def name(self) -> str | None:
-        """Name under which the secret is referenced."""
-        return _optional(self, "name")
+    name: Field[str | None] = Field(
+        "name",
+        "name",
+        """Name under which the secret is referenced.""",
+        required=False,
+    )
 
-    @property
-    def value(self) -> str | None:
-        """The secret value; it is write-only."""
-        return _optional(self, "value")
+    value: Field[str | None] = Field(
+        "value",
+        "value",
+        """The secret value; it is write-only.""",
+        required=False,
+    )
 
 
 class AutomationUpdate(Model):
@@ -1639,20 +1855,27 @@ class AutomationUpdate(Model):
             }
         )
 
-    @property
-    def name(self) -> str | None:
-        """New display name for the automation."""
-        return _optional(self, "name")
+    name: Field[str | None] = Field(
+        "name",
+        "name",
+        """New display name for the automation.""",
+        required=False,
+    )
 
-    @property
-    def prompt_template(self) -> str | None:
-        """New prompt template for the automation."""
-        return _optional(self, "promptTemplate")
+    prompt_template: Field[str | None] = Field(
+        "promptTemplate",
+        "prompt_template",
+        """New prompt template for the automation.""",
+        required=False,
+    )
 
-    @property
-    def secrets(self) -> List[AutomationSecret] | None:
-        """Secrets to store for the automation, given as name/value pairs."""
-        return _models(AutomationSecret, _optional(self, "secrets"))
+    secrets: Field[List[AutomationSecret] | None] = Field(
+        "secrets",
+        "secrets",
+        """Secrets to store for the automation, given as name/value pairs.""",
+        required=False,
+        convert=lambda v: _models(AutomationSecret, v),
+    )
 
 
 class BatchDeleteKVResponse(Model):
@@ -1673,10 +1896,12 @@ class BatchDeleteKVResponse(Model):
             }
         )
 
-    @property
-    def status(self) -> str | None:
-        """Short status text describing the outcome of the batch removal."""
-        return _optional(self, "status")
+    status: Field[str | None] = Field(
+        "status",
+        "status",
+        """Short status text describing the outcome of the batch removal.""",
+        required=False,
+    )
 
 
 class BatchEntry(Model):
@@ -1702,20 +1927,25 @@ class BatchEntry(Model):
             }
         )
 
-    @property
-    def key(self) -> List[str]:
-        """Segments of the key to write, for example ["products", "123"]."""
-        return _required(self, "key", "key")
+    key: Field[List[str]] = Field(
+        "key",
+        "key",
+        """Segments of the key to write, for example ["products", "123"].""",
+    )
 
-    @property
-    def value(self) -> Any:
-        """Payload to store under the key; any JSON value is accepted."""
-        return _required(self, "value", "value")
+    value: Field[Any] = Field(
+        "value",
+        "value",
+        """Payload to store under the key; any JSON value is accepted.""",
+    )
 
-    @property
-    def options(self) -> SetOptions | None:
-        """Expiry and conditional-write settings that apply to this entry only."""
-        return _model(SetOptions, _optional(self, "options"))
+    options: Field[SetOptions | None] = Field(
+        "options",
+        "options",
+        """Expiry and conditional-write settings that apply to this entry only.""",
+        required=False,
+        convert=lambda v: _model(SetOptions, v),
+    )
 
 
 class BatchGetKVResponse(Model):
@@ -1737,10 +1967,12 @@ class BatchGetKVResponse(Model):
             }
         )
 
-    @property
-    def entries(self) -> List[KVEntry]:
-        """The records that were found for the requested keys."""
-        return _models(KVEntry, _required(self, "entries", "entries"))
+    entries: Field[List[KVEntry]] = Field(
+        "entries",
+        "entries",
+        """The records that were found for the requested keys.""",
+        convert=lambda v: _models(KVEntry, v),
+    )
 
     def __iter__(self) -> Iterator[KVEntry]:
         """Iterates over `entries`."""
@@ -1771,10 +2003,12 @@ class BatchSetKVRequest(Model):
             }
         )
 
-    @property
-    def entries(self) -> BatchEntries:
-        """The key/value pairs to write."""
-        return _models(BatchEntry, _required(self, "entries", "entries"))
+    entries: Field[BatchEntries] = Field(
+        "entries",
+        "entries",
+        """The key/value pairs to write.""",
+        convert=lambda v: _models(BatchEntry, v),
+    )
 
 
 class ChangeEnvironmentExecutionPoolRequest(Model):
@@ -1795,10 +2029,11 @@ class ChangeEnvironmentExecutionPoolRequest(Model):
             }
         )
 
-    @property
-    def execution_pool(self) -> str:
-        """Name of the execution pool the environment should run on from now on."""
-        return _required(self, "executionPool", "execution_pool")
+    execution_pool: Field[str] = Field(
+        "executionPool",
+        "execution_pool",
+        """Name of the execution pool the environment should run on from now on.""",
+    )
 
 
 class CloneEnvironmentRequest(Model):
@@ -1828,33 +2063,41 @@ class CloneEnvironmentRequest(Model):
             }
         )
 
-    @property
-    def old_env_name(self) -> str:
-        """Name of the environment to copy."""
-        return _required(self, "oldEnvName", "old_env_name")
+    old_env_name: Field[str] = Field(
+        "oldEnvName",
+        "old_env_name",
+        """Name of the environment to copy.""",
+    )
 
-    @property
-    def new_env_name(self) -> str:
-        """Name to give the environment that gets created."""
-        return _required(self, "newEnvName", "new_env_name")
+    new_env_name: Field[str] = Field(
+        "newEnvName",
+        "new_env_name",
+        """Name to give the environment that gets created.""",
+    )
 
-    @property
-    def execution_pool(self) -> str | None:
+    execution_pool: Field[str | None] = Field(
+        "executionPool",
+        "execution_pool",
         """Execution pool for the new environment; the source environment's pool is reused
-        when omitted."""
-        return _optional(self, "executionPool")
+        when omitted.""",
+        required=False,
+    )
 
-    @property
-    def clone_systems(self) -> bool | None:
+    clone_systems: Field[bool | None] = Field(
+        "cloneSystems",
+        "clone_systems",
         """Set to true to carry the source environment's systems across to the copy;
-        defaults to false."""
-        return _optional(self, "cloneSystems")
+        defaults to false.""",
+        required=False,
+    )
 
-    @property
-    def copy_static_user_variables(self) -> bool | None:
+    copy_static_user_variables: Field[bool | None] = Field(
+        "copyStaticUserVariables",
+        "copy_static_user_variables",
         """Set to true to carry the source environment's static variable values across;
-        defaults to false."""
-        return _optional(self, "copyStaticUserVariables")
+        defaults to false.""",
+        required=False,
+    )
 
 
 class Connection(Model):
@@ -1891,47 +2134,59 @@ class Connection(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the connection."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the connection.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Label for the connection."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Label for the connection.""",
+    )
 
-    @property
-    def credentials(self) -> ConnectionCredentials:
+    credentials: Field[ConnectionCredentials] = Field(
+        "credentials",
+        "credentials",
         """Credentials held by the connection, each paired with the auth scheme config that
-        governs it; secret values are redacted in responses."""
-        return _models(ConnectionCredential, _required(self, "credentials", "credentials"))
+        governs it; secret values are redacted in responses.""",
+        convert=lambda v: _models(ConnectionCredential, v),
+    )
 
-    @property
-    def base_url(self) -> str | None:
+    base_url: Field[str | None] = Field(
+        "baseUrl",
+        "base_url",
         """Host used instead of the system's default address, for example a customer's own
-        instance; empty means the default is used."""
-        return _optional(self, "baseUrl")
+        instance; empty means the default is used.""",
+        required=False,
+    )
 
-    @property
-    def created_at(self) -> str:
-        """When the connection was created."""
-        return _required(self, "createdAt", "created_at")
+    created_at: Field[str] = Field(
+        "createdAt",
+        "created_at",
+        """When the connection was created.""",
+    )
 
-    @property
-    def updated_at(self) -> str:
-        """When the connection was last changed."""
-        return _required(self, "updatedAt", "updated_at")
+    updated_at: Field[str] = Field(
+        "updatedAt",
+        "updated_at",
+        """When the connection was last changed.""",
+    )
 
-    @property
-    def system_id(self) -> str | None:
-        """ULID of the system this connection authenticates against."""
-        return _optional(self, "systemId")
+    system_id: Field[str | None] = Field(
+        "systemId",
+        "system_id",
+        """ULID of the system this connection authenticates against.""",
+        required=False,
+    )
 
-    @property
-    def connection_template_id(self) -> TemplateID | None:
-        """ULID of the connection template this connection was created for."""
-        return _optional(self, "connectionTemplateId")
+    connection_template_id: Field[TemplateID | None] = Field(
+        "connectionTemplateId",
+        "connection_template_id",
+        """ULID of the connection template this connection was created for.""",
+        required=False,
+    )
 
 
 class ConnectionCreate(Model):
@@ -1958,23 +2213,28 @@ class ConnectionCreate(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Label for the connection, used to tell it apart from others for the same system."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Label for the connection, used to tell it apart from others for the same system.""",
+    )
 
-    @property
-    def credentials(self) -> ConnectionCredentialsCreate:
+    credentials: Field[ConnectionCredentialsCreate] = Field(
+        "credentials",
+        "credentials",
         """Credentials to store for the connection, each paired with the auth scheme config
-        that says how it is applied."""
-        return _models(ConnectionCredential, _required(self, "credentials", "credentials"))
+        that says how it is applied.""",
+        convert=lambda v: _models(ConnectionCredential, v),
+    )
 
-    @property
-    def base_url(self) -> str | None:
+    base_url: Field[str | None] = Field(
+        "baseUrl",
+        "base_url",
         """Optional host to call instead of the system's default, for example a customer's
         own tenant; only the scheme and host are used and https is assumed when no
-        scheme is given."""
-        return _optional(self, "baseUrl")
+        scheme is given.""",
+        required=False,
+    )
 
 
 class ConnectionCredential(Model):
@@ -2000,20 +2260,27 @@ class ConnectionCredential(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of this credential pairing."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of this credential pairing.""",
+    )
 
-    @property
-    def auth_scheme_config(self) -> AuthSchemeConfig | None:
-        """How the credential is applied, e.g. as a header, query parameter or OAuth token."""
-        return _model(AuthSchemeConfig, _optional(self, "authSchemeConfig"))
+    auth_scheme_config: Field[AuthSchemeConfig | None] = Field(
+        "authSchemeConfig",
+        "auth_scheme_config",
+        """How the credential is applied, e.g. as a header, query parameter or OAuth token.""",
+        required=False,
+        convert=lambda v: _model(AuthSchemeConfig, v),
+    )
 
-    @property
-    def credential(self) -> Credential | None:
-        """The secret material itself."""
-        return _model(Credential, _optional(self, "credential"))
+    credential: Field[Credential | None] = Field(
+        "credential",
+        "credential",
+        """The secret material itself.""",
+        required=False,
+        convert=lambda v: _model(Credential, v),
+    )
 
 
 class ConnectionPage(Model):
@@ -2041,25 +2308,32 @@ class ConnectionPage(Model):
             }
         )
 
-    @property
-    def total_count(self) -> int:
-        """Total number of items across all pages."""
-        return _required(self, "totalCount", "total_count")
+    total_count: Field[int] = Field(
+        "totalCount",
+        "total_count",
+        """Total number of items across all pages.""",
+    )
 
-    @property
-    def next(self) -> str | None:
-        """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return _optional(self, "next")
+    next: Field[str | None] = Field(
+        "next",
+        "next",
+        """Cursor to pass as after to fetch the following page; empty on the last page.""",
+        required=False,
+    )
 
-    @property
-    def prev(self) -> str | None:
-        """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return _optional(self, "prev")
+    prev: Field[str | None] = Field(
+        "prev",
+        "prev",
+        """Cursor to pass as before to fetch the preceding page; empty on the first page.""",
+        required=False,
+    )
 
-    @property
-    def items(self) -> List[Connection]:
-        """The connections on this page."""
-        return _models(Connection, _required(self, "items", "items"))
+    items: Field[List[Connection]] = Field(
+        "items",
+        "items",
+        """The connections on this page.""",
+        convert=lambda v: _models(Connection, v),
+    )
 
     def __iter__(self) -> Iterator[Connection]:
         """Iterates over `items`."""
@@ -2102,42 +2376,51 @@ class ConnectionTemplate(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the underlying system."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the underlying system.""",
+    )
 
-    @property
-    def connection_template_id(self) -> str | None:
-        """ULID of the template itself."""
-        return _optional(self, "connectionTemplateId")
+    connection_template_id: Field[str | None] = Field(
+        "connectionTemplateId",
+        "connection_template_id",
+        """ULID of the template itself.""",
+        required=False,
+    )
 
-    @property
-    def name(self) -> str:
-        """Name under which workflow code refers to the connection."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name under which workflow code refers to the connection.""",
+    )
 
-    @property
-    def domain(self) -> str:
-        """Domain of the external service."""
-        return _required(self, "domain", "domain")
+    domain: Field[str] = Field(
+        "domain",
+        "domain",
+        """Domain of the external service.""",
+    )
 
-    @property
-    def dynamic(self) -> bool:
+    dynamic: Field[bool] = Field(
+        "dynamic",
+        "dynamic",
         """True when each end user supplies their own connection; false for one shared
-        connection."""
-        return _required(self, "dynamic", "dynamic")
+        connection.""",
+    )
 
-    @property
-    def auth_scheme_configs(self) -> List[AuthSchemeConfig]:
+    auth_scheme_configs: Field[List[AuthSchemeConfig]] = Field(
+        "authSchemeConfigs",
+        "auth_scheme_configs",
         """Auth schemes used by connections made from this template; usually one, and when
-        several are listed they are applied in order, e.g. mTLS followed by OAuth."""
-        return _models(AuthSchemeConfig, _required(self, "authSchemeConfigs", "auth_scheme_configs"))
+        several are listed they are applied in order, e.g. mTLS followed by OAuth.""",
+        convert=lambda v: _models(AuthSchemeConfig, v),
+    )
 
-    @property
-    def template_base_url(self) -> str:
-        """Base URL pattern for calls to the service."""
-        return _required(self, "templateBaseUrl", "template_base_url")
+    template_base_url: Field[str] = Field(
+        "templateBaseUrl",
+        "template_base_url",
+        """Base URL pattern for calls to the service.""",
+    )
 
 
 class ConnectionUpdate(Model):
@@ -2163,21 +2446,25 @@ class ConnectionUpdate(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Label for the connection."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Label for the connection.""",
+    )
 
-    @property
-    def credentials(self) -> ConnectionCredentials:
-        """The full set of credentials the connection should hold after the update."""
-        return _models(ConnectionCredential, _required(self, "credentials", "credentials"))
+    credentials: Field[ConnectionCredentials] = Field(
+        "credentials",
+        "credentials",
+        """The full set of credentials the connection should hold after the update.""",
+        convert=lambda v: _models(ConnectionCredential, v),
+    )
 
-    @property
-    def base_url(self) -> str:
+    base_url: Field[str] = Field(
+        "baseUrl",
+        "base_url",
         """Host to call instead of the system's default, useful when a customer hosts a
-        separate copy of the service; an empty string leaves the default in place."""
-        return _required(self, "baseUrl", "base_url")
+        separate copy of the service; an empty string leaves the default in place.""",
+    )
 
 
 class CountKVRequest(Model):
@@ -2198,10 +2485,13 @@ class CountKVRequest(Model):
             }
         )
 
-    @property
-    def selector(self) -> CountSelector | None:
-        """Which records to include in the count."""
-        return _model(CountSelector, _optional(self, "selector"))
+    selector: Field[CountSelector | None] = Field(
+        "selector",
+        "selector",
+        """Which records to include in the count.""",
+        required=False,
+        convert=lambda v: _model(CountSelector, v),
+    )
 
 
 class CountKVResponse(Model):
@@ -2222,10 +2512,12 @@ class CountKVResponse(Model):
             }
         )
 
-    @property
-    def count(self) -> float | None:
-        """How many records matched the selector."""
-        return _optional(self, "count")
+    count: Field[float | None] = Field(
+        "count",
+        "count",
+        """How many records matched the selector.""",
+        required=False,
+    )
 
 
 class CountSelector(Model):
@@ -2246,11 +2538,13 @@ class CountSelector(Model):
             }
         )
 
-    @property
-    def prefix(self) -> List[str] | None:
+    prefix: Field[List[str] | None] = Field(
+        "prefix",
+        "prefix",
         """Key segments that counted records must start with; an empty list counts the
-        whole store."""
-        return _optional(self, "prefix")
+        whole store.""",
+        required=False,
+    )
 
 
 class CreateActions(Model):
@@ -2273,17 +2567,20 @@ class CreateActions(Model):
             }
         )
 
-    @property
-    def project_id(self) -> str | None:
-        """ULID of a project to link the new actions to, if any."""
-        return _optional(self, "projectId")
+    project_id: Field[str | None] = Field(
+        "projectId",
+        "project_id",
+        """ULID of a project to link the new actions to, if any.""",
+        required=False,
+    )
 
-    @property
-    def actions(self) -> List[Dict[str, Any]]:
+    actions: Field[List[Dict[str, Any]]] = Field(
+        "actions",
+        "actions",
         """Actions to create; each needs name, type, method and path, and may add
         description, summary, contentType, parameters, graphqlQuery, request and
-        response."""
-        return _required(self, "actions", "actions")
+        response.""",
+    )
 
 
 class CreateIssue(Model):
@@ -2320,50 +2617,62 @@ class CreateIssue(Model):
             }
         )
 
-    @property
-    def organisation_id(self) -> str:
-        """ULID of the organisation the issue is filed under."""
-        return _required(self, "organisationId", "organisation_id")
+    organisation_id: Field[str] = Field(
+        "organisationId",
+        "organisation_id",
+        """ULID of the organisation the issue is filed under.""",
+    )
 
-    @property
-    def project_id(self) -> str:
-        """ULID of the affected project."""
-        return _required(self, "projectId", "project_id")
+    project_id: Field[str] = Field(
+        "projectId",
+        "project_id",
+        """ULID of the affected project.""",
+    )
 
-    @property
-    def environment_id(self) -> str:
-        """ULID of the environment where the problem happened."""
-        return _required(self, "environmentId", "environment_id")
+    environment_id: Field[str] = Field(
+        "environmentId",
+        "environment_id",
+        """ULID of the environment where the problem happened.""",
+    )
 
-    @property
-    def reason(self) -> IssueReasonEnum:
-        """Whether the issue stems from an error or is manual."""
-        return _required(self, "reason", "reason")
+    reason: Field[IssueReasonEnum] = Field(
+        "reason",
+        "reason",
+        """Whether the issue stems from an error or is manual.""",
+    )
 
-    @property
-    def message(self) -> str | None:
-        """Full description of the problem."""
-        return _optional(self, "message")
+    message: Field[str | None] = Field(
+        "message",
+        "message",
+        """Full description of the problem.""",
+        required=False,
+    )
 
-    @property
-    def title(self) -> str:
-        """Short headline of the problem."""
-        return _required(self, "title", "title")
+    title: Field[str] = Field(
+        "title",
+        "title",
+        """Short headline of the problem.""",
+    )
 
-    @property
-    def labels(self) -> Dict[str, str] | None:
-        """Searchable key/value tags."""
-        return _optional(self, "labels")
+    labels: Field[Dict[str, str] | None] = Field(
+        "labels",
+        "labels",
+        """Searchable key/value tags.""",
+        required=False,
+    )
 
-    @property
-    def annotations(self) -> Dict[str, str] | None:
-        """Extra key/value context that is stored but not indexed."""
-        return _optional(self, "annotations")
+    annotations: Field[Dict[str, str] | None] = Field(
+        "annotations",
+        "annotations",
+        """Extra key/value context that is stored but not indexed.""",
+        required=False,
+    )
 
-    @property
-    def severity(self) -> IssueSeverityEnum:
-        """How serious the issue is."""
-        return _required(self, "severity", "severity")
+    severity: Field[IssueSeverityEnum] = Field(
+        "severity",
+        "severity",
+        """How serious the issue is.""",
+    )
 
 
 class CreateNotificationChannel(Model):
@@ -2388,20 +2697,24 @@ class CreateNotificationChannel(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Display name for the channel."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name for the channel.""",
+    )
 
-    @property
-    def type(self) -> str:
-        """Kind of channel, e.g. email."""
-        return _required(self, "type", "type")
+    type: Field[str] = Field(
+        "type",
+        "type",
+        """Kind of channel, e.g. email.""",
+    )
 
-    @property
-    def config(self) -> NotificationConfig:
-        """Delivery settings matching the channel type."""
-        return _model(NotificationConfig, _required(self, "config", "config"))
+    config: Field[NotificationConfig] = Field(
+        "config",
+        "config",
+        """Delivery settings matching the channel type.""",
+        convert=lambda v: _model(NotificationConfig, v),
+    )
 
 
 class CreateProjectNotification(Model):
@@ -2426,20 +2739,23 @@ class CreateProjectNotification(Model):
             }
         )
 
-    @property
-    def channel_id(self) -> str:
-        """ULID of the channel to deliver to."""
-        return _required(self, "channel_id", "channel_id")
+    channel_id: Field[str] = Field(
+        "channel_id",
+        "channel_id",
+        """ULID of the channel to deliver to.""",
+    )
 
-    @property
-    def environment_id(self) -> str:
-        """ULID of the environment whose alerts should be sent."""
-        return _required(self, "environment_id", "environment_id")
+    environment_id: Field[str] = Field(
+        "environment_id",
+        "environment_id",
+        """ULID of the environment whose alerts should be sent.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Display name for the subscription."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name for the subscription.""",
+    )
 
 
 class CreateProjectVersion(Model):
@@ -2467,26 +2783,33 @@ class CreateProjectVersion(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
+    name: Field[str] = Field(
+        "name",
+        "name",
         """Short label for the version, which must not clash with other versions of the
-        project."""
-        return _required(self, "name", "name")
+        project.""",
+    )
 
-    @property
-    def description(self) -> str | None:
-        """Free-text notes about the version."""
-        return _optional(self, "description")
+    description: Field[str | None] = Field(
+        "description",
+        "description",
+        """Free-text notes about the version.""",
+        required=False,
+    )
 
-    @property
-    def labels(self) -> Dict[str, Any] | None:
-        """String key/value tags for the version."""
-        return _optional(self, "labels")
+    labels: Field[Dict[str, Any] | None] = Field(
+        "labels",
+        "labels",
+        """String key/value tags for the version.""",
+        required=False,
+    )
 
-    @property
-    def files(self) -> List[File]:
-        """The source files captured by the version."""
-        return _models(File, _required(self, "files", "files"))
+    files: Field[List[File]] = Field(
+        "files",
+        "files",
+        """The source files captured by the version.""",
+        convert=lambda v: _models(File, v),
+    )
 
 
 class CreateRecordingRequest(Model):
@@ -2513,25 +2836,31 @@ class CreateRecordingRequest(Model):
             }
         )
 
-    @property
-    def file_name(self) -> str:
-        """Name of the file that will be uploaded."""
-        return _required(self, "fileName", "file_name")
+    file_name: Field[str] = Field(
+        "fileName",
+        "file_name",
+        """Name of the file that will be uploaded.""",
+    )
 
-    @property
-    def content_type(self) -> str:
-        """Media type of the file, e.g. video/mp4."""
-        return _required(self, "contentType", "content_type")
+    content_type: Field[str] = Field(
+        "contentType",
+        "content_type",
+        """Media type of the file, e.g. video/mp4.""",
+    )
 
-    @property
-    def expiry_seconds(self) -> int | None:
-        """How many seconds the upload URL remains usable."""
-        return _optional(self, "expirySeconds")
+    expiry_seconds: Field[int | None] = Field(
+        "expirySeconds",
+        "expiry_seconds",
+        """How many seconds the upload URL remains usable.""",
+        required=False,
+    )
 
-    @property
-    def has_voiceover(self) -> bool | None:
-        """True if the recording includes spoken narration; false by default."""
-        return _optional(self, "hasVoiceover")
+    has_voiceover: Field[bool | None] = Field(
+        "hasVoiceover",
+        "has_voiceover",
+        """True if the recording includes spoken narration; false by default.""",
+        required=False,
+    )
 
 
 class CreateRecordingResponse(Model):
@@ -2554,15 +2883,17 @@ class CreateRecordingResponse(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the new recording."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the new recording.""",
+    )
 
-    @property
-    def url(self) -> str:
-        """Pre-signed address to which the file should be uploaded."""
-        return _required(self, "url", "url")
+    url: Field[str] = Field(
+        "url",
+        "url",
+        """Pre-signed address to which the file should be uploaded.""",
+    )
 
 
 class CreateStoreRequest(Model):
@@ -2583,10 +2914,12 @@ class CreateStoreRequest(Model):
             }
         )
 
-    @property
-    def name(self) -> str | None:
-        """Human-friendly label for the new store."""
-        return _optional(self, "name")
+    name: Field[str | None] = Field(
+        "name",
+        "name",
+        """Human-friendly label for the new store.""",
+        required=False,
+    )
 
 
 class CreateStoreResponse(Model):
@@ -2607,10 +2940,12 @@ class CreateStoreResponse(Model):
             }
         )
 
-    @property
-    def id(self) -> str | None:
-        """ULID of the newly created store, used as the {store} path segment of KV calls."""
-        return _optional(self, "id")
+    id: Field[str | None] = Field(
+        "id",
+        "id",
+        """ULID of the newly created store, used as the {store} path segment of KV calls.""",
+        required=False,
+    )
 
 
 class CreateTriggers(Model):
@@ -2633,16 +2968,19 @@ class CreateTriggers(Model):
             }
         )
 
-    @property
-    def project_id(self) -> str | None:
-        """ULID of a project to link the new triggers to, if any."""
-        return _optional(self, "projectId")
+    project_id: Field[str | None] = Field(
+        "projectId",
+        "project_id",
+        """ULID of a project to link the new triggers to, if any.""",
+        required=False,
+    )
 
-    @property
-    def triggers(self) -> List[Dict[str, Any]]:
+    triggers: Field[List[Dict[str, Any]]] = Field(
+        "triggers",
+        "triggers",
         """Triggers to create; each needs name and method, and may add description, summary
-        and parameters."""
-        return _required(self, "triggers", "triggers")
+        and parameters.""",
+    )
 
 
 class Credential(Model):
@@ -2676,42 +3014,55 @@ class Credential(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the credential."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the credential.""",
+    )
 
-    @property
-    def organisation_id(self) -> str:
-        """ULID of the organisation to which this credential belongs."""
-        return _required(self, "organisationId", "organisation_id")
+    organisation_id: Field[str] = Field(
+        "organisationId",
+        "organisation_id",
+        """ULID of the organisation to which this credential belongs.""",
+    )
 
-    @property
-    def type(self) -> CredentialType | None:
-        """Kind of credential, which decides which member of data is filled in."""
-        return _optional(self, "type")
+    type: Field[CredentialType | None] = Field(
+        "type",
+        "type",
+        """Kind of credential, which decides which member of data is filled in.""",
+        required=False,
+    )
 
-    @property
-    def name(self) -> str | None:
-        """Label for the credential."""
-        return _optional(self, "name")
+    name: Field[str | None] = Field(
+        "name",
+        "name",
+        """Label for the credential.""",
+        required=False,
+    )
 
-    @property
-    def errors(self) -> List[str] | None:
+    errors: Field[List[str] | None] = Field(
+        "errors",
+        "errors",
         """Problems found when the credential was checked; an empty list means it passed,
-        while a missing list means it has not been checked."""
-        return _optional(self, "errors")
+        while a missing list means it has not been checked.""",
+        required=False,
+    )
 
-    @property
-    def data(self) -> CredentialData | None:
-        """The credential payload, with exactly one member populated to match type."""
-        return _model(CredentialData, _optional(self, "data"))
+    data: Field[CredentialData | None] = Field(
+        "data",
+        "data",
+        """The credential payload, with exactly one member populated to match type.""",
+        required=False,
+        convert=lambda v: _model(CredentialData, v),
+    )
 
-    @property
-    def expires_at(self) -> str | None:
+    expires_at: Field[str | None] = Field(
+        "expiresAt",
+        "expires_at",
         """When the credential is scheduled to be removed automatically; dependants are
-        notified when that happens."""
-        return _optional(self, "expiresAt")
+        notified when that happens.""",
+        required=False,
+    )
 
 
 class CredentialData(Model):
@@ -2753,60 +3104,92 @@ class CredentialData(Model):
             }
         )
 
-    @property
-    def binary(self) -> CredentialDataBinary | None:
-        """Payload for binary credentials."""
-        return _model(CredentialDataBinary, _optional(self, "binary"))
+    binary: Field[CredentialDataBinary | None] = Field(
+        "binary",
+        "binary",
+        """Payload for binary credentials.""",
+        required=False,
+        convert=lambda v: _model(CredentialDataBinary, v),
+    )
 
-    @property
-    def none(self) -> CredentialDataNone | None:
-        """Empty payload for systems that need no authentication."""
-        return _optional(self, "none")
+    none: Field[CredentialDataNone | None] = Field(
+        "none",
+        "none",
+        """Empty payload for systems that need no authentication.""",
+        required=False,
+    )
 
-    @property
-    def string(self) -> CredentialDataString | None:
-        """Payload for single-string secrets such as API keys."""
-        return _model(CredentialDataString, _optional(self, "string"))
+    string: Field[CredentialDataString | None] = Field(
+        "string",
+        "string",
+        """Payload for single-string secrets such as API keys.""",
+        required=False,
+        convert=lambda v: _model(CredentialDataString, v),
+    )
 
-    @property
-    def basic_auth(self) -> CredentialDataBasicAuth | None:
-        """Payload for username and password authentication."""
-        return _model(CredentialDataBasicAuth, _optional(self, "basicAuth"))
+    basic_auth: Field[CredentialDataBasicAuth | None] = Field(
+        "basicAuth",
+        "basic_auth",
+        """Payload for username and password authentication.""",
+        required=False,
+        convert=lambda v: _model(CredentialDataBasicAuth, v),
+    )
 
-    @property
-    def oauth2_client(self) -> CredentialDataOAuth2Client | None:
-        """Payload holding OAuth 2.0 client ID and secret."""
-        return _model(CredentialDataOAuth2Client, _optional(self, "oauth2Client"))
+    oauth2_client: Field[CredentialDataOAuth2Client | None] = Field(
+        "oauth2Client",
+        "oauth2_client",
+        """Payload holding OAuth 2.0 client ID and secret.""",
+        required=False,
+        convert=lambda v: _model(CredentialDataOAuth2Client, v),
+    )
 
-    @property
-    def oauth2_token(self) -> CredentialDataOAuth2Token | None:
-        """Payload holding OAuth 2.0 tokens and granted scopes."""
-        return _model(CredentialDataOAuth2Token, _optional(self, "oauth2Token"))
+    oauth2_token: Field[CredentialDataOAuth2Token | None] = Field(
+        "oauth2Token",
+        "oauth2_token",
+        """Payload holding OAuth 2.0 tokens and granted scopes.""",
+        required=False,
+        convert=lambda v: _model(CredentialDataOAuth2Token, v),
+    )
 
-    @property
-    def oauth2_code(self) -> CredentialDataOAuth2Code | None:
-        """Payload carrying an OAuth 2.0 authorization code to exchange."""
-        return _model(CredentialDataOAuth2Code, _optional(self, "oauth2Code"))
+    oauth2_code: Field[CredentialDataOAuth2Code | None] = Field(
+        "oauth2Code",
+        "oauth2_code",
+        """Payload carrying an OAuth 2.0 authorization code to exchange.""",
+        required=False,
+        convert=lambda v: _model(CredentialDataOAuth2Code, v),
+    )
 
-    @property
-    def oauth2_password(self) -> CredentialDataOAuth2Password | None:
-        """Payload for the OAuth 2.0 resource owner password grant."""
-        return _model(CredentialDataOAuth2Password, _optional(self, "oauth2Password"))
+    oauth2_password: Field[CredentialDataOAuth2Password | None] = Field(
+        "oauth2Password",
+        "oauth2_password",
+        """Payload for the OAuth 2.0 resource owner password grant.""",
+        required=False,
+        convert=lambda v: _model(CredentialDataOAuth2Password, v),
+    )
 
-    @property
-    def certificate(self) -> CredentialDataCertificate | None:
-        """Payload for TLS client certificate authentication."""
-        return _model(CredentialDataCertificate, _optional(self, "certificate"))
+    certificate: Field[CredentialDataCertificate | None] = Field(
+        "certificate",
+        "certificate",
+        """Payload for TLS client certificate authentication.""",
+        required=False,
+        convert=lambda v: _model(CredentialDataCertificate, v),
+    )
 
-    @property
-    def oauth1(self) -> CredentialDataOAuth1 | None:
-        """Payload from the OAuth 1.0 browser authorisation flow."""
-        return _model(CredentialDataOAuth1, _optional(self, "oauth1"))
+    oauth1: Field[CredentialDataOAuth1 | None] = Field(
+        "oauth1",
+        "oauth1",
+        """Payload from the OAuth 1.0 browser authorisation flow.""",
+        required=False,
+        convert=lambda v: _model(CredentialDataOAuth1, v),
+    )
 
-    @property
-    def oauth1_token(self) -> CredentialDataOAuth1Token | None:
-        """Payload holding a ready-made OAuth 1.0 token and secret."""
-        return _model(CredentialDataOAuth1Token, _optional(self, "oauth1Token"))
+    oauth1_token: Field[CredentialDataOAuth1Token | None] = Field(
+        "oauth1Token",
+        "oauth1_token",
+        """Payload holding a ready-made OAuth 1.0 token and secret.""",
+        required=False,
+        convert=lambda v: _model(CredentialDataOAuth1Token, v),
+    )
 
 
 class CredentialDataBasicAuth(Model):
@@ -2830,15 +3213,17 @@ class CredentialDataBasicAuth(Model):
             }
         )
 
-    @property
-    def username(self) -> str:
-        """Account name sent to the system."""
-        return _required(self, "username", "username")
+    username: Field[str] = Field(
+        "username",
+        "username",
+        """Account name sent to the system.""",
+    )
 
-    @property
-    def password(self) -> str:
-        """Account password sent to the system; redacted in API responses."""
-        return _required(self, "password", "password")
+    password: Field[str] = Field(
+        "password",
+        "password",
+        """Account password sent to the system; redacted in API responses.""",
+    )
 
 
 class CredentialDataBinary(Model):
@@ -2860,10 +3245,11 @@ class CredentialDataBinary(Model):
             }
         )
 
-    @property
-    def value_base64(self) -> str:
-        """The raw bytes encoded as base64; redacted in API responses."""
-        return _required(self, "valueBase64", "value_base64")
+    value_base64: Field[str] = Field(
+        "valueBase64",
+        "value_base64",
+        """The raw bytes encoded as base64; redacted in API responses.""",
+    )
 
 
 class CredentialDataCertificate(Model):
@@ -2889,21 +3275,24 @@ class CredentialDataCertificate(Model):
             }
         )
 
-    @property
-    def certificate(self) -> str:
-        """PEM-encoded client certificate presented to the system."""
-        return _required(self, "certificate", "certificate")
+    certificate: Field[str] = Field(
+        "certificate",
+        "certificate",
+        """PEM-encoded client certificate presented to the system.""",
+    )
 
-    @property
-    def key(self) -> str:
-        """PEM-encoded private key belonging to the certificate."""
-        return _required(self, "key", "key")
+    key: Field[str] = Field(
+        "key",
+        "key",
+        """PEM-encoded private key belonging to the certificate.""",
+    )
 
-    @property
-    def ca(self) -> str:
+    ca: Field[str] = Field(
+        "ca",
+        "ca",
         """PEM-encoded certificate authority used to verify the system's server
-        certificate."""
-        return _required(self, "ca", "ca")
+        certificate.""",
+    )
 
 
 class CredentialDataOAuth1(Model):
@@ -2928,20 +3317,23 @@ class CredentialDataOAuth1(Model):
             }
         )
 
-    @property
-    def state(self) -> str:
-        """State value used to match the callback to the flow that started it."""
-        return _required(self, "state", "state")
+    state: Field[str] = Field(
+        "state",
+        "state",
+        """State value used to match the callback to the flow that started it.""",
+    )
 
-    @property
-    def oauth_token(self) -> str:
-        """Request token echoed back by the provider on the callback."""
-        return _required(self, "oauthToken", "oauth_token")
+    oauth_token: Field[str] = Field(
+        "oauthToken",
+        "oauth_token",
+        """Request token echoed back by the provider on the callback.""",
+    )
 
-    @property
-    def oauth_verifier(self) -> str:
-        """Verifier code issued by the provider once the user approved access."""
-        return _required(self, "oauthVerifier", "oauth_verifier")
+    oauth_verifier: Field[str] = Field(
+        "oauthVerifier",
+        "oauth_verifier",
+        """Verifier code issued by the provider once the user approved access.""",
+    )
 
 
 class CredentialDataOAuth1Token(Model):
@@ -2968,20 +3360,25 @@ class CredentialDataOAuth1Token(Model):
             }
         )
 
-    @property
-    def token(self) -> str:
-        """OAuth 1.0 access token."""
-        return _required(self, "token", "token")
+    token: Field[str] = Field(
+        "token",
+        "token",
+        """OAuth 1.0 access token.""",
+    )
 
-    @property
-    def token_secret(self) -> str:
-        """Secret belonging to the access token."""
-        return _required(self, "tokenSecret", "token_secret")
+    token_secret: Field[str] = Field(
+        "tokenSecret",
+        "token_secret",
+        """Secret belonging to the access token.""",
+    )
 
-    @property
-    def additional_params(self) -> List[AdditionalParam] | None:
-        """Extra named parameters included when signing or sending requests."""
-        return _models(AdditionalParam, _optional(self, "additionalParams"))
+    additional_params: Field[List[AdditionalParam] | None] = Field(
+        "additionalParams",
+        "additional_params",
+        """Extra named parameters included when signing or sending requests.""",
+        required=False,
+        convert=lambda v: _models(AdditionalParam, v),
+    )
 
 
 class CredentialDataOAuth2Client(Model):
@@ -3016,44 +3413,55 @@ class CredentialDataOAuth2Client(Model):
             }
         )
 
-    @property
-    def client_id(self) -> str:
-        """Identifier of the OAuth 2.0 client application."""
-        return _required(self, "clientId", "client_id")
+    client_id: Field[str] = Field(
+        "clientId",
+        "client_id",
+        """Identifier of the OAuth 2.0 client application.""",
+    )
 
-    @property
-    def client_secret(self) -> str:
-        """Secret of the OAuth 2.0 client application; redacted in API responses."""
-        return _required(self, "clientSecret", "client_secret")
+    client_secret: Field[str] = Field(
+        "clientSecret",
+        "client_secret",
+        """Secret of the OAuth 2.0 client application; redacted in API responses.""",
+    )
 
-    @property
-    def token_url(self) -> str:
-        """Address of the provider's token endpoint."""
-        return _required(self, "tokenUrl", "token_url")
+    token_url: Field[str] = Field(
+        "tokenUrl",
+        "token_url",
+        """Address of the provider's token endpoint.""",
+    )
 
-    @property
-    def scopes(self) -> List[str] | None:
+    scopes: Field[List[str] | None] = Field(
+        "scopes",
+        "scopes",
         """Scopes to ask for when using the client credentials grant; for authorization
-        code flows the scopes come from the token credential instead."""
-        return _optional(self, "scopes")
+        code flows the scopes come from the token credential instead.""",
+        required=False,
+    )
 
-    @property
-    def additional_params(self) -> str | None:
-        """Extra form-encoded parameters appended to the body of token endpoint requests."""
-        return _optional(self, "additionalParams")
+    additional_params: Field[str | None] = Field(
+        "additionalParams",
+        "additional_params",
+        """Extra form-encoded parameters appended to the body of token endpoint requests.""",
+        required=False,
+    )
 
-    @property
-    def m_tls_enabled(self) -> bool | None:
+    m_tls_enabled: Field[bool | None] = Field(
+        "mTLSEnabled",
+        "m_tls_enabled",
         """When true, token requests are made over mutual TLS using the certificate named
         by mTLSCredentialId (filled in automatically if an mTLS credential was supplied
-        at creation)."""
-        return _optional(self, "mTLSEnabled")
+        at creation).""",
+        required=False,
+    )
 
-    @property
-    def m_tls_credential_id(self) -> str | None:
+    m_tls_credential_id: Field[str | None] = Field(
+        "mTLSCredentialId",
+        "m_tls_credential_id",
         """ID of the certificate credential presented when calling the token endpoint over
-        mutual TLS."""
-        return _optional(self, "mTLSCredentialId")
+        mutual TLS.""",
+        required=False,
+    )
 
 
 class CredentialDataOAuth2Code(Model):
@@ -3082,26 +3490,32 @@ class CredentialDataOAuth2Code(Model):
             }
         )
 
-    @property
-    def code(self) -> str:
-        """Authorization code returned by the provider."""
-        return _required(self, "code", "code")
+    code: Field[str] = Field(
+        "code",
+        "code",
+        """Authorization code returned by the provider.""",
+    )
 
-    @property
-    def state(self) -> str:
-        """State value carried through the OAuth 2.0 redirect round-trip."""
-        return _required(self, "state", "state")
+    state: Field[str] = Field(
+        "state",
+        "state",
+        """State value carried through the OAuth 2.0 redirect round-trip.""",
+    )
 
-    @property
-    def redirect_url(self) -> str | None:
-        """Redirect address used during authorisation, repeated in the token exchange."""
-        return _optional(self, "redirectUrl")
+    redirect_url: Field[str | None] = Field(
+        "redirectUrl",
+        "redirect_url",
+        """Redirect address used during authorisation, repeated in the token exchange.""",
+        required=False,
+    )
 
-    @property
-    def additional_params(self) -> str | None:
+    additional_params: Field[str | None] = Field(
+        "additionalParams",
+        "additional_params",
         """Extra form-encoded parameters appended to the body of the token exchange
-        request."""
-        return _optional(self, "additionalParams")
+        request.""",
+        required=False,
+    )
 
 
 class CredentialDataOAuth2Password(Model):
@@ -3125,15 +3539,17 @@ class CredentialDataOAuth2Password(Model):
             }
         )
 
-    @property
-    def username(self) -> str:
-        """Resource owner's login name."""
-        return _required(self, "username", "username")
+    username: Field[str] = Field(
+        "username",
+        "username",
+        """Resource owner's login name.""",
+    )
 
-    @property
-    def password(self) -> str:
-        """Resource owner's password; redacted in API responses."""
-        return _required(self, "password", "password")
+    password: Field[str] = Field(
+        "password",
+        "password",
+        """Resource owner's password; redacted in API responses.""",
+    )
 
 
 class CredentialDataOAuth2Token(Model):
@@ -3163,32 +3579,40 @@ class CredentialDataOAuth2Token(Model):
             }
         )
 
-    @property
-    def scopes(self) -> List[str]:
-        """Scopes the user agreed to grant."""
-        return _required(self, "scopes", "scopes")
+    scopes: Field[List[str]] = Field(
+        "scopes",
+        "scopes",
+        """Scopes the user agreed to grant.""",
+    )
 
-    @property
-    def access_token(self) -> str | None:
-        """Current access token; redacted in API responses."""
-        return _optional(self, "accessToken")
+    access_token: Field[str | None] = Field(
+        "accessToken",
+        "access_token",
+        """Current access token; redacted in API responses.""",
+        required=False,
+    )
 
-    @property
-    def token_type(self) -> str | None:
-        """Token type sent with the access token; Bearer when not set."""
-        return _optional(self, "tokenType")
+    token_type: Field[str | None] = Field(
+        "tokenType",
+        "token_type",
+        """Token type sent with the access token; Bearer when not set.""",
+        required=False,
+    )
 
-    @property
-    def expires_at(self) -> str | None:
+    expires_at: Field[str | None] = Field(
+        "expiresAt",
+        "expires_at",
         """When the access token stops being valid; if unknown, the token is reused until
-        the system answers 401 and is then refreshed."""
-        return _optional(self, "expiresAt")
+        the system answers 401 and is then refreshed.""",
+        required=False,
+    )
 
-    @property
-    def refresh_token(self) -> str:
+    refresh_token: Field[str] = Field(
+        "refreshToken",
+        "refresh_token",
         """Long-lived token used to obtain fresh access tokens; mandatory for this type and
-        redacted in API responses."""
-        return _required(self, "refreshToken", "refresh_token")
+        redacted in API responses.""",
+    )
 
 
 class CredentialDataString(Model):
@@ -3210,10 +3634,11 @@ class CredentialDataString(Model):
             }
         )
 
-    @property
-    def value(self) -> str:
-        """The secret text; redacted in API responses."""
-        return _required(self, "value", "value")
+    value: Field[str] = Field(
+        "value",
+        "value",
+        """The secret text; redacted in API responses.""",
+    )
 
 
 class CredentialJWTBearer(Model):
@@ -3243,32 +3668,37 @@ class CredentialJWTBearer(Model):
             }
         )
 
-    @property
-    def algorithm(self) -> Union[Literal["HS256", "HS384", "HS512", "RS256", "RS384", "RS512"], str]:
+    algorithm: Field[Union[Literal["HS256", "HS384", "HS512", "RS256", "RS384", "RS512"], str]] = Field(
+        "algorithm",
+        "algorithm",
         """Signing algorithm: HS256/HS384/HS512 use a shared HMAC secret, RS256/RS384/RS512
-        use an RSA private key."""
-        return _required(self, "algorithm", "algorithm")
+        use an RSA private key.""",
+    )
 
-    @property
-    def secret(self) -> str:
-        """Base64-encoded key material used to sign each token."""
-        return _required(self, "secret", "secret")
+    secret: Field[str] = Field(
+        "secret",
+        "secret",
+        """Base64-encoded key material used to sign each token.""",
+    )
 
-    @property
-    def payload(self) -> str:
+    payload: Field[str] = Field(
+        "payload",
+        "payload",
         """JSON text with the default claims placed in every token; claims such as exp and
-        iat may be added or overridden at issue time."""
-        return _required(self, "payload", "payload")
+        iat may be added or overridden at issue time.""",
+    )
 
-    @property
-    def expires_in(self) -> str:
-        """Lifetime of each minted token written as a Go-style duration, e.g. 1h or 15m30s."""
-        return _required(self, "expiresIn", "expires_in")
+    expires_in: Field[str] = Field(
+        "expiresIn",
+        "expires_in",
+        """Lifetime of each minted token written as a Go-style duration, e.g. 1h or 15m30s.""",
+    )
 
-    @property
-    def authorization_header_prefix(self) -> str:
-        """Scheme word put before the token in the Authorization header, such as Bearer."""
-        return _required(self, "authorizationHeaderPrefix", "authorization_header_prefix")
+    authorization_header_prefix: Field[str] = Field(
+        "authorizationHeaderPrefix",
+        "authorization_header_prefix",
+        """Scheme word put before the token in the Authorization header, such as Bearer.""",
+    )
 
 
 class DeleteKVResponse(Model):
@@ -3289,10 +3719,12 @@ class DeleteKVResponse(Model):
             }
         )
 
-    @property
-    def status(self) -> str | None:
-        """Short status text describing the outcome of the removal."""
-        return _optional(self, "status")
+    status: Field[str | None] = Field(
+        "status",
+        "status",
+        """Short status text describing the outcome of the removal.""",
+        required=False,
+    )
 
 
 class DeleteOptions(Model):
@@ -3316,15 +3748,19 @@ class DeleteOptions(Model):
             }
         )
 
-    @property
-    def if_versionstamp(self) -> str | None:
-        """Only remove the record if its current version token equals this value."""
-        return _optional(self, "ifVersionstamp")
+    if_versionstamp: Field[str | None] = Field(
+        "ifVersionstamp",
+        "if_versionstamp",
+        """Only remove the record if its current version token equals this value.""",
+        required=False,
+    )
 
-    @property
-    def cascade(self) -> bool | None:
-        """When true, every record whose key begins with the given key is removed as well."""
-        return _optional(self, "cascade")
+    cascade: Field[bool | None] = Field(
+        "cascade",
+        "cascade",
+        """When true, every record whose key begins with the given key is removed as well.""",
+        required=False,
+    )
 
 
 class DeploymentAutoscaling(Model):
@@ -3345,10 +3781,12 @@ class DeploymentAutoscaling(Model):
             }
         )
 
-    @property
-    def max_replicas(self) -> int | None:
-        """Ceiling on the number of instances; setting it switches autoscaling on."""
-        return _optional(self, "maxReplicas")
+    max_replicas: Field[int | None] = Field(
+        "maxReplicas",
+        "max_replicas",
+        """Ceiling on the number of instances; setting it switches autoscaling on.""",
+        required=False,
+    )
 
 
 class DeploymentSpec(Model):
@@ -3377,31 +3815,43 @@ class DeploymentSpec(Model):
             }
         )
 
-    @property
-    def replicas(self) -> int | None:
-        """Number of instances to run."""
-        return _optional(self, "replicas")
+    replicas: Field[int | None] = Field(
+        "replicas",
+        "replicas",
+        """Number of instances to run.""",
+        required=False,
+    )
 
-    @property
-    def autoscaling(self) -> DeploymentAutoscaling | None:
-        """Autoscaling limits for the environment."""
-        return _model(DeploymentAutoscaling, _optional(self, "autoscaling"))
+    autoscaling: Field[DeploymentAutoscaling | None] = Field(
+        "autoscaling",
+        "autoscaling",
+        """Autoscaling limits for the environment.""",
+        required=False,
+        convert=lambda v: _model(DeploymentAutoscaling, v),
+    )
 
-    @property
-    def static_ip(self) -> bool | None:
+    static_ip: Field[bool | None] = Field(
+        "staticIP",
+        "static_ip",
         """When true, outbound traffic uses the execution pool's fixed IP address, useful
-        for allow-listing."""
-        return _optional(self, "staticIP")
+        for allow-listing.""",
+        required=False,
+    )
 
-    @property
-    def resources(self) -> Resources | None:
-        """CPU, memory and storage requests and limits."""
-        return _model(Resources, _optional(self, "resources"))
+    resources: Field[Resources | None] = Field(
+        "resources",
+        "resources",
+        """CPU, memory and storage requests and limits.""",
+        required=False,
+        convert=lambda v: _model(Resources, v),
+    )
 
-    @property
-    def service_account_name(self) -> str | None:
-        """Service account the workload runs as."""
-        return _optional(self, "serviceAccountName")
+    service_account_name: Field[str | None] = Field(
+        "serviceAccountName",
+        "service_account_name",
+        """Service account the workload runs as.""",
+        required=False,
+    )
 
 
 class DynamicVariablesSchemaPatch(Model):
@@ -3426,22 +3876,26 @@ class DynamicVariablesSchemaPatch(Model):
             }
         )
 
-    @property
-    def op(self) -> Union[Literal["add", "remove", "replace"], str]:
+    op: Field[Union[Literal["add", "remove", "replace"], str]] = Field(
+        "op",
+        "op",
         """Kind of change: add inserts a new entry, remove deletes one, replace swaps an
-        existing one."""
-        return _required(self, "op", "op")
+        existing one.""",
+    )
 
-    @property
-    def path(self) -> str:
+    path: Field[str] = Field(
+        "path",
+        "path",
         """JSON Pointer into the schema naming the entry to change, such as
-        /properties/region."""
-        return _required(self, "path", "path")
+        /properties/region.""",
+    )
 
-    @property
-    def value(self) -> Dict[str, Any] | None:
-        """JSON Schema fragment to insert or substitute; not needed for remove."""
-        return _optional(self, "value")
+    value: Field[Dict[str, Any] | None] = Field(
+        "value",
+        "value",
+        """JSON Schema fragment to insert or substitute; not needed for remove.""",
+        required=False,
+    )
 
 
 class EmailNotificationConfig(Model):
@@ -3464,15 +3918,18 @@ class EmailNotificationConfig(Model):
             }
         )
 
-    @property
-    def to(self) -> str:
-        """Main recipient address."""
-        return _required(self, "to", "to")
+    to: Field[str] = Field(
+        "to",
+        "to",
+        """Main recipient address.""",
+    )
 
-    @property
-    def cc(self) -> List[str] | None:
-        """Additional addresses copied on each alert."""
-        return _optional(self, "cc")
+    cc: Field[List[str] | None] = Field(
+        "cc",
+        "cc",
+        """Additional addresses copied on each alert.""",
+        required=False,
+    )
 
 
 class EndUser(Model):
@@ -3504,37 +3961,43 @@ class EndUser(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
+    id: Field[str] = Field(
+        "id",
+        "id",
         """Versori-assigned ULID of the user; most calls refer to users by externalId
-        instead."""
-        return _required(self, "id", "id")
+        instead.""",
+    )
 
-    @property
-    def external_id(self) -> str:
+    external_id: Field[str] = Field(
+        "externalId",
+        "external_id",
         """Your own stable identifier for the user, ideally their ID in your system rather
-        than an email; unique within the organisation and cannot be changed."""
-        return _required(self, "externalId", "external_id")
+        than an email; unique within the organisation and cannot be changed.""",
+    )
 
-    @property
-    def display_name(self) -> str:
-        """Optional readable name for the user; an empty string when not set."""
-        return _required(self, "displayName", "display_name")
+    display_name: Field[str] = Field(
+        "displayName",
+        "display_name",
+        """Optional readable name for the user; an empty string when not set.""",
+    )
 
-    @property
-    def organisation_id(self) -> str:
-        """ULID of the organisation the user belongs to."""
-        return _required(self, "organisationId", "organisation_id")
+    organisation_id: Field[str] = Field(
+        "organisationId",
+        "organisation_id",
+        """ULID of the organisation the user belongs to.""",
+    )
 
-    @property
-    def created_at(self) -> str:
-        """When the user record was created."""
-        return _required(self, "createdAt", "created_at")
+    created_at: Field[str] = Field(
+        "createdAt",
+        "created_at",
+        """When the user record was created.""",
+    )
 
-    @property
-    def updated_at(self) -> str:
-        """When the user record was last changed."""
-        return _required(self, "updatedAt", "updated_at")
+    updated_at: Field[str] = Field(
+        "updatedAt",
+        "updated_at",
+        """When the user record was last changed.""",
+    )
 
 
 class EndUserCreate(Model):
@@ -3557,15 +4020,18 @@ class EndUserCreate(Model):
             }
         )
 
-    @property
-    def external_id(self) -> str:
-        """Your stable, unique identifier for the user; it cannot be changed later."""
-        return _required(self, "externalId", "external_id")
+    external_id: Field[str] = Field(
+        "externalId",
+        "external_id",
+        """Your stable, unique identifier for the user; it cannot be changed later.""",
+    )
 
-    @property
-    def display_name(self) -> str | None:
-        """Optional readable name for the user."""
-        return _optional(self, "displayName")
+    display_name: Field[str | None] = Field(
+        "displayName",
+        "display_name",
+        """Optional readable name for the user.""",
+        required=False,
+    )
 
 
 class EndUserPage(Model):
@@ -3593,25 +4059,32 @@ class EndUserPage(Model):
             }
         )
 
-    @property
-    def total_count(self) -> int:
-        """Total number of items across all pages."""
-        return _required(self, "totalCount", "total_count")
+    total_count: Field[int] = Field(
+        "totalCount",
+        "total_count",
+        """Total number of items across all pages.""",
+    )
 
-    @property
-    def next(self) -> str | None:
-        """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return _optional(self, "next")
+    next: Field[str | None] = Field(
+        "next",
+        "next",
+        """Cursor to pass as after to fetch the following page; empty on the last page.""",
+        required=False,
+    )
 
-    @property
-    def prev(self) -> str | None:
-        """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return _optional(self, "prev")
+    prev: Field[str | None] = Field(
+        "prev",
+        "prev",
+        """Cursor to pass as before to fetch the preceding page; empty on the first page.""",
+        required=False,
+    )
 
-    @property
-    def users(self) -> List[EndUser]:
-        """The end users on this page."""
-        return _models(EndUser, _required(self, "users", "users"))
+    users: Field[List[EndUser]] = Field(
+        "users",
+        "users",
+        """The end users on this page.""",
+        convert=lambda v: _models(EndUser, v),
+    )
 
     def __iter__(self) -> Iterator[EndUser]:
         """Iterates over `users`."""
@@ -3641,10 +4114,12 @@ class EndUserUpdate(Model):
             }
         )
 
-    @property
-    def display_name(self) -> str | None:
-        """New readable name for the user; an empty string clears it."""
-        return _optional(self, "displayName")
+    display_name: Field[str | None] = Field(
+        "displayName",
+        "display_name",
+        """New readable name for the user; an empty string clears it.""",
+        required=False,
+    )
 
 
 class Endpoint(Model):
@@ -3670,21 +4145,27 @@ class Endpoint(Model):
             }
         )
 
-    @property
-    def url(self) -> str:
-        """Endpoint address; may include placeholders in curly braces."""
-        return _required(self, "url", "url")
+    url: Field[str] = Field(
+        "url",
+        "url",
+        """Endpoint address; may include placeholders in curly braces.""",
+    )
 
-    @property
-    def additional_param_configs(self) -> List[ParameterConfig] | None:
-        """Extra parameters sent to this endpoint and where they go."""
-        return _models(ParameterConfig, _optional(self, "additionalParamConfigs"))
+    additional_param_configs: Field[List[ParameterConfig] | None] = Field(
+        "additionalParamConfigs",
+        "additional_param_configs",
+        """Extra parameters sent to this endpoint and where they go.""",
+        required=False,
+        convert=lambda v: _models(ParameterConfig, v),
+    )
 
-    @property
-    def parameter_transmission(self) -> Union[Literal["AUTH_STYLE_AUTHORIZATION_HEADER", "AUTH_STYLE_FORM", "AUTH_STYLE_QUERY"], str] | None:
+    parameter_transmission: Field[Union[Literal["AUTH_STYLE_AUTHORIZATION_HEADER", "AUTH_STYLE_FORM", "AUTH_STYLE_QUERY"], str] | None] = Field(
+        "parameterTransmission",
+        "parameter_transmission",
         """How OAuth parameters travel: in the Authorization header, in a form body, or in
-        the query string."""
-        return _optional(self, "parameterTransmission")
+        the query string.""",
+        required=False,
+    )
 
 
 class EnvSystemConnectionCreate(Model):
@@ -3710,21 +4191,26 @@ class EnvSystemConnectionCreate(Model):
             }
         )
 
-    @property
-    def connection_template_id(self) -> TemplateID:
-        """ULID of the project connection template the new connection fulfils."""
-        return _required(self, "connectionTemplateId", "connection_template_id")
+    connection_template_id: Field[TemplateID] = Field(
+        "connectionTemplateId",
+        "connection_template_id",
+        """ULID of the project connection template the new connection fulfils.""",
+    )
 
-    @property
-    def connection(self) -> ConnectionCreate:
-        """The connection to create."""
-        return _model(ConnectionCreate, _required(self, "connection", "connection"))
+    connection: Field[ConnectionCreate] = Field(
+        "connection",
+        "connection",
+        """The connection to create.""",
+        convert=lambda v: _model(ConnectionCreate, v),
+    )
 
-    @property
-    def external_id(self) -> str | None:
+    external_id: Field[str | None] = Field(
+        "externalId",
+        "external_id",
         """externalId of the end user who will own the connection; leave it out to create a
-        shared, static connection."""
-        return _optional(self, "externalId")
+        shared, static connection.""",
+        required=False,
+    )
 
 
 class EnvironmentConfig(Model):
@@ -3745,10 +4231,13 @@ class EnvironmentConfig(Model):
             }
         )
 
-    @property
-    def deployment_spec(self) -> DeploymentSpec | None:
-        """How the environment's workload is sized and scaled."""
-        return _model(DeploymentSpec, _optional(self, "deploymentSpec"))
+    deployment_spec: Field[DeploymentSpec | None] = Field(
+        "deploymentSpec",
+        "deployment_spec",
+        """How the environment's workload is sized and scaled.""",
+        required=False,
+        convert=lambda v: _model(DeploymentSpec, v),
+    )
 
 
 class EnvironmentSystemPage(Model):
@@ -3776,25 +4265,32 @@ class EnvironmentSystemPage(Model):
             }
         )
 
-    @property
-    def total_count(self) -> int:
-        """Total number of items across all pages."""
-        return _required(self, "totalCount", "total_count")
+    total_count: Field[int] = Field(
+        "totalCount",
+        "total_count",
+        """Total number of items across all pages.""",
+    )
 
-    @property
-    def next(self) -> str | None:
-        """Cursor for the following page."""
-        return _optional(self, "next")
+    next: Field[str | None] = Field(
+        "next",
+        "next",
+        """Cursor for the following page.""",
+        required=False,
+    )
 
-    @property
-    def prev(self) -> str | None:
-        """Cursor for the preceding page."""
-        return _optional(self, "prev")
+    prev: Field[str | None] = Field(
+        "prev",
+        "prev",
+        """Cursor for the preceding page.""",
+        required=False,
+    )
 
-    @property
-    def items(self) -> List[ConnectionTemplate]:
-        """The connection templates on this page."""
-        return _models(ConnectionTemplate, _required(self, "items", "items"))
+    items: Field[List[ConnectionTemplate]] = Field(
+        "items",
+        "items",
+        """The connection templates on this page.""",
+        convert=lambda v: _models(ConnectionTemplate, v),
+    )
 
     def __iter__(self) -> Iterator[ConnectionTemplate]:
         """Iterates over `items`."""
@@ -3830,25 +4326,32 @@ class Error(Model):
             }
         )
 
-    @property
-    def code(self) -> str:
-        """Stable, machine-readable identifier for the kind of failure."""
-        return _required(self, "code", "code")
+    code: Field[str] = Field(
+        "code",
+        "code",
+        """Stable, machine-readable identifier for the kind of failure.""",
+    )
 
-    @property
-    def message(self) -> str:
-        """Readable explanation of the failure, suitable for logs."""
-        return _required(self, "message", "message")
+    message: Field[str] = Field(
+        "message",
+        "message",
+        """Readable explanation of the failure, suitable for logs.""",
+    )
 
-    @property
-    def fields(self) -> List[ErrorField] | None:
-        """Per-field validation problems, when the failure was caused by invalid input."""
-        return _models(ErrorField, _optional(self, "fields"))
+    fields: Field[List[ErrorField] | None] = Field(
+        "fields",
+        "fields",
+        """Per-field validation problems, when the failure was caused by invalid input.""",
+        required=False,
+        convert=lambda v: _models(ErrorField, v),
+    )
 
-    @property
-    def details(self) -> str | None:
-        """Further diagnostic information, when available."""
-        return _optional(self, "details")
+    details: Field[str | None] = Field(
+        "details",
+        "details",
+        """Further diagnostic information, when available.""",
+        required=False,
+    )
 
 
 class ErrorField(Model):
@@ -3871,16 +4374,18 @@ class ErrorField(Model):
             }
         )
 
-    @property
-    def field(self) -> str:
+    field: Field[str] = Field(
+        "field",
+        "field",
         """Dotted path to the offending field, with array positions in brackets, e.g.
-        connections[0].connectionTemplateId."""
-        return _required(self, "field", "field")
+        connections[0].connectionTemplateId.""",
+    )
 
-    @property
-    def message(self) -> str:
-        """What is wrong with that field."""
-        return _required(self, "message", "message")
+    message: Field[str] = Field(
+        "message",
+        "message",
+        """What is wrong with that field.""",
+    )
 
 
 class ExecutionPool(Model):
@@ -3902,10 +4407,11 @@ class ExecutionPool(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Name of the pool, used when creating projects or moving environments."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name of the pool, used when creating projects or moving environments.""",
+    )
 
 
 class ExecutionPoolList(Model):
@@ -3927,10 +4433,12 @@ class ExecutionPoolList(Model):
             }
         )
 
-    @property
-    def execution_pools(self) -> List[ExecutionPool]:
-        """The available pools."""
-        return _models(ExecutionPool, _required(self, "executionPools", "execution_pools"))
+    execution_pools: Field[List[ExecutionPool]] = Field(
+        "executionPools",
+        "execution_pools",
+        """The available pools.""",
+        convert=lambda v: _models(ExecutionPool, v),
+    )
 
     def __iter__(self) -> Iterator[ExecutionPool]:
         """Iterates over `execution_pools`."""
@@ -3961,15 +4469,17 @@ class File(Model):
             }
         )
 
-    @property
-    def filename(self) -> str:
-        """Path or name of the file within the project, for example workflow.ts."""
-        return _required(self, "filename", "filename")
+    filename: Field[str] = Field(
+        "filename",
+        "filename",
+        """Path or name of the file within the project, for example workflow.ts.""",
+    )
 
-    @property
-    def content(self) -> str:
-        """Complete text of the file."""
-        return _required(self, "content", "content")
+    content: Field[str] = Field(
+        "content",
+        "content",
+        """Complete text of the file.""",
+    )
 
 
 class Files(Model):
@@ -3993,15 +4503,18 @@ class Files(Model):
             }
         )
 
-    @property
-    def files(self) -> List[File]:
-        """The source files."""
-        return _models(File, _required(self, "files", "files"))
+    files: Field[List[File]] = Field(
+        "files",
+        "files",
+        """The source files.""",
+        convert=lambda v: _models(File, v),
+    )
 
-    @property
-    def labels(self) -> Dict[str, Any]:
-        """String-to-string labels attached to the project's files."""
-        return _required(self, "labels", "labels")
+    labels: Field[Dict[str, Any]] = Field(
+        "labels",
+        "labels",
+        """String-to-string labels attached to the project's files.""",
+    )
 
 
 class GetKVResponse(Model):
@@ -4028,25 +4541,33 @@ class GetKVResponse(Model):
             }
         )
 
-    @property
-    def value(self) -> Any | None:
-        """The stored payload, which may be a string, number, list of strings or object."""
-        return _optional(self, "value")
+    value: Field[Any | None] = Field(
+        "value",
+        "value",
+        """The stored payload, which may be a string, number, list of strings or object.""",
+        required=False,
+    )
 
-    @property
-    def versionstamp(self) -> str | None:
-        """Version token of the record as it was read."""
-        return _optional(self, "versionstamp")
+    versionstamp: Field[str | None] = Field(
+        "versionstamp",
+        "versionstamp",
+        """Version token of the record as it was read.""",
+        required=False,
+    )
 
-    @property
-    def created_at(self) -> str | None:
-        """Time at which the record was written."""
-        return _optional(self, "createdAt")
+    created_at: Field[str | None] = Field(
+        "createdAt",
+        "created_at",
+        """Time at which the record was written.""",
+        required=False,
+    )
 
-    @property
-    def expires_at(self) -> str | None:
-        """Time at which the record will expire, if an expiry was set."""
-        return _optional(self, "expiresAt")
+    expires_at: Field[str | None] = Field(
+        "expiresAt",
+        "expires_at",
+        """Time at which the record will expire, if an expiry was set.""",
+        required=False,
+    )
 
 
 class GetOptions(Model):
@@ -4067,10 +4588,12 @@ class GetOptions(Model):
             }
         )
 
-    @property
-    def timeout(self) -> float | None:
-        """How long, in milliseconds, the read may take before it is abandoned."""
-        return _optional(self, "timeout")
+    timeout: Field[float | None] = Field(
+        "timeout",
+        "timeout",
+        """How long, in milliseconds, the read may take before it is abandoned.""",
+        required=False,
+    )
 
 
 class HTTPResponse(Model):
@@ -4095,20 +4618,23 @@ class HTTPResponse(Model):
             }
         )
 
-    @property
-    def status(self) -> str:
-        """HTTP status of the response."""
-        return _required(self, "status", "status")
+    status: Field[str] = Field(
+        "status",
+        "status",
+        """HTTP status of the response.""",
+    )
 
-    @property
-    def headers(self) -> Dict[str, List[str]]:
-        """Response headers, each mapping to a list of values."""
-        return _required(self, "headers", "headers")
+    headers: Field[Dict[str, List[str]]] = Field(
+        "headers",
+        "headers",
+        """Response headers, each mapping to a list of values.""",
+    )
 
-    @property
-    def body(self) -> str:
-        """Base64-encoded response body."""
-        return _required(self, "body", "body")
+    body: Field[str] = Field(
+        "body",
+        "body",
+        """Base64-encoded response body.""",
+    )
 
 
 class InitialiseOAuth1ConnectionRequest(Model):
@@ -4129,11 +4655,12 @@ class InitialiseOAuth1ConnectionRequest(Model):
             }
         )
 
-    @property
-    def credential(self) -> Dict[str, Any]:
+    credential: Field[Dict[str, Any]] = Field(
+        "credential",
+        "credential",
         """Reference to the consumer credential for the flow, given by its id and owning
-        organisationId."""
-        return _required(self, "credential", "credential")
+        organisationId.""",
+    )
 
 
 class InitialiseOAuth1ConnectionResponse(Model):
@@ -4154,10 +4681,11 @@ class InitialiseOAuth1ConnectionResponse(Model):
             }
         )
 
-    @property
-    def url(self) -> str:
-        """Authorisation URL to which the user should be redirected."""
-        return _required(self, "url", "url")
+    url: Field[str] = Field(
+        "url",
+        "url",
+        """Authorisation URL to which the user should be redirected.""",
+    )
 
 
 class InitialiseOAuth2ConnectionRequest(Model):
@@ -4193,51 +4721,64 @@ class InitialiseOAuth2ConnectionRequest(Model):
             }
         )
 
-    @property
-    def credential(self) -> Dict[str, Any]:
+    credential: Field[Dict[str, Any]] = Field(
+        "credential",
+        "credential",
         """Reference to the client credential for the flow: its id (used to load the client
-        secret during code exchange) and organisationId (which must own it)."""
-        return _required(self, "credential", "credential")
+        secret during code exchange) and organisationId (which must own it).""",
+    )
 
-    @property
-    def authorize_url(self) -> str:
-        """Provider page to which the user is sent to approve access."""
-        return _required(self, "authorizeUrl", "authorize_url")
+    authorize_url: Field[str] = Field(
+        "authorizeUrl",
+        "authorize_url",
+        """Provider page to which the user is sent to approve access.""",
+    )
 
-    @property
-    def redirect_url(self) -> str | None:
-        """Where the provider sends the user back after approval."""
-        return _optional(self, "redirectUrl")
+    redirect_url: Field[str | None] = Field(
+        "redirectUrl",
+        "redirect_url",
+        """Where the provider sends the user back after approval.""",
+        required=False,
+    )
 
-    @property
-    def client_id(self) -> str:
-        """OAuth 2.0 client identifier presented to the provider."""
-        return _required(self, "clientId", "client_id")
+    client_id: Field[str] = Field(
+        "clientId",
+        "client_id",
+        """OAuth 2.0 client identifier presented to the provider.""",
+    )
 
-    @property
-    def scopes(self) -> List[str] | None:
+    scopes: Field[List[str] | None] = Field(
+        "scopes",
+        "scopes",
         """Scopes to ask for; offline_access is added automatically unless
-        disableOfflineAccess is true."""
-        return _optional(self, "scopes")
+        disableOfflineAccess is true.""",
+        required=False,
+    )
 
-    @property
-    def disable_offline_access(self) -> bool | None:
+    disable_offline_access: Field[bool | None] = Field(
+        "disableOfflineAccess",
+        "disable_offline_access",
         """Set to true to stop offline_access being added, for providers that do not
-        support it."""
-        return _optional(self, "disableOfflineAccess")
+        support it.""",
+        required=False,
+    )
 
-    @property
-    def prompt(self) -> str | None:
+    prompt: Field[str | None] = Field(
+        "prompt",
+        "prompt",
         """How the provider should treat the sign-in page, e.g. none, login, consent or
         select_account, or several joined with +; login is used when omitted, except
-        when additionalParams already sets approval_prompt."""
-        return _optional(self, "prompt")
+        when additionalParams already sets approval_prompt.""",
+        required=False,
+    )
 
-    @property
-    def additional_params(self) -> str | None:
+    additional_params: Field[str | None] = Field(
+        "additionalParams",
+        "additional_params",
         """Extra URL-encoded query parameters added to the authorisation URL; they must not
-        clash with parameters the request already sets."""
-        return _optional(self, "additionalParams")
+        clash with parameters the request already sets.""",
+        required=False,
+    )
 
 
 class InitialiseOAuth2ConnectionResponse(Model):
@@ -4258,10 +4799,11 @@ class InitialiseOAuth2ConnectionResponse(Model):
             }
         )
 
-    @property
-    def url(self) -> str:
-        """Authorisation URL to which the user should be redirected."""
-        return _required(self, "url", "url")
+    url: Field[str] = Field(
+        "url",
+        "url",
+        """Authorisation URL to which the user should be redirected.""",
+    )
 
 
 class IntegrationCallHTTPRequest(Model):
@@ -4291,30 +4833,38 @@ class IntegrationCallHTTPRequest(Model):
             }
         )
 
-    @property
-    def url_path(self) -> str:
-        """Path to request on the environment."""
-        return _required(self, "urlPath", "url_path")
+    url_path: Field[str] = Field(
+        "urlPath",
+        "url_path",
+        """Path to request on the environment.""",
+    )
 
-    @property
-    def method(self) -> Union[Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], str]:
-        """HTTP verb to use."""
-        return _required(self, "method", "method")
+    method: Field[Union[Literal["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"], str]] = Field(
+        "method",
+        "method",
+        """HTTP verb to use.""",
+    )
 
-    @property
-    def headers(self) -> Dict[str, List[str]] | None:
-        """Request headers, each mapping to a list of values."""
-        return _optional(self, "headers")
+    headers: Field[Dict[str, List[str]] | None] = Field(
+        "headers",
+        "headers",
+        """Request headers, each mapping to a list of values.""",
+        required=False,
+    )
 
-    @property
-    def query(self) -> Dict[str, List[str]] | None:
-        """Query parameters, each mapping to a list of values."""
-        return _optional(self, "query")
+    query: Field[Dict[str, List[str]] | None] = Field(
+        "query",
+        "query",
+        """Query parameters, each mapping to a list of values.""",
+        required=False,
+    )
 
-    @property
-    def body(self) -> str | None:
-        """Base64-encoded request body."""
-        return _optional(self, "body")
+    body: Field[str | None] = Field(
+        "body",
+        "body",
+        """Base64-encoded request body.""",
+        required=False,
+    )
 
 
 class IntegrationCallHTTPResponse(Model):
@@ -4339,20 +4889,23 @@ class IntegrationCallHTTPResponse(Model):
             }
         )
 
-    @property
-    def status(self) -> int:
-        """Numeric HTTP status code."""
-        return _required(self, "status", "status")
+    status: Field[int] = Field(
+        "status",
+        "status",
+        """Numeric HTTP status code.""",
+    )
 
-    @property
-    def headers(self) -> Dict[str, List[str]]:
-        """Response headers, each mapping to a list of values."""
-        return _required(self, "headers", "headers")
+    headers: Field[Dict[str, List[str]]] = Field(
+        "headers",
+        "headers",
+        """Response headers, each mapping to a list of values.""",
+    )
 
-    @property
-    def body(self) -> str:
-        """Base64-encoded response body."""
-        return _required(self, "body", "body")
+    body: Field[str] = Field(
+        "body",
+        "body",
+        """Base64-encoded response body.""",
+    )
 
 
 class IntegrationFlow(Model):
@@ -4381,25 +4934,31 @@ class IntegrationFlow(Model):
             }
         )
 
-    @property
-    def id(self) -> str | None:
-        """Identifier of the flow; assigned by the server."""
-        return _optional(self, "id")
+    id: Field[str | None] = Field(
+        "id",
+        "id",
+        """Identifier of the flow; assigned by the server.""",
+        required=False,
+    )
 
-    @property
-    def name(self) -> str:
-        """Name of the flow."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name of the flow.""",
+    )
 
-    @property
-    def description(self) -> str:
-        """Explanation of what the flow does."""
-        return _required(self, "description", "description")
+    description: Field[str] = Field(
+        "description",
+        "description",
+        """Explanation of what the flow does.""",
+    )
 
-    @property
-    def spans(self) -> List[OTelSpan]:
-        """OpenTelemetry spans captured for the flow."""
-        return _models(OTelSpan, _required(self, "spans", "spans"))
+    spans: Field[List[OTelSpan]] = Field(
+        "spans",
+        "spans",
+        """OpenTelemetry spans captured for the flow.""",
+        convert=lambda v: _models(OTelSpan, v),
+    )
 
 
 class IntegrationFlows(Model):
@@ -4421,10 +4980,12 @@ class IntegrationFlows(Model):
             }
         )
 
-    @property
-    def flows(self) -> List[IntegrationFlow]:
-        """The flows in the project."""
-        return _models(IntegrationFlow, _required(self, "flows", "flows"))
+    flows: Field[List[IntegrationFlow]] = Field(
+        "flows",
+        "flows",
+        """The flows in the project.""",
+        convert=lambda v: _models(IntegrationFlow, v),
+    )
 
 
 class Issue(Model):
@@ -4476,85 +5037,104 @@ class Issue(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the issue."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the issue.""",
+    )
 
-    @property
-    def organisation_id(self) -> str:
-        """ULID of the owning organisation."""
-        return _required(self, "organisationId", "organisation_id")
+    organisation_id: Field[str] = Field(
+        "organisationId",
+        "organisation_id",
+        """ULID of the owning organisation.""",
+    )
 
-    @property
-    def project_id(self) -> str:
-        """ULID of the affected project."""
-        return _required(self, "projectId", "project_id")
+    project_id: Field[str] = Field(
+        "projectId",
+        "project_id",
+        """ULID of the affected project.""",
+    )
 
-    @property
-    def environment_id(self) -> str:
-        """ULID of the environment where the problem happened."""
-        return _required(self, "environmentId", "environment_id")
+    environment_id: Field[str] = Field(
+        "environmentId",
+        "environment_id",
+        """ULID of the environment where the problem happened.""",
+    )
 
-    @property
-    def status(self) -> IssueStatusEnum:
-        """Current state of the issue."""
-        return _required(self, "status", "status")
+    status: Field[IssueStatusEnum] = Field(
+        "status",
+        "status",
+        """Current state of the issue.""",
+    )
 
-    @property
-    def reason(self) -> IssueReasonEnum:
-        """Whether the issue came from an error or was opened manually."""
-        return _required(self, "reason", "reason")
+    reason: Field[IssueReasonEnum] = Field(
+        "reason",
+        "reason",
+        """Whether the issue came from an error or was opened manually.""",
+    )
 
-    @property
-    def message(self) -> str:
-        """Full description of the problem."""
-        return _required(self, "message", "message")
+    message: Field[str] = Field(
+        "message",
+        "message",
+        """Full description of the problem.""",
+    )
 
-    @property
-    def title(self) -> str:
-        """Short headline of the problem."""
-        return _required(self, "title", "title")
+    title: Field[str] = Field(
+        "title",
+        "title",
+        """Short headline of the problem.""",
+    )
 
-    @property
-    def labels(self) -> Dict[str, str]:
-        """Searchable key/value tags."""
-        return _required(self, "labels", "labels")
+    labels: Field[Dict[str, str]] = Field(
+        "labels",
+        "labels",
+        """Searchable key/value tags.""",
+    )
 
-    @property
-    def annotations(self) -> Dict[str, str]:
-        """Extra key/value context that is stored but not indexed."""
-        return _required(self, "annotations", "annotations")
+    annotations: Field[Dict[str, str]] = Field(
+        "annotations",
+        "annotations",
+        """Extra key/value context that is stored but not indexed.""",
+    )
 
-    @property
-    def resolution_status(self) -> IssueResolutionStatusEnum | None:
-        """How the issue was settled, once it has been."""
-        return _optional(self, "resolutionStatus")
+    resolution_status: Field[IssueResolutionStatusEnum | None] = Field(
+        "resolutionStatus",
+        "resolution_status",
+        """How the issue was settled, once it has been.""",
+        required=False,
+    )
 
-    @property
-    def created_at(self) -> str:
-        """When the issue was first recorded."""
-        return _required(self, "createdAt", "created_at")
+    created_at: Field[str] = Field(
+        "createdAt",
+        "created_at",
+        """When the issue was first recorded.""",
+    )
 
-    @property
-    def resolved_at(self) -> str | None:
-        """When the issue was settled; null while it is outstanding."""
-        return _optional(self, "resolvedAt")
+    resolved_at: Field[str | None] = Field(
+        "resolvedAt",
+        "resolved_at",
+        """When the issue was settled; null while it is outstanding.""",
+        required=False,
+    )
 
-    @property
-    def last_seen_at(self) -> str:
-        """When the problem most recently occurred."""
-        return _required(self, "lastSeenAt", "last_seen_at")
+    last_seen_at: Field[str] = Field(
+        "lastSeenAt",
+        "last_seen_at",
+        """When the problem most recently occurred.""",
+    )
 
-    @property
-    def seen_count(self) -> int:
-        """How many times the problem has occurred."""
-        return _required(self, "seenCount", "seen_count")
+    seen_count: Field[int] = Field(
+        "seenCount",
+        "seen_count",
+        """How many times the problem has occurred.""",
+    )
 
-    @property
-    def severity(self) -> IssueSeverityEnum | None:
-        """How serious the issue is."""
-        return _optional(self, "severity")
+    severity: Field[IssueSeverityEnum | None] = Field(
+        "severity",
+        "severity",
+        """How serious the issue is.""",
+        required=False,
+    )
 
 
 class KVBatchFailure(Model):
@@ -4578,15 +5158,17 @@ class KVBatchFailure(Model):
             }
         )
 
-    @property
-    def key(self) -> KVKey:
-        """The key whose write was rejected."""
-        return _required(self, "key", "key")
+    key: Field[KVKey] = Field(
+        "key",
+        "key",
+        """The key whose write was rejected.""",
+    )
 
-    @property
-    def error(self) -> str:
-        """Explanation of why the write for this key did not succeed."""
-        return _required(self, "error", "error")
+    error: Field[str] = Field(
+        "error",
+        "error",
+        """Explanation of why the write for this key did not succeed.""",
+    )
 
 
 class KVBatchResult(Model):
@@ -4611,15 +5193,19 @@ class KVBatchResult(Model):
             }
         )
 
-    @property
-    def successes(self) -> List[KVCommitResult]:
-        """Commit details for every entry that was written."""
-        return _models(KVCommitResult, _required(self, "successes", "successes"))
+    successes: Field[List[KVCommitResult]] = Field(
+        "successes",
+        "successes",
+        """Commit details for every entry that was written.""",
+        convert=lambda v: _models(KVCommitResult, v),
+    )
 
-    @property
-    def failures(self) -> List[KVBatchFailure]:
-        """Details for every entry that could not be written."""
-        return _models(KVBatchFailure, _required(self, "failures", "failures"))
+    failures: Field[List[KVBatchFailure]] = Field(
+        "failures",
+        "failures",
+        """Details for every entry that could not be written.""",
+        convert=lambda v: _models(KVBatchFailure, v),
+    )
 
 
 class KVCommitResult(Model):
@@ -4645,20 +5231,23 @@ class KVCommitResult(Model):
             }
         )
 
-    @property
-    def ok(self) -> bool:
-        """True when the write for this key went through."""
-        return _required(self, "ok", "ok")
+    ok: Field[bool] = Field(
+        "ok",
+        "ok",
+        """True when the write for this key went through.""",
+    )
 
-    @property
-    def versionstamp(self) -> str:
-        """The version token assigned to the record by this write."""
-        return _required(self, "versionstamp", "versionstamp")
+    versionstamp: Field[str] = Field(
+        "versionstamp",
+        "versionstamp",
+        """The version token assigned to the record by this write.""",
+    )
 
-    @property
-    def committed(self) -> bool:
-        """True once the change has been durably committed to the store."""
-        return _required(self, "committed", "committed")
+    committed: Field[bool] = Field(
+        "committed",
+        "committed",
+        """True once the change has been durably committed to the store.""",
+    )
 
 
 class KVEntry(Model):
@@ -4688,32 +5277,38 @@ class KVEntry(Model):
             }
         )
 
-    @property
-    def key(self) -> KVKey:
-        """The multi-segment key under which this record is held."""
-        return _required(self, "key", "key")
+    key: Field[KVKey] = Field(
+        "key",
+        "key",
+        """The multi-segment key under which this record is held.""",
+    )
 
-    @property
-    def value(self) -> Any:
-        """The stored payload; it can be any value that serialises to JSON."""
-        return _required(self, "value", "value")
+    value: Field[Any] = Field(
+        "value",
+        "value",
+        """The stored payload; it can be any value that serialises to JSON.""",
+    )
 
-    @property
-    def versionstamp(self) -> str:
+    versionstamp: Field[str] = Field(
+        "versionstamp",
+        "versionstamp",
         """Opaque token that changes on every write, used for compare-and-set style
-        concurrency checks."""
-        return _required(self, "versionstamp", "versionstamp")
+        concurrency checks.""",
+    )
 
-    @property
-    def created_at(self) -> str:
-        """Time at which this record was written."""
-        return _required(self, "createdAt", "created_at")
+    created_at: Field[str] = Field(
+        "createdAt",
+        "created_at",
+        """Time at which this record was written.""",
+    )
 
-    @property
-    def expires_at(self) -> str | None:
+    expires_at: Field[str | None] = Field(
+        "expiresAt",
+        "expires_at",
         """Time after which the record will be discarded; null when the record never
-        expires."""
-        return _optional(self, "expiresAt")
+        expires.""",
+        required=False,
+    )
 
 
 class KVFilter(Model):
@@ -4738,20 +5333,26 @@ class KVFilter(Model):
             }
         )
 
-    @property
-    def created_after(self) -> str | None:
-        """Keep only records written later than this instant."""
-        return _optional(self, "createdAfter")
+    created_after: Field[str | None] = Field(
+        "createdAfter",
+        "created_after",
+        """Keep only records written later than this instant.""",
+        required=False,
+    )
 
-    @property
-    def created_before(self) -> str | None:
-        """Keep only records written earlier than this instant."""
-        return _optional(self, "createdBefore")
+    created_before: Field[str | None] = Field(
+        "createdBefore",
+        "created_before",
+        """Keep only records written earlier than this instant.""",
+        required=False,
+    )
 
-    @property
-    def metadata(self) -> Dict[str, Any] | None:
-        """Keep only records whose stored metadata contains these key/value pairs."""
-        return _optional(self, "metadata")
+    metadata: Field[Dict[str, Any] | None] = Field(
+        "metadata",
+        "metadata",
+        """Keep only records whose stored metadata contains these key/value pairs.""",
+        required=False,
+    )
 
 
 class LinkConnectionEnvironment(Model):
@@ -4773,10 +5374,11 @@ class LinkConnectionEnvironment(Model):
             }
         )
 
-    @property
-    def connection_template_id(self) -> TemplateID:
-        """ULID of the connection template through which the connection is linked."""
-        return _required(self, "connectionTemplateId", "connection_template_id")
+    connection_template_id: Field[TemplateID] = Field(
+        "connectionTemplateId",
+        "connection_template_id",
+        """ULID of the connection template through which the connection is linked.""",
+    )
 
 
 class LinkSystem(Model):
@@ -4804,26 +5406,31 @@ class LinkSystem(Model):
             }
         )
 
-    @property
-    def system_id(self) -> str:
-        """ULID of the system being made available."""
-        return _required(self, "systemId", "system_id")
+    system_id: Field[str] = Field(
+        "systemId",
+        "system_id",
+        """ULID of the system being made available.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Name by which workflow code refers to this system."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name by which workflow code refers to this system.""",
+    )
 
-    @property
-    def environment_id(self) -> str:
-        """ULID of the environment the system is added to."""
-        return _required(self, "environmentId", "environment_id")
+    environment_id: Field[str] = Field(
+        "environmentId",
+        "environment_id",
+        """ULID of the environment the system is added to.""",
+    )
 
-    @property
-    def dynamic(self) -> bool | None:
+    dynamic: Field[bool | None] = Field(
+        "dynamic",
+        "dynamic",
         """True when each end user brings their own connection (multi-tenant use); false or
-        unset means one shared connection."""
-        return _optional(self, "dynamic")
+        unset means one shared connection.""",
+        required=False,
+    )
 
 
 class ListKVRequest(Model):
@@ -4847,15 +5454,21 @@ class ListKVRequest(Model):
             }
         )
 
-    @property
-    def options(self) -> ListOptions | None:
-        """Page size and sort direction."""
-        return _model(ListOptions, _optional(self, "options"))
+    options: Field[ListOptions | None] = Field(
+        "options",
+        "options",
+        """Page size and sort direction.""",
+        required=False,
+        convert=lambda v: _model(ListOptions, v),
+    )
 
-    @property
-    def selector(self) -> ListSelector | None:
-        """Prefix, cursor and filter settings that choose which records are returned."""
-        return _model(ListSelector, _optional(self, "selector"))
+    selector: Field[ListSelector | None] = Field(
+        "selector",
+        "selector",
+        """Prefix, cursor and filter settings that choose which records are returned.""",
+        required=False,
+        convert=lambda v: _model(ListSelector, v),
+    )
 
 
 class ListKVResponse(Model):
@@ -4880,15 +5493,19 @@ class ListKVResponse(Model):
             }
         )
 
-    @property
-    def data(self) -> List[KVEntry]:
-        """The records on this page."""
-        return _models(KVEntry, _required(self, "data", "data"))
+    data: Field[List[KVEntry]] = Field(
+        "data",
+        "data",
+        """The records on this page.""",
+        convert=lambda v: _models(KVEntry, v),
+    )
 
-    @property
-    def pagination(self) -> Pagination:
-        """Cursors for fetching the adjacent pages."""
-        return _model(Pagination, _required(self, "pagination", "pagination"))
+    pagination: Field[Pagination] = Field(
+        "pagination",
+        "pagination",
+        """Cursors for fetching the adjacent pages.""",
+        convert=lambda v: _model(Pagination, v),
+    )
 
     def __iter__(self) -> Iterator[KVEntry]:
         """Iterates over `data`."""
@@ -4919,15 +5536,19 @@ class ListOptions(Model):
             }
         )
 
-    @property
-    def limit(self) -> float | None:
-        """Largest number of records to return in one page; 100 when omitted."""
-        return _optional(self, "limit")
+    limit: Field[float | None] = Field(
+        "limit",
+        "limit",
+        """Largest number of records to return in one page; 100 when omitted.""",
+        required=False,
+    )
 
-    @property
-    def reverse(self) -> bool | None:
-        """When true, records are returned in descending key order instead of ascending."""
-        return _optional(self, "reverse")
+    reverse: Field[bool | None] = Field(
+        "reverse",
+        "reverse",
+        """When true, records are returned in descending key order instead of ascending.""",
+        required=False,
+    )
 
 
 class ListSelector(Model):
@@ -4955,26 +5576,35 @@ class ListSelector(Model):
             }
         )
 
-    @property
-    def prefix(self) -> List[str] | None:
+    prefix: Field[List[str] | None] = Field(
+        "prefix",
+        "prefix",
         """Key segments that every returned record must start with; an empty list matches
-        the whole store."""
-        return _optional(self, "prefix")
+        the whole store.""",
+        required=False,
+    )
 
-    @property
-    def before(self) -> str | None:
-        """Cursor from a previous page; return the records that come before it."""
-        return _optional(self, "before")
+    before: Field[str | None] = Field(
+        "before",
+        "before",
+        """Cursor from a previous page; return the records that come before it.""",
+        required=False,
+    )
 
-    @property
-    def after(self) -> str | None:
-        """Cursor from a previous page; return the records that come after it."""
-        return _optional(self, "after")
+    after: Field[str | None] = Field(
+        "after",
+        "after",
+        """Cursor from a previous page; return the records that come after it.""",
+        required=False,
+    )
 
-    @property
-    def filter(self) -> KVFilter | None:
-        """Additional time or metadata criteria applied to matching records."""
-        return _model(KVFilter, _optional(self, "filter"))
+    filter: Field[KVFilter | None] = Field(
+        "filter",
+        "filter",
+        """Additional time or metadata criteria applied to matching records.""",
+        required=False,
+        convert=lambda v: _model(KVFilter, v),
+    )
 
 
 class ListStoresResponse(Model):
@@ -4996,10 +5626,13 @@ class ListStoresResponse(Model):
             }
         )
 
-    @property
-    def stores(self) -> List[Store] | None:
-        """Every store the organisation owns."""
-        return _models(Store, _optional(self, "stores"))
+    stores: Field[List[Store] | None] = Field(
+        "stores",
+        "stores",
+        """Every store the organisation owns.""",
+        required=False,
+        convert=lambda v: _models(Store, v),
+    )
 
 
 class Log(Model):
@@ -5030,35 +5663,44 @@ class Log(Model):
             }
         )
 
-    @property
-    def timestamp(self) -> str:
-        """When the line was written."""
-        return _required(self, "timestamp", "timestamp")
+    timestamp: Field[str] = Field(
+        "timestamp",
+        "timestamp",
+        """When the line was written.""",
+    )
 
-    @property
-    def severity(self) -> str:
-        """Level of the line, such as INFO or ERROR."""
-        return _required(self, "severity", "severity")
+    severity: Field[str] = Field(
+        "severity",
+        "severity",
+        """Level of the line, such as INFO or ERROR.""",
+    )
 
-    @property
-    def message(self) -> str:
-        """Text of the log line."""
-        return _required(self, "message", "message")
+    message: Field[str] = Field(
+        "message",
+        "message",
+        """Text of the log line.""",
+    )
 
-    @property
-    def error(self) -> str | None:
-        """Error text attached to the line, if any."""
-        return _optional(self, "error")
+    error: Field[str | None] = Field(
+        "error",
+        "error",
+        """Error text attached to the line, if any.""",
+        required=False,
+    )
 
-    @property
-    def http_request(self) -> Dict[str, Any] | None:
-        """Details of the HTTP request associated with the line, when there is one."""
-        return _optional(self, "httpRequest")
+    http_request: Field[Dict[str, Any] | None] = Field(
+        "httpRequest",
+        "http_request",
+        """Details of the HTTP request associated with the line, when there is one.""",
+        required=False,
+    )
 
-    @property
-    def fields(self) -> Dict[str, Any] | None:
-        """Extra structured attributes recorded with the line."""
-        return _optional(self, "fields")
+    fields: Field[Dict[str, Any] | None] = Field(
+        "fields",
+        "fields",
+        """Extra structured attributes recorded with the line.""",
+        required=False,
+    )
 
 
 class LogSearch(Model):
@@ -5093,47 +5735,63 @@ class LogSearch(Model):
             }
         )
 
-    @property
-    def build(self) -> bool | None:
-        """When true, search the build output rather than runtime logs."""
-        return _optional(self, "build")
+    build: Field[bool | None] = Field(
+        "build",
+        "build",
+        """When true, search the build output rather than runtime logs.""",
+        required=False,
+    )
 
-    @property
-    def start_time(self) -> str | None:
-        """Start of the time window to search."""
-        return _optional(self, "startTime")
+    start_time: Field[str | None] = Field(
+        "startTime",
+        "start_time",
+        """Start of the time window to search.""",
+        required=False,
+    )
 
-    @property
-    def end_time(self) -> str | None:
-        """End of the time window to search."""
-        return _optional(self, "endTime")
+    end_time: Field[str | None] = Field(
+        "endTime",
+        "end_time",
+        """End of the time window to search.""",
+        required=False,
+    )
 
-    @property
-    def order(self) -> str | None:
-        """Sort order of the results, for example ascending or descending by time."""
-        return _optional(self, "order")
+    order: Field[str | None] = Field(
+        "order",
+        "order",
+        """Sort order of the results, for example ascending or descending by time.""",
+        required=False,
+    )
 
-    @property
-    def latest(self) -> bool | None:
-        """When true, limit the search to logs from the most recently deployed version."""
-        return _optional(self, "latest")
+    latest: Field[bool | None] = Field(
+        "latest",
+        "latest",
+        """When true, limit the search to logs from the most recently deployed version.""",
+        required=False,
+    )
 
-    @property
-    def next_token(self) -> str | None:
-        """Continuation token returned by a previous search."""
-        return _optional(self, "nextToken")
+    next_token: Field[str | None] = Field(
+        "nextToken",
+        "next_token",
+        """Continuation token returned by a previous search.""",
+        required=False,
+    )
 
-    @property
-    def first(self) -> int | None:
-        """Maximum number of lines to return."""
-        return _optional(self, "first")
+    first: Field[int | None] = Field(
+        "first",
+        "first",
+        """Maximum number of lines to return.""",
+        required=False,
+    )
 
-    @property
-    def filters(self) -> List[Dict[str, Any]] | None:
+    filters: Field[List[Dict[str, Any]] | None] = Field(
+        "filters",
+        "filters",
         """Matchers applied to each line; each has a match mode (eq, not_eq, reg_eq or
         not_reg_eq against a named field, or search/not_search for full-text), a value
-        and, for field matchers, the field name."""
-        return _optional(self, "filters")
+        and, for field matchers, the field name.""",
+        required=False,
+    )
 
 
 class Logs(Model):
@@ -5157,15 +5815,19 @@ class Logs(Model):
             }
         )
 
-    @property
-    def logs(self) -> List[Log]:
-        """The log lines on this page."""
-        return _models(Log, _required(self, "logs", "logs"))
+    logs: Field[List[Log]] = Field(
+        "logs",
+        "logs",
+        """The log lines on this page.""",
+        convert=lambda v: _models(Log, v),
+    )
 
-    @property
-    def next_token(self) -> str | None:
-        """Token to send back to fetch the next page; absent when there are no more lines."""
-        return _optional(self, "nextToken")
+    next_token: Field[str | None] = Field(
+        "nextToken",
+        "next_token",
+        """Token to send back to fetch the next page; absent when there are no more lines.""",
+        required=False,
+    )
 
 
 class Message(Model):
@@ -5190,20 +5852,24 @@ class Message(Model):
             }
         )
 
-    @property
-    def text(self) -> str:
-        """The feedback text."""
-        return _required(self, "text", "text")
+    text: Field[str] = Field(
+        "text",
+        "text",
+        """The feedback text.""",
+    )
 
-    @property
-    def severity(self) -> MessageSeverity:
-        """How serious the feedback is."""
-        return _required(self, "severity", "severity")
+    severity: Field[MessageSeverity] = Field(
+        "severity",
+        "severity",
+        """How serious the feedback is.""",
+    )
 
-    @property
-    def detail(self) -> List[str] | None:
-        """Supporting lines, for example individual validation findings."""
-        return _optional(self, "detail")
+    detail: Field[List[str] | None] = Field(
+        "detail",
+        "detail",
+        """Supporting lines, for example individual validation findings.""",
+        required=False,
+    )
 
 
 class MetricSummary(Model):
@@ -5227,15 +5893,18 @@ class MetricSummary(Model):
             }
         )
 
-    @property
-    def current(self) -> float:
-        """Value for the current period."""
-        return _required(self, "current", "current")
+    current: Field[float] = Field(
+        "current",
+        "current",
+        """Value for the current period.""",
+    )
 
-    @property
-    def past(self) -> float | None:
-        """Value for the previous period."""
-        return _optional(self, "past")
+    past: Field[float | None] = Field(
+        "past",
+        "past",
+        """Value for the previous period.""",
+        required=False,
+    )
 
 
 class NotificationChannel(Model):
@@ -5268,40 +5937,48 @@ class NotificationChannel(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the channel."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the channel.""",
+    )
 
-    @property
-    def organisation_id(self) -> str:
-        """ULID of the owning organisation."""
-        return _required(self, "organisation_id", "organisation_id")
+    organisation_id: Field[str] = Field(
+        "organisation_id",
+        "organisation_id",
+        """ULID of the owning organisation.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Display name of the channel."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name of the channel.""",
+    )
 
-    @property
-    def type(self) -> str:
-        """Kind of channel, e.g. email, which decides which part of config is used."""
-        return _required(self, "type", "type")
+    type: Field[str] = Field(
+        "type",
+        "type",
+        """Kind of channel, e.g. email, which decides which part of config is used.""",
+    )
 
-    @property
-    def config(self) -> NotificationConfig:
-        """Delivery settings for the channel."""
-        return _model(NotificationConfig, _required(self, "config", "config"))
+    config: Field[NotificationConfig] = Field(
+        "config",
+        "config",
+        """Delivery settings for the channel.""",
+        convert=lambda v: _model(NotificationConfig, v),
+    )
 
-    @property
-    def created_at(self) -> str:
-        """When the channel was created."""
-        return _required(self, "created_at", "created_at")
+    created_at: Field[str] = Field(
+        "created_at",
+        "created_at",
+        """When the channel was created.""",
+    )
 
-    @property
-    def updated_at(self) -> str:
-        """When the channel was last changed."""
-        return _required(self, "updated_at", "updated_at")
+    updated_at: Field[str] = Field(
+        "updated_at",
+        "updated_at",
+        """When the channel was last changed.""",
+    )
 
 
 class NotificationChannelList(Model):
@@ -5323,10 +6000,12 @@ class NotificationChannelList(Model):
             }
         )
 
-    @property
-    def items(self) -> List[NotificationChannel]:
-        """The notification channels."""
-        return _models(NotificationChannel, _required(self, "items", "items"))
+    items: Field[List[NotificationChannel]] = Field(
+        "items",
+        "items",
+        """The notification channels.""",
+        convert=lambda v: _models(NotificationChannel, v),
+    )
 
     def __iter__(self) -> Iterator[NotificationChannel]:
         """Iterates over `items`."""
@@ -5355,10 +6034,13 @@ class NotificationConfig(Model):
             }
         )
 
-    @property
-    def email(self) -> EmailNotificationConfig | None:
-        """Settings for email delivery."""
-        return _model(EmailNotificationConfig, _optional(self, "email"))
+    email: Field[EmailNotificationConfig | None] = Field(
+        "email",
+        "email",
+        """Settings for email delivery.""",
+        required=False,
+        convert=lambda v: _model(EmailNotificationConfig, v),
+    )
 
 
 class OAuth2Scope(Model):
@@ -5381,15 +6063,18 @@ class OAuth2Scope(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Scope string exactly as the provider defines it."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Scope string exactly as the provider defines it.""",
+    )
 
-    @property
-    def description(self) -> str | None:
-        """Plain-language explanation of the scope, suitable for tooltips."""
-        return _optional(self, "description")
+    description: Field[str | None] = Field(
+        "description",
+        "description",
+        """Plain-language explanation of the scope, suitable for tooltips.""",
+        required=False,
+    )
 
 
 class OTelSpan(Model):
@@ -5431,62 +6116,80 @@ class OTelSpan(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Name of the span, such as webhook-incoming-webhook."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name of the span, such as webhook-incoming-webhook.""",
+    )
 
-    @property
-    def start_time(self) -> str:
-        """When the span began, with nanosecond precision."""
-        return _required(self, "startTime", "start_time")
+    start_time: Field[str] = Field(
+        "startTime",
+        "start_time",
+        """When the span began, with nanosecond precision.""",
+    )
 
-    @property
-    def end_time(self) -> str:
-        """When the span finished, with nanosecond precision."""
-        return _required(self, "endTime", "end_time")
+    end_time: Field[str] = Field(
+        "endTime",
+        "end_time",
+        """When the span finished, with nanosecond precision.""",
+    )
 
-    @property
-    def duration(self) -> float:
-        """Length of the span in milliseconds."""
-        return _required(self, "duration", "duration")
+    duration: Field[float] = Field(
+        "duration",
+        "duration",
+        """Length of the span in milliseconds.""",
+    )
 
-    @property
-    def attributes(self) -> Dict[str, Any]:
+    attributes: Field[Dict[str, Any]] = Field(
+        "attributes",
+        "attributes",
         """Details recorded on the span, e.g. task.id or execution.id, with string, number
-        or boolean values."""
-        return _required(self, "attributes", "attributes")
+        or boolean values.""",
+    )
 
-    @property
-    def status(self) -> OTelSpanStatus:
-        """Whether the span succeeded."""
-        return _model(OTelSpanStatus, _required(self, "status", "status"))
+    status: Field[OTelSpanStatus] = Field(
+        "status",
+        "status",
+        """Whether the span succeeded.""",
+        convert=lambda v: _model(OTelSpanStatus, v),
+    )
 
-    @property
-    def ended(self) -> bool:
-        """True once the span has been closed."""
-        return _required(self, "ended", "ended")
+    ended: Field[bool] = Field(
+        "ended",
+        "ended",
+        """True once the span has been closed.""",
+    )
 
-    @property
-    def events(self) -> List[OTelSpanEvent]:
-        """Point-in-time events logged during the span."""
-        return _models(OTelSpanEvent, _required(self, "events", "events"))
+    events: Field[List[OTelSpanEvent]] = Field(
+        "events",
+        "events",
+        """Point-in-time events logged during the span.""",
+        convert=lambda v: _models(OTelSpanEvent, v),
+    )
 
-    @property
-    def span_context(self) -> OTelSpanContext:
-        """Trace and span identifiers of this span."""
-        return _model(OTelSpanContext, _required(self, "spanContext", "span_context"))
+    span_context: Field[OTelSpanContext] = Field(
+        "spanContext",
+        "span_context",
+        """Trace and span identifiers of this span.""",
+        convert=lambda v: _model(OTelSpanContext, v),
+    )
 
-    @property
-    def parent_span_context(self) -> OTelSpanContext | None:
-        """Trace and span identifiers of the enclosing span."""
-        return _model(OTelSpanContext, _optional(self, "parentSpanContext"))
+    parent_span_context: Field[OTelSpanContext | None] = Field(
+        "parentSpanContext",
+        "parent_span_context",
+        """Trace and span identifiers of the enclosing span.""",
+        required=False,
+        convert=lambda v: _model(OTelSpanContext, v),
+    )
 
-    @property
-    def parent_span_contenxt(self) -> OTelSpanContext | None:
+    parent_span_contenxt: Field[OTelSpanContext | None] = Field(
+        "parentSpanContenxt",
+        "parent_span_contenxt",
         """Misspelt duplicate of parentSpanContext that some responses still carry; prefer
-        parentSpanContext."""
-        return _model(OTelSpanContext, _optional(self, "parentSpanContenxt"))
+        parentSpanContext.""",
+        required=False,
+        convert=lambda v: _model(OTelSpanContext, v),
+    )
 
 
 class OTelSpanContext(Model):
@@ -5511,20 +6214,23 @@ class OTelSpanContext(Model):
             }
         )
 
-    @property
-    def trace_id(self) -> str:
-        """Trace identifier as hex text, e.g. 4bf92f3577b34da6a3ce929d0e0e4736."""
-        return _required(self, "traceId", "trace_id")
+    trace_id: Field[str] = Field(
+        "traceId",
+        "trace_id",
+        """Trace identifier as hex text, e.g. 4bf92f3577b34da6a3ce929d0e0e4736.""",
+    )
 
-    @property
-    def span_id(self) -> str:
-        """Span identifier as hex text, e.g. 00f067aa0ba902b7."""
-        return _required(self, "spanId", "span_id")
+    span_id: Field[str] = Field(
+        "spanId",
+        "span_id",
+        """Span identifier as hex text, e.g. 00f067aa0ba902b7.""",
+    )
 
-    @property
-    def trace_flags(self) -> int:
-        """W3C trace flag bits, such as whether the trace is sampled."""
-        return _required(self, "traceFlags", "trace_flags")
+    trace_flags: Field[int] = Field(
+        "traceFlags",
+        "trace_flags",
+        """W3C trace flag bits, such as whether the trace is sampled.""",
+    )
 
 
 class OTelSpanEvent(Model):
@@ -5549,20 +6255,24 @@ class OTelSpanEvent(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Label of the event, for instance exception or message."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Label of the event, for instance exception or message.""",
+    )
 
-    @property
-    def timestamp(self) -> str:
-        """When the event happened, with nanosecond precision."""
-        return _required(self, "timestamp", "timestamp")
+    timestamp: Field[str] = Field(
+        "timestamp",
+        "timestamp",
+        """When the event happened, with nanosecond precision.""",
+    )
 
-    @property
-    def attributes(self) -> Dict[str, Any] | None:
-        """Details attached to the event, with string, number or boolean values."""
-        return _optional(self, "attributes")
+    attributes: Field[Dict[str, Any] | None] = Field(
+        "attributes",
+        "attributes",
+        """Details attached to the event, with string, number or boolean values.""",
+        required=False,
+    )
 
 
 class OTelSpanStatus(Model):
@@ -5583,10 +6293,11 @@ class OTelSpanStatus(Model):
             }
         )
 
-    @property
-    def code(self) -> int:
-        """0 when the span succeeded, 1 when it ended in error."""
-        return _required(self, "code", "code")
+    code: Field[int] = Field(
+        "code",
+        "code",
+        """0 when the span succeeded, 1 when it ended in error.""",
+    )
 
 
 class OrganisationMetricsSummary(Model):
@@ -5611,20 +6322,26 @@ class OrganisationMetricsSummary(Model):
             }
         )
 
-    @property
-    def deployed_projects(self) -> MetricSummary:
-        """Number of projects with a deployed environment."""
-        return _model(MetricSummary, _required(self, "deployedProjects", "deployed_projects"))
+    deployed_projects: Field[MetricSummary] = Field(
+        "deployedProjects",
+        "deployed_projects",
+        """Number of projects with a deployed environment.""",
+        convert=lambda v: _model(MetricSummary, v),
+    )
 
-    @property
-    def total_executions(self) -> MetricSummary:
-        """Number of workflow executions."""
-        return _model(MetricSummary, _required(self, "totalExecutions", "total_executions"))
+    total_executions: Field[MetricSummary] = Field(
+        "totalExecutions",
+        "total_executions",
+        """Number of workflow executions.""",
+        convert=lambda v: _model(MetricSummary, v),
+    )
 
-    @property
-    def total_errors(self) -> MetricSummary:
-        """Number of executions that failed."""
-        return _model(MetricSummary, _required(self, "totalErrors", "total_errors"))
+    total_errors: Field[MetricSummary] = Field(
+        "totalErrors",
+        "total_errors",
+        """Number of executions that failed.""",
+        convert=lambda v: _model(MetricSummary, v),
+    )
 
 
 class PageInfo(Model):
@@ -5649,20 +6366,25 @@ class PageInfo(Model):
             }
         )
 
-    @property
-    def total_count(self) -> int:
-        """Total number of items across all pages."""
-        return _required(self, "totalCount", "total_count")
+    total_count: Field[int] = Field(
+        "totalCount",
+        "total_count",
+        """Total number of items across all pages.""",
+    )
 
-    @property
-    def next(self) -> str | None:
-        """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return _optional(self, "next")
+    next: Field[str | None] = Field(
+        "next",
+        "next",
+        """Cursor to pass as after to fetch the following page; empty on the last page.""",
+        required=False,
+    )
 
-    @property
-    def prev(self) -> str | None:
-        """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return _optional(self, "prev")
+    prev: Field[str | None] = Field(
+        "prev",
+        "prev",
+        """Cursor to pass as before to fetch the preceding page; empty on the first page.""",
+        required=False,
+    )
 
 
 class Pagination(Model):
@@ -5685,17 +6407,19 @@ class Pagination(Model):
             }
         )
 
-    @property
-    def next_cursor(self) -> str:
+    next_cursor: Field[str] = Field(
+        "nextCursor",
+        "next_cursor",
         """Pass this as the selector's after value to get the following page; empty when
-        there is none."""
-        return _required(self, "nextCursor", "next_cursor")
+        there is none.""",
+    )
 
-    @property
-    def prev_cursor(self) -> str:
+    prev_cursor: Field[str] = Field(
+        "prevCursor",
+        "prev_cursor",
         """Pass this as the selector's before value to get the preceding page; empty when
-        there is none."""
-        return _required(self, "prevCursor", "prev_cursor")
+        there is none.""",
+    )
 
 
 class ParameterConfig(Model):
@@ -5727,37 +6451,44 @@ class ParameterConfig(Model):
             }
         )
 
-    @property
-    def parameter_name(self) -> str:
-        """Name of the parameter as stored."""
-        return _required(self, "parameterName", "parameter_name")
+    parameter_name: Field[str] = Field(
+        "parameterName",
+        "parameter_name",
+        """Name of the parameter as stored.""",
+    )
 
-    @property
-    def target_name(self) -> str | None:
-        """Different name to use for the parameter when it is sent, if any."""
-        return _optional(self, "targetName")
+    target_name: Field[str | None] = Field(
+        "targetName",
+        "target_name",
+        """Different name to use for the parameter when it is sent, if any.""",
+        required=False,
+    )
 
-    @property
-    def location(self) -> Union[Literal["LOCATION_IGNORE", "LOCATION_BODY", "LOCATION_HEADER", "LOCATION_QUERY", "LOCATION_ENDPOINT", "LOCATION_HEADER_PARAMETER"], str]:
+    location: Field[Union[Literal["LOCATION_IGNORE", "LOCATION_BODY", "LOCATION_HEADER", "LOCATION_QUERY", "LOCATION_ENDPOINT", "LOCATION_HEADER_PARAMETER"], str]] = Field(
+        "location",
+        "location",
         """Where the parameter is placed: ignored, body, header, query string, endpoint URL
-        or inside the OAuth header parameters."""
-        return _required(self, "location", "location")
+        or inside the OAuth header parameters.""",
+    )
 
-    @property
-    def usages(self) -> Union[Literal["USAGE_UNKNOWN", "USAGE_TEMP_CREDENTIAL_ENDPOINT", "USAGE_TOKEN_REQUEST_ENDPOINT"], str]:
+    usages: Field[Union[Literal["USAGE_UNKNOWN", "USAGE_TEMP_CREDENTIAL_ENDPOINT", "USAGE_TOKEN_REQUEST_ENDPOINT"], str]] = Field(
+        "usages",
+        "usages",
         """Which step the parameter is used in: unknown, the temporary credential request
-        or the token request."""
-        return _required(self, "usages", "usages")
+        or the token request.""",
+    )
 
-    @property
-    def required(self) -> bool:
-        """True if the parameter must always be sent."""
-        return _required(self, "required", "required")
+    required: Field[bool] = Field(
+        "required",
+        "required",
+        """True if the parameter must always be sent.""",
+    )
 
-    @property
-    def modifiable(self) -> bool:
-        """True if users are allowed to change the value."""
-        return _required(self, "modifiable", "modifiable")
+    modifiable: Field[bool] = Field(
+        "modifiable",
+        "modifiable",
+        """True if users are allowed to change the value.""",
+    )
 
 
 class Project(Model):
@@ -5798,56 +6529,71 @@ class Project(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the project."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the project.""",
+    )
 
-    @property
-    def environments(self) -> List[ProjectEnvironment]:
-        """Every environment of the project, each with its own deployment state."""
-        return _models(ProjectEnvironment, _required(self, "environments", "environments"))
+    environments: Field[List[ProjectEnvironment]] = Field(
+        "environments",
+        "environments",
+        """Every environment of the project, each with its own deployment state.""",
+        convert=lambda v: _models(ProjectEnvironment, v),
+    )
 
-    @property
-    def name(self) -> str:
-        """Display name of the project."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name of the project.""",
+    )
 
-    @property
-    def current_files(self) -> Files:
-        """The working copy of the project's source files and labels."""
-        return _model(Files, _required(self, "currentFiles", "current_files"))
+    current_files: Field[Files] = Field(
+        "currentFiles",
+        "current_files",
+        """The working copy of the project's source files and labels.""",
+        convert=lambda v: _model(Files, v),
+    )
 
-    @property
-    def created_at(self) -> str:
-        """When the project was created."""
-        return _required(self, "createdAt", "created_at")
+    created_at: Field[str] = Field(
+        "createdAt",
+        "created_at",
+        """When the project was created.""",
+    )
 
-    @property
-    def updated_at(self) -> str:
-        """When the project was last changed."""
-        return _required(self, "updatedAt", "updated_at")
+    updated_at: Field[str] = Field(
+        "updatedAt",
+        "updated_at",
+        """When the project was last changed.""",
+    )
 
-    @property
-    def dynamic_variables_schema(self) -> DynamicVariablesSchema | None:
-        """JSON Schema describing the variables each activation may set."""
-        return _optional(self, "dynamicVariablesSchema")
+    dynamic_variables_schema: Field[DynamicVariablesSchema | None] = Field(
+        "dynamicVariablesSchema",
+        "dynamic_variables_schema",
+        """JSON Schema describing the variables each activation may set.""",
+        required=False,
+    )
 
-    @property
-    def settings(self) -> ProjectSettings:
-        """Behavioural switches for the project."""
-        return _model(ProjectSettings, _required(self, "settings", "settings"))
+    settings: Field[ProjectSettings] = Field(
+        "settings",
+        "settings",
+        """Behavioural switches for the project.""",
+        convert=lambda v: _model(ProjectSettings, v),
+    )
 
-    @property
-    def metadata(self) -> ProjectMetadata:
-        """Supplementary information such as sentiment history."""
-        return _model(ProjectMetadata, _required(self, "metadata", "metadata"))
+    metadata: Field[ProjectMetadata] = Field(
+        "metadata",
+        "metadata",
+        """Supplementary information such as sentiment history.""",
+        convert=lambda v: _model(ProjectMetadata, v),
+    )
 
-    @property
-    def starred(self) -> bool:
+    starred: Field[bool] = Field(
+        "starred",
+        "starred",
         """Indicates that the organisation has starred the project to mark it as an example
-        worth referring back to."""
-        return _required(self, "starred", "starred")
+        worth referring back to.""",
+    )
 
 
 class ProjectCreate(Model):
@@ -5870,15 +6616,18 @@ class ProjectCreate(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Display name of the new project."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name of the new project.""",
+    )
 
-    @property
-    def execution_pool(self) -> str | None:
-        """Execution pool the project will deploy to; it is fixed once the project exists."""
-        return _optional(self, "executionPool")
+    execution_pool: Field[str | None] = Field(
+        "executionPool",
+        "execution_pool",
+        """Execution pool the project will deploy to; it is fixed once the project exists.""",
+        required=False,
+    )
 
 
 class ProjectDeployPayload(Model):
@@ -5907,26 +6656,32 @@ class ProjectDeployPayload(Model):
             }
         )
 
-    @property
-    def files(self) -> List[File]:
-        """The source files."""
-        return _models(File, _required(self, "files", "files"))
+    files: Field[List[File]] = Field(
+        "files",
+        "files",
+        """The source files.""",
+        convert=lambda v: _models(File, v),
+    )
 
-    @property
-    def labels(self) -> Dict[str, Any]:
-        """String-to-string labels attached to the project's files."""
-        return _required(self, "labels", "labels")
+    labels: Field[Dict[str, Any]] = Field(
+        "labels",
+        "labels",
+        """String-to-string labels attached to the project's files.""",
+    )
 
-    @property
-    def version_name(self) -> str:
+    version_name: Field[str] = Field(
+        "versionName",
+        "version_name",
         """Label for the version created as part of the deploy; a generated name is used if
-        it is empty."""
-        return _required(self, "versionName", "version_name")
+        it is empty.""",
+    )
 
-    @property
-    def version_description(self) -> str | None:
-        """Notes stored on the version created as part of the deploy."""
-        return _optional(self, "versionDescription")
+    version_description: Field[str | None] = Field(
+        "versionDescription",
+        "version_description",
+        """Notes stored on the version created as part of the deploy.""",
+        required=False,
+    )
 
 
 class ProjectEnvironment(Model):
@@ -5971,66 +6726,85 @@ class ProjectEnvironment(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the environment."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the environment.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Name of the environment, for example production."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name of the environment, for example production.""",
+    )
 
-    @property
-    def status(self) -> str:
+    status: Field[str] = Field(
+        "status",
+        "status",
         """Lifecycle state: running (deployed and serving), suspended (paused), error
-        (deployment failed) or draft (not yet deployed)."""
-        return _required(self, "status", "status")
+        (deployment failed) or draft (not yet deployed).""",
+    )
 
-    @property
-    def created_at(self) -> str:
-        """When the environment was created."""
-        return _required(self, "createdAt", "created_at")
+    created_at: Field[str] = Field(
+        "createdAt",
+        "created_at",
+        """When the environment was created.""",
+    )
 
-    @property
-    def updated_at(self) -> str:
-        """When the environment was last changed."""
-        return _required(self, "updatedAt", "updated_at")
+    updated_at: Field[str] = Field(
+        "updatedAt",
+        "updated_at",
+        """When the environment was last changed.""",
+    )
 
-    @property
-    def last_deployed_at(self) -> str:
-        """The `lastDeployedAt` field."""
-        return _required(self, "lastDeployedAt", "last_deployed_at")
+    last_deployed_at: Field[str] = Field(
+        "lastDeployedAt",
+        "last_deployed_at",
+        """The `lastDeployedAt` field.""",
+    )
 
-    @property
-    def public_url(self) -> str:
-        """Public address at which the environment's HTTP triggers can be reached."""
-        return _required(self, "publicUrl", "public_url")
+    public_url: Field[str] = Field(
+        "publicUrl",
+        "public_url",
+        """Public address at which the environment's HTTP triggers can be reached.""",
+    )
 
-    @property
-    def execution_pool(self) -> str | None:
-        """Name of the execution pool hosting this environment."""
-        return _optional(self, "executionPool")
+    execution_pool: Field[str | None] = Field(
+        "executionPool",
+        "execution_pool",
+        """Name of the execution pool hosting this environment.""",
+        required=False,
+    )
 
-    @property
-    def files(self) -> List[File] | None:
-        """Source files currently deployed to the environment."""
-        return _models(File, _optional(self, "files"))
+    files: Field[List[File] | None] = Field(
+        "files",
+        "files",
+        """Source files currently deployed to the environment.""",
+        required=False,
+        convert=lambda v: _models(File, v),
+    )
 
-    @property
-    def labels(self) -> Labels | None:
-        """Free-form string labels attached to the environment."""
-        return _optional(self, "labels")
+    labels: Field[Labels | None] = Field(
+        "labels",
+        "labels",
+        """Free-form string labels attached to the environment.""",
+        required=False,
+    )
 
-    @property
-    def config(self) -> EnvironmentConfig:
-        """Runtime and infrastructure settings for the environment."""
-        return _model(EnvironmentConfig, _required(self, "config", "config"))
+    config: Field[EnvironmentConfig] = Field(
+        "config",
+        "config",
+        """Runtime and infrastructure settings for the environment.""",
+        convert=lambda v: _model(EnvironmentConfig, v),
+    )
 
-    @property
-    def deployed_version(self) -> ProjectVersion | None:
-        """The project version that is currently running here."""
-        return _model(ProjectVersion, _optional(self, "deployedVersion"))
+    deployed_version: Field[ProjectVersion | None] = Field(
+        "deployedVersion",
+        "deployed_version",
+        """The project version that is currently running here.""",
+        required=False,
+        convert=lambda v: _model(ProjectVersion, v),
+    )
 
 
 class ProjectMetadata(Model):
@@ -6053,10 +6827,13 @@ class ProjectMetadata(Model):
             }
         )
 
-    @property
-    def sentiment_history(self) -> List[Sentiment] | None:
-        """Chronological list of sentiment scores captured for the project."""
-        return _models(Sentiment, _optional(self, "sentimentHistory"))
+    sentiment_history: Field[List[Sentiment] | None] = Field(
+        "sentimentHistory",
+        "sentiment_history",
+        """Chronological list of sentiment scores captured for the project.""",
+        required=False,
+        convert=lambda v: _models(Sentiment, v),
+    )
 
 
 class ProjectMetricSummary(Model):
@@ -6081,20 +6858,26 @@ class ProjectMetricSummary(Model):
             }
         )
 
-    @property
-    def total_executions(self) -> MetricSummary:
-        """Number of workflow executions."""
-        return _model(MetricSummary, _required(self, "totalExecutions", "total_executions"))
+    total_executions: Field[MetricSummary] = Field(
+        "totalExecutions",
+        "total_executions",
+        """Number of workflow executions.""",
+        convert=lambda v: _model(MetricSummary, v),
+    )
 
-    @property
-    def total_errors(self) -> MetricSummary:
-        """Number of executions that failed."""
-        return _model(MetricSummary, _required(self, "totalErrors", "total_errors"))
+    total_errors: Field[MetricSummary] = Field(
+        "totalErrors",
+        "total_errors",
+        """Number of executions that failed.""",
+        convert=lambda v: _model(MetricSummary, v),
+    )
 
-    @property
-    def average_latency(self) -> MetricSummary:
-        """Mean execution time."""
-        return _model(MetricSummary, _required(self, "averageLatency", "average_latency"))
+    average_latency: Field[MetricSummary] = Field(
+        "averageLatency",
+        "average_latency",
+        """Mean execution time.""",
+        convert=lambda v: _model(MetricSummary, v),
+    )
 
 
 class ProjectMetricsSummary(Model):
@@ -6115,10 +6898,12 @@ class ProjectMetricsSummary(Model):
             }
         )
 
-    @property
-    def items(self) -> Dict[str, ProjectMetricSummary]:
-        """Map from project ID to that project's figures."""
-        return _model_map(ProjectMetricSummary, _required(self, "items", "items"))
+    items: Field[Dict[str, ProjectMetricSummary]] = Field(
+        "items",
+        "items",
+        """Map from project ID to that project's figures.""",
+        convert=lambda v: _model_map(ProjectMetricSummary, v),
+    )
 
 
 class ProjectNotification(Model):
@@ -6156,50 +6941,61 @@ class ProjectNotification(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the subscription."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the subscription.""",
+    )
 
-    @property
-    def project_id(self) -> str:
-        """ULID of the project."""
-        return _required(self, "project_id", "project_id")
+    project_id: Field[str] = Field(
+        "project_id",
+        "project_id",
+        """ULID of the project.""",
+    )
 
-    @property
-    def environment_id(self) -> str:
-        """ULID of the environment whose alerts are sent."""
-        return _required(self, "environment_id", "environment_id")
+    environment_id: Field[str] = Field(
+        "environment_id",
+        "environment_id",
+        """ULID of the environment whose alerts are sent.""",
+    )
 
-    @property
-    def channel_id(self) -> str:
-        """ULID of the channel that receives the alerts."""
-        return _required(self, "channel_id", "channel_id")
+    channel_id: Field[str] = Field(
+        "channel_id",
+        "channel_id",
+        """ULID of the channel that receives the alerts.""",
+    )
 
-    @property
-    def created_at(self) -> str:
-        """When the subscription was created."""
-        return _required(self, "created_at", "created_at")
+    created_at: Field[str] = Field(
+        "created_at",
+        "created_at",
+        """When the subscription was created.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Display name of the subscription."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name of the subscription.""",
+    )
 
-    @property
-    def channel_name(self) -> str:
-        """Display name of the linked channel."""
-        return _required(self, "channelName", "channel_name")
+    channel_name: Field[str] = Field(
+        "channelName",
+        "channel_name",
+        """Display name of the linked channel.""",
+    )
 
-    @property
-    def type(self) -> str | None:
-        """Kind of the linked channel, e.g. email."""
-        return _optional(self, "type")
+    type: Field[str | None] = Field(
+        "type",
+        "type",
+        """Kind of the linked channel, e.g. email.""",
+        required=False,
+    )
 
-    @property
-    def config(self) -> NotificationConfig:
-        """Delivery settings of the linked channel."""
-        return _model(NotificationConfig, _required(self, "config", "config"))
+    config: Field[NotificationConfig] = Field(
+        "config",
+        "config",
+        """Delivery settings of the linked channel.""",
+        convert=lambda v: _model(NotificationConfig, v),
+    )
 
 
 class ProjectNotificationList(Model):
@@ -6221,10 +7017,12 @@ class ProjectNotificationList(Model):
             }
         )
 
-    @property
-    def items(self) -> List[ProjectNotification]:
-        """The project notifications."""
-        return _models(ProjectNotification, _required(self, "items", "items"))
+    items: Field[List[ProjectNotification]] = Field(
+        "items",
+        "items",
+        """The project notifications.""",
+        convert=lambda v: _models(ProjectNotification, v),
+    )
 
     def __iter__(self) -> Iterator[ProjectNotification]:
         """Iterates over `items`."""
@@ -6262,33 +7060,43 @@ class ProjectSettings(Model):
             }
         )
 
-    @property
-    def accept_code_changes_automatically(self) -> bool | None:
+    accept_code_changes_automatically: Field[bool | None] = Field(
+        "acceptCodeChangesAutomatically",
+        "accept_code_changes_automatically",
         """When true, code changes proposed by the assistant are applied without a manual
-        review step."""
-        return _optional(self, "acceptCodeChangesAutomatically")
+        review step.""",
+        required=False,
+    )
 
-    @property
-    def testing_mock_with_ai(self) -> bool | None:
+    testing_mock_with_ai: Field[bool | None] = Field(
+        "testingMockWithAI",
+        "testing_mock_with_ai",
         """When true, test runs get AI-generated mock responses instead of calling the
-        project's configured connections; false by default."""
-        return _optional(self, "testingMockWithAI")
+        project's configured connections; false by default.""",
+        required=False,
+    )
 
-    @property
-    def planning_chat_version(self) -> str | None:
-        """Version label selecting which planning chat implementation the project uses."""
-        return _optional(self, "planningChatVersion")
+    planning_chat_version: Field[str | None] = Field(
+        "planningChatVersion",
+        "planning_chat_version",
+        """Version label selecting which planning chat implementation the project uses.""",
+        required=False,
+    )
 
-    @property
-    def chat_stored_in_db(self) -> bool | None:
+    chat_stored_in_db: Field[bool | None] = Field(
+        "chatStoredInDB",
+        "chat_stored_in_db",
         """When true, chat history is persisted in the database instead of the message bus;
-        false by default."""
-        return _optional(self, "chatStoredInDB")
+        false by default.""",
+        required=False,
+    )
 
-    @property
-    def default_environment(self) -> str | None:
-        """Name of the environment that the web UI opens first for this project."""
-        return _optional(self, "defaultEnvironment")
+    default_environment: Field[str | None] = Field(
+        "defaultEnvironment",
+        "default_environment",
+        """Name of the environment that the web UI opens first for this project.""",
+        required=False,
+    )
 
 
 class ProjectSummary(Model):
@@ -6321,36 +7129,43 @@ class ProjectSummary(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the project."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the project.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Display name of the project."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name of the project.""",
+    )
 
-    @property
-    def created_at(self) -> str:
-        """When the project was created."""
-        return _required(self, "createdAt", "created_at")
+    created_at: Field[str] = Field(
+        "createdAt",
+        "created_at",
+        """When the project was created.""",
+    )
 
-    @property
-    def updated_at(self) -> str:
-        """When the project was last changed."""
-        return _required(self, "updatedAt", "updated_at")
+    updated_at: Field[str] = Field(
+        "updatedAt",
+        "updated_at",
+        """When the project was last changed.""",
+    )
 
-    @property
-    def environments(self) -> List[ProjectEnvironment]:
-        """The project's environments with their current status."""
-        return _models(ProjectEnvironment, _required(self, "environments", "environments"))
+    environments: Field[List[ProjectEnvironment]] = Field(
+        "environments",
+        "environments",
+        """The project's environments with their current status.""",
+        convert=lambda v: _models(ProjectEnvironment, v),
+    )
 
-    @property
-    def starred(self) -> bool:
+    starred: Field[bool] = Field(
+        "starred",
+        "starred",
         """Indicates that the organisation has starred the project to mark it as an example
-        worth referring back to."""
-        return _required(self, "starred", "starred")
+        worth referring back to.""",
+    )
 
 
 class ProjectTrigger(Model):
@@ -6377,25 +7192,30 @@ class ProjectTrigger(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Name of the workflow."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name of the workflow.""",
+    )
 
-    @property
-    def type(self) -> str:
-        """Kind of entry point, e.g. webhook or scheduler."""
-        return _required(self, "type", "type")
+    type: Field[str] = Field(
+        "type",
+        "type",
+        """Kind of entry point, e.g. webhook or scheduler.""",
+    )
 
-    @property
-    def cron_expr(self) -> str | None:
-        """Cron expression, present only for scheduler entries."""
-        return _optional(self, "cron_expr")
+    cron_expr: Field[str | None] = Field(
+        "cron_expr",
+        "cron_expr",
+        """Cron expression, present only for scheduler entries.""",
+        required=False,
+    )
 
-    @property
-    def method(self) -> str:
-        """HTTP verb used to invoke the workflow."""
-        return _required(self, "method", "method")
+    method: Field[str] = Field(
+        "method",
+        "method",
+        """HTTP verb used to invoke the workflow.""",
+    )
 
 
 class ProjectTriggers(Model):
@@ -6420,15 +7240,19 @@ class ProjectTriggers(Model):
             }
         )
 
-    @property
-    def container_running(self) -> bool:
-        """True once the test container is up."""
-        return _required(self, "containerRunning", "container_running")
+    container_running: Field[bool] = Field(
+        "containerRunning",
+        "container_running",
+        """True once the test container is up.""",
+    )
 
-    @property
-    def triggers(self) -> List[ProjectTrigger] | None:
-        """Workflows in the project that can be triggered."""
-        return _models(ProjectTrigger, _optional(self, "triggers"))
+    triggers: Field[List[ProjectTrigger] | None] = Field(
+        "triggers",
+        "triggers",
+        """Workflows in the project that can be triggered.""",
+        required=False,
+        convert=lambda v: _models(ProjectTrigger, v),
+    )
 
 
 class ProjectUpdate(Model):
@@ -6454,20 +7278,28 @@ class ProjectUpdate(Model):
             }
         )
 
-    @property
-    def name(self) -> str | None:
-        """New display name for the project."""
-        return _optional(self, "name")
+    name: Field[str | None] = Field(
+        "name",
+        "name",
+        """New display name for the project.""",
+        required=False,
+    )
 
-    @property
-    def settings(self) -> ProjectSettings | None:
-        """Replacement project settings."""
-        return _model(ProjectSettings, _optional(self, "settings"))
+    settings: Field[ProjectSettings | None] = Field(
+        "settings",
+        "settings",
+        """Replacement project settings.""",
+        required=False,
+        convert=lambda v: _model(ProjectSettings, v),
+    )
 
-    @property
-    def metadata(self) -> ProjectMetadata | None:
-        """Replacement project metadata."""
-        return _model(ProjectMetadata, _optional(self, "metadata"))
+    metadata: Field[ProjectMetadata | None] = Field(
+        "metadata",
+        "metadata",
+        """Replacement project metadata.""",
+        required=False,
+        convert=lambda v: _model(ProjectMetadata, v),
+    )
 
 
 class ProjectVersion(Model):
@@ -6499,35 +7331,43 @@ class ProjectVersion(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the version."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the version.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Short label for the version, unique within its project."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Short label for the version, unique within its project.""",
+    )
 
-    @property
-    def description(self) -> str | None:
-        """Free-text notes about what the version contains."""
-        return _optional(self, "description")
+    description: Field[str | None] = Field(
+        "description",
+        "description",
+        """Free-text notes about what the version contains.""",
+        required=False,
+    )
 
-    @property
-    def labels(self) -> Dict[str, Any] | None:
-        """String key/value tags attached to the version."""
-        return _optional(self, "labels")
+    labels: Field[Dict[str, Any] | None] = Field(
+        "labels",
+        "labels",
+        """String key/value tags attached to the version.""",
+        required=False,
+    )
 
-    @property
-    def state(self) -> VersionState:
-        """Where the version is in its lifecycle."""
-        return _required(self, "state", "state")
+    state: Field[VersionState] = Field(
+        "state",
+        "state",
+        """Where the version is in its lifecycle.""",
+    )
 
-    @property
-    def created_at(self) -> str:
-        """When the version was created."""
-        return _required(self, "createdAt", "created_at")
+    created_at: Field[str] = Field(
+        "createdAt",
+        "created_at",
+        """When the version was created.""",
+    )
 
 
 class ProjectsList(Model):
@@ -6549,10 +7389,12 @@ class ProjectsList(Model):
             }
         )
 
-    @property
-    def projects(self) -> List[ProjectSummary]:
-        """Summaries of the organisation's projects."""
-        return _models(ProjectSummary, _required(self, "projects", "projects"))
+    projects: Field[List[ProjectSummary]] = Field(
+        "projects",
+        "projects",
+        """Summaries of the organisation's projects.""",
+        convert=lambda v: _models(ProjectSummary, v),
+    )
 
     def __iter__(self) -> Iterator[ProjectSummary]:
         """Iterates over `projects`."""
@@ -6585,20 +7427,26 @@ class ResourceRequirements(Model):
             }
         )
 
-    @property
-    def cpu(self) -> str | None:
-        """CPU quantity, e.g. 500m or 1."""
-        return _optional(self, "cpu")
+    cpu: Field[str | None] = Field(
+        "cpu",
+        "cpu",
+        """CPU quantity, e.g. 500m or 1.""",
+        required=False,
+    )
 
-    @property
-    def memory(self) -> str | None:
-        """Memory quantity, e.g. 512Mi."""
-        return _optional(self, "memory")
+    memory: Field[str | None] = Field(
+        "memory",
+        "memory",
+        """Memory quantity, e.g. 512Mi.""",
+        required=False,
+    )
 
-    @property
-    def storage(self) -> str | None:
-        """Ephemeral storage quantity, e.g. 1Gi."""
-        return _optional(self, "storage")
+    storage: Field[str | None] = Field(
+        "storage",
+        "storage",
+        """Ephemeral storage quantity, e.g. 1Gi.""",
+        required=False,
+    )
 
 
 class Resources(Model):
@@ -6621,15 +7469,21 @@ class Resources(Model):
             }
         )
 
-    @property
-    def limits(self) -> ResourceRequirements | None:
-        """Most the environment may consume."""
-        return _model(ResourceRequirements, _optional(self, "limits"))
+    limits: Field[ResourceRequirements | None] = Field(
+        "limits",
+        "limits",
+        """Most the environment may consume.""",
+        required=False,
+        convert=lambda v: _model(ResourceRequirements, v),
+    )
 
-    @property
-    def requests(self) -> ResourceRequirements | None:
-        """Amount reserved for the environment."""
-        return _model(ResourceRequirements, _optional(self, "requests"))
+    requests: Field[ResourceRequirements | None] = Field(
+        "requests",
+        "requests",
+        """Amount reserved for the environment.""",
+        required=False,
+        convert=lambda v: _model(ResourceRequirements, v),
+    )
 
 
 class Scheduler(Model):
@@ -6658,30 +7512,35 @@ class Scheduler(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the scheduler."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the scheduler.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Name of the scheduler."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name of the scheduler.""",
+    )
 
-    @property
-    def schedule(self) -> str:
-        """Cron expression controlling when the scheduler fires."""
-        return _required(self, "schedule", "schedule")
+    schedule: Field[str] = Field(
+        "schedule",
+        "schedule",
+        """Cron expression controlling when the scheduler fires.""",
+    )
 
-    @property
-    def url(self) -> str:
-        """Address the scheduler calls each time it fires."""
-        return _required(self, "url", "url")
+    url: Field[str] = Field(
+        "url",
+        "url",
+        """Address the scheduler calls each time it fires.""",
+    )
 
-    @property
-    def environment_id(self) -> str:
-        """ULID of the environment the scheduler belongs to."""
-        return _required(self, "environment_id", "environment_id")
+    environment_id: Field[str] = Field(
+        "environment_id",
+        "environment_id",
+        """ULID of the environment the scheduler belongs to.""",
+    )
 
 
 class Sentiment(Model):
@@ -6707,20 +7566,23 @@ class Sentiment(Model):
             }
         )
 
-    @property
-    def timestamp(self) -> str:
-        """When the score was recorded."""
-        return _required(self, "timestamp", "timestamp")
+    timestamp: Field[str] = Field(
+        "timestamp",
+        "timestamp",
+        """When the score was recorded.""",
+    )
 
-    @property
-    def sentiment_score(self) -> int:
-        """Numeric score given for the message."""
-        return _required(self, "sentimentScore", "sentiment_score")
+    sentiment_score: Field[int] = Field(
+        "sentimentScore",
+        "sentiment_score",
+        """Numeric score given for the message.""",
+    )
 
-    @property
-    def message_id(self) -> str:
-        """Identifier of the message the score refers to."""
-        return _required(self, "messageId", "message_id")
+    message_id: Field[str] = Field(
+        "messageId",
+        "message_id",
+        """Identifier of the message the score refers to.""",
+    )
 
 
 class SentimentRequest(Model):
@@ -6743,15 +7605,17 @@ class SentimentRequest(Model):
             }
         )
 
-    @property
-    def sentiment_score(self) -> int:
-        """Numeric score to record."""
-        return _required(self, "sentimentScore", "sentiment_score")
+    sentiment_score: Field[int] = Field(
+        "sentimentScore",
+        "sentiment_score",
+        """Numeric score to record.""",
+    )
 
-    @property
-    def message_id(self) -> str:
-        """Identifier of the message being scored."""
-        return _required(self, "messageId", "message_id")
+    message_id: Field[str] = Field(
+        "messageId",
+        "message_id",
+        """Identifier of the message being scored.""",
+    )
 
 
 class SetKVResponse(Model):
@@ -6776,20 +7640,26 @@ class SetKVResponse(Model):
             }
         )
 
-    @property
-    def versionstamp(self) -> str | None:
-        """Version token the record received from this write."""
-        return _optional(self, "versionstamp")
+    versionstamp: Field[str | None] = Field(
+        "versionstamp",
+        "versionstamp",
+        """Version token the record received from this write.""",
+        required=False,
+    )
 
-    @property
-    def committed(self) -> bool | None:
-        """True once the write has been durably committed."""
-        return _optional(self, "committed")
+    committed: Field[bool | None] = Field(
+        "committed",
+        "committed",
+        """True once the write has been durably committed.""",
+        required=False,
+    )
 
-    @property
-    def ok(self) -> bool | None:
-        """True when the write was accepted."""
-        return _optional(self, "ok")
+    ok: Field[bool | None] = Field(
+        "ok",
+        "ok",
+        """True when the write was accepted.""",
+        required=False,
+    )
 
 
 class SetOptions(Model):
@@ -6823,41 +7693,55 @@ class SetOptions(Model):
             }
         )
 
-    @property
-    def expire_in(self) -> float | None:
+    expire_in: Field[float | None] = Field(
+        "expireIn",
+        "expire_in",
         """Relative lifetime of the record in milliseconds, counted from the moment of the
-        write."""
-        return _optional(self, "expireIn")
+        write.""",
+        required=False,
+    )
 
-    @property
-    def expire_at(self) -> str | None:
-        """Fixed RFC 3339 instant at which the record should expire."""
-        return _optional(self, "expireAt")
+    expire_at: Field[str | None] = Field(
+        "expireAt",
+        "expire_at",
+        """Fixed RFC 3339 instant at which the record should expire.""",
+        required=False,
+    )
 
-    @property
-    def refresh_on_access(self) -> bool | None:
-        """When true, reading the record pushes its expiry forward again."""
-        return _optional(self, "refreshOnAccess")
+    refresh_on_access: Field[bool | None] = Field(
+        "refreshOnAccess",
+        "refresh_on_access",
+        """When true, reading the record pushes its expiry forward again.""",
+        required=False,
+    )
 
-    @property
-    def if_versionstamp(self) -> str | None:
-        """Makes the write conditional on the record still carrying this version token."""
-        return _optional(self, "ifVersionstamp")
+    if_versionstamp: Field[str | None] = Field(
+        "ifVersionstamp",
+        "if_versionstamp",
+        """Makes the write conditional on the record still carrying this version token.""",
+        required=False,
+    )
 
-    @property
-    def if_not_exists(self) -> bool | None:
-        """When true, the write only happens if no record exists yet for the key."""
-        return _optional(self, "ifNotExists")
+    if_not_exists: Field[bool | None] = Field(
+        "ifNotExists",
+        "if_not_exists",
+        """When true, the write only happens if no record exists yet for the key.""",
+        required=False,
+    )
 
-    @property
-    def overwrite(self) -> bool | None:
-        """Set to false to keep an existing value instead of replacing it."""
-        return _optional(self, "overwrite")
+    overwrite: Field[bool | None] = Field(
+        "overwrite",
+        "overwrite",
+        """Set to false to keep an existing value instead of replacing it.""",
+        required=False,
+    )
 
-    @property
-    def metadata(self) -> Dict[str, Any] | None:
-        """Arbitrary JSON object saved next to the record, usable later in list filters."""
-        return _optional(self, "metadata")
+    metadata: Field[Dict[str, Any] | None] = Field(
+        "metadata",
+        "metadata",
+        """Arbitrary JSON object saved next to the record, usable later in list filters.""",
+        required=False,
+    )
 
 
 class Span(Model):
@@ -6891,40 +7775,49 @@ class Span(Model):
             }
         )
 
-    @property
-    def span_id(self) -> str:
-        """Identifier of the span."""
-        return _required(self, "spanId", "span_id")
+    span_id: Field[str] = Field(
+        "spanId",
+        "span_id",
+        """Identifier of the span.""",
+    )
 
-    @property
-    def parent_span_id(self) -> str:
-        """Identifier of the enclosing span; empty for the root."""
-        return _required(self, "parentSpanId", "parent_span_id")
+    parent_span_id: Field[str] = Field(
+        "parentSpanId",
+        "parent_span_id",
+        """Identifier of the enclosing span; empty for the root.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Name of the operation the span measured."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name of the operation the span measured.""",
+    )
 
-    @property
-    def start_time(self) -> str:
-        """When the span began."""
-        return _required(self, "startTime", "start_time")
+    start_time: Field[str] = Field(
+        "startTime",
+        "start_time",
+        """When the span began.""",
+    )
 
-    @property
-    def end_time(self) -> str:
-        """When the span finished."""
-        return _required(self, "endTime", "end_time")
+    end_time: Field[str] = Field(
+        "endTime",
+        "end_time",
+        """When the span finished.""",
+    )
 
-    @property
-    def attributes(self) -> List[Attribute]:
-        """Key/value details recorded on the span."""
-        return _models(Attribute, _required(self, "attributes", "attributes"))
+    attributes: Field[List[Attribute]] = Field(
+        "attributes",
+        "attributes",
+        """Key/value details recorded on the span.""",
+        convert=lambda v: _models(Attribute, v),
+    )
 
-    @property
-    def status(self) -> TraceStatus:
-        """Whether the span succeeded."""
-        return _model(TraceStatus, _required(self, "status", "status"))
+    status: Field[TraceStatus] = Field(
+        "status",
+        "status",
+        """Whether the span succeeded.""",
+        convert=lambda v: _model(TraceStatus, v),
+    )
 
 
 class SpanSummary(Model):
@@ -6957,40 +7850,47 @@ class SpanSummary(Model):
             }
         )
 
-    @property
-    def trace_id(self) -> str:
-        """Identifier of the trace."""
-        return _required(self, "traceId", "trace_id")
+    trace_id: Field[str] = Field(
+        "traceId",
+        "trace_id",
+        """Identifier of the trace.""",
+    )
 
-    @property
-    def span_id(self) -> str:
-        """Identifier of the span within its trace."""
-        return _required(self, "spanId", "span_id")
+    span_id: Field[str] = Field(
+        "spanId",
+        "span_id",
+        """Identifier of the span within its trace.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Name of the operation the span measured."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name of the operation the span measured.""",
+    )
 
-    @property
-    def service_name(self) -> str:
-        """Service that emitted the span."""
-        return _required(self, "serviceName", "service_name")
+    service_name: Field[str] = Field(
+        "serviceName",
+        "service_name",
+        """Service that emitted the span.""",
+    )
 
-    @property
-    def start_time(self) -> str:
-        """When the span began."""
-        return _required(self, "startTime", "start_time")
+    start_time: Field[str] = Field(
+        "startTime",
+        "start_time",
+        """When the span began.""",
+    )
 
-    @property
-    def duration(self) -> str:
-        """How long the span took."""
-        return _required(self, "duration", "duration")
+    duration: Field[str] = Field(
+        "duration",
+        "duration",
+        """How long the span took.""",
+    )
 
-    @property
-    def execution_id(self) -> str:
-        """Identifier of the workflow execution the span belongs to."""
-        return _required(self, "executionId", "execution_id")
+    execution_id: Field[str] = Field(
+        "executionId",
+        "execution_id",
+        """Identifier of the workflow execution the span belongs to.""",
+    )
 
 
 class Store(Model):
@@ -7015,20 +7915,26 @@ class Store(Model):
             }
         )
 
-    @property
-    def name(self) -> str | None:
-        """Human-friendly label of the store."""
-        return _optional(self, "name")
+    name: Field[str | None] = Field(
+        "name",
+        "name",
+        """Human-friendly label of the store.""",
+        required=False,
+    )
 
-    @property
-    def org_id(self) -> str | None:
-        """ULID of the organisation that owns the store."""
-        return _optional(self, "orgId")
+    org_id: Field[str | None] = Field(
+        "orgId",
+        "org_id",
+        """ULID of the organisation that owns the store.""",
+        required=False,
+    )
 
-    @property
-    def id(self) -> str | None:
-        """ULID of the store, used in KV request paths."""
-        return _optional(self, "id")
+    id: Field[str | None] = Field(
+        "id",
+        "id",
+        """ULID of the store, used in KV request paths.""",
+        required=False,
+    )
 
 
 class SyncEnvironmentsRequest(Model):
@@ -7052,15 +7958,17 @@ class SyncEnvironmentsRequest(Model):
             }
         )
 
-    @property
-    def source_env_name(self) -> str:
-        """Name of the environment whose configuration is copied."""
-        return _required(self, "sourceEnvName", "source_env_name")
+    source_env_name: Field[str] = Field(
+        "sourceEnvName",
+        "source_env_name",
+        """Name of the environment whose configuration is copied.""",
+    )
 
-    @property
-    def target_env_name(self) -> str:
-        """Name of the environment that receives the configuration."""
-        return _required(self, "targetEnvName", "target_env_name")
+    target_env_name: Field[str] = Field(
+        "targetEnvName",
+        "target_env_name",
+        """Name of the environment that receives the configuration.""",
+    )
 
 
 class System(Model):
@@ -7091,30 +7999,36 @@ class System(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the system."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the system.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Display name of the system."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name of the system.""",
+    )
 
-    @property
-    def domain(self) -> str:
-        """Domain of the external service."""
-        return _required(self, "domain", "domain")
+    domain: Field[str] = Field(
+        "domain",
+        "domain",
+        """Domain of the external service.""",
+    )
 
-    @property
-    def auth_scheme_configs(self) -> List[AuthSchemeConfig]:
-        """Authentication schemes the system supports."""
-        return _models(AuthSchemeConfig, _required(self, "authSchemeConfigs", "auth_scheme_configs"))
+    auth_scheme_configs: Field[List[AuthSchemeConfig]] = Field(
+        "authSchemeConfigs",
+        "auth_scheme_configs",
+        """Authentication schemes the system supports.""",
+        convert=lambda v: _models(AuthSchemeConfig, v),
+    )
 
-    @property
-    def template_base_url(self) -> str:
-        """Base URL pattern for calls to the service."""
-        return _required(self, "templateBaseUrl", "template_base_url")
+    template_base_url: Field[str] = Field(
+        "templateBaseUrl",
+        "template_base_url",
+        """Base URL pattern for calls to the service.""",
+    )
 
 
 class SystemCreate(Model):
@@ -7145,30 +8059,37 @@ class SystemCreate(Model):
             }
         )
 
-    @property
-    def name(self) -> str:
-        """Display name of the system, e.g. Shopify."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Display name of the system, e.g. Shopify.""",
+    )
 
-    @property
-    def domain(self) -> str:
-        """Domain of the external service, e.g. myshopify.com."""
-        return _required(self, "domain", "domain")
+    domain: Field[str] = Field(
+        "domain",
+        "domain",
+        """Domain of the external service, e.g. myshopify.com.""",
+    )
 
-    @property
-    def template_base_url(self) -> str:
-        """Base URL for API calls; it may contain placeholders that connections fill in."""
-        return _required(self, "templateBaseUrl", "template_base_url")
+    template_base_url: Field[str] = Field(
+        "templateBaseUrl",
+        "template_base_url",
+        """Base URL for API calls; it may contain placeholders that connections fill in.""",
+    )
 
-    @property
-    def auth_scheme_configs(self) -> List[AuthSchemeConfig]:
-        """Authentication schemes the system supports."""
-        return _models(AuthSchemeConfig, _required(self, "authSchemeConfigs", "auth_scheme_configs"))
+    auth_scheme_configs: Field[List[AuthSchemeConfig]] = Field(
+        "authSchemeConfigs",
+        "auth_scheme_configs",
+        """Authentication schemes the system supports.""",
+        convert=lambda v: _models(AuthSchemeConfig, v),
+    )
 
-    @property
-    def labels(self) -> Labels | None:
-        """Optional string labels for the system."""
-        return _optional(self, "labels")
+    labels: Field[Labels | None] = Field(
+        "labels",
+        "labels",
+        """Optional string labels for the system.""",
+        required=False,
+    )
 
 
 class SystemPage(Model):
@@ -7196,25 +8117,32 @@ class SystemPage(Model):
             }
         )
 
-    @property
-    def total_count(self) -> int:
-        """Total number of items across all pages."""
-        return _required(self, "totalCount", "total_count")
+    total_count: Field[int] = Field(
+        "totalCount",
+        "total_count",
+        """Total number of items across all pages.""",
+    )
 
-    @property
-    def next(self) -> str | None:
-        """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return _optional(self, "next")
+    next: Field[str | None] = Field(
+        "next",
+        "next",
+        """Cursor to pass as after to fetch the following page; empty on the last page.""",
+        required=False,
+    )
 
-    @property
-    def prev(self) -> str | None:
-        """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return _optional(self, "prev")
+    prev: Field[str | None] = Field(
+        "prev",
+        "prev",
+        """Cursor to pass as before to fetch the preceding page; empty on the first page.""",
+        required=False,
+    )
 
-    @property
-    def items(self) -> List[System]:
-        """The systems on this page."""
-        return _models(System, _required(self, "items", "items"))
+    items: Field[List[System]] = Field(
+        "items",
+        "items",
+        """The systems on this page.""",
+        convert=lambda v: _models(System, v),
+    )
 
     def __iter__(self) -> Iterator[System]:
         """Iterates over `items`."""
@@ -7246,15 +8174,18 @@ class Trace(Model):
             }
         )
 
-    @property
-    def trace_id(self) -> str:
-        """Identifier of the trace."""
-        return _required(self, "traceId", "trace_id")
+    trace_id: Field[str] = Field(
+        "traceId",
+        "trace_id",
+        """Identifier of the trace.""",
+    )
 
-    @property
-    def spans(self) -> List[Span]:
-        """All spans recorded in the trace."""
-        return _models(Span, _required(self, "spans", "spans"))
+    spans: Field[List[Span]] = Field(
+        "spans",
+        "spans",
+        """All spans recorded in the trace.""",
+        convert=lambda v: _models(Span, v),
+    )
 
 
 class TraceSearch(Model):
@@ -7278,15 +8209,19 @@ class TraceSearch(Model):
             }
         )
 
-    @property
-    def items(self) -> List[SpanSummary]:
-        """Summaries of the traces on this page."""
-        return _models(SpanSummary, _required(self, "items", "items"))
+    items: Field[List[SpanSummary]] = Field(
+        "items",
+        "items",
+        """Summaries of the traces on this page.""",
+        convert=lambda v: _models(SpanSummary, v),
+    )
 
-    @property
-    def next_token(self) -> str | None:
-        """Token for fetching the next page; absent when there are no more."""
-        return _optional(self, "nextToken")
+    next_token: Field[str | None] = Field(
+        "nextToken",
+        "next_token",
+        """Token for fetching the next page; absent when there are no more.""",
+        required=False,
+    )
 
 
 class TraceStatus(Model):
@@ -7307,10 +8242,11 @@ class TraceStatus(Model):
             }
         )
 
-    @property
-    def code(self) -> Union[Literal["OK", "ERROR"], str]:
-        """OK when the work succeeded, ERROR when it failed."""
-        return _required(self, "code", "code")
+    code: Field[Union[Literal["OK", "ERROR"], str]] = Field(
+        "code",
+        "code",
+        """OK when the work succeeded, ERROR when it failed.""",
+    )
 
 
 class TranscriptionCreate(Model):
@@ -7331,10 +8267,11 @@ class TranscriptionCreate(Model):
             }
         )
 
-    @property
-    def recording_id(self) -> str:
-        """ULID of the recording to transcribe."""
-        return _required(self, "recording_id", "recording_id")
+    recording_id: Field[str] = Field(
+        "recording_id",
+        "recording_id",
+        """ULID of the recording to transcribe.""",
+    )
 
 
 class Trigger(Model):
@@ -7371,45 +8308,54 @@ class Trigger(Model):
             }
         )
 
-    @property
-    def id(self) -> str:
-        """ULID of the trigger."""
-        return _required(self, "id", "id")
+    id: Field[str] = Field(
+        "id",
+        "id",
+        """ULID of the trigger.""",
+    )
 
-    @property
-    def system_id(self) -> str:
-        """ULID of the system the trigger belongs to."""
-        return _required(self, "systemId", "system_id")
+    system_id: Field[str] = Field(
+        "systemId",
+        "system_id",
+        """ULID of the system the trigger belongs to.""",
+    )
 
-    @property
-    def name(self) -> str:
-        """Name of the trigger."""
-        return _required(self, "name", "name")
+    name: Field[str] = Field(
+        "name",
+        "name",
+        """Name of the trigger.""",
+    )
 
-    @property
-    def description(self) -> str:
-        """Longer explanation of when the trigger fires."""
-        return _required(self, "description", "description")
+    description: Field[str] = Field(
+        "description",
+        "description",
+        """Longer explanation of when the trigger fires.""",
+    )
 
-    @property
-    def summary(self) -> str:
-        """One-line summary of the trigger."""
-        return _required(self, "summary", "summary")
+    summary: Field[str] = Field(
+        "summary",
+        "summary",
+        """One-line summary of the trigger.""",
+    )
 
-    @property
-    def type(self) -> Union[Literal["http"], str]:
-        """Delivery mechanism of the trigger; currently always http."""
-        return _required(self, "type", "type")
+    type: Field[Union[Literal["http"], str]] = Field(
+        "type",
+        "type",
+        """Delivery mechanism of the trigger; currently always http.""",
+    )
 
-    @property
-    def method(self) -> HTTPMethod:
-        """HTTP verb the inbound call uses."""
-        return _required(self, "method", "method")
+    method: Field[HTTPMethod] = Field(
+        "method",
+        "method",
+        """HTTP verb the inbound call uses.""",
+    )
 
-    @property
-    def parameters(self) -> List[ActionParameter]:
-        """Inputs the inbound call carries."""
-        return _models(ActionParameter, _required(self, "parameters", "parameters"))
+    parameters: Field[List[ActionParameter]] = Field(
+        "parameters",
+        "parameters",
+        """Inputs the inbound call carries.""",
+        convert=lambda v: _models(ActionParameter, v),
+    )
 
 
 class TriggerPage(Model):
@@ -7437,25 +8383,32 @@ class TriggerPage(Model):
             }
         )
 
-    @property
-    def total_count(self) -> int:
-        """Total number of items across all pages."""
-        return _required(self, "totalCount", "total_count")
+    total_count: Field[int] = Field(
+        "totalCount",
+        "total_count",
+        """Total number of items across all pages.""",
+    )
 
-    @property
-    def next(self) -> str | None:
-        """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return _optional(self, "next")
+    next: Field[str | None] = Field(
+        "next",
+        "next",
+        """Cursor to pass as after to fetch the following page; empty on the last page.""",
+        required=False,
+    )
 
-    @property
-    def prev(self) -> str | None:
-        """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return _optional(self, "prev")
+    prev: Field[str | None] = Field(
+        "prev",
+        "prev",
+        """Cursor to pass as before to fetch the preceding page; empty on the first page.""",
+        required=False,
+    )
 
-    @property
-    def triggers(self) -> List[Trigger]:
-        """The triggers on this page."""
-        return _models(Trigger, _required(self, "triggers", "triggers"))
+    triggers: Field[List[Trigger]] = Field(
+        "triggers",
+        "triggers",
+        """The triggers on this page.""",
+        convert=lambda v: _models(Trigger, v),
+    )
 
     def __iter__(self) -> Iterator[Trigger]:
         """Iterates over `triggers`."""
@@ -7492,30 +8445,40 @@ class TriggerPayload(Model):
             }
         )
 
-    @property
-    def payload(self) -> str | None:
-        """Request body passed to the workflow."""
-        return _optional(self, "payload")
+    payload: Field[str | None] = Field(
+        "payload",
+        "payload",
+        """Request body passed to the workflow.""",
+        required=False,
+    )
 
-    @property
-    def content_type(self) -> str | None:
-        """Media type of payload."""
-        return _optional(self, "contentType")
+    content_type: Field[str | None] = Field(
+        "contentType",
+        "content_type",
+        """Media type of payload.""",
+        required=False,
+    )
 
-    @property
-    def headers(self) -> Dict[str, List[str]] | None:
-        """HTTP headers to send, each mapping to a list of values."""
-        return _optional(self, "headers")
+    headers: Field[Dict[str, List[str]] | None] = Field(
+        "headers",
+        "headers",
+        """HTTP headers to send, each mapping to a list of values.""",
+        required=False,
+    )
 
-    @property
-    def debug(self) -> bool | None:
-        """When true, the run stops at any breakpoints set on tasks."""
-        return _optional(self, "debug")
+    debug: Field[bool | None] = Field(
+        "debug",
+        "debug",
+        """When true, the run stops at any breakpoints set on tasks.""",
+        required=False,
+    )
 
-    @property
-    def activation_id(self) -> str | None:
-        """ULID of the activation whose connections and variables the run should use."""
-        return _optional(self, "activationId")
+    activation_id: Field[str | None] = Field(
+        "activationId",
+        "activation_id",
+        """ULID of the activation whose connections and variables the run should use.""",
+        required=False,
+    )
 
 
 class UpdateConnectionTemplate(Model):
@@ -7541,21 +8504,27 @@ class UpdateConnectionTemplate(Model):
             }
         )
 
-    @property
-    def name(self) -> str | None:
-        """New name under which code refers to the connection."""
-        return _optional(self, "name")
+    name: Field[str | None] = Field(
+        "name",
+        "name",
+        """New name under which code refers to the connection.""",
+        required=False,
+    )
 
-    @property
-    def dynamic(self) -> bool | None:
-        """True when each end user supplies their own connection."""
-        return _optional(self, "dynamic")
+    dynamic: Field[bool | None] = Field(
+        "dynamic",
+        "dynamic",
+        """True when each end user supplies their own connection.""",
+        required=False,
+    )
 
-    @property
-    def auth_scheme_config_ids(self) -> List[str] | None:
+    auth_scheme_config_ids: Field[List[str] | None] = Field(
+        "authSchemeConfigIds",
+        "auth_scheme_config_ids",
         """IDs of the system's auth scheme configs the template uses; normally just one,
-        several only when credentials are layered (see ConnectionTemplate)."""
-        return _optional(self, "authSchemeConfigIds")
+        several only when credentials are layered (see ConnectionTemplate).""",
+        required=False,
+    )
 
 
 class UpdateIssue(Model):
@@ -7592,50 +8561,68 @@ class UpdateIssue(Model):
             }
         )
 
-    @property
-    def reason(self) -> IssueReasonEnum | None:
-        """New origin of the issue."""
-        return _optional(self, "reason")
+    reason: Field[IssueReasonEnum | None] = Field(
+        "reason",
+        "reason",
+        """New origin of the issue.""",
+        required=False,
+    )
 
-    @property
-    def message(self) -> str | None:
-        """New full description."""
-        return _optional(self, "message")
+    message: Field[str | None] = Field(
+        "message",
+        "message",
+        """New full description.""",
+        required=False,
+    )
 
-    @property
-    def title(self) -> str | None:
-        """New headline."""
-        return _optional(self, "title")
+    title: Field[str | None] = Field(
+        "title",
+        "title",
+        """New headline.""",
+        required=False,
+    )
 
-    @property
-    def labels(self) -> Dict[str, str] | None:
-        """Replacement searchable tags."""
-        return _optional(self, "labels")
+    labels: Field[Dict[str, str] | None] = Field(
+        "labels",
+        "labels",
+        """Replacement searchable tags.""",
+        required=False,
+    )
 
-    @property
-    def annotations(self) -> Dict[str, str] | None:
-        """Replacement unindexed context."""
-        return _optional(self, "annotations")
+    annotations: Field[Dict[str, str] | None] = Field(
+        "annotations",
+        "annotations",
+        """Replacement unindexed context.""",
+        required=False,
+    )
 
-    @property
-    def severity(self) -> IssueSeverityEnum | None:
-        """New severity."""
-        return _optional(self, "severity")
+    severity: Field[IssueSeverityEnum | None] = Field(
+        "severity",
+        "severity",
+        """New severity.""",
+        required=False,
+    )
 
-    @property
-    def resolved_at(self) -> str | None:
-        """When the issue was settled, or null to clear it."""
-        return _optional(self, "resolvedAt")
+    resolved_at: Field[str | None] = Field(
+        "resolvedAt",
+        "resolved_at",
+        """When the issue was settled, or null to clear it.""",
+        required=False,
+    )
 
-    @property
-    def resolution_status(self) -> IssueResolutionStatusEnum | None:
-        """How the issue was settled."""
-        return _optional(self, "resolutionStatus")
+    resolution_status: Field[IssueResolutionStatusEnum | None] = Field(
+        "resolutionStatus",
+        "resolution_status",
+        """How the issue was settled.""",
+        required=False,
+    )
 
-    @property
-    def status(self) -> IssueStatusEnum | None:
-        """New state of the issue."""
-        return _optional(self, "status")
+    status: Field[IssueStatusEnum | None] = Field(
+        "status",
+        "status",
+        """New state of the issue.""",
+        required=False,
+    )
 
 
 class UpdateSystem(Model):
@@ -7661,20 +8648,26 @@ class UpdateSystem(Model):
             }
         )
 
-    @property
-    def name(self) -> str | None:
-        """New display name for the system."""
-        return _optional(self, "name")
+    name: Field[str | None] = Field(
+        "name",
+        "name",
+        """New display name for the system.""",
+        required=False,
+    )
 
-    @property
-    def domain(self) -> str | None:
-        """New domain of the external service."""
-        return _optional(self, "domain")
+    domain: Field[str | None] = Field(
+        "domain",
+        "domain",
+        """New domain of the external service.""",
+        required=False,
+    )
 
-    @property
-    def template_base_url(self) -> str | None:
-        """New base URL pattern for calls to the service."""
-        return _optional(self, "templateBaseUrl")
+    template_base_url: Field[str | None] = Field(
+        "templateBaseUrl",
+        "template_base_url",
+        """New base URL pattern for calls to the service.""",
+        required=False,
+    )
 
 
 class ValidationResult(Model):
@@ -7699,20 +8692,24 @@ class ValidationResult(Model):
             }
         )
 
-    @property
-    def project_id(self) -> str:
-        """ULID of the project that was checked."""
-        return _required(self, "project_id", "project_id")
+    project_id: Field[str] = Field(
+        "project_id",
+        "project_id",
+        """ULID of the project that was checked.""",
+    )
 
-    @property
-    def environment(self) -> str:
-        """Name of the environment used for the check."""
-        return _required(self, "environment", "environment")
+    environment: Field[str] = Field(
+        "environment",
+        "environment",
+        """Name of the environment used for the check.""",
+    )
 
-    @property
-    def validation(self) -> ValidationStatus:
-        """Outcome and output of the check."""
-        return _model(ValidationStatus, _required(self, "validation", "validation"))
+    validation: Field[ValidationStatus] = Field(
+        "validation",
+        "validation",
+        """Outcome and output of the check.""",
+        convert=lambda v: _model(ValidationStatus, v),
+    )
 
 
 class ValidationStatus(Model):
@@ -7741,30 +8738,35 @@ class ValidationStatus(Model):
             }
         )
 
-    @property
-    def duration(self) -> str:
-        """How long the check took."""
-        return _required(self, "duration", "duration")
+    duration: Field[str] = Field(
+        "duration",
+        "duration",
+        """How long the check took.""",
+    )
 
-    @property
-    def error(self) -> str:
-        """Failure message; empty when the check passed."""
-        return _required(self, "error", "error")
+    error: Field[str] = Field(
+        "error",
+        "error",
+        """Failure message; empty when the check passed.""",
+    )
 
-    @property
-    def success(self) -> bool:
-        """True if the files type-checked cleanly."""
-        return _required(self, "success", "success")
+    success: Field[bool] = Field(
+        "success",
+        "success",
+        """True if the files type-checked cleanly.""",
+    )
 
-    @property
-    def output(self) -> str:
-        """Raw output printed by deno check."""
-        return _required(self, "output", "output")
+    output: Field[str] = Field(
+        "output",
+        "output",
+        """Raw output printed by deno check.""",
+    )
 
-    @property
-    def timestamp(self) -> str:
-        """When the check finished."""
-        return _required(self, "timestamp", "timestamp")
+    timestamp: Field[str] = Field(
+        "timestamp",
+        "timestamp",
+        """When the check finished.""",
+    )
 
 
 class VersionPage(Model):
@@ -7792,25 +8794,32 @@ class VersionPage(Model):
             }
         )
 
-    @property
-    def total_count(self) -> int:
-        """Total number of items across all pages."""
-        return _required(self, "totalCount", "total_count")
+    total_count: Field[int] = Field(
+        "totalCount",
+        "total_count",
+        """Total number of items across all pages.""",
+    )
 
-    @property
-    def next(self) -> str | None:
-        """Cursor to pass as after to fetch the following page; empty on the last page."""
-        return _optional(self, "next")
+    next: Field[str | None] = Field(
+        "next",
+        "next",
+        """Cursor to pass as after to fetch the following page; empty on the last page.""",
+        required=False,
+    )
 
-    @property
-    def prev(self) -> str | None:
-        """Cursor to pass as before to fetch the preceding page; empty on the first page."""
-        return _optional(self, "prev")
+    prev: Field[str | None] = Field(
+        "prev",
+        "prev",
+        """Cursor to pass as before to fetch the preceding page; empty on the first page.""",
+        required=False,
+    )
 
-    @property
-    def items(self) -> List[ProjectVersion]:
-        """The versions on this page."""
-        return _models(ProjectVersion, _required(self, "items", "items"))
+    items: Field[List[ProjectVersion]] = Field(
+        "items",
+        "items",
+        """The versions on this page.""",
+        convert=lambda v: _models(ProjectVersion, v),
+    )
 
     def __iter__(self) -> Iterator[ProjectVersion]:
         """Iterates over `items`."""

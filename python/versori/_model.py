@@ -3,19 +3,48 @@
 A model returned by a call wraps the response as a :class:`versori._native.RawJson`
 (checked to be JSON when it arrived) and decodes its object into ``_data`` on the first
 attribute access; the items of its list-of-models fields (``_lazy``) stay undecoded in a
-:class:`versori._native.RawItems`, and each item model decodes its own object when it is
-first used. A model built from a dict wraps the dict at once.
+:class:`versori._native.RawItems`, and an item model reads each field it is asked for
+straight from the body (whole-object operations such as ``to_dict()`` decode its object
+once). A model built from a dict wraps the dict at once.
+
+The fields are :class:`versori._native.Field` descriptors: reading one runs no Python
+code.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any, Callable, ClassVar, Dict, FrozenSet, List, Mapping, Optional, Type, TypeVar
 
 from ._errors import APIResponseError
+from . import _native
 from ._native import RawItems, RawJson
 
+__all__ = ["Field", "Model"]
+
 M = TypeVar("M", bound="Model")
+T = TypeVar("T")
+
+
+class Field(_native.Field[T]):
+    """A field of a model, read as an attribute (``user.external_id``).
+
+    Reading one runs no Python code: the native descriptor reads the model's wire dict,
+    or the one value it needs from the response body. This subclass only carries the
+    field's own docstring, which ``help()`` shows.
+    """
+
+    def __init__(
+        self,
+        wire: str,
+        attr: str,
+        doc: Optional[str] = None,
+        *,
+        required: bool = True,
+        convert: Optional[Callable[[Any], Any]] = None,
+    ) -> None:
+        self.__doc__ = inspect.cleandoc(doc) if doc else None
 
 
 def _not_an_object(cls: type, data: Any) -> APIResponseError:
@@ -169,22 +198,17 @@ def _decode(model: Model) -> Dict[str, Any]:
     return data
 
 
-def _required(model: Model, wire: str, attr: str) -> Any:
-    data = model._data
-    if data is None:
-        data = _decode(model)
-    try:
-        return data[wire]
-    except KeyError:
-        raise AttributeError(
-            f"{type(model).__name__}.{attr}: the platform sent no `{wire}` "
-            f"(fields present: {', '.join(data) or 'none'})"
-        ) from None
-
-
 def _optional(model: Model, wire: str) -> Any:
+    """The wire value of a field, or None (for code that does not go through the
+    field's descriptor)."""
     data = model._data
     if data is None:
+        raw = model._raw
+        if type(raw) is RawItems:
+            try:
+                return raw.field_at(model._index, wire)
+            except KeyError:
+                return None
         data = _decode(model)
     return data.get(wire)
 

@@ -1,10 +1,31 @@
 """Type stubs of the compiled core (crates/versori-python); checked against the built
 module by ``stubtest`` in ``cargo xtask test``."""
 
-from typing import Any, Awaitable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, final
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Generic,
+    Iterable,
+    List,
+    Mapping,
+    NoReturn,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    final,
+    overload,
+)
+
+from typing_extensions import disjoint_base
+
+_T = TypeVar("_T")
 
 __all__ = [
     "AsyncBridge",
+    "Field",
     "NativeClient",
     "NativeEmulator",
     "NativePages",
@@ -36,8 +57,34 @@ class RawJson:
 class RawItems:
     def __len__(self) -> int: ...
     def value_at(self, index: int) -> Any: ...
+    def field_at(self, index: int, key: str) -> Any: ...
     def object_at(self, index: int, lazy: Iterable[str]) -> Dict[str, Any]: ...
     def value(self) -> List[Any]: ...
+
+@disjoint_base
+class Field(Generic[_T]):
+    def __new__(
+        cls,
+        wire: str,
+        attr: str,
+        *args: Any,
+        required: bool = True,
+        convert: Optional[Callable[[Any], Any]] = None,
+        **kwargs: Any,
+    ) -> Field[_T]: ...
+    @overload
+    def __get__(self, obj: None, owner: Optional[Any] = None, /) -> Field[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: Optional[Any] = None, /) -> _T: ...
+    def __set__(self, obj: object, value: NoReturn, /) -> None: ...
+    def __delete__(self, obj: object, /) -> None: ...
+    @property
+    def wire(self) -> str: ...
+    @property
+    def attr(self) -> str: ...
+    @property
+    def required(self) -> bool: ...
+    def __class_getitem__(cls, item: Any) -> type[Field[Any]]: ...
 
 @final
 class NativeClient:

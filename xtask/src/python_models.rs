@@ -245,7 +245,7 @@ impl Models {
              \"\"\"\n\n\
              from __future__ import annotations\n\n\
              from typing import Any, Dict, Iterator, List, Literal, Mapping, Sequence, Union\n\n\
-             from ._model import Model, _model, _model_map, _models, _optional, _pack, _required\n\n\
+             from ._model import Field, Model, _model, _model_map, _models, _optional, _pack\n\n\
              __all__ = [\n",
         );
         for name in self.defs.keys() {
@@ -365,7 +365,7 @@ impl Models {
             }
             s.push_str("            }\n        )\n");
         }
-        // properties
+        // fields: native descriptors (reading one runs no Python code)
         for f in fields {
             let hint = self.hint(&f.ty);
             let optional = !f.required || f.nullable;
@@ -374,30 +374,26 @@ impl Models {
             } else {
                 hint
             };
-            let raw = if optional {
-                format!("_optional(self, {})", literal(&f.wire))
-            } else {
-                format!(
-                    "_required(self, {}, {})",
-                    literal(&f.wire),
-                    literal(&f.attr)
-                )
-            };
-            let value = self.convert(&f.ty, &raw);
-            s.push_str(&format!(
-                "\n    @property\n    def {}(self) -> {ret}:\n",
-                f.attr
-            ));
             let doc = if f.description.is_empty() {
                 format!("The `{}` field.", f.wire)
             } else {
                 f.description.clone()
             };
             s.push_str(&format!(
-                "        \"\"\"{}\"\"\"\n",
+                "\n    {}: Field[{ret}] = Field(\n        {},\n        {},\n        \"\"\"{}\"\"\",\n",
+                f.attr,
+                literal(&f.wire),
+                literal(&f.attr),
                 docstring(&doc, "        ")
             ));
-            s.push_str(&format!("        return {value}\n"));
+            if optional {
+                s.push_str("        required=False,\n");
+            }
+            let value = self.convert(&f.ty, "v");
+            if value != "v" {
+                s.push_str(&format!("        convert=lambda v: {value},\n"));
+            }
+            s.push_str("    )\n");
         }
         if let Some((attr, item)) = self.iterable(name, fields) {
             s.push_str(&format!(

@@ -17,10 +17,8 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyList, PyString};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 
 use crate::errors::to_py_err;
-use crate::raw::RawJson;
 
 /// At most this many distinct keys are cached; past it (bodies made of ever
 /// new keys) keys are still decoded, only not shared.
@@ -81,7 +79,7 @@ pub(crate) enum Failure {
 
 /// JSON text as Python objects.
 fn decode<'py>(py: Python<'py>, text: &[u8]) -> Result<Bound<'py, PyAny>, Failure> {
-    let mut decoder = Decoder::new(py, None);
+    let mut decoder = Decoder::new(py);
     let mut de = serde_json::Deserializer::from_slice(text);
     let decoded = ValueSeed(&mut decoder)
         .deserialize(&mut de)
@@ -91,54 +89,9 @@ fn decode<'py>(py: Python<'py>, text: &[u8]) -> Result<Bound<'py, PyAny>, Failur
 
 /// JSON text already known to be UTF-8 as Python objects.
 pub(crate) fn decode_str<'py>(py: Python<'py>, text: &str) -> Result<Bound<'py, PyAny>, Failure> {
-    let mut decoder = Decoder::new(py, None);
+    let mut decoder = Decoder::new(py);
     let mut de = serde_json::Deserializer::from_str(text);
     let decoded = ValueSeed(&mut decoder)
-        .deserialize(&mut de)
-        .and_then(|value| de.end().map(|()| value));
-    finish(&mut decoder, decoded)
-}
-
-/// The object `text` (the part of `raw`'s body starting at `offset`) as a
-/// dict whose arrays of objects under `keys` are kept undecoded (`RawItems`).
-pub(crate) fn decode_object<'py>(
-    py: Python<'py>,
-    raw: &RawJson,
-    text: &str,
-    offset: usize,
-    keys: &[String],
-) -> Result<Bound<'py, PyAny>, Failure> {
-    let lazy = Lazy {
-        raw,
-        base: text.as_ptr() as usize,
-        offset,
-        keys,
-    };
-    let mut decoder = Decoder::new(py, Some(lazy));
-    let mut de = serde_json::Deserializer::from_str(text);
-    let decoded = TopSeed(&mut decoder)
-        .deserialize(&mut de)
-        .and_then(|value| de.end().map(|()| value));
-    finish(&mut decoder, decoded)
-}
-
-/// The array `text` (the part of `raw`'s body starting at `offset`) as a
-/// `RawItems` when all its items are objects (a list decoded now otherwise).
-pub(crate) fn decode_items<'py>(
-    py: Python<'py>,
-    raw: &RawJson,
-    text: &str,
-    offset: usize,
-) -> Result<Bound<'py, PyAny>, Failure> {
-    let lazy = Lazy {
-        raw,
-        base: text.as_ptr() as usize,
-        offset,
-        keys: &[],
-    };
-    let mut decoder = Decoder::new(py, Some(lazy));
-    let mut de = serde_json::Deserializer::from_str(text);
-    let decoded = LazyItemsSeed(&mut decoder)
         .deserialize(&mut de)
         .and_then(|value| de.end().map(|()| value));
     finish(&mut decoder, decoded)
@@ -147,25 +100,13 @@ pub(crate) fn decode_items<'py>(
 /// The outcome of a decoding: a Python error raised while building wins
 /// over the parser error it was smuggled out as.
 fn finish<'py>(
-    decoder: &mut Decoder<'_, 'py>,
+    decoder: &mut Decoder<'py>,
     decoded: Result<Bound<'py, PyAny>, serde_json::Error>,
 ) -> Result<Bound<'py, PyAny>, Failure> {
     decoded.map_err(|e| match decoder.failure.take() {
         Some(err) => Failure::Python(err),
         None => Failure::Json(e),
     })
-}
-
-/// What a lazy decoding keeps undecoded, and where in the body it is.
-struct Lazy<'a> {
-    /// The value being decoded (its body is shared by the `RawItems`).
-    raw: &'a RawJson,
-    /// The address of the text being parsed...
-    base: usize,
-    /// ...which starts this far into the body.
-    offset: usize,
-    /// The top-level object's keys whose arrays are kept undecoded.
-    keys: &'a [String],
 }
 
 /// The interned keys of every decoding so far: the same few field names
@@ -219,20 +160,18 @@ impl Keys<'_> {
 }
 
 /// The state one decoding shares between its nested values.
-struct Decoder<'a, 'py> {
+struct Decoder<'py> {
     py: Python<'py>,
     keys: Keys<'static>,
     failure: Option<PyErr>,
-    lazy: Option<Lazy<'a>>,
 }
 
-impl<'a, 'py> Decoder<'a, 'py> {
-    fn new(py: Python<'py>, lazy: Option<Lazy<'a>>) -> Self {
+impl<'py> Decoder<'py> {
+    fn new(py: Python<'py>) -> Self {
         Decoder {
             py,
             keys: Keys::take(),
             failure: None,
-            lazy,
         }
     }
 
@@ -245,52 +184,12 @@ impl<'a, 'py> Decoder<'a, 'py> {
     fn key(&mut self, k: &str) -> Bound<'py, PyString> {
         self.keys.key(self.py, k)
     }
-
-    /// Whether the top-level key `k` holds an array kept undecoded.
-    fn is_lazy(&self, k: &str) -> bool {
-        self.lazy
-            .as_ref()
-            .is_some_and(|l| l.keys.iter().any(|key| key == k))
-    }
-
-    /// A lazy array's items: when every one is an object, a `RawItems`
-    /// holding where each is; otherwise a list decoded now (so a model's
-    /// list that holds something else fails as it did before).
-    fn items<E: de::Error>(&mut self, values: Vec<&RawValue>) -> Result<Bound<'py, PyAny>, E> {
-        let spans: Option<Vec<(usize, usize)>> = match &self.lazy {
-            Some(lazy) => values
-                .iter()
-                .map(|v| {
-                    let text = v.get();
-                    let at = (text.as_ptr() as usize).checked_sub(lazy.base)?;
-                    text.starts_with('{')
-                        .then_some((lazy.offset + at, lazy.offset + at + text.len()))
-                })
-                .collect(),
-            None => None,
-        };
-        if let (Some(spans), Some(lazy)) = (spans, &self.lazy) {
-            return match Bound::new(self.py, lazy.raw.items_at(spans)) {
-                Ok(items) => Ok(items.into_any()),
-                Err(e) => Err(self.fail(e)),
-            };
-        }
-        let mut list = Vec::with_capacity(values.len());
-        for v in values {
-            let mut de = serde_json::Deserializer::from_str(v.get());
-            list.push(ValueSeed(self).deserialize(&mut de).map_err(E::custom)?);
-        }
-        match PyList::new(self.py, list) {
-            Ok(list) => Ok(list.into_any()),
-            Err(e) => Err(self.fail(e)),
-        }
-    }
 }
 
 /// Any JSON value.
-struct ValueSeed<'s, 'a, 'py>(&'s mut Decoder<'a, 'py>);
+struct ValueSeed<'s, 'py>(&'s mut Decoder<'py>);
 
-impl<'de, 'py> DeserializeSeed<'de> for ValueSeed<'_, '_, 'py> {
+impl<'de, 'py> DeserializeSeed<'de> for ValueSeed<'_, 'py> {
     type Value = Bound<'py, PyAny>;
 
     fn deserialize<D: de::Deserializer<'de>>(
@@ -301,7 +200,7 @@ impl<'de, 'py> DeserializeSeed<'de> for ValueSeed<'_, '_, 'py> {
     }
 }
 
-impl<'de, 'py> Visitor<'de> for ValueSeed<'_, '_, 'py> {
+impl<'de, 'py> Visitor<'de> for ValueSeed<'_, 'py> {
     type Value = Bound<'py, PyAny>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -361,125 +260,10 @@ impl<'de, 'py> Visitor<'de> for ValueSeed<'_, '_, 'py> {
     }
 }
 
-/// Passes every kind of value but the one a seed handles to [`ValueSeed`].
-macro_rules! plain_values {
-    () => {
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            ValueSeed(self.0).visit_unit()
-        }
-
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            ValueSeed(self.0).visit_none()
-        }
-
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-            ValueSeed(self.0).visit_bool(v)
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            ValueSeed(self.0).visit_i64(v)
-        }
-
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            ValueSeed(self.0).visit_u64(v)
-        }
-
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            ValueSeed(self.0).visit_f64(v)
-        }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            ValueSeed(self.0).visit_str(v)
-        }
-    };
-}
-
-/// The top-level object of a model: the arrays of objects under the lazy
-/// keys are kept undecoded.
-struct TopSeed<'s, 'a, 'py>(&'s mut Decoder<'a, 'py>);
-
-impl<'de, 'py> DeserializeSeed<'de> for TopSeed<'_, '_, 'py> {
-    type Value = Bound<'py, PyAny>;
-
-    fn deserialize<D: de::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de, 'py> Visitor<'de> for TopSeed<'_, '_, 'py> {
-    type Value = Bound<'py, PyAny>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    plain_values!();
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        ValueSeed(self.0).visit_seq(seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let dict = PyDict::new(self.0.py);
-        while let Some(key) = map.next_key_seed(KeySeed(&mut *self.0))? {
-            let lazy = key.to_cow().is_ok_and(|k| self.0.is_lazy(&k));
-            let value = if lazy {
-                map.next_value_seed(LazyItemsSeed(&mut *self.0))?
-            } else {
-                map.next_value_seed(ValueSeed(&mut *self.0))?
-            };
-            if let Err(e) = dict.set_item(key, value) {
-                return Err(self.0.fail(e));
-            }
-        }
-        Ok(dict.into_any())
-    }
-}
-
-/// An array of objects kept undecoded as a `RawItems` (anything else is
-/// decoded).
-struct LazyItemsSeed<'s, 'a, 'py>(&'s mut Decoder<'a, 'py>);
-
-impl<'de, 'py> DeserializeSeed<'de> for LazyItemsSeed<'_, '_, 'py> {
-    type Value = Bound<'py, PyAny>;
-
-    fn deserialize<D: de::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de, 'py> Visitor<'de> for LazyItemsSeed<'_, '_, 'py> {
-    type Value = Bound<'py, PyAny>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON array")
-    }
-
-    plain_values!();
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        ValueSeed(self.0).visit_map(map)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(value) = seq.next_element::<&RawValue>()? {
-            values.push(value);
-        }
-        self.0.items(values)
-    }
-}
-
 /// An object's key, shared through the decoder's cache.
-struct KeySeed<'s, 'a, 'py>(&'s mut Decoder<'a, 'py>);
+struct KeySeed<'s, 'py>(&'s mut Decoder<'py>);
 
-impl<'de, 'py> DeserializeSeed<'de> for KeySeed<'_, '_, 'py> {
+impl<'de, 'py> DeserializeSeed<'de> for KeySeed<'_, 'py> {
     type Value = Bound<'py, PyString>;
 
     fn deserialize<D: de::Deserializer<'de>>(
@@ -490,7 +274,7 @@ impl<'de, 'py> DeserializeSeed<'de> for KeySeed<'_, '_, 'py> {
     }
 }
 
-impl<'de, 'py> Visitor<'de> for KeySeed<'_, '_, 'py> {
+impl<'de, 'py> Visitor<'de> for KeySeed<'_, 'py> {
     type Value = Bound<'py, PyString>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

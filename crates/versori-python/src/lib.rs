@@ -8,7 +8,9 @@
 //!
 //! Response bodies become Python objects without an intermediate
 //! `serde_json::Value` (`decode`), or stay checked but undecoded until a
-//! model is used (`raw`).
+//! model is used (`raw`); a model's fields are native descriptors
+//! (`field`) that read one value of a listing's item straight from the
+//! body (`scan`, `item_fields`).
 //!
 //! Every blocking call releases the GIL, runs on one shared Tokio runtime
 //! (created on first use, so importing starts no thread) and checks for
@@ -25,9 +27,12 @@ mod convert;
 mod decode;
 mod emulator;
 mod errors;
+mod field;
+mod item_fields;
 mod pages;
 mod raw;
 mod runtime;
+mod scan;
 mod static_server;
 mod workflows;
 
@@ -58,6 +63,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pages::NativePages>()?;
     m.add_class::<raw::RawJson>()?;
     m.add_class::<raw::RawItems>()?;
+    m.add_class::<field::Field>()?;
     m.add_class::<emulator::NativeEmulator>()?;
     m.add_class::<static_server::StaticServer>()?;
     m.add_function(wrap_pyfunction!(operation_ids, m)?)?;

@@ -5,18 +5,25 @@
 //! call checks the whole body (UTF-8 and JSON syntax, with the GIL
 //! released) so a malformed response still fails at once, and a model
 //! decodes its object on first attribute access. A listing's items stay
-//! undecoded in one `RawItems` (where each object is in the shared body)
-//! until each item is used, so a list of 10,000 models costs 10,000 model
-//! objects instead of 10,000 dicts with their keys and strings as well.
+//! undecoded in one `RawItems`: the first time the listing is reached, one
+//! walk over the checked text (`scan`) records where every field of every
+//! item is (`item_fields`), and each field read (`field::Field`) then
+//! decodes just that value. A list of 10,000 models costs 10,000 model
+//! objects and the values actually read, instead of 10,000 dicts with all
+//! their keys and strings as well.
 
 use bytes::Bytes;
-use pyo3::exceptions::{PyIndexError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyKeyError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde::de::IgnoredAny;
 
+use crate::decode::Keys;
 use crate::decode::{self, Failure};
 use crate::errors::to_py_err;
+use crate::item_fields::{self, ItemIndex};
+use crate::scan::{self, Scanner};
+use std::borrow::Cow;
 
 /// A JSON value in a checked body: `body[start..end]` is valid UTF-8 and
 /// exactly one JSON value (possibly with surrounding whitespace).
@@ -54,13 +61,37 @@ impl RawJson {
         }
     }
 
-    /// The objects at `spans` (ranges of this body) as one `RawItems`.
-    pub(crate) fn items_at(&self, spans: Vec<(usize, usize)>) -> RawItems {
+    /// The objects `index` describes (objects of this body) as one
+    /// `RawItems`.
+    pub(crate) fn items_with(&self, index: ItemIndex) -> RawItems {
         RawItems {
             body: self.body.clone(),
-            spans,
+            index,
             status: self.status,
         }
+    }
+
+    /// `body[start..end]` (a value inside this one) as a `RawJson`.
+    fn part(&self, start: usize, end: usize) -> RawJson {
+        RawJson {
+            body: self.body.clone(),
+            start,
+            end,
+            status: self.status,
+        }
+    }
+
+    /// The error for checked text the scanner could not follow (a bug,
+    /// reported rather than panicking).
+    fn unreadable(&self, py: Python<'_>) -> PyErr {
+        failed(
+            py,
+            self.status,
+            self.bytes(),
+            Failure::Json(<serde_json::Error as serde::de::Error>::custom(
+                "the checked body could not be scanned again",
+            )),
+        )
     }
 
     /// This value's bytes.
@@ -198,8 +229,39 @@ impl RawJson {
             }
         }
         let (text, offset) = self.text(py)?;
-        decode::decode_object(py, self, text, offset, &keys)
-            .map_err(|e| failed(py, self.status, self.bytes(), e))
+        let mut scanner = Scanner::new(text.as_bytes());
+        if scanner.peek() != Some(b'{') {
+            return self.value(py);
+        }
+        let mut fields = Vec::new();
+        scanner
+            .object(|key, value| {
+                fields.push((key, value));
+                Some(())
+            })
+            .ok_or_else(|| self.unreadable(py))?;
+        let dict = PyDict::new(py);
+        for (key, (start, end)) in fields {
+            let key: Cow<'_, str> = if key.escaped {
+                Cow::Owned(
+                    scan::unescape(text.as_bytes(), &key).ok_or_else(|| self.unreadable(py))?,
+                )
+            } else {
+                Cow::Borrowed(
+                    text.get(key.start..key.end)
+                        .ok_or_else(|| self.unreadable(py))?,
+                )
+            };
+            let value = text.get(start..end).ok_or_else(|| self.unreadable(py))?;
+            let decoded = if value.starts_with('[') && keys.iter().any(|k| **k == *key) {
+                self.part(offset + start, offset + end).items(py)?
+            } else {
+                item_fields::value_to_py(py, value)
+                    .map_err(|e| failed(py, self.status, value.as_bytes(), e))?
+            };
+            dict.set_item(Keys::take().key(py, &key), decoded)?;
+        }
+        Ok(dict.into_any())
     }
 
     /// An array of objects as a `RawItems`, each item decoded when used (an
@@ -207,8 +269,11 @@ impl RawJson {
     /// value is decoded as with `value()`.
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let (text, offset) = self.text(py)?;
-        decode::decode_items(py, self, text, offset)
-            .map_err(|e| failed(py, self.status, self.bytes(), e))
+        match Scanner::new(text.as_bytes()).object_items(offset) {
+            Some(index) => Ok(Bound::new(py, self.items_with(index))?.into_any()),
+            // an array holding anything else, or no array
+            None => self.value(py),
+        }
     }
 
     fn __bytes__<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
@@ -227,40 +292,111 @@ impl RawJson {
     }
 }
 
-/// The objects of an array in a checked body, each decoded when asked
-/// (the items of a model's list-of-models field).
+/// The objects of an array in a checked body, each field decoded when it
+/// is read (the items of a model's list-of-models field).
 #[pyclass(frozen, module = "versori._native")]
 pub(crate) struct RawItems {
     body: Bytes,
-    /// Where each object is in the body.
-    spans: Vec<(usize, usize)>,
+    /// Where each object's fields are in the body.
+    index: ItemIndex,
     status: Option<u16>,
 }
 
 impl RawItems {
-    fn span(&self, index: usize) -> PyResult<(usize, usize)> {
-        self.spans.get(index).copied().ok_or_else(|| {
-            PyIndexError::new_err(format!(
-                "item {index} of {} is out of range",
-                self.spans.len()
-            ))
-        })
+    fn out_of_range(&self, index: usize) -> PyErr {
+        PyIndexError::new_err(format!(
+            "item {index} of {} is out of range",
+            self.index.len()
+        ))
+    }
+
+    /// The value under `key` in item `index` as a Python object, or None
+    /// when the item has no such key.
+    pub(crate) fn field<'py>(
+        &self,
+        py: Python<'py>,
+        index: usize,
+        key: &str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        match self.index.get(&self.body, index, key) {
+            Ok(Some(value)) => item_fields::value_to_py(py, value)
+                .map(Some)
+                .map_err(|e| failed(py, self.status, value.as_bytes(), e)),
+            Ok(None) => Ok(None),
+            Err(()) => Err(self.out_of_range(index)),
+        }
+    }
+
+    /// The keys of item `index`, in order.
+    pub(crate) fn keys(&self, index: usize) -> PyResult<Vec<String>> {
+        let fields = self
+            .index
+            .fields(&self.body, index)
+            .ok_or_else(|| self.out_of_range(index))?;
+        Ok(fields.filter_map(|(k, _)| k.map(str::to_owned)).collect())
+    }
+
+    /// Item `index` as a dict; the arrays of objects under the keys in
+    /// `lazy` are `RawItems` themselves.
+    fn dict_at<'py>(
+        &self,
+        py: Python<'py>,
+        index: usize,
+        lazy: &[String],
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let fields = self
+            .index
+            .fields(&self.body, index)
+            .ok_or_else(|| self.out_of_range(index))?;
+        let dict = PyDict::new(py);
+        for (key, value) in fields {
+            let (Some(key), Some(value)) = (key, value) else {
+                return Err(failed(
+                    py,
+                    self.status,
+                    b"",
+                    Failure::Json(<serde_json::Error as serde::de::Error>::custom(format!(
+                        "item {index} has a field outside the body"
+                    ))),
+                ));
+            };
+            let decoded = if value.starts_with('[') && lazy.iter().any(|k| k == key) {
+                self.nested(value).items(py)?
+            } else {
+                item_fields::value_to_py(py, value)
+                    .map_err(|e| failed(py, self.status, value.as_bytes(), e))?
+            };
+            let key = Keys::take().key(py, key);
+            dict.set_item(key, decoded)?;
+        }
+        Ok(dict)
+    }
+
+    /// `value`, a slice of this body, as a `RawJson`.
+    fn nested(&self, value: &str) -> RawJson {
+        let start = (value.as_ptr() as usize).saturating_sub(self.body.as_ptr() as usize);
+        RawJson {
+            body: self.body.clone(),
+            start,
+            end: start + value.len(),
+            status: self.status,
+        }
     }
 }
 
 #[pymethods]
 impl RawItems {
     fn __len__(&self) -> usize {
-        self.spans.len()
+        self.index.len()
     }
 
     /// Item `index` as plain Python objects (a dict).
-    fn value_at<'py>(&self, py: Python<'py>, index: usize) -> PyResult<Bound<'py, PyAny>> {
-        let (start, end) = self.span(index)?;
-        let bytes = self.body.get(start..end).unwrap_or_default();
-        text_at(&self.body, start, end)
-            .and_then(|text| decode::decode_str(py, text))
-            .map_err(|e| failed(py, self.status, bytes, e))
+    pub(crate) fn value_at<'py>(
+        &self,
+        py: Python<'py>,
+        index: usize,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        self.dict_at(py, index, &[])
     }
 
     /// Item `index` as a dict whose arrays of objects under the keys in
@@ -270,26 +406,35 @@ impl RawItems {
         py: Python<'py>,
         index: usize,
         lazy: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let mut keys: Vec<String> = Vec::new();
+        for key in lazy.try_iter()? {
+            keys.push(key?.extract()?);
+        }
+        self.dict_at(py, index, &keys)
+    }
+
+    /// The value under `key` in item `index` (decoded now; a `KeyError`
+    /// when the item has no such key).
+    fn field_at<'py>(
+        &self,
+        py: Python<'py>,
+        index: usize,
+        key: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (start, end) = self.span(index)?;
-        let item = RawJson {
-            body: self.body.clone(),
-            start,
-            end,
-            status: self.status,
-        };
-        item.object(py, Some(lazy))
+        self.field(py, index, key)?
+            .ok_or_else(|| PyKeyError::new_err(key.to_owned()))
     }
 
     /// Every item as plain Python objects: a list of dicts.
     fn value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let items = (0..self.spans.len())
+        let items = (0..self.index.len())
             .map(|i| self.value_at(py, i))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, items)
     }
 
     fn __repr__(&self) -> String {
-        format!("RawItems({} objects)", self.spans.len())
+        format!("RawItems({} objects)", self.index.len())
     }
 }

@@ -1,0 +1,187 @@
+//! Where each field of each object of a listing is in the response body.
+//!
+//! When a listing's array of objects is first reached, one pass over it
+//! records, for every item, the key of each field and the extent of its
+//! value ([`ItemIndex`]). A model over an item then reads a field by
+//! looking its key up and turning just that value into a Python object
+//! ([`value_to_py`]): reading one field of each of 10,000 items builds
+//! 10,000 strings, not 10,000 dicts of every field.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyString};
+
+use crate::decode::{self, Failure};
+
+/// The fields of every item of an array of objects, as offsets into the
+/// body. Offsets are `u32`: an array past 4 GiB into a body is not indexed
+/// (it is decoded at once instead).
+#[derive(Default)]
+pub(crate) struct ItemIndex {
+    entries: Vec<Entry>,
+    /// Item `i`'s fields are `entries[starts[i]..starts[i + 1]]`.
+    starts: Vec<usize>,
+    /// The keys that had escapes in them, decoded.
+    decoded: Vec<Box<str>>,
+}
+
+/// One field: where its key is (the text between the quotes), or which
+/// decoded key it is, and where its value is.
+#[derive(Clone, Copy)]
+struct Entry {
+    key: (u32, u32),
+    value: (u32, u32),
+}
+
+/// `Entry::key.0` of a key kept decoded: `key.1` is its place in
+/// [`ItemIndex::decoded`].
+const DECODED: u32 = u32::MAX;
+
+/// One field's key as the parser gave it.
+pub(crate) enum KeyText<'a> {
+    /// Where the key's text is in the body (no escapes in it).
+    At(usize, usize),
+    /// The key decoded (it had escapes).
+    Decoded(&'a str),
+}
+
+impl ItemIndex {
+    /// Starts a new item (its fields are the ones added until the next).
+    pub(crate) fn start_item(&mut self) {
+        self.starts.push(self.entries.len());
+    }
+
+    /// Adds a field to the current item.
+    pub(crate) fn add(&mut self, key: KeyText<'_>, value: (usize, usize)) -> Result<(), String> {
+        let narrow = |(a, b): (usize, usize)| match (u32::try_from(a), u32::try_from(b)) {
+            (Ok(a), Ok(b)) if a < DECODED && b < DECODED => Ok((a, b)),
+            _ => Err(format!("offset {b} is past the 4 GiB an index can hold")),
+        };
+        let key = match key {
+            KeyText::At(start, end) => narrow((start, end))?,
+            KeyText::Decoded(text) => {
+                let at = u32::try_from(self.decoded.len())
+                    .map_err(|_| "too many escaped keys".to_owned())?;
+                self.decoded.push(text.into());
+                (DECODED, at)
+            }
+        };
+        self.entries.push(Entry {
+            key,
+            value: narrow(value)?,
+        });
+        Ok(())
+    }
+
+    /// How many items there are.
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    fn item(&self, item: usize) -> Option<&[Entry]> {
+        let start = *self.starts.get(item)?;
+        let end = self
+            .starts
+            .get(item + 1)
+            .copied()
+            .unwrap_or(self.entries.len());
+        self.entries.get(start..end)
+    }
+
+    fn key<'a>(&'a self, body: &'a [u8], e: &Entry) -> Option<&'a str> {
+        if e.key.0 == DECODED {
+            return self.decoded.get(e.key.1 as usize).map(|k| &**k);
+        }
+        text(body, e.key)
+    }
+
+    /// Item `item`'s fields as (key, value text), in order; None when there
+    /// is no such item.
+    pub(crate) fn fields<'a>(
+        &'a self,
+        body: &'a [u8],
+        item: usize,
+    ) -> Option<impl Iterator<Item = (Option<&'a str>, Option<&'a str>)> + 'a> {
+        let entries = self.item(item)?;
+        Some(
+            entries
+                .iter()
+                .map(move |e| (self.key(body, e), text(body, e.value))),
+        )
+    }
+
+    /// The text of the value under `key` in item `item`: the last one if
+    /// the key repeats, as a decoded dict would keep it. `Err` when there
+    /// is no such item.
+    pub(crate) fn get<'a>(
+        &'a self,
+        body: &'a [u8],
+        item: usize,
+        key: &str,
+    ) -> Result<Option<&'a str>, ()> {
+        let entries = self.item(item).ok_or(())?;
+        Ok(entries
+            .iter()
+            .rev()
+            .find(|e| self.key(body, e) == Some(key))
+            .and_then(|e| text(body, e.value)))
+    }
+}
+
+/// The text at `span` of the body (which was checked to be UTF-8, so this
+/// only fails on an index bug, and then reads as missing).
+fn text(body: &[u8], (start, end): (u32, u32)) -> Option<&str> {
+    std::str::from_utf8(body.get(start as usize..end as usize)?).ok()
+}
+
+/// One JSON value (text already checked to be JSON) as a Python object.
+/// Strings without escapes, booleans and null take a short path; anything
+/// else goes through the full decoder.
+pub(crate) fn value_to_py<'py>(py: Python<'py>, text: &str) -> Result<Bound<'py, PyAny>, Failure> {
+    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        if !inner.contains('\\') {
+            return Ok(PyString::new(py, inner).into_any());
+        }
+    }
+    match text {
+        "true" => Ok(PyBool::new(py, true).to_owned().into_any()),
+        "false" => Ok(PyBool::new(py, false).to_owned().into_any()),
+        "null" => Ok(py.None().into_bound(py)),
+        _ => decode::decode_str(py, text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_each_value_by_key() {
+        let body = br#"{"a":1,"b":"x"}{"a":true,"c":{"d":[1,2]},"a":false}"#;
+        let mut index = ItemIndex::default();
+        index.start_item();
+        index.add(KeyText::At(2, 3), (5, 6)).expect("fits");
+        index.add(KeyText::At(8, 9), (11, 14)).expect("fits");
+        index.start_item();
+        index.add(KeyText::At(17, 18), (20, 24)).expect("fits");
+        index.add(KeyText::Decoded("c"), (29, 40)).expect("fits");
+        index.add(KeyText::At(42, 43), (45, 50)).expect("fits");
+        assert_eq!(index.len(), 2);
+        assert_eq!(index.get(body, 0, "b"), Ok(Some("\"x\"")));
+        assert_eq!(index.get(body, 1, "a"), Ok(Some("false")));
+        assert_eq!(index.get(body, 1, "c"), Ok(Some(r#"{"d":[1,2]}"#)));
+        assert_eq!(index.get(body, 1, "b"), Ok(None));
+        assert_eq!(index.get(body, 2, "a"), Err(()));
+        let keys: Vec<_> = index
+            .fields(body, 1)
+            .map(|f| f.map(|(k, _)| k).collect())
+            .unwrap_or_default();
+        assert_eq!(keys, [Some("a"), Some("c"), Some("a")]);
+    }
+
+    #[test]
+    fn offsets_past_4_gib_are_refused() {
+        let mut index = ItemIndex::default();
+        index.start_item();
+        assert!(index.add(KeyText::At(0, 1), (2, 1 << 33)).is_err());
+    }
+}
