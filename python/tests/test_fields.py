@@ -162,3 +162,35 @@ def test_raw_items_field_at() -> None:
         items.field_at(2, "id")
     # an array holding anything but objects is decoded at once
     assert _native.RawJson('[{"a": 1}, 2]').items() == [{"a": 1}, 2]
+
+
+def test_listing_models_are_made_natively_and_left_to_reference_counting() -> None:
+    import gc
+    import pickle
+    import sys
+
+    with listing([user(i) for i in range(3)]) as page:
+        users = page.users
+    assert [type(u) for u in users] == [models.EndUser] * 3
+    # made over the listing: no cycle is possible, so the collector leaves them alone
+    assert not any(gc.is_tracked(u) for u in users)
+    assert [u._index for u in users] == [0, 1, 2]
+    # they still copy, pickle and compare as models
+    clone = pickle.loads(pickle.dumps(users[1]))
+    assert clone == users[1] and clone.external_id == "user-1"
+    # and are freed by reference counting: each undecoded one held the items once
+    # (pickling decoded users[1], which let go of them then)
+    items = users[0]._raw
+    assert users[1]._raw is None and users[2]._raw is items
+    held = sys.getrefcount(items)
+    del users
+    assert sys.getrefcount(items) == held - 2
+
+
+def test_raw_items_models_needs_a_model_class() -> None:
+    items = _native.RawJson('[{"id": "1"}]').items()
+    assert isinstance(items, _native.RawItems)
+    with pytest.raises(TypeError, match="needs a model class"):
+        items.models(dict)  # type: ignore[type-var]
+    (u,) = items.models(models.EndUser)
+    assert u.id == "1" and u._data is None

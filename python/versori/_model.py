@@ -60,23 +60,22 @@ def _not_an_object(cls: type, data: Any) -> APIResponseError:
     )
 
 
-class Model:
+class Model(_native.ModelBase):
     """A typed view of a JSON object of the API.
 
     Fields are snake_case properties (``user.external_id``); the object itself keeps the
     wire form (camelCase names), including fields this version of the SDK does not know,
     which ``to_dict()`` and ``to_json()`` return unchanged.
+
+    Its state (``_data``, the wire dict once decoded; ``_raw`` and ``_index``, what it
+    reads from until then) lives in the native base class.
     """
 
-    __slots__ = ("_data", "_raw", "_index")
+    __slots__ = ()
     _schema: ClassVar[str] = "Model"
     _fields: ClassVar[Dict[str, str]] = {}
     _lazy: ClassVar[FrozenSet[str]] = frozenset()
     """Wire names of the fields that are lists of models (decoded item by item)."""
-    _data: Optional[Dict[str, Any]]
-    """The wire object; None until a model over a response is first used."""
-    _raw: RawJson | RawItems | None
-    _index: int
 
     @classmethod
     def _from_wire(cls: Type[M], data: Any) -> M:
@@ -222,18 +221,12 @@ def _model(cls: Type[M], value: Any) -> Any:
 def _models(cls: Type[M], value: Any) -> Any:
     if value is None:
         return None
+    if type(value) is RawItems:
+        # objects all, each field decoded when it is read
+        return value.models(cls)
     new = cls.__new__
     out: List[M] = []
     append = out.append
-    if type(value) is RawItems:
-        # objects all, each decoded when its model is first used
-        for index in range(len(value)):
-            obj = new(cls)
-            obj._data = None
-            obj._raw = value
-            obj._index = index
-            append(obj)
-        return out
     for item in value:
         if not isinstance(item, dict):
             raise _not_an_object(cls, item)

@@ -19,13 +19,15 @@ from typing import (
     overload,
 )
 
-from typing_extensions import disjoint_base
+from typing_extensions import Self, disjoint_base
 
 _T = TypeVar("_T")
+_M = TypeVar("_M", bound="ModelBase")
 
 __all__ = [
     "AsyncBridge",
     "Field",
+    "ModelBase",
     "NativeClient",
     "NativeEmulator",
     "NativePages",
@@ -58,8 +60,16 @@ class RawItems:
     def __len__(self) -> int: ...
     def value_at(self, index: int) -> Any: ...
     def field_at(self, index: int, key: str) -> Any: ...
+    def models(self, cls: type[_M]) -> List[_M]: ...
     def object_at(self, index: int, lazy: Iterable[str]) -> Dict[str, Any]: ...
     def value(self) -> List[Any]: ...
+
+@disjoint_base
+class ModelBase:
+    _data: Optional[Dict[str, Any]]
+    _raw: RawJson | RawItems | None
+    _index: int
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self: ...
 
 @disjoint_base
 class Field(Generic[_T]):

@@ -5,11 +5,12 @@
 //! from the response body (an item of a listing, see `RawItems`), and
 //! passes it through the field's converter when the field holds models.
 
-use pyo3::exceptions::PyAttributeError;
+use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
+use crate::model::ModelBase;
 use crate::raw::RawItems;
 
 /// A model field: reads the value under the wire name `wire` of the
@@ -32,53 +33,88 @@ impl Field {
     /// The wire value of this field in `obj`, if there.
     fn wire_value<'py>(&self, obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
         let py = obj.py();
-        let data = obj.getattr(intern!(py, "_data"))?;
-        if let Ok(dict) = data.cast::<PyDict>() {
-            return dict.get_item(self.key.bind(py));
+        match state(obj)? {
+            State::Data(data) => data.cast::<PyDict>()?.get_item(self.key.bind(py)),
+            State::Item(items, index) => items.get().field(py, index, &self.wire),
+            State::Undecoded => {
+                // a model over a whole response: it decodes its object once
+                let data = obj.call_method0(intern!(py, "_wire"))?;
+                data.cast::<PyDict>()?.get_item(self.key.bind(py))
+            }
         }
-        let raw = obj.getattr(intern!(py, "_raw"))?;
-        if let Ok(items) = raw.cast::<RawItems>() {
-            let index: usize = obj.getattr(intern!(py, "_index"))?.extract()?;
-            return items.get().field(py, index, &self.wire);
-        }
-        // a model over a whole response: it decodes its object once
-        let data = obj.call_method0(intern!(py, "_wire"))?;
-        data.cast::<PyDict>()?.get_item(self.key.bind(py))
     }
 
     /// The error for a required field that is not there.
     fn missing(&self, obj: &Bound<'_, PyAny>) -> PyErr {
-        let present = present_keys(obj).map(|keys| keys.join(", "));
-        let present = match present {
+        let present = match present_keys(obj) {
             Ok(keys) if keys.is_empty() => "none".to_owned(),
-            Ok(keys) => keys,
+            Ok(keys) => keys.join(", "),
             Err(e) => return e,
         };
-        let class = obj
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| "model".to_owned());
         PyAttributeError::new_err(format!(
-            "{class}.{}: the platform sent no `{}` (fields present: {present})",
-            self.attr, self.wire
+            "{}.{}: the platform sent no `{}` (fields present: {present})",
+            class_name(obj),
+            self.attr,
+            self.wire
+        ))
+    }
+
+    fn read_only(&self, obj: &Bound<'_, PyAny>) -> PyErr {
+        PyAttributeError::new_err(format!(
+            "{}.{} is read-only: models are values; build a new one (or use to_dict())",
+            class_name(obj),
+            self.attr
         ))
     }
 }
 
+/// What a model is reading from.
+enum State<'py> {
+    /// Its wire dict.
+    Data(Bound<'py, PyAny>),
+    /// Item `index` of a listing, undecoded.
+    Item(Bound<'py, RawItems>, usize),
+    /// A whole response, not decoded yet.
+    Undecoded,
+}
+
+/// The state of the model `obj` (copied out, so no borrow is held while
+/// Python code runs).
+fn state<'py>(obj: &Bound<'py, PyAny>) -> PyResult<State<'py>> {
+    let py = obj.py();
+    let model = obj.cast::<ModelBase>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "a model field was read on a {}, which is not a model",
+            class_name(obj)
+        ))
+    })?;
+    let model = model.try_borrow()?;
+    if let Some(data) = &model.data {
+        return Ok(State::Data(data.bind(py).clone()));
+    }
+    match &model.raw {
+        Some(raw) => match raw.bind(py).cast::<RawItems>() {
+            Ok(items) => Ok(State::Item(items.clone(), model.index)),
+            Err(_) => Ok(State::Undecoded),
+        },
+        None => Ok(State::Undecoded),
+    }
+}
+
+fn class_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "model".to_owned())
+}
+
 /// The wire keys `obj` holds.
 fn present_keys(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
-    let py = obj.py();
-    let data = obj.getattr(intern!(py, "_data"))?;
-    if let Ok(dict) = data.cast::<PyDict>() {
-        return dict.keys().iter().map(|k| k.extract()).collect();
-    }
-    let raw = obj.getattr(intern!(py, "_raw"))?;
-    if let Ok(items) = raw.cast::<RawItems>() {
-        let index: usize = obj.getattr(intern!(py, "_index"))?.extract()?;
-        return items.get().keys(index);
-    }
-    let data = obj.call_method0(intern!(py, "_wire"))?;
+    let data = match state(obj)? {
+        State::Data(data) => data,
+        State::Item(items, index) => return items.get().keys(index),
+        State::Undecoded => obj.call_method0(intern!(obj.py(), "_wire"))?,
+    };
     data.cast::<PyDict>()?
         .keys()
         .iter()
@@ -104,7 +140,7 @@ impl Field {
         let _ = (args, kwargs);
         if let Some(convert) = &convert {
             if !convert.is_callable() {
-                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                return Err(PyTypeError::new_err(format!(
                     "Field {attr:?}: convert must be callable, not {}",
                     convert.get_type().name()?
                 )));
@@ -188,19 +224,5 @@ impl Field {
                 ", required=False"
             }
         )
-    }
-}
-
-impl Field {
-    fn read_only(&self, obj: &Bound<'_, PyAny>) -> PyErr {
-        let class = obj
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| "model".to_owned());
-        PyAttributeError::new_err(format!(
-            "{class}.{} is read-only: models are values; build a new one (or use to_dict())",
-            self.attr
-        ))
     }
 }

@@ -119,11 +119,15 @@ impl ItemIndex {
         key: &str,
     ) -> Result<Option<&'a str>, ()> {
         let entries = self.item(item).ok_or(())?;
-        Ok(entries
-            .iter()
-            .rev()
-            .find(|e| self.key(body, e) == Some(key))
-            .and_then(|e| text(body, e.value)))
+        // keys are compared as bytes: only the value found is read as text
+        let found = entries.iter().rev().find(|e| {
+            if e.key.0 == DECODED {
+                self.decoded.get(e.key.1 as usize).map(|k| &**k) == Some(key)
+            } else {
+                body.get(e.key.0 as usize..e.key.1 as usize) == Some(key.as_bytes())
+            }
+        });
+        Ok(found.and_then(|e| text(body, e.value)))
     }
 }
 

@@ -29,6 +29,7 @@ mod emulator;
 mod errors;
 mod field;
 mod item_fields;
+mod model;
 mod pages;
 mod raw;
 mod runtime;
@@ -64,6 +65,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<raw::RawJson>()?;
     m.add_class::<raw::RawItems>()?;
     m.add_class::<field::Field>()?;
+    m.add_class::<model::ModelBase>()?;
     m.add_class::<emulator::NativeEmulator>()?;
     m.add_class::<static_server::StaticServer>()?;
     m.add_function(wrap_pyfunction!(operation_ids, m)?)?;

@@ -13,15 +13,17 @@
 //! their keys and strings as well.
 
 use bytes::Bytes;
-use pyo3::exceptions::{PyIndexError, PyKeyError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyKeyError, PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyType};
 use serde::de::IgnoredAny;
 
 use crate::decode::Keys;
 use crate::decode::{self, Failure};
 use crate::errors::to_py_err;
 use crate::item_fields::{self, ItemIndex};
+use crate::model::{self, ModelBase};
 use crate::scan::{self, Scanner};
 use std::borrow::Cow;
 
@@ -228,8 +230,16 @@ impl RawJson {
                 keys.push(key?.extract()?);
             }
         }
-        let (text, offset) = self.text(py)?;
-        let mut scanner = Scanner::new(text.as_bytes());
+        // the body was checked to be UTF-8 JSON: only the slices decoded
+        // below are validated again, not the whole of it
+        let (bytes, offset) = (self.bytes(), self.start);
+        let slice = |start: usize, end: usize| {
+            bytes
+                .get(start..end)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .ok_or_else(|| self.unreadable(py))
+        };
+        let mut scanner = Scanner::new(bytes);
         if scanner.peek() != Some(b'{') {
             return self.value(py);
         }
@@ -243,16 +253,11 @@ impl RawJson {
         let dict = PyDict::new(py);
         for (key, (start, end)) in fields {
             let key: Cow<'_, str> = if key.escaped {
-                Cow::Owned(
-                    scan::unescape(text.as_bytes(), &key).ok_or_else(|| self.unreadable(py))?,
-                )
+                Cow::Owned(scan::unescape(bytes, &key).ok_or_else(|| self.unreadable(py))?)
             } else {
-                Cow::Borrowed(
-                    text.get(key.start..key.end)
-                        .ok_or_else(|| self.unreadable(py))?,
-                )
+                Cow::Borrowed(slice(key.start, key.end)?)
             };
-            let value = text.get(start..end).ok_or_else(|| self.unreadable(py))?;
+            let value = slice(start, end)?;
             let decoded = if value.starts_with('[') && keys.iter().any(|k| **k == *key) {
                 self.part(offset + start, offset + end).items(py)?
             } else {
@@ -268,8 +273,7 @@ impl RawJson {
     /// array holding anything else is decoded now, as a list). Any other
     /// value is decoded as with `value()`.
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let (text, offset) = self.text(py)?;
-        match Scanner::new(text.as_bytes()).object_items(offset) {
+        match Scanner::new(self.bytes()).object_items(self.start) {
             Some(index) => Ok(Bound::new(py, self.items_with(index))?.into_any()),
             // an array holding anything else, or no array
             None => self.value(py),
@@ -424,6 +428,34 @@ impl RawItems {
     ) -> PyResult<Bound<'py, PyAny>> {
         self.field(py, index, key)?
             .ok_or_else(|| PyKeyError::new_err(key.to_owned()))
+    }
+
+    /// A model of class `cls` (a model class) over each item, each field
+    /// decoded when it is read.
+    fn models<'py>(
+        slf: &Bound<'py, Self>,
+        cls: &Bound<'py, PyType>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let py = slf.py();
+        if !cls.is_subclass_of::<ModelBase>()? {
+            return Err(PyTypeError::new_err(format!(
+                "RawItems.models() needs a model class, not {}",
+                cls.name()?
+            )));
+        }
+        let new = cls.getattr(intern!(py, "__new__"))?;
+        let mut models = Vec::with_capacity(slf.get().index.len());
+        for index in 0..slf.get().index.len() {
+            let model = new.call1((cls,))?;
+            {
+                let mut state = model.cast::<ModelBase>()?.try_borrow_mut()?;
+                state.raw = Some(slf.clone().into_any().unbind());
+                state.index = index;
+            }
+            model::untrack(&model);
+            models.push(model);
+        }
+        PyList::new(py, models)
     }
 
     /// Every item as plain Python objects: a list of dicts.

@@ -60,8 +60,10 @@ impl<'a> Scanner<'a> {
         let start = self.at;
         let mut escaped = false;
         loop {
+            // strings in API bodies are short: a plain loop beats memchr's
+            // set-up here
             let rest = self.text.get(self.at..)?;
-            self.at += memchr::memchr2(b'"', b'\\', rest)?;
+            self.at += rest.iter().position(|&b| b == b'"' || b == b'\\')?;
             if self.text.get(self.at) == Some(&b'"') {
                 break;
             }
