@@ -73,16 +73,6 @@ impl RawJson {
         }
     }
 
-    /// `body[start..end]` (a value inside this one) as a `RawJson`.
-    fn part(&self, start: usize, end: usize) -> RawJson {
-        RawJson {
-            body: self.body.clone(),
-            start,
-            end,
-            status: self.status,
-        }
-    }
-
     /// The error for checked text the scanner could not follow (a bug,
     /// reported rather than panicking).
     fn unreadable(&self, py: Python<'_>) -> PyErr {
@@ -118,6 +108,13 @@ impl RawJson {
             .find(|b| !b.is_ascii_whitespace())
             .unwrap_or(b'n')
     }
+}
+
+/// A field of an object being decoded: where its value is, or the index
+/// of its items (an array of objects under a lazy key).
+enum Field {
+    Value((usize, usize)),
+    Items(ItemIndex),
 }
 
 /// `body[start..end]` as text.
@@ -243,26 +240,44 @@ impl RawJson {
         if scanner.peek() != Some(b'{') {
             return self.value(py);
         }
+        // each field's value, or, for a lazy key holding an array of
+        // objects, where each field of each item is (found in this same walk)
         let mut fields = Vec::new();
         scanner
-            .object(|key, value| {
-                fields.push((key, value));
+            .object_with(|scanner, key| {
+                let lazy = scanner.peek() == Some(b'[')
+                    && match slice(key.start, key.end) {
+                        Ok(k) if !key.escaped => keys.iter().any(|l| l == k),
+                        _ => scan::unescape(bytes, &key).is_some_and(|k| keys.contains(&k)),
+                    };
+                if lazy {
+                    let start = scanner.position();
+                    if let Some(index) = scanner.object_items(offset) {
+                        fields.push((key, Field::Items(index)));
+                        return Some(());
+                    }
+                    // not all objects: decoded as a plain value below
+                    scanner.rewind(start);
+                }
+                let value = scanner.value()?;
+                fields.push((key, Field::Value(value)));
                 Some(())
             })
             .ok_or_else(|| self.unreadable(py))?;
         let dict = PyDict::new(py);
-        for (key, (start, end)) in fields {
+        for (key, value) in fields {
             let key: Cow<'_, str> = if key.escaped {
                 Cow::Owned(scan::unescape(bytes, &key).ok_or_else(|| self.unreadable(py))?)
             } else {
                 Cow::Borrowed(slice(key.start, key.end)?)
             };
-            let value = slice(start, end)?;
-            let decoded = if value.starts_with('[') && keys.iter().any(|k| **k == *key) {
-                self.part(offset + start, offset + end).items(py)?
-            } else {
-                item_fields::value_to_py(py, value)
-                    .map_err(|e| failed(py, self.status, value.as_bytes(), e))?
+            let decoded = match value {
+                Field::Items(index) => Bound::new(py, self.items_with(index))?.into_any(),
+                Field::Value((start, end)) => {
+                    let value = slice(start, end)?;
+                    item_fields::value_to_py(py, value)
+                        .map_err(|e| failed(py, self.status, value.as_bytes(), e))?
+                }
             };
             dict.set_item(Keys::take().key(py, &key), decoded)?;
         }

@@ -60,10 +60,8 @@ impl<'a> Scanner<'a> {
         let start = self.at;
         let mut escaped = false;
         loop {
-            // strings in API bodies are short: a plain loop beats memchr's
-            // set-up here
             let rest = self.text.get(self.at..)?;
-            self.at += rest.iter().position(|&b| b == b'"' || b == b'\\')?;
+            self.at += quote_or_backslash(rest)?;
             if self.text.get(self.at) == Some(&b'"') {
                 break;
             }
@@ -127,6 +125,19 @@ impl<'a> Scanner<'a> {
         &mut self,
         mut field: impl FnMut(StrSpan, (usize, usize)) -> Option<()>,
     ) -> Option<()> {
+        self.object_with(|scanner, key| {
+            let value = scanner.value()?;
+            field(key, value)
+        })
+    }
+
+    /// The fields of an object (the scanner is at its `{`): calls `field`
+    /// with the scanner at each value (after its key), which the call must
+    /// pass over.
+    pub(crate) fn object_with(
+        &mut self,
+        mut field: impl FnMut(&mut Self, StrSpan) -> Option<()>,
+    ) -> Option<()> {
         if !self.eat(b'{') {
             return None;
         }
@@ -138,8 +149,7 @@ impl<'a> Scanner<'a> {
             if !self.eat(b':') {
                 return None;
             }
-            let value = self.value()?;
-            field(key, value)?;
+            field(self, key)?;
             if self.eat(b'}') {
                 return Some(());
             }
@@ -147,6 +157,17 @@ impl<'a> Scanner<'a> {
                 return None;
             }
         }
+    }
+
+    /// Where the scanner is (after whitespace).
+    pub(crate) fn position(&mut self) -> usize {
+        self.peek();
+        self.at
+    }
+
+    /// Moves the scanner back to `at` (a position it gave).
+    pub(crate) fn rewind(&mut self, at: usize) {
+        self.at = at;
     }
 
     /// The items of an array (the scanner is at its `[`) when every one
@@ -186,6 +207,35 @@ impl<'a> Scanner<'a> {
             }
         }
     }
+}
+
+/// Where the first `"` or `\\` of `bytes` is. Strings in API bodies are
+/// short (ids, names, dates), too short for memchr's vector set-up to pay
+/// off, so this looks at 8 bytes at a time in a plain `u64`: a byte of the
+/// word equals `c` where `word ^ c…c` has a zero byte, and the lowest flag
+/// of the zero-byte test is always exact.
+fn quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let mut at = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let found = zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')));
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\')
+        .map(|i| at + i)
 }
 
 /// The string at `span` of `text`, its escapes decoded.
@@ -243,6 +293,26 @@ mod tests {
         assert_eq!(index.get(body, 2, "kA"), Ok(Some("[true]")));
         let empty = Scanner::new(b" [ ] ").object_items(0).expect("empty");
         assert_eq!(empty.len(), 0);
+    }
+
+    #[test]
+    fn finds_the_first_quote_or_backslash_at_any_offset() {
+        for len in 0..40 {
+            for at in 0..len {
+                for c in [b'"', b'\\'] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = c;
+                    // a later one must not win
+                    if at + 1 < len {
+                        bytes[at + 1] = b'"';
+                    }
+                    assert_eq!(quote_or_backslash(&bytes), Some(at), "{len} {at}");
+                }
+            }
+            assert_eq!(quote_or_backslash(&vec![0xff_u8; len]), None);
+            // bytes just around the searched ones (!, #, [, ]) are not matches
+            assert_eq!(quote_or_backslash(&b"!#[]!#[]!#[]".repeat(3)), None);
+        }
     }
 
     #[test]
