@@ -13,7 +13,6 @@ code.
 
 from __future__ import annotations
 
-import inspect
 import json
 from typing import Any, Callable, ClassVar, Dict, FrozenSet, List, Mapping, Optional, Type, TypeVar
 
@@ -44,7 +43,8 @@ class Field(_native.Field[T]):
         required: bool = True,
         convert: Optional[Callable[[Any], Any]] = None,
     ) -> None:
-        self.__doc__ = inspect.cleandoc(doc) if doc else None
+        # as written in the class body: continuation lines are indented
+        self.__doc__ = "\n".join(line.strip() for line in doc.strip().splitlines()) if doc else None
 
 
 def _not_an_object(cls: type, data: Any) -> APIResponseError:
