@@ -187,11 +187,7 @@ def _decode(model: Model) -> Dict[str, Any]:
     if raw is None:
         raise AttributeError(f"{type(model).__name__} has no data")
     lazy = model._lazy
-    data: Dict[str, Any]
-    if type(raw) is RawItems:
-        data = raw.object_at(model._index, lazy) if lazy else raw.value_at(model._index)
-    else:
-        data = raw.object(lazy) if lazy else raw.value()
+    data = raw.object_at(model._index, lazy) if type(raw) is RawItems else raw.object(lazy)
     model._data = data
     model._raw = None
     return data

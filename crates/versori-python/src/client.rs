@@ -236,22 +236,6 @@ impl NativeClient {
         )
     }
 
-    /// Calls an operation by operationId; returns an awaitable.
-    #[pyo3(signature = (operation_id, args=None))]
-    fn call_async<'py>(
-        &self,
-        py: Python<'py>,
-        operation_id: String,
-        args: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let args = args_to_json(args)?;
-        let client = self.inner.clone();
-        run_async(
-            py,
-            Box::pin(async move { client.call_raw(&operation_id, args).await }),
-        )
-    }
-
     /// Calls an operation by operationId; blocks with the GIL released.
     /// The body, checked to be JSON, comes back as a `RawJson` that the
     /// typed models decode when they are used.

@@ -73,19 +73,6 @@ impl RawJson {
         }
     }
 
-    /// The error for checked text the scanner could not follow (a bug,
-    /// reported rather than panicking).
-    fn unreadable(&self, py: Python<'_>) -> PyErr {
-        failed(
-            py,
-            self.status,
-            self.bytes(),
-            Failure::Json(<serde_json::Error as serde::de::Error>::custom(
-                "the checked body could not be scanned again",
-            )),
-        )
-    }
-
     /// This value's bytes.
     fn bytes(&self) -> &[u8] {
         self.body.get(self.start..self.end).unwrap_or_default()
@@ -145,6 +132,28 @@ fn failed(py: Python<'_>, status: Option<u16>, bytes: &[u8], failure: Failure) -
         ),
         None => PyValueError::new_err(format!("invalid JSON: {message}")),
     }
+}
+
+/// The error for checked text that could not be followed again (a bug,
+/// reported rather than panicking).
+fn unreadable(py: Python<'_>, status: Option<u16>, bytes: &[u8]) -> PyErr {
+    failed(
+        py,
+        status,
+        bytes,
+        Failure::Json(<serde_json::Error as serde::de::Error>::custom(
+            "the checked body could not be read again",
+        )),
+    )
+}
+
+/// One value of a checked body (`text`) as a Python object.
+fn value_to_py<'py>(
+    py: Python<'py>,
+    status: Option<u16>,
+    text: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    item_fields::value_to_py(py, text).map_err(|e| failed(py, status, text.as_bytes(), e))
 }
 
 /// Why a body failed its check.
@@ -230,27 +239,22 @@ impl RawJson {
         // the body was checked to be UTF-8 JSON: only the slices decoded
         // below are validated again, not the whole of it
         let (bytes, offset) = (self.bytes(), self.start);
-        let slice = |start: usize, end: usize| {
-            bytes
-                .get(start..end)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .ok_or_else(|| self.unreadable(py))
-        };
+        let text = |start: usize, end: usize| std::str::from_utf8(bytes.get(start..end)?).ok();
         let mut scanner = Scanner::new(bytes);
         if scanner.peek() != Some(b'{') {
             return self.value(py);
         }
         // each field's value, or, for a lazy key holding an array of
         // objects, where each field of each item is (found in this same walk)
-        let mut fields = Vec::new();
+        let mut fields: Vec<(Cow<'_, str>, Field)> = Vec::new();
         scanner
             .object_with(|scanner, key| {
-                let lazy = scanner.peek() == Some(b'[')
-                    && match slice(key.start, key.end) {
-                        Ok(k) if !key.escaped => keys.iter().any(|l| l == k),
-                        _ => scan::unescape(bytes, &key).is_some_and(|k| keys.contains(&k)),
-                    };
-                if lazy {
+                let key = if key.escaped {
+                    Cow::Owned(scan::unescape(bytes, &key)?)
+                } else {
+                    Cow::Borrowed(text(key.start, key.end)?)
+                };
+                if scanner.peek() == Some(b'[') && keys.iter().any(|k| **k == *key) {
                     let start = scanner.position();
                     if let Some(index) = scanner.object_items(offset) {
                         fields.push((key, Field::Items(index)));
@@ -263,20 +267,15 @@ impl RawJson {
                 fields.push((key, Field::Value(value)));
                 Some(())
             })
-            .ok_or_else(|| self.unreadable(py))?;
+            .ok_or_else(|| unreadable(py, self.status, bytes))?;
         let dict = PyDict::new(py);
         for (key, value) in fields {
-            let key: Cow<'_, str> = if key.escaped {
-                Cow::Owned(scan::unescape(bytes, &key).ok_or_else(|| self.unreadable(py))?)
-            } else {
-                Cow::Borrowed(slice(key.start, key.end)?)
-            };
             let decoded = match value {
                 Field::Items(index) => Bound::new(py, self.items_with(index))?.into_any(),
                 Field::Value((start, end)) => {
-                    let value = slice(start, end)?;
-                    item_fields::value_to_py(py, value)
-                        .map_err(|e| failed(py, self.status, value.as_bytes(), e))?
+                    let value =
+                        text(start, end).ok_or_else(|| unreadable(py, self.status, bytes))?;
+                    value_to_py(py, self.status, value)?
                 }
             };
             dict.set_item(Keys::take().key(py, &key), decoded)?;
@@ -338,9 +337,7 @@ impl RawItems {
         key: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         match self.index.get(&self.body, index, key) {
-            Ok(Some(value)) => item_fields::value_to_py(py, value)
-                .map(Some)
-                .map_err(|e| failed(py, self.status, value.as_bytes(), e)),
+            Ok(Some(value)) => value_to_py(py, self.status, value).map(Some),
             Ok(None) => Ok(None),
             Err(()) => Err(self.out_of_range(index)),
         }
@@ -370,20 +367,12 @@ impl RawItems {
         let dict = PyDict::new(py);
         for (key, value) in fields {
             let (Some(key), Some(value)) = (key, value) else {
-                return Err(failed(
-                    py,
-                    self.status,
-                    b"",
-                    Failure::Json(<serde_json::Error as serde::de::Error>::custom(format!(
-                        "item {index} has a field outside the body"
-                    ))),
-                ));
+                return Err(unreadable(py, self.status, b""));
             };
             let decoded = if value.starts_with('[') && lazy.iter().any(|k| k == key) {
                 self.nested(value).items(py)?
             } else {
-                item_fields::value_to_py(py, value)
-                    .map_err(|e| failed(py, self.status, value.as_bytes(), e))?
+                value_to_py(py, self.status, value)?
             };
             let key = Keys::take().key(py, key);
             dict.set_item(key, decoded)?;
