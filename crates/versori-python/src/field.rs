@@ -2,11 +2,11 @@
 //!
 //! `user.external_id` runs no Python code: the descriptor reads the model's
 //! wire dict when it has one, or else reads the one value it needs straight
-//! from the response body (an item of a listing, see `RawItems`), and
-//! passes it through the field's converter when the field holds models.
+//! from the response body (its object in a `RawItems`), and passes it
+//! through the field's converter when the field holds models or
+//! timestamps.
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
-use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
@@ -36,11 +36,6 @@ impl Field {
         match state(obj)? {
             State::Data(data) => data.cast::<PyDict>()?.get_item(self.key.bind(py)),
             State::Item(items, index) => items.get().field(py, index, &self.wire),
-            State::Undecoded => {
-                // a model over a whole response: it decodes its object once
-                let data = obj.call_method0(intern!(py, "_wire"))?;
-                data.cast::<PyDict>()?.get_item(self.key.bind(py))
-            }
         }
     }
 
@@ -72,10 +67,8 @@ impl Field {
 enum State<'py> {
     /// Its wire dict.
     Data(Bound<'py, PyAny>),
-    /// Item `index` of a listing, undecoded.
+    /// Item `index` of a `RawItems`, undecoded.
     Item(Bound<'py, RawItems>, usize),
-    /// A whole response, not decoded yet.
-    Undecoded,
 }
 
 /// The state of the model `obj` (copied out, so no borrow is held while
@@ -92,12 +85,16 @@ fn state<'py>(obj: &Bound<'py, PyAny>) -> PyResult<State<'py>> {
     if let Some(data) = &model.data {
         return Ok(State::Data(data.bind(py).clone()));
     }
-    match &model.raw {
-        Some(raw) => match raw.bind(py).cast::<RawItems>() {
-            Ok(items) => Ok(State::Item(items.clone(), model.index)),
-            Err(_) => Ok(State::Undecoded),
-        },
-        None => Ok(State::Undecoded),
+    match model
+        .raw
+        .as_ref()
+        .map(|raw| raw.bind(py).cast::<RawItems>())
+    {
+        Some(Ok(items)) => Ok(State::Item(items.clone(), model.index)),
+        _ => Err(PyAttributeError::new_err(format!(
+            "{} has no data (neither _data nor a RawItems in _raw)",
+            class_name(obj)
+        ))),
     }
 }
 
@@ -113,7 +110,6 @@ fn present_keys(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     let data = match state(obj)? {
         State::Data(data) => data,
         State::Item(items, index) => return items.get().keys(index),
-        State::Undecoded => obj.call_method0(intern!(obj.py(), "_wire"))?,
     };
     data.cast::<PyDict>()?
         .keys()
