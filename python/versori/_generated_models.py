@@ -1544,6 +1544,7 @@ class Automation(Model):
         """When the automation was created.""",
         required=False,
         convert=lambda v: _timestamp(v, "Automation.created_at"),
+        timestamp=True,
     )
 
     prompt_template: Field[str] = Field(
@@ -2169,6 +2170,7 @@ class Connection(Model):
         "created_at",
         """When the connection was created.""",
         convert=lambda v: _timestamp(v, "Connection.created_at"),
+        timestamp=True,
     )
 
     updated_at: Field[datetime] = Field(
@@ -2176,6 +2178,7 @@ class Connection(Model):
         "updated_at",
         """When the connection was last changed.""",
         convert=lambda v: _timestamp(v, "Connection.updated_at"),
+        timestamp=True,
     )
 
     system_id: Field[str | None] = Field(
@@ -3067,6 +3070,7 @@ class Credential(Model):
         notified when that happens.""",
         required=False,
         convert=lambda v: _timestamp(v, "Credential.expires_at"),
+        timestamp=True,
     )
 
 
@@ -3611,6 +3615,7 @@ class CredentialDataOAuth2Token(Model):
         the system answers 401 and is then refreshed.""",
         required=False,
         convert=lambda v: _timestamp(v, "CredentialDataOAuth2Token.expires_at"),
+        timestamp=True,
     )
 
     refresh_token: Field[str] = Field(
@@ -3998,6 +4003,7 @@ class EndUser(Model):
         "created_at",
         """When the user record was created.""",
         convert=lambda v: _timestamp(v, "EndUser.created_at"),
+        timestamp=True,
     )
 
     updated_at: Field[datetime] = Field(
@@ -4005,6 +4011,7 @@ class EndUser(Model):
         "updated_at",
         """When the user record was last changed.""",
         convert=lambda v: _timestamp(v, "EndUser.updated_at"),
+        timestamp=True,
     )
 
 
@@ -4569,6 +4576,7 @@ class GetKVResponse(Model):
         """Time at which the record was written.""",
         required=False,
         convert=lambda v: _timestamp(v, "GetKVResponse.created_at"),
+        timestamp=True,
     )
 
     expires_at: Field[datetime | None] = Field(
@@ -4577,6 +4585,7 @@ class GetKVResponse(Model):
         """Time at which the record will expire, if an expiry was set.""",
         required=False,
         convert=lambda v: _timestamp(v, "GetKVResponse.expires_at"),
+        timestamp=True,
     )
 
 
@@ -5119,6 +5128,7 @@ class Issue(Model):
         "created_at",
         """When the issue was first recorded.""",
         convert=lambda v: _timestamp(v, "Issue.created_at"),
+        timestamp=True,
     )
 
     resolved_at: Field[datetime | None] = Field(
@@ -5127,6 +5137,7 @@ class Issue(Model):
         """When the issue was settled; null while it is outstanding.""",
         required=False,
         convert=lambda v: _timestamp(v, "Issue.resolved_at"),
+        timestamp=True,
     )
 
     last_seen_at: Field[datetime] = Field(
@@ -5134,6 +5145,7 @@ class Issue(Model):
         "last_seen_at",
         """When the problem most recently occurred.""",
         convert=lambda v: _timestamp(v, "Issue.last_seen_at"),
+        timestamp=True,
     )
 
     seen_count: Field[int] = Field(
@@ -5314,6 +5326,7 @@ class KVEntry(Model):
         "created_at",
         """Time at which this record was written.""",
         convert=lambda v: _timestamp(v, "KVEntry.created_at"),
+        timestamp=True,
     )
 
     expires_at: Field[datetime | None] = Field(
@@ -5323,6 +5336,7 @@ class KVEntry(Model):
         expires.""",
         required=False,
         convert=lambda v: _timestamp(v, "KVEntry.expires_at"),
+        timestamp=True,
     )
 
 
@@ -5354,6 +5368,7 @@ class KVFilter(Model):
         """Keep only records written later than this instant.""",
         required=False,
         convert=lambda v: _timestamp(v, "KVFilter.created_after"),
+        timestamp=True,
     )
 
     created_before: Field[datetime | None] = Field(
@@ -5362,6 +5377,7 @@ class KVFilter(Model):
         """Keep only records written earlier than this instant.""",
         required=False,
         convert=lambda v: _timestamp(v, "KVFilter.created_before"),
+        timestamp=True,
     )
 
     metadata: Field[Dict[str, Any] | None] = Field(
@@ -5998,6 +6014,7 @@ class NotificationChannel(Model):
         "created_at",
         """When the channel was created.""",
         convert=lambda v: _timestamp(v, "NotificationChannel.created_at"),
+        timestamp=True,
     )
 
     updated_at: Field[datetime] = Field(
@@ -6005,6 +6022,7 @@ class NotificationChannel(Model):
         "updated_at",
         """When the channel was last changed.""",
         convert=lambda v: _timestamp(v, "NotificationChannel.updated_at"),
+        timestamp=True,
     )
 
 
@@ -6154,6 +6172,7 @@ class OTelSpan(Model):
         "start_time",
         """When the span began, with nanosecond precision.""",
         convert=lambda v: _timestamp(v, "OTelSpan.start_time"),
+        timestamp=True,
     )
 
     end_time: Field[datetime] = Field(
@@ -6161,6 +6180,7 @@ class OTelSpan(Model):
         "end_time",
         """When the span finished, with nanosecond precision.""",
         convert=lambda v: _timestamp(v, "OTelSpan.end_time"),
+        timestamp=True,
     )
 
     duration: Field[float] = Field(
@@ -6295,6 +6315,7 @@ class OTelSpanEvent(Model):
         "timestamp",
         """When the event happened, with nanosecond precision.""",
         convert=lambda v: _timestamp(v, "OTelSpanEvent.timestamp"),
+        timestamp=True,
     )
 
     attributes: Field[Dict[str, Any] | None] = Field(
@@ -6590,6 +6611,7 @@ class Project(Model):
         "created_at",
         """When the project was created.""",
         convert=lambda v: _timestamp(v, "Project.created_at"),
+        timestamp=True,
     )
 
     updated_at: Field[datetime] = Field(
@@ -6597,6 +6619,7 @@ class Project(Model):
         "updated_at",
         """When the project was last changed.""",
         convert=lambda v: _timestamp(v, "Project.updated_at"),
+        timestamp=True,
     )
 
     dynamic_variables_schema: Field[DynamicVariablesSchema | None] = Field(
@@ -6782,6 +6805,7 @@ class ProjectEnvironment(Model):
         "created_at",
         """When the environment was created.""",
         convert=lambda v: _timestamp(v, "ProjectEnvironment.created_at"),
+        timestamp=True,
     )
 
     updated_at: Field[datetime] = Field(
@@ -6789,6 +6813,7 @@ class ProjectEnvironment(Model):
         "updated_at",
         """When the environment was last changed.""",
         convert=lambda v: _timestamp(v, "ProjectEnvironment.updated_at"),
+        timestamp=True,
     )
 
     last_deployed_at: Field[datetime] = Field(
@@ -6796,6 +6821,7 @@ class ProjectEnvironment(Model):
         "last_deployed_at",
         """The `lastDeployedAt` field.""",
         convert=lambda v: _timestamp(v, "ProjectEnvironment.last_deployed_at"),
+        timestamp=True,
     )
 
     public_url: Field[str] = Field(
@@ -7005,6 +7031,7 @@ class ProjectNotification(Model):
         "created_at",
         """When the subscription was created.""",
         convert=lambda v: _timestamp(v, "ProjectNotification.created_at"),
+        timestamp=True,
     )
 
     name: Field[str] = Field(
@@ -7182,6 +7209,7 @@ class ProjectSummary(Model):
         "created_at",
         """When the project was created.""",
         convert=lambda v: _timestamp(v, "ProjectSummary.created_at"),
+        timestamp=True,
     )
 
     updated_at: Field[datetime] = Field(
@@ -7189,6 +7217,7 @@ class ProjectSummary(Model):
         "updated_at",
         """When the project was last changed.""",
         convert=lambda v: _timestamp(v, "ProjectSummary.updated_at"),
+        timestamp=True,
     )
 
     environments: Field[List[ProjectEnvironment]] = Field(
@@ -7406,6 +7435,7 @@ class ProjectVersion(Model):
         "created_at",
         """When the version was created.""",
         convert=lambda v: _timestamp(v, "ProjectVersion.created_at"),
+        timestamp=True,
     )
 
 
@@ -7610,6 +7640,7 @@ class Sentiment(Model):
         "timestamp",
         """When the score was recorded.""",
         convert=lambda v: _timestamp(v, "Sentiment.timestamp"),
+        timestamp=True,
     )
 
     sentiment_score: Field[int] = Field(
@@ -7747,6 +7778,7 @@ class SetOptions(Model):
         """Fixed RFC 3339 instant at which the record should expire.""",
         required=False,
         convert=lambda v: _timestamp(v, "SetOptions.expire_at"),
+        timestamp=True,
     )
 
     refresh_on_access: Field[bool | None] = Field(
@@ -7839,6 +7871,7 @@ class Span(Model):
         "start_time",
         """When the span began.""",
         convert=lambda v: _timestamp(v, "Span.start_time"),
+        timestamp=True,
     )
 
     end_time: Field[datetime] = Field(
@@ -7846,6 +7879,7 @@ class Span(Model):
         "end_time",
         """When the span finished.""",
         convert=lambda v: _timestamp(v, "Span.end_time"),
+        timestamp=True,
     )
 
     attributes: Field[List[Attribute]] = Field(
@@ -7922,6 +7956,7 @@ class SpanSummary(Model):
         "start_time",
         """When the span began.""",
         convert=lambda v: _timestamp(v, "SpanSummary.start_time"),
+        timestamp=True,
     )
 
     duration: Field[str] = Field(
@@ -8661,6 +8696,7 @@ class UpdateIssue(Model):
         """When the issue was settled, or null to clear it.""",
         required=False,
         convert=lambda v: _timestamp(v, "UpdateIssue.resolved_at"),
+        timestamp=True,
     )
 
     resolution_status: Field[IssueResolutionStatusEnum | None] = Field(
@@ -8820,6 +8856,7 @@ class ValidationStatus(Model):
         "timestamp",
         """When the check finished.""",
         convert=lambda v: _timestamp(v, "ValidationStatus.timestamp"),
+        timestamp=True,
     )
 
 

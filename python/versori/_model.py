@@ -15,6 +15,7 @@ code, except a timestamp's conversion to :class:`datetime.datetime`.
 from __future__ import annotations
 
 import json
+import sys
 import warnings
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, ClassVar, Dict, FrozenSet, List, Mapping, Optional, Type, TypeVar
@@ -45,6 +46,7 @@ class Field(_native.Field[T]):
         *,
         required: bool = True,
         convert: Optional[Callable[[Any], Any]] = None,
+        timestamp: bool = False,
     ) -> None:
         # as written in the class body: continuation lines are indented
         self.__doc__ = "\n".join(line.strip() for line in doc.strip().splitlines()) if doc else None
@@ -265,14 +267,21 @@ def _raw(value: Any) -> Any:
 
 
 # RFC 3339 (the spec's `format: date-time`): a date, a time with optional fractions of
-# a second, and a UTC offset
+# a second, and a UTC offset (read by `datetime.fromisoformat` from Python 3.11 on)
 _TIMESTAMP = r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))"
 _timestamp_match: Optional[Callable[[str], Any]] = None
 
 
 def _parse_timestamp(text: str) -> datetime:
-    """An RFC 3339 timestamp as a timezone-aware datetime (fractions beyond microseconds
-    are dropped); anything else is a ValueError."""
+    """A timestamp as a timezone-aware datetime (fractions beyond microseconds are
+    dropped): what ``datetime.fromisoformat`` reads with a UTC offset from Python 3.11 on
+    (RFC 3339 and other ISO 8601 forms; the native field descriptors read it the same way),
+    RFC 3339 before. Anything else is a ValueError."""
+    if sys.version_info >= (3, 11):
+        parsed = datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            raise ValueError(f"{text!r} has no UTC offset")
+        return parsed
     global _timestamp_match
     if _timestamp_match is None:  # compiled on first use: `re` costs import time
         import re

@@ -84,6 +84,7 @@ class Field(Generic[_T]):
         *args: Any,
         required: bool = True,
         convert: Optional[Callable[[Any], Any]] = None,
+        timestamp: bool = False,
         **kwargs: Any,
     ) -> Field[_T]: ...
     @overload

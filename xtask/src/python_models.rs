@@ -404,6 +404,9 @@ impl Models {
             if value != "v" {
                 s.push_str(&format!("        convert=lambda v: {value},\n"));
             }
+            if matches!(self.resolve(&f.ty), Ty::Timestamp) {
+                s.push_str("        timestamp=True,\n");
+            }
             s.push_str("    )\n");
         }
         if let Some((field, item)) = self.iterable(name, fields) {

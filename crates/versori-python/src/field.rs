@@ -8,6 +8,7 @@
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use crate::model::ModelBase;
@@ -25,8 +26,38 @@ pub(crate) struct Field {
     key: Py<PyString>,
     attr: Box<str>,
     required: bool,
-    /// Turns the wire value into the typed one (models); None keeps it.
+    /// Turns the wire value into the typed one (models, timestamps); None
+    /// keeps it.
     convert: Option<Py<PyAny>>,
+    /// A timestamp field whose text, read from the body, is parsed natively
+    /// with `datetime.fromisoformat` (on Python 3.11+, whose `fromisoformat`
+    /// reads RFC 3339); `convert` handles everything else (a model over a
+    /// dict, a value that does not read as an aware datetime).
+    timestamp: bool,
+}
+
+/// `datetime.datetime.fromisoformat`, looked up once.
+static FROMISOFORMAT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `text` as a timezone-aware datetime by `datetime.fromisoformat`, when
+/// it ends in a UTC offset (`Z`, `+hh:mm`, `-hh:mm`) and parses.
+fn aware_datetime<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py, PyAny>> {
+    let offset = matches!(
+        text.as_bytes(),
+        [.., b'Z' | b'z'] | [.., b'+' | b'-', _, _, b':', _, _]
+    );
+    if !offset {
+        return None;
+    }
+    let parse = FROMISOFORMAT
+        .get_or_try_init(py, || {
+            py.import("datetime")?
+                .getattr("datetime")?
+                .getattr("fromisoformat")
+                .map(Bound::unbind)
+        })
+        .ok()?;
+    parse.bind(py).call1((text,)).ok()
 }
 
 impl Field {
@@ -122,7 +153,8 @@ fn present_keys(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 impl Field {
     /// A field named `attr` in Python, `wire` on the wire.
     #[new]
-    #[pyo3(signature = (wire, attr, *args, required=true, convert=None, **kwargs))]
+    #[pyo3(signature = (wire, attr, *args, required=true, convert=None, timestamp=false, **kwargs))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         wire: &str,
@@ -130,6 +162,7 @@ impl Field {
         args: &Bound<'_, PyTuple>,
         required: bool,
         convert: Option<Bound<'_, PyAny>>,
+        timestamp: bool,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         // the rest is for a subclass's `__init__` (the docstring)
@@ -148,6 +181,8 @@ impl Field {
             attr: attr.into(),
             required,
             convert: convert.map(Bound::unbind),
+            // before 3.11 `fromisoformat` reads no `Z`: `convert` does it all
+            timestamp: timestamp && py.version_info() >= (3, 11),
         })
     }
 
@@ -162,6 +197,15 @@ impl Field {
             _ => return Ok(slf.clone().into_any()),
         };
         let field = slf.get();
+        if field.timestamp {
+            // a timestamp read from the body: parsed from its text, no Python code
+            if let State::Item(items, index) = state(obj)? {
+                let text = items.get().plain_string(index, &field.wire)?;
+                if let Some(parsed) = text.and_then(|t| aware_datetime(obj.py(), t)) {
+                    return Ok(parsed);
+                }
+            }
+        }
         match field.wire_value(obj)? {
             Some(value) => match &field.convert {
                 Some(convert) => convert.bind(obj.py()).call1((value,)),

@@ -317,6 +317,17 @@ impl RawItems {
         }
     }
 
+    /// The text of the string under `key` in item `index` when it is a
+    /// JSON string without escapes (so its text is the string), else None.
+    pub(crate) fn plain_string(&self, index: usize, key: &str) -> PyResult<Option<&str>> {
+        match self.index.get(&self.body, index, key) {
+            Ok(value) => Ok(value
+                .and_then(|v| v.strip_prefix('"')?.strip_suffix('"'))
+                .filter(|inner| !inner.contains('\\'))),
+            Err(()) => Err(self.out_of_range(index)),
+        }
+    }
+
     /// The keys of item `index`, in order.
     pub(crate) fn keys(&self, index: usize) -> PyResult<Vec<String>> {
         let fields = self
