@@ -183,8 +183,11 @@ const char *versori_version(void);
  * their spec names and the request body under `"body"`, e.g.
  * `{"user_id": "customer-123"}`; NULL means no arguments.
  * `organisation_id` defaults to the client's organisation. On success
- * writes the response body as JSON to `*out_json` (`{}` when the operation
- * answers without a body); the caller frees it with `versori_string_free`.
+ * writes the response body to `*out_json` exactly as the platform sent it,
+ * once checked to be JSON (so numbers keep every digit, integers beyond 64
+ * bits included), or `{}` when the operation answers without a body; the
+ * caller frees it with `versori_string_free`. A body that is not JSON is
+ * `VERSORI_DECODE_ERROR`.
  *
  * Unknown operations, unknown, missing or wrongly typed parameters and
  * malformed JSON are `VERSORI_INVALID_ARGUMENT` (nothing is sent); platform
@@ -319,7 +322,8 @@ enum VersoriStatus versori_paginate(const struct VersoriClient *client,
                                     struct VersoriPager **out);
 
 /**
- * The next item: writes it as JSON to `*item_json` and returns `VERSORI_OK`,
+ * The next item: writes its JSON text (as the platform sent it, numbers
+ * with every digit) to `*item_json` and returns `VERSORI_OK`,
  * or returns `VERSORI_DONE` (writing nothing) after the last item. Fetches
  * the next page when the current one is used up, blocking the calling
  * thread. After an error the pager is finished: later calls return

@@ -2,15 +2,22 @@
 on a minimal loopback server (fixed JSON bodies, from the native module, so the figures
 measure the clients rather than a server's work), side by side in one run.
 
-    python python/bench/run.py            # full figures (about a minute)
+    python python/bench/run.py            # full figures (a few minutes)
     python python/bench/run.py --quick    # small counts: checks it runs and the results agree
 
 Prints each figure and the ratios the targets are stated in:
-  1. sequential small GETs on one connection: versori.Client vs httpx.Client (target >= 5x)
-  2. a 10,000-item list fetched and decoded into typed results, a field of every item
-     read, vs httpx + json (>= 1.5x) and httpx + orjson (>= 1x); for information, the
-     same with only the first item read (2b) and with every field of every item (2c)
-  3. GETs with 64 in flight on versori.AsyncClient vs aiohttp (target >= 3x)
+  1. sequential small GETs on one connection: versori.Client vs httpx.Client (>= 5x), and
+     vs the Rust facade itself on the same server (>= 0.5x)
+  2. a 10,000-item single-page list fetched and decoded into typed results, a field of
+     every item read, vs httpx + json (>= 1.5x) and httpx + orjson (>= 1x); the same with
+     every field of every item read (2c, >= 1.2x orjson); only the first item read (2b)
+     for information
+  3. a cursor-paginated listing (50 pages of 200 systems) iterated item by item, one
+     field read per item, vs httpx + json (>= 1.5x) and httpx + orjson (>= 1.2x)
+     following the cursor by hand; and the peak RSS of iterating 100,000 items
+  4. GETs with 64 in flight on versori.AsyncClient vs aiohttp (>= 4x)
+  5. the cost of one field read and of one model, and of the cycle collector's tracking
+     of a listing's models (untracked, as shipped, vs tracked)
 Each figure is the best of a few rounds, with the clients' order rotated between rounds.
 """
 
@@ -18,7 +25,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
+import resource
+import subprocess
 import sys
 import time
 from typing import Any, Callable, Dict, List, Optional
@@ -30,6 +40,7 @@ ORG = "01J8ZQ4N7G3Y5B2K9T6W1XBNCH"
 KEY = "bench-key"
 HEADERS = {"Authorization": f"Bearer {KEY}", "Accept": "application/json"}
 LIST_ORG = "01J8ZQ4N7G3Y5B2K9T6W1XLIST"
+PAGED_ORG = "01J8ZQ4N7G3Y5B2K9T6W1XPAGE"
 
 
 def end_user(i: int) -> Dict[str, Any]:
@@ -44,16 +55,41 @@ def end_user(i: int) -> Dict[str, Any]:
     }
 
 
-def start_server(items: int) -> _native.StaticServer:
-    """The loopback server: one end user, and a list of `items` end users."""
+def system(i: int) -> Dict[str, Any]:
+    """A system as the platform sends it."""
+    return {
+        "id": f"01J8ZQ4N7G3Y5B2K9T6S{i:06d}",
+        "name": f"System {i}",
+        "domain": f"s{i}.example.com",
+        "templateBaseUrl": f"https://s{i}.example.com/api",
+        "authSchemeConfigs": [{"id": f"a{i}", "type": "none"}],
+    }
+
+
+def paged_routes(org: str, pages: int, per_page: int) -> Dict[str, bytes]:
+    """ListSystems as `pages` pages of `per_page` systems, each pointing at the next."""
+    routes = {}
+    for p in range(pages):
+        items = [system(p * per_page + i) for i in range(per_page)]
+        page: Dict[str, Any] = {"totalCount": pages * per_page, "items": items}
+        if p + 1 < pages:
+            page["next"] = f"c{p + 1}"
+        path = f"/o/{org}/systems" + (f"?after=c{p}" if p else "")
+        routes[path] = json.dumps(page).encode()
+    return routes
+
+
+def start_server(items: int, pages: int, per_page: int) -> _native.StaticServer:
+    """The loopback server: one end user, a list of `items` end users, and `pages`
+    pages of `per_page` systems."""
     one = dict(end_user(0), externalId="bench-user")
     listing = {"totalCount": items, "users": [end_user(i) for i in range(items)]}
-    return _native.StaticServer(
-        {
-            f"/o/{ORG}/users/bench-user": json.dumps(one).encode(),
-            f"/o/{LIST_ORG}/users": json.dumps(listing).encode(),
-        }
-    )
+    routes = {
+        f"/o/{ORG}/users/bench-user": json.dumps(one).encode(),
+        f"/o/{LIST_ORG}/users": json.dumps(listing).encode(),
+    }
+    routes.update(paged_routes(PAGED_ORG, pages, per_page))
+    return _native.StaticServer(routes)
 
 
 def sync_client(base: str, org: str = ORG) -> versori.Client:
@@ -92,7 +128,7 @@ def report(
     """Prints the figures and each ratio; a target of None prints the ratio only."""
     print(f"\n{title}")
     for name, rate in rates.items():
-        print(f"  {name:<28} {rate:>12,.0f} {unit}")
+        print(f"  {name:<32} {rate:>12,.0f} {unit}")
     failures = []
     for other, target in targets.items():
         if other not in rates or base not in rates:
@@ -121,6 +157,12 @@ def sequential_gets(base: str, n: int, repeat: int) -> List[str]:
         return n
 
     rounds["versori.Client (typed)"] = versori_round
+
+    def facade_round() -> int:
+        _native.facade_get_end_user(base, KEY, ORG, "bench-user", n)
+        return n
+
+    rounds["Rust facade (typed, awaited)"] = facade_round
     httpx = optional("httpx")
     if httpx is not None:
         hc = httpx.Client(headers=HEADERS, limits=httpx.Limits(max_connections=1))
@@ -150,7 +192,7 @@ def sequential_gets(base: str, n: int, repeat: int) -> List[str]:
         rates,
         "req/s",
         "versori.Client (typed)",
-        {"httpx.Client + json": 5.0},
+        {"httpx.Client + json": 5.0, "Rust facade (typed, awaited)": 0.5},
     )
 
 
@@ -167,10 +209,11 @@ def big_list(base: str, items: int, repeat: int) -> List[str]:
         return lambda u: len(u["externalId"])
 
     def every_field(typed: bool) -> Callable[[Any], int]:
+        # timestamps are datetimes in the typed models: their wire text is counted
         if typed:
             return lambda u: (
                 len(u.id) + len(u.organisation_id) + len(u.external_id)
-                + len(u.display_name) + len(u.created_at) + len(u.updated_at)
+                + len(u.display_name) + 20 * (u.created_at.year > 0) + 20 * (u.updated_at.year > 0)
             )
         return lambda u: (
             len(u["id"]) + len(u["organisationId"]) + len(u["externalId"])
@@ -217,10 +260,9 @@ def big_list(base: str, items: int, repeat: int) -> List[str]:
                 rounds["httpx + orjson (dicts)"] = httpx_orjson
         return rounds
 
-    # The target applies when a field of every item is read. versori checks the
-    # whole body when it arrives, makes every item's model, and decodes each value
-    # when it is read, so reading less than json and orjson decode is cheaper: 2b
-    # shows reading one item, 2c reading every field of every item.
+    # versori checks the whole body when it arrives, makes every item's model, and
+    # decodes each value when it is read, so reading less than json and orjson decode
+    # is cheaper: 2b shows reading one item, 2c reading every field of every item.
     failures = report(
         f"2. a {items:,}-item list fetched and decoded, a field of every item read",
         best_rate(contenders(each_item(id_chars), one_field), repeat),
@@ -235,14 +277,86 @@ def big_list(base: str, items: int, repeat: int) -> List[str]:
         "versori (typed EndUser)",
         {"httpx + json (dicts)": None, "httpx + orjson (dicts)": None},
     )
-    report(
-        "2c. the same list, every field of every item read (for information)",
+    failures += report(
+        "2c. the same list, every field of every item read (timestamps as datetimes)",
         best_rate(contenders(each_item(all_chars), every_field), repeat),
         "lists/s",
         "versori (typed EndUser)",
-        {"httpx + json (dicts)": None, "httpx + orjson (dicts)": None},
+        {"httpx + json (dicts)": None, "httpx + orjson (dicts)": 1.2},
     )
     return failures
+
+
+def paged_list(base: str, pages: int, per_page: int, repeat: int) -> List[str]:
+    client = sync_client(base, PAGED_ORG)
+    url = f"{base}/o/{PAGED_ORG}/systems"
+    total = pages * per_page
+    name_chars = sum(len(system(i)["name"]) for i in range(total))
+    rounds: Dict[str, Callable[[], int]] = {}
+
+    def versori_round() -> int:
+        assert sum(len(s.name) for s in client.list_systems()) == name_chars
+        return total
+
+    rounds["versori (for s in list_systems())"] = versori_round
+    httpx = optional("httpx")
+    if httpx is not None:
+        hc = httpx.Client(headers=HEADERS)
+
+        def by_hand(loads: Callable[[bytes], Any]) -> Callable[[], int]:
+            def run() -> int:
+                chars, params = 0, None
+                while True:
+                    page = loads(hc.get(url, params=params).content)
+                    chars += sum(len(s["name"]) for s in page["items"])
+                    if not page.get("next"):
+                        break
+                    params = {"after": page["next"]}
+                assert chars == name_chars
+                return total
+
+            return run
+
+        rounds["httpx + json (by hand)"] = by_hand(json.loads)
+        orjson = optional("orjson")
+        if orjson is not None:
+            rounds["httpx + orjson (by hand)"] = by_hand(orjson.loads)
+    return report(
+        f"3. a paged listing ({pages} pages of {per_page} systems), item by item, one field read",
+        best_rate(rounds, repeat),
+        "items/s",
+        "versori (for s in list_systems())",
+        {"httpx + json (by hand)": 1.5, "httpx + orjson (by hand)": 1.2},
+    )
+
+
+def rss_child(pages: int, per_page: int, iterate: bool) -> None:
+    """(In a child process.) Serves a paged listing and, with `iterate`, walks it;
+    prints the peak RSS in KiB."""
+    server = _native.StaticServer(paged_routes(PAGED_ORG, pages, per_page))
+    try:
+        client = sync_client(server.base_url, PAGED_ORG)
+        # the first page only: the baseline holds what every run holds
+        seen = sum(1 for _ in client.list_systems().pages()) if iterate else len(
+            next(iter(client.list_systems().pages())))
+        assert seen == (pages if iterate else per_page)
+    finally:
+        server.shutdown()
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def peak_rss(pages: int, per_page: int) -> None:
+    def child(iterate: bool) -> int:
+        args = [sys.executable, __file__, "--rss-child", str(pages), str(per_page)]
+        out = subprocess.run(args + (["--iterate"] if iterate else []), check=True, capture_output=True, text=True)
+        return int(out.stdout.split()[-1])
+
+    # the server holds every page's body in the same process: both runs serve them all
+    first, whole = child(False), child(True)
+    page_kib = len(paged_routes(PAGED_ORG, 2, per_page)[f"/o/{PAGED_ORG}/systems"]) / 1024
+    print(f"\n3b. peak RSS iterating {pages * per_page:,} items ({pages} pages of {per_page})")
+    print(f"  first page only {first / 1024:>8.1f} MiB")
+    print(f"  every page      {whole / 1024:>8.1f} MiB   (+{(whole - first) / 1024:.1f} MiB; one page's body is {page_kib:.0f} KiB)")
 
 
 def concurrent_gets(base: str, n: int, in_flight: int, repeat: int) -> List[str]:
@@ -285,12 +399,54 @@ def concurrent_gets(base: str, n: int, in_flight: int, repeat: int) -> List[str]
         rounds["aiohttp + json"] = aiohttp_round
     rates = best_rate(rounds, repeat)
     return report(
-        f"3. {n:,} GETs with {in_flight} in flight",
+        f"4. {n:,} GETs with {in_flight} in flight",
         rates,
         "req/s",
         "versori.AsyncClient (typed)",
-        {"aiohttp + json": 3.0},
+        {"aiohttp + json": 4.0},
     )
+
+
+def unit_costs(base: str, repeat: int) -> None:
+    """The cost of one field read and of one model, from a listing already fetched."""
+    users = sync_client(base, LIST_ORG).list_end_users().users
+    n = len(users)
+
+    def best(run: Callable[[], Any]) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    page = sync_client(base, LIST_ORG).list_end_users()
+    read = best(lambda: [u.external_id for u in users])
+    stamp = best(lambda: [u.created_at for u in users])
+    made = best(lambda: page.users)
+    print("\n5. unit costs (best of rounds)")
+    print(f"  one field read (str)            {read / n * 1e9:>8.0f} ns")
+    print(f"  one field read (datetime)       {stamp / n * 1e9:>8.0f} ns")
+    print(f"  one model made over an item     {made / n * 1e9:>8.0f} ns   ({n:,} per list)")
+    # the cycle collector: listing models are made untracked; measure them tracked too
+    rates = {}
+    for label, untrack in (("untracked (as shipped)", True), ("tracked", False)):
+        previous = _native._untrack_listing_models(untrack)
+        try:
+            gc.collect()
+            kept: List[Any] = []
+
+            def lists() -> None:
+                # keep a few lists alive, as a program holding results does
+                kept.append(page.users)
+                del kept[:-4]
+
+            rates[label] = n / best(lists)
+        finally:
+            _native._untrack_listing_models(previous)
+    for label, rate in rates.items():
+        print(f"  models made, {label:<24} {rate:>12,.0f} models/s")
+    print(f"  ratio untracked / tracked: {rates['untracked (as shipped)'] / rates['tracked']:.2f}x")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -298,13 +454,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small counts, to check that it runs")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a ratio is below its target")
     parser.add_argument(
-        "--only", choices=["gets", "list", "concurrent"], help="run one scenario (1, 2 or 3) only"
+        "--only", choices=["gets", "list", "paged", "concurrent", "costs"], help="run one scenario only"
     )
+    parser.add_argument("--rss-child", nargs=2, type=int, metavar=("PAGES", "PER_PAGE"), help=argparse.SUPPRESS)
+    parser.add_argument("--iterate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    gets, items, conc, repeat = (300, 500, 640, 1) if args.quick else (20_000, 10_000, 20_000, 3)
+    if args.rss_child:
+        rss_child(args.rss_child[0], args.rss_child[1], args.iterate)
+        return 0
+    if args.quick:
+        gets, items, pages, per_page, conc, repeat, rss_pages = 300, 500, 5, 20, 640, 1, 10
+    else:
+        gets, items, pages, per_page, conc, repeat, rss_pages = 20_000, 10_000, 50, 200, 20_000, 3, 500
     print(f"versori {versori.__version__} benchmark on Python {sys.version.split()[0]}"
           f"{' (quick mode: figures are not meaningful)' if args.quick else ''}")
-    server = start_server(items)
+    server = start_server(items, pages, per_page)
     try:
         print(f"loopback server at {server.base_url}")
         failures: List[str] = []
@@ -313,8 +477,13 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.only in (None, "list"):
             # a list takes milliseconds: more rounds make its best figure steadier
             failures += big_list(server.base_url, items, repeat * 5)
+        if args.only in (None, "paged"):
+            failures += paged_list(server.base_url, pages, per_page, repeat * 3)
+            peak_rss(rss_pages, per_page)
         if args.only in (None, "concurrent"):
             failures += concurrent_gets(server.base_url, conc, 64, repeat)
+        if args.only in (None, "costs"):
+            unit_costs(server.base_url, repeat * 5)
     finally:
         server.shutdown()
     if failures:

@@ -39,6 +39,7 @@ from ._errors import (
     UnprocessableEntityError,
     ValidationError,
     VersoriError,
+    VersoriWarning,
 )
 from ._kv import AsyncKvStore, KvStore
 from ._model import Model
@@ -84,6 +85,7 @@ __all__ = [
     "UnprocessableEntityError",
     "ValidationError",
     "VersoriError",
+    "VersoriWarning",
     "Workflows",
     "connection",
     "models",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional, Tuple, TypeVar
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVar
 
 from . import _native
 from ._native import NativeClient as _NativeClient
@@ -227,7 +227,7 @@ class Client(_Base, SyncOperations):
     def _call(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> T:
         return decode(self._native.call_raw(operation_id, args))
 
-    def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> Paginator[T]:
+    def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], List[T]]) -> Paginator[T]:
         return Paginator(self._native.pages(operation_id, args), decode)
 
     def __enter__(self) -> Client:
@@ -268,7 +268,7 @@ class AsyncClient(_Base, AsyncOperations):
         return _acall_native(self._native, operation_id, args, decode)
 
     def _paginate(
-        self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]
+        self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], List[T]]
     ) -> AsyncPaginator[T]:
         return AsyncPaginator(self._native.pages(operation_id, args), decode)
 

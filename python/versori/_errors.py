@@ -15,6 +15,11 @@ class VersoriError(Exception):
         self.message = message
 
 
+class VersoriWarning(UserWarning):
+    """Something in a response the SDK read past rather than fail on (a timestamp that
+    is not RFC 3339 reads as the string the platform sent)."""
+
+
 class FieldError:
     """A field-level problem the platform reported with an :class:`APIError`."""
 

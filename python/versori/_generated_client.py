@@ -30,8 +30,8 @@ class SyncOperations(abc.ABC):
         """Calls `operation_id` through the native client and decodes the result."""
 
     @abc.abstractmethod
-    def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> Paginator[T]:
-        """Every item of a paginated operation."""
+    def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], List[T]]) -> Paginator[T]:
+        """Every item of a paginated operation; `decode` turns a page's items into a list."""
 
     def activations(self, environment_id: str) -> ActivationsGroup:
         """The activations operations of one environment_id."""
@@ -605,7 +605,7 @@ class SyncOperations(abc.ABC):
         return self._paginate(
             "ListProjectVersions",
             {"organisation_id": organisation_id, "project_id": project_id, "first": first, "after": after, "before": before},
-            ProjectVersion._from_wire,
+            _list_decoder(ProjectVersion),
         )
 
     def create_project_version(
@@ -1290,7 +1290,7 @@ class SyncOperations(abc.ABC):
         return self._paginate(
             "ListConnections",
             {"organisation_id": organisation_id, "first": first, "after": after, "before": before, "system_id": system_id, "end_user_id": end_user_id},
-            Connection._from_wire,
+            _list_decoder(Connection),
         )
 
     def create_connection(
@@ -2313,7 +2313,7 @@ class SyncOperations(abc.ABC):
         return self._paginate(
             "ListSystems",
             {"organisation_id": organisation_id, "first": first, "after": after, "before": before, "search": search},
-            System._from_wire,
+            _list_decoder(System),
         )
 
     def create_system(
@@ -3477,7 +3477,7 @@ class SyncOperations(abc.ABC):
         return self._paginate(
             "ListKV",
             {"store": store, "body": _plain(body)},
-            KVEntry._from_wire,
+            _list_decoder(KVEntry),
         )
 
     def count_kv(
@@ -3513,8 +3513,8 @@ class AsyncOperations(abc.ABC):
         """Calls `operation_id` through the native client and decodes the result."""
 
     @abc.abstractmethod
-    def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> AsyncPaginator[T]:
-        """Every item of a paginated operation."""
+    def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], List[T]]) -> AsyncPaginator[T]:
+        """Every item of a paginated operation; `decode` turns a page's items into a list."""
 
     def activations(self, environment_id: str) -> AsyncActivationsGroup:
         """The activations operations of one environment_id."""
@@ -4088,7 +4088,7 @@ class AsyncOperations(abc.ABC):
         return self._paginate(
             "ListProjectVersions",
             {"organisation_id": organisation_id, "project_id": project_id, "first": first, "after": after, "before": before},
-            ProjectVersion._from_wire,
+            _list_decoder(ProjectVersion),
         )
 
     async def create_project_version(
@@ -4773,7 +4773,7 @@ class AsyncOperations(abc.ABC):
         return self._paginate(
             "ListConnections",
             {"organisation_id": organisation_id, "first": first, "after": after, "before": before, "system_id": system_id, "end_user_id": end_user_id},
-            Connection._from_wire,
+            _list_decoder(Connection),
         )
 
     async def create_connection(
@@ -5796,7 +5796,7 @@ class AsyncOperations(abc.ABC):
         return self._paginate(
             "ListSystems",
             {"organisation_id": organisation_id, "first": first, "after": after, "before": before, "search": search},
-            System._from_wire,
+            _list_decoder(System),
         )
 
     async def create_system(
@@ -6960,7 +6960,7 @@ class AsyncOperations(abc.ABC):
         return self._paginate(
             "ListKV",
             {"store": store, "body": _plain(body)},
-            KVEntry._from_wire,
+            _list_decoder(KVEntry),
         )
 
     async def count_kv(

@@ -8,9 +8,10 @@ exposes its fields as snake_case properties; unknown fields and enum values are 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Dict, Iterator, List, Literal, Mapping, Sequence, Union
 
-from ._model import Field, Model, _model, _model_map, _models, _optional, _pack
+from ._model import Field, Model, _model, _model_map, _models, _optional, _pack, _timestamp
 
 __all__ = [
     "Action",
@@ -1512,7 +1513,7 @@ class Automation(Model):
         id: str,
         name: str,
         prompt_template: str,
-        created_at: str | None = None,
+        created_at: datetime | str | None = None,
         secret_names: Sequence[str] | None = None,
     ) -> None:
         self._data = _pack(
@@ -1537,11 +1538,13 @@ class Automation(Model):
         """Display name of the automation.""",
     )
 
-    created_at: Field[str | None] = Field(
+    created_at: Field[datetime | None] = Field(
         "createdAt",
         "created_at",
         """When the automation was created.""",
         required=False,
+        convert=lambda v: _timestamp(v, "Automation.created_at"),
+        timestamp=True,
     )
 
     prompt_template: Field[str] = Field(
@@ -2115,8 +2118,8 @@ class Connection(Model):
         id: str,
         name: str,
         credentials: Sequence[ConnectionCredential | Mapping[str, Any]],
-        created_at: str,
-        updated_at: str,
+        created_at: datetime | str,
+        updated_at: datetime | str,
         base_url: str | None = None,
         system_id: str | None = None,
         connection_template_id: TemplateID | None = None,
@@ -2162,16 +2165,20 @@ class Connection(Model):
         required=False,
     )
 
-    created_at: Field[str] = Field(
+    created_at: Field[datetime] = Field(
         "createdAt",
         "created_at",
         """When the connection was created.""",
+        convert=lambda v: _timestamp(v, "Connection.created_at"),
+        timestamp=True,
     )
 
-    updated_at: Field[str] = Field(
+    updated_at: Field[datetime] = Field(
         "updatedAt",
         "updated_at",
         """When the connection was last changed.""",
+        convert=lambda v: _timestamp(v, "Connection.updated_at"),
+        timestamp=True,
     )
 
     system_id: Field[str | None] = Field(
@@ -3000,7 +3007,7 @@ class Credential(Model):
         name: str | None = None,
         errors: Sequence[str] | None = None,
         data: CredentialData | Mapping[str, Any] | None = None,
-        expires_at: str | None = None,
+        expires_at: datetime | str | None = None,
     ) -> None:
         self._data = _pack(
             {
@@ -3056,12 +3063,14 @@ class Credential(Model):
         convert=lambda v: _model(CredentialData, v),
     )
 
-    expires_at: Field[str | None] = Field(
+    expires_at: Field[datetime | None] = Field(
         "expiresAt",
         "expires_at",
         """When the credential is scheduled to be removed automatically; dependants are
         notified when that happens.""",
         required=False,
+        convert=lambda v: _timestamp(v, "Credential.expires_at"),
+        timestamp=True,
     )
 
 
@@ -3567,7 +3576,7 @@ class CredentialDataOAuth2Token(Model):
         refresh_token: str,
         access_token: str | None = None,
         token_type: str | None = None,
-        expires_at: str | None = None,
+        expires_at: datetime | str | None = None,
     ) -> None:
         self._data = _pack(
             {
@@ -3599,12 +3608,14 @@ class CredentialDataOAuth2Token(Model):
         required=False,
     )
 
-    expires_at: Field[str | None] = Field(
+    expires_at: Field[datetime | None] = Field(
         "expiresAt",
         "expires_at",
         """When the access token stops being valid; if unknown, the token is reused until
         the system answers 401 and is then refreshed.""",
         required=False,
+        convert=lambda v: _timestamp(v, "CredentialDataOAuth2Token.expires_at"),
+        timestamp=True,
     )
 
     refresh_token: Field[str] = Field(
@@ -3947,8 +3958,8 @@ class EndUser(Model):
         external_id: str,
         display_name: str,
         organisation_id: str,
-        created_at: str,
-        updated_at: str,
+        created_at: datetime | str,
+        updated_at: datetime | str,
     ) -> None:
         self._data = _pack(
             {
@@ -3987,16 +3998,20 @@ class EndUser(Model):
         """ULID of the organisation the user belongs to.""",
     )
 
-    created_at: Field[str] = Field(
+    created_at: Field[datetime] = Field(
         "createdAt",
         "created_at",
         """When the user record was created.""",
+        convert=lambda v: _timestamp(v, "EndUser.created_at"),
+        timestamp=True,
     )
 
-    updated_at: Field[str] = Field(
+    updated_at: Field[datetime] = Field(
         "updatedAt",
         "updated_at",
         """When the user record was last changed.""",
+        convert=lambda v: _timestamp(v, "EndUser.updated_at"),
+        timestamp=True,
     )
 
 
@@ -4529,8 +4544,8 @@ class GetKVResponse(Model):
         *,
         value: Any | None = None,
         versionstamp: str | None = None,
-        created_at: str | None = None,
-        expires_at: str | None = None,
+        created_at: datetime | str | None = None,
+        expires_at: datetime | str | None = None,
     ) -> None:
         self._data = _pack(
             {
@@ -4555,18 +4570,22 @@ class GetKVResponse(Model):
         required=False,
     )
 
-    created_at: Field[str | None] = Field(
+    created_at: Field[datetime | None] = Field(
         "createdAt",
         "created_at",
         """Time at which the record was written.""",
         required=False,
+        convert=lambda v: _timestamp(v, "GetKVResponse.created_at"),
+        timestamp=True,
     )
 
-    expires_at: Field[str | None] = Field(
+    expires_at: Field[datetime | None] = Field(
         "expiresAt",
         "expires_at",
         """Time at which the record will expire, if an expiry was set.""",
         required=False,
+        convert=lambda v: _timestamp(v, "GetKVResponse.expires_at"),
+        timestamp=True,
     )
 
 
@@ -5009,11 +5028,11 @@ class Issue(Model):
         title: str,
         labels: Mapping[str, Any],
         annotations: Mapping[str, Any],
-        created_at: str,
-        last_seen_at: str,
+        created_at: datetime | str,
+        last_seen_at: datetime | str,
         seen_count: int,
         resolution_status: IssueResolutionStatusEnum | None = None,
-        resolved_at: str | None = None,
+        resolved_at: datetime | str | None = None,
         severity: IssueSeverityEnum | None = None,
     ) -> None:
         self._data = _pack(
@@ -5104,23 +5123,29 @@ class Issue(Model):
         required=False,
     )
 
-    created_at: Field[str] = Field(
+    created_at: Field[datetime] = Field(
         "createdAt",
         "created_at",
         """When the issue was first recorded.""",
+        convert=lambda v: _timestamp(v, "Issue.created_at"),
+        timestamp=True,
     )
 
-    resolved_at: Field[str | None] = Field(
+    resolved_at: Field[datetime | None] = Field(
         "resolvedAt",
         "resolved_at",
         """When the issue was settled; null while it is outstanding.""",
         required=False,
+        convert=lambda v: _timestamp(v, "Issue.resolved_at"),
+        timestamp=True,
     )
 
-    last_seen_at: Field[str] = Field(
+    last_seen_at: Field[datetime] = Field(
         "lastSeenAt",
         "last_seen_at",
         """When the problem most recently occurred.""",
+        convert=lambda v: _timestamp(v, "Issue.last_seen_at"),
+        timestamp=True,
     )
 
     seen_count: Field[int] = Field(
@@ -5264,8 +5289,8 @@ class KVEntry(Model):
         key: Sequence[str],
         value: Any,
         versionstamp: str,
-        created_at: str,
-        expires_at: str | None = None,
+        created_at: datetime | str,
+        expires_at: datetime | str | None = None,
     ) -> None:
         self._data = _pack(
             {
@@ -5296,18 +5321,22 @@ class KVEntry(Model):
         concurrency checks.""",
     )
 
-    created_at: Field[str] = Field(
+    created_at: Field[datetime] = Field(
         "createdAt",
         "created_at",
         """Time at which this record was written.""",
+        convert=lambda v: _timestamp(v, "KVEntry.created_at"),
+        timestamp=True,
     )
 
-    expires_at: Field[str | None] = Field(
+    expires_at: Field[datetime | None] = Field(
         "expiresAt",
         "expires_at",
         """Time after which the record will be discarded; null when the record never
         expires.""",
         required=False,
+        convert=lambda v: _timestamp(v, "KVEntry.expires_at"),
+        timestamp=True,
     )
 
 
@@ -5321,8 +5350,8 @@ class KVFilter(Model):
     def __init__(
         self,
         *,
-        created_after: str | None = None,
-        created_before: str | None = None,
+        created_after: datetime | str | None = None,
+        created_before: datetime | str | None = None,
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
         self._data = _pack(
@@ -5333,18 +5362,22 @@ class KVFilter(Model):
             }
         )
 
-    created_after: Field[str | None] = Field(
+    created_after: Field[datetime | None] = Field(
         "createdAfter",
         "created_after",
         """Keep only records written later than this instant.""",
         required=False,
+        convert=lambda v: _timestamp(v, "KVFilter.created_after"),
+        timestamp=True,
     )
 
-    created_before: Field[str | None] = Field(
+    created_before: Field[datetime | None] = Field(
         "createdBefore",
         "created_before",
         """Keep only records written earlier than this instant.""",
         required=False,
+        convert=lambda v: _timestamp(v, "KVFilter.created_before"),
+        timestamp=True,
     )
 
     metadata: Field[Dict[str, Any] | None] = Field(
@@ -5634,6 +5667,14 @@ class ListStoresResponse(Model):
         convert=lambda v: _models(Store, v),
     )
 
+    def __iter__(self) -> Iterator[Store]:
+        """Iterates over `stores`."""
+        return iter(self.stores or ())
+
+    def __len__(self) -> int:
+        """How many `stores` there are."""
+        return len(_optional(self, "stores") or ())
+
 
 class Log(Model):
     """One log line emitted by a running project."""
@@ -5922,8 +5963,8 @@ class NotificationChannel(Model):
         name: str,
         type: str,
         config: NotificationConfig | Mapping[str, Any],
-        created_at: str,
-        updated_at: str,
+        created_at: datetime | str,
+        updated_at: datetime | str,
     ) -> None:
         self._data = _pack(
             {
@@ -5968,16 +6009,20 @@ class NotificationChannel(Model):
         convert=lambda v: _model(NotificationConfig, v),
     )
 
-    created_at: Field[str] = Field(
+    created_at: Field[datetime] = Field(
         "created_at",
         "created_at",
         """When the channel was created.""",
+        convert=lambda v: _timestamp(v, "NotificationChannel.created_at"),
+        timestamp=True,
     )
 
-    updated_at: Field[str] = Field(
+    updated_at: Field[datetime] = Field(
         "updated_at",
         "updated_at",
         """When the channel was last changed.""",
+        convert=lambda v: _timestamp(v, "NotificationChannel.updated_at"),
+        timestamp=True,
     )
 
 
@@ -6089,8 +6134,8 @@ class OTelSpan(Model):
         self,
         *,
         name: str,
-        start_time: str,
-        end_time: str,
+        start_time: datetime | str,
+        end_time: datetime | str,
         duration: float,
         attributes: Mapping[str, Any],
         status: OTelSpanStatus | Mapping[str, Any],
@@ -6122,16 +6167,20 @@ class OTelSpan(Model):
         """Name of the span, such as webhook-incoming-webhook.""",
     )
 
-    start_time: Field[str] = Field(
+    start_time: Field[datetime] = Field(
         "startTime",
         "start_time",
         """When the span began, with nanosecond precision.""",
+        convert=lambda v: _timestamp(v, "OTelSpan.start_time"),
+        timestamp=True,
     )
 
-    end_time: Field[str] = Field(
+    end_time: Field[datetime] = Field(
         "endTime",
         "end_time",
         """When the span finished, with nanosecond precision.""",
+        convert=lambda v: _timestamp(v, "OTelSpan.end_time"),
+        timestamp=True,
     )
 
     duration: Field[float] = Field(
@@ -6244,7 +6293,7 @@ class OTelSpanEvent(Model):
         self,
         *,
         name: str,
-        timestamp: str,
+        timestamp: datetime | str,
         attributes: Mapping[str, Any] | None = None,
     ) -> None:
         self._data = _pack(
@@ -6261,10 +6310,12 @@ class OTelSpanEvent(Model):
         """Label of the event, for instance exception or message.""",
     )
 
-    timestamp: Field[str] = Field(
+    timestamp: Field[datetime] = Field(
         "timestamp",
         "timestamp",
         """When the event happened, with nanosecond precision.""",
+        convert=lambda v: _timestamp(v, "OTelSpanEvent.timestamp"),
+        timestamp=True,
     )
 
     attributes: Field[Dict[str, Any] | None] = Field(
@@ -6507,8 +6558,8 @@ class Project(Model):
         environments: Sequence[ProjectEnvironment | Mapping[str, Any]],
         name: str,
         current_files: Files | Mapping[str, Any],
-        created_at: str,
-        updated_at: str,
+        created_at: datetime | str,
+        updated_at: datetime | str,
         settings: ProjectSettings | Mapping[str, Any],
         metadata: ProjectMetadata | Mapping[str, Any],
         starred: bool,
@@ -6555,16 +6606,20 @@ class Project(Model):
         convert=lambda v: _model(Files, v),
     )
 
-    created_at: Field[str] = Field(
+    created_at: Field[datetime] = Field(
         "createdAt",
         "created_at",
         """When the project was created.""",
+        convert=lambda v: _timestamp(v, "Project.created_at"),
+        timestamp=True,
     )
 
-    updated_at: Field[str] = Field(
+    updated_at: Field[datetime] = Field(
         "updatedAt",
         "updated_at",
         """When the project was last changed.""",
+        convert=lambda v: _timestamp(v, "Project.updated_at"),
+        timestamp=True,
     )
 
     dynamic_variables_schema: Field[DynamicVariablesSchema | None] = Field(
@@ -6699,9 +6754,9 @@ class ProjectEnvironment(Model):
         id: str,
         name: str,
         status: str,
-        created_at: str,
-        updated_at: str,
-        last_deployed_at: str,
+        created_at: datetime | str,
+        updated_at: datetime | str,
+        last_deployed_at: datetime | str,
         public_url: str,
         config: EnvironmentConfig | Mapping[str, Any],
         execution_pool: str | None = None,
@@ -6745,22 +6800,28 @@ class ProjectEnvironment(Model):
         (deployment failed) or draft (not yet deployed).""",
     )
 
-    created_at: Field[str] = Field(
+    created_at: Field[datetime] = Field(
         "createdAt",
         "created_at",
         """When the environment was created.""",
+        convert=lambda v: _timestamp(v, "ProjectEnvironment.created_at"),
+        timestamp=True,
     )
 
-    updated_at: Field[str] = Field(
+    updated_at: Field[datetime] = Field(
         "updatedAt",
         "updated_at",
         """When the environment was last changed.""",
+        convert=lambda v: _timestamp(v, "ProjectEnvironment.updated_at"),
+        timestamp=True,
     )
 
-    last_deployed_at: Field[str] = Field(
+    last_deployed_at: Field[datetime] = Field(
         "lastDeployedAt",
         "last_deployed_at",
         """The `lastDeployedAt` field.""",
+        convert=lambda v: _timestamp(v, "ProjectEnvironment.last_deployed_at"),
+        timestamp=True,
     )
 
     public_url: Field[str] = Field(
@@ -6921,7 +6982,7 @@ class ProjectNotification(Model):
         project_id: str,
         environment_id: str,
         channel_id: str,
-        created_at: str,
+        created_at: datetime | str,
         name: str,
         channel_name: str,
         config: NotificationConfig | Mapping[str, Any],
@@ -6965,10 +7026,12 @@ class ProjectNotification(Model):
         """ULID of the channel that receives the alerts.""",
     )
 
-    created_at: Field[str] = Field(
+    created_at: Field[datetime] = Field(
         "created_at",
         "created_at",
         """When the subscription was created.""",
+        convert=lambda v: _timestamp(v, "ProjectNotification.created_at"),
+        timestamp=True,
     )
 
     name: Field[str] = Field(
@@ -7113,8 +7176,8 @@ class ProjectSummary(Model):
         *,
         id: str,
         name: str,
-        created_at: str,
-        updated_at: str,
+        created_at: datetime | str,
+        updated_at: datetime | str,
         environments: Sequence[ProjectEnvironment | Mapping[str, Any]],
         starred: bool,
     ) -> None:
@@ -7141,16 +7204,20 @@ class ProjectSummary(Model):
         """Display name of the project.""",
     )
 
-    created_at: Field[str] = Field(
+    created_at: Field[datetime] = Field(
         "createdAt",
         "created_at",
         """When the project was created.""",
+        convert=lambda v: _timestamp(v, "ProjectSummary.created_at"),
+        timestamp=True,
     )
 
-    updated_at: Field[str] = Field(
+    updated_at: Field[datetime] = Field(
         "updatedAt",
         "updated_at",
         """When the project was last changed.""",
+        convert=lambda v: _timestamp(v, "ProjectSummary.updated_at"),
+        timestamp=True,
     )
 
     environments: Field[List[ProjectEnvironment]] = Field(
@@ -7316,7 +7383,7 @@ class ProjectVersion(Model):
         id: str,
         name: str,
         state: VersionState,
-        created_at: str,
+        created_at: datetime | str,
         description: str | None = None,
         labels: Mapping[str, Any] | None = None,
     ) -> None:
@@ -7363,10 +7430,12 @@ class ProjectVersion(Model):
         """Where the version is in its lifecycle.""",
     )
 
-    created_at: Field[str] = Field(
+    created_at: Field[datetime] = Field(
         "createdAt",
         "created_at",
         """When the version was created.""",
+        convert=lambda v: _timestamp(v, "ProjectVersion.created_at"),
+        timestamp=True,
     )
 
 
@@ -7554,7 +7623,7 @@ class Sentiment(Model):
     def __init__(
         self,
         *,
-        timestamp: str,
+        timestamp: datetime | str,
         sentiment_score: int,
         message_id: str,
     ) -> None:
@@ -7566,10 +7635,12 @@ class Sentiment(Model):
             }
         )
 
-    timestamp: Field[str] = Field(
+    timestamp: Field[datetime] = Field(
         "timestamp",
         "timestamp",
         """When the score was recorded.""",
+        convert=lambda v: _timestamp(v, "Sentiment.timestamp"),
+        timestamp=True,
     )
 
     sentiment_score: Field[int] = Field(
@@ -7674,7 +7745,7 @@ class SetOptions(Model):
         self,
         *,
         expire_in: float | None = None,
-        expire_at: str | None = None,
+        expire_at: datetime | str | None = None,
         refresh_on_access: bool | None = None,
         if_versionstamp: str | None = None,
         if_not_exists: bool | None = None,
@@ -7701,11 +7772,13 @@ class SetOptions(Model):
         required=False,
     )
 
-    expire_at: Field[str | None] = Field(
+    expire_at: Field[datetime | None] = Field(
         "expireAt",
         "expire_at",
         """Fixed RFC 3339 instant at which the record should expire.""",
         required=False,
+        convert=lambda v: _timestamp(v, "SetOptions.expire_at"),
+        timestamp=True,
     )
 
     refresh_on_access: Field[bool | None] = Field(
@@ -7758,8 +7831,8 @@ class Span(Model):
         span_id: str,
         parent_span_id: str,
         name: str,
-        start_time: str,
-        end_time: str,
+        start_time: datetime | str,
+        end_time: datetime | str,
         attributes: Sequence[Attribute | Mapping[str, Any]],
         status: TraceStatus | Mapping[str, Any],
     ) -> None:
@@ -7793,16 +7866,20 @@ class Span(Model):
         """Name of the operation the span measured.""",
     )
 
-    start_time: Field[str] = Field(
+    start_time: Field[datetime] = Field(
         "startTime",
         "start_time",
         """When the span began.""",
+        convert=lambda v: _timestamp(v, "Span.start_time"),
+        timestamp=True,
     )
 
-    end_time: Field[str] = Field(
+    end_time: Field[datetime] = Field(
         "endTime",
         "end_time",
         """When the span finished.""",
+        convert=lambda v: _timestamp(v, "Span.end_time"),
+        timestamp=True,
     )
 
     attributes: Field[List[Attribute]] = Field(
@@ -7834,7 +7911,7 @@ class SpanSummary(Model):
         span_id: str,
         name: str,
         service_name: str,
-        start_time: str,
+        start_time: datetime | str,
         duration: str,
         execution_id: str,
     ) -> None:
@@ -7874,10 +7951,12 @@ class SpanSummary(Model):
         """Service that emitted the span.""",
     )
 
-    start_time: Field[str] = Field(
+    start_time: Field[datetime] = Field(
         "startTime",
         "start_time",
         """When the span began.""",
+        convert=lambda v: _timestamp(v, "SpanSummary.start_time"),
+        timestamp=True,
     )
 
     duration: Field[str] = Field(
@@ -8223,6 +8302,14 @@ class TraceSearch(Model):
         required=False,
     )
 
+    def __iter__(self) -> Iterator[SpanSummary]:
+        """Iterates over `items`."""
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        """How many `items` there are."""
+        return len(_optional(self, "items") or ())
+
 
 class TraceStatus(Model):
     """Outcome of a span."""
@@ -8543,7 +8630,7 @@ class UpdateIssue(Model):
         labels: Mapping[str, Any] | None = None,
         annotations: Mapping[str, Any] | None = None,
         severity: IssueSeverityEnum | None = None,
-        resolved_at: str | None = None,
+        resolved_at: datetime | str | None = None,
         resolution_status: IssueResolutionStatusEnum | None = None,
         status: IssueStatusEnum | None = None,
     ) -> None:
@@ -8603,11 +8690,13 @@ class UpdateIssue(Model):
         required=False,
     )
 
-    resolved_at: Field[str | None] = Field(
+    resolved_at: Field[datetime | None] = Field(
         "resolvedAt",
         "resolved_at",
         """When the issue was settled, or null to clear it.""",
         required=False,
+        convert=lambda v: _timestamp(v, "UpdateIssue.resolved_at"),
+        timestamp=True,
     )
 
     resolution_status: Field[IssueResolutionStatusEnum | None] = Field(
@@ -8726,7 +8815,7 @@ class ValidationStatus(Model):
         error: str,
         success: bool,
         output: str,
-        timestamp: str,
+        timestamp: datetime | str,
     ) -> None:
         self._data = _pack(
             {
@@ -8762,10 +8851,12 @@ class ValidationStatus(Model):
         """Raw output printed by deno check.""",
     )
 
-    timestamp: Field[str] = Field(
+    timestamp: Field[datetime] = Field(
         "timestamp",
         "timestamp",
         """When the check finished.""",
+        convert=lambda v: _timestamp(v, "ValidationStatus.timestamp"),
+        timestamp=True,
     )
 
 

@@ -1,22 +1,26 @@
 """The base of the generated models and the helpers their properties use.
 
-A model returned by a call wraps the response as a :class:`versori._native.RawJson`
-(checked to be JSON when it arrived) and decodes its object into ``_data`` on the first
-attribute access; the items of its list-of-models fields (``_lazy``) stay undecoded in a
-:class:`versori._native.RawItems`, and an item model reads each field it is asked for
-straight from the body (whole-object operations such as ``to_dict()`` decode its object
-once). A model built from a dict wraps the dict at once.
+A model returned by a call reads its object from the response body, which was checked
+and indexed natively when it arrived: ``_raw`` is the :class:`versori._native.RawItems`
+holding the object (a listing's items, or the response's one top-level object) and
+``_index`` its place there. Each field read decodes just that value; a list-of-models
+field (``_lazy``) gives models over its items the same way; whole-object operations
+such as ``to_dict()`` decode the object once into ``_data``. A model built from a dict
+wraps the dict at once.
 
 The fields are :class:`versori._native.Field` descriptors: reading one runs no Python
-code.
+code, except a timestamp's conversion to :class:`datetime.datetime`.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+import warnings
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, ClassVar, Dict, FrozenSet, List, Mapping, Optional, Type, TypeVar
 
-from ._errors import APIResponseError
+from ._errors import APIResponseError, ValidationError, VersoriWarning
 from . import _native
 from ._native import RawItems, RawJson
 
@@ -42,6 +46,7 @@ class Field(_native.Field[T]):
         *,
         required: bool = True,
         convert: Optional[Callable[[Any], Any]] = None,
+        timestamp: bool = False,
     ) -> None:
         # as written in the class body: continuation lines are indented
         self.__doc__ = "\n".join(line.strip() for line in doc.strip().splitlines()) if doc else None
@@ -81,8 +86,7 @@ class Model(_native.ModelBase):
     def _from_wire(cls: Type[M], data: Any) -> M:
         obj = cls.__new__(cls)
         if type(data) is RawJson and data.kind == "object":
-            obj._data = None
-            obj._raw = data
+            obj._raw = data.record()
         elif isinstance(data, dict):
             obj._data = data
         else:
@@ -164,11 +168,14 @@ def _json_default(value: Any) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """A request value as plain JSON data: models become their wire dicts."""
+    """A request value as plain JSON data: models become their wire dicts, timestamps
+    their RFC 3339 text."""
     if isinstance(value, Model):
         return _copy(value._wire())
     if type(value) is RawJson or type(value) is RawItems:
         return value.value()
+    if isinstance(value, datetime):
+        return _wire_timestamp(value)
     if isinstance(value, Mapping):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -182,12 +189,12 @@ def _pack(fields: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def _decode(model: Model) -> Dict[str, Any]:
-    """Decodes a model's object from the response it wraps (on its first use)."""
+    """Decodes a model's object from the response it reads (on its first whole-object
+    use)."""
     raw = model._raw
-    if raw is None:
+    if type(raw) is not RawItems:
         raise AttributeError(f"{type(model).__name__} has no data")
-    lazy = model._lazy
-    data = raw.object_at(model._index, lazy) if type(raw) is RawItems else raw.object(lazy)
+    data = raw.object_at(model._index, model._lazy)
     model._data = data
     model._raw = None
     return data
@@ -239,6 +246,9 @@ def _model_map(cls: Type[M], value: Any) -> Any:
 
 
 def _list_decoder(cls: Type[M]) -> Callable[[Any], List[M]]:
+    """The decoder of a list of models: a bare-array response (``RawJson``) or a
+    listing's page (``RawItems``)."""
+
     def decode(value: Any) -> List[M]:
         if type(value) is RawJson:
             value = value.items() if value.kind == "array" else value.value()
@@ -250,9 +260,72 @@ def _list_decoder(cls: Type[M]) -> Callable[[Any], List[M]]:
 
 
 def _raw(value: Any) -> Any:
-    if type(value) is RawJson:
+    """Plain JSON data from a response (``RawJson``) or a page's items (``RawItems``)."""
+    if type(value) is RawJson or type(value) is RawItems:
         return value.value()
     return value
+
+
+# RFC 3339 (the spec's `format: date-time`): a date, a time with optional fractions of
+# a second, and a UTC offset (read by `datetime.fromisoformat` from Python 3.11 on)
+_TIMESTAMP = r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))"
+_timestamp_match: Optional[Callable[[str], Any]] = None
+
+
+def _parse_timestamp(text: str) -> datetime:
+    """A timestamp as a timezone-aware datetime (fractions beyond microseconds are
+    dropped): what ``datetime.fromisoformat`` reads with a UTC offset from Python 3.11 on
+    (RFC 3339 and other ISO 8601 forms; the native field descriptors read it the same way),
+    RFC 3339 before. Anything else is a ValueError."""
+    if sys.version_info >= (3, 11):
+        parsed = datetime.fromisoformat(text)
+        if parsed.tzinfo is None:
+            raise ValueError(f"{text!r} has no UTC offset")
+        return parsed
+    global _timestamp_match
+    if _timestamp_match is None:  # compiled on first use: `re` costs import time
+        import re
+
+        _timestamp_match = re.compile(_TIMESTAMP).fullmatch
+    m = _timestamp_match(text)
+    if m is None:
+        raise ValueError(f"{text!r} is not an RFC 3339 timestamp")
+    year, month, day, hour, minute, second, fraction, utc, sign, off_h, off_m = m.groups()
+    if utc:
+        tz = timezone.utc
+    else:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m))
+        tz = timezone(-offset if sign == "-" else offset)
+    micros = int((fraction or "0")[:6].ljust(6, "0"))
+    return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second), micros, tz)
+
+
+def _timestamp(value: Any, field: str) -> Any:
+    """A `format: date-time` field's wire value as a timezone-aware datetime (None stays
+    None). A value that is not an RFC 3339 timestamp reads as it came, with a
+    :class:`~versori.VersoriWarning`, rather than failing the whole model."""
+    if type(value) is not str:
+        if value is None:
+            return None
+    else:
+        try:
+            return _parse_timestamp(value)
+        except ValueError:
+            pass
+    warnings.warn(
+        f"{field}: the platform sent {value!r}, which is not an RFC 3339 timestamp; it reads as sent",
+        VersoriWarning,
+        stacklevel=3,
+    )
+    return value
+
+
+def _wire_timestamp(value: datetime) -> str:
+    """A timezone-aware datetime as RFC 3339 text (UTC as ``Z``)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValidationError(f"{value!r} has no timezone: the platform needs timezone-aware timestamps")
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _none(value: Any) -> None:

@@ -48,11 +48,12 @@ def _connections(connections: Sequence[Union[Model, Mapping[str, Any]]]) -> list
     return [_plain(c) for c in connections]
 
 
-def _integration(raw: Any) -> Integration:
-    return Integration(Project._from_wire(raw["project"]), ProjectEnvironment._from_wire(raw["environment"]))
+def _integration(raw: Tuple[_native.RawJson, _native.RawJson]) -> Integration:
+    project, environment = raw
+    return Integration(Project._from_wire(project), ProjectEnvironment._from_wire(environment))
 
 
-def _activation(raw: Any) -> Optional[Activation]:
+def _activation(raw: Optional[_native.RawJson]) -> Optional[Activation]:
     return None if raw is None else Activation._from_wire(raw)
 
 

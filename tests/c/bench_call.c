@@ -1,8 +1,8 @@
 /*
- * The C side of `cargo bench -p versori-ffi`: times versori_call for a small
- * GET (GetEndUser) against the base URL given as argv[1]. Reads a count per
- * line on stdin, makes that many sequential calls, and prints the elapsed
- * nanoseconds; stops at EOF or 0.
+ * The C side of `cargo bench -p versori-ffi`: times versori_call for the
+ * operation argv[2] with the arguments argv[3] (JSON) against the base URL
+ * argv[1]. Reads a count per line on stdin, makes that many sequential calls,
+ * and prints the elapsed nanoseconds; stops at EOF or 0.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -20,8 +20,8 @@ static long long now_ns(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2) {
-    fprintf(stderr, "usage: bench_call BASE_URL\n");
+  if (argc != 4) {
+    fprintf(stderr, "usage: bench_call BASE_URL OPERATION ARGS_JSON\n");
     return 2;
   }
   VersoriClientOptions opts;
@@ -45,7 +45,7 @@ int main(int argc, char **argv) {
     long long t0 = now_ns();
     for (long i = 0; i < n; i++) {
       char *out = NULL;
-      if (versori_call(client, "GetEndUser", "{\"user_id\":\"customer-1\"}", &out) != VERSORI_OK) {
+      if (versori_call(client, argv[2], argv[3], &out) != VERSORI_OK) {
         char *msg = versori_last_error_message();
         fprintf(stderr, "bench_call: %s\n", msg ? msg : "call failed");
         versori_string_free(msg);

@@ -189,8 +189,9 @@ fn result(op: &Operation, models: &Models, asynchronous: bool) -> (String, Strin
             } else {
                 "Paginator"
             };
+            // a page's items (a `RawItems`) as a list of the item type
             let decode = match models.resolve(&ty) {
-                Ty::Model(n) => format!("{n}._from_wire"),
+                Ty::Model(n) => format!("_list_decoder({n})"),
                 _ => "_raw".into(),
             };
             (format!("{wrapper}[{}]", models.hint(&ty)), decode, true)
@@ -302,7 +303,7 @@ pub fn render(doc: &Document, ops: &[Operation], models: &Models) -> Result<Stri
             "    @abc.abstractmethod\n    def _call(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> {call_ret}:\n        \"\"\"Calls `operation_id` through the native client and decodes the result.\"\"\"\n\n"
         ));
         s.push_str(&format!(
-            "    @abc.abstractmethod\n    def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> {page_ret}:\n        \"\"\"Every item of a paginated operation.\"\"\"\n"
+            "    @abc.abstractmethod\n    def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], List[T]]) -> {page_ret}:\n        \"\"\"Every item of a paginated operation; `decode` turns a page's items into a list.\"\"\"\n"
         ));
         // group accessors
         let prefix = if asynchronous { "Async" } else { "" };

@@ -13,6 +13,8 @@ use crate::spec::Document;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Ty {
     Str,
+    /// A `format: date-time` string, read as a timezone-aware `datetime`.
+    Timestamp,
     Int,
     Float,
     Bool,
@@ -144,6 +146,7 @@ impl Models {
     pub fn hint(&self, ty: &Ty) -> String {
         match ty {
             Ty::Str => "str".into(),
+            Ty::Timestamp => "datetime".into(),
             Ty::Int => "int".into(),
             Ty::Float => "float".into(),
             Ty::Bool => "bool".into(),
@@ -179,13 +182,16 @@ impl Models {
                 _ => self.hint(ty),
             },
             Ty::Map(_) | Ty::Dict => "Mapping[str, Any]".into(),
+            Ty::Timestamp => "datetime | str".into(),
             _ => self.hint(ty),
         }
     }
 
-    /// The expression turning the wire value `v` into the typed value.
-    pub fn convert(&self, ty: &Ty, v: &str) -> String {
+    /// The expression turning the wire value `v` of the field `field`
+    /// (`Schema.attr`, for messages) into the typed value.
+    pub fn convert(&self, ty: &Ty, v: &str, field: &str) -> String {
         match self.resolve(ty) {
+            Ty::Timestamp => format!("_timestamp({v}, {})", literal(field)),
             Ty::Model(n) => format!("_model({n}, {v})"),
             Ty::List(t) => match self.resolve(t) {
                 Ty::Model(n) => format!("_models({n}, {v})"),
@@ -211,11 +217,15 @@ impl Models {
         }
     }
 
-    /// The list field a listing model iterates over: the one required
-    /// list-of-models field of a schema named `...List`, `...Page` or
-    /// `...Response`.
-    fn iterable(&self, name: &str, fields: &[Field]) -> Option<(String, String)> {
-        if !(name.ends_with("List") || name.ends_with("Page") || name.ends_with("Response")) {
+    /// The list field a listing model iterates over: the one
+    /// list-of-models field of a schema named `...List`, `...Page`,
+    /// `...Response` or `...Search`, required or not (a missing list
+    /// iterates as empty).
+    fn iterable<'f>(&self, name: &str, fields: &'f [Field]) -> Option<(&'f Field, String)> {
+        if !["List", "Page", "Response", "Search"]
+            .iter()
+            .any(|end| name.ends_with(end))
+        {
             return None;
         }
         let lists: Vec<(&Field, String)> = fields
@@ -229,7 +239,7 @@ impl Models {
             })
             .collect();
         match lists.as_slice() {
-            [(f, item)] if f.required => Some((f.attr.clone(), item.clone())),
+            [(f, item)] => Some((*f, item.clone())),
             _ => None,
         }
     }
@@ -244,8 +254,9 @@ impl Models {
              (see ``to_dict()``). Build request bodies with keyword arguments or pass dicts.\n\
              \"\"\"\n\n\
              from __future__ import annotations\n\n\
+             from datetime import datetime\n\
              from typing import Any, Dict, Iterator, List, Literal, Mapping, Sequence, Union\n\n\
-             from ._model import Field, Model, _model, _model_map, _models, _optional, _pack\n\n\
+             from ._model import Field, Model, _model, _model_map, _models, _optional, _pack, _timestamp\n\n\
              __all__ = [\n",
         );
         for name in self.defs.keys() {
@@ -389,16 +400,25 @@ impl Models {
             if optional {
                 s.push_str("        required=False,\n");
             }
-            let value = self.convert(&f.ty, "v");
+            let value = self.convert(&f.ty, "v", &format!("{name}.{}", f.attr));
             if value != "v" {
                 s.push_str(&format!("        convert=lambda v: {value},\n"));
             }
+            if matches!(self.resolve(&f.ty), Ty::Timestamp) {
+                s.push_str("        timestamp=True,\n");
+            }
             s.push_str("    )\n");
         }
-        if let Some((attr, item)) = self.iterable(name, fields) {
+        if let Some((field, item)) = self.iterable(name, fields) {
+            let attr = &field.attr;
+            let items = if field.required && !field.nullable {
+                format!("self.{attr}")
+            } else {
+                format!("self.{attr} or ()")
+            };
             s.push_str(&format!(
-                "\n    def __iter__(self) -> Iterator[{item}]:\n        \"\"\"Iterates over `{attr}`.\"\"\"\n        return iter(self.{attr})\n\n    def __len__(self) -> int:\n        \"\"\"How many `{attr}` there are.\"\"\"\n        return len(_optional(self, {}) or ())\n",
-                literal(fields.iter().find(|f| f.attr == attr).map(|f| f.wire.as_str()).unwrap_or_default())
+                "\n    def __iter__(self) -> Iterator[{item}]:\n        \"\"\"Iterates over `{attr}`.\"\"\"\n        return iter({items})\n\n    def __len__(self) -> int:\n        \"\"\"How many `{attr}` there are.\"\"\"\n        return len(_optional(self, {}) or ())\n",
+                literal(&field.wire)
             ));
         }
         s
@@ -439,6 +459,9 @@ fn schema_ty(s: &Value, classes: &BTreeSet<String>) -> Ty {
         }
     }
     match s.get("type").and_then(Value::as_str) {
+        Some("string") if s.get("format").and_then(Value::as_str) == Some("date-time") => {
+            Ty::Timestamp
+        }
         Some("string") => Ty::Str,
         Some("integer") => Ty::Int,
         Some("number") => Ty::Float,

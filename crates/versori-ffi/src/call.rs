@@ -2,6 +2,7 @@
 
 use std::ffi::c_char;
 
+use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use crate::client::VersoriClient;
@@ -48,8 +49,11 @@ pub(crate) unsafe fn parse_args(args_json: *const c_char) -> Result<Value, Failu
 /// their spec names and the request body under `"body"`, e.g.
 /// `{"user_id": "customer-123"}`; NULL means no arguments.
 /// `organisation_id` defaults to the client's organisation. On success
-/// writes the response body as JSON to `*out_json` (`{}` when the operation
-/// answers without a body); the caller frees it with `versori_string_free`.
+/// writes the response body to `*out_json` exactly as the platform sent it,
+/// once checked to be JSON (so numbers keep every digit, integers beyond 64
+/// bits included), or `{}` when the operation answers without a body; the
+/// caller frees it with `versori_string_free`. A body that is not JSON is
+/// `VERSORI_DECODE_ERROR`.
 ///
 /// Unknown operations, unknown, missing or wrongly typed parameters and
 /// malformed JSON are `VERSORI_INVALID_ARGUMENT` (nothing is sent); platform
@@ -75,11 +79,88 @@ pub unsafe extern "C" fn versori_call(
         let operation_id = unsafe { arg_str(operation_id, "operation_id") }?;
         let args = unsafe { parse_args(args_json) }?;
         check_out(out_json, "out_json")?;
-        let value = runtime::block_on(client.client.call(operation_id, args))??;
-        let text = serde_json::to_string(&value)
-            .map_err(|e| Failure::system(format!("could not serialise the response: {e}")))?;
+        let raw = runtime::block_on(client.client.call_raw(operation_id, args))??;
+        let text = checked_text(&raw)?;
         // SAFETY: non-NULL and writable.
         unsafe { *out_json = into_c_string(text) };
         Ok(VersoriStatus::VERSORI_OK)
     })
+}
+
+/// The body of a success response as text, checked to be one JSON value
+/// (`{}` for an empty body); anything else is the facade's decode error.
+pub(crate) fn checked_text(raw: &versori::RawResponse) -> Result<String, Failure> {
+    if raw.is_empty() {
+        return Ok("{}".to_owned());
+    }
+    let text = std::str::from_utf8(raw.body()).map_err(|e| raw.decode_error(e))?;
+    serde_json::from_str::<IgnoredAny>(text).map_err(|e| raw.decode_error(e))?;
+    Ok(text.to_owned())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::ffi::{CStr, CString};
+
+    use super::*;
+    use crate::client::{versori_client_free, versori_client_new, VersoriClientOptions};
+    use crate::strings::versori_string_free;
+
+    /// A client of `base_url` made through the C ABI.
+    pub(crate) fn client(base_url: &CString) -> *mut VersoriClient {
+        let mut opts: VersoriClientOptions = unsafe { std::mem::zeroed() };
+        opts.base_url = base_url.as_ptr();
+        opts.organisation = c"01J8ZQ4N7G3Y5B2K9T6W1X0ORG".as_ptr();
+        opts.api_key = c"vk_test".as_ptr();
+        opts.max_retries = -1;
+        let mut out = std::ptr::null_mut();
+        // SAFETY: valid options and out pointer.
+        let status = unsafe { versori_client_new(&opts, &mut out) };
+        assert_eq!(status, VersoriStatus::VERSORI_OK);
+        out
+    }
+
+    fn call(body: &str) -> (VersoriStatus, Option<String>) {
+        let server = versori_emulator::FixedResponseServer::start(body.to_owned()).expect("server");
+        let url = CString::new(server.base_url()).expect("url");
+        let c = client(&url);
+        let mut out = std::ptr::null_mut();
+        // SAFETY: live client, NUL-terminated strings, writable out.
+        let status = unsafe {
+            versori_call(
+                c,
+                c"GetEndUser".as_ptr(),
+                c"{\"user_id\": \"u\"}".as_ptr(),
+                &mut out,
+            )
+        };
+        let text = (!out.is_null()).then(|| {
+            // SAFETY: a string this library returned.
+            let text = unsafe { CStr::from_ptr(out) }
+                .to_string_lossy()
+                .into_owned();
+            unsafe { versori_string_free(out) };
+            text
+        });
+        // SAFETY: a live client, freed once.
+        unsafe { versori_client_free(c) };
+        (status, text)
+    }
+
+    #[test]
+    fn the_body_comes_back_as_sent_with_every_digit() {
+        let body = r#"{"id": "u", "n": 1180591620717411303424, "f": 0.1000000000000000055511151231257827, "neg": -99999999999999999999999}"#;
+        let (status, text) = call(body);
+        assert_eq!(status, VersoriStatus::VERSORI_OK);
+        assert_eq!(text.as_deref(), Some(body));
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_a_decode_error() {
+        for body in [r#"{"id": "u""#, "[1] 2", "nope"] {
+            let (status, text) = call(body);
+            assert_eq!(status, VersoriStatus::VERSORI_DECODE_ERROR, "{body}");
+            assert!(text.is_none());
+        }
+    }
 }

@@ -2,9 +2,16 @@
 
 use std::ffi::c_char;
 
+use std::collections::HashMap;
+use std::fmt;
+
+use bytes::Bytes;
 use futures::StreamExt;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::Value;
-use versori::operations::{self, Pagination};
+use versori::operations::{self, Operation, Pagination};
+use versori::{Page, PageLayout, RawResponse};
 
 use crate::call::{client_ref, parse_args};
 use crate::client::VersoriClient;
@@ -19,7 +26,103 @@ use crate::strings::{arg_str, check_out, into_c_string};
 /// A pager may move between threads but must not be used by two threads at
 /// once.
 pub struct VersoriPager {
-    pages: versori::Pages<Value>,
+    pages: versori::Pages<Bytes>,
+}
+
+/// The facade's page decoder for C: each item is its JSON text, a slice of
+/// the page's body (checked once, as a whole), so it reaches the caller
+/// exactly as the platform sent it.
+// the signature of the facade's `PageDecoder`, whose error is its `versori::Error`
+#[allow(clippy::result_large_err)]
+fn raw_page(op: &'static Operation, raw: RawResponse) -> versori::Result<Page<Bytes>> {
+    let layout = PageLayout::of(op).ok_or_else(|| versori::Error::InvalidInput {
+        message: format!("{} is not a paginated operation", op.id),
+    })?;
+    let body = raw.body().clone();
+    let text: &[u8] = if raw.is_empty() { b"{}" } else { &body };
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let found = PageSeed(layout)
+        .deserialize(&mut de)
+        .and_then(|found| de.end().map(|()| found))
+        .map_err(|e| raw.decode_error(e))?;
+    let items = found
+        .items
+        .iter()
+        .map(|item| {
+            let start = (item.get().as_ptr() as usize).saturating_sub(body.as_ptr() as usize);
+            body.slice(start..start + item.get().len())
+        })
+        .collect();
+    Ok(Page {
+        items,
+        total_count: found
+            .total_count
+            .and_then(|t| serde_json::from_str(t.get()).ok()),
+        next: found.next.and_then(|n| follow(n, &layout.next[1..])),
+    })
+}
+
+/// The members of a page body its layout names, as JSON texts.
+#[derive(Default)]
+struct Found<'de> {
+    items: Vec<&'de RawValue>,
+    total_count: Option<&'de RawValue>,
+    /// The first member on the way to the cursor.
+    next: Option<&'de RawValue>,
+}
+
+/// Reads a page body for the members of a [`PageLayout`], checking the
+/// rest without keeping it.
+struct PageSeed(PageLayout);
+
+impl<'de> DeserializeSeed<'de> for PageSeed {
+    type Value = Found<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PageSeed {
+    type Value = Found<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a page (a JSON object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let layout = self.0;
+        let mut found = Found::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == layout.items {
+                found.items = map
+                    .next_value::<Option<Vec<&RawValue>>>()?
+                    .unwrap_or_default();
+            } else if key == layout.total_count {
+                found.total_count = Some(map.next_value()?);
+            } else if layout.next.first() == Some(&key.as_str()) {
+                found.next = Some(map.next_value()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The cursor at `path` inside `value` (checked JSON text): a string, or
+/// None when a member is missing or of another type (as the facade's own
+/// decoder reads it).
+fn follow(value: &RawValue, path: &[&str]) -> Option<String> {
+    match path.split_first() {
+        None => serde_json::from_str::<Option<String>>(value.get())
+            .ok()
+            .flatten(),
+        Some((key, rest)) => {
+            let members: HashMap<String, &RawValue> = serde_json::from_str(value.get()).ok()?;
+            follow(members.get(*key)?, rest)
+        }
+    }
 }
 
 /// Starts iterating over every item of the paginated operation
@@ -68,7 +171,7 @@ pub unsafe extern "C" fn versori_paginate(
         let Value::Object(args) = args else {
             return Err(Failure::invalid("`args_json` must be a JSON object"));
         };
-        let pages = client.client.pages::<Value>(op.id, args);
+        let pages = client.client.pages_with(op.id, args, raw_page);
         let handle = Box::into_raw(Box::new(VersoriPager { pages }));
         // SAFETY: non-NULL and writable.
         unsafe { *out = handle };
@@ -76,7 +179,8 @@ pub unsafe extern "C" fn versori_paginate(
     })
 }
 
-/// The next item: writes it as JSON to `*item_json` and returns `VERSORI_OK`,
+/// The next item: writes its JSON text (as the platform sent it, numbers
+/// with every digit) to `*item_json` and returns `VERSORI_OK`,
 /// or returns `VERSORI_DONE` (writing nothing) after the last item. Fetches
 /// the next page when the current one is used up, blocking the calling
 /// thread. After an error the pager is finished: later calls return
@@ -101,8 +205,9 @@ pub unsafe extern "C" fn versori_pager_next(
             None => Ok(VersoriStatus::VERSORI_DONE),
             Some(Err(e)) => Err(e.into()),
             Some(Ok(item)) => {
-                let text = serde_json::to_string(&item)
-                    .map_err(|e| Failure::system(format!("could not serialise an item: {e}")))?;
+                // a slice of a body checked to be UTF-8 JSON
+                let text = String::from_utf8(item.to_vec())
+                    .map_err(|e| Failure::system(format!("an item is not UTF-8: {e}")))?;
                 // SAFETY: non-NULL and writable.
                 unsafe { *item_json = into_c_string(text) };
                 Ok(VersoriStatus::VERSORI_OK)
@@ -132,4 +237,95 @@ pub unsafe extern "C" fn versori_pager_free(pager: *mut VersoriPager) {
             Err(_) => drop(boxed),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::{CStr, CString};
+
+    use super::*;
+    use crate::call::tests::client;
+    use crate::client::versori_client_free;
+    use crate::strings::versori_string_free;
+
+    fn op(id: &str) -> &'static Operation {
+        operations::find(id).expect("in the table")
+    }
+
+    #[test]
+    fn items_come_back_as_sent_with_every_digit() {
+        let body = r#"{"totalCount": 2, "items": [{"id": "a", "n": 1180591620717411303424}, {"id": "b", "x": [1.50, {"k": null}]}]}"#;
+        let server = versori_emulator::FixedResponseServer::start(body).expect("server");
+        let url = CString::new(server.base_url()).expect("url");
+        let c = client(&url);
+        let mut pager = std::ptr::null_mut();
+        // SAFETY: a live client, NUL-terminated strings, writable out.
+        let status =
+            unsafe { versori_paginate(c, c"ListSystems".as_ptr(), std::ptr::null(), &mut pager) };
+        assert_eq!(status, VersoriStatus::VERSORI_OK);
+        let mut items = Vec::new();
+        loop {
+            let mut item = std::ptr::null_mut();
+            // SAFETY: a live pager used by this thread only; writable out.
+            match unsafe { versori_pager_next(pager, &mut item) } {
+                VersoriStatus::VERSORI_OK => {
+                    // SAFETY: a string this library returned, freed once.
+                    items.push(
+                        unsafe { CStr::from_ptr(item) }
+                            .to_string_lossy()
+                            .into_owned(),
+                    );
+                    unsafe { versori_string_free(item) };
+                }
+                VersoriStatus::VERSORI_DONE => break,
+                other => panic!("{other:?}"),
+            }
+        }
+        // SAFETY: live handles, freed once.
+        unsafe { versori_pager_free(pager) };
+        unsafe { versori_client_free(c) };
+        assert_eq!(
+            items,
+            [
+                r#"{"id": "a", "n": 1180591620717411303424}"#,
+                r#"{"id": "b", "x": [1.50, {"k": null}]}"#
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_the_cursor_and_total_where_the_layout_says() {
+        let page = raw_page(
+            op("ListKV"),
+            RawResponse::new(200, r#"{"data": [{"key": ["a"]}], "pagination": {"nextCursor": "c\"2"}, "totalCount": 7}"#),
+        )
+        .expect("a page");
+        assert_eq!(page.items, [Bytes::from_static(br#"{"key": ["a"]}"#)]);
+        assert_eq!(
+            (page.total_count, page.next.as_deref()),
+            (Some(7), Some("c\"2"))
+        );
+        let page = raw_page(
+            op("ListSystems"),
+            RawResponse::new(200, r#"{"items": null, "next": 3}"#),
+        )
+        .expect("a page");
+        assert!(page.items.is_empty() && page.next.is_none() && page.total_count.is_none());
+    }
+
+    #[test]
+    fn a_malformed_page_is_a_decode_error() {
+        for body in [
+            r#"{"items": [{"id": 1}"#,
+            r#"[{"id": 1}]"#,
+            r#"{"items": "x"}"#,
+            r#"{} {}"#,
+        ] {
+            let err = raw_page(op("ListSystems"), RawResponse::new(200, body)).err();
+            assert!(
+                matches!(err, Some(versori::Error::Decode { .. })),
+                "{body}: {err:?}"
+            );
+        }
+    }
 }

@@ -6,42 +6,54 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple};
 use serde_json::Value;
-use versori::RawResponse;
 
-use crate::convert::{args_to_json, to_json, to_py};
-use crate::decode::raw_to_py;
+use crate::convert::{args_to_json, to_json};
 use crate::errors::{from_facade, invalid, to_py_err};
 use crate::pages::NativePages;
 use crate::raw::RawJson;
 use crate::runtime::wait;
 
-/// A piece of work on the facade (a workflow's JSON result by default).
-pub(crate) type Work<T = Value> = BoxFuture<'static, versori::Result<T>>;
+/// A piece of work on the facade.
+pub(crate) type Work<T> = BoxFuture<'static, versori::Result<T>>;
 
 /// A facade result that becomes Python objects.
 pub(crate) trait ToPython: Send + 'static {
-    /// The Python form: dicts, lists, str, int, float, bool and None, or a
-    /// `RawJson` to decode later.
+    /// The Python form: a `RawJson` for the models to read, plain objects
+    /// (`Plain`), or a tuple or None of those.
     fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>>;
-}
-
-impl ToPython for Value {
-    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-        to_py(py, &self)
-    }
-}
-
-impl ToPython for RawResponse {
-    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-        raw_to_py(py, &self)
-    }
 }
 
 impl ToPython for RawJson {
     fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         Ok(Bound::new(py, self)?.into_any())
+    }
+}
+
+/// A checked body to be decoded into plain Python objects (dicts, lists,
+/// str, int, float, bool, None) once the GIL is back.
+pub(crate) struct Plain(pub(crate) RawJson);
+
+impl ToPython for Plain {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        self.0.value(py)
+    }
+}
+
+impl<T: ToPython> ToPython for Option<T> {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        match self {
+            Some(v) => v.to_python(py),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+}
+
+impl<A: ToPython, B: ToPython> ToPython for (A, B) {
+    fn to_python(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        let (a, b) = (self.0.to_python(py)?, self.1.to_python(py)?);
+        Ok(PyTuple::new(py, [a, b])?.into_any())
     }
 }
 
@@ -230,10 +242,9 @@ impl NativeClient {
     ) -> PyResult<Py<PyAny>> {
         let args = args_to_json(args)?;
         let client = self.inner.clone();
-        run_blocking(
-            py,
-            async move { client.call_raw(&operation_id, args).await },
-        )
+        run_blocking(py, async move {
+            RawJson::checked(client.call_raw(&operation_id, args).await?).map(Plain)
+        })
     }
 
     /// Calls an operation by operationId; blocks with the GIL released.
@@ -281,11 +292,12 @@ impl NativeClient {
             Value::Object(map) => map,
             _ => serde_json::Map::new(),
         };
-        let mut pages = self.inner.pages::<Value>(&operation_id, args);
-        if let Some(size) = page_size {
-            pages = pages.page_size(size);
-        }
-        Ok(NativePages::new(pages))
+        Ok(NativePages::new(
+            &self.inner,
+            &operation_id,
+            args,
+            page_size,
+        ))
     }
 
     /// The `setup_integration` workflow (blocking).

@@ -1,11 +1,10 @@
-//! Conversions between Python objects and JSON values.
+//! Python values as the JSON of a request (arguments and bodies). Responses
+//! take the other way, through `json`.
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use serde_json::{Map, Number, Value};
-
-use crate::decode::Keys;
 
 /// How deep nested containers may go before conversion gives up (guards
 /// against self-referencing structures).
@@ -119,61 +118,6 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .name()
         .map(|n| n.to_string())
         .unwrap_or_else(|_| "value".into())
-}
-
-/// A JSON value as plain Python objects (dict, list, str, int, float, bool,
-/// None).
-pub(crate) fn to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-    ToPy {
-        py,
-        keys: Keys::take(),
-    }
-    .convert(value)
-}
-
-struct ToPy<'py> {
-    py: Python<'py>,
-    /// Object keys, interned and shared with the decoder's (a listing
-    /// repeats the same few keys in every item).
-    keys: Keys<'static>,
-}
-
-impl<'py> ToPy<'py> {
-    fn key(&mut self, k: &str) -> Bound<'py, PyString> {
-        self.keys.key(self.py, k)
-    }
-
-    fn convert(&mut self, value: &Value) -> PyResult<Bound<'py, PyAny>> {
-        let py = self.py;
-        Ok(match value {
-            Value::Null => py.None().into_bound(py),
-            Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-            Value::Number(n) => {
-                if let Some(i) = n.as_i64() {
-                    i.into_pyobject(py)?.into_any()
-                } else if let Some(u) = n.as_u64() {
-                    u.into_pyobject(py)?.into_any()
-                } else {
-                    n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
-                }
-            }
-            Value::String(s) => PyString::new(py, s).into_any(),
-            Value::Array(items) => {
-                let list = PyList::empty(py);
-                for item in items {
-                    list.append(self.convert(item)?)?;
-                }
-                list.into_any()
-            }
-            Value::Object(map) => {
-                let dict = PyDict::new(py);
-                for (k, v) in map {
-                    dict.set_item(self.key(k), self.convert(v)?)?;
-                }
-                dict.into_any()
-            }
-        })
-    }
 }
 
 /// Optional keyword arguments as a JSON object (`None` gives an empty one).

@@ -2,12 +2,13 @@
 //!
 //! `user.external_id` runs no Python code: the descriptor reads the model's
 //! wire dict when it has one, or else reads the one value it needs straight
-//! from the response body (an item of a listing, see `RawItems`), and
-//! passes it through the field's converter when the field holds models.
+//! from the response body (its object in a `RawItems`), and passes it
+//! through the field's converter when the field holds models or
+//! timestamps.
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
-use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use crate::model::ModelBase;
@@ -25,8 +26,38 @@ pub(crate) struct Field {
     key: Py<PyString>,
     attr: Box<str>,
     required: bool,
-    /// Turns the wire value into the typed one (models); None keeps it.
+    /// Turns the wire value into the typed one (models, timestamps); None
+    /// keeps it.
     convert: Option<Py<PyAny>>,
+    /// A timestamp field whose text, read from the body, is parsed natively
+    /// with `datetime.fromisoformat` (on Python 3.11+, whose `fromisoformat`
+    /// reads RFC 3339); `convert` handles everything else (a model over a
+    /// dict, a value that does not read as an aware datetime).
+    timestamp: bool,
+}
+
+/// `datetime.datetime.fromisoformat`, looked up once.
+static FROMISOFORMAT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// `text` as a timezone-aware datetime by `datetime.fromisoformat`, when
+/// it ends in a UTC offset (`Z`, `+hh:mm`, `-hh:mm`) and parses.
+fn aware_datetime<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py, PyAny>> {
+    let offset = matches!(
+        text.as_bytes(),
+        [.., b'Z' | b'z'] | [.., b'+' | b'-', _, _, b':', _, _]
+    );
+    if !offset {
+        return None;
+    }
+    let parse = FROMISOFORMAT
+        .get_or_try_init(py, || {
+            py.import("datetime")?
+                .getattr("datetime")?
+                .getattr("fromisoformat")
+                .map(Bound::unbind)
+        })
+        .ok()?;
+    parse.bind(py).call1((text,)).ok()
 }
 
 impl Field {
@@ -36,11 +67,6 @@ impl Field {
         match state(obj)? {
             State::Data(data) => data.cast::<PyDict>()?.get_item(self.key.bind(py)),
             State::Item(items, index) => items.get().field(py, index, &self.wire),
-            State::Undecoded => {
-                // a model over a whole response: it decodes its object once
-                let data = obj.call_method0(intern!(py, "_wire"))?;
-                data.cast::<PyDict>()?.get_item(self.key.bind(py))
-            }
         }
     }
 
@@ -72,10 +98,8 @@ impl Field {
 enum State<'py> {
     /// Its wire dict.
     Data(Bound<'py, PyAny>),
-    /// Item `index` of a listing, undecoded.
+    /// Item `index` of a `RawItems`, undecoded.
     Item(Bound<'py, RawItems>, usize),
-    /// A whole response, not decoded yet.
-    Undecoded,
 }
 
 /// The state of the model `obj` (copied out, so no borrow is held while
@@ -92,12 +116,16 @@ fn state<'py>(obj: &Bound<'py, PyAny>) -> PyResult<State<'py>> {
     if let Some(data) = &model.data {
         return Ok(State::Data(data.bind(py).clone()));
     }
-    match &model.raw {
-        Some(raw) => match raw.bind(py).cast::<RawItems>() {
-            Ok(items) => Ok(State::Item(items.clone(), model.index)),
-            Err(_) => Ok(State::Undecoded),
-        },
-        None => Ok(State::Undecoded),
+    match model
+        .raw
+        .as_ref()
+        .map(|raw| raw.bind(py).cast::<RawItems>())
+    {
+        Some(Ok(items)) => Ok(State::Item(items.clone(), model.index)),
+        _ => Err(PyAttributeError::new_err(format!(
+            "{} has no data (neither _data nor a RawItems in _raw)",
+            class_name(obj)
+        ))),
     }
 }
 
@@ -113,7 +141,6 @@ fn present_keys(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     let data = match state(obj)? {
         State::Data(data) => data,
         State::Item(items, index) => return items.get().keys(index),
-        State::Undecoded => obj.call_method0(intern!(obj.py(), "_wire"))?,
     };
     data.cast::<PyDict>()?
         .keys()
@@ -126,7 +153,8 @@ fn present_keys(obj: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 impl Field {
     /// A field named `attr` in Python, `wire` on the wire.
     #[new]
-    #[pyo3(signature = (wire, attr, *args, required=true, convert=None, **kwargs))]
+    #[pyo3(signature = (wire, attr, *args, required=true, convert=None, timestamp=false, **kwargs))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         wire: &str,
@@ -134,6 +162,7 @@ impl Field {
         args: &Bound<'_, PyTuple>,
         required: bool,
         convert: Option<Bound<'_, PyAny>>,
+        timestamp: bool,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         // the rest is for a subclass's `__init__` (the docstring)
@@ -152,6 +181,8 @@ impl Field {
             attr: attr.into(),
             required,
             convert: convert.map(Bound::unbind),
+            // before 3.11 `fromisoformat` reads no `Z`: `convert` does it all
+            timestamp: timestamp && py.version_info() >= (3, 11),
         })
     }
 
@@ -166,6 +197,15 @@ impl Field {
             _ => return Ok(slf.clone().into_any()),
         };
         let field = slf.get();
+        if field.timestamp {
+            // a timestamp read from the body: parsed from its text, no Python code
+            if let State::Item(items, index) = state(obj)? {
+                let text = items.get().plain_string(index, &field.wire)?;
+                if let Some(parsed) = text.and_then(|t| aware_datetime(obj.py(), t)) {
+                    return Ok(parsed);
+                }
+            }
+        }
         match field.wire_value(obj)? {
             Some(value) => match &field.convert {
                 Some(convert) => convert.bind(obj.py()).call1((value,)),

@@ -1,16 +1,11 @@
 //! Where each field of each object of a listing is in the response body.
 //!
-//! When a listing's array of objects is first reached, one pass over it
-//! records, for every item, the key of each field and the extent of its
-//! value ([`ItemIndex`]). A model over an item then reads a field by
-//! looking its key up and turning just that value into a Python object
-//! ([`value_to_py`]): reading one field of each of 10,000 items builds
-//! 10,000 strings, not 10,000 dicts of every field.
-
-use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyString};
-
-use crate::decode::{self, Failure};
+//! The walk that checks a body (`json::check`) records, for every item of
+//! an array of objects (and for the top-level object), the key of each
+//! field and the extent of its value ([`ItemIndex`]). A model over an item
+//! then reads a field by looking its key up and turning just that value
+//! into a Python object (`json::to_py`): reading one field of each of
+//! 10,000 items builds 10,000 strings, not 10,000 dicts of every field.
 
 /// The fields of every item of an array of objects, as offsets into the
 /// body. Offsets are `u32`: an array past 4 GiB into a body is not indexed
@@ -50,8 +45,9 @@ impl ItemIndex {
         self.starts.push(self.entries.len());
     }
 
-    /// Adds a field to the current item.
-    pub(crate) fn add(&mut self, key: KeyText<'_>, value: (usize, usize)) -> Result<(), String> {
+    /// Adds a field to the current item; gives its entry number (see
+    /// [`ItemIndex::find`]).
+    pub(crate) fn add(&mut self, key: KeyText<'_>, value: (usize, usize)) -> Result<usize, String> {
         let narrow = |(a, b): (usize, usize)| match (u32::try_from(a), u32::try_from(b)) {
             (Ok(a), Ok(b)) if a < DECODED && b < DECODED => Ok((a, b)),
             _ => Err(format!("offset {b} is past the 4 GiB an index can hold")),
@@ -69,7 +65,7 @@ impl ItemIndex {
             key,
             value: narrow(value)?,
         });
-        Ok(())
+        Ok(self.entries.len() - 1)
     }
 
     /// How many items there are.
@@ -94,21 +90,6 @@ impl ItemIndex {
         text(body, e.key)
     }
 
-    /// Item `item`'s fields as (key, value text), in order; None when there
-    /// is no such item.
-    pub(crate) fn fields<'a>(
-        &'a self,
-        body: &'a [u8],
-        item: usize,
-    ) -> Option<impl Iterator<Item = (Option<&'a str>, Option<&'a str>)> + 'a> {
-        let entries = self.item(item)?;
-        Some(
-            entries
-                .iter()
-                .map(move |e| (self.key(body, e), text(body, e.value))),
-        )
-    }
-
     /// The text of the value under `key` in item `item`: the last one if
     /// the key repeats, as a decoded dict would keep it. `Err` when there
     /// is no such item.
@@ -118,16 +99,44 @@ impl ItemIndex {
         item: usize,
         key: &str,
     ) -> Result<Option<&'a str>, ()> {
+        Ok(self.find(body, item, key)?.map(|(_, value)| value))
+    }
+
+    /// As [`ItemIndex::get`], with the entry number of the field (the
+    /// number [`ItemIndex::add`] gave it).
+    pub(crate) fn find<'a>(
+        &'a self,
+        body: &'a [u8],
+        item: usize,
+        key: &str,
+    ) -> Result<Option<(usize, &'a str)>, ()> {
+        let start = *self.starts.get(item).ok_or(())?;
         let entries = self.item(item).ok_or(())?;
         // keys are compared as bytes: only the value found is read as text
-        let found = entries.iter().rev().find(|e| {
+        let found = entries.iter().enumerate().rev().find(|(_, e)| {
             if e.key.0 == DECODED {
                 self.decoded.get(e.key.1 as usize).map(|k| &**k) == Some(key)
             } else {
                 body.get(e.key.0 as usize..e.key.1 as usize) == Some(key.as_bytes())
             }
         });
-        Ok(found.and_then(|e| text(body, e.value)))
+        Ok(found.and_then(|(i, e)| Some((start + i, text(body, e.value)?))))
+    }
+
+    /// Item `item`'s fields as (entry number, key, value text), in order.
+    pub(crate) fn entries<'a>(
+        &'a self,
+        body: &'a [u8],
+        item: usize,
+    ) -> Option<impl Iterator<Item = (usize, Option<&'a str>, Option<&'a str>)> + 'a> {
+        let start = *self.starts.get(item)?;
+        let entries = self.item(item)?;
+        Some(
+            entries
+                .iter()
+                .enumerate()
+                .map(move |(i, e)| (start + i, self.key(body, e), text(body, e.value))),
+        )
     }
 }
 
@@ -135,23 +144,6 @@ impl ItemIndex {
 /// only fails on an index bug, and then reads as missing).
 fn text(body: &[u8], (start, end): (u32, u32)) -> Option<&str> {
     std::str::from_utf8(body.get(start as usize..end as usize)?).ok()
-}
-
-/// One JSON value (text already checked to be JSON) as a Python object.
-/// Strings without escapes, booleans and null take a short path; anything
-/// else goes through the full decoder.
-pub(crate) fn value_to_py<'py>(py: Python<'py>, text: &str) -> Result<Bound<'py, PyAny>, Failure> {
-    if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
-        if !inner.contains('\\') {
-            return Ok(PyString::new(py, inner).into_any());
-        }
-    }
-    match text {
-        "true" => Ok(PyBool::new(py, true).to_owned().into_any()),
-        "false" => Ok(PyBool::new(py, false).to_owned().into_any()),
-        "null" => Ok(py.None().into_bound(py)),
-        _ => decode::decode_str(py, text),
-    }
 }
 
 #[cfg(test)]
@@ -163,7 +155,7 @@ mod tests {
         let body = br#"{"a":1,"b":"x"}{"a":true,"c":{"d":[1,2]},"a":false}"#;
         let mut index = ItemIndex::default();
         index.start_item();
-        index.add(KeyText::At(2, 3), (5, 6)).expect("fits");
+        assert_eq!(index.add(KeyText::At(2, 3), (5, 6)), Ok(0));
         index.add(KeyText::At(8, 9), (11, 14)).expect("fits");
         index.start_item();
         index.add(KeyText::At(17, 18), (20, 24)).expect("fits");
@@ -176,8 +168,8 @@ mod tests {
         assert_eq!(index.get(body, 1, "b"), Ok(None));
         assert_eq!(index.get(body, 2, "a"), Err(()));
         let keys: Vec<_> = index
-            .fields(body, 1)
-            .map(|f| f.map(|(k, _)| k).collect())
+            .entries(body, 1)
+            .map(|f| f.map(|(_, k, _)| k).collect())
             .unwrap_or_default();
         assert_eq!(keys, [Some("a"), Some("c"), Some("a")]);
     }

@@ -6,11 +6,11 @@
 //! typed models and the exception hierarchy; nothing here is meant to be
 //! used directly.
 //!
-//! Response bodies become Python objects without an intermediate
-//! `serde_json::Value` (`decode`), or stay checked but undecoded until a
-//! model is used (`raw`); a model's fields are native descriptors
-//! (`field`) that read one value of a listing's item straight from the
-//! body (`scan`, `item_fields`).
+//! Every response body takes one way to Python objects (`json`, on jiter):
+//! it is checked and indexed in one walk without the GIL, stays undecoded
+//! (`raw`), and each model field (a native descriptor, `field`) decodes one
+//! value of its object straight from the body (`item_fields`). There is no
+//! `serde_json::Value` on the way, and integers of any size stay exact.
 //!
 //! Every blocking call releases the GIL, runs on one shared Tokio runtime
 //! (created on first use, so importing starts no thread) and checks for
@@ -24,16 +24,16 @@
 mod bridge;
 mod client;
 mod convert;
-mod decode;
 mod emulator;
 mod errors;
 mod field;
 mod item_fields;
+mod json;
+mod keys;
 mod model;
 mod pages;
 mod raw;
 mod runtime;
-mod scan;
 mod static_server;
 mod workflows;
 
@@ -69,6 +69,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<emulator::NativeEmulator>()?;
     m.add_class::<static_server::StaticServer>()?;
     m.add_function(wrap_pyfunction!(operation_ids, m)?)?;
-    m.add_function(wrap_pyfunction!(decode::loads, m)?)?;
+    m.add_function(wrap_pyfunction!(raw::loads, m)?)?;
+    m.add_function(wrap_pyfunction!(model::_untrack_listing_models, m)?)?;
+    m.add_function(wrap_pyfunction!(static_server::facade_get_end_user, m)?)?;
     Ok(())
 }

@@ -1,27 +1,47 @@
 //! `ModelBase`: the native base of every model class (`versori._model.Model`
 //! and the generated ones).
 //!
-//! A model holds its wire object (`_data`, a dict) or what it was read
-//! from (`_raw`: a `RawJson` response, or the `RawItems` of a listing with
-//! its place `_index`). Keeping that state in a native object lets the field
-//! descriptors read it without attribute lookups and lets a listing's
-//! 10,000 models be made in one native loop (`RawItems.models`).
+//! A model holds its wire object (`_data`, a dict) or what it reads from
+//! (`_raw`, the `RawItems` holding its object, and its place `_index`).
+//! Keeping that state in a native object lets the field descriptors read it
+//! without attribute lookups and lets a listing's 10,000 models be made in
+//! one native loop (`RawItems.models`).
+//!
+//! # The cycle collector
+//!
+//! A model takes part in Python's cycle collection like any container
+//! (`__traverse__` visits `_data` and `_raw`, `__clear__` drops them), with
+//! one exception that keeps a large listing cheap: a model that a listing
+//! makes over one of its items ([`over_item`]) starts untracked. Such a
+//! model refers only to its `RawItems`, which holds no Python object, so it
+//! cannot be part of a cycle; left tracked, every list of 10,000 models made
+//! the collector walk them a dozen times to free nothing. The moment
+//! anything else is stored in it (`_data` or `_raw` set, from Python or by
+//! decoding), it is tracked again, so it can never join a cycle unseen.
+//! CPython treats its dicts and tuples of plain values the same way.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pyo3::gc::PyVisit;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::PyTraverseError;
 
-/// The state of a model: its wire dict, or the undecoded response (or
-/// listing item) it is over.
+use crate::raw::RawItems;
+
+/// Whether listings make their models untracked (on unless a benchmark
+/// turns it off to measure the difference).
+static UNTRACK: AtomicBool = AtomicBool::new(true);
+
+/// The state of a model: its wire dict, or the objects it reads from.
 #[pyclass(subclass, module = "versori._native")]
 pub(crate) struct ModelBase {
-    /// The wire object; None until a model over a response is first used.
-    #[pyo3(get, set, name = "_data")]
+    /// The wire object; None while the model reads from `raw`.
     pub(crate) data: Option<Py<PyAny>>,
-    /// The undecoded value: a `RawJson`, or the `RawItems` holding it.
-    #[pyo3(get, set, name = "_raw")]
+    /// The `RawItems` holding the model's object.
     pub(crate) raw: Option<Py<PyAny>>,
-    /// The model's place in `_raw` when that is a `RawItems`.
-    #[pyo3(get, set, name = "_index")]
+    /// The model's place in `raw`.
     pub(crate) index: usize,
 }
 
@@ -39,23 +59,106 @@ impl ModelBase {
             index: 0,
         }
     }
+
+    /// The wire object (a dict), or None while the model reads from `_raw`.
+    #[getter(_data)]
+    fn get_data(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.data.as_ref().map(|d| d.clone_ref(py))
+    }
+
+    #[setter(_data)]
+    fn set_data(slf: &Bound<'_, Self>, value: Option<Py<PyAny>>) -> PyResult<()> {
+        slf.try_borrow_mut()?.data = value;
+        track(slf.as_any());
+        Ok(())
+    }
+
+    /// What the model reads its object from (a `RawItems`), or None.
+    #[getter(_raw)]
+    fn get_raw(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.raw.as_ref().map(|d| d.clone_ref(py))
+    }
+
+    #[setter(_raw)]
+    fn set_raw(slf: &Bound<'_, Self>, value: Option<Py<PyAny>>) -> PyResult<()> {
+        slf.try_borrow_mut()?.raw = value;
+        track(slf.as_any());
+        Ok(())
+    }
+
+    /// The model's place in `_raw`.
+    #[getter(_index)]
+    fn get_index(&self) -> usize {
+        self.index
+    }
+
+    #[setter(_index)]
+    fn set_index(&mut self, value: usize) {
+        self.index = value;
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.data)?;
+        visit.call(&self.raw)?;
+        Ok(())
+    }
+
+    fn __clear__(&mut self) {
+        self.data = None;
+        self.raw = None;
+    }
 }
 
-/// Takes a model made over a listing item out of the cycle collector's
-/// care ([`RawItems.models`](crate::raw::RawItems)).
-///
-/// Such a model refers to nothing but the `RawItems` (which holds no
-/// Python object) and, once decoded, its wire dict (JSON data, which never
-/// refers to a model), so it can never be part of a reference cycle and
-/// plain reference counting frees it. Left tracked, every list of 10,000
-/// models made the collector run a dozen times over objects it could never
-/// free; CPython untracks dicts and tuples of plain values for the same
-/// reason. Untracking is always safe: an untracked object is freed by
-/// reference counting as usual, and `tp_dealloc` untracks only what is
-/// tracked.
-pub(crate) fn untrack(model: &Bound<'_, PyAny>) {
-    // SAFETY: `model` is a live object (the borrow keeps it alive) of a GC
-    // type (every pyclass and its subclasses are); PyObject_GC_UnTrack
-    // accepts an object that is already untracked.
-    unsafe { pyo3::ffi::PyObject_GC_UnTrack(model.as_ptr().cast()) }
+/// Whether models of class `cls` that listings make may be untracked: its
+/// instances have no `__dict__` (a subclass without `__slots__` has one,
+/// where anything, the model itself included, could be stored).
+pub(crate) fn may_untrack(cls: &Bound<'_, PyType>) -> PyResult<bool> {
+    let offset: isize = cls
+        .getattr(intern!(cls.py(), "__dictoffset__"))?
+        .extract()?;
+    Ok(UNTRACK.load(Ordering::Relaxed) && offset == 0)
+}
+
+/// Makes `model` (a new model) read item `index` of `items`; `untrack` (see
+/// [`may_untrack`]) takes it out of the cycle collector's care (see the
+/// module docs).
+pub(crate) fn over_item(
+    model: &Bound<'_, PyAny>,
+    items: &Bound<'_, RawItems>,
+    index: usize,
+    untrack: bool,
+) -> PyResult<()> {
+    {
+        let mut state = model.cast::<ModelBase>()?.try_borrow_mut()?;
+        state.raw = Some(items.clone().into_any().unbind());
+        state.data = None;
+        state.index = index;
+    }
+    if untrack {
+        // SAFETY: `model` is a live object (the borrow keeps it alive) of a
+        // GC type (every pyclass and its subclasses are), and it refers to
+        // nothing but a `RawItems` (no Python references of its own);
+        // PyObject_GC_UnTrack accepts an object that is already untracked.
+        unsafe { pyo3::ffi::PyObject_GC_UnTrack(model.as_ptr().cast()) }
+    }
+    Ok(())
+}
+
+/// Puts `model` back under the cycle collector's care if a listing took it
+/// out.
+fn track(model: &Bound<'_, PyAny>) {
+    // SAFETY: `model` is a live object of a GC type; it is tracked only if
+    // it is not tracked already (tracking twice is an error).
+    unsafe {
+        if pyo3::ffi::PyObject_GC_IsTracked(model.as_ptr()) == 0 {
+            pyo3::ffi::PyObject_GC_Track(model.as_ptr().cast());
+        }
+    }
+}
+
+/// Turns the untracking of listing models on or off (for the benchmark,
+/// which measures both); returns the previous setting.
+#[pyfunction]
+pub(crate) fn _untrack_listing_models(on: bool) -> bool {
+    UNTRACK.swap(on, Ordering::Relaxed)
 }

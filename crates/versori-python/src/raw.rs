@@ -1,34 +1,32 @@
-//! `RawJson`: a response body (or one value inside it) that was checked to
-//! be JSON and is turned into Python objects only when asked.
+//! `RawJson` and `RawItems`: a response body checked when it arrived, turned
+//! into Python objects only where it is read.
 //!
-//! The typed methods of the package return models over a `RawJson`: the
-//! call checks the whole body (UTF-8 and JSON syntax, with the GIL
-//! released) so a malformed response still fails at once, and a model
-//! decodes its object on first attribute access. A listing's items stay
-//! undecoded in one `RawItems`: the first time the listing is reached, one
-//! walk over the checked text (`scan`) records where every field of every
-//! item is (`item_fields`), and each field read (`field::Field`) then
-//! decodes just that value. A list of 10,000 models costs 10,000 model
+//! A call's body is checked and indexed in one walk without the GIL
+//! ([`RawJson::checked`], see `json`). A model over it is a model over one
+//! of its objects, held as a `RawItems` (the top-level object is a
+//! `RawItems` of one, a listing's items are the `RawItems` of their array):
+//! each field read (`field::Field`) decodes just that value, and an array of
+//! objects under a top-level key comes back as a `RawItems` itself, each of
+//! its items decoded when used. A list of 10,000 models costs 10,000 model
 //! objects and the values actually read, instead of 10,000 dicts with all
 //! their keys and strings as well.
+
+use std::sync::Arc;
 
 use bytes::Bytes;
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyType};
-use serde::de::IgnoredAny;
 
-use crate::decode::Keys;
-use crate::decode::{self, Failure};
 use crate::errors::to_py_err;
-use crate::item_fields::{self, ItemIndex};
+use crate::item_fields::ItemIndex;
+use crate::json::{self, Arrays, Invalid, Shape};
+use crate::keys::Keys;
 use crate::model::{self, ModelBase};
-use crate::scan::{self, Scanner};
-use std::borrow::Cow;
 
-/// A JSON value in a checked body: `body[start..end]` is valid UTF-8 and
-/// exactly one JSON value (possibly with surrounding whitespace).
+/// A checked body (or one value inside one): `body[start..end]` is valid
+/// UTF-8 and exactly one JSON value, whose shape the check recorded.
 #[pyclass(frozen, module = "versori._native")]
 pub(crate) struct RawJson {
     body: Bytes,
@@ -36,6 +34,7 @@ pub(crate) struct RawJson {
     end: usize,
     /// The response's HTTP status (None when made from Python).
     status: Option<u16>,
+    shape: Shape,
 }
 
 impl RawJson {
@@ -44,47 +43,51 @@ impl RawJson {
     /// decode error. Runs without the GIL.
     pub(crate) fn checked(raw: versori::RawResponse) -> versori::Result<RawJson> {
         let status = Some(raw.status());
-        if raw.is_empty() {
-            return Ok(RawJson::whole(Bytes::from_static(b"{}"), status));
-        }
-        check(raw.body()).map_err(|e| match e {
-            Check::Utf8(e) => raw.decode_error(e),
-            Check::Json(e) => raw.decode_error(e),
-        })?;
-        Ok(RawJson::whole(raw.into_body(), status))
+        let body = if raw.is_empty() {
+            Bytes::from_static(b"{}")
+        } else {
+            raw.body().clone()
+        };
+        RawJson::new_checked(body, status).map_err(|e| raw.decode_error(e))
     }
 
-    fn whole(body: Bytes, status: Option<u16>) -> RawJson {
-        RawJson {
+    /// `body`, checked, as a whole.
+    fn new_checked(body: Bytes, status: Option<u16>) -> Result<RawJson, Invalid> {
+        let shape = json::check(&body, 0)?;
+        Ok(RawJson {
             start: 0,
             end: body.len(),
             body,
             status,
-        }
+            shape,
+        })
     }
 
-    /// The objects `index` describes (objects of this body) as one
-    /// `RawItems`.
-    pub(crate) fn items_with(&self, index: ItemIndex) -> RawItems {
-        RawItems {
-            body: self.body.clone(),
-            index,
-            status: self.status,
-        }
+    /// A value (`start..end`) of a checked `body`, its shape walked now.
+    fn nested(
+        body: &Bytes,
+        start: usize,
+        end: usize,
+        status: Option<u16>,
+    ) -> Result<Self, Invalid> {
+        let text = body.get(start..end).ok_or_else(|| {
+            Invalid(format!(
+                "no value at {start}..{end} of a body of {} bytes",
+                body.len()
+            ))
+        })?;
+        Ok(RawJson {
+            shape: json::check(text, start)?,
+            body: body.clone(),
+            start,
+            end,
+            status,
+        })
     }
 
     /// This value's bytes.
     fn bytes(&self) -> &[u8] {
         self.body.get(self.start..self.end).unwrap_or_default()
-    }
-
-    /// This value's text and where it starts in the body. The body was
-    /// checked when this was made, so a failure here is unexpected; it is
-    /// still an error, never a panic.
-    fn text(&self, py: Python<'_>) -> PyResult<(&str, usize)> {
-        text_at(&self.body, self.start, self.end)
-            .map(|text| (text, self.start))
-            .map_err(|e| failed(py, self.status, self.bytes(), e))
     }
 
     /// The first byte of the value (after whitespace): `{`, `[`, `"`, ...
@@ -95,102 +98,82 @@ impl RawJson {
             .find(|b| !b.is_ascii_whitespace())
             .unwrap_or(b'n')
     }
-}
 
-/// A field of an object being decoded: where its value is, or the index
-/// of its items (an array of objects under a lazy key).
-enum Field {
-    Value((usize, usize)),
-    Items(ItemIndex),
-}
+    /// The object as a `RawItems` of one, or None when it is not an object.
+    pub(crate) fn record(&self) -> Option<RawItems> {
+        match &self.shape {
+            Shape::Object { fields, arrays } => Some(RawItems {
+                body: self.body.clone(),
+                index: fields.clone(),
+                arrays: Some(arrays.clone()),
+                status: self.status,
+            }),
+            _ => None,
+        }
+    }
 
-/// `body[start..end]` as text.
-fn text_at(body: &[u8], start: usize, end: usize) -> Result<&str, Failure> {
-    match body.get(start..end) {
-        Some(bytes) => std::str::from_utf8(bytes).map_err(Failure::Utf8),
-        None => Err(Failure::Json(
-            <serde_json::Error as serde::de::Error>::custom(format!(
-                "no value at {start}..{end} of a body of {} bytes",
-                body.len()
-            )),
-        )),
+    /// The array of objects as a `RawItems`, or None when it is not one.
+    fn objects(&self) -> Option<RawItems> {
+        match &self.shape {
+            Shape::Objects(index) => {
+                Some(RawItems::new(self.body.clone(), index.clone(), self.status))
+            }
+            _ => None,
+        }
     }
 }
 
-/// A decoding failure of `bytes` (from a response with `status`, or made
-/// from Python) as the exception the package raises for it.
-fn failed(py: Python<'_>, status: Option<u16>, bytes: &[u8], failure: Failure) -> PyErr {
-    let message = match failure {
-        Failure::Python(err) => return err,
-        Failure::Json(e) => e.to_string(),
-        Failure::Utf8(e) => e.to_string(),
-    };
+/// A failure to read `bytes` (from a response with `status`, or made from
+/// Python) as the exception the package raises for it.
+fn failed(py: Python<'_>, status: Option<u16>, bytes: &[u8], e: Invalid) -> PyErr {
     match status {
         Some(status) => to_py_err(
             py,
-            versori::RawResponse::new(status, Bytes::copy_from_slice(bytes)).decode_error(message),
+            versori::RawResponse::new(status, Bytes::copy_from_slice(bytes)).decode_error(e),
         ),
-        None => PyValueError::new_err(format!("invalid JSON: {message}")),
+        None => PyValueError::new_err(format!("invalid JSON: {e}")),
     }
 }
 
-/// The error for checked text that could not be followed again (a bug,
-/// reported rather than panicking).
-fn unreadable(py: Python<'_>, status: Option<u16>, bytes: &[u8]) -> PyErr {
-    failed(
-        py,
-        status,
-        bytes,
-        Failure::Json(<serde_json::Error as serde::de::Error>::custom(
-            "the checked body could not be read again",
-        )),
-    )
-}
-
-/// One value of a checked body (`text`) as a Python object.
+/// One value of a checked body as a Python object.
 fn value_to_py<'py>(
     py: Python<'py>,
     status: Option<u16>,
     text: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    item_fields::value_to_py(py, text).map_err(|e| failed(py, status, text.as_bytes(), e))
+    json::to_py(py, text.as_bytes()).map_err(|e| failed(py, status, text.as_bytes(), e))
 }
 
-/// Why a body failed its check.
-enum Check {
-    Utf8(std::str::Utf8Error),
-    Json(serde_json::Error),
+/// `str` or `bytes` as bytes, for the constructors that take JSON text.
+pub(crate) fn text_arg(what: &str, text: &Bound<'_, PyAny>) -> PyResult<Bytes> {
+    if let Ok(s) = text.cast::<PyString>() {
+        Ok(Bytes::from(s.to_cow()?.into_owned()))
+    } else if let Ok(b) = text.cast::<PyBytes>() {
+        Ok(Bytes::copy_from_slice(b.as_bytes()))
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "{what}() takes str or bytes, not {}",
+            text.get_type().name()?
+        )))
+    }
 }
 
-/// Checks that `body` is UTF-8 text holding exactly one JSON value.
-fn check(body: &[u8]) -> Result<(), Check> {
-    let text = std::str::from_utf8(body).map_err(Check::Utf8)?;
-    serde_json::from_str::<IgnoredAny>(text).map_err(Check::Json)?;
-    Ok(())
+/// `json.loads` for JSON text (`bytes` or `str`), with the SDK's decoder.
+/// Malformed text is a `ValueError` saying where.
+#[pyfunction]
+pub(crate) fn loads<'py>(py: Python<'py>, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let text = text_arg("loads", text)?;
+    json::check(&text, 0).map_err(|e| PyValueError::new_err(format!("invalid JSON: {e}")))?;
+    json::to_py(py, &text).map_err(|e| PyValueError::new_err(format!("invalid JSON: {e}")))
 }
 
 #[pymethods]
 impl RawJson {
     /// Checks JSON text (`str` or `bytes`); malformed text is a `ValueError`.
     #[new]
-    fn new(text: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let body = if let Ok(s) = text.cast::<PyString>() {
-            Bytes::from(s.to_cow()?.into_owned())
-        } else if let Ok(b) = text.cast::<PyBytes>() {
-            Bytes::copy_from_slice(b.as_bytes())
-        } else {
-            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                "RawJson() takes str or bytes, not {}",
-                text.get_type().name()?
-            )));
-        };
-        check(&body).map_err(|e| {
-            PyValueError::new_err(match e {
-                Check::Utf8(e) => format!("invalid JSON: {e}"),
-                Check::Json(e) => format!("invalid JSON: {e}"),
-            })
-        })?;
-        Ok(RawJson::whole(body, None))
+    fn py_new(text: &Bound<'_, PyAny>) -> PyResult<Self> {
+        RawJson::new_checked(text_arg("RawJson", text)?, None)
+            .map_err(|e| PyValueError::new_err(format!("invalid JSON: {e}")))
     }
 
     /// The JSON type of the value: "object", "array", "string", "number",
@@ -215,81 +198,24 @@ impl RawJson {
 
     /// The value as plain Python objects (dicts, lists, str, int, float,
     /// bool, None), decoded now.
-    fn value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let (text, _) = self.text(py)?;
-        decode::decode_str(py, text).map_err(|e| failed(py, self.status, self.bytes(), e))
+    pub(crate) fn value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json::to_py(py, self.bytes()).map_err(|e| failed(py, self.status, self.bytes(), e))
     }
 
-    /// An object as a dict, except that an array of objects under a key in
-    /// `lazy` (the fields a model types as lists of models) is a
-    /// `RawItems`, each item decoded when used. Any other value is decoded
-    /// as with `value()`.
-    #[pyo3(signature = (lazy=None))]
-    fn object<'py>(
-        &self,
-        py: Python<'py>,
-        lazy: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let mut keys: Vec<String> = Vec::new();
-        if let Some(lazy) = lazy {
-            for key in lazy.try_iter()? {
-                keys.push(key?.extract()?);
-            }
-        }
-        // the body was checked to be UTF-8 JSON: only the slices decoded
-        // below are validated again, not the whole of it
-        let (bytes, offset) = (self.bytes(), self.start);
-        let text = |start: usize, end: usize| std::str::from_utf8(bytes.get(start..end)?).ok();
-        let mut scanner = Scanner::new(bytes);
-        if scanner.peek() != Some(b'{') {
-            return self.value(py);
-        }
-        // each field's value, or, for a lazy key holding an array of
-        // objects, where each field of each item is (found in this same walk)
-        let mut fields: Vec<(Cow<'_, str>, Field)> = Vec::new();
-        scanner
-            .object_with(|scanner, key| {
-                let key = if key.escaped {
-                    Cow::Owned(scan::unescape(bytes, &key)?)
-                } else {
-                    Cow::Borrowed(text(key.start, key.end)?)
-                };
-                if scanner.peek() == Some(b'[') && keys.iter().any(|k| **k == *key) {
-                    let start = scanner.position();
-                    if let Some(index) = scanner.object_items(offset) {
-                        fields.push((key, Field::Items(index)));
-                        return Some(());
-                    }
-                    // not all objects: decoded as a plain value below
-                    scanner.rewind(start);
-                }
-                let value = scanner.value()?;
-                fields.push((key, Field::Value(value)));
-                Some(())
-            })
-            .ok_or_else(|| unreadable(py, self.status, bytes))?;
-        let dict = PyDict::new(py);
-        for (key, value) in fields {
-            let decoded = match value {
-                Field::Items(index) => Bound::new(py, self.items_with(index))?.into_any(),
-                Field::Value((start, end)) => {
-                    let value =
-                        text(start, end).ok_or_else(|| unreadable(py, self.status, bytes))?;
-                    value_to_py(py, self.status, value)?
-                }
-            };
-            dict.set_item(Keys::take().key(py, &key), decoded)?;
-        }
-        Ok(dict.into_any())
+    /// An object as a `RawItems` of one item (its fields read one by one);
+    /// anything else is a `TypeError`.
+    #[pyo3(name = "record")]
+    fn py_record(&self) -> PyResult<RawItems> {
+        self.record()
+            .ok_or_else(|| PyTypeError::new_err(format!("a JSON {} is not an object", self.kind())))
     }
 
     /// An array of objects as a `RawItems`, each item decoded when used (an
     /// array holding anything else is decoded now, as a list). Any other
     /// value is decoded as with `value()`.
     fn items<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        match Scanner::new(self.bytes()).object_items(self.start) {
-            Some(index) => Ok(Bound::new(py, self.items_with(index))?.into_any()),
-            // an array holding anything else, or no array
+        match self.objects() {
+            Some(items) => Ok(Bound::new(py, items)?.into_any()),
             None => self.value(py),
         }
     }
@@ -310,17 +236,30 @@ impl RawJson {
     }
 }
 
-/// The objects of an array in a checked body, each field decoded when it
-/// is read (the items of a model's list-of-models field).
+/// Objects of a checked body, each field decoded when it is read: the items
+/// of a listing, or (as one item) the top-level object of a response.
 #[pyclass(frozen, module = "versori._native")]
 pub(crate) struct RawItems {
     body: Bytes,
     /// Where each object's fields are in the body.
-    index: ItemIndex,
+    index: Arc<ItemIndex>,
+    /// For a top-level object: its values that are arrays of objects,
+    /// indexed by the check.
+    arrays: Option<Arc<Arrays>>,
     status: Option<u16>,
 }
 
 impl RawItems {
+    /// The objects `index` describes (objects of `body`).
+    pub(crate) fn new(body: Bytes, index: Arc<ItemIndex>, status: Option<u16>) -> Self {
+        RawItems {
+            body,
+            index,
+            arrays: None,
+            status,
+        }
+    }
+
     fn out_of_range(&self, index: usize) -> PyErr {
         PyIndexError::new_err(format!(
             "item {index} of {} is out of range",
@@ -328,17 +267,63 @@ impl RawItems {
         ))
     }
 
-    /// The value under `key` in item `index` as a Python object, or None
-    /// when the item has no such key.
+    /// The error for an index that does not match its body (a bug,
+    /// reported rather than panicking).
+    fn unreadable(&self, py: Python<'_>) -> PyErr {
+        failed(
+            py,
+            self.status,
+            b"",
+            Invalid("the checked body could not be read again".into()),
+        )
+    }
+
+    /// The value of entry `entry` (`text`) as a Python object: an array of
+    /// objects the check indexed is a `RawItems`; with `nested`, so is any
+    /// other array of objects (walked now); anything else is decoded.
+    fn decode<'py>(
+        &self,
+        py: Python<'py>,
+        entry: usize,
+        text: &str,
+        nested: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(index) = self.arrays.as_ref().and_then(|a| a.get(entry)) {
+            let items = RawItems::new(self.body.clone(), index.clone(), self.status);
+            return Ok(Bound::new(py, items)?.into_any());
+        }
+        if nested && text.starts_with('[') {
+            let start = (text.as_ptr() as usize).saturating_sub(self.body.as_ptr() as usize);
+            let raw = RawJson::nested(&self.body, start, start + text.len(), self.status)
+                .map_err(|e| failed(py, self.status, text.as_bytes(), e))?;
+            return raw.items(py);
+        }
+        value_to_py(py, self.status, text)
+    }
+
+    /// The value under `key` in item `index` as a Python object (an array
+    /// of objects of a top-level object is a `RawItems`), or None when the
+    /// item has no such key.
     pub(crate) fn field<'py>(
         &self,
         py: Python<'py>,
         index: usize,
         key: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        match self.index.get(&self.body, index, key) {
-            Ok(Some(value)) => value_to_py(py, self.status, value).map(Some),
+        match self.index.find(&self.body, index, key) {
+            Ok(Some((entry, value))) => self.decode(py, entry, value, false).map(Some),
             Ok(None) => Ok(None),
+            Err(()) => Err(self.out_of_range(index)),
+        }
+    }
+
+    /// The text of the string under `key` in item `index` when it is a
+    /// JSON string without escapes (so its text is the string), else None.
+    pub(crate) fn plain_string(&self, index: usize, key: &str) -> PyResult<Option<&str>> {
+        match self.index.get(&self.body, index, key) {
+            Ok(value) => Ok(value
+                .and_then(|v| v.strip_prefix('"')?.strip_suffix('"'))
+                .filter(|inner| !inner.contains('\\'))),
             Err(()) => Err(self.out_of_range(index)),
         }
     }
@@ -347,9 +332,11 @@ impl RawItems {
     pub(crate) fn keys(&self, index: usize) -> PyResult<Vec<String>> {
         let fields = self
             .index
-            .fields(&self.body, index)
+            .entries(&self.body, index)
             .ok_or_else(|| self.out_of_range(index))?;
-        Ok(fields.filter_map(|(k, _)| k.map(str::to_owned)).collect())
+        Ok(fields
+            .filter_map(|(_, k, _)| k.map(str::to_owned))
+            .collect())
     }
 
     /// Item `index` as a dict; the arrays of objects under the keys in
@@ -362,33 +349,22 @@ impl RawItems {
     ) -> PyResult<Bound<'py, PyDict>> {
         let fields = self
             .index
-            .fields(&self.body, index)
+            .entries(&self.body, index)
             .ok_or_else(|| self.out_of_range(index))?;
         let dict = PyDict::new(py);
-        for (key, value) in fields {
+        let mut keys = Keys::take();
+        for (entry, key, value) in fields {
             let (Some(key), Some(value)) = (key, value) else {
-                return Err(unreadable(py, self.status, b""));
+                return Err(self.unreadable(py));
             };
-            let decoded = if value.starts_with('[') && lazy.iter().any(|k| k == key) {
-                self.nested(value).items(py)?
+            let decoded = if lazy.iter().any(|k| k == key) {
+                self.decode(py, entry, value, true)?
             } else {
                 value_to_py(py, self.status, value)?
             };
-            let key = Keys::take().key(py, key);
-            dict.set_item(key, decoded)?;
+            dict.set_item(keys.key(py, key), decoded)?;
         }
         Ok(dict)
-    }
-
-    /// `value`, a slice of this body, as a `RawJson`.
-    fn nested(&self, value: &str) -> RawJson {
-        let start = (value.as_ptr() as usize).saturating_sub(self.body.as_ptr() as usize);
-        RawJson {
-            body: self.body.clone(),
-            start,
-            end: start + value.len(),
-            status: self.status,
-        }
     }
 }
 
@@ -408,7 +384,7 @@ impl RawItems {
     }
 
     /// Item `index` as a dict whose arrays of objects under the keys in
-    /// `lazy` are `RawItems` (as `RawJson.object`).
+    /// `lazy` are `RawItems`.
     fn object_at<'py>(
         &self,
         py: Python<'py>,
@@ -448,15 +424,11 @@ impl RawItems {
             )));
         }
         let new = cls.getattr(intern!(py, "__new__"))?;
+        let untrack = model::may_untrack(cls)?;
         let mut models = Vec::with_capacity(slf.get().index.len());
         for index in 0..slf.get().index.len() {
             let model = new.call1((cls,))?;
-            {
-                let mut state = model.cast::<ModelBase>()?.try_borrow_mut()?;
-                state.raw = Some(slf.clone().into_any().unbind());
-                state.index = index;
-            }
-            model::untrack(&model);
+            model::over_item(&model, slf, index, untrack)?;
             models.push(model);
         }
         PyList::new(py, models)

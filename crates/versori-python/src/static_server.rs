@@ -1,6 +1,7 @@
 //! `StaticServer`: a minimal loopback HTTP server answering `GET path` with
 //! fixed JSON bodies, for the benchmark (so the figures measure the clients,
-//! not a server's work).
+//! not a server's work) and the tests of odd bodies; and the facade's own
+//! rate against it, for the benchmark's comparison.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,7 +23,9 @@ pub(crate) struct StaticServer {
 
 #[pymethods]
 impl StaticServer {
-    /// Serves `routes` (path → JSON body bytes) on a free loopback port.
+    /// Serves `routes` (path → JSON body bytes) on a free loopback port. A
+    /// route may name a query too (`/o/x/systems?after=c1`): a request with
+    /// that exact query gets its body, any other the body of its path.
     #[new]
     fn new(py: Python<'_>, routes: HashMap<String, Vec<u8>>) -> PyResult<Self> {
         let routes: Arc<HashMap<String, bytes::Bytes>> = Arc::new(
@@ -40,7 +43,12 @@ impl StaticServer {
         let app = axum::Router::new().fallback(move |req: Request<Body>| {
             let routes = routes.clone();
             async move {
-                let found = routes.get(req.uri().path()).cloned();
+                let uri = req.uri();
+                let found = uri
+                    .query()
+                    .and_then(|q| routes.get(&format!("{}?{q}", uri.path())))
+                    .or_else(|| routes.get(uri.path()))
+                    .cloned();
                 let (status, body) = match found {
                     Some(b) => (StatusCode::OK, b),
                     None => (
@@ -92,4 +100,36 @@ impl Drop for StaticServer {
     fn drop(&mut self) {
         self.shutdown();
     }
+}
+
+/// Makes `n` sequential `GetEndUser` calls of `user_id` with the Rust
+/// facade, as a Rust program would (awaited one after the other on a
+/// multi-thread runtime), against `base_url`; gives the seconds they took.
+/// The benchmark compares the package's rate with this one.
+#[pyfunction]
+pub(crate) fn facade_get_end_user(
+    py: Python<'_>,
+    base_url: &str,
+    api_key: &str,
+    organisation: &str,
+    user_id: &str,
+    n: u32,
+) -> PyResult<f64> {
+    let _guard = crate::runtime::runtime().enter();
+    let client = versori::Client::builder()
+        .base_url(base_url)
+        .api_key(api_key)
+        .organisation(organisation)
+        .build()
+        .map_err(|e| crate::errors::to_py_err(py, e))?;
+    let user_id = user_id.to_owned();
+    let took = wait(py, async move {
+        let started = std::time::Instant::now();
+        for _ in 0..n {
+            client.users().get(&user_id).send().await?;
+        }
+        Ok::<_, versori::Error>(started.elapsed())
+    })?
+    .map_err(|e| crate::errors::to_py_err(py, e))?;
+    Ok(took.as_secs_f64())
 }

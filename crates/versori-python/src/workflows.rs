@@ -1,21 +1,25 @@
-//! The facade's workflows as JSON-returning work for the Python layer.
+//! The facade's workflows as work for the Python layer: each result is
+//! written as JSON and read back through the one decode path (a `RawJson`
+//! the models read lazily), as a response body would be.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use versori::{ActivationConnection, ActivationRequest, Client, Error, IntegrationSetup};
 
 use crate::client::Work;
+use crate::raw::RawJson;
 
-fn to_value<T: serde::Serialize>(what: &str, value: &T) -> versori::Result<Value> {
-    serde_json::to_value(value).map_err(|e| Error::InvalidInput {
+fn to_raw<T: serde::Serialize>(what: &str, value: &T) -> versori::Result<RawJson> {
+    let text = serde_json::to_vec(value).map_err(|e| Error::InvalidInput {
         message: format!("{what} could not be represented as JSON: {e}"),
-    })
+    })?;
+    RawJson::checked(versori::RawResponse::new(200, text))
 }
 
 fn invalid(message: String) -> Error {
     Error::InvalidInput { message }
 }
 
-/// `Client::setup_integration`: `{"project": Project, "environment": ProjectEnvironment}`.
+/// `Client::setup_integration`: `(Project, ProjectEnvironment)`.
 pub(crate) fn setup_integration(
     client: &versori::Client,
     name: String,
@@ -23,7 +27,7 @@ pub(crate) fn setup_integration(
     variables_schema: Option<Value>,
     files: Option<Vec<(String, String)>>,
     version_name: Option<String>,
-) -> Work {
+) -> Work<(RawJson, RawJson)> {
     let client = client.clone();
     Box::pin(async move {
         let mut setup = IntegrationSetup::new(name, environment);
@@ -37,10 +41,10 @@ pub(crate) fn setup_integration(
             setup = setup.version_name(v);
         }
         let done = client.setup_integration(setup).await?;
-        Ok(json!({
-            "project": to_value("the project", &done.project)?,
-            "environment": to_value("the environment", &done.environment)?,
-        }))
+        Ok((
+            to_raw("the project", &done.project)?,
+            to_raw("the environment", &done.environment)?,
+        ))
     })
 }
 
@@ -98,7 +102,7 @@ pub(crate) fn activate_user(
     connections: Value,
     dynamic_variables: Option<Value>,
     display_name: Option<String>,
-) -> Work {
+) -> Work<RawJson> {
     let client: Client = client.clone();
     Box::pin(async move {
         let Value::Array(items) = connections else {
@@ -117,24 +121,24 @@ pub(crate) fn activate_user(
             dynamic_variables: object("dynamic_variables", dynamic_variables)?,
         };
         let activation = client.activate_user(request).await?;
-        to_value("the activation", &activation)
+        to_raw("the activation", &activation)
     })
 }
 
-/// `Client::find_user_activation`: the `Activation`, or `null`.
+/// `Client::find_user_activation`: the `Activation`, or None.
 pub(crate) fn find_user_activation(
     client: &versori::Client,
     environment_id: String,
     external_id: String,
-) -> Work {
+) -> Work<Option<RawJson>> {
     let client = client.clone();
     Box::pin(async move {
         match client
             .find_user_activation(&environment_id, &external_id)
             .await?
         {
-            Some(a) => to_value("the activation", &a),
-            None => Ok(Value::Null),
+            Some(a) => to_raw("the activation", &a).map(Some),
+            None => Ok(None),
         }
     })
 }
@@ -145,13 +149,13 @@ pub(crate) fn update_activation_variables(
     environment_id: String,
     activation_id: String,
     changes: Value,
-) -> Work {
+) -> Work<crate::client::Plain> {
     let client = client.clone();
     Box::pin(async move {
         let changes = object("changes", Some(changes))?;
         let stored = client
             .update_activation_variables(&environment_id, &activation_id, changes)
             .await?;
-        Ok(Value::Object(stored))
+        to_raw("the variables", &stored).map(crate::client::Plain)
     })
 }

@@ -350,11 +350,6 @@ impl Client {
         self.execute_raw(prepared).await
     }
 
-    /// Sends a prepared call and decodes its JSON result.
-    pub(crate) async fn execute(&self, prepared: Prepared) -> Result<Value> {
-        self.execute_raw(prepared).await?.json()
-    }
-
     /// Sends a prepared call; a success gives its body undecoded, an error
     /// status the platform's error.
     pub(crate) async fn execute_raw(&self, prepared: Prepared) -> Result<RawResponse> {

@@ -54,7 +54,7 @@ pub use call::RawResponse;
 pub use client::{env, Client, ClientBuilder, PRODUCTION_URL, STAGING_URL};
 pub use error::{Error, FieldError, Result};
 pub use groups::*;
-pub use pages::{Page, Pages};
+pub use pages::{decode_page, Page, PageDecoder, PageLayout, Pages};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use workflows::{

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use versori_core::operations::{Operation, Pagination};
 
-use crate::call::{operation, prepare};
+use crate::call::{operation, prepare, RawResponse};
 use crate::error::{Error, Result};
 use crate::Client;
 
@@ -25,6 +25,51 @@ pub struct Page<T> {
     pub total_count: Option<u64>,
     /// The cursor of the next page; `None` on the last page.
     pub next: Option<String>,
+}
+
+/// Turns the body of one page of an operation into a [`Page`]: the facade's
+/// own decoder (items deserialized as `T`, see [`Client::pages`]) or another
+/// layer's ([`Client::pages_with`]; the Python package and the C ABI keep
+/// each page's body undecoded). Whichever decodes, the pager follows the
+/// cursors: an empty `next` ends the listing as a missing one does.
+pub type PageDecoder<T> = fn(&'static Operation, RawResponse) -> Result<Page<T>>;
+
+/// Where the members of an operation's pages are: the one statement of it
+/// that every page decoder reads.
+///
+/// ```
+/// let op = versori::operations::find("ListKV").expect("in the table");
+/// let layout = versori::PageLayout::of(op).expect("paginated");
+/// assert_eq!((layout.items, layout.next), ("data", &["pagination", "nextCursor"][..]));
+/// let systems = versori::operations::find("ListSystems").expect("in the table");
+/// assert_eq!(versori::PageLayout::of(systems).map(|l| l.next), Some(&["next"][..]));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageLayout {
+    /// The member holding the page's items (a list).
+    pub items: &'static str,
+    /// The members leading to the next page's cursor (a string; missing,
+    /// null or empty on the last page).
+    pub next: &'static [&'static str],
+    /// The member holding the listing's total size, when the platform
+    /// gives it.
+    pub total_count: &'static str,
+}
+
+impl PageLayout {
+    /// The layout of `op`'s pages; None when `op` is not paginated.
+    pub fn of(op: &Operation) -> Option<PageLayout> {
+        let (items, next): (_, &'static [&'static str]) = match op.pagination {
+            Pagination::Cursor { items, .. } => (items, &["next"]),
+            Pagination::Kv { items, .. } => (items, &["pagination", "nextCursor"]),
+            Pagination::None => return None,
+        };
+        Some(PageLayout {
+            items,
+            next,
+            total_count: "totalCount",
+        })
+    }
 }
 
 /// Every item of a paginated operation: a [`Stream`] that fetches the next
@@ -52,6 +97,7 @@ pub struct Pages<T> {
     buffer: VecDeque<T>,
     total_count: Option<u64>,
     inflight: Option<BoxFuture<'static, Result<Page<T>>>>,
+    decode: PageDecoder<T>,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -75,6 +121,37 @@ impl Client {
         operation_id: &str,
         args: Map<String, Value>,
     ) -> Pages<T> {
+        self.pages_with(operation_id, args, decode_items::<T>)
+    }
+
+    /// Every page of the paginated operation `operation_id`, each page's
+    /// body turned into a [`Page`] by `decode` (for layers that decode
+    /// bodies their own way); the cursors are followed as for
+    /// [`Client::pages`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: versori::Client) -> versori::Result<()> {
+    /// use versori::{operations::Operation, Page, PageLayout, RawResponse};
+    ///
+    /// // each page's body size, and its cursor as the facade reads it
+    /// fn sizes(op: &'static Operation, raw: RawResponse) -> versori::Result<Page<usize>> {
+    ///     let mut page: Page<serde_json::Value> = versori::decode_page(op, raw.clone())?;
+    ///     let items = vec![raw.body().len(); page.items.len()];
+    ///     Ok(Page { items, total_count: page.total_count, next: page.next.take() })
+    /// }
+    /// let mut pages = client.pages_with("ListSystems", Default::default(), sizes);
+    /// while let Some(page) = pages.next_page().await? {
+    ///     println!("{} items from a body of {:?} bytes", page.items.len(), page.items.first());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn pages_with<T: Send + 'static>(
+        &self,
+        operation_id: &str,
+        args: Map<String, Value>,
+        decode: PageDecoder<T>,
+    ) -> Pages<T> {
         let op = operation(operation_id).and_then(|op| match op.pagination {
             Pagination::None => Err(Error::invalid(format!(
                 "{} is not a paginated operation",
@@ -91,12 +168,13 @@ impl Client {
             buffer: VecDeque::new(),
             total_count: None,
             inflight: None,
+            decode,
             _item: PhantomData,
         }
     }
 }
 
-impl<T: DeserializeOwned + Send + 'static> Pages<T> {
+impl<T: Send + 'static> Pages<T> {
     /// Sets a parameter (a query filter such as `system_id`, or `body` for
     /// the KV list) before the first page is fetched.
     pub fn param(mut self, name: &str, value: impl Into<Value>) -> Self {
@@ -212,29 +290,45 @@ impl<T: DeserializeOwned + Send + 'static> Pages<T> {
         }
         let prepared = prepare(&self.client, op, &Value::Object(args));
         let client = self.client.clone();
+        let decode = self.decode;
         Ok(Box::pin(async move {
-            let value = client.execute(prepared?).await?;
-            decode_page(op, value)
+            let raw = client.execute_raw(prepared?).await?;
+            let mut page = decode(op, raw)?;
+            page.next = page.next.filter(|n| !n.is_empty());
+            Ok(page)
         }))
     }
 }
 
-fn decode_page<T: DeserializeOwned>(op: &Operation, mut value: Value) -> Result<Page<T>> {
-    let (items_field, next) = match op.pagination {
-        Pagination::Cursor { items, .. } => (
-            items,
-            value.get("next").and_then(Value::as_str).map(String::from),
-        ),
-        Pagination::Kv { items, .. } => (
-            items,
-            value
-                .pointer("/pagination/nextCursor")
-                .and_then(Value::as_str)
-                .map(String::from),
-        ),
-        Pagination::None => return Err(Error::invalid(format!("{} is not paginated", op.id))),
+/// The facade's page decoder: the items deserialized as `T`.
+fn decode_items<T: DeserializeOwned>(op: &'static Operation, raw: RawResponse) -> Result<Page<T>> {
+    decode_page(op, raw)
+}
+
+/// A page of `op` from its body, each item deserialized as `T` (the
+/// decoder of [`Client::pages`]); a page that is not of the operation's
+/// [`PageLayout`] is an [`Error::Decode`].
+///
+/// ```
+/// let op = versori::operations::find("ListSystems").expect("in the table");
+/// let raw = versori::RawResponse::new(200, r#"{"items": [{"id": "s1"}], "totalCount": 1, "next": "c1"}"#);
+/// let page: versori::Page<serde_json::Value> = versori::decode_page(op, raw)?;
+/// assert_eq!((page.items.len(), page.total_count, page.next.as_deref()), (1, Some(1), Some("c1")));
+/// # Ok::<(), versori::Error>(())
+/// ```
+pub fn decode_page<T: DeserializeOwned>(op: &Operation, raw: RawResponse) -> Result<Page<T>> {
+    let Some(layout) = PageLayout::of(op) else {
+        return Err(Error::invalid(format!("{} is not paginated", op.id)));
     };
-    let total_count = value.get("totalCount").and_then(Value::as_u64);
+    let mut value = raw.json()?;
+    let items_field = layout.items;
+    let next = layout
+        .next
+        .iter()
+        .try_fold(&value, |v, key| v.get(key))
+        .and_then(Value::as_str)
+        .map(String::from);
+    let total_count = value.get(layout.total_count).and_then(Value::as_u64);
     let raw = match value.get_mut(items_field).map(Value::take) {
         Some(Value::Array(items)) => items,
         Some(Value::Null) | None => Vec::new(),
@@ -255,11 +349,11 @@ fn decode_page<T: DeserializeOwned>(op: &Operation, mut value: Value) -> Result<
     Ok(Page {
         items,
         total_count,
-        next: next.filter(|n| !n.is_empty()),
+        next,
     })
 }
 
-impl<T: DeserializeOwned + Send + Unpin + 'static> Stream for Pages<T> {
+impl<T: Send + Unpin + 'static> Stream for Pages<T> {
     type Item = Result<T>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
