@@ -1,6 +1,9 @@
 """Benchmark: the versori package against httpx, requests and aiohttp doing the same calls
 on a minimal loopback server (fixed JSON bodies, from the native module, so the figures
-measure the clients rather than a server's work), side by side in one run.
+measure the clients rather than a server's work), side by side in one run. The server is
+in native modules built with the `bench` feature (as `cargo xtask test` builds it):
+
+    MATURIN_PEP517_ARGS="--features bench" pip install ./python
 
     python python/bench/run.py            # full figures (about a minute)
     python python/bench/run.py --quick    # small counts: checks it runs and the results agree
@@ -21,7 +24,7 @@ import asyncio
 import json
 import sys
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Protocol
 
 import versori
 from versori import _native
@@ -44,11 +47,25 @@ def end_user(i: int) -> Dict[str, Any]:
     }
 
 
-def start_server(items: int) -> _native.StaticServer:
+class StaticServer(Protocol):
+    """`_native.StaticServer`, present when the module is built with the `bench` feature."""
+
+    @property
+    def base_url(self) -> str: ...
+    def shutdown(self) -> None: ...
+
+
+def start_server(items: int) -> StaticServer:
     """The loopback server: one end user, and a list of `items` end users."""
     one = dict(end_user(0), externalId="bench-user")
     listing = {"totalCount": items, "users": [end_user(i) for i in range(items)]}
-    return _native.StaticServer(
+    server: Optional[Callable[[Dict[str, bytes]], StaticServer]] = getattr(_native, "StaticServer", None)
+    if server is None:
+        sys.exit(
+            "this versori._native has no StaticServer (it is built only with the `bench` feature): "
+            'MATURIN_PEP517_ARGS="--features bench" pip install ./python'
+        )
+    return server(
         {
             f"/o/{ORG}/users/bench-user": json.dumps(one).encode(),
             f"/o/{LIST_ORG}/users": json.dumps(listing).encode(),

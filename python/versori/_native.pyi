@@ -33,7 +33,6 @@ __all__ = [
     "NativePages",
     "RawItems",
     "RawJson",
-    "StaticServer",
     "__version__",
     "loads",
     "operation_ids",
@@ -187,13 +186,6 @@ class NativeEmulator:
     def base_url(self) -> str: ...
     @property
     def running(self) -> bool: ...
-    def shutdown(self) -> None: ...
-
-@final
-class StaticServer:
-    def __new__(cls, routes: Dict[str, bytes]) -> StaticServer: ...
-    @property
-    def base_url(self) -> str: ...
     def shutdown(self) -> None: ...
 
 @final

@@ -40,6 +40,40 @@ pub(crate) fn run_with_env(
     }
 }
 
+/// Runs `program args...` in `dir` with extra environment variables, echoing
+/// the command, and returns what it printed on stdout; fails (with its
+/// stderr) if it fails.
+pub(crate) fn capture(
+    dir: &Path,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<String> {
+    let vars: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+    let shown = format!("{vars}{program} {}", args.join(" "));
+    eprintln!("\n==> {shown}");
+    let output = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .output()
+        .map_err(|e| Error::Command {
+            command: shown.clone(),
+            message: e.to_string(),
+        })?;
+    if !output.status.success() {
+        return Err(Error::Command {
+            command: shown,
+            message: format!(
+                "exited with {}: {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        });
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
 /// The steps, in order; the first failure stops the run.
 pub fn run() -> Result<()> {
     let root = workspace_root();
@@ -53,6 +87,8 @@ pub fn run() -> Result<()> {
             "clippy",
             "--workspace",
             "--all-targets",
+            // every feature: the Python module's `bench` server is linted too
+            "--all-features",
             "--",
             "-D",
             "warnings",

@@ -34,6 +34,7 @@ mod pages;
 mod raw;
 mod runtime;
 mod scan;
+#[cfg(feature = "bench")]
 mod static_server;
 mod workflows;
 
@@ -67,6 +68,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<field::Field>()?;
     m.add_class::<model::ModelBase>()?;
     m.add_class::<emulator::NativeEmulator>()?;
+    #[cfg(feature = "bench")]
     m.add_class::<static_server::StaticServer>()?;
     m.add_function(wrap_pyfunction!(operation_ids, m)?)?;
     m.add_function(wrap_pyfunction!(decode::loads, m)?)?;
