@@ -141,7 +141,7 @@ fn pkg_config(root: &Path, pkg_path: &str, name: &str) -> Result<Vec<String>> {
 }
 
 /// Cargo's target directory (honours CARGO_TARGET_DIR and config files).
-fn target_dir(root: &Path, cargo: &str) -> Result<PathBuf> {
+pub(crate) fn target_dir(root: &Path, cargo: &str) -> Result<PathBuf> {
     let shown = "cargo metadata --format-version 1 --no-deps".to_string();
     let output = Command::new(cargo)
         .args(["metadata", "--format-version", "1", "--no-deps"])
@@ -166,7 +166,7 @@ fn target_dir(root: &Path, cargo: &str) -> Result<PathBuf> {
 }
 
 /// A path as a command-line argument.
-fn text(path: &Path) -> Result<&str> {
+pub(crate) fn text(path: &Path) -> Result<&str> {
     path.to_str().ok_or_else(|| Error::Command {
         command: "C ABI tests".into(),
         message: format!("path {} is not valid UTF-8", path.display()),
