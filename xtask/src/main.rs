@@ -83,7 +83,11 @@ enum Cmd {
     /// Check what is published: one version everywhere, `cargo package` of
     /// the crates, their rust-version, the manylinux wheel on CPython 3.9 and
     /// 3.13, the sdist, and the C library installed into a prefix.
-    Package,
+    Package {
+        /// Run only this part.
+        #[arg(long, value_enum)]
+        only: Option<package::Part>,
+    },
     /// Build libversori and install its headers, libraries, pkg-config and
     /// CMake files into a prefix.
     Install {
@@ -104,7 +108,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Generate { check, spec, out } => generate(check, spec, out),
         Cmd::Test => test::run(),
-        Cmd::Package => package::run(),
+        Cmd::Package { only } => package::run(only),
         Cmd::Install {
             prefix,
             destdir,

@@ -34,8 +34,23 @@ pub const PUBLISHED: [&str; 4] = [
     "versori-emulator",
 ];
 
-/// Runs every step; the first failure stops the run.
-pub fn run() -> Result<()> {
+/// One part of the step, for `cargo xtask package --only PART`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    /// `cargo package` of the published crates.
+    Crates,
+    /// The published crates with their declared rust-version.
+    RustVersion,
+    /// The wheel, its installs on CPython 3.9 and 3.13, and the sdist.
+    Python,
+    /// The C library installed into a prefix and used from there.
+    C,
+}
+
+/// Runs every part (or only `only`); the first failure stops the run. The
+/// version checks always run.
+pub fn run(only: Option<Part>) -> Result<()> {
+    let wanted = |part: Part| only.is_none_or(|o| o == part);
     let started = Instant::now();
     let root = crate::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -53,21 +68,31 @@ pub fn run() -> Result<()> {
     version::check_metadata(&metadata)?;
     eprintln!("one version: {}", version::VERSION);
 
-    crates(&root, &cargo)?;
-    rust_version(&root, &metadata)?;
-    let wheel = crate::package_python::run(&root)?;
-    let installed = crate::package_c::run(&root, &cargo)?;
-
+    let mut report = Vec::new();
+    if wanted(Part::Crates) {
+        crates(&root, &cargo)?;
+        report.push(format!(
+            "crates: {} (target/package/*.crate)",
+            PUBLISHED.join(", ")
+        ));
+    }
+    if wanted(Part::RustVersion) {
+        let toolchain = rust_version(&root, &metadata)?;
+        report.push(format!(
+            "rust-version: the published crates build with {toolchain}"
+        ));
+    }
+    if wanted(Part::Python) {
+        report.push(format!("wheel: {}", crate::package_python::run(&root)?));
+    }
+    if wanted(Part::C) {
+        let installed = crate::package_c::run(&root, &cargo)?;
+        report.push(format!("C/C++ install: {}", installed.join(", ")));
+    }
     eprintln!("\npackaging checks passed in {:.0?}", started.elapsed());
-    eprintln!(
-        "  crates: {} (target/package/*.crate)",
-        PUBLISHED.join(", ")
-    );
-    eprintln!("  wheel:  {wheel}");
-    eprintln!(
-        "  C/C++:  installed into a prefix as {}",
-        installed.join(", ")
-    );
+    for line in report {
+        eprintln!("  {line}");
+    }
     Ok(())
 }
 
@@ -80,8 +105,9 @@ fn crates(root: &Path, cargo: &str) -> Result<()> {
     run_in(root, cargo, &args)
 }
 
-/// The published crates build with the toolchain their `rust-version` names.
-fn rust_version(root: &Path, metadata: &Value) -> Result<()> {
+/// The published crates build with the toolchain their `rust-version`
+/// names; returns that version.
+fn rust_version(root: &Path, metadata: &Value) -> Result<String> {
     let declared: Vec<&str> = metadata
         .get("packages")
         .and_then(Value::as_array)
@@ -136,5 +162,6 @@ fn rust_version(root: &Path, metadata: &Value) -> Result<()> {
     for name in PUBLISHED {
         args.extend(["-p", name]);
     }
-    run_in(root, "rustup", &args)
+    run_in(root, "rustup", &args)?;
+    Ok(toolchain)
 }

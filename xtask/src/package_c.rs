@@ -83,9 +83,9 @@ fn checks(root: &Path, cargo: &str, scratch: &Path) -> Result<Vec<String>> {
     let out = scratch.join("build");
     std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
     let rpath = format!("-Wl,-rpath,{}", text(&lib)?);
-    for (package, extra, name) in [
-        ("versori", Some(rpath.as_str()), "c_example_shared"),
-        ("versori-static", None, "c_example_static"),
+    for (package, extra, name, shared) in [
+        ("versori", Some(rpath.as_str()), "c_example_shared", true),
+        ("versori-static", None, "c_example_static", false),
     ] {
         let flags = capture(
             root,
@@ -113,7 +113,7 @@ fn checks(root: &Path, cargo: &str, scratch: &Path) -> Result<Vec<String>> {
         args.extend(flags.split_whitespace());
         args.extend(extra);
         run_in(root, "cc", &args)?;
-        check_program(root, &exe, &source_tree)?;
+        check_program(root, &exe, shared, &source_tree)?;
     }
 
     let cmake_build = out.join("example-cpp");
@@ -138,7 +138,12 @@ fn checks(root: &Path, cargo: &str, scratch: &Path) -> Result<Vec<String>> {
         ));
     }
     run_in(root, "cmake", &["--build", text(&cmake_build)?])?;
-    check_program(root, &cmake_build.join("versori_example"), &source_tree)?;
+    check_program(
+        root,
+        &cmake_build.join("versori_example"),
+        true,
+        &source_tree,
+    )?;
 
     Ok(installed
         .files
@@ -230,12 +235,23 @@ fn check_no_mention(installed: &Installed, source_tree: &str) -> Result<()> {
 
 /// A built program loads libversori from the prefix (not the source tree)
 /// and prints the project's version.
-fn check_program(root: &Path, exe: &Path, source_tree: &str) -> Result<()> {
+fn check_program(root: &Path, exe: &Path, shared: bool, source_tree: &str) -> Result<()> {
     let dynamic = capture(root, "readelf", &["-d", text(exe)?], &[])?;
     if dynamic.contains(source_tree) {
         return Err(fail(
             "readelf -d",
             format!("{} names the source tree:\n{dynamic}", exe.display()),
+        ));
+    }
+    let needed = format!("Shared library: [libversori.so.{}]", major());
+    if shared != dynamic.contains(&needed) {
+        return Err(fail(
+            "readelf -d",
+            format!(
+                "{} should {}need libversori by its soname:\n{dynamic}",
+                exe.display(),
+                if shared { "" } else { "not " }
+            ),
         ));
     }
     let printed = capture(root, text(exe)?, &[], &[])?;
