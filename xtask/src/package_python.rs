@@ -69,6 +69,14 @@ pub fn run(root: &Path) -> Result<String> {
     Ok(summary)
 }
 
+/// `dir`, emptied of what an earlier run left.
+fn empty_dir(dir: &Path) -> Result<PathBuf> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(dir.to_path_buf())
+}
+
 /// A virtual environment.
 struct Venv {
     python: PathBuf,
@@ -107,10 +115,7 @@ fn path_with(env: &Venv) -> Result<String> {
 
 /// Builds the release wheel and returns its path.
 fn build_wheel(root: &Path, work: &Path, tools: &Venv, path: &str) -> Result<PathBuf> {
-    let out = work.join("wheels");
-    if out.exists() {
-        std::fs::remove_dir_all(&out).map_err(|e| Error::io(&out, e))?;
-    }
+    let out = empty_dir(&work.join("wheels"))?;
     let maturin = tools.bin.join("maturin");
     run_with_env(
         &root.join("python"),
@@ -319,10 +324,7 @@ fn interpreter(root: &Path, minor: &str, tools: &Venv) -> Result<PathBuf> {
 
 /// Builds the sdist and installs it with pip alone into a fresh environment.
 fn sdist(root: &Path, work: &Path, python: &str, tools: &Venv, tools_path: &str) -> Result<()> {
-    let out = work.join("sdist");
-    if out.exists() {
-        std::fs::remove_dir_all(&out).map_err(|e| Error::io(&out, e))?;
-    }
+    let out = empty_dir(&work.join("sdist"))?;
     let maturin = tools.bin.join("maturin");
     run_with_env(
         &root.join("python"),
