@@ -192,21 +192,41 @@ fn describe_wheel(root: &Path, tools: &Venv, wheel: &Path) -> Result<String> {
         &[
             "-c",
             "import sys, zipfile\n\
-             z = zipfile.ZipFile(sys.argv[1])\n\
-             for i in sorted(z.infolist(), key=lambda i: -i.compress_size)[:8]:\n\
-             \x20   print(f'  {i.compress_size / 1e6:7.2f} MB compressed {i.file_size / 1e6:7.2f} MB  {i.filename}')\n",
+             for i in zipfile.ZipFile(sys.argv[1]).infolist():\n\
+             \x20   print(i.compress_size, i.file_size, i.filename, sep='\\t')\n",
             text(wheel)?,
         ],
         &[],
     )?;
+    let mut members: Vec<(u64, u64, &str)> = listing
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.splitn(3, '\t');
+            Some((f.next()?.parse().ok()?, f.next()?.parse().ok()?, f.next()?))
+        })
+        .collect();
+    if let Some(stray) = members
+        .iter()
+        .find(|m| m.2.ends_with(".pyc") || m.2.contains("__pycache__"))
+    {
+        return Err(fail(
+            "wheel",
+            format!("{name} holds compiled bytecode ({}): it must not", stray.2),
+        ));
+    }
+    members.sort_by_key(|m| std::cmp::Reverse(m.0));
     let summary = format!(
-        "{name} (tags {tags}; {:.1} MB; auditwheel: consistent with {consistent})",
+        "{name} (tags {tags}; {:.2} MB; auditwheel: consistent with {consistent})",
         size as f64 / 1e6
     );
-    eprintln!(
-        "\nwheel: {summary}\nits largest members:\n{}",
-        listing.trim_end()
-    );
+    eprintln!("\nwheel: {summary}\nits largest members (compressed, uncompressed):");
+    for (packed, full, member) in members.iter().take(6) {
+        eprintln!(
+            "  {:6.2} MB {:6.2} MB  {member}",
+            *packed as f64 / 1e6,
+            *full as f64 / 1e6
+        );
+    }
     Ok(summary)
 }
 
