@@ -172,7 +172,9 @@ fn describe_wheel(root: &Path, tools: &Venv, wheel: &Path) -> Result<String> {
     )?;
     eprintln!("{}", shown.trim());
     let policy = tags.rsplit('-').next().unwrap_or_default();
-    let consistent = shown
+    // auditwheel wraps its sentences: compare with the words rejoined
+    let words = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    let consistent = words
         .split("consistent with the following platform tag:")
         .nth(1)
         .and_then(|rest| rest.split('"').nth(1))
