@@ -172,13 +172,9 @@ fn describe_wheel(root: &Path, tools: &Venv, wheel: &Path) -> Result<String> {
     )?;
     eprintln!("{}", shown.trim());
     let policy = tags.rsplit('-').next().unwrap_or_default();
-    // auditwheel wraps its sentences: compare with the words rejoined
-    let words = shown.split_whitespace().collect::<Vec<_>>().join(" ");
-    let consistent = words
-        .split("consistent with the following platform tag:")
-        .nth(1)
-        .and_then(|rest| rest.split('"').nth(1))
+    let consistent = consistent_tag(&shown)
         .ok_or_else(|| fail("auditwheel show", format!("no platform tag in: {shown}")))?;
+    let consistent = consistent.as_str();
     if !manylinux_at_least(consistent, policy) {
         return Err(fail(
             "auditwheel show",
@@ -230,6 +226,18 @@ fn describe_wheel(root: &Path, tools: &Venv, wheel: &Path) -> Result<String> {
         );
     }
     Ok(summary)
+}
+
+/// The platform tag `auditwheel show` finds the wheel consistent with (it
+/// wraps its sentences, so the words are rejoined first).
+fn consistent_tag(shown: &str) -> Option<String> {
+    let words = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    words
+        .split("consistent with the following platform tag:")
+        .nth(1)?
+        .split('"')
+        .nth(1)
+        .map(str::to_string)
 }
 
 /// `py-tags` of `versori-VERSION-TAGS.whl`.
@@ -402,6 +410,17 @@ fn sdist(root: &Path, work: &Path, python: &str, tools: &Venv, tools_path: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn auditwheel_s_wrapped_verdict_is_read() {
+        let shown = "\nversori-0.1.0-cp39-abi3-manylinux_2_28_x86_64.whl is consistent with\n\
+                     the following platform tag: \"manylinux_2_28_x86_64\".\n\nThe wheel references";
+        assert_eq!(
+            consistent_tag(shown).as_deref(),
+            Some("manylinux_2_28_x86_64")
+        );
+        assert_eq!(consistent_tag("auditwheel: error: cannot access"), None);
+    }
 
     #[test]
     fn wheel_names_give_their_tags() {
