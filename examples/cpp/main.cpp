@@ -5,6 +5,7 @@
 #include "versori.hpp"
 
 int main() {
+  std::cout << "libversori " << versori::version() << "\n";
   try {
     versori::Emulator emulator;  // or talk to the platform: leave base_url unset and set VERSORI_*
     versori::Client client(versori::ClientOptions{}

@@ -1,6 +1,9 @@
 """Benchmark: the versori package against httpx, requests and aiohttp doing the same calls
 on a minimal loopback server (fixed JSON bodies, from the native module, so the figures
-measure the clients rather than a server's work), side by side in one run.
+measure the clients rather than a server's work), side by side in one run. The server is
+in native modules built with the `bench` feature (as `cargo xtask test` builds it):
+
+    MATURIN_PEP517_ARGS="--features bench" pip install ./python
 
     python python/bench/run.py            # full figures (a few minutes)
     python python/bench/run.py --quick    # small counts: checks it runs and the results agree
@@ -31,7 +34,7 @@ import resource
 import subprocess
 import sys
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Protocol
 
 import versori
 from versori import _native
@@ -79,7 +82,15 @@ def paged_routes(org: str, pages: int, per_page: int) -> Dict[str, bytes]:
     return routes
 
 
-def start_server(items: int, pages: int, per_page: int) -> _native.StaticServer:
+class StaticServer(Protocol):
+    """`_native.StaticServer`, present when the module is built with the `bench` feature."""
+
+    @property
+    def base_url(self) -> str: ...
+    def shutdown(self) -> None: ...
+
+
+def start_server(items: int, pages: int, per_page: int) -> StaticServer:
     """The loopback server: one end user, a list of `items` end users, and `pages`
     pages of `per_page` systems."""
     one = dict(end_user(0), externalId="bench-user")
@@ -89,7 +100,24 @@ def start_server(items: int, pages: int, per_page: int) -> _native.StaticServer:
         f"/o/{LIST_ORG}/users": json.dumps(listing).encode(),
     }
     routes.update(paged_routes(PAGED_ORG, pages, per_page))
-    return _native.StaticServer(routes)
+    return static_server(routes)
+
+
+def bench_only(name: str) -> Any:
+    """A name of `versori._native` that only a module built with the `bench` feature has."""
+    found = getattr(_native, name, None)
+    if found is None:
+        sys.exit(
+            f"this versori._native has no {name} (it is built only with the `bench` feature): "
+            'MATURIN_PEP517_ARGS="--features bench" pip install ./python'
+        )
+    return found
+
+
+def static_server(routes: Dict[str, bytes]) -> StaticServer:
+    """The benchmark's loopback server serving `routes` (path with query -> JSON body)."""
+    server: Callable[[Dict[str, bytes]], StaticServer] = bench_only("StaticServer")
+    return server(routes)
 
 
 def sync_client(base: str, org: str = ORG) -> versori.Client:
@@ -158,8 +186,10 @@ def sequential_gets(base: str, n: int, repeat: int) -> List[str]:
 
     rounds["versori.Client (typed)"] = versori_round
 
+    facade_get_end_user: Callable[[str, str, str, str, int], float] = bench_only("facade_get_end_user")
+
     def facade_round() -> int:
-        _native.facade_get_end_user(base, KEY, ORG, "bench-user", n)
+        facade_get_end_user(base, KEY, ORG, "bench-user", n)
         return n
 
     rounds["Rust facade (typed, awaited)"] = facade_round
@@ -333,7 +363,7 @@ def paged_list(base: str, pages: int, per_page: int, repeat: int) -> List[str]:
 def rss_child(pages: int, per_page: int, iterate: bool) -> None:
     """(In a child process.) Serves a paged listing and, with `iterate`, walks it;
     prints the peak RSS in KiB."""
-    server = _native.StaticServer(paged_routes(PAGED_ORG, pages, per_page))
+    server = static_server(paged_routes(PAGED_ORG, pages, per_page))
     try:
         client = sync_client(server.base_url, PAGED_ORG)
         # the first page only: the baseline holds what every run holds

@@ -1,5 +1,6 @@
-"""A tiny loopback HTTP server answering every request with a fixed status and the
-platform's Error body, or never answering; for error-mapping tests."""
+"""Tiny loopback HTTP servers: one answering every request with a fixed status and the
+platform's Error body, one answering known paths with fixed bodies, and one never
+answering; for tests that need exact responses."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator, Tuple
+from typing import Any, Dict, Iterator, Tuple
 from contextlib import contextmanager
 
 
@@ -35,7 +36,42 @@ def answering(status: int, body: Any = None, headers: Tuple[Tuple[str, str], ...
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with _serve(Handler) as base_url:
+        yield base_url
+
+
+@contextmanager
+def routes(bodies: Dict[str, bytes]) -> Iterator[str]:
+    """Answers a GET of each path in ``bodies`` with that JSON body, anything else with 404.
+    A key with a query (``/o/x/systems?after=c1``) answers only that query; a key without one
+    answers the path with any query."""
+    missing = json.dumps({"code": "not_found", "message": "no such path"}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            body = bodies.get(self.path)
+            if body is None:
+                body = bodies.get(self.path.split("?", 1)[0])
+            self.send_response(200 if body is not None else 404)
+            payload = body if body is not None else missing
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    with _serve(Handler) as base_url:
+        yield base_url
+
+
+@contextmanager
+def _serve(handler: type) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -18,6 +18,7 @@ from typing import Any, Dict, Iterator, List, Tuple
 import pytest
 
 import versori
+from stub_server import routes as serve_routes
 from versori import _native, models
 
 ORG = "01J8ZQ4N7G3Y5B2K9T6W1XDECO"
@@ -49,12 +50,9 @@ def cursor_pages(n_pages: int, per_page: int) -> Dict[str, bytes]:
 
 
 @contextmanager
-def serving(routes: Dict[str, bytes]) -> Iterator[versori.Client]:
-    server = _native.StaticServer(routes)
-    try:
-        yield versori.Client(base_url=server.base_url, api_key="k", organisation=ORG, from_env=False)
-    finally:
-        server.shutdown()
+def serving(bodies: Dict[str, bytes]) -> Iterator[versori.Client]:
+    with serve_routes(bodies) as base_url:
+        yield versori.Client(base_url=base_url, api_key="k", organisation=ORG, from_env=False)
 
 
 def async_twin(client: versori.Client) -> versori.AsyncClient:

@@ -15,18 +15,17 @@ import versori
 from versori import _native, models
 from versori._model import _models
 
+from stub_server import routes
+
 ORG = "01J8ZQ4N7G3Y5B2K9T6W1XFLDS"
 
 
 @contextmanager
 def listing(users: List[Any]) -> Iterator[models.EndUserPage]:
     body = json.dumps({"totalCount": len(users), "users": users}).encode()
-    server = _native.StaticServer({f"/o/{ORG}/users": body})
-    try:
-        client = versori.Client(base_url=server.base_url, api_key="k", organisation=ORG, from_env=False)
+    with routes({f"/o/{ORG}/users": body}) as base_url:
+        client = versori.Client(base_url=base_url, api_key="k", organisation=ORG, from_env=False)
         yield client.list_end_users()
-    finally:
-        server.shutdown()
 
 
 def user(i: int, **extra: Any) -> Dict[str, Any]:
@@ -88,12 +87,9 @@ def test_escaped_and_repeated_keys_read_as_json_decodes_them() -> None:
         '{"totalCount": 1, "users": [{"id": "1", "organisationId": "o", "ext\\u0065rnalId": "escaped",'
         ' "displayName": "first", "displayName": "last", "createdAt": "c", "updatedAt": "u"}]}'
     ).encode()
-    server = _native.StaticServer({f"/o/{ORG}/users": body})
-    try:
-        client = versori.Client(base_url=server.base_url, api_key="k", organisation=ORG, from_env=False)
+    with routes({f"/o/{ORG}/users": body}) as base_url:
+        client = versori.Client(base_url=base_url, api_key="k", organisation=ORG, from_env=False)
         (u,) = client.list_end_users().users
-    finally:
-        server.shutdown()
     assert u.external_id == "escaped"
     assert u.display_name == "last"
     assert u.to_dict() == json.loads(body)["users"][0]

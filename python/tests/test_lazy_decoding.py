@@ -16,6 +16,8 @@ import pytest
 import versori
 from versori import _native, models
 
+from stub_server import routes
+
 ORG = "01J8ZQ4N7G3Y5B2K9T6W1XLAZY"
 
 
@@ -36,11 +38,8 @@ LISTING = {"totalCount": 3, "users": [user(i) for i in range(3)], "next": "curso
 
 @contextmanager
 def serving(body: bytes) -> Iterator[versori.Client]:
-    server = _native.StaticServer({f"/o/{ORG}/users": body})
-    try:
-        yield versori.Client(base_url=server.base_url, api_key="k", organisation=ORG, from_env=False)
-    finally:
-        server.shutdown()
+    with routes({f"/o/{ORG}/users": body}) as base_url:
+        yield versori.Client(base_url=base_url, api_key="k", organisation=ORG, from_env=False)
 
 
 def test_listing_items_are_typed_models_with_working_attributes() -> None:

@@ -6,6 +6,8 @@
 //! cargo xtask generate --spec PATH            regenerate the project's files from another document
 //! cargo xtask generate --spec PATH --out DIR  write a standalone client crate for PATH into DIR
 //! cargo xtask test                            run every check and test of the project
+//! cargo xtask package                         check the crates, wheel, sdist and C install as registries and packagers see them
+//! cargo xtask install --prefix DIR            build libversori (release) and install it into DIR
 //! ```
 
 mod artifacts;
@@ -14,10 +16,14 @@ mod codegen;
 mod error;
 mod ffi_header;
 mod groups;
+mod install;
 mod naming;
 mod normalize;
 mod open_enums;
 mod optable;
+mod package;
+mod package_c;
+mod package_python;
 mod pointer;
 mod python;
 mod python_client;
@@ -27,6 +33,7 @@ mod standalone;
 mod test;
 mod test_ffi;
 mod test_python;
+mod version;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -73,6 +80,27 @@ enum Cmd {
     /// Run every check and test: drift check, fmt, clippy, the test suites,
     /// and the upstream-document checks when ../shared is present.
     Test,
+    /// Check what is published: one version everywhere, `cargo package` of
+    /// the crates, their rust-version, the manylinux wheel on CPython 3.9 and
+    /// 3.13, the sdist, and the C library installed into a prefix.
+    Package {
+        /// Run only this part.
+        #[arg(long, value_enum)]
+        only: Option<package::Part>,
+    },
+    /// Build libversori and install its headers, libraries, pkg-config and
+    /// CMake files into a prefix.
+    Install {
+        /// The install prefix (`DIR/include`, `DIR/lib`, ...).
+        #[arg(long, value_name = "DIR")]
+        prefix: PathBuf,
+        /// Write the files under STAGE/DIR instead, for packaging; they still name DIR.
+        #[arg(long, value_name = "STAGE")]
+        destdir: Option<PathBuf>,
+        /// The cargo profile to build.
+        #[arg(long, default_value = "release")]
+        profile: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -80,6 +108,25 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Generate { check, spec, out } => generate(check, spec, out),
         Cmd::Test => test::run(),
+        Cmd::Package { only } => package::run(only),
+        Cmd::Install {
+            prefix,
+            destdir,
+            profile,
+        } => {
+            let root = workspace_root();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            install::run(
+                &root,
+                &cargo,
+                &install::Options {
+                    prefix,
+                    destdir,
+                    profile,
+                },
+            )
+            .map(|_| ())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

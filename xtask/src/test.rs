@@ -18,18 +18,11 @@ pub(crate) fn run_with_env(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> Result<()> {
-    let vars: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
-    let shown = format!("{vars}{program} {}", args.join(" "));
-    eprintln!("\n==> {shown}");
-    let status = Command::new(program)
-        .args(args)
-        .envs(env.iter().copied())
-        .current_dir(dir)
-        .status()
-        .map_err(|e| Error::Command {
-            command: shown.clone(),
-            message: e.to_string(),
-        })?;
+    let (mut command, shown) = echoed(dir, program, args, env);
+    let status = command.status().map_err(|e| Error::Command {
+        command: shown.clone(),
+        message: e.to_string(),
+    })?;
     if status.success() {
         Ok(())
     } else {
@@ -38,6 +31,46 @@ pub(crate) fn run_with_env(
             message: format!("exited with {status}"),
         })
     }
+}
+
+/// Runs `program args...` in `dir` with extra environment variables, echoing
+/// the command, and returns what it printed on stdout; fails (with its
+/// stderr) if it fails.
+pub(crate) fn capture(
+    dir: &Path,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<String> {
+    let (mut command, shown) = echoed(dir, program, args, env);
+    let output = command.output().map_err(|e| Error::Command {
+        command: shown.clone(),
+        message: e.to_string(),
+    })?;
+    if !output.status.success() {
+        return Err(Error::Command {
+            command: shown,
+            message: format!(
+                "exited with {}: {}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        });
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The command, ready to run, and how it is shown (echoed now).
+fn echoed(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> (Command, String) {
+    let vars: String = env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+    let shown = format!("{vars}{program} {}", args.join(" "));
+    eprintln!("\n==> {shown}");
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(dir);
+    (command, shown)
 }
 
 /// The steps, in order; the first failure stops the run.
@@ -53,6 +86,8 @@ pub fn run() -> Result<()> {
             "clippy",
             "--workspace",
             "--all-targets",
+            // every feature: the Python module's `bench` server is linted too
+            "--all-features",
             "--",
             "-D",
             "warnings",

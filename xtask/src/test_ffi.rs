@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::{Error, Result};
-use crate::test::{run_in, run_with_env};
+use crate::test::{capture, run_in, run_with_env};
 
 /// Valgrind's settings: any leak or memory error fails the run.
 const VALGRIND: [&str; 5] = [
@@ -118,30 +118,18 @@ fn compile(
 
 /// `pkg-config --cflags --libs NAME` against the generated .pc files.
 fn pkg_config(root: &Path, pkg_path: &str, name: &str) -> Result<Vec<String>> {
-    let shown = format!("PKG_CONFIG_PATH={pkg_path} pkg-config --cflags --libs {name}");
-    eprintln!("\n==> {shown}");
-    let output = Command::new("pkg-config")
-        .args(["--cflags", "--libs", name])
-        .env("PKG_CONFIG_PATH", pkg_path)
-        .current_dir(root)
-        .output()
-        .map_err(|e| Error::Command {
-            command: shown.clone(),
-            message: e.to_string(),
-        })?;
-    if !output.status.success() {
-        return Err(Error::Command {
-            command: shown,
-            message: String::from_utf8_lossy(&output.stderr).into_owned(),
-        });
-    }
-    let flags = String::from_utf8_lossy(&output.stdout).into_owned();
+    let flags = capture(
+        root,
+        "pkg-config",
+        &["--cflags", "--libs", name],
+        &[("PKG_CONFIG_PATH", pkg_path)],
+    )?;
     eprintln!("{}", flags.trim());
     Ok(flags.split_whitespace().map(String::from).collect())
 }
 
 /// Cargo's target directory (honours CARGO_TARGET_DIR and config files).
-fn target_dir(root: &Path, cargo: &str) -> Result<PathBuf> {
+pub(crate) fn target_dir(root: &Path, cargo: &str) -> Result<PathBuf> {
     let shown = "cargo metadata --format-version 1 --no-deps".to_string();
     let output = Command::new(cargo)
         .args(["metadata", "--format-version", "1", "--no-deps"])
@@ -166,7 +154,7 @@ fn target_dir(root: &Path, cargo: &str) -> Result<PathBuf> {
 }
 
 /// A path as a command-line argument.
-fn text(path: &Path) -> Result<&str> {
+pub(crate) fn text(path: &Path) -> Result<&str> {
     path.to_str().ok_or_else(|| Error::Command {
         command: "C ABI tests".into(),
         message: format!("path {} is not valid UTF-8", path.display()),

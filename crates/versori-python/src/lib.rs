@@ -34,6 +34,7 @@ mod model;
 mod pages;
 mod raw;
 mod runtime;
+#[cfg(feature = "bench")]
 mod static_server;
 mod workflows;
 
@@ -67,10 +68,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<field::Field>()?;
     m.add_class::<model::ModelBase>()?;
     m.add_class::<emulator::NativeEmulator>()?;
+    #[cfg(feature = "bench")]
     m.add_class::<static_server::StaticServer>()?;
     m.add_function(wrap_pyfunction!(operation_ids, m)?)?;
     m.add_function(wrap_pyfunction!(raw::loads, m)?)?;
     m.add_function(wrap_pyfunction!(model::_untrack_listing_models, m)?)?;
+    #[cfg(feature = "bench")]
     m.add_function(wrap_pyfunction!(static_server::facade_get_end_user, m)?)?;
     Ok(())
 }
