@@ -21,9 +21,10 @@ pub fn new_id() -> String {
 /// The execution pools every organisation has.
 pub const EXECUTION_POOLS: &[&str] = &["versori-managed", "versori-dedicated"];
 
-/// Now, as the timestamps the platform returns.
+/// Now, as the timestamps the platform returns: the time of the request
+/// being handled, on the emulator's clock.
 pub fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
+    crate::clock::now()
 }
 
 /// Applies variable changes: a `null` value removes the variable, any other
@@ -235,5 +236,13 @@ impl Store {
     /// The organisation `id`, created on first use.
     pub fn org(&mut self, id: &str) -> &mut Org {
         self.orgs.entry(id.to_string()).or_default()
+    }
+
+    /// The organisation owning project `project_id`, if any does.
+    pub fn org_of_project(&self, project_id: &str) -> Option<String> {
+        self.orgs
+            .iter()
+            .find(|(_, org)| org.projects.contains_key(project_id))
+            .map(|(id, _)| id.clone())
     }
 }

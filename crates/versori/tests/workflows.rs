@@ -300,10 +300,10 @@ async fn kv_helpers_use_keys_as_segments() {
     assert_eq!(
         steps,
         [
-            ("PUT", "/store/store-1/kv/products%2F123"),
-            ("GET", "/store/store-1/kv/products%2F123"),
-            ("GET", "/store/store-1/kv/products%2F999"),
-            ("DELETE", "/store/store-1/kv/products%2F123"),
+            ("PUT", "/store/store-1/kv/products/123"),
+            ("GET", "/store/store-1/kv/products/123"),
+            ("GET", "/store/store-1/kv/products/999"),
+            ("DELETE", "/store/store-1/kv/products/123"),
             ("POST", "/store/store-1/kv/batch"),
             ("PUT", "/store/store-1/kv/batch"),
             ("DELETE", "/store/store-1/kv/batch"),
