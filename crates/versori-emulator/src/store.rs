@@ -219,8 +219,32 @@ pub struct KvStore {
     pub organisation: String,
     /// The store's name.
     pub name: String,
-    /// Entries, ordered by key.
-    pub entries: BTreeMap<Vec<String>, Value>,
+    /// Entries, ordered by key (expired ones are skipped by every read).
+    pub entries: BTreeMap<Vec<String>, KvEntry>,
+}
+
+/// One KV entry.
+#[derive(Debug, Clone)]
+pub struct KvEntry {
+    /// The stored value.
+    pub value: Value,
+    /// Changes on every write.
+    pub versionstamp: String,
+    /// When it was written.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When it expires, if it does.
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The lifetime a read renews (`refreshOnAccess`), if any.
+    pub refresh: Option<chrono::TimeDelta>,
+    /// Metadata saved with it (`options.metadata`), for list filters.
+    pub metadata: Option<serde_json::Map<String, Value>>,
+}
+
+impl KvEntry {
+    /// Whether the entry still exists at `now`.
+    pub fn alive(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.expires_at.is_none_or(|at| at > now)
+    }
 }
 
 /// The whole platform.

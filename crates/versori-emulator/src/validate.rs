@@ -182,7 +182,7 @@ mod tests {
         // a null elsewhere stays an error naming the member
         let err = body(
             "CreateSystem",
-            &mut json!({"name": null, "domain": "d", "templateBaseUrl": "u"}),
+            &mut json!({"name": null, "domain": "d", "templateBaseUrl": "u", "authSchemeConfigs": []}),
         )
         .expect_err("name is a string");
         assert_eq!(err.body.fields[0].field, "name");
