@@ -120,9 +120,22 @@ pub fn variables(schema: &Value, variables: &Value) -> Result<Vec<Problem>, Stri
     if schema.as_object().is_none_or(|s| s.is_empty()) {
         return Ok(Vec::new());
     }
-    let validator = jsonschema::validator_for(schema)
-        .map_err(|e| format!("the project's variable schema is not a valid JSON Schema: {e}"))?;
+    let validator = compile(schema)?;
     Ok(problems(&validator, variables, "", usize::MAX))
+}
+
+/// Compiles a project's variable schema, or says why it is not a valid
+/// JSON Schema (for refusing one before it is stored).
+///
+/// ```
+/// use serde_json::json;
+///
+/// assert!(versori_core::validation::compile(&json!({"type": "object"})).is_ok());
+/// assert!(versori_core::validation::compile(&json!({"type": "nonsense"})).is_err());
+/// ```
+pub fn compile(schema: &Value) -> Result<Validator, String> {
+    jsonschema::validator_for(schema)
+        .map_err(|e| format!("the project's variable schema is not a valid JSON Schema: {e}"))
 }
 
 #[cfg(test)]

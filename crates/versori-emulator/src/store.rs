@@ -58,6 +58,8 @@ pub struct Org {
     pub templates: BTreeMap<String, Template>,
     /// Connections by id.
     pub connections: BTreeMap<String, Value>,
+    /// The end user (their id) owning each connection made for one.
+    pub connection_owners: BTreeMap<String, String>,
     /// (connection id, connection template id) pairs linked to environments.
     pub links: BTreeSet<(String, String)>,
     /// Activations by id.
@@ -136,7 +138,10 @@ pub struct Execution {
     pub run: bool,
 }
 
-/// A connection template: a system attached to one environment of a project.
+/// A connection template: a system attached to one environment of a
+/// project. What it shows of the system (domain, base URL, auth scheme
+/// configs) is read from the system when the template is shown, so it is
+/// always the system's current state.
 #[derive(Debug, Clone)]
 pub struct Template {
     /// The project.
@@ -145,8 +150,13 @@ pub struct Template {
     pub environment_id: String,
     /// The system.
     pub system_id: String,
-    /// The template as the API returns it.
-    pub value: Value,
+    /// The name the code uses.
+    pub name: String,
+    /// Each end user brings their own connection.
+    pub dynamic: bool,
+    /// The system's auth scheme configs the template uses, by id (`None`:
+    /// all of them).
+    pub auth_scheme_config_ids: Option<Vec<String>>,
 }
 
 /// An activation with the keys it is looked up by.
