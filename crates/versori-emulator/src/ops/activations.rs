@@ -118,13 +118,13 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
                         )),
                         Some(existing) if existing["systemId"] != t.system_id.as_str() => problems
                             .push((
-                            format!("connections[{i}].existingConnectionId"),
-                            format!(
+                                format!("connections[{i}].existingConnectionId"),
+                                format!(
                                 "connection {conn} is for system {}, not the template's system {}",
                                 existing["systemId"].as_str().unwrap_or_default(),
                                 t.system_id
                             ),
-                        )),
+                            )),
                         Some(_) => {}
                     },
                     None if !c["connection"].is_object() => problems.push((

@@ -1,5 +1,8 @@
 //! Notification channels (organisation-wide) and project notifications
-//! (a channel subscribed to one environment of a project).
+//! (a channel subscribed to one environment of a project). Project
+//! notifications are served under `/o/{organisation_id}/projects/...` and,
+//! as the platform's own client calls them, under `/projects/...`, where
+//! the organisation is the project's.
 
 use std::collections::HashMap;
 
@@ -90,6 +93,9 @@ fn create_notification(store: &mut Store, req: &Request) -> Answer {
 fn list_notifications(store: &mut Store, req: &Request) -> Answer {
     let project_id = req.path("project_id");
     let env = req.query("env_id");
+    if !store.org(req.org()).projects.contains_key(project_id) {
+        return Err(ApiError::not_found(format!("no project {project_id:?}")));
+    }
     let items: Vec<Value> = store
         .org(req.org())
         .notifications
