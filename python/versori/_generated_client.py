@@ -3316,7 +3316,7 @@ class SyncOperations(abc.ABC):
     def get_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
     ) -> GetKVResponse:
         """Read a key
 
@@ -3341,7 +3341,7 @@ class SyncOperations(abc.ABC):
     def set_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
         body: Mapping[str, Any],
     ) -> SetKVResponse:
         """Write a key
@@ -3369,7 +3369,7 @@ class SyncOperations(abc.ABC):
     def delete_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
         body: Mapping[str, Any],
     ) -> DeleteKVResponse:
         """Delete a key
@@ -6805,7 +6805,7 @@ class AsyncOperations(abc.ABC):
     async def get_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
     ) -> GetKVResponse:
         """Read a key
 
@@ -6830,7 +6830,7 @@ class AsyncOperations(abc.ABC):
     async def set_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
         body: Mapping[str, Any],
     ) -> SetKVResponse:
         """Write a key
@@ -6858,7 +6858,7 @@ class AsyncOperations(abc.ABC):
     async def delete_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
         body: Mapping[str, Any],
     ) -> DeleteKVResponse:
         """Delete a key

@@ -37,6 +37,40 @@ fn first(req: &Request) -> Result<usize, ApiError> {
     }
 }
 
+/// The entries of `items` on one side of `cursor` (above it with `ahead`,
+/// below it otherwise), nearest first; the cursor itself with `inclusive`.
+fn side<'a, V>(
+    items: &'a BTreeMap<String, V>,
+    cursor: &'a String,
+    ahead: bool,
+    inclusive: bool,
+) -> Box<dyn Iterator<Item = (&'a String, &'a V)> + 'a> {
+    let at = if inclusive {
+        Bound::Included(cursor)
+    } else {
+        Bound::Excluded(cursor)
+    };
+    if ahead {
+        Box::new(items.range::<String, _>((at, Bound::Unbounded)))
+    } else {
+        Box::new(items.range::<String, _>((Bound::Unbounded, at)).rev())
+    }
+}
+
+/// The keys of the first `first` entries, and whether more follow.
+fn take<'a, V: 'a>(
+    entries: impl Iterator<Item = (&'a String, &'a V)>,
+    first: usize,
+) -> (Vec<&'a String>, bool) {
+    let mut keys: Vec<&String> = entries
+        .map(|(k, _)| k)
+        .take(first.saturating_add(1))
+        .collect();
+    let more = keys.len() > first;
+    keys.truncate(first);
+    (keys, more)
+}
+
 /// A page of the entries of `items` that `keep` keeps (all of them when it
 /// is `None`), in key order, under `field`, sliced by the request's
 /// `first`/`after`/`before` (cursors are keys of `items`), each shown with
@@ -54,56 +88,35 @@ pub fn page<V>(
         None => items.len(),
         Some(k) => items.values().filter(|v| k(v)).count(),
     };
+    // a cursor is one of the listing's keys (the map's own, borrowed as long
+    // as the map)
     let known = |name: &str, cursor: &str| {
-        if items.contains_key(cursor) {
-            Ok(cursor.to_string())
-        } else {
-            Err(ApiError::invalid_field(name, "unknown cursor"))
-        }
+        items
+            .get_key_value(cursor)
+            .map(|(k, _)| k)
+            .ok_or_else(|| ApiError::invalid_field(name, "unknown cursor"))
     };
     // the page's keys, and whether items come before and after it
     let (keys, more_before, more_after): (Vec<&String>, bool, bool) =
-        if let Some(after) = req.query("after") {
-            let after = known("after", after)?;
-            let mut keys: Vec<&String> = items
-                .range::<String, _>((Bound::Excluded(&after), Bound::Unbounded))
-                .filter(kept)
-                .map(|(k, _)| k)
-                .take(first.saturating_add(1))
-                .collect();
-            let more_after = keys.len() > first;
-            keys.truncate(first);
-            let more_before = items
-                .range::<String, _>((Bound::Unbounded, Bound::Included(&after)))
-                .rev()
-                .any(|kv| kept(&kv));
-            (keys, more_before, more_after)
-        } else if let Some(before) = req.query("before") {
-            let before = known("before", before)?;
-            let mut keys: Vec<&String> = items
-                .range::<String, _>((Bound::Unbounded, Bound::Excluded(&before)))
-                .rev()
-                .filter(kept)
-                .map(|(k, _)| k)
-                .take(first.saturating_add(1))
-                .collect();
-            let more_before = keys.len() > first;
-            keys.truncate(first);
-            keys.reverse();
-            let more_after = items
-                .range::<String, _>((Bound::Included(&before), Bound::Unbounded))
-                .any(|kv| kept(&kv));
-            (keys, more_before, more_after)
-        } else {
-            let mut keys: Vec<&String> = items
-                .iter()
-                .filter(kept)
-                .map(|(k, _)| k)
-                .take(first.saturating_add(1))
-                .collect();
-            let more_after = keys.len() > first;
-            keys.truncate(first);
-            (keys, false, more_after)
+        match (req.query("after"), req.query("before")) {
+            (Some(after), _) => {
+                let after = known("after", after)?;
+                let (keys, more_after) = take(side(items, after, true, false).filter(kept), first);
+                let more_before = side(items, after, false, true).any(|kv| kept(&kv));
+                (keys, more_before, more_after)
+            }
+            (None, Some(before)) => {
+                let before = known("before", before)?;
+                let (mut keys, more_before) =
+                    take(side(items, before, false, false).filter(kept), first);
+                keys.reverse();
+                let more_after = side(items, before, true, true).any(|kv| kept(&kv));
+                (keys, more_before, more_after)
+            }
+            (None, None) => {
+                let (keys, more_after) = take(items.iter().filter(kept), first);
+                (keys, false, more_after)
+            }
         };
     let slice: Vec<Value> = keys
         .iter()

@@ -433,6 +433,22 @@ async fn recording_urls_are_valid_uris_for_any_file_name() {
     }
 }
 
+/// `op`'s path with every parameter filled in (the test organisation, or
+/// an id that names nothing).
+fn some_path(op: &versori_core::operations::Operation) -> String {
+    op.parameters
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .fold(op.path.to_string(), |path, p| {
+            let value = if p.name == "organisation_id" {
+                ORG
+            } else {
+                "x1"
+            };
+            path.replace(&format!("{{{}}}", p.name), value)
+        })
+}
+
 #[tokio::test]
 async fn a_wrong_method_is_405_with_allow_everywhere() {
     let emulator = Emulator::start().await.expect("starts");
@@ -442,20 +458,7 @@ async fn a_wrong_method_is_405_with_allow_everywhere() {
         .iter()
         .filter(|o| !o.path.starts_with("/store/{store}/kv/"))
     {
-        let path: String = op
-            .parameters
-            .iter()
-            .filter(|p| p.location == Location::Path)
-            .fold(op.path.to_string(), |path, p| {
-                path.replace(
-                    &format!("{{{}}}", p.name),
-                    if p.name == "organisation_id" {
-                        ORG
-                    } else {
-                        "x1"
-                    },
-                )
-            });
+        let path = some_path(op);
         let allowed: Vec<&str> = {
             let mut m: Vec<&str> = OPERATIONS
                 .iter()
@@ -496,20 +499,7 @@ async fn every_required_body_is_required() {
         .iter()
         .filter(|o| o.body.is_some_and(|b| b.required))
     {
-        let path: String = op
-            .parameters
-            .iter()
-            .filter(|p| p.location == Location::Path)
-            .fold(op.path.to_string(), |path, p| {
-                path.replace(
-                    &format!("{{{}}}", p.name),
-                    if p.name == "organisation_id" {
-                        ORG
-                    } else {
-                        "x1"
-                    },
-                )
-            });
+        let path = some_path(op);
         let answer = raw(&emulator, op.method.as_str(), &path, None).await;
         assert_eq!(
             answer.status, 400,

@@ -371,6 +371,13 @@ impl Client {
     /// wrong type are [`Error::InvalidInput`] naming the culprit; nothing is
     /// sent then.
     ///
+    /// A slash-separated path parameter (the KV `key`) takes a string in its
+    /// path form (`"orders/1042"`) or an array of segments
+    /// (`["orders", "1042"]`); it travels as the platform's official client
+    /// sends it, each segment escaped on its own with literal slashes
+    /// between them (see [`versori_core::path`]). Every other path parameter
+    /// is one segment, its `/` escaped.
+    ///
     /// ```no_run
     /// # async fn run(client: versori::Client) -> versori::Result<()> {
     /// use serde_json::json;

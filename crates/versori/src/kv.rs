@@ -1,5 +1,8 @@
 //! Typed helpers for the KV store: keys as lists of segments, values through
-//! serde, batches, and listing by prefix.
+//! serde, batches, and listing by prefix. A key travels in the path as the
+//! platform's official client sends it (`["orders", "1042"]` as
+//! `/store/{store}/kv/orders/1042`, each segment escaped on its own), and
+//! every key, in a path or a batch body, is checked by the same rule first.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
