@@ -53,7 +53,7 @@ def test_the_activation_workflow_takes_the_templates_own_id(client: versori.Clie
         env_id, "cust", connections=[versori.connection(template_id, existing_connection_id=connection_id)]
     )
     assert activation.user.external_id == "cust"
-    assert [c.connection_template_id for c in activation.connections] == [template_id]
+    assert [c.connection_template_id for c in activation.connections or []] == [template_id]
 
 
 def test_the_async_workflow_takes_it_too(emulator: Emulator, org: str) -> None:

@@ -137,6 +137,14 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "rule_violation", message)
     }
 
+    /// 422: a rule broken by the member `field` (named in the message and in
+    /// `fields`).
+    pub fn rule_violation(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::unprocessable(format!("{field}: {message}"))
+            .with_fields([(field.to_string(), message)])
+    }
+
     /// 422 for rules broken by named members: the message lists every
     /// problem after `what`, and `fields` names each member.
     pub fn rule_violations(what: &str, problems: Vec<(String, String)>) -> Self {

@@ -81,7 +81,10 @@ pub fn create_connection(
     owner: Option<&str>,
 ) -> Result<Value, ApiError> {
     let template = org.templates.get(template_id).ok_or_else(|| {
-        ApiError::unprocessable(format!("connection template {template_id} does not exist"))
+        ApiError::rule_violation(
+            "connectionTemplateId",
+            format!("connection template {template_id} does not exist"),
+        )
     })?;
     serde_json::from_value::<types::ConnectionCreate>(connection.clone()).map_err(|e| {
         ApiError::bad_request(format!("connection is not a valid ConnectionCreate: {e}"))
@@ -127,8 +130,10 @@ fn create(store: &mut Store, req: &Request) -> Answer {
     let owner = match body.get("externalId").and_then(Value::as_str) {
         None => None,
         Some(external) => Some(find_user(org, external).ok_or_else(|| {
-            ApiError::unprocessable(format!("end user {external:?} does not exist"))
-                .with_fields([("externalId".to_string(), "no such end user".to_string())])
+            ApiError::rule_violation(
+                "externalId",
+                format!("end user {external:?} does not exist"),
+            )
         })?),
     };
     create_connection(
@@ -234,9 +239,10 @@ fn link_target(store: &mut Store, req: &Request) -> Result<(String, String), Api
         return Err(ApiError::not_found(format!("no connection {id:?}")));
     }
     if !org.templates.contains_key(&template_id) {
-        return Err(ApiError::unprocessable(format!(
-            "connection template {template_id} does not exist"
-        )));
+        return Err(ApiError::rule_violation(
+            "connectionTemplateId",
+            format!("connection template {template_id} does not exist"),
+        ));
     }
     Ok((id, template_id))
 }

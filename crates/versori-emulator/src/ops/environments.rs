@@ -106,10 +106,13 @@ fn check_pool(pool: &str) -> Result<(), ApiError> {
     if EXECUTION_POOLS.contains(&pool) {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(format!(
-            "execution pool {pool:?} does not exist (pools: {})",
-            EXECUTION_POOLS.join(", ")
-        )))
+        Err(ApiError::rule_violation(
+            "executionPool",
+            format!(
+                "execution pool {pool:?} does not exist (pools: {})",
+                EXECUTION_POOLS.join(", ")
+            ),
+        ))
     }
 }
 

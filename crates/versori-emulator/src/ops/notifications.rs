@@ -66,17 +66,20 @@ fn create_notification(store: &mut Store, req: &Request) -> Answer {
     match org.environment(&body.environment_id) {
         Some((p, _)) if p.id == project_id => {}
         _ => {
-            return Err(ApiError::unprocessable(format!(
-                "environment {} is not an environment of project {project_id}",
-                body.environment_id
-            )))
+            return Err(ApiError::rule_violation(
+                "environment_id",
+                format!(
+                    "environment {} is not an environment of project {project_id}",
+                    body.environment_id
+                ),
+            ))
         }
     }
     let channel = org.channels.get(&body.channel_id).cloned().ok_or_else(|| {
-        ApiError::unprocessable(format!(
-            "notification channel {} does not exist",
-            body.channel_id
-        ))
+        ApiError::rule_violation(
+            "channel_id",
+            format!("notification channel {} does not exist", body.channel_id),
+        )
     })?;
     let notification = json!({
         "id": new_id(), "project_id": project_id, "environment_id": body.environment_id,

@@ -58,22 +58,21 @@ fn create(store: &mut Store, req: &Request) -> Answer {
         return Err(ApiError::not_found(format!("no project {project_id:?}")));
     }
     if !org.systems.contains_key(&body.system_id) {
-        return Err(
-            ApiError::unprocessable(format!("system {} does not exist", body.system_id))
-                .with_fields([("systemId".to_string(), "no such system".to_string())]),
-        );
+        return Err(ApiError::rule_violation(
+            "systemId",
+            format!("system {} does not exist", body.system_id),
+        ));
     }
     match org.environment(&body.environment_id) {
         Some((p, _)) if p.id == project_id => {}
         _ => {
-            return Err(ApiError::unprocessable(format!(
-                "environment {} is not an environment of project {project_id} (deploy the project first)",
-                body.environment_id
+            return Err(ApiError::rule_violation(
+                "environmentId",
+                format!(
+                    "environment {} is not an environment of project {project_id} (deploy the project first)",
+                    body.environment_id
+                ),
             ))
-            .with_fields([(
-                "environmentId".to_string(),
-                "not a deployed environment of the project".to_string(),
-            )]))
         }
     }
     let id = new_id();

@@ -131,7 +131,10 @@ fn get(store: &mut Store, req: &Request) -> Answer {
 fn update(store: &mut Store, req: &Request) -> Answer {
     let body = req.json()?;
     if body.get("externalId").is_some() {
-        return Err(ApiError::unprocessable("externalId is immutable"));
+        return Err(ApiError::rule_violation(
+            "externalId",
+            "is immutable once the end user exists",
+        ));
     }
     let body: types::EndUserUpdate = req.body()?;
     let org = store.org(req.org());
