@@ -273,17 +273,13 @@ fn list_for_environment(store: &mut Store, req: &Request) -> Answer {
         .filter(|(_, t)| t.project_id == project_id && env.is_none_or(|e| t.environment_id == e))
         .map(|(id, _)| id)
         .collect();
-    let linked: BTreeSet<&String> = org
+    let linked: BTreeSet<&str> = org
         .links
         .iter()
         .filter(|(_, t)| templates.contains(t))
-        .map(|(c, _)| c)
+        .map(|(c, _)| c.as_str())
         .collect();
-    let keep = |c: &Value| {
-        c["id"]
-            .as_str()
-            .is_some_and(|id| linked.contains(&id.to_string()))
-    };
+    let keep = |c: &Value| c["id"].as_str().is_some_and(|id| linked.contains(id));
     page(req, "items", &org.connections, Some(&keep), |_, c| {
         c.clone()
     })
