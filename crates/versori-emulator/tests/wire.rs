@@ -722,19 +722,46 @@ async fn rule_422s_name_the_member_that_breaks_them() {
     let c = client(&emulator, ORG);
     let p = project(&c, "rules").await;
     let env = environment(&c, &p, "production").await;
-    ok(&c, "CreateEndUser", json!({"body": {"externalId": "fixed"}})).await;
+    ok(
+        &c,
+        "CreateEndUser",
+        json!({"body": {"externalId": "fixed"}}),
+    )
+    .await;
     let field_of = |e: &versori::Error| match e {
-        versori::Error::Api { status: 422, fields, .. } => {
-            fields.iter().map(|f| f.field.clone()).collect::<Vec<_>>()
-        }
+        versori::Error::Api {
+            status: 422,
+            fields,
+            ..
+        } => fields.iter().map(|f| f.field.clone()).collect::<Vec<_>>(),
         other => panic!("{other:?}"),
     };
     let cases = [
-        ("UpdateEndUser", json!({"user_id": "fixed", "body": {"externalId": "other"}}), "externalId"),
-        ("CreateConnectionTemplate", json!({"project_id": p, "body": {"systemId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "name": "x", "environmentId": env}}), "systemId"),
-        ("CreateConnection", json!({"body": {"connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "connection": {"name": "x", "credentials": []}}}), "connectionTemplateId"),
-        ("CreateIssue", json!({"body": {"projectId": p, "environmentId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "organisationId": ORG, "reason": "error", "title": "t", "severity": "high"}}), "environmentId"),
-        ("ChangeEnvironmentExecutionPool", json!({"project_id": p, "project_env": "production", "body": {"executionPool": "nope"}}), "executionPool"),
+        (
+            "UpdateEndUser",
+            json!({"user_id": "fixed", "body": {"externalId": "other"}}),
+            "externalId",
+        ),
+        (
+            "CreateConnectionTemplate",
+            json!({"project_id": p, "body": {"systemId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "name": "x", "environmentId": env}}),
+            "systemId",
+        ),
+        (
+            "CreateConnection",
+            json!({"body": {"connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "connection": {"name": "x", "credentials": []}}}),
+            "connectionTemplateId",
+        ),
+        (
+            "CreateIssue",
+            json!({"body": {"projectId": p, "environmentId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "organisationId": ORG, "reason": "error", "title": "t", "severity": "high"}}),
+            "environmentId",
+        ),
+        (
+            "ChangeEnvironmentExecutionPool",
+            json!({"project_id": p, "project_env": "production", "body": {"executionPool": "nope"}}),
+            "executionPool",
+        ),
     ];
     for (op, args, field) in cases {
         let err = fails(&c, op, args).await;
