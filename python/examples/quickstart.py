@@ -55,17 +55,21 @@ def full_workflow(client: versori.Client) -> None:
     template = client.connection_templates.create(
         project.id, body={"systemId": system.id, "name": "crm", "environmentId": env.id}
     )
+    # a template's own id is connection_template_id (its id is the system's)
+    template_id = template.connection_template_id
+    if template_id is None:
+        raise SystemExit("the platform answered with a template without its connectionTemplateId")
     connection = client.connections.create(
-        body={"connectionTemplateId": template.id, "connection": {"name": "CRM production", "credentials": []}}
+        body={"connectionTemplateId": template_id, "connection": {"name": "CRM production", "credentials": []}}
     )
-    client.link_connection_to_environment(connection.id, {"connectionTemplateId": template.id})
-    print(f"system {system.id}, template {template.id}, connection {connection.id} linked")
+    client.link_connection_to_environment(connection.id, {"connectionTemplateId": template_id})
+    print(f"system {system.id}, template {template_id}, connection {connection.id} linked")
 
     activation = client.workflows.activate_user(
         env.id,
         "quickstart-customer",
         display_name="Quickstart Customer",
-        connections=[versori.connection(template.id, existing_connection_id=connection.id)],
+        connections=[versori.connection(template_id, existing_connection_id=connection.id)],
         dynamic_variables={"apiKey": "xyz123", "region": "eu-west-1"},
     )
     print(f"activated {activation.user.external_id} as {activation.id}")

@@ -32,11 +32,15 @@ def _integration(client: versori.Client) -> tuple[str, str, str, str]:
     template = client.create_connection_template(
         project_id, body={"systemId": system.id, "name": "crm", "environmentId": env_id}
     )
+    # a template's own id is connection_template_id; its id is the system's
+    assert template.id == system.id
+    template_id = template.connection_template_id
+    assert template_id
     connection = client.create_connection(
-        body={"connectionTemplateId": template.id, "connection": {"name": "CRM prod", "credentials": []}}
+        body={"connectionTemplateId": template_id, "connection": {"name": "CRM prod", "credentials": []}}
     )
-    client.link_connection_to_environment(connection.id, {"connectionTemplateId": template.id})
-    return project_id, env_id, template.id, connection.id
+    client.link_connection_to_environment(connection.id, {"connectionTemplateId": template_id})
+    return project_id, env_id, template_id, connection.id
 
 
 def test_activation_workflow(client: versori.Client) -> None:

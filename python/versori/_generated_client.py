@@ -3316,7 +3316,7 @@ class SyncOperations(abc.ABC):
     def get_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
     ) -> GetKVResponse:
         """Read a key
 
@@ -3328,7 +3328,9 @@ class SyncOperations(abc.ABC):
         Args:
             store: ID of the KV store, as returned by CreateStore or ListStores.
             key: The entry's key written as slash-separated segments, e.g. products/123 for the
-                key ['products', '123'].
+                key ['products', '123']. Each segment is percent-escaped on its own and the
+                slashes between segments travel unescaped, so the key takes the rest of the
+                path.
         """
         return self._call(
             "GetKV",
@@ -3339,7 +3341,7 @@ class SyncOperations(abc.ABC):
     def set_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
         body: Mapping[str, Any],
     ) -> SetKVResponse:
         """Write a key
@@ -3353,7 +3355,9 @@ class SyncOperations(abc.ABC):
         Args:
             store: ID of the KV store, as returned by CreateStore or ListStores.
             key: The entry's key written as slash-separated segments, e.g. products/123 for the
-                key ['products', '123'].
+                key ['products', '123']. Each segment is percent-escaped on its own and the
+                slashes between segments travel unescaped, so the key takes the rest of the
+                path.
             body: The request body: a `object` or a dict with its wire names.
         """
         return self._call(
@@ -3365,7 +3369,7 @@ class SyncOperations(abc.ABC):
     def delete_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
         body: Mapping[str, Any],
     ) -> DeleteKVResponse:
         """Delete a key
@@ -3378,7 +3382,9 @@ class SyncOperations(abc.ABC):
         Args:
             store: ID of the KV store, as returned by CreateStore or ListStores.
             key: The entry's key written as slash-separated segments, e.g. products/123 for the
-                key ['products', '123'].
+                key ['products', '123']. Each segment is percent-escaped on its own and the
+                slashes between segments travel unescaped, so the key takes the rest of the
+                path.
             body: The request body: a `object` or a dict with its wire names.
         """
         return self._call(
@@ -6799,7 +6805,7 @@ class AsyncOperations(abc.ABC):
     async def get_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
     ) -> GetKVResponse:
         """Read a key
 
@@ -6811,7 +6817,9 @@ class AsyncOperations(abc.ABC):
         Args:
             store: ID of the KV store, as returned by CreateStore or ListStores.
             key: The entry's key written as slash-separated segments, e.g. products/123 for the
-                key ['products', '123'].
+                key ['products', '123']. Each segment is percent-escaped on its own and the
+                slashes between segments travel unescaped, so the key takes the rest of the
+                path.
         """
         return await self._call(
             "GetKV",
@@ -6822,7 +6830,7 @@ class AsyncOperations(abc.ABC):
     async def set_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
         body: Mapping[str, Any],
     ) -> SetKVResponse:
         """Write a key
@@ -6836,7 +6844,9 @@ class AsyncOperations(abc.ABC):
         Args:
             store: ID of the KV store, as returned by CreateStore or ListStores.
             key: The entry's key written as slash-separated segments, e.g. products/123 for the
-                key ['products', '123'].
+                key ['products', '123']. Each segment is percent-escaped on its own and the
+                slashes between segments travel unescaped, so the key takes the rest of the
+                path.
             body: The request body: a `object` or a dict with its wire names.
         """
         return await self._call(
@@ -6848,7 +6858,7 @@ class AsyncOperations(abc.ABC):
     async def delete_kv(
         self,
         store: str,
-        key: str,
+        key: str | Sequence[str],
         body: Mapping[str, Any],
     ) -> DeleteKVResponse:
         """Delete a key
@@ -6861,7 +6871,9 @@ class AsyncOperations(abc.ABC):
         Args:
             store: ID of the KV store, as returned by CreateStore or ListStores.
             key: The entry's key written as slash-separated segments, e.g. products/123 for the
-                key ['products', '123'].
+                key ['products', '123']. Each segment is percent-escaped on its own and the
+                slashes between segments travel unescaped, so the key takes the rest of the
+                path.
             body: The request body: a `object` or a dict with its wire names.
         """
         return await self._call(

@@ -1,4 +1,9 @@
-"""KV store helpers: keys as lists of segments, values as any JSON value."""
+"""KV store helpers: keys as lists of segments, values as any JSON value.
+
+A key travels in the path as the platform's official client sends it:
+``["orders", "1042"]`` as ``/store/{store}/kv/orders/1042``, each segment
+percent-escaped on its own (the SDK's one rule for slash-separated path
+parameters, which also refuses ``.`` and ``..`` segments)."""
 
 from __future__ import annotations
 
@@ -29,8 +34,9 @@ def _segments(key: Key) -> List[str]:
     return segments
 
 
-def _path(key: Key) -> str:
-    return "/".join(_segments(key))
+def _path(key: Key) -> List[str]:
+    """The key's segments, for a path parameter (escaped segment by segment on the wire)."""
+    return _segments(key)
 
 
 def _entries(entries: Union[Mapping[str, Any], Iterable[Tuple[Key, Any]]]) -> List[dict[str, Any]]:

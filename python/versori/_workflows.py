@@ -25,7 +25,10 @@ def connection(
     new_connection: Union[Model, Mapping[str, Any], None] = None,
 ) -> Dict[str, Any]:
     """One connection of an activation: for the system behind ``connection_template_id``,
-    an existing connection or a new one (a ``ConnectionCreate`` body)."""
+    an existing connection or a new one (a ``ConnectionCreate`` body).
+
+    ``connection_template_id`` is the template's own id, which a ``ConnectionTemplate``
+    carries as ``connection_template_id`` (its ``id`` is the system's)."""
     c: Dict[str, Any] = {"connectionTemplateId": connection_template_id}
     if existing_connection_id is not None:
         c["existingConnectionId"] = existing_connection_id

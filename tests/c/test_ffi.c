@@ -235,7 +235,8 @@ static void test_every_tag(const VersoriClient *c) {
            "\"environmentId\":\"%s\"}}",
            project ? project : "", system ? system : "", env ? env : "");
   s = call_ok(c, "CreateConnectionTemplate", args);
-  char *tmpl = json_string(s, "id");
+  /* a template's own id is connectionTemplateId; its id is the system's */
+  char *tmpl = json_string(s, "connectionTemplateId");
   versori_string_free(s);
   snprintf(args, sizeof args,
            "{\"body\":{\"connectionTemplateId\":\"%s\",\"connection\":{\"name\":\"CRM\","

@@ -39,8 +39,16 @@ pub fn to_openapi(doc: &Document) -> Result<openapiv3::OpenAPI> {
 /// Runs progenitor (Builder interface, one extension trait per tag) and
 /// formats the output. `crate_path` is how the mock module names the client
 /// crate; `hooks` is the path of the client's inner (hook state) type, when
-/// the crate supplies one.
-pub fn generate(doc: &Document, crate_path: &str, hooks: Option<&str>) -> Result<Generated> {
+/// the crate supplies one. `table` is the document's operation table: its
+/// slash-separated path parameters are rewritten after progenitor (see
+/// [`crate::path_segments`]), which needs a `path` module in the client
+/// crate (`crates/versori-core/src/path.rs`).
+pub fn generate(
+    doc: &Document,
+    table: &[crate::optable::Operation],
+    crate_path: &str,
+    hooks: Option<&str>,
+) -> Result<Generated> {
     let spec = to_openapi(doc)?;
     let mut settings = GenerationSettings::default();
     settings
@@ -64,20 +72,19 @@ pub fn generate(doc: &Document, crate_path: &str, hooks: Option<&str>) -> Result
     let mock_tokens = Generator::new(&settings)
         .httpmock(&spec, crate_path)
         .map_err(fail)?;
+    let segments_error = |e: String| Error::Generate {
+        path: doc.path.clone(),
+        message: e,
+    };
+    let mut client = parse_file("the generated client", client_tokens)?;
+    crate::open_enums::open_string_enums(&mut client);
+    crate::path_segments::rewrite_client(&mut client, table).map_err(segments_error)?;
+    let mut mocks = parse_file("the generated httpmock helpers", mock_tokens)?;
+    crate::path_segments::rewrite_mocks(&mut mocks, table).map_err(segments_error)?;
     Ok(Generated {
-        client: format_file("the generated client", {
-            let mut file = parse_file("the generated client", client_tokens)?;
-            crate::open_enums::open_string_enums(&mut file);
-            file
-        })?,
-        httpmock: format_tokens("the generated httpmock helpers", mock_tokens)?,
+        client: format_file("the generated client", client)?,
+        httpmock: format_file("the generated httpmock helpers", mocks)?,
     })
-}
-
-/// Pretty-prints a token stream, then passes it through rustfmt so that the
-/// committed file is exactly what `cargo fmt` would leave.
-pub fn format_tokens(what: &str, tokens: TokenStream) -> Result<String> {
-    format_file(what, parse_file(what, tokens)?)
 }
 
 /// Parses generated tokens as a file, one doc attribute per line.

@@ -24,6 +24,7 @@ mod optable;
 mod package;
 mod package_c;
 mod package_python;
+mod path_segments;
 mod pointer;
 mod python;
 mod python_client;
@@ -196,7 +197,7 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> Result<
     let (out_root, files) = match &out {
         Some(dir) => {
             let name = standalone::crate_name(dir);
-            let generated = codegen::generate(&doc, &name.replace('-', "_"), None)?;
+            let generated = codegen::generate(&doc, &table, &name.replace('-', "_"), None)?;
             let client = format!("{banner}{}", generated.client);
             (
                 dir.clone(),
@@ -204,7 +205,7 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> Result<
             )
         }
         None => {
-            let generated = codegen::generate(&doc, "versori_core", Some(CORE_HOOKS))?;
+            let generated = codegen::generate(&doc, &table, "versori_core", Some(CORE_HOOKS))?;
             (
                 root.clone(),
                 vec![
@@ -303,8 +304,11 @@ mod tests {
     #[test]
     fn generation_is_deterministic() {
         let doc = prepare(&our_spec()).expect("our spec prepares");
-        let a = codegen::generate(&doc, "versori_core", Some(CORE_HOOKS)).expect("generates");
-        let b = codegen::generate(&doc, "versori_core", Some(CORE_HOOKS)).expect("generates again");
+        let table = optable::build(&doc).expect("table");
+        let a =
+            codegen::generate(&doc, &table, "versori_core", Some(CORE_HOOKS)).expect("generates");
+        let b = codegen::generate(&doc, &table, "versori_core", Some(CORE_HOOKS))
+            .expect("generates again");
         assert!(a.client == b.client, "client output differs between runs");
         assert!(
             a.httpmock == b.httpmock,
@@ -359,7 +363,8 @@ components:
         let doc = prepare(&path).expect("3.1 document prepares");
         let _ = std::fs::remove_file(&path);
         assert_eq!(doc.version(), Some("3.0.3"));
-        let generated = codegen::generate(&doc, "widgets", None).expect("generates");
+        let table = optable::build(&doc).expect("table");
+        let generated = codegen::generate(&doc, &table, "widgets", None).expect("generates");
         assert!(
             generated.client.contains("pub struct Widget"),
             "no Widget type"
@@ -379,9 +384,17 @@ components:
             return;
         }
         let doc = prepare(&upstream).expect("upstream prepares");
+        let table = optable::build(&doc).expect("table");
         let generated =
-            codegen::generate(&doc, "upstream_client", None).expect("upstream generates");
+            codegen::generate(&doc, &table, "upstream_client", None).expect("upstream generates");
         assert!(generated.client.contains("pub struct Client"));
-        assert_eq!(optable::build(&doc).expect("table").len(), 117);
+        assert_eq!(table.len(), 117);
+        // the KV key is marked by the normalize pass and sent segment by segment
+        assert!(
+            generated
+                .client
+                .contains("crate::path::encode(\"key\", &key.to_string())"),
+            "the upstream client escapes the KV key as one segment"
+        );
     }
 }

@@ -40,6 +40,10 @@ pub struct Parameter {
     pub required: bool,
     #[serde(rename = "enum", skip_serializing_if = "Vec::is_empty")]
     pub enum_values: Vec<String>,
+    /// A path parameter holding a slash-separated path (`x-versori-path-segments`):
+    /// each segment is escaped on its own and the slashes travel literally.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub segments: bool,
 }
 
 /// The JSON request body.
@@ -137,6 +141,10 @@ fn json_schema(holder: &Value) -> Option<&Value> {
         .get("schema")
 }
 
+/// The vendor extension marking a path parameter whose value is a
+/// slash-separated path (a KV key).
+pub const SEGMENTS_EXTENSION: &str = "x-versori-path-segments";
+
 fn parameters(doc: &Document, item: &Value, op: &Value) -> Vec<Parameter> {
     let mut out: Vec<Parameter> = Vec::new();
     for list in [item.get("parameters"), op.get("parameters")] {
@@ -166,6 +174,8 @@ fn parameters(doc: &Document, item: &Value, op: &Value) -> Vec<Parameter> {
                             .collect()
                     })
                     .unwrap_or_default(),
+                segments: location == "path"
+                    && p.get(SEGMENTS_EXTENSION).and_then(Value::as_bool) == Some(true),
                 name,
                 location,
             };
@@ -312,13 +322,14 @@ pub fn to_rust(ops: &[Operation]) -> Result<String> {
         ));
         for p in &op.parameters {
             s.push_str(&format!(
-                "Parameter {{ name: {:?}, location: Location::{}, kind: Kind::{}, format: {:?}, required: {}, enum_values: &{:?} }},",
+                "Parameter {{ name: {:?}, location: Location::{}, kind: Kind::{}, format: {:?}, required: {}, enum_values: &{:?}, segments: {} }},",
                 p.name,
                 pascal(&p.location),
                 pascal(&p.kind),
                 p.format,
                 p.required,
-                p.enum_values
+                p.enum_values,
+                p.segments
             ));
         }
         s.push_str("], body: ");
@@ -468,6 +479,11 @@ pub struct Parameter {
     pub required: bool,
     /// The allowed values, when the spec lists them.
     pub enum_values: &'static [&'static str],
+    /// A path parameter whose value is a slash-separated path (a KV key such
+    /// as `orders/1042`): each segment is percent-escaped on its own and the
+    /// slashes between them travel literally, so the parameter takes the
+    /// rest of the path (see [`crate::path`]).
+    pub segments: bool,
 }
 
 /// The JSON request body of an operation.
@@ -669,6 +685,37 @@ components:
         );
         assert_eq!(id.format.as_deref(), Some("ulid"));
         assert_eq!(ops[2].parameters[1].enum_values, ["soft", "hard"]);
+    }
+
+    #[test]
+    fn slash_separated_path_parameters_are_marked() {
+        let ops = table(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /store/{store}/kv/{key}:
+    get:
+      operationId: GetKV
+      parameters:
+        - {name: store, in: path, required: true, schema: {type: string}}
+        - {name: key, in: path, required: true, x-versori-path-segments: true, schema: {type: string}}
+        - {name: tag, in: query, x-versori-path-segments: true, schema: {type: string}}
+      responses: {'204': {description: ok}}
+"##,
+        );
+        let flags: Vec<(&str, bool)> = ops[0]
+            .parameters
+            .iter()
+            .map(|p| (p.name.as_str(), p.segments))
+            .collect();
+        // only a path parameter can be slash-separated
+        assert_eq!(flags, [("store", false), ("key", true), ("tag", false)]);
+        let rust = to_rust(&ops).expect("formats");
+        assert_eq!(rust.matches("segments: true").count(), 1, "{rust}");
+        assert_eq!(rust.matches("segments: false").count(), 2, "{rust}");
+        let json = to_json(&ops).expect("json");
+        assert_eq!(json.matches("\"segments\": true").count(), 1, "{json}");
     }
 
     #[test]

@@ -73,6 +73,10 @@ fn parameter_docs(doc: &Document) -> BTreeMap<String, (String, BTreeMap<String, 
 }
 
 fn param_hint(p: &Parameter) -> String {
+    if p.segments {
+        // a slash-separated path (a KV key): "orders/1042" or its segments
+        return "str | Sequence[str]".into();
+    }
     if !p.enum_values.is_empty() {
         return format!(
             "Literal[{}]",

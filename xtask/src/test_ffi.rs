@@ -33,6 +33,7 @@ pub fn run(root: &Path, cargo: &str) -> Result<()> {
 
     let test_c = out.join("test_ffi");
     let test_c_static = out.join("test_ffi_static");
+    let test_kv_keys = out.join("test_kv_keys");
     let test_cpp = out.join("test_wrapper");
     let c_flags = [
         "-std=c11",
@@ -61,6 +62,14 @@ pub fn run(root: &Path, cargo: &str) -> Result<()> {
     )?;
     compile(
         root,
+        "cc",
+        &c_flags,
+        "tests/c/test_kv_keys.c",
+        &test_kv_keys,
+        &shared,
+    )?;
+    compile(
+        root,
         "c++",
         &cpp_flags,
         "tests/cpp/test_wrapper.cpp",
@@ -68,10 +77,10 @@ pub fn run(root: &Path, cargo: &str) -> Result<()> {
         &shared,
     )?;
 
-    for program in [&test_c, &test_c_static, &test_cpp] {
+    for program in [&test_c, &test_c_static, &test_kv_keys, &test_cpp] {
         run_in(root, text(program)?, &[])?;
     }
-    for program in [&test_c, &test_cpp] {
+    for program in [&test_c, &test_kv_keys, &test_cpp] {
         let mut args: Vec<&str> = VALGRIND.to_vec();
         args.push(text(program)?);
         run_in(root, "valgrind", &args)?;

@@ -21699,7 +21699,7 @@ pub trait ClientKvStoreExt {
     ///
     /// Arguments:
     /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    /// - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123'].
+    /// - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123']. Each segment is percent-escaped on its own and the slashes between segments travel unescaped, so the key takes the rest of the path.
     /// ```ignore
     /// let response = client.get_kv()
     ///     .store(store)
@@ -21716,7 +21716,7 @@ pub trait ClientKvStoreExt {
     ///
     /// Arguments:
     /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    /// - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123'].
+    /// - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123']. Each segment is percent-escaped on its own and the slashes between segments travel unescaped, so the key takes the rest of the path.
     /// - `body`: Request body for SetKV.
     /// ```ignore
     /// let response = client.set_kv()
@@ -21735,7 +21735,7 @@ pub trait ClientKvStoreExt {
     ///
     /// Arguments:
     /// - `store`: ID of the KV store, as returned by CreateStore or ListStores.
-    /// - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123'].
+    /// - `key`: The entry's key written as slash-separated segments, e.g. products/123 for the key ['products', '123']. Each segment is percent-escaped on its own and the slashes between segments travel unescaped, so the key takes the rest of the path.
     /// - `body`: Request body for DeleteKV.
     /// ```ignore
     /// let response = client.delete_kv()
@@ -35020,7 +35020,7 @@ pub mod builder {
                 "{}/store/{}/kv/{}",
                 client.baseurl,
                 encode_path(&store.to_string()),
-                encode_path(&key.to_string()),
+                crate::path::encode("key", &key.to_string()).map_err(Error::InvalidRequest)?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -35130,7 +35130,7 @@ pub mod builder {
                 "{}/store/{}/kv/{}",
                 client.baseurl,
                 encode_path(&store.to_string()),
-                encode_path(&key.to_string()),
+                crate::path::encode("key", &key.to_string()).map_err(Error::InvalidRequest)?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(
@@ -35241,7 +35241,7 @@ pub mod builder {
                 "{}/store/{}/kv/{}",
                 client.baseurl,
                 encode_path(&store.to_string()),
-                encode_path(&key.to_string()),
+                crate::path::encode("key", &key.to_string()).map_err(Error::InvalidRequest)?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append(

@@ -14,6 +14,13 @@
 //!   response and pagination style of every operation), which drives the
 //!   generic call paths of the facade, Python and C layers.
 //!
+//! Beside the generated code sit the few rules every layer must apply the
+//! same way, written once here: [`path`] puts slash-separated path
+//! parameters (KV keys) on the wire as the platform's official client
+//! does, and [`validation`] checks JSON against a JSON Schema (activation
+//! variables against a project's schema) with problems named as the
+//! platform's `ErrorField` names them.
+//!
 //! ```no_run
 //! use versori_core::prelude::*;
 //! use versori_core::{types, Client};
@@ -35,8 +42,9 @@
 //! # }
 //! ```
 //!
-//! Nothing here is written by hand except this file: regenerate with
-//! `cargo xtask generate` after changing the spec.
+//! `generated.rs` and `operations.rs` are written by `cargo xtask generate`
+//! (regenerate them after changing the spec); `hooks`, `path` and
+//! `validation` are written by hand.
 
 #![warn(missing_docs)]
 
@@ -47,3 +55,5 @@ pub use generated::*;
 
 pub mod hooks;
 pub mod operations;
+pub mod path;
+pub mod validation;

@@ -443,7 +443,7 @@ async fn kv_store_set_kv_puts_a_value_under_a_key() {
     let server = MockServer::start_async().await;
     let mock = server.mock(|when, then| {
         when.method(httpmock::Method::PUT)
-            .path("/store/01J8ZQ4N7G3Y5B2K9T6W1XSTOR/kv/products%2F123")
+            .path("/store/01J8ZQ4N7G3Y5B2K9T6W1XSTOR/kv/products/123")
             .json_body(json!({"value": {"stock": 7}}));
         then.status(200)
             .json_body(json!({"versionstamp": "0001", "ok": true}));
@@ -460,6 +460,71 @@ async fn kv_store_set_kv_puts_a_value_under_a_key() {
     mock.assert_async().await;
     let result = result.expect("decodes").into_inner();
     assert_eq!(result.versionstamp.as_deref(), Some("0001"));
+}
+
+/// The generated builders send a KV key as the platform's official client
+/// does: segments with literal slashes between them, each escaped alone;
+/// the generated mocks match such keys.
+#[tokio::test]
+async fn kv_store_keys_travel_segment_by_segment() {
+    let cases = [
+        ("orders", "orders"),
+        ("orders/1042", "orders/1042"),
+        ("a/b/c/d/e", "a/b/c/d/e"),
+        (
+            "with space/50%/what?/#tag",
+            "with%20space/50%25/what%3F/%23tag",
+        ),
+        ("caf\u{e9}/\u{2713}", "caf%C3%A9/%E2%9C%93"),
+    ];
+    for (key, wire) in cases {
+        let server = MockServer::start_async().await;
+        let exact = server.mock(|when, then| {
+            when.method(httpmock::Method::DELETE)
+                .path(format!("/store/01J8ZQ4N7G3Y5B2K9T6W1XSTOR/kv/{wire}"));
+            then.status(200).json_body(json!({"status": "deleted"}));
+        });
+        let result = client(&server)
+            .delete_kv()
+            .store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR")
+            .key(key)
+            .body(types::DeleteKvBody::default())
+            .send()
+            .await;
+        exact.assert_async().await;
+        assert_eq!(
+            result.expect("decodes").into_inner().status.as_deref(),
+            Some("deleted")
+        );
+
+        let server = MockServer::start_async().await;
+        let generated = server.get_kv(|when, then| {
+            when.store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR");
+            then.ok(&serde_json::from_value(json!({"value": 1})).expect("valid"));
+        });
+        client(&server)
+            .get_kv()
+            .store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR")
+            .key(key)
+            .send()
+            .await
+            .expect("the generated matcher takes multi-segment keys");
+        generated.assert_async().await;
+    }
+    let server = MockServer::start_async().await;
+    for bad in ["", "a//b", "/a", "a/../b"] {
+        let err = client(&server)
+            .get_kv()
+            .store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR")
+            .key(bad)
+            .send()
+            .await
+            .expect_err("refused before sending");
+        assert!(
+            matches!(&err, versori_core::Error::InvalidRequest(m) if m.contains("`key`")),
+            "{bad:?}: {err}"
+        );
+    }
 }
 
 #[tokio::test]

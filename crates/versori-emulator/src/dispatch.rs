@@ -1,9 +1,11 @@
 //! Routing by the operation table: every operation of the spec is matched by
-//! method and path template, checked for credentials, and handed to its
-//! handler, or answered `501 not_emulated`.
+//! method and path template, checked for credentials and its body, and
+//! handed to its handler, or answered `501 not_emulated`. A handler that
+//! panics answers 500 and the server keeps serving.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::Body;
 use axum::extract::State;
@@ -11,8 +13,9 @@ use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
-use versori_core::operations::{Operation, OPERATIONS};
+use versori_core::operations::{Location, Operation, OPERATIONS};
 
+use crate::clock::{Clock, RequestTime};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::Store;
@@ -32,29 +35,124 @@ pub struct Shared {
     pub(crate) store: Arc<Mutex<Store>>,
     pub(crate) api_key: Option<Arc<str>>,
     pub(crate) handlers: Arc<HashMap<&'static str, Handler>>,
+    pub(crate) clock: Clock,
+    /// Operations whose handler is made to panic (fault injection for tests).
+    pub(crate) panics: Arc<HashSet<String>>,
 }
 
-/// Splits a path into segments.
-fn segments(path: &str) -> Vec<&str> {
-    path.trim_matches('/').split('/').collect()
+/// Paths the platform also serves without the `/o/{organisation_id}`
+/// prefix (its official client calls them so); the organisation is the one
+/// owning the project in the path.
+const ORGLESS_PREFIXES: &[&str] = &["/o/{organisation_id}/projects/{project_id}/notifications"];
+
+/// One piece of a path template.
+#[derive(Debug)]
+enum Piece {
+    Literal(&'static str),
+    Param(&'static str),
+    /// A slash-separated parameter: the rest of the path.
+    Tail(&'static str),
 }
 
-/// Matches `path` against an operation's template, returning its parameters.
-fn matches(op: &'static Operation, path: &[&str]) -> Option<HashMap<&'static str, String>> {
-    let template = segments(op.path);
-    if template.len() != path.len() {
+/// A route: an operation under one path template.
+#[derive(Debug)]
+struct Route {
+    op: &'static Operation,
+    pieces: Vec<Piece>,
+    /// Served without the organisation prefix; the organisation comes from
+    /// the project.
+    orgless: bool,
+}
+
+fn pieces(op: &'static Operation, template: &'static str) -> Vec<Piece> {
+    let parts: Vec<&'static str> = template.trim_matches('/').split('/').collect();
+    let last = parts.len().saturating_sub(1);
+    parts
+        .into_iter()
+        .enumerate()
+        .map(
+            |(i, t)| match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                Some(name) => {
+                    let tail = i == last
+                        && op
+                            .parameter(name)
+                            .is_some_and(|p| p.segments && p.location == Location::Path);
+                    if tail {
+                        Piece::Tail(name)
+                    } else {
+                        Piece::Param(name)
+                    }
+                }
+                None => Piece::Literal(t),
+            },
+        )
+        .collect()
+}
+
+/// Every route, built once from the operation table.
+fn routes() -> &'static [Route] {
+    static ROUTES: OnceLock<Vec<Route>> = OnceLock::new();
+    ROUTES.get_or_init(|| {
+        let mut routes = Vec::with_capacity(OPERATIONS.len() + 4);
+        for op in OPERATIONS {
+            routes.push(Route {
+                op,
+                pieces: pieces(op, op.path),
+                orgless: false,
+            });
+            if ORGLESS_PREFIXES.iter().any(|p| op.path.starts_with(p)) {
+                if let Some(rest) = op.path.strip_prefix("/o/{organisation_id}") {
+                    routes.push(Route {
+                        op,
+                        pieces: pieces(op, rest),
+                        orgless: true,
+                    });
+                }
+            }
+        }
+        routes
+    })
+}
+
+/// Matches a request path (split at its slashes, percent-encoded) against
+/// a route, returning its decoded parameters.
+fn matches(route: &Route, path: &[&str]) -> Option<HashMap<&'static str, String>> {
+    let tail = matches!(route.pieces.last(), Some(Piece::Tail(_)));
+    let fits = if tail {
+        path.len() >= route.pieces.len()
+    } else {
+        path.len() == route.pieces.len()
+    };
+    if !fits {
         return None;
     }
     let mut params = HashMap::new();
-    for (t, p) in template.iter().zip(path) {
-        if let Some(name) = t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
-            let value = percent_decode(p)?;
-            if value.is_empty() {
-                return None;
+    for (i, piece) in route.pieces.iter().enumerate() {
+        match piece {
+            Piece::Literal(t) => {
+                if *t != path[i] {
+                    return None;
+                }
             }
-            params.insert(name, value);
-        } else if t != p {
-            return None;
+            Piece::Param(name) => {
+                let value = percent_decode(path[i])?;
+                if value.is_empty() {
+                    return None;
+                }
+                params.insert(*name, value);
+            }
+            Piece::Tail(name) => {
+                // `%2F` and a literal `/` both separate segments
+                let segments = path[i..]
+                    .iter()
+                    .map(|s| percent_decode(s))
+                    .collect::<Option<Vec<String>>>()?;
+                let value = segments.join("/");
+                if value.is_empty() {
+                    return None;
+                }
+                params.insert(*name, value);
+            }
         }
     }
     Some(params)
@@ -75,6 +173,14 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
+}
+
+/// The request path split at its slashes; a trailing slash counts only for
+/// a slash-separated parameter (where it makes an empty last segment).
+fn split_path(path: &str) -> (Vec<&str>, Vec<&str>) {
+    let exact: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
+    let trimmed: Vec<&str> = path.trim_matches('/').split('/').collect();
+    (exact, trimmed)
 }
 
 fn query_map(uri: &Uri) -> Result<HashMap<String, String>, ApiError> {
@@ -129,6 +235,88 @@ pub async fn dispatch(
     }
 }
 
+/// The route for `method` and `path`: the most specific template wins
+/// (`/store/{store}/kv/batch` over `/store/{store}/kv/{key}`). Without one,
+/// a 405 listing the methods the path has, or a 404.
+fn route(
+    method: &Method,
+    uri: &Uri,
+) -> Result<(&'static Route, HashMap<&'static str, String>), ApiError> {
+    let (exact, trimmed) = split_path(uri.path());
+    let mut allowed: BTreeSet<&'static str> = BTreeSet::new();
+    let mut found: Option<(&'static Route, HashMap<&'static str, String>)> = None;
+    for route in routes() {
+        let tail = matches!(route.pieces.last(), Some(Piece::Tail(_)));
+        let Some(params) = matches(route, if tail { &exact } else { &trimmed }) else {
+            continue;
+        };
+        allowed.insert(route.op.method.as_str());
+        let better = found.as_ref().is_none_or(|(best, best_params)| {
+            params.len() < best_params.len()
+                || (params.len() == best_params.len()
+                    && !tail
+                    && matches!(best.pieces.last(), Some(Piece::Tail(_))))
+        });
+        if route.op.method.as_str() == method.as_str() && better {
+            found = Some((route, params));
+        }
+    }
+    match found {
+        Some(found) => Ok(found),
+        None if !allowed.is_empty() => {
+            let allow: Vec<&str> = allowed.into_iter().collect();
+            Err(ApiError::method_not_allowed(
+                format!(
+                    "{method} is not allowed on {}; it allows {}",
+                    uri.path(),
+                    allow.join(", ")
+                ),
+                &allow,
+            ))
+        }
+        None => Err(ApiError::not_found(format!(
+            "no operation at {}",
+            uri.path()
+        ))),
+    }
+}
+
+/// The request body checked against the operation's schema: a missing
+/// required body is a 400, a `null` standing for an empty array or object
+/// is replaced (and the body re-encoded), anything else off-schema is a
+/// 400 naming the members.
+fn checked_body(op: &'static Operation, body: bytes::Bytes) -> Result<bytes::Bytes, ApiError> {
+    let Some(spec) = op.body else {
+        return Ok(body);
+    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        if spec.required {
+            return Err(ApiError::invalid_field(
+                "body",
+                format!("{} needs a JSON request body (a {})", op.id, spec.schema),
+            ));
+        }
+        return Ok(body);
+    }
+    let mut value: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("the request body is not JSON: {e}")))?;
+    if crate::validate::body(op.id, &mut value)? {
+        let text = serde_json::to_vec(&value)
+            .map_err(|e| ApiError::bad_request(format!("the request body is not JSON: {e}")))?;
+        return Ok(bytes::Bytes::from(text));
+    }
+    Ok(body)
+}
+
+/// The text of a panic's payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".into())
+}
+
 async fn handle(
     shared: Shared,
     method: Method,
@@ -136,53 +324,54 @@ async fn handle(
     headers: axum::http::HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let path = segments(uri.path());
-    let mut path_matched = false;
-    // the most specific template wins: `/store/{store}/kv/batch` over `/store/{store}/kv/{key}`
-    let mut found: Option<(&'static Operation, HashMap<&'static str, String>)> = None;
-    for op in OPERATIONS {
-        if let Some(params) = matches(op, &path) {
-            path_matched = true;
-            let better = found
-                .as_ref()
-                .is_none_or(|(_, best)| params.len() < best.len());
-            if op.method.as_str() == method.as_str() && better {
-                found = Some((op, params));
-            }
-        }
-    }
-    let Some((op, params)) = found else {
-        return Err(if path_matched {
-            ApiError {
-                status: StatusCode::METHOD_NOT_ALLOWED,
-                ..ApiError::not_found(format!("{method} is not allowed on {}", uri.path()))
-            }
-        } else {
-            ApiError::not_found(format!("no operation at {}", uri.path()))
-        });
-    };
+    let (route, params) = route(&method, &uri)?;
+    let op = route.op;
     authorize(&shared, &headers)?;
     let body = axum::body::to_bytes(body, BODY_LIMIT)
         .await
         .map_err(|_| ApiError::too_large(BODY_LIMIT))?;
-    let request = Request {
+    let mut request = Request {
         op,
         path: params,
         query: query_map(&uri)?,
-        body,
+        body: checked_body(op, body)?,
     };
-    if op.body.is_some() && !request.body.iter().all(u8::is_ascii_whitespace) {
-        crate::validate::body(op.id, &request.json()?)?;
-    }
     let Some(handler) = shared.handlers.get(op.id).copied() else {
         return Err(ApiError::not_emulated(op.id));
     };
+    let inject_panic = shared.panics.contains(op.id);
     let answer = {
+        // a panic in a handler is caught inside the guard's scope, so the
+        // lock is never poisoned; `into_inner` covers a poisoning anyway
         let mut store = shared
             .store
             .lock()
-            .map_err(|_| ApiError::not_emulated("a request after an internal panic"))?;
-        handler(&mut store, &request)?
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _time = RequestTime::enter(shared.clock.now());
+        if route.orgless {
+            let project = request.path("project_id").to_string();
+            let org = store
+                .org_of_project(&project)
+                .ok_or_else(|| ApiError::not_found(format!("no project {project:?}")))?;
+            request.path.insert("organisation_id", org);
+        }
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            if inject_panic {
+                panic!("{} was told to fail (EmulatorBuilder::panic_on)", op.id);
+            }
+            handler(&mut store, &request)
+        }));
+        match outcome {
+            Ok(answer) => answer?,
+            Err(payload) => {
+                let message = panic_message(payload.as_ref());
+                tracing::error!(operation = op.id, panic = %message, "a handler panicked");
+                return Err(ApiError::internal(format!(
+                    "the emulator failed while handling {}: {message}",
+                    op.id
+                )));
+            }
+        }
     };
     let status = op
         .response

@@ -4,8 +4,9 @@
 //! Every operation of the spec is routed through the generated operation
 //! table; request and response bodies are the generated types of
 //! `versori-core`, so the emulator and the clients cannot drift apart.
-//! Operations the emulator does not model yet answer `501` with code
-//! `not_emulated` (the crate README lists which are modelled).
+//! Every operation of the spec is modelled (the crate README lists which
+//! ones answer emulated responses); a bug in a handler answers `500` with
+//! the spec's `Error` body and the server keeps serving.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,6 +23,7 @@
 
 #![warn(missing_docs)]
 
+mod clock;
 mod dispatch;
 mod error;
 mod fixed;
@@ -31,6 +33,7 @@ mod request;
 mod store;
 mod validate;
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -39,6 +42,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+pub use clock::Clock;
 pub use dispatch::BODY_LIMIT;
 pub use error::ApiError;
 pub use fixed::FixedResponseServer;
@@ -49,6 +53,7 @@ pub struct EmulatorBuilder {
     host: String,
     port: u16,
     api_key: Option<String>,
+    panics: HashSet<String>,
 }
 
 impl Default for EmulatorBuilder {
@@ -57,6 +62,7 @@ impl Default for EmulatorBuilder {
             host: "127.0.0.1".into(),
             port: 0,
             api_key: None,
+            panics: HashSet::new(),
         }
     }
 }
@@ -81,12 +87,36 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Makes the handler of `operation_id` panic on every call, as a bug in
+    /// it would: for testing what clients see then (a 500 with the spec's
+    /// `Error` body; the emulator keeps serving every other request).
+    ///
+    /// ```
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emulator = versori_emulator::Emulator::builder().panic_on("ListProjects").start().await?;
+    /// let client = versori::Client::builder()
+    ///     .base_url(emulator.base_url())
+    ///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    ///     .api_key("k")
+    ///     .build()?;
+    /// let err = client.call("ListProjects", serde_json::json!({})).await.unwrap_err();
+    /// assert_eq!(err.status(), Some(500));
+    /// client.call("ListEndUsers", serde_json::json!({})).await?; // still serving
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn panic_on(mut self, operation_id: impl Into<String>) -> Self {
+        self.panics.insert(operation_id.into());
+        self
+    }
+
     /// Starts serving in the current Tokio runtime.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = TcpListener::bind((self.host.as_str(), self.port)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = router(self.api_key);
+        let clock = Clock::default();
+        let app = router_with(self.api_key, clock.clone(), self.panics);
         let task = tokio::spawn(async move {
             let server = axum::serve(listener, app).with_graceful_shutdown(async move {
                 let _ = stopped.await;
@@ -99,6 +129,7 @@ impl EmulatorBuilder {
             addr,
             stop: Some(stop),
             task,
+            clock,
         })
     }
 }
@@ -109,6 +140,7 @@ pub struct Emulator {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
+    clock: Clock,
 }
 
 impl Emulator {
@@ -132,6 +164,12 @@ impl Emulator {
         self.addr
     }
 
+    /// The emulator's clock, which tests move forward to reach expiries
+    /// and time filters without waiting (see [`Clock`]).
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
+    }
+
     /// Stops the server and waits for it to finish.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -151,10 +189,16 @@ impl Drop for Emulator {
 
 /// The emulator's HTTP routes: `GET /healthz`, and every operation of the spec.
 pub fn router(api_key: Option<String>) -> Router {
+    router_with(api_key, Clock::default(), HashSet::new())
+}
+
+fn router_with(api_key: Option<String>, clock: Clock, panics: HashSet<String>) -> Router {
     let shared = dispatch::Shared {
         store: Arc::new(Mutex::new(store::Store::default())),
         api_key: api_key.map(Arc::from),
         handlers: Arc::new(ops::handlers()),
+        clock,
+        panics: Arc::new(panics),
     };
     Router::new()
         .route("/healthz", get(|| async { "ok" }))

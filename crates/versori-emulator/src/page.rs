@@ -1,5 +1,13 @@
 //! Cursor pagination as the spec defines it: `first`, `after`, `before`, and a
 //! page carrying `totalCount`, `next` and `prev`.
+//!
+//! A listing is an ordered map (ids are ULIDs, so id order is creation
+//! order) walked through its ranges: a page seeks to its cursor and reads
+//! `first` items, so the last page of a large listing costs what the first
+//! costs; only the items on the page are copied.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use serde_json::{json, Value};
 
@@ -11,45 +19,118 @@ pub const DEFAULT_PAGE: usize = 20;
 /// The largest page served.
 pub const MAX_PAGE: usize = 500;
 
-/// A page of `items` (each with an `id`, in listing order) under `field`,
-/// sliced by the request's `first`/`after`/`before`, with `totalCount`,
-/// `next` and `prev`.
-pub fn page(req: &Request, field: &str, items: Vec<Value>) -> Result<Value, ApiError> {
-    let first = match req.query("first") {
-        None => DEFAULT_PAGE,
+/// The request's `first`. An operation that declares no `first` (its
+/// listing has no cursors to ask for more) answers with every item.
+fn first(req: &Request) -> Result<usize, ApiError> {
+    if req.op.parameter("first").is_none() {
+        return Ok(usize::MAX);
+    }
+    match req.query("first") {
+        None => Ok(DEFAULT_PAGE),
         Some(v) => match v.parse::<i64>() {
-            Ok(n) if n >= 1 => (n as usize).min(MAX_PAGE),
-            _ => {
-                return Err(ApiError::invalid_field(
-                    "first",
-                    format!("{v:?} is not a positive integer"),
-                ))
-            }
+            Ok(n) if n >= 1 => Ok((n as usize).min(MAX_PAGE)),
+            _ => Err(ApiError::invalid_field(
+                "first",
+                format!("{v:?} is not a positive integer"),
+            )),
         },
-    };
-    let total = items.len();
-    let position = |cursor: &str| items.iter().position(|i| i["id"] == cursor);
-    let (start, end) = if let Some(after) = req.query("after") {
-        let at =
-            position(after).ok_or_else(|| ApiError::invalid_field("after", "unknown cursor"))?;
-        (at + 1, (at + 1 + first).min(total))
-    } else if let Some(before) = req.query("before") {
-        let at =
-            position(before).ok_or_else(|| ApiError::invalid_field("before", "unknown cursor"))?;
-        (at.saturating_sub(first), at)
+    }
+}
+
+/// The entries of `items` on one side of `cursor` (above it with `ahead`,
+/// below it otherwise), nearest first; the cursor itself with `inclusive`.
+fn side<'a, V>(
+    items: &'a BTreeMap<String, V>,
+    cursor: &'a String,
+    ahead: bool,
+    inclusive: bool,
+) -> Box<dyn Iterator<Item = (&'a String, &'a V)> + 'a> {
+    let at = if inclusive {
+        Bound::Included(cursor)
     } else {
-        (0, first.min(total))
+        Bound::Excluded(cursor)
     };
-    let slice: Vec<Value> = items[start..end].to_vec();
+    if ahead {
+        Box::new(items.range::<String, _>((at, Bound::Unbounded)))
+    } else {
+        Box::new(items.range::<String, _>((Bound::Unbounded, at)).rev())
+    }
+}
+
+/// The keys of the first `first` entries, and whether more follow.
+fn take<'a, V: 'a>(
+    entries: impl Iterator<Item = (&'a String, &'a V)>,
+    first: usize,
+) -> (Vec<&'a String>, bool) {
+    let mut keys: Vec<&String> = entries
+        .map(|(k, _)| k)
+        .take(first.saturating_add(1))
+        .collect();
+    let more = keys.len() > first;
+    keys.truncate(first);
+    (keys, more)
+}
+
+/// A page of the entries of `items` that `keep` keeps (all of them when it
+/// is `None`), in key order, under `field`, sliced by the request's
+/// `first`/`after`/`before` (cursors are keys of `items`), each shown with
+/// `view`; with `totalCount`, `next` and `prev`.
+pub fn page<V>(
+    req: &Request,
+    field: &str,
+    items: &BTreeMap<String, V>,
+    keep: Option<&dyn Fn(&V) -> bool>,
+    view: impl Fn(&String, &V) -> Value,
+) -> Result<Value, ApiError> {
+    let first = first(req)?;
+    let kept = |(_, v): &(&String, &V)| keep.is_none_or(|k| k(v));
+    let total = match keep {
+        None => items.len(),
+        Some(k) => items.values().filter(|v| k(v)).count(),
+    };
+    // a cursor is one of the listing's keys (the map's own, borrowed as long
+    // as the map)
+    let known = |name: &str, cursor: &str| {
+        items
+            .get_key_value(cursor)
+            .map(|(k, _)| k)
+            .ok_or_else(|| ApiError::invalid_field(name, "unknown cursor"))
+    };
+    // the page's keys, and whether items come before and after it
+    let (keys, more_before, more_after): (Vec<&String>, bool, bool) =
+        match (req.query("after"), req.query("before")) {
+            (Some(after), _) => {
+                let after = known("after", after)?;
+                let (keys, more_after) = take(side(items, after, true, false).filter(kept), first);
+                let more_before = side(items, after, false, true).any(|kv| kept(&kv));
+                (keys, more_before, more_after)
+            }
+            (None, Some(before)) => {
+                let before = known("before", before)?;
+                let (mut keys, more_before) =
+                    take(side(items, before, false, false).filter(kept), first);
+                keys.reverse();
+                let more_after = side(items, before, true, true).any(|kv| kept(&kv));
+                (keys, more_before, more_after)
+            }
+            (None, None) => {
+                let (keys, more_after) = take(items.iter().filter(kept), first);
+                (keys, false, more_after)
+            }
+        };
+    let slice: Vec<Value> = keys
+        .iter()
+        .filter_map(|k| items.get(*k).map(|v| view(k, v)))
+        .collect();
     let mut page = json!({"totalCount": total});
-    if end < total {
-        if let Some(last) = slice.last() {
-            page["next"] = last["id"].clone();
+    if more_after {
+        if let Some(last) = keys.last() {
+            page["next"] = json!(last);
         }
     }
-    if start > 0 {
-        if let Some(head) = slice.first() {
-            page["prev"] = head["id"].clone();
+    if more_before {
+        if let Some(head) = keys.first() {
+            page["prev"] = json!(head);
         }
     }
     page[field] = Value::Array(slice);

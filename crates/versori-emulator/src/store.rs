@@ -21,9 +21,10 @@ pub fn new_id() -> String {
 /// The execution pools every organisation has.
 pub const EXECUTION_POOLS: &[&str] = &["versori-managed", "versori-dedicated"];
 
-/// Now, as the timestamps the platform returns.
+/// Now, as the timestamps the platform returns: the time of the request
+/// being handled, on the emulator's clock.
 pub fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
+    crate::clock::now()
 }
 
 /// Applies variable changes: a `null` value removes the variable, any other
@@ -57,6 +58,8 @@ pub struct Org {
     pub templates: BTreeMap<String, Template>,
     /// Connections by id.
     pub connections: BTreeMap<String, Value>,
+    /// The end user (their id) owning each connection made for one.
+    pub connection_owners: BTreeMap<String, String>,
     /// (connection id, connection template id) pairs linked to environments.
     pub links: BTreeSet<(String, String)>,
     /// Activations by id.
@@ -135,7 +138,10 @@ pub struct Execution {
     pub run: bool,
 }
 
-/// A connection template: a system attached to one environment of a project.
+/// A connection template: a system attached to one environment of a
+/// project. What it shows of the system (domain, base URL, auth scheme
+/// configs) is read from the system when the template is shown, so it is
+/// always the system's current state.
 #[derive(Debug, Clone)]
 pub struct Template {
     /// The project.
@@ -144,8 +150,13 @@ pub struct Template {
     pub environment_id: String,
     /// The system.
     pub system_id: String,
-    /// The template as the API returns it.
-    pub value: Value,
+    /// The name the code uses.
+    pub name: String,
+    /// Each end user brings their own connection.
+    pub dynamic: bool,
+    /// The system's auth scheme configs the template uses, by id (`None`:
+    /// all of them).
+    pub auth_scheme_config_ids: Option<Vec<String>>,
 }
 
 /// An activation with the keys it is looked up by.
@@ -218,8 +229,32 @@ pub struct KvStore {
     pub organisation: String,
     /// The store's name.
     pub name: String,
-    /// Entries, ordered by key.
-    pub entries: BTreeMap<Vec<String>, Value>,
+    /// Entries, ordered by key (expired ones are skipped by every read).
+    pub entries: BTreeMap<Vec<String>, KvEntry>,
+}
+
+/// One KV entry.
+#[derive(Debug, Clone)]
+pub struct KvEntry {
+    /// The stored value.
+    pub value: Value,
+    /// Changes on every write.
+    pub versionstamp: String,
+    /// When it was written.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When it expires, if it does.
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The lifetime a read renews (`refreshOnAccess`), if any.
+    pub refresh: Option<chrono::TimeDelta>,
+    /// Metadata saved with it (`options.metadata`), for list filters.
+    pub metadata: Option<serde_json::Map<String, Value>>,
+}
+
+impl KvEntry {
+    /// Whether the entry still exists at `now`.
+    pub fn alive(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.expires_at.is_none_or(|at| at > now)
+    }
 }
 
 /// The whole platform.
@@ -235,5 +270,13 @@ impl Store {
     /// The organisation `id`, created on first use.
     pub fn org(&mut self, id: &str) -> &mut Org {
         self.orgs.entry(id.to_string()).or_default()
+    }
+
+    /// The organisation owning project `project_id`, if any does.
+    pub fn org_of_project(&self, project_id: &str) -> Option<String> {
+        self.orgs
+            .iter()
+            .find(|(_, org)| org.projects.contains_key(project_id))
+            .map(|(id, _)| id.clone())
     }
 }

@@ -67,37 +67,75 @@ fn validator(operation_id: &str) -> Result<Option<&'static jsonschema::Validator
         .map_err(|e| ApiError::bad_request(e.clone()))
 }
 
-/// Checks `body` against the request schema of `operation_id` (operations
-/// without one accept anything). The 400 names each offending member by its
-/// JSON pointer.
-pub fn body(operation_id: &str, body: &Value) -> Result<(), ApiError> {
-    let Some(validator) = validator(operation_id)? else {
-        return Ok(());
+/// How many rounds of `null` replacement a body gets at most (one per
+/// level of nesting that needs it).
+const MAX_NULL_ROUNDS: usize = 16;
+
+/// Where a `null` stands for an empty array or object: a member of an
+/// object whose schema wants an array or an object (and not `null`).
+fn null_for_empty(error: &jsonschema::ValidationError<'_>) -> Option<(String, Value)> {
+    use jsonschema::error::{TypeKind, ValidationErrorKind};
+    use jsonschema::paths::LocationSegment;
+    use jsonschema::JsonType;
+    let ValidationErrorKind::Type { kind } = error.kind() else {
+        return None;
     };
-    let problems: Vec<String> = validator
-        .iter_errors(body)
-        .take(MAX_LISTED + 1)
-        .map(|e| {
-            let at = e.instance_path().to_string();
-            if at.is_empty() {
-                format!("body: {e}")
-            } else {
-                format!("body{at}: {e}")
-            }
-        })
-        .collect();
-    if problems.is_empty() {
-        return Ok(());
+    if !error.instance().is_null() {
+        return None;
     }
-    let shown = problems.len().min(MAX_LISTED);
-    let mut message = format!(
-        "the request body does not match {operation_id}'s schema: {}",
-        problems[..shown].join("; ")
+    let is_member = matches!(
+        error.instance_path().iter().last(),
+        Some(LocationSegment::Property(_))
     );
-    if problems.len() > MAX_LISTED {
-        message.push_str("; ...");
+    if !is_member {
+        return None;
     }
-    Err(ApiError::bad_request(message))
+    let empty = match kind {
+        TypeKind::Single(JsonType::Array) => Value::Array(Vec::new()),
+        TypeKind::Single(JsonType::Object) => Value::Object(serde_json::Map::new()),
+        _ => return None,
+    };
+    Some((error.instance_path().as_str().to_string(), empty))
+}
+
+/// Checks `body` against the request schema of `operation_id` (operations
+/// without one accept anything) and returns whether it changed it.
+///
+/// A `null` where the schema wants an array or an object is read as the
+/// empty one and replaced in `body`: clients written in Go send a nil slice
+/// or map as `null` (the platform's own command-line client sends
+/// `"authSchemeConfigs": null`). Every other violation is a 400 naming each
+/// offending member in the message and in the `Error`'s `fields`.
+pub fn body(operation_id: &str, body: &mut Value) -> Result<bool, ApiError> {
+    let Some(validator) = validator(operation_id)? else {
+        return Ok(false);
+    };
+    let mut changed = false;
+    for _ in 0..MAX_NULL_ROUNDS {
+        let fixes: Vec<(String, Value)> = validator
+            .iter_errors(body)
+            .filter_map(|e| null_for_empty(&e))
+            .collect();
+        if fixes.is_empty() {
+            break;
+        }
+        for (pointer, empty) in fixes {
+            if let Some(slot) = body.pointer_mut(&pointer) {
+                *slot = empty;
+                changed = true;
+            }
+        }
+    }
+    let problems = versori_core::validation::problems(validator, body, "", MAX_LISTED + 1);
+    if problems.is_empty() {
+        return Ok(changed);
+    }
+    let more = problems.len() > MAX_LISTED;
+    Err(ApiError::invalid_body(
+        operation_id,
+        &problems[..problems.len().min(MAX_LISTED)],
+        more,
+    ))
 }
 
 #[cfg(test)]
@@ -120,21 +158,33 @@ mod tests {
     fn names_the_offending_member() {
         let err = body(
             "CreateIssue",
-            &json!({"projectId": "p", "environmentId": "e", "organisationId": "o",
+            &mut json!({"projectId": "p", "environmentId": "e", "organisationId": "o",
                     "reason": "because", "severity": "high", "title": "t"}),
         )
         .expect_err("reason is an enum");
-        assert!(
-            err.body.message.contains("body/reason"),
-            "{}",
-            err.body.message
+        assert!(err.body.message.contains("reason:"), "{}", err.body.message);
+        assert_eq!(err.body.fields[0].field, "reason");
+        assert_eq!(
+            body("CreateEndUser", &mut json!({"externalId": "x"})),
+            Ok(false)
         );
-        assert!(body("CreateEndUser", &json!({"externalId": "x"})).is_ok());
-        let err = body("CreateEndUser", &json!({"displayName": 3})).expect_err("invalid");
-        assert!(
-            err.body.message.contains("externalId"),
-            "{}",
-            err.body.message
-        );
+        let err = body("CreateEndUser", &mut json!({"displayName": 3})).expect_err("invalid");
+        let fields: Vec<&str> = err.body.fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["displayName", "externalId"]);
+    }
+
+    #[test]
+    fn null_for_an_array_or_object_member_is_empty() {
+        let mut system = json!({"name": "crm", "domain": "crm.example", "templateBaseUrl": "https://crm.example",
+            "authSchemeConfigs": null});
+        assert_eq!(body("CreateSystem", &mut system), Ok(true));
+        assert_eq!(system["authSchemeConfigs"], json!([]));
+        // a null elsewhere stays an error naming the member
+        let err = body(
+            "CreateSystem",
+            &mut json!({"name": null, "domain": "d", "templateBaseUrl": "u", "authSchemeConfigs": []}),
+        )
+        .expect_err("name is a string");
+        assert_eq!(err.body.fields[0].field, "name");
     }
 }

@@ -222,7 +222,9 @@ async fn seed(c: &Client) -> World {
     call("UpsertAuthSchemeConfig", json!({"system_id": system_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU1", "body": {
         "type": "oauth1", "oauth1": {"id": "x", "description": "oauth1", "consumerKey": "k", "consumerSecret": "s", "signatureMethod": "HMAC-SHA1"}}})).await;
     let template = call("CreateConnectionTemplate", json!({"project_id": project_id, "body": {"systemId": system_id, "name": "crm", "environmentId": env_id}})).await;
-    let template_id = template["id"].clone();
+    // a template's `id` is its system's; the template's own id is `connectionTemplateId`
+    assert_eq!(template["id"], system_id);
+    let template_id = template["connectionTemplateId"].clone();
     let connection = call("CreateConnection", json!({"body": {"connectionTemplateId": template_id, "connection": {"name": "CRM", "credentials": []}}})).await;
     let connection_id = connection["id"].clone();
     call(

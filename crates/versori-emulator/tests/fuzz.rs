@@ -156,6 +156,12 @@ async fn random_bad_input_never_gets_a_5xx() {
                 Location::Path => {
                     let v = if p.name == "organisation_id" && rng.u8(0..4) > 0 {
                         ORG.to_string()
+                    } else if p.segments && rng.bool() {
+                        // a slash-separated parameter takes several segments
+                        (0..rng.usize(1..6))
+                            .map(|_| scalar(&mut rng, &known))
+                            .collect::<Vec<_>>()
+                            .join("/")
                     } else {
                         scalar(&mut rng, &known)
                     };
@@ -208,6 +214,7 @@ async fn random_bad_input_never_gets_a_5xx() {
         });
         let status = response.status().as_u16();
         *by_status.entry(status).or_default() += 1;
+        let allow = response.headers().get("allow").cloned();
         let bytes = response.bytes().await.expect("body");
         assert!(
             status < 500,
@@ -222,6 +229,10 @@ async fn random_bad_input_never_gets_a_5xx() {
                 !error.code.is_empty() && !error.message.is_empty(),
                 "{error:?}"
             );
+            if status == 405 {
+                assert_eq!(error.code, "method_not_allowed", "{method} {path}");
+                assert!(allow.is_some(), "{method} {path}: a 405 without Allow");
+            }
         }
         sent += 1;
     }

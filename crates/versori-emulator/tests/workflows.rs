@@ -2,7 +2,7 @@
 //! rule the emulator enforces.
 
 use serde_json::{json, Map, Value};
-use versori::{ActivationConnection, ActivationRequest, Client, IntegrationSetup};
+use versori::{ActivationConnection, ActivationRequest, Client, Error, IntegrationSetup};
 use versori_emulator::Emulator;
 
 const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
@@ -53,7 +53,12 @@ async fn integration(c: &Client) -> World {
         )
         .await
         .expect("template");
-    let template_id = template["id"].as_str().expect("id").to_string();
+    // the template's own id; its `id` is the system's
+    assert_eq!(template["id"], system["id"]);
+    let template_id = template["connectionTemplateId"]
+        .as_str()
+        .expect("connectionTemplateId")
+        .to_string();
     let connection = c
         .call(
             "CreateConnection",
@@ -198,12 +203,21 @@ async fn activation_rules_are_enforced_by_the_platform() {
     assert_eq!(err.status(), Some(422));
     let text = err.to_string();
     assert!(
-        text.contains("required variable \"apiKey\" is missing"),
+        text.contains("dynamicVariables.apiKey: \"apiKey\" is a required property"),
         "{text}"
     );
     assert!(
-        text.contains("variable \"retries\" must be integer, got string"),
+        text.contains("dynamicVariables.retries: \"three\" is not of type \"integer\""),
         "{text}"
+    );
+    // each problem is also named in the error's fields
+    let Error::Api { fields, .. } = &err else {
+        panic!("{err:?}")
+    };
+    let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+    assert_eq!(
+        named,
+        ["dynamicVariables.apiKey", "dynamicVariables.retries"]
     );
 
     // a valid activation, then a PATCH that would break the schema is refused

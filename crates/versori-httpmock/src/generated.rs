@@ -7341,7 +7341,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::GET)
-                    .path_matches(regex::Regex::new("^/store/[^/]*/kv/[^/]*$").unwrap()),
+                    .path_matches(regex::Regex::new("^/store/[^/]*/kv/.+$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -7397,7 +7397,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::PUT)
-                    .path_matches(regex::Regex::new("^/store/[^/]*/kv/[^/]*$").unwrap()),
+                    .path_matches(regex::Regex::new("^/store/[^/]*/kv/.+$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {
@@ -7456,7 +7456,7 @@ pub mod operations {
             Self(
                 inner
                     .method(::httpmock::Method::DELETE)
-                    .path_matches(regex::Regex::new("^/store/[^/]*/kv/[^/]*$").unwrap()),
+                    .path_matches(regex::Regex::new("^/store/[^/]*/kv/.+$").unwrap()),
             )
         }
         pub fn into_inner(self) -> ::httpmock::When {

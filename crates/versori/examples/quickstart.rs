@@ -132,7 +132,11 @@ async fn full_workflow(client: &Client) -> versori::Result<()> {
             json!({"project_id": project_id, "body": {"systemId": system_id, "name": "crm", "environmentId": env_id}}),
         )
         .await?;
-    let template_id = template["id"].as_str().unwrap_or_default().to_string();
+    // a template's own id is `connectionTemplateId` (its `id` is the system's)
+    let template_id = template["connectionTemplateId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let connection = client
         .call(
             "CreateConnection",

@@ -27,7 +27,8 @@ pub(crate) struct Prepared {
 
 /// What a path segment must escape: the WHATWG path-segment set plus `/`
 /// and `%`, as the generated client escapes path parameters (so both
-/// paths send the same URL).
+/// paths send the same URL). Slash-separated parameters (the KV key) are
+/// escaped by `versori_core::path` instead, in both paths.
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')
     .add(b'"')
@@ -85,9 +86,59 @@ fn scalar_text(v: &Value) -> Cow<'_, str> {
     }
 }
 
+/// A path parameter's value: one segment to escape, or a slash-separated
+/// path already escaped segment by segment.
+enum PathValue<'a> {
+    Segment(Cow<'a, str>),
+    Escaped(String),
+}
+
+impl PathValue<'_> {
+    fn len(&self) -> usize {
+        match self {
+            PathValue::Segment(s) => s.len(),
+            PathValue::Escaped(s) => s.len(),
+        }
+    }
+}
+
+/// A slash-separated path parameter (`x-versori-path-segments`: the KV
+/// key), escaped as the platform's official client sends it: a string
+/// (`"orders/1042"`) is split at its slashes, an array of strings
+/// (`["orders", "1042"]`) gives the segments; each segment is escaped on its
+/// own and the slashes stay literal.
+fn segments_value(op: &Operation, name: &str, value: &Value) -> Result<String> {
+    let encoded = match value {
+        Value::String(path) => versori_core::path::encode(name, path),
+        Value::Array(items) => {
+            let mut segments = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                let Value::String(s) = item else {
+                    return Err(Error::invalid(format!(
+                        "parameter `{name}` of {}: segment {} must be a string, got {}",
+                        op.id,
+                        i + 1,
+                        type_name(item)
+                    )));
+                };
+                segments.push(s.as_str());
+            }
+            versori_core::path::encode_segments(name, segments)
+        }
+        other => {
+            return Err(Error::invalid(format!(
+                "parameter `{name}` of {} must be a string (`a/b`) or an array of segments, got {}",
+                op.id,
+                type_name(other)
+            )))
+        }
+    };
+    encoded.map_err(|e| Error::invalid(format!("parameter of {}: {e}", op.id)))
+}
+
 /// The operation's path template with each `{name}` replaced by its
 /// escaped value, after `base`, in one pass.
-fn fill_path(base: &str, template: &str, values: &[(&str, Cow<'_, str>)]) -> Result<String> {
+fn fill_path(base: &str, template: &str, values: &[(&str, PathValue<'_>)]) -> Result<String> {
     let mut url = String::with_capacity(
         base.len() + template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>(),
     );
@@ -107,7 +158,12 @@ fn fill_path(base: &str, template: &str, values: &[(&str, Cow<'_, str>)]) -> Res
             .ok_or_else(|| {
                 Error::invalid(format!("no value for `{name}` in path template {template}"))
             })?;
-        url.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+        match value {
+            PathValue::Segment(v) => {
+                url.extend(percent_encoding::utf8_percent_encode(v, PATH_SEGMENT))
+            }
+            PathValue::Escaped(v) => url.push_str(v),
+        }
         rest = &after[close + 1..];
     }
     url.push_str(rest);
@@ -181,7 +237,7 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
             )));
         }
     }
-    let mut path_values: Vec<(&str, Cow<'_, str>)> = Vec::with_capacity(4);
+    let mut path_values: Vec<(&str, PathValue<'_>)> = Vec::with_capacity(4);
     let mut query = Vec::new();
     for p in op.parameters {
         let given = args.get(p.name).filter(|v| !v.is_null());
@@ -196,7 +252,7 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
                         p.name, op.id
                     )));
                 }
-                path_values.push((p.name, Cow::Borrowed(organisation)));
+                path_values.push((p.name, PathValue::Segment(Cow::Borrowed(organisation))));
                 continue;
             }
             (None, _) if p.required => {
@@ -207,6 +263,13 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
             }
             (None, _) => continue,
         };
+        if p.segments && p.location == Location::Path {
+            path_values.push((
+                p.name,
+                PathValue::Escaped(segments_value(op, p.name, value)?),
+            ));
+            continue;
+        }
         let scalar_ok = matches_kind(p.kind, value);
         let list_ok = p.location == Location::Query
             && value
@@ -246,7 +309,7 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
                         p.name, op.id
                     )));
                 }
-                path_values.push((p.name, text));
+                path_values.push((p.name, PathValue::Segment(text)));
             }
             Location::Query => match value {
                 Value::Array(items) => {
@@ -307,6 +370,13 @@ impl Client {
     /// Unknown operations, unknown or missing parameters, and values of the
     /// wrong type are [`Error::InvalidInput`] naming the culprit; nothing is
     /// sent then.
+    ///
+    /// A slash-separated path parameter (the KV `key`) takes a string in its
+    /// path form (`"orders/1042"`) or an array of segments
+    /// (`["orders", "1042"]`); it travels as the platform's official client
+    /// sends it, each segment escaped on its own with literal slashes
+    /// between them (see [`versori_core::path`]). Every other path parameter
+    /// is one segment, its `/` escaped.
     ///
     /// ```no_run
     /// # async fn run(client: versori::Client) -> versori::Result<()> {

@@ -1,5 +1,8 @@
 //! Typed helpers for the KV store: keys as lists of segments, values through
-//! serde, batches, and listing by prefix.
+//! serde, batches, and listing by prefix. A key travels in the path as the
+//! platform's official client sends it (`["orders", "1042"]` as
+//! `/store/{store}/kv/orders/1042`, each segment escaped on its own), and
+//! every key, in a path or a batch body, is checked by the same rule first.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -10,24 +13,13 @@ use crate::groups::KvStore;
 use crate::pages::Pages;
 use crate::types;
 
-/// The key as the path parameter carries it: segments joined by `/`.
-fn path_key(key: &[&str]) -> Result<String> {
-    if key.is_empty() {
-        return Err(Error::invalid("a KV key needs at least one segment"));
-    }
-    for segment in key {
-        if segment.is_empty() {
-            return Err(Error::invalid(format!(
-                "KV key {key:?} has an empty segment"
-            )));
-        }
-        if segment.contains('/') {
-            return Err(Error::invalid(format!(
-                "KV key segment {segment:?} contains '/', which separates segments in the key's path form"
-            )));
-        }
-    }
-    Ok(key.join("/"))
+/// Checks a key's segments as the wire needs them (see
+/// [`versori_core::path`]): at least one, none empty, `.` or `..`, none
+/// containing `/`. `name` names the key in the message.
+fn check_key(name: &str, key: &[&str]) -> Result<()> {
+    versori_core::path::encode_segments(name, key)
+        .map(|_| ())
+        .map_err(|e| Error::invalid(format!("KV {e}")))
 }
 
 fn to_value<T: Serialize>(value: &T) -> Result<Value> {
@@ -56,14 +48,14 @@ impl KvStore<'_> {
     /// # }
     /// ```
     pub async fn fetch<T: DeserializeOwned>(&self, key: &[&str]) -> Result<Option<T>> {
-        let path = path_key(key)?;
+        check_key("key", key)?;
         match self
             .client()
-            .call("GetKV", json!({"store": self.store(), "key": path}))
+            .call("GetKV", json!({"store": self.store(), "key": key}))
             .await
         {
             Ok(found) => match found.get("value") {
-                Some(v) => from_value(v.clone(), &path).map(Some),
+                Some(v) => from_value(v.clone(), &key.join("/")).map(Some),
                 None => Ok(None),
             },
             Err(e) if e.is_not_found() => Ok(None),
@@ -74,12 +66,12 @@ impl KvStore<'_> {
     /// Stores `value` under `key`; returns the new versionstamp, if the
     /// platform gives one.
     pub async fn put<T: Serialize>(&self, key: &[&str], value: &T) -> Result<Option<String>> {
-        let path = path_key(key)?;
+        check_key("key", key)?;
         let answer = self
             .client()
             .call(
                 "SetKV",
-                json!({"store": self.store(), "key": path, "body": {"value": to_value(value)?}}),
+                json!({"store": self.store(), "key": key, "body": {"value": to_value(value)?}}),
             )
             .await?;
         Ok(answer["versionstamp"].as_str().map(String::from))
@@ -87,12 +79,12 @@ impl KvStore<'_> {
 
     /// Removes `key` (no error when it is absent).
     pub async fn remove(&self, key: &[&str]) -> Result<()> {
-        let path = path_key(key)?;
+        check_key("key", key)?;
         match self
             .client()
             .call(
                 "DeleteKV",
-                json!({"store": self.store(), "key": path, "body": {}}),
+                json!({"store": self.store(), "key": key, "body": {}}),
             )
             .await
         {
@@ -105,8 +97,8 @@ impl KvStore<'_> {
     /// The entries stored under several keys at once (absent keys are
     /// missing from the result).
     pub async fn fetch_many(&self, keys: &[&[&str]]) -> Result<Vec<types::KvEntry>> {
-        for key in keys {
-            path_key(key)?;
+        for (i, key) in keys.iter().enumerate() {
+            check_key(&format!("keys[{i}]"), key)?;
         }
         let answer = self
             .client()
@@ -128,8 +120,8 @@ impl KvStore<'_> {
         entries: &[(&[&str], T)],
     ) -> Result<types::BatchSetKvResponse> {
         let mut list = Vec::with_capacity(entries.len());
-        for (key, value) in entries {
-            path_key(key)?;
+        for (i, (key, value)) in entries.iter().enumerate() {
+            check_key(&format!("entries[{i}].key"), key)?;
             list.push(json!({"key": key, "value": to_value(value)?}));
         }
         let answer = self
@@ -144,8 +136,8 @@ impl KvStore<'_> {
 
     /// Removes several keys at once.
     pub async fn remove_many(&self, keys: &[&[&str]]) -> Result<()> {
-        for key in keys {
-            path_key(key)?;
+        for (i, key) in keys.iter().enumerate() {
+            check_key(&format!("keys[{i}]"), key)?;
         }
         self.client()
             .call(

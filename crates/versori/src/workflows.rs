@@ -81,7 +81,9 @@ pub struct Integration {
 /// `connection_template_id`, an existing connection or a new one.
 #[derive(Debug, Clone)]
 pub struct ActivationConnection {
-    /// The connection template (the system's attachment to the environment).
+    /// The connection template (the system's attachment to the
+    /// environment): the template's own id, which a `ConnectionTemplate`
+    /// carries as `connectionTemplateId` (its `id` is the system's).
     pub connection_template_id: String,
     /// An existing connection to reuse.
     pub existing_connection_id: Option<String>,
@@ -126,7 +128,9 @@ pub struct ActivationRequest {
 
 /// Checks `variables` against a project's variable schema and returns every
 /// problem found (an empty list when they are valid). An empty schema accepts
-/// anything.
+/// anything. Every JSON Schema keyword counts (`required`, `type`, `enum`,
+/// `minimum`, `pattern`, ...), through the same check the platform makes
+/// ([`versori_core::validation::variables`]).
 ///
 /// ```
 /// use serde_json::json;
@@ -141,27 +145,19 @@ pub struct ActivationRequest {
 /// # Ok::<(), versori::Error>(())
 /// ```
 pub fn validate_variables(schema: &Value, variables: &Value) -> Result<Vec<String>> {
-    if schema.as_object().is_none_or(|s| s.is_empty()) {
-        return Ok(Vec::new());
-    }
-    let validator = jsonschema::validator_for(schema).map_err(|e| {
-        Error::invalid(format!(
-            "the project's variable schema is not a valid JSON Schema: {e}"
-        ))
-    })?;
-    let mut problems: Vec<String> = validator
-        .iter_errors(variables)
-        .map(|e| {
-            let at = e.instance_path().to_string();
-            if at.is_empty() {
-                format!("variables: {e}")
+    // the same check the platform (and the emulator) makes
+    let problems =
+        versori_core::validation::variables(schema, variables).map_err(Error::invalid)?;
+    Ok(problems
+        .into_iter()
+        .map(|p| {
+            if p.field.is_empty() {
+                format!("variables: {}", p.message)
             } else {
-                format!("variable {}: {e}", at.trim_start_matches('/'))
+                format!("variable {}: {}", p.field, p.message)
             }
         })
-        .collect();
-    problems.sort();
-    Ok(problems)
+        .collect())
 }
 
 impl Client {
@@ -305,25 +301,61 @@ impl Client {
         let project = self.project_of_environment(&request.environment_id).await?;
         let mut problems = Vec::new();
 
-        // every system of the environment needs a connection
+        // every system of the environment needs a connection; a template's
+        // own id is its `connectionTemplateId` (its `id` is the system's)
         let templates = self
             .call(
                 "ListProjectConnectionTemplates",
                 json!({"project_id": project.id, "env_id": request.environment_id}),
             )
             .await?;
-        for template in templates["items"].as_array().into_iter().flatten() {
-            let id = template["id"].as_str().unwrap_or_default();
+        // (read member by member: only these three matter here)
+        let items: Vec<(&str, &str, &str)> = templates["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                (
+                    t["connectionTemplateId"].as_str().unwrap_or_default(),
+                    t["id"].as_str().unwrap_or_default(),
+                    t["name"].as_str().unwrap_or_default(),
+                )
+            })
+            .collect();
+        for (id, system, name) in &items {
+            if id.is_empty() {
+                return Err(Error::decode_json(
+                    format!("connection template {name:?} (system {system}) has no connectionTemplateId"),
+                    &templates,
+                ));
+            }
             let covered = request
                 .connections
                 .iter()
-                .any(|c| c.connection_template_id == id);
+                .any(|c| c.connection_template_id == *id);
             if !covered {
                 problems.push(format!(
-                    "no connection for system {:?} (connection template {id})",
-                    template["name"].as_str().unwrap_or(id)
+                    "no connection for system {name:?} (system {system}, connection template {id})"
                 ));
             }
+        }
+        for c in &request.connections {
+            let wanted = c.connection_template_id.as_str();
+            if items.iter().any(|(id, _, _)| *id == wanted) {
+                continue;
+            }
+            problems.push(
+                match items.iter().find(|(_, system, _)| *system == wanted) {
+                    Some((id, _, name)) => format!(
+                        "{wanted} is the id of system {name:?}, not of a connection template; \
+                     use the template's connectionTemplateId ({id})"
+                    ),
+                    None => format!(
+                        "{wanted} is not a connection template of environment {}",
+                        request.environment_id
+                    ),
+                },
+            );
         }
         for c in &request.connections {
             if c.existing_connection_id.is_none() && c.connection.is_none() {

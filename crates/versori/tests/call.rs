@@ -56,12 +56,23 @@ async fn call_builds_path_query_and_body_from_the_table() {
 
 #[tokio::test]
 async fn path_parameters_are_percent_encoded() {
-    let server = Script::start(vec![Reply::json(200, json!({"value": 1}))]).await;
-    client(&server.url)
-        .call("GetKV", json!({"store": "s1", "key": "a b/c"}))
+    let server = Script::start(vec![
+        Reply::json(200, json!({"value": 1})),
+        Reply::json(200, end_user("a")),
+    ])
+    .await;
+    let c = client(&server.url);
+    c.call("GetKV", json!({"store": "s 1", "key": "a b/c"}))
         .await
         .expect("ok");
-    assert_eq!(server.requests()[0].target, "/store/s1/kv/a%20b%2Fc");
+    c.call("GetEndUser", json!({"user_id": "a b/c"}))
+        .await
+        .expect("ok");
+    let seen = server.requests();
+    // a KV key is a slash-separated path: its slashes stay
+    assert_eq!(seen[0].target, "/store/s%201/kv/a%20b/c");
+    // any other parameter is one segment: its slash is escaped
+    assert_eq!(seen[1].target, format!("/o/{ORG}/users/a%20b%2Fc"));
 }
 
 #[tokio::test]

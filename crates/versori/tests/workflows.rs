@@ -38,8 +38,11 @@ fn schema() -> Value {
     })
 }
 
+/// A connection template as the spec defines it: its own id is
+/// `connectionTemplateId`, its `id` is the system's.
 fn template(id: &str, name: &str) -> Value {
-    json!({"id": id, "name": name, "domain": "x", "dynamic": true, "templateBaseUrl": "https://x", "authSchemeConfigs": []})
+    json!({"id": format!("system-{id}"), "connectionTemplateId": id, "name": name, "domain": "x",
+           "dynamic": true, "templateBaseUrl": "https://x", "authSchemeConfigs": []})
 }
 
 fn vars(pairs: &[(&str, Value)]) -> Map<String, Value> {
@@ -159,7 +162,9 @@ async fn activate_user_lists_every_problem_and_changes_nothing() {
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
     let text = err.to_string();
     assert!(
-        text.contains("no connection for system \"erp\" (connection template t2)"),
+        text.contains(
+            "no connection for system \"erp\" (system system-t2, connection template t2)"
+        ),
         "{text}"
     );
     assert!(text.contains("\"apiKey\" is a required property"), "{text}");
@@ -169,6 +174,36 @@ async fn activate_user_lists_every_problem_and_changes_nothing() {
         "only reads were sent"
     );
     assert_eq!(server.count(), 3);
+}
+
+#[tokio::test]
+async fn activate_user_refuses_a_system_id_given_as_a_template_id() {
+    let server = Script::start(vec![
+        Reply::json(200, projects_list()),
+        Reply::json(
+            200,
+            json!({"totalCount": 1, "items": [template("t1", "crm")]}),
+        ),
+        Reply::json(200, json!({})),
+    ])
+    .await;
+    let err = client(&server.url)
+        .activate_user(ActivationRequest {
+            environment_id: "env1".into(),
+            external_id: "customer-123".into(),
+            display_name: None,
+            connections: vec![ActivationConnection::existing("system-t1", "conn1")],
+            dynamic_variables: Map::new(),
+        })
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.contains("system-t1 is the id of system \"crm\", not of a connection template; use the template's connectionTemplateId (t1)"),
+        "{text}"
+    );
+    assert_eq!(server.count(), 3, "nothing but reads was sent");
 }
 
 #[tokio::test]
@@ -300,10 +335,10 @@ async fn kv_helpers_use_keys_as_segments() {
     assert_eq!(
         steps,
         [
-            ("PUT", "/store/store-1/kv/products%2F123"),
-            ("GET", "/store/store-1/kv/products%2F123"),
-            ("GET", "/store/store-1/kv/products%2F999"),
-            ("DELETE", "/store/store-1/kv/products%2F123"),
+            ("PUT", "/store/store-1/kv/products/123"),
+            ("GET", "/store/store-1/kv/products/123"),
+            ("GET", "/store/store-1/kv/products/999"),
+            ("DELETE", "/store/store-1/kv/products/123"),
             ("POST", "/store/store-1/kv/batch"),
             ("PUT", "/store/store-1/kv/batch"),
             ("DELETE", "/store/store-1/kv/batch"),

@@ -6,6 +6,7 @@
 //! whether it changed anything. Our own spec is written so that no transform
 //! applies to it; a test holds us to that.
 
+mod kv_key;
 mod openapi31;
 mod required;
 mod responses;
@@ -81,6 +82,12 @@ pub const TRANSFORMS: &[Transform] = &[
         why: "a `required` entry naming no declared property is renamed to the property it loosely matches (or dropped)",
         only_31: false,
         apply: required::required_names_match_properties,
+    },
+    Transform {
+        name: "kv-key-path-segments",
+        why: "marks the `{key}` of `/kv/{key}` paths as slash-separated (`x-versori-path-segments`), so each segment is escaped alone and the slashes travel as the platform's client sends them",
+        only_31: false,
+        apply: kv_key::kv_key_path_segments,
     },
 ];
 

@@ -23,45 +23,30 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("GetActivationConnection", connection_of);
 }
 
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+/// Every way `variables` fails the project's variable schema, each named
+/// by the member (under `prefix`): the same JSON Schema check the SDK's
+/// workflows make before sending (`versori_core::validation`), so every
+/// keyword counts (`required`, `type`, `enum`, `minimum`, `pattern`, ...).
+pub fn schema_problems(
+    schema: &Value,
+    variables: &Map<String, Value>,
+    prefix: &str,
+) -> Vec<(String, String)> {
+    let variables = Value::Object(variables.clone());
+    match versori_core::validation::variables(schema, &variables) {
+        Ok(problems) => problems
+            .into_iter()
+            .map(|p| {
+                let field = match (prefix.is_empty(), p.field.is_empty()) {
+                    (true, _) => p.field,
+                    (false, true) => prefix.to_string(),
+                    (false, false) => format!("{prefix}.{}", p.field),
+                };
+                (field, p.message)
+            })
+            .collect(),
+        Err(e) => vec![(prefix.to_string(), e)],
     }
-}
-
-/// Every way `variables` fails the schema: required keys missing, values of
-/// the wrong JSON type.
-pub fn schema_problems(schema: &Value, variables: &Map<String, Value>) -> Vec<String> {
-    let mut problems = Vec::new();
-    for key in schema["required"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
-        if !variables.contains_key(key) {
-            problems.push(format!("required variable {key:?} is missing"));
-        }
-    }
-    if let Some(props) = schema["properties"].as_object() {
-        for (key, value) in variables {
-            let Some(expected) = props.get(key).and_then(|p| p["type"].as_str()) else {
-                continue;
-            };
-            let actual = json_type(value);
-            let ok = actual == expected || (expected == "number" && actual == "integer");
-            if !ok {
-                problems.push(format!("variable {key:?} must be {expected}, got {actual}"));
-            }
-        }
-    }
-    problems
 }
 
 /// The activation as the API returns it, with its user and environment.
@@ -93,42 +78,78 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
             "userId, environmentId and connections are required",
         ));
     }
-    let org = store.org(req.org());
-    let mut problems = Vec::new();
+    let organisation = req.org().to_string();
+    let org = store.org(&organisation);
+    let mut problems: Vec<(String, String)> = Vec::new();
     let user_id = find_user(org, &user_key);
     if user_id.is_none() {
-        problems.push(format!("end user {user_key:?} does not exist"));
+        problems.push((
+            "userId".into(),
+            format!("end user {user_key:?} does not exist"),
+        ));
     }
     let project_id = org.environment(&env_id).map(|(p, _)| p.id.clone());
     match &project_id {
-        None => problems.push(format!(
-            "environment {env_id} does not exist (deploy the project first)"
+        None => problems.push((
+            "environmentId".into(),
+            format!("environment {env_id} does not exist (deploy the project first)"),
         )),
         Some(project_id) => {
+            for (i, c) in connections.iter().enumerate() {
+                let template = c["connectionTemplateId"].as_str().unwrap_or_default();
+                let Some(t) = org
+                    .templates
+                    .get(template)
+                    .filter(|t| t.environment_id == env_id)
+                else {
+                    problems.push((
+                        format!("connections[{i}].connectionTemplateId"),
+                        format!(
+                            "{template:?} is not a connection template of environment {env_id}"
+                        ),
+                    ));
+                    continue;
+                };
+                match c["existingConnectionId"].as_str() {
+                    Some(conn) => match org.connections.get(conn) {
+                        None => problems.push((
+                            format!("connections[{i}].existingConnectionId"),
+                            format!("connection {conn} does not exist"),
+                        )),
+                        Some(existing) if existing["systemId"] != t.system_id.as_str() => problems
+                            .push((
+                                format!("connections[{i}].existingConnectionId"),
+                                format!(
+                                "connection {conn} is for system {}, not the template's system {}",
+                                existing["systemId"].as_str().unwrap_or_default(),
+                                t.system_id
+                            ),
+                            )),
+                        Some(_) => {}
+                    },
+                    None if !c["connection"].is_object() => problems.push((
+                        format!("connections[{i}]"),
+                        "names neither an existing connection nor a new one".into(),
+                    )),
+                    None => {}
+                }
+            }
             for (id, t) in org
                 .templates
                 .iter()
                 .filter(|(_, t)| t.environment_id == env_id)
             {
-                let given = connections
+                let covered = connections
                     .iter()
-                    .find(|c| c["connectionTemplateId"] == id.as_str());
-                match given {
-                    None => problems.push(format!(
-                        "no connection for system {} (connection template {id} \"{}\")",
-                        t.system_id,
-                        t.value["name"].as_str().unwrap_or_default()
-                    )),
-                    Some(c) => {
-                        let existing = c["existingConnectionId"].as_str();
-                        if let Some(conn) = existing {
-                            if !org.connections.contains_key(conn) {
-                                problems.push(format!("connection {conn} does not exist"));
-                            }
-                        } else if !c["connection"].is_object() {
-                            problems.push(format!("the connection for template {id} names neither an existing connection nor a new one"));
-                        }
-                    }
+                    .any(|c| c["connectionTemplateId"] == id.as_str());
+                if !covered {
+                    problems.push((
+                        "connections".into(),
+                        format!(
+                            "no connection for system {} (connection template {id} \"{}\")",
+                            t.system_id, t.name
+                        ),
+                    ));
                 }
             }
             let schema = org
@@ -136,14 +157,11 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
                 .get(project_id)
                 .cloned()
                 .unwrap_or_else(|| json!({}));
-            problems.extend(schema_problems(&schema, &variables));
+            problems.extend(schema_problems(&schema, &variables, "dynamicVariables"));
         }
     }
     if !problems.is_empty() {
-        return Err(ApiError::unprocessable(format!(
-            "cannot activate: {}",
-            problems.join("; ")
-        )));
+        return Err(ApiError::rule_violations("cannot activate", problems));
     }
     let user_id = user_id.unwrap_or_default();
     if org
@@ -167,7 +185,14 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
                 .get(existing)
                 .cloned()
                 .unwrap_or(Value::Null),
-            None => super::connections::create_connection(org, &template, &c["connection"])?,
+            // a connection made for the activation belongs to its end user
+            None => super::connections::create_connection(
+                org,
+                &organisation,
+                &template,
+                &c["connection"],
+                Some(&user_id),
+            )?,
         };
         attached.push(conn);
     }
@@ -233,12 +258,12 @@ fn store_variables(store: &mut Store, req: &Request, variables: Map<String, Valu
         .environment(&a.environment_id)
         .and_then(|(p, _)| org.schemas.get(&p.id).cloned())
         .unwrap_or_else(|| json!({}));
-    let problems = schema_problems(&schema, &variables);
+    let problems = schema_problems(&schema, &variables, "");
     if !problems.is_empty() {
-        return Err(ApiError::unprocessable(format!(
-            "the variables would not be valid: {}",
-            problems.join("; ")
-        )));
+        return Err(ApiError::rule_violations(
+            "the variables would not be valid",
+            problems,
+        ));
     }
     if let Some(a) = org.activations.get_mut(&id) {
         a.value["dynamicVariables"] = Value::Object(variables.clone());

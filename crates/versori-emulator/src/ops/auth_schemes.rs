@@ -36,6 +36,16 @@ fn settings_key(t: &str) -> Option<&'static str> {
     })
 }
 
+/// The id of the stored config `c`: its settings member's `id`, or its type
+/// for a config without settings.
+pub(crate) fn config_id(c: &Value) -> Option<&str> {
+    let t = c["type"].as_str()?;
+    match settings_key(t) {
+        Some(key) => c[key]["id"].as_str(),
+        None => Some(t),
+    }
+}
+
 /// Whether the stored config `c` is the one with id `id` (configs without a
 /// settings member are identified by their type).
 fn is(c: &Value, id: &str, t: &str) -> bool {

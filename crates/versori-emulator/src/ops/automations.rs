@@ -174,10 +174,11 @@ fn create_recording(store: &mut Store, req: &Request) -> Answer {
     let recording = json!({"id": id, "transcription": "", "status": "pending"});
     org.recordings
         .insert(id.clone(), (automation_id, recording));
-    let url = format!(
-        "https://uploads.emulator.invalid/recordings/{id}/{}",
-        body.file_name.replace(['/', '?', '#', ' '], "_")
-    );
+    // the file name travels form-encoded in the query, so any name (quotes,
+    // controls, non-ASCII, `/`, `..`) gives a valid URL that keeps it whole
+    let query = serde_urlencoded::to_string([("fileName", body.file_name.as_str())])
+        .map_err(|e| ApiError::invalid_field("fileName", e.to_string()))?;
+    let url = format!("https://uploads.emulator.invalid/recordings/{id}?{query}");
     Ok(Some(json!({"id": id, "url": url})))
 }
 

@@ -1,11 +1,12 @@
 //! Connections: created against a connection template (which names the
 //! system), then linked to and unlinked from environments.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{json, Value};
 use versori_core::types;
 
+use super::users::find as find_user;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::page::page;
@@ -23,31 +24,88 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ListEnvironmentConnections", list_for_environment);
 }
 
+/// An id the client left to the platform: absent, empty, or the zero ULID
+/// (what a Go client sends for an id it never set).
+fn unset_id(v: &Value) -> bool {
+    v.as_str()
+        .is_none_or(|s| s.is_empty() || s.bytes().all(|b| b == b'0'))
+}
+
+/// The credentials of a new connection with every id the platform assigns
+/// filled in (each pairing's `id`, its credential's `id`, and the
+/// credential's `organisationId`).
+fn assign_credential_ids(credentials: &Value, organisation: &str) -> Value {
+    let mut credentials = credentials.clone();
+    for pairing in credentials.as_array_mut().into_iter().flatten() {
+        let Some(pairing) = pairing.as_object_mut() else {
+            continue;
+        };
+        if pairing.get("id").is_none_or(unset_id) {
+            pairing.insert("id".into(), json!(new_id()));
+        }
+        if let Some(credential) = pairing.get_mut("credential").and_then(Value::as_object_mut) {
+            if credential.get("id").is_none_or(unset_id) {
+                credential.insert("id".into(), json!(new_id()));
+            }
+            if credential.get("organisationId").is_none_or(unset_id) {
+                credential.insert("organisationId".into(), json!(organisation));
+            }
+        }
+    }
+    credentials
+}
+
+/// The base URL a connection uses: its own, or (when it sets none or an
+/// empty one) its template's system's.
+fn base_url(org: &Org, template_id: &str, given: Option<&Value>) -> Value {
+    match given.and_then(Value::as_str).filter(|u| !u.is_empty()) {
+        Some(url) => json!(url),
+        None => org
+            .templates
+            .get(template_id)
+            .and_then(|t| org.systems.get(&t.system_id))
+            .map(|s| s["templateBaseUrl"].clone())
+            .filter(|u| u.as_str().is_some_and(|u| !u.is_empty()))
+            .unwrap_or(Value::Null),
+    }
+}
+
 /// Builds and stores a connection for `template_id` from a `ConnectionCreate`
-/// body; shared with activations that bring new connections.
+/// body, owned by the end user `owner` when given (their id); shared with
+/// activations that bring new connections.
 pub fn create_connection(
     org: &mut Org,
+    organisation: &str,
     template_id: &str,
     connection: &Value,
+    owner: Option<&str>,
 ) -> Result<Value, ApiError> {
     let template = org.templates.get(template_id).ok_or_else(|| {
-        ApiError::unprocessable(format!("connection template {template_id} does not exist"))
+        ApiError::rule_violation(
+            "connectionTemplateId",
+            format!("connection template {template_id} does not exist"),
+        )
     })?;
     serde_json::from_value::<types::ConnectionCreate>(connection.clone()).map_err(|e| {
         ApiError::bad_request(format!("connection is not a valid ConnectionCreate: {e}"))
     })?;
     let t = now();
+    let id = new_id();
     let mut value = json!({
-        "id": new_id(), "name": connection["name"], "credentials": connection["credentials"],
+        "id": id, "name": connection["name"],
+        "credentials": assign_credential_ids(&connection["credentials"], organisation),
         "createdAt": t, "updatedAt": t, "systemId": template.system_id, "connectionTemplateId": template_id
     });
-    if let Some(url) = connection.get("baseUrl") {
-        value["baseUrl"] = url.clone();
+    let url = base_url(org, template_id, connection.get("baseUrl"));
+    if !url.is_null() {
+        value["baseUrl"] = url;
     }
     serde_json::from_value::<types::Connection>(value.clone())
         .map_err(|e| ApiError::bad_request(format!("cannot build the connection: {e}")))?;
-    let id = value["id"].as_str().unwrap_or_default().to_string();
-    org.connections.insert(id, value.clone());
+    org.connections.insert(id.clone(), value.clone());
+    if let Some(user) = owner {
+        org.connection_owners.insert(id, user.to_string());
+    }
     Ok(value)
 }
 
@@ -67,19 +125,45 @@ fn create(store: &mut Store, req: &Request) -> Answer {
     };
     let template_id = template_id.to_string();
     let connection = connection.clone();
-    create_connection(store.org(req.org()), &template_id, &connection).map(Some)
+    let organisation = req.org().to_string();
+    let org = store.org(&organisation);
+    let owner = match body.get("externalId").and_then(Value::as_str) {
+        None => None,
+        Some(external) => Some(find_user(org, external).ok_or_else(|| {
+            ApiError::rule_violation(
+                "externalId",
+                format!("end user {external:?} does not exist"),
+            )
+        })?),
+    };
+    create_connection(
+        org,
+        &organisation,
+        &template_id,
+        &connection,
+        owner.as_deref(),
+    )
+    .map(Some)
 }
 
 fn list(store: &mut Store, req: &Request) -> Answer {
     let system = req.query("system_id");
-    let items: Vec<Value> = store
-        .org(req.org())
-        .connections
-        .values()
-        .filter(|c| system.is_none_or(|s| c["systemId"] == s))
-        .cloned()
-        .collect();
-    page(req, "items", items).map(Some)
+    let user = req.query("end_user_id");
+    let org = store.org(req.org());
+    let owners = &org.connection_owners;
+    let keep = |c: &Value| {
+        system.is_none_or(|s| c["systemId"] == s)
+            && user.is_none_or(|u| {
+                c["id"]
+                    .as_str()
+                    .and_then(|id| owners.get(id))
+                    .is_some_and(|owner| owner == u)
+            })
+    };
+    page(req, "items", &org.connections, Some(&keep), |_, c| {
+        c.clone()
+    })
+    .map(Some)
 }
 
 fn get(store: &mut Store, req: &Request) -> Answer {
@@ -96,21 +180,38 @@ fn get(store: &mut Store, req: &Request) -> Answer {
 fn update(store: &mut Store, req: &Request) -> Answer {
     let body = req.json()?;
     let id = req.path("connection_id");
-    let conn = store
-        .org(req.org())
+    let organisation = req.org().to_string();
+    let org = store.org(&organisation);
+    let mut updated = org
         .connections
-        .get_mut(id)
+        .get(id)
+        .cloned()
         .ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?;
-    let mut updated = conn.clone();
-    for key in ["name", "credentials", "baseUrl"] {
-        if let Some(v) = body.get(key) {
-            updated[key] = v.clone();
+    if let Some(name) = body.get("name") {
+        updated["name"] = name.clone();
+    }
+    if let Some(credentials) = body.get("credentials") {
+        updated["credentials"] = assign_credential_ids(credentials, &organisation);
+    }
+    if body.get("baseUrl").is_some() {
+        // an empty base URL goes back to the system's
+        let template_id = updated["connectionTemplateId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        match base_url(org, &template_id, body.get("baseUrl")) {
+            Value::Null => {
+                if let Some(o) = updated.as_object_mut() {
+                    o.remove("baseUrl");
+                }
+            }
+            url => updated["baseUrl"] = url,
         }
     }
     updated["updatedAt"] = json!(now());
     serde_json::from_value::<types::Connection>(updated.clone())
         .map_err(|e| ApiError::bad_request(format!("not a valid connection: {e}")))?;
-    *conn = updated.clone();
+    org.connections.insert(id.to_string(), updated.clone());
     Ok(Some(updated))
 }
 
@@ -120,6 +221,7 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     org.connections
         .remove(&id)
         .ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?;
+    org.connection_owners.remove(&id);
     org.links.retain(|(c, _)| *c != id);
     Ok(None)
 }
@@ -137,9 +239,10 @@ fn link_target(store: &mut Store, req: &Request) -> Result<(String, String), Api
         return Err(ApiError::not_found(format!("no connection {id:?}")));
     }
     if !org.templates.contains_key(&template_id) {
-        return Err(ApiError::unprocessable(format!(
-            "connection template {template_id} does not exist"
-        )));
+        return Err(ApiError::rule_violation(
+            "connectionTemplateId",
+            format!("connection template {template_id} does not exist"),
+        ));
     }
     Ok((id, template_id))
 }
@@ -164,17 +267,21 @@ fn list_for_environment(store: &mut Store, req: &Request) -> Answer {
     let project_id = req.path("project_id");
     let env = req.query("env_id");
     let org = store.org(req.org());
-    let templates: Vec<&String> = org
+    let templates: BTreeSet<&String> = org
         .templates
         .iter()
         .filter(|(_, t)| t.project_id == project_id && env.is_none_or(|e| t.environment_id == e))
         .map(|(id, _)| id)
         .collect();
-    let items: Vec<Value> = org
+    let linked: BTreeSet<&str> = org
         .links
         .iter()
-        .filter(|(_, t)| templates.contains(&t))
-        .filter_map(|(c, _)| org.connections.get(c).cloned())
+        .filter(|(_, t)| templates.contains(t))
+        .map(|(c, _)| c.as_str())
         .collect();
-    page(req, "items", items).map(Some)
+    let keep = |c: &Value| c["id"].as_str().is_some_and(|id| linked.contains(id));
+    page(req, "items", &org.connections, Some(&keep), |_, c| {
+        c.clone()
+    })
+    .map(Some)
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use versori_core::types;
 
 use super::projects::deploy_files;
@@ -106,10 +106,13 @@ fn check_pool(pool: &str) -> Result<(), ApiError> {
     if EXECUTION_POOLS.contains(&pool) {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(format!(
-            "execution pool {pool:?} does not exist (pools: {})",
-            EXECUTION_POOLS.join(", ")
-        )))
+        Err(ApiError::rule_violation(
+            "executionPool",
+            format!(
+                "execution pool {pool:?} does not exist (pools: {})",
+                EXECUTION_POOLS.join(", ")
+            ),
+        ))
     }
 }
 
@@ -162,11 +165,8 @@ fn clone_environment(store: &mut Store, req: &Request) -> Answer {
             .cloned()
             .collect();
         for mut t in copies {
-            let id = new_id();
             t.environment_id = new_id_.clone();
-            t.value["id"] = json!(id);
-            t.value["connectionTemplateId"] = json!(id);
-            org.templates.insert(id, t);
+            org.templates.insert(new_id(), t);
         }
     }
     if body.copy_static_user_variables {

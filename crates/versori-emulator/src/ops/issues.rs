@@ -26,10 +26,13 @@ fn create(store: &mut Store, req: &Request) -> Answer {
     match org.environment(&body.environment_id) {
         Some((p, _)) if p.id == body.project_id => {}
         _ => {
-            return Err(ApiError::unprocessable(format!(
-                "environment {} is not an environment of project {}",
-                body.environment_id, body.project_id
-            )))
+            return Err(ApiError::rule_violation(
+                "environmentId",
+                format!(
+                    "environment {} is not an environment of project {}",
+                    body.environment_id, body.project_id
+                ),
+            ))
         }
     }
     let mut issue =

@@ -20,6 +20,7 @@ mod runtime;
 mod schedulers;
 mod system_actions;
 mod systems;
+mod templates;
 mod users;
 mod versions;
 
@@ -31,6 +32,7 @@ pub fn handlers() -> HashMap<&'static str, Handler> {
     projects::register_more(&mut map);
     environments::register(&mut map);
     systems::register(&mut map);
+    templates::register(&mut map);
     connections::register(&mut map);
     activations::register(&mut map);
     kv::register(&mut map);

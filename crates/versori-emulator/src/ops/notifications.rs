@@ -1,5 +1,8 @@
 //! Notification channels (organisation-wide) and project notifications
-//! (a channel subscribed to one environment of a project).
+//! (a channel subscribed to one environment of a project). Project
+//! notifications are served under `/o/{organisation_id}/projects/...` and,
+//! as the platform's own client calls them, under `/projects/...`, where
+//! the organisation is the project's.
 
 use std::collections::HashMap;
 
@@ -63,17 +66,20 @@ fn create_notification(store: &mut Store, req: &Request) -> Answer {
     match org.environment(&body.environment_id) {
         Some((p, _)) if p.id == project_id => {}
         _ => {
-            return Err(ApiError::unprocessable(format!(
-                "environment {} is not an environment of project {project_id}",
-                body.environment_id
-            )))
+            return Err(ApiError::rule_violation(
+                "environment_id",
+                format!(
+                    "environment {} is not an environment of project {project_id}",
+                    body.environment_id
+                ),
+            ))
         }
     }
     let channel = org.channels.get(&body.channel_id).cloned().ok_or_else(|| {
-        ApiError::unprocessable(format!(
-            "notification channel {} does not exist",
-            body.channel_id
-        ))
+        ApiError::rule_violation(
+            "channel_id",
+            format!("notification channel {} does not exist", body.channel_id),
+        )
     })?;
     let notification = json!({
         "id": new_id(), "project_id": project_id, "environment_id": body.environment_id,
@@ -90,6 +96,9 @@ fn create_notification(store: &mut Store, req: &Request) -> Answer {
 fn list_notifications(store: &mut Store, req: &Request) -> Answer {
     let project_id = req.path("project_id");
     let env = req.query("env_id");
+    if !store.org(req.org()).projects.contains_key(project_id) {
+        return Err(ApiError::not_found(format!("no project {project_id:?}")));
+    }
     let items: Vec<Value> = store
         .org(req.org())
         .notifications

@@ -158,6 +158,7 @@ fn set_schema(store: &mut Store, req: &Request) -> Answer {
             "the variable schema must be a JSON object",
         ));
     }
+    versori_core::validation::compile(&schema).map_err(|e| ApiError::invalid_field("body", e))?;
     let id = project_mut(store, req)?.id.clone();
     store.org(req.org()).schemas.insert(id, schema.clone());
     Ok(Some(schema))
@@ -234,6 +235,12 @@ fn patch_schema(store: &mut Store, req: &Request) -> Answer {
         &patch.path,
         req.json()?.get("value").cloned(),
     )?;
+    versori_core::validation::compile(&schema).map_err(|e| {
+        ApiError::invalid_field(
+            "value",
+            format!("the patched schema would not be valid: {e}"),
+        )
+    })?;
     org.schemas.insert(id, schema.clone());
     Ok(Some(schema))
 }

@@ -85,9 +85,10 @@ fn project_exists(org: &Org, id: &str, field: &str) -> Result<(), ApiError> {
     if org.projects.contains_key(id) {
         Ok(())
     } else {
-        Err(ApiError::unprocessable(format!(
-            "{field}: project {id} does not exist"
-        )))
+        Err(ApiError::rule_violation(
+            field,
+            format!("project {id} does not exist"),
+        ))
     }
 }
 

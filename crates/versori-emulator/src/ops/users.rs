@@ -63,9 +63,45 @@ fn create(store: &mut Store, req: &Request) -> Answer {
     to_json(&user).map(Some)
 }
 
+/// `activated` with `environment_id`: whether users must (or must not) be
+/// activated on that environment. The two go together.
+fn activation_filter(req: &Request, org: &Org) -> Result<Option<(String, bool)>, ApiError> {
+    let activated = req.query_bool("activated")?;
+    let environment = req.query("environment_id");
+    match (activated, environment) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(ApiError::invalid_field(
+            "environment_id",
+            "is needed with activated: name the environment to check",
+        )),
+        (None, Some(_)) => Err(ApiError::invalid_field(
+            "activated",
+            "is needed with environment_id: true for users activated there, false for the others",
+        )),
+        (Some(activated), Some(env)) => {
+            if org.environment(env).is_none() {
+                return Err(ApiError::not_found(format!("no environment {env:?}")));
+            }
+            Ok(Some((env.to_string(), activated)))
+        }
+    }
+}
+
 fn list(store: &mut Store, req: &Request) -> Answer {
     let search = req.query("search").map(str::to_lowercase);
     let org = store.org(req.org());
+    let activation = activation_filter(req, org)?;
+    let activated_here: Option<(std::collections::BTreeSet<&String>, bool)> =
+        activation.as_ref().map(|(env, wanted)| {
+            (
+                org.activations
+                    .values()
+                    .filter(|a| &a.environment_id == env)
+                    .map(|a| &a.user_id)
+                    .collect(),
+                *wanted,
+            )
+        });
     let users: Vec<&types::EndUser> = org
         .users
         .values()
@@ -75,6 +111,11 @@ fn list(store: &mut Store, req: &Request) -> Answer {
                     || u.external_id.to_lowercase().contains(s)
                     || u.display_name.to_lowercase().contains(s)
             })
+        })
+        .filter(|u| {
+            activated_here
+                .as_ref()
+                .is_none_or(|(ids, wanted)| ids.contains(&u.id) == *wanted)
         })
         .collect();
     Ok(Some(json!({"totalCount": users.len(), "users": users})))
@@ -90,7 +131,10 @@ fn get(store: &mut Store, req: &Request) -> Answer {
 fn update(store: &mut Store, req: &Request) -> Answer {
     let body = req.json()?;
     if body.get("externalId").is_some() {
-        return Err(ApiError::unprocessable("externalId is immutable"));
+        return Err(ApiError::rule_violation(
+            "externalId",
+            "is immutable once the end user exists",
+        ));
     }
     let body: types::EndUserUpdate = req.body()?;
     let org = store.org(req.org());

@@ -24,13 +24,11 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
 fn list(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let project_id = org.project_mut(req.path("project_id"))?.id.clone();
-    let items: Vec<Value> = org
-        .versions
-        .values()
-        .filter(|v| v.project_id == project_id)
-        .map(|v| v.value.clone())
-        .collect();
-    page(req, "items", items).map(Some)
+    let keep = |v: &Version| v.project_id == project_id;
+    page(req, "items", &org.versions, Some(&keep), |_, v| {
+        v.value.clone()
+    })
+    .map(Some)
 }
 
 /// A version freezes the given files. Files that fail the emulator's checks

@@ -1,0 +1,171 @@
+//! Connection templates: a system attached to one environment of a
+//! project, under the name its code uses. As the spec defines it, a
+//! template's `id` is the system's id and `connectionTemplateId` the
+//! template's own; what it shows of the system (domain, base URL, auth
+//! scheme configs) is the system's current state.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+use versori_core::types;
+
+use super::auth_schemes::config_id;
+use crate::dispatch::{Answer, Handler};
+use crate::error::ApiError;
+use crate::page::page;
+use crate::request::Request;
+use crate::store::{new_id, Org, Store, Template};
+
+pub fn register(map: &mut HashMap<&'static str, Handler>) {
+    map.insert("CreateConnectionTemplate", create);
+    map.insert("ListProjectConnectionTemplates", list);
+    map.insert("UpdateConnectionTemplate", update);
+    map.insert("DeleteConnectionTemplate", delete);
+}
+
+/// The template `id` as the API shows it (`ConnectionTemplate`).
+pub fn view(org: &Org, id: &str, t: &Template) -> Value {
+    let system = org
+        .systems
+        .get(&t.system_id)
+        .cloned()
+        .unwrap_or(Value::Null);
+    let configs: Vec<Value> = system["authSchemeConfigs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| {
+            t.auth_scheme_config_ids
+                .as_ref()
+                .is_none_or(|ids| config_id(c).is_some_and(|cid| ids.iter().any(|i| i == cid)))
+        })
+        .cloned()
+        .collect();
+    json!({
+        "id": t.system_id, "connectionTemplateId": id, "name": t.name,
+        "domain": system["domain"].as_str().unwrap_or_default(),
+        "dynamic": t.dynamic,
+        "templateBaseUrl": system["templateBaseUrl"].as_str().unwrap_or_default(),
+        "authSchemeConfigs": configs
+    })
+}
+
+fn create(store: &mut Store, req: &Request) -> Answer {
+    let body: types::LinkSystem = req.body()?;
+    let project_id = req.path("project_id").to_string();
+    let org = store.org(req.org());
+    if !org.projects.contains_key(&project_id) {
+        return Err(ApiError::not_found(format!("no project {project_id:?}")));
+    }
+    if !org.systems.contains_key(&body.system_id) {
+        return Err(ApiError::rule_violation(
+            "systemId",
+            format!("system {} does not exist", body.system_id),
+        ));
+    }
+    match org.environment(&body.environment_id) {
+        Some((p, _)) if p.id == project_id => {}
+        _ => {
+            return Err(ApiError::rule_violation(
+                "environmentId",
+                format!(
+                    "environment {} is not an environment of project {project_id} (deploy the project first)",
+                    body.environment_id
+                ),
+            ))
+        }
+    }
+    let id = new_id();
+    let template = Template {
+        project_id,
+        environment_id: body.environment_id,
+        system_id: body.system_id,
+        name: body.name,
+        dynamic: body.dynamic.unwrap_or(false),
+        auth_scheme_config_ids: None,
+    };
+    let out = view(org, &id, &template);
+    org.templates.insert(id, template);
+    Ok(Some(out))
+}
+
+fn list(store: &mut Store, req: &Request) -> Answer {
+    let project_id = req.path("project_id");
+    let env = req.query("env_id");
+    let org = store.org(req.org());
+    if !org.projects.contains_key(project_id) {
+        return Err(ApiError::not_found(format!("no project {project_id:?}")));
+    }
+    let keep =
+        |t: &Template| t.project_id == project_id && env.is_none_or(|e| t.environment_id == e);
+    page(req, "items", &org.templates, Some(&keep), |id, t| {
+        view(org, id, t)
+    })
+    .map(Some)
+}
+
+/// The template `id` of the request's project.
+fn of_project<'a>(org: &'a mut Org, req: &Request) -> Result<&'a mut Template, ApiError> {
+    let id = req.path("template_id");
+    org.templates
+        .get_mut(id)
+        .filter(|t| t.project_id == req.path("project_id"))
+        .ok_or_else(|| {
+            ApiError::not_found(format!("no connection template {id:?} in this project"))
+        })
+}
+
+fn update(store: &mut Store, req: &Request) -> Answer {
+    let body: types::UpdateConnectionTemplate = req.body()?;
+    let id = req.path("template_id").to_string();
+    let org = store.org(req.org());
+    let system_id = of_project(org, req)?.system_id.clone();
+    let known: Vec<String> = org.systems.get(&system_id).map_or_else(Vec::new, |s| {
+        s["authSchemeConfigs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| config_id(c).map(String::from))
+            .collect()
+    });
+    let unknown: Vec<(String, String)> = body
+        .auth_scheme_config_ids
+        .iter()
+        .enumerate()
+        .filter(|(_, cid)| !known.contains(cid))
+        .map(|(i, cid)| {
+            (
+                format!("authSchemeConfigIds[{i}]"),
+                format!("{cid:?} is not an auth scheme config of system {system_id}"),
+            )
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(ApiError::rule_violations(
+            "cannot update the connection template",
+            unknown,
+        ));
+    }
+    let given = req.json()?;
+    let template = of_project(org, req)?;
+    if let Some(name) = body.name {
+        template.name = name;
+    }
+    if let Some(dynamic) = body.dynamic {
+        template.dynamic = dynamic;
+    }
+    if given.get("authSchemeConfigIds").is_some() {
+        template.auth_scheme_config_ids = Some(body.auth_scheme_config_ids);
+    }
+    let template = template.clone();
+    Ok(Some(view(org, &id, &template)))
+}
+
+fn delete(store: &mut Store, req: &Request) -> Answer {
+    let id = req.path("template_id").to_string();
+    let org = store.org(req.org());
+    of_project(org, req)?;
+    org.templates.remove(&id);
+    org.links.retain(|(_, t)| *t != id);
+    Ok(None)
+}

@@ -1,0 +1,770 @@
+//! The emulator behaves as the platform does for what its official client
+//! sends: what a connection template's ids mean, connections for end
+//! users, notifications under both paths, `null` for an empty list, the
+//! answers fuzzing found wrong, a handler panic, and one validation rule
+//! for activation variables shared with the SDK.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::{
+    api_key_config, client, environment, fails, ok, project, raw, system, KEY_CONFIG, ORG,
+    OTHER_ORG,
+};
+use versori_core::operations::{Location, OPERATIONS};
+use versori_emulator::Emulator;
+
+/// The ids of a template's auth scheme configs.
+fn config_ids(template: &Value) -> Vec<&str> {
+    template["authSchemeConfigs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["apiKey"]["id"].as_str())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_templates_id_is_its_systems_and_its_configs_are_the_systems_current_ones() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let p = project(&c, "templates").await;
+    let env = environment(&c, &p, "production").await;
+    let sys = system(&c, "crm").await;
+    let sys_id = sys["id"].as_str().expect("id").to_string();
+    let all = ok(
+        &c,
+        "CreateConnectionTemplate",
+        json!({"project_id": p, "body": {"systemId": sys_id, "name": "crm", "environmentId": env}}),
+    )
+    .await;
+    assert_eq!(all["id"], sys_id, "id is the system's");
+    let all_id = all["connectionTemplateId"]
+        .as_str()
+        .expect("connectionTemplateId")
+        .to_string();
+    assert_ne!(all_id, sys_id);
+    assert_eq!(
+        (all["domain"].as_str(), all["templateBaseUrl"].as_str()),
+        (Some("crm.example"), Some("https://api.crm.example"))
+    );
+    let one = ok(&c, "CreateConnectionTemplate", json!({"project_id": p, "body": {"systemId": sys_id, "name": "crm2", "environmentId": env, "dynamic": true}})).await;
+    let one_id = one["connectionTemplateId"]
+        .as_str()
+        .expect("id")
+        .to_string();
+
+    // a second config on the system shows in every template that uses all
+    const SECOND: &str = "01J8ZQ4N7G3Y5B2K9T6W1XKEY2";
+    ok(&c, "UpsertAuthSchemeConfig", json!({"system_id": sys_id, "auth_scheme_config_id": SECOND, "body": api_key_config(SECOND, "X-Other")})).await;
+    // Update applies every member it is given, authSchemeConfigIds included
+    let updated = ok(&c, "UpdateConnectionTemplate", json!({"project_id": p, "template_id": one_id, "body": {"authSchemeConfigIds": [SECOND], "name": "erp", "dynamic": false}})).await;
+    assert_eq!(
+        (updated["name"].as_str(), updated["dynamic"].as_bool()),
+        (Some("erp"), Some(false))
+    );
+    assert_eq!(config_ids(&updated), [SECOND]);
+    let listed = ok(
+        &c,
+        "ListProjectConnectionTemplates",
+        json!({"project_id": p, "env_id": env}),
+    )
+    .await;
+    let by_id = |id: &str| {
+        listed["items"]
+            .as_array()
+            .and_then(|i| i.iter().find(|t| t["connectionTemplateId"] == id))
+            .cloned()
+            .expect("listed")
+    };
+    assert_eq!(config_ids(&by_id(&all_id)), [KEY_CONFIG, SECOND]);
+    assert_eq!(config_ids(&by_id(&one_id)), [SECOND]);
+    assert_eq!(listed["totalCount"], 2);
+    // a change to the system's config shows at once
+    let mut renamed = api_key_config(SECOND, "X-Renamed");
+    renamed["apiKey"]["description"] = json!("renamed");
+    ok(
+        &c,
+        "UpsertAuthSchemeConfig",
+        json!({"system_id": sys_id, "auth_scheme_config_id": SECOND, "body": renamed}),
+    )
+    .await;
+    let listed = ok(
+        &c,
+        "ListProjectConnectionTemplates",
+        json!({"project_id": p, "env_id": env}),
+    )
+    .await;
+    let shown = listed["items"]
+        .as_array()
+        .and_then(|i| {
+            i.iter()
+                .find(|t| t["connectionTemplateId"] == one_id.as_str())
+        })
+        .cloned()
+        .expect("listed");
+    assert_eq!(shown["authSchemeConfigs"][0]["apiKey"]["name"], "X-Renamed");
+    // an id that is not one of the system's configs is named
+    let err = fails(&c, "UpdateConnectionTemplate", json!({"project_id": p, "template_id": one_id, "body": {"authSchemeConfigIds": [SECOND, "nope"]}})).await;
+    assert_eq!(err.status(), Some(422));
+    let versori::Error::Api { fields, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(fields[0].field, "authSchemeConfigIds[1]");
+
+    // the official client's OAuth2 flow uses the template's id as the system
+    ok(&c, "UpsertAuthSchemeConfig", json!({"system_id": sys_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU2", "body": {
+        "type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU2", "description": "o", "authorizeUrl": "https://auth.example/authorize",
+        "tokenUrl": "https://auth.example/token", "scopes": [], "defaultScopes": [], "grant": {"type": "authorizationCode"}}}})).await;
+    let started = ok(&c, "InitialiseOAuth2Connection", json!({"system_id": all["id"], "body": {
+        "credential": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XCRED", "organisationId": ORG}, "authorizeUrl": "https://auth.example/authorize",
+        "clientId": "abc", "scopes": [], "redirectUrl": "http://127.0.0.1:62168/oauth/callback", "disableOfflineAccess": true, "prompt": "consent"}})).await;
+    assert!(
+        started["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://auth.example/authorize?")),
+        "{started}"
+    );
+
+    // the template's own id addresses it; the system's does not
+    assert_eq!(
+        fails(
+            &c,
+            "DeleteConnectionTemplate",
+            json!({"project_id": p, "template_id": sys_id})
+        )
+        .await
+        .status(),
+        Some(404)
+    );
+    ok(
+        &c,
+        "DeleteConnectionTemplate",
+        json!({"project_id": p, "template_id": one_id}),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn connections_belong_to_their_end_user_and_take_the_templates_base_url() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let p = project(&c, "connections").await;
+    let env = environment(&c, &p, "production").await;
+    let sys = system(&c, "shop").await;
+    let t = ok(&c, "CreateConnectionTemplate", json!({"project_id": p, "body": {"systemId": sys["id"], "name": "shop", "environmentId": env, "dynamic": true}})).await;
+    let template = t["connectionTemplateId"].clone();
+    let alice = ok(
+        &c,
+        "CreateEndUser",
+        json!({"body": {"externalId": "alice"}}),
+    )
+    .await;
+    ok(&c, "CreateEndUser", json!({"body": {"externalId": "bob"}})).await;
+    // what the official client sends: zero ULIDs for ids it leaves unset
+    let zero = "00000000000000000000000000";
+    let credentials = json!([{"id": zero, "authSchemeConfig": api_key_config(KEY_CONFIG, "X-Key"),
+        "credential": {"id": zero, "organisationId": zero, "type": "string", "data": {"string": {"value": "secret"}}}}]);
+    let mine = ok(
+        &c,
+        "CreateConnection",
+        json!({"body": {"connectionTemplateId": template, "externalId": "alice",
+        "connection": {"name": "alice's", "credentials": credentials, "baseUrl": ""}}}),
+    )
+    .await;
+    assert_eq!(
+        mine["baseUrl"], "https://api.shop.example",
+        "the template's base URL when none is set"
+    );
+    let pairing = &mine["credentials"][0];
+    for id in [&pairing["id"], &pairing["credential"]["id"]] {
+        let id = id.as_str().expect("an id");
+        assert!(
+            id.len() == 26 && id != zero && ulid::Ulid::from_string(id).is_ok(),
+            "{id}"
+        );
+    }
+    assert_eq!(pairing["credential"]["organisationId"], ORG);
+    // an id the client chose is kept
+    let chosen = "01J8ZQ4N7G3Y5B2K9T6W1XPAIR";
+    let shared = ok(&c, "CreateConnection", json!({"body": {"connectionTemplateId": template,
+        "connection": {"name": "shared", "credentials": [{"id": chosen}], "baseUrl": "https://tenant.shop.example"}}})).await;
+    assert_eq!(shared["credentials"][0]["id"], chosen);
+    assert_eq!(shared["baseUrl"], "https://tenant.shop.example");
+
+    let listed = |user: Value| {
+        let c = c.clone();
+        async move {
+            let page = ok(&c, "ListConnections", json!({"end_user_id": user})).await;
+            page["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|i| i["name"].as_str().unwrap_or_default().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(alice["id"].clone()).await, ["alice's"]);
+    assert!(listed(json!("01J8ZQ4N7G3Y5B2K9T6W1XNONE")).await.is_empty());
+    let all = ok(&c, "ListConnections", json!({"system_id": sys["id"]})).await;
+    assert_eq!(all["totalCount"], 2);
+    // a connection an activation makes belongs to the activated user
+    ok(
+        &c,
+        "ActivateUser",
+        json!({"body": {"userId": "bob", "environmentId": env, "connections": [
+        {"connectionTemplateId": template, "connection": {"name": "bob's", "credentials": []}}]}}),
+    )
+    .await;
+    let bob = ok(&c, "GetEndUser", json!({"user_id": "bob"})).await;
+    assert_eq!(listed(bob["id"].clone()).await, ["bob's"]);
+    // an unknown end user is named
+    let err = fails(
+        &c,
+        "CreateConnection",
+        json!({"body": {"connectionTemplateId": template, "externalId": "nobody",
+        "connection": {"name": "x", "credentials": []}}}),
+    )
+    .await;
+    assert_eq!(err.status(), Some(422));
+    let versori::Error::Api { fields, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(fields[0].field, "externalId");
+    // an empty base URL on update goes back to the system's
+    let back = ok(&c, "UpdateConnection", json!({"connection_id": shared["id"], "body": {"name": "shared", "credentials": [], "baseUrl": ""}})).await;
+    assert_eq!(back["baseUrl"], "https://api.shop.example");
+}
+
+#[tokio::test]
+async fn project_notifications_answer_with_and_without_the_organisation_prefix() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let p = project(&c, "alerts").await;
+    let env = environment(&c, &p, "production").await;
+    let channel = ok(&c, "CreateNotificationChannel", json!({"body": {"name": "ops", "type": "email", "config": {"email": {"to": "ops@example.com"}}}})).await;
+    let body = json!({"channel_id": channel["id"], "environment_id": env, "name": "prod alerts"})
+        .to_string();
+    // the official client's form
+    let made = raw(
+        &emulator,
+        "POST",
+        &format!("/projects/{p}/notifications"),
+        Some(&body),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.body["id"].as_str().expect("id").to_string();
+    // the seed's form sees the same notification
+    let listed = ok(&c, "ListProjectNotifications", json!({"project_id": p})).await;
+    assert_eq!(listed["items"][0]["id"], id.as_str());
+    let listed = raw(
+        &emulator,
+        "GET",
+        &format!("/projects/{p}/notifications?env_id={env}"),
+        None,
+    )
+    .await;
+    assert_eq!(listed.body["items"][0]["id"], id.as_str());
+    // the same rules: the environment must be the project's
+    let other = project(&c, "other").await;
+    let wrong = raw(
+        &emulator,
+        "POST",
+        &format!("/projects/{other}/notifications"),
+        Some(&body),
+    )
+    .await;
+    assert_eq!(wrong.status, 422);
+    // tenancy: the project decides the organisation; another one does not see it
+    let outsider = client(&emulator, OTHER_ORG);
+    assert_eq!(
+        fails(
+            &outsider,
+            "ListProjectNotifications",
+            json!({"project_id": p})
+        )
+        .await
+        .status(),
+        Some(404)
+    );
+    let unknown = raw(
+        &emulator,
+        "GET",
+        "/projects/01J8ZQ4N7G3Y5B2K9T6W1XNONE/notifications",
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status, 404);
+    assert_eq!(unknown.body["code"], "not_found");
+    // a wrong method is a 405 there too
+    let put = raw(
+        &emulator,
+        "PUT",
+        &format!("/projects/{p}/notifications"),
+        Some("{}"),
+    )
+    .await;
+    assert_eq!(
+        (put.status, put.headers["allow"].to_str().ok()),
+        (405, Some("GET, POST"))
+    );
+    let gone = raw(
+        &emulator,
+        "DELETE",
+        &format!("/projects/{p}/notifications/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, 204);
+    assert_eq!(
+        ok(&c, "ListProjectNotifications", json!({"project_id": p})).await["items"],
+        json!([])
+    );
+}
+
+#[tokio::test]
+async fn null_for_an_empty_array_or_object_member_is_accepted() {
+    let emulator = Emulator::start().await.expect("starts");
+    // what the official client's `systems create` sends for empty lists
+    let body = json!({"name": "go", "domain": "go.example", "templateBaseUrl": "https://go.example",
+        "labels": null, "authSchemeConfigs": [{"type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU3", "description": "",
+            "tokenUrl": "https://go.example/token", "scopes": null, "defaultScopes": null, "grant": {"type": "clientCredentials"}}}]});
+    let made = raw(
+        &emulator,
+        "POST",
+        &format!("/o/{ORG}/systems"),
+        Some(&body.to_string()),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert_eq!(
+        made.body["authSchemeConfigs"][0]["oauth2"]["defaultScopes"],
+        json!([])
+    );
+    let empty = json!({"name": "go2", "domain": "go.example", "templateBaseUrl": "https://go.example", "authSchemeConfigs": null});
+    let made = raw(
+        &emulator,
+        "POST",
+        &format!("/o/{ORG}/systems"),
+        Some(&empty.to_string()),
+    )
+    .await;
+    assert_eq!(
+        (made.status, &made.body["authSchemeConfigs"]),
+        (201, &json!([]))
+    );
+    // every other violation stays a 400 naming the member
+    let bad = json!({"name": null, "domain": "go.example", "templateBaseUrl": "https://go.example", "authSchemeConfigs": [{"type": 3}]});
+    let refused = raw(
+        &emulator,
+        "POST",
+        &format!("/o/{ORG}/systems"),
+        Some(&bad.to_string()),
+    )
+    .await;
+    assert_eq!(refused.status, 400);
+    let fields: Vec<&str> = refused.body["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert!(
+        fields.contains(&"name") && fields.contains(&"authSchemeConfigs[0].type"),
+        "{}",
+        refused.body
+    );
+}
+
+#[tokio::test]
+async fn schema_400s_name_every_member_in_fields() {
+    let emulator = Emulator::start().await.expect("starts");
+    let bad = json!({"entries": [{"key": ["a"]}, {"key": "b", "value": 1}]});
+    let c = client(&emulator, ORG);
+    let s = support::store(&c).await;
+    let refused = raw(
+        &emulator,
+        "PUT",
+        &format!("/store/{s}/kv/batch"),
+        Some(&bad.to_string()),
+    )
+    .await;
+    assert_eq!(
+        (refused.status, refused.body["code"].as_str()),
+        (400, Some("invalid_field"))
+    );
+    let fields: Vec<&str> = refused.body["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["entries[0].value", "entries[1].key"]);
+    assert!(refused.body["fields"][0]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+}
+
+#[tokio::test]
+async fn recording_urls_are_valid_uris_for_any_file_name() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let automation = ok(&c, "CreateAutomation", json!({"body": {"name": "a"}})).await;
+    for name in [
+        "r\u{e9}sum\u{e9} \u{2713}.webm",
+        "tab\tand\u{7}bell",
+        "say \"hi\".mp4",
+        "../up/..",
+        "a?b#c&d=e%",
+        "<>{}|\\^`",
+    ] {
+        let made = ok(&c, "CreateRecording", json!({"automation_id": automation["id"], "body": {"fileName": name, "contentType": "video/webm"}})).await;
+        let url = made["url"].as_str().expect("url");
+        assert!(
+            url.bytes()
+                .all(|b| b.is_ascii_graphic() && !b"\"<>\\^`{|}".contains(&b)),
+            "{name:?}: {url}"
+        );
+        let parsed = reqwest::Url::parse(url).expect("a URL");
+        assert_eq!(parsed.as_str(), url, "nothing for a parser to fix in {url}");
+        let kept: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
+        assert_eq!(kept, [("fileName".to_string(), name.to_string())], "{url}");
+    }
+}
+
+/// `op`'s path with every parameter filled in (the test organisation, or
+/// an id that names nothing).
+fn some_path(op: &versori_core::operations::Operation) -> String {
+    op.parameters
+        .iter()
+        .filter(|p| p.location == Location::Path)
+        .fold(op.path.to_string(), |path, p| {
+            let value = if p.name == "organisation_id" {
+                ORG
+            } else {
+                "x1"
+            };
+            path.replace(&format!("{{{}}}", p.name), value)
+        })
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_405_with_allow_everywhere() {
+    let emulator = Emulator::start().await.expect("starts");
+    // (under /kv/ a fixed route's missing methods reach the key route:
+    // tests/kv.rs covers those paths)
+    for op in OPERATIONS
+        .iter()
+        .filter(|o| !o.path.starts_with("/store/{store}/kv/"))
+    {
+        let path = some_path(op);
+        let allowed: Vec<&str> = {
+            let mut m: Vec<&str> = OPERATIONS
+                .iter()
+                .filter(|o| o.path == op.path)
+                .map(|o| o.method.as_str())
+                .collect();
+            m.sort_unstable();
+            m
+        };
+        let Some(other) = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+            .into_iter()
+            .find(|m| !allowed.contains(m))
+        else {
+            continue;
+        };
+        let answer = raw(&emulator, other, &path, None).await;
+        assert_eq!(answer.status, 405, "{other} {path} ({})", op.id);
+        assert_eq!(answer.body["code"], "method_not_allowed", "{other} {path}");
+        let allow = answer
+            .headers
+            .get("allow")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        for m in &allowed {
+            assert!(
+                allow.contains(m),
+                "{other} {path}: Allow {allow:?} lacks {m}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_required_body_is_required() {
+    let emulator = Emulator::start().await.expect("starts");
+    let mut checked = 0;
+    for op in OPERATIONS
+        .iter()
+        .filter(|o| o.body.is_some_and(|b| b.required))
+    {
+        let path = some_path(op);
+        let answer = raw(&emulator, op.method.as_str(), &path, None).await;
+        assert_eq!(
+            answer.status, 400,
+            "{} {path} without a body: {}",
+            op.id, answer.body
+        );
+        assert_eq!(answer.body["fields"][0]["field"], "body", "{}", op.id);
+        checked += 1;
+    }
+    assert!(checked > 30, "{checked} operations require a body");
+}
+
+#[tokio::test]
+async fn list_end_users_filters_by_activation_on_an_environment() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let p = project(&c, "users").await;
+    let env = environment(&c, &p, "production").await;
+    for u in ["in", "out"] {
+        ok(&c, "CreateEndUser", json!({"body": {"externalId": u}})).await;
+    }
+    ok(
+        &c,
+        "ActivateUser",
+        json!({"body": {"userId": "in", "environmentId": env, "connections": []}}),
+    )
+    .await;
+    let names = |v: Value| -> Vec<String> {
+        v["users"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|u| u["externalId"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        names(
+            ok(
+                &c,
+                "ListEndUsers",
+                json!({"activated": true, "environment_id": env})
+            )
+            .await
+        ),
+        ["in"]
+    );
+    assert_eq!(
+        names(
+            ok(
+                &c,
+                "ListEndUsers",
+                json!({"activated": false, "environment_id": env})
+            )
+            .await
+        ),
+        ["out"]
+    );
+    assert_eq!(names(ok(&c, "ListEndUsers", json!({})).await).len(), 2);
+    let bad = raw(
+        &emulator,
+        "GET",
+        &format!("/o/{ORG}/users?activated=xyz&environment_id={env}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (bad.status, bad.body["fields"][0]["field"].as_str()),
+        (400, Some("activated"))
+    );
+    let alone = raw(
+        &emulator,
+        "GET",
+        &format!("/o/{ORG}/users?activated=true"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (alone.status, alone.body["fields"][0]["field"].as_str()),
+        (400, Some("environment_id"))
+    );
+    let alone = raw(
+        &emulator,
+        "GET",
+        &format!("/o/{ORG}/users?environment_id={env}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (alone.status, alone.body["fields"][0]["field"].as_str()),
+        (400, Some("activated"))
+    );
+    let unknown = raw(
+        &emulator,
+        "GET",
+        &format!("/o/{ORG}/users?activated=true&environment_id=01J8ZQ4N7G3Y5B2K9T6W1XNONE"),
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status, 404);
+}
+
+#[tokio::test]
+async fn a_handler_panic_is_a_500_and_the_emulator_keeps_serving() {
+    let emulator = Emulator::builder()
+        .panic_on("CreateProject")
+        .start()
+        .await
+        .expect("starts");
+    let c = client(&emulator, ORG);
+    for _ in 0..2 {
+        let answer = raw(
+            &emulator,
+            "POST",
+            &format!("/o/{ORG}/projects"),
+            Some(r#"{"name": "p"}"#),
+        )
+        .await;
+        assert_eq!(answer.status, 500, "{}", answer.body);
+        assert_eq!(answer.body["code"], "internal");
+        assert!(
+            answer.body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("CreateProject")),
+            "{}",
+            answer.body
+        );
+    }
+    // every other operation, writes included, still works
+    ok(
+        &c,
+        "CreateEndUser",
+        json!({"body": {"externalId": "after-panic"}}),
+    )
+    .await;
+    assert_eq!(
+        ok(&c, "GetEndUser", json!({"user_id": "after-panic"})).await["externalId"],
+        "after-panic"
+    );
+    ok(&c, "ListProjects", json!({})).await;
+}
+
+#[tokio::test]
+async fn activation_variables_are_checked_as_the_sdk_checks_them() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let p = project(&c, "variables").await;
+    let env = environment(&c, &p, "production").await;
+    let schema = json!({"type": "object", "required": ["apiKey"], "properties": {
+        "apiKey": {"type": "string", "minLength": 3},
+        "retries": {"type": "integer", "minimum": 0, "maximum": 5},
+        "region": {"enum": ["eu", "us"]},
+        "limits": {"type": "object", "properties": {"daily": {"type": "number", "exclusiveMinimum": 0}}}}});
+    ok(
+        &c,
+        "SetProjectVariablesSchema",
+        json!({"project_id": p, "body": schema}),
+    )
+    .await;
+    let cases = [
+        json!({"apiKey": "key"}),
+        json!({"apiKey": "key", "retries": 9}),
+        json!({"apiKey": "key", "region": "mars"}),
+        json!({"apiKey": "k"}),
+        json!({"apiKey": "key", "limits": {"daily": 0}}),
+        json!({"retries": 1}),
+        json!({"apiKey": "key", "retries": 5, "region": "us", "limits": {"daily": 1.5}}),
+    ];
+    for (i, variables) in cases.iter().enumerate() {
+        let user = format!("u{i}");
+        ok(&c, "CreateEndUser", json!({"body": {"externalId": user}})).await;
+        let sdk = versori::validate_variables(&schema, variables).expect("schema");
+        let answer = c
+            .call("ActivateUser", json!({"body": {"userId": user, "environmentId": env, "connections": [], "dynamicVariables": variables}}))
+            .await;
+        assert_eq!(
+            answer.is_ok(),
+            sdk.is_empty(),
+            "{variables}: the SDK says {sdk:?}, the emulator {answer:?}"
+        );
+        if let Err(versori::Error::Api { status, fields, .. }) = &answer {
+            assert_eq!(*status, 422);
+            assert_eq!(fields.len(), sdk.len(), "{variables}: {fields:?}");
+            assert!(
+                fields
+                    .iter()
+                    .all(|f| f.field.starts_with("dynamicVariables")),
+                "{fields:?}"
+            );
+        }
+    }
+    // the final state of an update is checked the same way
+    ok(
+        &c,
+        "CreateEndUser",
+        json!({"body": {"externalId": "final"}}),
+    )
+    .await;
+    let activation = ok(&c, "ActivateUser", json!({"body": {"userId": "final", "environmentId": env, "connections": [], "dynamicVariables": {"apiKey": "key"}}})).await;
+    let err = fails(
+        &c,
+        "SetDynamicVariables",
+        json!({"environment_id": env, "activation_id": activation["id"], "body": {"retries": -1}}),
+    )
+    .await;
+    assert_eq!(err.status(), Some(422));
+    assert!(err.to_string().contains("retries"), "{err}");
+    // and a schema that is not JSON Schema is refused before it is stored
+    let err = fails(
+        &c,
+        "SetProjectVariablesSchema",
+        json!({"project_id": p, "body": {"type": "nonsense"}}),
+    )
+    .await;
+    assert_eq!(err.status(), Some(400));
+}
+
+#[tokio::test]
+async fn rule_422s_name_the_member_that_breaks_them() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let p = project(&c, "rules").await;
+    let env = environment(&c, &p, "production").await;
+    ok(
+        &c,
+        "CreateEndUser",
+        json!({"body": {"externalId": "fixed"}}),
+    )
+    .await;
+    let field_of = |e: &versori::Error| match e {
+        versori::Error::Api {
+            status: 422,
+            fields,
+            ..
+        } => fields.iter().map(|f| f.field.clone()).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    let cases = [
+        (
+            "UpdateEndUser",
+            json!({"user_id": "fixed", "body": {"externalId": "other"}}),
+            "externalId",
+        ),
+        (
+            "CreateConnectionTemplate",
+            json!({"project_id": p, "body": {"systemId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "name": "x", "environmentId": env}}),
+            "systemId",
+        ),
+        (
+            "CreateConnection",
+            json!({"body": {"connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "connection": {"name": "x", "credentials": []}}}),
+            "connectionTemplateId",
+        ),
+        (
+            "CreateIssue",
+            json!({"body": {"projectId": p, "environmentId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "organisationId": ORG, "reason": "error", "title": "t", "severity": "high"}}),
+            "environmentId",
+        ),
+        (
+            "ChangeEnvironmentExecutionPool",
+            json!({"project_id": p, "project_env": "production", "body": {"executionPool": "nope"}}),
+            "executionPool",
+        ),
+    ];
+    for (op, args, field) in cases {
+        let err = fails(&c, op, args).await;
+        assert_eq!(field_of(&err), [field], "{op}: {err}");
+    }
+}
