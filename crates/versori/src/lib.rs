@@ -38,23 +38,28 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod body;
 mod call;
 mod client;
 mod error;
+pub mod fork;
 mod groups;
 mod kv;
+pub mod log;
 mod pages;
+mod pool;
 mod retry;
 mod secret;
 mod transport;
 mod workflows;
 
 pub use auth::{Credentials, SigningKey, REFRESH_MARGIN, TOKEN_LIFETIME};
+pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use call::RawResponse;
 pub use client::{env, Client, ClientBuilder, PRODUCTION_URL, STAGING_URL};
 pub use error::{Error, FieldError, Result};
 pub use groups::*;
-pub use pages::{Page, Pages};
+pub use pages::{CursorTrail, Page, Pages};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use workflows::{
