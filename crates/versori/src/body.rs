@@ -71,44 +71,37 @@ impl From<BodyError> for crate::Error {
 }
 
 /// Reads the whole body of `resp`, failing as soon as it is longer than
-/// `limit` bytes. A body that arrives in one chunk (most API responses) is
-/// returned without a copy.
+/// `limit` bytes. The chunks are kept as they arrive and joined once at the
+/// end, so a body refused at the limit never costs more than the limit, and
+/// one that arrives in one chunk (most API responses) is returned without a
+/// copy.
 pub(crate) async fn read(resp: &mut Response, limit: u64) -> Result<Bytes, BodyError> {
     let exceeded = BodyLimitExceeded {
         status: resp.status().as_u16(),
         limit,
     };
-    let declared = resp.content_length();
-    if declared.is_some_and(|n| n > limit) {
+    if resp.content_length().is_some_and(|n| n > limit) {
         return Err(BodyError::TooLarge(exceeded));
     }
-    let mut first: Option<Bytes> = None;
-    let mut joined: Option<BytesMut> = None;
+    let mut chunks: Vec<Bytes> = Vec::new();
     let mut total: u64 = 0;
     while let Some(chunk) = resp.chunk().await.map_err(BodyError::Read)? {
         total = total.saturating_add(chunk.len() as u64);
         if total > limit {
             return Err(BodyError::TooLarge(exceeded));
         }
-        match (&mut joined, first.take()) {
-            (Some(buf), _) => buf.extend_from_slice(&chunk),
-            (None, None) => first = Some(chunk),
-            (None, Some(head)) => {
-                // a second chunk: from here on, one buffer sized by the
-                // declared length when there is one
-                let capacity = declared
-                    .map_or(0, |n| n as usize)
-                    .max(head.len() + chunk.len());
-                let mut buf = BytesMut::with_capacity(capacity);
-                buf.extend_from_slice(&head);
-                buf.extend_from_slice(&chunk);
-                joined = Some(buf);
-            }
-        }
+        chunks.push(chunk);
     }
-    Ok(match joined {
-        Some(buf) => buf.freeze(),
-        None => first.unwrap_or_default(),
+    Ok(match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.swap_remove(0),
+        _ => {
+            let mut joined = BytesMut::with_capacity(total as usize);
+            for chunk in &chunks {
+                joined.extend_from_slice(chunk);
+            }
+            joined.freeze()
+        }
     })
 }
 

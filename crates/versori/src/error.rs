@@ -328,19 +328,54 @@ impl Error {
             };
         }
         if e.is_timeout() {
+            let when = if e.is_body() || e.is_decode() {
+                "while the response body was arriving"
+            } else {
+                "while waiting for the response"
+            };
             Error::Timeout {
-                message: format!(
-                    "no response within the request timeout ({})",
-                    e.without_url()
-                ),
+                message: format!("no complete response within the request timeout ({when})"),
             }
         } else {
             Error::Transport {
-                message: e.to_string(),
+                message: describe(&e),
                 source: Some(e),
             }
         }
     }
+}
+
+/// A transport failure in words: what failed, then its causes down to the
+/// one that says most (`connection reset by peer`), without the URL.
+fn describe(e: &reqwest::Error) -> String {
+    let what = if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the response body could not be read"
+    } else {
+        "the request failed"
+    };
+    let mut text = what.to_string();
+    let mut seen: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let shown = cause.to_string();
+        if !shown.is_empty() && !seen.contains(&shown) {
+            text.push_str(": ");
+            text.push_str(&shown);
+            seen.push(shown);
+        }
+        source = cause.source();
+    }
+    if seen.is_empty() {
+        text.push_str(": ");
+        let mut own = e.to_string();
+        if let Some(url) = e.url() {
+            own = own.replace(&format!(" for url ({url})"), "");
+        }
+        text.push_str(&own);
+    }
+    text
 }
 
 /// Message progenitor's builders give when the organisation parameter could
