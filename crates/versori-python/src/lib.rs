@@ -15,7 +15,10 @@
 //! Every blocking call releases the GIL, runs on one shared Tokio runtime
 //! (created on first use, so importing starts no thread) and checks for
 //! Ctrl-C while it waits; every `*_async` method returns an asyncio
-//! awaitable driven by the same runtime.
+//! awaitable driven by the same runtime, and cancelling it aborts the
+//! request. A process made by `fork` gets its own runtime and connection
+//! pools on first use (`runtime`, `versori::fork`). The SDK's events reach
+//! Python's `logging` through `log`.
 
 #![warn(missing_docs)]
 // the facade's `versori::Error` is what the workflows propagate, as the facade does
@@ -29,6 +32,7 @@ mod emulator;
 mod errors;
 mod field;
 mod item_fields;
+mod log;
 mod model;
 mod pages;
 mod raw;
@@ -70,5 +74,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<static_server::StaticServer>()?;
     m.add_function(wrap_pyfunction!(operation_ids, m)?)?;
     m.add_function(wrap_pyfunction!(decode::loads, m)?)?;
+    m.add_function(wrap_pyfunction!(log::set_log_level, m)?)?;
     Ok(())
 }
