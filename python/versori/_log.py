@@ -50,12 +50,13 @@ def sync() -> None:
     """Tells the native core the logger's level, when it changed since last time."""
     global _forwarded
     log = _logger if _logger is not None else logger()
-    if log.isEnabledFor(_DEBUG):
-        level = _DEBUG
-    elif log.isEnabledFor(_INFO):
-        level = _INFO
-    else:
+    # one cached look-up when INFO is off, as it is unless logging was set up
+    if not log.isEnabledFor(_INFO):
         level = _WARNING
+    elif log.isEnabledFor(_DEBUG):
+        level = _DEBUG
+    else:
+        level = _INFO
     if level != _forwarded:
         _native.set_log_level(log, level)
         _forwarded = level

@@ -40,6 +40,9 @@ pub mod env {
 /// A client of the Versori Platform API.
 ///
 /// Cheap to clone (clones share one connection pool), `Send` and `Sync`.
+/// Used in a child process made by `fork`, it builds a connection pool of
+/// the child's own (see [`crate::fork`]); the async runtime is the
+/// caller's, and a child needs a new one.
 ///
 /// ```no_run
 /// # async fn run() -> versori::Result<()> {

@@ -6,6 +6,15 @@
 //! pagination as streams; one [`Error`] type; and the platform's common
 //! workflows with their rules checked before anything is sent.
 //!
+//! It is meant to run inside other people's processes: response bodies are
+//! read under a size limit ([`ClientBuilder::max_response_bytes`]), no
+//! redirect is followed ([`Error::Redirect`]), a listing that repeats a
+//! cursor stops ([`CursorTrail`]), credentials never appear in `Debug`
+//! output, errors or events (one a server echoes back is redacted),
+//! dropping a call's future aborts its request, and connection pools are
+//! per process, so a client survives `fork` ([`fork`]). Every request is a
+//! `tracing` span with DEBUG and INFO events ([`log`]).
+//!
 //! ```no_run
 //! use versori::Client;
 //!
