@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "versori.h"
 
 extern char **environ;
@@ -33,17 +34,7 @@ extern char **environ;
 #define KEY "vk_fault_secret_c_5e7d"
 #define BIG_INT "1180591620717411303424"
 
-static int failures = 0;
 static int valgrind = 0;
-
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,    \
-              #cond);                                                      \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 /* ---- the server ---- */
 

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "versori.h"
 
 #define ORG "01J8ZQ4N7G3Y5B2K9T6W1XFORK"
@@ -26,23 +27,6 @@
 /* seconds any one process may take (valgrind is slow) */
 #define ALARM 240
 
-static int failures = 0;
-
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "[%d] %s:%d: check failed: %s\n", (int)getpid(),    \
-              __FILE__, __LINE__, #cond);                                  \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
-
-static void print_last_error(const char *what, VersoriStatus st) {
-  char *msg = versori_last_error_message();
-  fprintf(stderr, "[%d] %s: status %d: %s\n", (int)getpid(), what, (int)st,
-          msg ? msg : "(none)");
-  versori_string_free(msg);
-}
 
 static VersoriClient *new_client(const char *base_url) {
   VersoriClientOptions opts;
