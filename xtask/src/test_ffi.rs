@@ -75,7 +75,14 @@ pub fn run(root: &Path, cargo: &str) -> Result<()> {
 
     let test_fork = out.join("test_fork");
     let test_faults = out.join("test_faults");
-    compile(root, "cc", &c_flags, "tests/c/test_fork.c", &test_fork, &shared)?;
+    compile(
+        root,
+        "cc",
+        &c_flags,
+        "tests/c/test_fork.c",
+        &test_fork,
+        &shared,
+    )?;
     compile(
         root,
         "cc",
