@@ -71,18 +71,23 @@ impl From<BodyError> for crate::Error {
 }
 
 /// Reads the whole body of `resp`, failing as soon as it is longer than
-/// `limit` bytes. The chunks are kept as they arrive and joined once at the
-/// end, so a body refused at the limit never costs more than the limit, and
-/// one that arrives in one chunk (most API responses) is returned without a
-/// copy.
+/// `limit` bytes. A body that arrives in one chunk (most API responses) is
+/// returned without a copy. Otherwise, with a declared length (at most the
+/// limit, or it was refused up front) the chunks go into one buffer of that
+/// size as they arrive; without one they are kept as they come and joined
+/// once at the end, so a body refused at the limit never costs more than
+/// the limit.
 pub(crate) async fn read(resp: &mut Response, limit: u64) -> Result<Bytes, BodyError> {
     let exceeded = BodyLimitExceeded {
         status: resp.status().as_u16(),
         limit,
     };
-    if resp.content_length().is_some_and(|n| n > limit) {
+    let declared = resp.content_length();
+    if declared.is_some_and(|n| n > limit) {
         return Err(BodyError::TooLarge(exceeded));
     }
+    let mut first: Option<Bytes> = None;
+    let mut sized: Option<BytesMut> = None;
     let mut chunks: Vec<Bytes> = Vec::new();
     let mut total: u64 = 0;
     while let Some(chunk) = resp.chunk().await.map_err(BodyError::Read)? {
@@ -90,19 +95,36 @@ pub(crate) async fn read(resp: &mut Response, limit: u64) -> Result<Bytes, BodyE
         if total > limit {
             return Err(BodyError::TooLarge(exceeded));
         }
-        chunks.push(chunk);
-    }
-    Ok(match chunks.len() {
-        0 => Bytes::new(),
-        1 => chunks.swap_remove(0),
-        _ => {
-            let mut joined = BytesMut::with_capacity(total as usize);
-            for chunk in &chunks {
-                joined.extend_from_slice(chunk);
-            }
-            joined.freeze()
+        if total == chunk.len() as u64 {
+            first = Some(chunk);
+            continue;
         }
-    })
+        match declared {
+            Some(n) => {
+                let buf = sized.get_or_insert_with(|| {
+                    let mut buf = BytesMut::with_capacity(n as usize);
+                    buf.extend_from_slice(first.as_deref().unwrap_or_default());
+                    buf
+                });
+                buf.extend_from_slice(&chunk);
+            }
+            None => {
+                chunks.extend(first.take());
+                chunks.push(chunk);
+            }
+        }
+    }
+    if let Some(buf) = sized {
+        return Ok(buf.freeze());
+    }
+    if chunks.is_empty() {
+        return Ok(first.unwrap_or_default());
+    }
+    let mut joined = BytesMut::with_capacity(total as usize);
+    for chunk in &chunks {
+        joined.extend_from_slice(chunk);
+    }
+    Ok(joined.freeze())
 }
 
 /// A response with this status and headers whose body is `body`, already in

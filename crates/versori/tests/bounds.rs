@@ -119,6 +119,68 @@ async fn an_error_body_over_the_limit_keeps_its_status() {
     assert!(err.to_string().contains("65536 bytes"), "{err}");
 }
 
+/// A server answering with `body` written in pieces (so that it arrives in
+/// many chunks), with a Content-Length or chunked; returns its URL.
+async fn piecewise(body: String, chunked: bool) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf).await;
+                let framing = if chunked {
+                    "transfer-encoding: chunked".to_string()
+                } else {
+                    format!("content-length: {}", body.len())
+                };
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{framing}\r\n\r\n"
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                for piece in body.as_bytes().chunks(7919) {
+                    let _ = if chunked {
+                        let mut framed = format!("{:x}\r\n", piece.len()).into_bytes();
+                        framed.extend_from_slice(piece);
+                        framed.extend_from_slice(b"\r\n");
+                        stream.write_all(&framed).await
+                    } else {
+                        stream.write_all(piece).await
+                    };
+                    let _ = stream.flush().await;
+                    tokio::task::yield_now().await;
+                }
+                if chunked {
+                    let _ = stream.write_all(b"0\r\n\r\n").await;
+                }
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_body_in_many_chunks_under_the_limit_arrives_whole() {
+    let names: Vec<String> = (0..20_000).map(|i| format!("user-{i:05}")).collect();
+    let body = json!({"items": names}).to_string();
+    for chunked in [false, true] {
+        let url = piecewise(body.clone(), chunked).await;
+        let c = limited(&url, body.len() as u64);
+        let got = c
+            .call_raw("GetEndUser", json!({"user_id": "u"}))
+            .await
+            .expect("whole");
+        assert_eq!(got.body().as_ref(), body.as_bytes(), "chunked: {chunked}");
+        let typed_url = piecewise(body.clone(), chunked).await;
+        let err = limited(&typed_url, body.len() as u64 - 1)
+            .call("GetEndUser", json!({"user_id": "u"}))
+            .await
+            .expect_err("one byte over");
+        assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    }
+}
+
 #[test]
 fn the_default_limit_is_generous_and_zero_is_refused() {
     assert_eq!(versori::DEFAULT_MAX_RESPONSE_BYTES, 64 * 1024 * 1024);
@@ -361,4 +423,35 @@ async fn echoed_credentials_are_redacted_from_errors() {
     assert!(texts[1].contains("token <redacted>"), "{}", texts[1]);
     assert!(texts[2].contains("hello <redacted>"), "{}", texts[2]);
     assert!(texts[3].contains("key=<redacted>"), "{}", texts[3]);
+}
+
+#[tokio::test]
+async fn json_nested_100000_deep_is_a_decode_error_on_every_path() {
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let item = format!(
+        r#"{{"items": [{{"id": "s", "name": "n", "domain": "d", "authSchemeConfigs": [], "templateBaseUrl": "t", "extra": {deep}}}]}}"#
+    );
+    let server = Script::start(vec![
+        Reply::text(200, "application/json", &deep),
+        Reply::text(200, "application/json", &deep),
+        Reply::text(200, "application/json", &item),
+    ])
+    .await;
+    let c = client(&server.url);
+    let generic = c
+        .call("GetEndUser", json!({"user_id": "u"}))
+        .await
+        .expect_err("too deep");
+    let typed = Error::from(c.users().get("u").send().await.expect_err("too deep"));
+    let listed = c
+        .pages::<Value>("ListSystems", Map::new())
+        .try_collect::<Vec<_>>()
+        .await
+        .expect_err("too deep");
+    // the typed decoder stops at the first bracket (an EndUser is no array)
+    assert!(matches!(typed, Error::Decode { .. }), "{typed:?}");
+    for err in [generic, listed] {
+        assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+        assert!(err.to_string().contains("recursion limit"), "{err}");
+    }
 }
