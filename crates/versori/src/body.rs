@@ -8,7 +8,7 @@
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::{HeaderMap, CONTENT_LENGTH};
-use reqwest::{Response, StatusCode};
+use reqwest::{Response, ResponseBuilderExt, StatusCode, Url};
 
 /// The default limit on a response body: 64 MiB, far above any page or
 /// document the platform sends.
@@ -127,20 +127,31 @@ pub(crate) async fn read(resp: &mut Response, limit: u64) -> Result<Bytes, BodyE
     Ok(joined.freeze())
 }
 
-/// A response with this status and headers whose body is `body`, already in
-/// memory.
-pub(crate) fn rebuild(status: StatusCode, mut headers: HeaderMap, body: Bytes) -> Response {
+/// A response from `url` with this status and headers and `body` (the URL
+/// is carried over: without one, reqwest would parse a placeholder URL for
+/// every response).
+fn response(status: StatusCode, mut headers: HeaderMap, body: reqwest::Body, url: Url) -> Response {
     headers.remove(CONTENT_LENGTH);
-    let mut builder = http::Response::builder().status(status);
+    let mut builder = http::Response::builder().status(status).url(url);
     if let Some(h) = builder.headers_mut() {
         *h = headers;
     }
-    match builder.body(body.clone()) {
+    match builder.body(body) {
         Ok(resp) => Response::from(resp),
-        // status and headers came from a valid response, so this cannot fail;
-        // fall back to the bare body if it ever does
-        Err(_) => Response::from(http::Response::new(body)),
+        // status and headers came from a valid response, so this cannot
+        // fail; the status alone is kept if it ever does
+        Err(_) => {
+            let mut bare = http::Response::new(reqwest::Body::from(Bytes::new()));
+            *bare.status_mut() = status;
+            Response::from(bare)
+        }
     }
+}
+
+/// A response with this status and headers whose body is `body`, already in
+/// memory.
+pub(crate) fn rebuild(status: StatusCode, headers: HeaderMap, body: Bytes, url: Url) -> Response {
+    response(status, headers, reqwest::Body::from(body), url)
 }
 
 /// A response with this status and headers whose body fails, when read,
@@ -148,22 +159,13 @@ pub(crate) fn rebuild(status: StatusCode, mut headers: HeaderMap, body: Bytes) -
 /// learn that the limit was passed.
 pub(crate) fn failing_response(
     status: StatusCode,
-    mut headers: HeaderMap,
+    headers: HeaderMap,
     exceeded: BodyLimitExceeded,
+    url: Url,
 ) -> Response {
-    headers.remove(CONTENT_LENGTH);
     let body =
         reqwest::Body::wrap_stream(futures::stream::once(
             async move { Err::<Bytes, _>(exceeded) },
         ));
-    let mut builder = http::Response::builder().status(status);
-    if let Some(h) = builder.headers_mut() {
-        *h = headers;
-    }
-    match builder.body(body) {
-        Ok(resp) => Response::from(resp),
-        Err(_) => Response::from(http::Response::new(reqwest::Body::wrap_stream(
-            futures::stream::once(async move { Err::<Bytes, _>(exceeded) }),
-        ))),
-    }
+    response(status, headers, body, url)
 }

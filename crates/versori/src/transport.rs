@@ -401,11 +401,12 @@ fn normalize_error(
             Ok(body) => match serde_json::from_slice::<versori_core::types::Error>(&body) {
                 Ok(mut error) => {
                     let headers = std::mem::take(resp.headers_mut());
+                    let url = resp.url().clone();
                     if !redact_error(&mut error, sent) {
-                        return Ok(body::rebuild(status, headers, body));
+                        return Ok(body::rebuild(status, headers, body, url));
                     }
                     let text = serde_json::to_vec(&error).unwrap_or_default();
-                    return Ok(body::rebuild(status, headers, Bytes::from(text)));
+                    return Ok(body::rebuild(status, headers, Bytes::from(text), url));
                 }
                 Err(_) => {
                     let shown = excerpt(&body, sent);
@@ -427,6 +428,7 @@ fn normalize_error(
             status,
             headers,
             Bytes::from(synthetic.to_string()),
+            resp.url().clone(),
         ))
     })
 }
@@ -507,10 +509,11 @@ impl versori_core::hooks::Transport for Hook {
             let status = resp.status();
             let read = body::read(&mut resp, self.0.max_response_bytes).await;
             let headers = std::mem::take(resp.headers_mut());
+            let url = resp.url().clone();
             match read {
-                Ok(bytes) => Ok(body::rebuild(status, headers, bytes)),
+                Ok(bytes) => Ok(body::rebuild(status, headers, bytes, url)),
                 Err(BodyError::TooLarge(exceeded)) => {
-                    Ok(body::failing_response(status, headers, exceeded))
+                    Ok(body::failing_response(status, headers, exceeded, url))
                 }
                 Err(BodyError::Read(e)) => Err(e),
             }
