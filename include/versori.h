@@ -14,6 +14,12 @@
  *  - Handles are freed with their NULL-safe _free function.
  *  - Clients are thread-safe and share one runtime; calls block the calling
  *    thread until they complete.
+ *  - fork() is safe at any time, with no call needed before or after it:
+ *    in the child, the first use of a client, pager or emulator handle made
+ *    before the fork starts a runtime and connection pools of the child's
+ *    own (the library notices forks through pthread_atfork); the parent's
+ *    are neither used nor freed in the child, and the parent is unaffected.
+ *    An emulator keeps serving in the process that started it only.
  */
 
 #ifndef VERSORI_H
@@ -53,7 +59,9 @@ typedef enum VersoriStatus {
   /**
    * The platform answered with an error status (4xx or 5xx):
    * `versori_last_error_status()` gives it and `versori_last_error_code()`
-   * the platform's error code.
+   * the platform's error code. Also a redirect (3xx), which the library
+   * never follows: its status, the code `"redirect"`, and the `Location`
+   * in the message.
    */
   VERSORI_API_ERROR = 3,
   /**
@@ -66,7 +74,9 @@ typedef enum VersoriStatus {
    */
   VERSORI_TIMEOUT = 5,
   /**
-   * A success response whose body does not match the spec.
+   * A response the library could not use: a success body that does not
+   * match the spec, a body over `max_response_bytes`, or a listing whose
+   * page hands back a cursor already followed.
    */
   VERSORI_DECODE_ERROR = 6,
   /**
@@ -86,10 +96,38 @@ typedef enum VersoriStatus {
 } VersoriStatus;
 
 /**
+ * How severe a log record is. The values are part of the ABI.
+ */
+typedef enum VersoriLogLevel {
+  /**
+   * Something failed.
+   */
+  VERSORI_LOG_ERROR = 1,
+  /**
+   * Something looks wrong.
+   */
+  VERSORI_LOG_WARN = 2,
+  /**
+   * Something a user wants to know about: every retry, with its reason and delay.
+   */
+  VERSORI_LOG_INFO = 3,
+  /**
+   * Detail for finding problems: every request's outcome.
+   */
+  VERSORI_LOG_DEBUG = 4,
+  /**
+   * Everything.
+   */
+  VERSORI_LOG_TRACE = 5,
+} VersoriLogLevel;
+
+/**
  * A client of the Versori Platform API (opaque).
  *
  * Thread-safe: one client may be used from any number of threads at once;
- * all clients share the library's runtime and each has its own connection pool.
+ * all clients share the library's runtime and each has its own connection
+ * pool. A client survives `fork`: used in the child, it gets a runtime and
+ * connection pool of its own there, and the parent's are left alone.
  */
 typedef struct VersoriClient VersoriClient;
 
@@ -159,7 +197,27 @@ typedef struct VersoriClientOptions {
    * loopback (trusted networks only).
    */
   uint8_t allow_insecure_http;
+  /**
+   * The longest response body read, in bytes (0: 64 MiB). A longer body
+   * fails the call with `VERSORI_DECODE_ERROR` and a message naming the
+   * limit; reading stops there, so memory stays near it.
+   */
+  uint64_t max_response_bytes;
 } VersoriClientOptions;
+
+/**
+ * Receives a log record: its level, the record as one line of text
+ * (`response operation_id=GetEndUser method=GET
+ * path=/o/{organisation_id}/users/{user_id} status=200 attempt=1
+ * latency_ms=0.842 request_id=...`; valid only during the call, UTF-8), and
+ * the `user_data` given to `versori_set_log_callback`.
+ *
+ * It is called from whichever thread made the request or one of the
+ * library's own threads, possibly from several at once, so it must be
+ * thread-safe; it must return quickly and must not call back into
+ * libversori.
+ */
+typedef void (*VersoriLogCallback)(enum VersoriLogLevel level, const char *message, void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -265,6 +323,10 @@ enum VersoriStatus versori_emulator_base_url(const struct VersoriEmulator *emula
  * Stops the emulator (waiting up to 5 seconds for open connections to
  * finish) and frees it; its data is gone. NULL is allowed and ignored.
  *
+ * In a child made by `fork`, the emulator is the parent's (it keeps
+ * serving there): freeing the child's copy of the handle releases it
+ * without touching the parent's server.
+ *
  * # Safety
  * `emulator` is NULL or an emulator from `versori_emulator_start`, not yet
  * freed and not in use by another thread.
@@ -297,6 +359,27 @@ uint16_t versori_last_error_status(void);
  * `versori_string_free`. Thread safety: reads the calling thread's own record.
  */
 char *versori_last_error_code(void);
+
+/**
+ * Sends the library's log records at `min_level` (a `VersoriLogLevel`
+ * value) or more severe to `callback`, with `user_data`; a NULL
+ * `callback` stops logging. Replaces any callback set before. Without a
+ * callback, logging costs nothing.
+ *
+ * Records never contain a credential. Fails with
+ * `VERSORI_INVALID_ARGUMENT` when `min_level` is not one of the
+ * `VERSORI_LOG_*` values.
+ *
+ * Thread safety: may be called from any thread; the callback may be
+ * called concurrently from several (see `VersoriLogCallback`).
+ *
+ * # Safety
+ * `callback` is NULL or a function that may be called with `user_data`
+ * from any thread until logging is stopped or another callback set.
+ */
+enum VersoriStatus versori_set_log_callback(int32_t min_level,
+                                            VersoriLogCallback callback,
+                                            void *user_data);
 
 /**
  * Starts iterating over every item of the paginated operation

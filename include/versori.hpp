@@ -9,11 +9,13 @@
 //
 // Every failure throws versori::Error (status, HTTP status, platform code,
 // message). Client is thread-safe and cheap to move; Pager and Emulator are
-// move-only. JSON goes in and out as std::string.
+// move-only. JSON goes in and out as std::string. Handles survive fork() (see
+// versori.h); versori::set_log_callback() receives the library's log records.
 #ifndef VERSORI_HPP
 #define VERSORI_HPP
 
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -86,6 +88,8 @@ class ClientOptions {
   /// Retries after the first attempt; 0 never retries.
   ClientOptions &max_retries(std::int32_t v) { max_retries_ = v; return *this; }
   ClientOptions &allow_insecure_http(bool v) { allow_insecure_http_ = v; return *this; }
+  /// The longest response body read, in bytes (0: the default, 64 MiB).
+  ClientOptions &max_response_bytes(std::uint64_t v) { max_response_bytes_ = v; return *this; }
 
   /// The C struct; it borrows this object's strings.
   VersoriClientOptions c_options() const {
@@ -99,6 +103,7 @@ class ClientOptions {
     o.connect_timeout_ms = connect_timeout_ms_;
     o.max_retries = max_retries_;
     o.allow_insecure_http = allow_insecure_http_ ? 1 : 0;
+    o.max_response_bytes = max_response_bytes_;
     return o;
   }
 
@@ -108,7 +113,46 @@ class ClientOptions {
   std::uint32_t connect_timeout_ms_ = 0;
   std::int32_t max_retries_ = -1;
   bool allow_insecure_http_ = false;
+  std::uint64_t max_response_bytes_ = 0;
 };
+
+/// Receives a log record: its level and the record as one line of text.
+using LogSink = std::function<void(VersoriLogLevel, const std::string &)>;
+
+namespace detail {
+
+/// The sink the library's records go to (shared so that a record being
+/// delivered keeps the sink it started with alive while it is replaced).
+inline std::shared_ptr<const LogSink> &log_sink() {
+  static std::shared_ptr<const LogSink> sink;
+  return sink;
+}
+
+inline void log_trampoline(VersoriLogLevel level, const char *message, void *) {
+  std::shared_ptr<const LogSink> sink = std::atomic_load(&log_sink());
+  if (sink && *sink) {
+    try {
+      (*sink)(level, message);
+    } catch (...) {
+      // an exception must not cross into the library
+    }
+  }
+}
+
+}  // namespace detail
+
+/// Sends the library's log records at `min_level` or more severe to `sink`,
+/// from any thread (possibly several at once, so it must be thread-safe); an
+/// empty `sink` stops logging. Records never contain a credential.
+inline void set_log_callback(VersoriLogLevel min_level, LogSink sink) {
+  if (!sink) {
+    detail::check(versori_set_log_callback(static_cast<std::int32_t>(min_level), nullptr, nullptr));
+    std::atomic_store(&detail::log_sink(), std::shared_ptr<const LogSink>());
+    return;
+  }
+  std::atomic_store(&detail::log_sink(), std::shared_ptr<const LogSink>(std::make_shared<LogSink>(std::move(sink))));
+  detail::check(versori_set_log_callback(static_cast<std::int32_t>(min_level), detail::log_trampoline, nullptr));
+}
 
 /// Every item of a paginated operation, as JSON strings; a single-pass
 /// input range: `for (const std::string &item : pager) ...`. Move-only; not

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import weakref
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVar
 
-from . import _native
+from . import _log, _native
 from ._native import NativeClient as _NativeClient
 from ._generated_client import AsyncOperations, SyncOperations
 from ._kv import AsyncKvStore, KvStore
@@ -16,6 +17,35 @@ if TYPE_CHECKING:  # asyncio is imported on the first async call, not with the p
     import asyncio
 
 T = TypeVar("T")
+
+_sync_log = _log.sync
+
+# the future class of bridged calls (made with asyncio, on the first async call)
+_CallFuture: Any = None
+
+
+def _call_future_class() -> Any:
+    """An ``asyncio.Future`` whose cancellation (``task.cancel()``, a timing-out
+    ``asyncio.wait_for``) aborts its native call at once: the request's connection is
+    dropped and no retry follows. Only ``cancel`` is overridden, so completing and
+    awaiting one costs what a plain future does."""
+    global _CallFuture
+    if _CallFuture is None:
+        import asyncio
+
+        class CallFuture(asyncio.Future):  # type: ignore[type-arg]
+            __slots__ = ("_bridge", "_call_id")
+
+            _bridge: "_Bridge"
+            _call_id: int
+
+            def cancel(self, msg: Any = None) -> bool:
+                if not self.done():
+                    self._bridge.cancel(self._call_id)
+                return super().cancel(msg)
+
+        _CallFuture = CallFuture
+    return _CallFuture
 
 
 class _Bridge:
@@ -57,9 +87,17 @@ class _Bridge:
         args: Dict[str, Any],
         decode: Callable[[Any], T],
     ) -> asyncio.Future[T]:
-        fut = loop.create_future()
-        self.futures[self.native.submit(client, operation_id, args)] = (fut, decode)
-        return fut
+        fut = _call_future_class()(loop=loop)
+        call_id = self.native.submit(client, operation_id, args)
+        fut._bridge = self
+        fut._call_id = call_id
+        self.futures[call_id] = (fut, decode)
+        return fut  # type: ignore[no-any-return]
+
+    def cancel(self, call_id: int) -> None:
+        """Aborts a call whose future is being cancelled."""
+        self.futures.pop(call_id, None)
+        self.native.cancel(call_id)
 
 
 _BRIDGES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Optional[_Bridge]] = weakref.WeakKeyDictionary()
@@ -92,6 +130,18 @@ def _acall_native(
     if bridge is None:
         return _decoded(client.call_raw_async(operation_id, args), decode)
     return bridge.call(loop, client, operation_id, args, decode)
+
+
+def _forget_bridges() -> None:
+    """In a child made by ``fork``: the parent's bridges (and the sockets they watch)
+    are the parent's; the child's event loops get their own."""
+    global _LAST
+    _BRIDGES.clear()
+    _LAST = (lambda: None, None)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_bridges)
 
 
 async def _decoded(raw: Awaitable[_native.RawJson], decode: Callable[[Any], T]) -> T:
@@ -128,7 +178,9 @@ class _Base:
         user_agent: Optional[str] = None,
         allow_insecure_http: bool = False,
         from_env: bool = True,
+        max_response_bytes: Optional[int] = None,
     ) -> None:
+        _sync_log()
         self._attach(
             _NativeClient(
                 base_url=base_url,
@@ -144,6 +196,7 @@ class _Base:
                 user_agent=user_agent,
                 allow_insecure_http=allow_insecure_http,
                 from_env=from_env,
+                max_response_bytes=max_response_bytes,
             )
         )
 
@@ -194,9 +247,15 @@ class Client(_Base, SyncOperations):
         allow_insecure_http: Send credentials over plain ``http://`` to hosts other than
             loopback (trusted networks only).
         from_env: Read the ``VERSORI_*`` variables first (default True).
+        max_response_bytes: The longest response body read (default 64 MiB); a longer one
+            raises :class:`ResponseTooLargeError` naming the limit, and reading stops there.
 
     A client is safe to share across threads; clones made by :meth:`acting_as` share its
-    connection pool.
+    connection pool. It survives ``os.fork()`` (gunicorn ``--preload``, celery's prefork
+    pool, multiprocessing's ``fork`` start method): used in a child, it gets a runtime
+    and connection pool of the child's own, and the parent's are left alone. No redirect
+    is ever followed (:class:`RedirectError`). Requests and retries are logged to the
+    ``versori`` logger (``VERSORI_LOG=debug`` adds a stderr handler).
     """
 
     __slots__ = ("workflows",)
@@ -222,12 +281,15 @@ class Client(_Base, SyncOperations):
     def call(self, operation_id: str, **args: Any) -> Any:
         """Calls any operation by its operationId with parameters by their spec names and
         ``body=``; returns the plain JSON result (dicts and lists)."""
+        _sync_log()
         return self._native.call(operation_id, args)
 
     def _call(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> T:
+        _sync_log()
         return decode(self._native.call_raw(operation_id, args))
 
     def _paginate(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], List[T]]) -> Paginator[T]:
+        _sync_log()
         return Paginator(self._native.pages(operation_id, args), decode)
 
     def __enter__(self) -> Client:
@@ -239,7 +301,9 @@ class Client(_Base, SyncOperations):
 
 class AsyncClient(_Base, AsyncOperations):
     """The asyncio form of :class:`Client`: the same arguments and methods, every call
-    awaitable, list methods for ``async for``. All clients share one Tokio runtime."""
+    awaitable, list methods for ``async for``. All clients share one Tokio runtime.
+    Cancelling a call (``task.cancel()``, ``asyncio.wait_for`` timing out) aborts its
+    request at once: the connection is dropped and no retry follows."""
 
     __slots__ = ("workflows",)
 
@@ -262,14 +326,17 @@ class AsyncClient(_Base, AsyncOperations):
 
     async def call(self, operation_id: str, **args: Any) -> Any:
         """As :meth:`Client.call`, awaitable."""
+        _sync_log()
         return await _acall_native(self._native, operation_id, args, _plain)
 
     def _call(self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], T]) -> Awaitable[T]:
+        _sync_log()
         return _acall_native(self._native, operation_id, args, decode)
 
     def _paginate(
         self, operation_id: str, args: Dict[str, Any], decode: Callable[[Any], List[T]]
     ) -> AsyncPaginator[T]:
+        _sync_log()
         return AsyncPaginator(self._native.pages(operation_id, args), decode)
 
     async def __aenter__(self) -> AsyncClient:

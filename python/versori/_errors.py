@@ -111,6 +111,27 @@ class InternalServerError(APIError):
     """HTTP 5xx: the platform failed."""
 
 
+class RedirectError(APIError):
+    """The server answered with a redirect (3xx), which the SDK never follows: the
+    platform's API does not redirect, so a redirect comes from a wrong base URL or from
+    something in between (a proxy, a login page), and following it could send the request
+    and its credentials where they were not meant to go. ``status`` is the 3xx status,
+    ``code`` is ``"redirect"``, and ``location`` the ``Location`` header (None without one)."""
+
+    location: Optional[str]
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        status: int,
+        location: Optional[str],
+        request_id: Optional[str] = None,
+    ) -> None:
+        super().__init__(text, status=status, code="redirect", message=text, request_id=request_id)
+        self.location = location
+
+
 class APIConnectionError(VersoriError):
     """The request could not be sent or its answer not received (refused, reset, DNS, TLS)."""
 
@@ -129,6 +150,18 @@ class APIResponseError(VersoriError):
         super().__init__(message)
         self.status = status
         self.excerpt = excerpt
+
+
+class ResponseTooLargeError(APIResponseError):
+    """A response body was longer than the client's ``max_response_bytes`` (64 MiB unless
+    set): reading stopped at the limit, so memory stays near it. ``limit`` is the limit
+    in bytes, ``status`` the response's HTTP status."""
+
+    limit: int
+
+    def __init__(self, message: str, *, status: Optional[int], limit: int) -> None:
+        super().__init__(message, status=status, excerpt="")
+        self.limit = limit
 
 
 class ValidationError(VersoriError, ValueError):
@@ -171,6 +204,8 @@ def _from_native(
     fields: List[Tuple[str, str]],
     request_id: Optional[str],
     excerpt: Optional[str],
+    location: Optional[str] = None,
+    limit: Optional[int] = None,
 ) -> VersoriError:
     """Builds the exception for an error of the native core (called from Rust)."""
     if kind == "api" and status is not None:
@@ -183,6 +218,10 @@ def _from_native(
             fields=[FieldError(f, m) for f, m in fields],
             request_id=request_id,
         )
+    if kind == "redirect" and status is not None:
+        return RedirectError(message, status=status, location=location, request_id=request_id)
+    if kind == "too_large" and limit is not None:
+        return ResponseTooLargeError(message, status=status, limit=limit)
     if kind == "timeout":
         return APITimeoutError(message)
     if kind == "transport":

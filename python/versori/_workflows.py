@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import _native
+from ._log import sync as _sync_log
 from ._generated_models import Activation, Project, ProjectEnvironment
 from ._model import Model, _plain
 
@@ -79,6 +80,7 @@ class Workflows:
     ) -> Integration:
         """Creates a project, sets its variable schema, uploads its files and deploys them
         to ``environment`` (which the deployment creates)."""
+        _sync_log()
         raw = self._native.setup_integration(
             name,
             environment,
@@ -102,6 +104,7 @@ class Workflows:
         and the variables satisfy the project's schema; any violation is a
         :class:`~versori.ValidationError` listing every problem, and nothing is changed.
         The end user is created (by externalId) when missing."""
+        _sync_log()
         raw = self._native.activate_user(
             environment_id,
             external_id,
@@ -113,6 +116,7 @@ class Workflows:
 
     def find_user_activation(self, environment_id: str, external_id: str) -> Optional[Activation]:
         """The activation of the end user ``external_id`` on an environment, or None."""
+        _sync_log()
         return _activation(self._native.find_user_activation(environment_id, external_id))
 
     def update_activation_variables(
@@ -120,6 +124,7 @@ class Workflows:
     ) -> Dict[str, Any]:
         """Changes some of an activation's dynamic variables (None removes one); the final
         set must satisfy the project's schema. Returns the variables the platform stored."""
+        _sync_log()
         stored: Dict[str, Any] = self._native.update_activation_variables(
             environment_id, activation_id, dict(changes)
         )
@@ -144,6 +149,7 @@ class AsyncWorkflows:
         version_name: Optional[str] = None,
     ) -> Integration:
         """As :meth:`Workflows.setup_integration`."""
+        _sync_log()
         raw = await self._native.setup_integration_async(
             name,
             environment,
@@ -163,6 +169,7 @@ class AsyncWorkflows:
         display_name: Optional[str] = None,
     ) -> Activation:
         """As :meth:`Workflows.activate_user`."""
+        _sync_log()
         raw = await self._native.activate_user_async(
             environment_id,
             external_id,
@@ -174,12 +181,14 @@ class AsyncWorkflows:
 
     async def find_user_activation(self, environment_id: str, external_id: str) -> Optional[Activation]:
         """As :meth:`Workflows.find_user_activation`."""
+        _sync_log()
         return _activation(await self._native.find_user_activation_async(environment_id, external_id))
 
     async def update_activation_variables(
         self, environment_id: str, activation_id: str, changes: Mapping[str, Any]
     ) -> Dict[str, Any]:
         """As :meth:`Workflows.update_activation_variables`."""
+        _sync_log()
         stored: Dict[str, Any] = await self._native.update_activation_variables_async(
             environment_id, activation_id, dict(changes)
         )

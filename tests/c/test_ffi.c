@@ -17,20 +17,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "versori.h"
 
 #define ORG "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
 
-static int failures = 0;
-
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,    \
-              #cond);                                                      \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 /* ---- a few JSON helpers: enough to pull ids out of compact responses ---- */
 
@@ -75,13 +66,6 @@ static char *json_string(const char *obj, const char *key) {
 }
 
 /* ---- calling helpers ---- */
-
-static void print_last_error(const char *what, VersoriStatus st) {
-  char *msg = versori_last_error_message();
-  fprintf(stderr, "  %s: status %d, http %u: %s\n", what, (int)st,
-          (unsigned)versori_last_error_status(), msg ? msg : "(none)");
-  versori_string_free(msg);
-}
 
 /* Calls and expects success; returns the JSON (free it) or NULL. */
 static char *call_ok(const VersoriClient *c, const char *op, const char *args) {

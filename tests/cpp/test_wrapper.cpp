@@ -4,6 +4,7 @@
 // -Wextra -Werror and run plain and under valgrind.
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -108,6 +109,32 @@ int main() {
       count++;
     }
     CHECK(count >= 20);
+
+    // the response size limit
+    expect_error(
+        [&] {
+          versori::Client tiny(
+              versori::ClientOptions{}.base_url(emu.base_url()).organisation(kOrg).api_key("k").max_response_bytes(16));
+          tiny.call("GetEndUser", R"({"user_id":"cpp-1"})");
+        },
+        VERSORI_DECODE_ERROR, 200, "");
+
+    // log records through a std::function
+    std::mutex log_mutex;
+    std::vector<std::string> lines;
+    versori::set_log_callback(VERSORI_LOG_DEBUG, [&](VersoriLogLevel level, const std::string &line) {
+      std::lock_guard<std::mutex> lock(log_mutex);
+      if (level == VERSORI_LOG_DEBUG) lines.push_back(line);
+    });
+    client.call("GetEndUser", R"({"user_id":"cpp-1"})");
+    versori::set_log_callback(VERSORI_LOG_DEBUG, nullptr);
+    client.call("GetEndUser", R"({"user_id":"cpp-1"})");
+    {
+      std::lock_guard<std::mutex> lock(log_mutex);
+      CHECK(lines.size() == 1);
+      CHECK(!lines.empty() && lines[0].find("response operation_id=GetEndUser method=GET") == 0);
+      CHECK(!lines.empty() && lines[0].find("status=200") != std::string::npos);
+    }
 
     // moving keeps one owner
     versori::Client moved = std::move(client);

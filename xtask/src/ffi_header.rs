@@ -77,6 +77,12 @@ const HEADER: &str = r#"/*
  *  - Handles are freed with their NULL-safe _free function.
  *  - Clients are thread-safe and share one runtime; calls block the calling
  *    thread until they complete.
+ *  - fork() is safe at any time, with no call needed before or after it:
+ *    in the child, the first use of a client, pager or emulator handle made
+ *    before the fork starts a runtime and connection pools of the child's
+ *    own (the library notices forks through pthread_atfork); the parent's
+ *    are neither used nor freed in the child, and the parent is unaffected.
+ *    An emulator keeps serving in the process that started it only.
  */
 "#;
 

@@ -1,9 +1,11 @@
 //! The C ABI's step of `cargo xtask test`: build libversori, compile the C
 //! and C++ test programs with `-Wall -Wextra -Werror` (linking through the
 //! generated pkg-config files, shared and static), run them against the
-//! emulator plainly and under valgrind, build the CMake example through
-//! `find_package(versori)` and run it, and run the C-vs-facade benchmark in
-//! its quick mode.
+//! emulator plainly and under valgrind, run the fork test and the C side of
+//! the fault-injection suite (against `python/tests/fault_server.py`, started
+//! by the test with `$PYTHON` or `python3`) plainly and under valgrind, build
+//! the CMake example through `find_package(versori)` and run it, and run the
+//! C-vs-facade benchmark in its quick mode.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,6 +21,9 @@ const VALGRIND: [&str; 5] = [
     "--quiet",
     "--suppressions=tests/c/valgrind.supp",
 ];
+
+/// The hostile loopback server the fault-injection tests run against.
+const FAULT_SERVER: &str = "python/tests/fault_server.py";
 
 /// Runs the whole step.
 pub fn run(root: &Path, cargo: &str) -> Result<()> {
@@ -77,14 +82,51 @@ pub fn run(root: &Path, cargo: &str) -> Result<()> {
         &shared,
     )?;
 
-    for program in [&test_c, &test_c_static, &test_kv_keys, &test_cpp] {
+    let test_fork = out.join("test_fork");
+    let test_faults = out.join("test_faults");
+    compile(
+        root,
+        "cc",
+        &c_flags,
+        "tests/c/test_fork.c",
+        &test_fork,
+        &shared,
+    )?;
+    compile(
+        root,
+        "cc",
+        &c_flags,
+        "tests/c/test_faults.c",
+        &test_faults,
+        &shared,
+    )?;
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let faults_args = [python.as_str(), FAULT_SERVER];
+
+    for program in [&test_c, &test_c_static, &test_kv_keys, &test_cpp, &test_fork] {
         run_in(root, text(program)?, &[])?;
     }
+    run_in(root, text(&test_faults)?, &faults_args)?;
     for program in [&test_c, &test_kv_keys, &test_cpp] {
         let mut args: Vec<&str> = VALGRIND.to_vec();
         args.push(text(program)?);
         run_in(root, "valgrind", &args)?;
     }
+    let mut args: Vec<&str> = VALGRIND.to_vec();
+    args.push(text(&test_faults)?);
+    args.extend(faults_args);
+    run_in(root, "valgrind", &args)?;
+    // a forked child inherits memory owned by threads it does not have, which
+    // a leak check in the child would report as lost: memory errors only here
+    // (the leak checks of the runs above cover the library)
+    let mut args: Vec<&str> = VALGRIND
+        .iter()
+        .copied()
+        .filter(|a| !a.starts_with("--leak-check"))
+        .collect();
+    args.push("--leak-check=no");
+    args.push(text(&test_fork)?);
+    run_in(root, "valgrind", &args)?;
 
     let build = out.join("example-cpp");
     run_in(

@@ -13,7 +13,9 @@ use crate::strings::{check_out, opt_str};
 /// A client of the Versori Platform API (opaque).
 ///
 /// Thread-safe: one client may be used from any number of threads at once;
-/// all clients share the library's runtime and each has its own connection pool.
+/// all clients share the library's runtime and each has its own connection
+/// pool. A client survives `fork`: used in the child, it gets a runtime and
+/// connection pool of its own there, and the parent's are left alone.
 pub struct VersoriClient {
     pub(crate) client: versori::Client,
 }
@@ -49,6 +51,10 @@ pub struct VersoriClientOptions {
     /// Non-zero: allow credentials over plain `http://` to hosts other than
     /// loopback (trusted networks only).
     pub allow_insecure_http: u8,
+    /// The longest response body read, in bytes (0: 64 MiB). A longer body
+    /// fails the call with `VERSORI_DECODE_ERROR` and a message naming the
+    /// limit; reading stops there, so memory stays near it.
+    pub max_response_bytes: u64,
 }
 
 const CREDENTIAL_VARS: [&str; 4] = [
@@ -110,6 +116,9 @@ pub(crate) unsafe fn build(opts: *const VersoriClientOptions) -> Result<versori:
             builder = builder.retry(RetryPolicy::default().max_attempts(retries.saturating_add(1)));
         }
         builder = builder.allow_insecure_http(o.allow_insecure_http != 0);
+        if o.max_response_bytes > 0 {
+            builder = builder.max_response_bytes(o.max_response_bytes);
+        }
     }
     // building the HTTP client needs no runtime, but its pool lives in ours
     let _guard = runtime::runtime()?.enter();

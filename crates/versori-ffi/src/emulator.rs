@@ -20,6 +20,9 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// first use, and enforces the platform's rules. Thread-safe.
 pub struct VersoriEmulator {
     emulator: Emulator,
+    /// The process that started it (see `versori::fork`): a forked child
+    /// has a copy of the handle but not the server.
+    generation: u64,
 }
 
 /// Starts an emulator on `127.0.0.1:port` (0: any free port), served by the
@@ -43,7 +46,10 @@ pub unsafe extern "C" fn versori_emulator_start(
         let emulator = runtime::block_on(Emulator::builder().port(port).start())?.map_err(|e| {
             Failure::system(format!("could not start the emulator on port {port}: {e}"))
         })?;
-        let handle = Box::into_raw(Box::new(VersoriEmulator { emulator }));
+        let handle = Box::into_raw(Box::new(VersoriEmulator {
+            emulator,
+            generation: versori::fork::generation(),
+        }));
         // SAFETY: non-NULL and writable.
         unsafe { *out = handle };
         Ok(VersoriStatus::VERSORI_OK)
@@ -77,6 +83,10 @@ pub unsafe extern "C" fn versori_emulator_base_url(
 /// Stops the emulator (waiting up to 5 seconds for open connections to
 /// finish) and frees it; its data is gone. NULL is allowed and ignored.
 ///
+/// In a child made by `fork`, the emulator is the parent's (it keeps
+/// serving there): freeing the child's copy of the handle releases it
+/// without touching the parent's server.
+///
 /// # Safety
 /// `emulator` is NULL or an emulator from `versori_emulator_start`, not yet
 /// freed and not in use by another thread.
@@ -88,6 +98,12 @@ pub unsafe extern "C" fn versori_emulator_free(emulator: *mut VersoriEmulator) {
     shielded((), || {
         // SAFETY: created by `Box::into_raw` in `versori_emulator_start`.
         let boxed = unsafe { Box::from_raw(emulator) };
+        if boxed.generation != versori::fork::generation() {
+            // the parent's server: its tasks live on the parent's runtime,
+            // which has no threads here; leave it alone
+            std::mem::forget(boxed);
+            return;
+        }
         let emulator = boxed.emulator;
         // on failure the emulator is dropped, which also stops it
         let _ = runtime::block_on(async {

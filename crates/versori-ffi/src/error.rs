@@ -51,7 +51,8 @@ impl From<versori::Error> for Failure {
             E::Api { .. } => VersoriStatus::VERSORI_API_ERROR,
             E::Transport { .. } => VersoriStatus::VERSORI_TRANSPORT_ERROR,
             E::Timeout { .. } => VersoriStatus::VERSORI_TIMEOUT,
-            E::Decode { .. } => VersoriStatus::VERSORI_DECODE_ERROR,
+            E::Decode { .. } | E::ResponseTooLarge { .. } => VersoriStatus::VERSORI_DECODE_ERROR,
+            E::Redirect { .. } => VersoriStatus::VERSORI_API_ERROR,
             E::InvalidInput { .. } => VersoriStatus::VERSORI_INVALID_ARGUMENT,
             E::Auth { .. } => VersoriStatus::VERSORI_AUTH_ERROR,
             // the facade's error is non-exhaustive: a new kind is at least a failure
@@ -69,10 +70,14 @@ impl From<versori::Error> for Failure {
                 message.push_str(&format!("; {}: {}", f.field, f.message));
             }
         }
+        let code = match &e {
+            E::Redirect { .. } => Some("redirect".to_string()),
+            other => other.code().map(String::from),
+        };
         Failure {
             status,
             http_status: e.status().unwrap_or(0),
-            code: e.code().map(String::from),
+            code,
             message,
         }
     }

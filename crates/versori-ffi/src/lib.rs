@@ -16,7 +16,13 @@
 //!   with a message naming the argument; a panic never crosses the boundary
 //!   (it becomes `VERSORI_PANIC`);
 //! - clients are thread-safe and all share one Tokio runtime, the library's
-//!   only global state; each call blocks the calling thread until done.
+//!   only global state; each call blocks the calling thread until done;
+//! - `fork` is safe: a child that uses a client, pager or emulator handle
+//!   made before the fork gets a runtime and connection pools of its own
+//!   (noticed through `pthread_atfork`), and the parent's are neither used
+//!   nor freed there, so the parent carries on undisturbed;
+//! - `versori_set_log_callback` hands the library's log records to the
+//!   program.
 
 #![warn(missing_docs)]
 
@@ -24,6 +30,7 @@ mod call;
 mod client;
 mod emulator;
 mod error;
+mod log;
 mod pager;
 mod runtime;
 mod status;
@@ -37,6 +44,7 @@ pub use emulator::{
     versori_emulator_base_url, versori_emulator_free, versori_emulator_start, VersoriEmulator,
 };
 pub use error::{versori_last_error_code, versori_last_error_message, versori_last_error_status};
+pub use log::{versori_set_log_callback, VersoriLogCallback, VersoriLogLevel};
 pub use pager::{versori_pager_free, versori_pager_next, versori_paginate, VersoriPager};
 pub use status::VersoriStatus;
 pub use strings::versori_string_free;

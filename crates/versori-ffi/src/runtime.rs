@@ -1,17 +1,20 @@
-//! The runtime: one Tokio multi-thread runtime, created on first use and
-//! shared by every client, pager and emulator of the process. It is the
+//! The runtime: one Tokio multi-thread runtime per process, created on
+//! first use and shared by every client, pager and emulator. It is the
 //! library's only global state.
+//!
+//! A process made by `fork` gets a runtime of its own on first use (the
+//! parent's has no threads in the child): see [`versori::fork`].
 
 use std::future::Future;
-use std::sync::OnceLock;
 
 use tokio::runtime::Runtime;
+use versori::fork::ForkLocal;
 
 use crate::error::Failure;
 
-static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+static RUNTIME: ForkLocal<Result<Runtime, String>> = ForkLocal::new();
 
-/// The shared runtime, started on first use.
+/// This process's runtime, started on first use.
 pub fn runtime() -> Result<&'static Runtime, Failure> {
     RUNTIME
         .get_or_init(|| {

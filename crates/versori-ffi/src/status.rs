@@ -20,14 +20,18 @@ pub enum VersoriStatus {
     VERSORI_INVALID_ARGUMENT = 2,
     /// The platform answered with an error status (4xx or 5xx):
     /// `versori_last_error_status()` gives it and `versori_last_error_code()`
-    /// the platform's error code.
+    /// the platform's error code. Also a redirect (3xx), which the library
+    /// never follows: its status, the code `"redirect"`, and the `Location`
+    /// in the message.
     VERSORI_API_ERROR = 3,
     /// The request could not be sent or its response not received
     /// (connection refused or reset, DNS, TLS).
     VERSORI_TRANSPORT_ERROR = 4,
     /// The request, or the call with its retries, took too long.
     VERSORI_TIMEOUT = 5,
-    /// A success response whose body does not match the spec.
+    /// A response the library could not use: a success body that does not
+    /// match the spec, a body over `max_response_bytes`, or a listing whose
+    /// page hands back a cursor already followed.
     VERSORI_DECODE_ERROR = 6,
     /// Credentials are missing, unreadable or could not be used.
     VERSORI_AUTH_ERROR = 7,

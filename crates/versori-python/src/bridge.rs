@@ -7,7 +7,10 @@
 //! callback calls `drain()`, which hands every queued result to Python on
 //! the loop's thread (the models decode the bodies when used). A runtime
 //! thread never waits for the GIL, and many completions cost one wake-up.
+//! `cancel()` aborts a call's task (when its asyncio future is cancelled):
+//! the request's connection is dropped at once and no retry follows.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
@@ -50,6 +53,17 @@ pub(crate) struct AsyncBridge {
     shared: Arc<Shared>,
     reader: Mutex<UnixStream>,
     next: AtomicU64,
+    /// The calls whose results `drain()` has not handed over yet.
+    running: Mutex<HashMap<u64, tokio::task::AbortHandle>>,
+}
+
+impl AsyncBridge {
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<u64, tokio::task::AbortHandle>> {
+        match self.running.lock() {
+            Ok(r) => r,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
 }
 
 fn os_err(what: &str, e: std::io::Error) -> PyErr {
@@ -75,6 +89,7 @@ impl AsyncBridge {
             }),
             reader: Mutex::new(reader),
             next: AtomicU64::new(1),
+            running: Mutex::new(HashMap::new()),
         })
     }
 
@@ -99,14 +114,24 @@ impl AsyncBridge {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let inner = client.inner().clone();
         let shared = self.shared.clone();
-        crate::runtime::runtime().spawn(async move {
+        let task = crate::runtime::runtime()?.spawn(async move {
             let result = match inner.call_raw(&operation_id, args).await {
                 Ok(raw) => RawJson::checked(raw),
                 Err(e) => Err(e),
             };
             shared.complete((id, result));
         });
+        self.running().insert(id, task.abort_handle());
         Ok(id)
+    }
+
+    /// Aborts call `id` (its asyncio future was cancelled): the request is
+    /// dropped where it stands, its connection closed, and no retry
+    /// follows. Nothing happens when it has finished already.
+    fn cancel(&self, id: u64) {
+        if let Some(task) = self.running().remove(&id) {
+            task.abort();
+        }
     }
 
     /// Every finished call as `(id, ok, RawJson or exception)`.
@@ -123,6 +148,12 @@ impl AsyncBridge {
             Ok(mut q) => std::mem::take(&mut *q),
             Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
         };
+        if !done.is_empty() {
+            let mut running = self.running();
+            for (id, _) in &done {
+                running.remove(id);
+            }
+        }
         let out = PyList::empty(py);
         for (id, result) in done {
             let decoded = result

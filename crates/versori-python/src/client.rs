@@ -70,7 +70,7 @@ where
 
 /// Wraps `work` as an asyncio awaitable on the shared runtime.
 pub(crate) fn run_async<T: ToPython>(py: Python<'_>, work: Work<T>) -> PyResult<Bound<'_, PyAny>> {
-    pyo3_async_runtimes::tokio::future_into_py(py, async move {
+    crate::runtime::future_into_py(py, async move {
         let result = work.await.map_err(from_facade)?;
         Python::attach(|py| result.to_python(py).map(Bound::unbind))
     })
@@ -123,6 +123,7 @@ impl NativeClient {
         user_agent=None,
         allow_insecure_http=false,
         from_env=true,
+        max_response_bytes=None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -140,6 +141,7 @@ impl NativeClient {
         user_agent: Option<String>,
         allow_insecure_http: bool,
         from_env: bool,
+        max_response_bytes: Option<u64>,
     ) -> PyResult<Self> {
         let given = [api_key.is_some(), jwt.is_some(), signing_key.is_some()];
         if given.iter().filter(|g| **g).count() > 1 {
@@ -164,11 +166,9 @@ impl NativeClient {
         }
         match (signing_key, signing_key_id) {
             (Some(key), Some(id)) => {
-                let key = if key.trim_start().starts_with("-----BEGIN") {
-                    versori::SigningKey::from_pem(id, key.as_bytes())
-                } else {
-                    versori::SigningKey::from_pem_file(id, &key)
-                };
+                // PEM text (attribute lines or a BOM allowed) or a file path;
+                // never echoed in an error
+                let key = versori::SigningKey::from_pem_or_path(id, &key);
                 builder = builder.signing_key(key.map_err(|e| to_py_err(py, e))?);
             }
             (Some(_), None) => {
@@ -199,8 +199,17 @@ impl NativeClient {
             builder = builder.user_agent(agent);
         }
         builder = builder.allow_insecure_http(allow_insecure_http);
+        if let Some(limit) = max_response_bytes {
+            if limit == 0 {
+                return Err(invalid(
+                    py,
+                    "max_response_bytes must be a positive number of bytes (the default is 64 MiB)",
+                ));
+            }
+            builder = builder.max_response_bytes(limit);
+        }
         // building the reqwest client must happen inside the runtime context
-        let _guard = crate::runtime::runtime().enter();
+        let _guard = crate::runtime::runtime()?.enter();
         let inner = builder.build().map_err(|e| to_py_err(py, e))?;
         Ok(NativeClient { inner })
     }

@@ -12,6 +12,32 @@ use crate::runtime::wait;
 pub(crate) struct NativeEmulator {
     base_url: String,
     running: Mutex<Option<versori_emulator::Emulator>>,
+    /// The process that started it (see `versori::fork`): in a forked child
+    /// the server is the parent's, served by threads the child lacks.
+    generation: u64,
+}
+
+impl NativeEmulator {
+    /// The running server, taken out, when it belongs to this process; a
+    /// forked child's copy of the parent's server is let go untouched.
+    fn take(&self) -> Option<versori_emulator::Emulator> {
+        let taken = match self.running.lock() {
+            Ok(mut r) => r.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if self.generation != versori::fork::generation() {
+            std::mem::forget(taken);
+            return None;
+        }
+        taken
+    }
+}
+
+impl Drop for NativeEmulator {
+    fn drop(&mut self) {
+        // stopped here as its own Drop would; in a child, let go untouched
+        drop(self.take());
+    }
 }
 
 #[pymethods]
@@ -41,6 +67,7 @@ impl NativeEmulator {
         Ok(NativeEmulator {
             base_url: emulator.base_url(),
             running: Mutex::new(Some(emulator)),
+            generation: versori::fork::generation(),
         })
     }
 
@@ -57,13 +84,10 @@ impl NativeEmulator {
     }
 
     /// Stops the server and waits for it to finish (no error when stopped
-    /// already).
+    /// already). In a child made by `fork` the server is the parent's: it
+    /// keeps serving there, and this only lets the child's handle go.
     fn shutdown(&self, py: Python<'_>) -> PyResult<()> {
-        let taken = match self.running.lock() {
-            Ok(mut r) => r.take(),
-            Err(poisoned) => poisoned.into_inner().take(),
-        };
-        if let Some(emulator) = taken {
+        if let Some(emulator) = self.take() {
             wait(py, emulator.shutdown())?;
         }
         Ok(())

@@ -33,6 +33,8 @@ struct Parts<'a> {
     fields: Vec<(String, String)>,
     request_id: Option<&'a str>,
     excerpt: Option<&'a str>,
+    location: Option<&'a str>,
+    limit: Option<u64>,
 }
 
 fn build(py: Python<'_>, p: Parts<'_>) -> PyErr {
@@ -47,6 +49,8 @@ fn build(py: Python<'_>, p: Parts<'_>) -> PyErr {
             p.fields,
             p.request_id,
             p.excerpt,
+            p.location,
+            p.limit,
         ))
     });
     match made {
@@ -71,6 +75,8 @@ pub(crate) fn to_py_err(py: Python<'_>, e: versori::Error) -> PyErr {
         fields: Vec::new(),
         request_id: None,
         excerpt: None,
+        location: None,
+        limit: None,
     };
     match &e {
         versori::Error::Api {
@@ -95,6 +101,30 @@ pub(crate) fn to_py_err(py: Python<'_>, e: versori::Error) -> PyErr {
                     .collect(),
                 request_id: request_id.as_deref(),
                 excerpt: None,
+                location: None,
+                limit: None,
+            },
+        ),
+        versori::Error::Redirect {
+            status,
+            location,
+            request_id,
+        } => build(
+            py,
+            Parts {
+                status: Some(*status),
+                code: Some("redirect"),
+                location: location.as_deref(),
+                request_id: request_id.as_deref(),
+                ..plain("redirect", message)
+            },
+        ),
+        versori::Error::ResponseTooLarge { status, limit } => build(
+            py,
+            Parts {
+                status: Some(*status),
+                limit: Some(*limit),
+                ..plain("too_large", message)
             },
         ),
         versori::Error::Decode {

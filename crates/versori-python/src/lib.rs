@@ -15,7 +15,10 @@
 //! Every blocking call releases the GIL, runs on one shared Tokio runtime
 //! (created on first use, so importing starts no thread) and checks for
 //! Ctrl-C while it waits; every `*_async` method returns an asyncio
-//! awaitable driven by the same runtime.
+//! awaitable driven by the same runtime, and cancelling it aborts the
+//! request. A process made by `fork` gets its own runtime and connection
+//! pools on first use (`runtime`, `versori::fork`). The SDK's events reach
+//! Python's `logging` through `log`.
 
 #![warn(missing_docs)]
 // the facade's `versori::Error` is what the workflows propagate, as the facade does
@@ -30,6 +33,7 @@ mod field;
 mod item_fields;
 mod json;
 mod keys;
+mod log;
 mod model;
 mod pages;
 mod raw;
@@ -75,5 +79,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model::_untrack_listing_models, m)?)?;
     #[cfg(feature = "bench")]
     m.add_function(wrap_pyfunction!(static_server::facade_get_end_user, m)?)?;
+    m.add_function(wrap_pyfunction!(log::set_log_level, m)?)?;
     Ok(())
 }

@@ -174,7 +174,7 @@ impl NativePages {
     /// The next page (as for `next_page`) as an awaitable.
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pages = self.pages.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        crate::runtime::future_into_py(py, async move {
             let page = pages.lock().await.next_page().await.map_err(from_facade)?;
             Python::attach(|py| page_to_py(py, page))
         })

@@ -1,18 +1,42 @@
-//! The one Tokio runtime every client, page iterator and emulator shares,
-//! and the blocking wait that releases the GIL and honours Ctrl-C.
+//! The Tokio runtime every client, page iterator and emulator of a process
+//! shares, the blocking wait that releases the GIL and honours Ctrl-C, and
+//! the asyncio awaitables driven by that runtime.
+//!
+//! One runtime per process: a child made by `fork` starts its own on first
+//! use (the parent's has no threads in the child; see `versori::fork`),
+//! which is why awaitables go through [`future_into_py`] here rather than
+//! `pyo3_async_runtimes::tokio`, whose runtime is fixed for good once made.
 
+use std::cell::OnceCell;
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
+use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
+use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime as GenericRuntime};
+use pyo3_async_runtimes::TaskLocals;
+use tokio::runtime::Runtime;
+use versori::fork::ForkLocal;
 
 /// How often a blocking wait looks for a pending signal (Ctrl-C).
 const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 
-/// The shared multi-threaded runtime (also the one behind the awaitables of
-/// `pyo3-async-runtimes`), started on first use.
-pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
-    pyo3_async_runtimes::tokio::get_runtime()
+static RUNTIME: ForkLocal<Result<Runtime, String>> = ForkLocal::new();
+
+/// This process's multi-threaded runtime, started on first use; an
+/// `OSError` when its threads cannot be started.
+pub(crate) fn runtime() -> PyResult<&'static Runtime> {
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .thread_name("versori-runtime")
+                .build()
+                .map_err(|e| format!("versori could not start its runtime's threads: {e}"))
+        })
+        .as_ref()
+        .map_err(|e| PyOSError::new_err(e.clone()))
 }
 
 /// Runs `fut` to completion on the shared runtime with the GIL released.
@@ -25,8 +49,9 @@ where
     T: Send,
     F: Future<Output = T> + Send,
 {
+    let rt = runtime()?;
     py.detach(|| {
-        runtime().block_on(async move {
+        rt.block_on(async move {
             tokio::pin!(fut);
             loop {
                 match tokio::time::timeout(SIGNAL_CHECK, &mut fut).await {
@@ -36,4 +61,93 @@ where
             }
         })
     })
+}
+
+/// `fut` as an asyncio awaitable, run on the shared runtime. Cancelling the
+/// awaitable (`task.cancel()`, `asyncio.wait_for` timing out) drops `fut`,
+/// which aborts its request and any retry at once.
+pub(crate) fn future_into_py<F, T>(py: Python<'_>, fut: F) -> PyResult<Bound<'_, PyAny>>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: for<'py> IntoPyObject<'py> + Send + 'static,
+{
+    // the runtime exists from here on (`Shared::spawn` relies on it)
+    runtime()?;
+    pyo3_async_runtimes::generic::future_into_py::<Shared, F, T>(py, fut)
+}
+
+/// The shared runtime as `pyo3_async_runtimes` sees it.
+struct Shared;
+
+/// A spawned task's failure: a panic (tasks are never aborted here), or no
+/// runtime to run it (which [`future_into_py`] rules out beforehand).
+enum TaskError {
+    Join(tokio::task::JoinError),
+    NoRuntime,
+}
+
+impl JoinError for TaskError {
+    fn is_panic(&self) -> bool {
+        matches!(self, TaskError::Join(e) if e.is_panic())
+    }
+    fn into_panic(self) -> Box<dyn std::any::Any + Send + 'static> {
+        match self {
+            TaskError::Join(e) => e.into_panic(),
+            TaskError::NoRuntime => Box::new("no runtime"),
+        }
+    }
+}
+
+tokio::task_local! {
+    static TASK_LOCALS: OnceCell<TaskLocals>;
+}
+
+type Handle = Pin<Box<dyn Future<Output = Result<(), TaskError>> + Send>>;
+
+impl GenericRuntime for Shared {
+    type JoinError = TaskError;
+    type JoinHandle = Handle;
+
+    fn spawn<F>(fut: F) -> Handle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        match runtime() {
+            Ok(rt) => {
+                let handle = rt.spawn(fut);
+                Box::pin(async move { handle.await.map_err(TaskError::Join) })
+            }
+            Err(_) => Box::pin(async { Err(TaskError::NoRuntime) }),
+        }
+    }
+
+    fn spawn_blocking<F>(f: F) -> Handle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        match runtime() {
+            Ok(rt) => {
+                let handle = rt.spawn_blocking(f);
+                Box::pin(async move { handle.await.map_err(TaskError::Join) })
+            }
+            Err(_) => Box::pin(async { Err(TaskError::NoRuntime) }),
+        }
+    }
+}
+
+impl ContextExt for Shared {
+    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        let cell = OnceCell::new();
+        let _ = cell.set(locals);
+        Box::pin(TASK_LOCALS.scope(cell, fut))
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        TASK_LOCALS
+            .try_with(|c| c.get().cloned())
+            .unwrap_or_default()
+    }
 }

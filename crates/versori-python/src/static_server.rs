@@ -65,7 +65,7 @@ impl StaticServer {
                     .unwrap_or_default()
             }
         });
-        crate::runtime::runtime().spawn(async move {
+        crate::runtime::runtime()?.spawn(async move {
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
                     let _ = stopped.await;

@@ -12,6 +12,7 @@ use reqwest::header::HeaderValue;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::fork::ForkLocal;
 use crate::secret::Secret;
 
 /// Lifetime of a minted token, as the platform documents it.
@@ -71,7 +72,9 @@ pub struct SigningKey {
     key_id: String,
     issuer: String,
     key: EncodingKey,
-    cache: Mutex<HashMap<String, Cached>>,
+    /// One token per end user; a process made by `fork` starts its own
+    /// (the parent's lock may have been held by a thread the child lacks).
+    cache: ForkLocal<Mutex<HashMap<String, Cached>>>,
     clock: fn() -> SystemTime,
 }
 
@@ -85,7 +88,20 @@ impl fmt::Debug for SigningKey {
 }
 
 impl SigningKey {
-    /// A signing key from its id and its PKCS #8 PEM private key.
+    /// A signing key from its id and its PEM private key (PKCS #8, as the
+    /// platform hands it out, or PKCS #1).
+    ///
+    /// Text around the key is allowed: a UTF-8 byte-order mark, the
+    /// `Bag Attributes` lines `openssl pkcs12 -nodes` writes, certificates
+    /// before or after it. An error never contains the key.
+    ///
+    /// ```
+    /// use versori::SigningKey;
+    ///
+    /// let err = SigningKey::from_pem("01J8ZQ4N7G3Y5B2K9T6W1XSKEY", b"MIIEvQIBADANBg").unwrap_err();
+    /// assert!(err.to_string().contains("no -----BEGIN"));
+    /// assert!(!err.to_string().contains("MIIEvQ"));
+    /// ```
     pub fn from_pem(key_id: impl Into<String>, pem: &[u8]) -> Result<Self> {
         let key_id = key_id.into();
         if key_id.trim().is_empty() {
@@ -93,14 +109,15 @@ impl SigningKey {
                 message: "the signing key id is empty".into(),
             });
         }
-        let key = EncodingKey::from_rsa_pem(pem).map_err(|e| Error::Auth {
+        let block = private_key_block(pem)?;
+        let key = EncodingKey::from_rsa_pem(block.as_bytes()).map_err(|e| Error::Auth {
             message: format!("the signing key is not a usable RSA private key in PEM form: {e}"),
         })?;
         Ok(SigningKey {
             issuer: format!("https://versori.com/sk/{key_id}"),
             key_id,
             key,
-            cache: Mutex::new(HashMap::new()),
+            cache: ForkLocal::new(),
             clock: SystemTime::now,
         })
     }
@@ -109,9 +126,39 @@ impl SigningKey {
     pub fn from_pem_file(key_id: impl Into<String>, path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let pem = std::fs::read(path).map_err(|e| Error::Auth {
-            message: format!("cannot read the signing key {}: {e}", path.display()),
+            message: format!("cannot read the signing key file {}: {e}", path.display()),
         })?;
         Self::from_pem(key_id, &pem)
+    }
+
+    /// A signing key from `value`, which is either the PEM text itself or
+    /// the path of a PEM file: text holding a `-----BEGIN` line is PEM (see
+    /// [`SigningKey::from_pem`]), anything else a path. A value that looks
+    /// like key material without being PEM (several lines, base64 or JSON)
+    /// is refused without being echoed, and is never taken for a path.
+    ///
+    /// ```
+    /// use versori::SigningKey;
+    ///
+    /// let err = SigningKey::from_pem_or_path("k1", "/etc/versori/missing.pem").unwrap_err();
+    /// assert!(err.to_string().contains("/etc/versori/missing.pem"));
+    ///
+    /// let der_base64 = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vx1rYHM9kqTyf3";
+    /// let err = SigningKey::from_pem_or_path("k1", der_base64).unwrap_err();
+    /// assert!(!err.to_string().contains(der_base64));
+    /// ```
+    pub fn from_pem_or_path(key_id: impl Into<String>, value: &str) -> Result<Self> {
+        if value.contains("-----BEGIN") {
+            return Self::from_pem(key_id, value.as_bytes());
+        }
+        if looks_like_key_material(value) {
+            return Err(Error::Auth {
+                message: "the signing key is neither PEM text (it has no -----BEGIN line) nor \
+                          the path of a PEM file; its value is not shown"
+                    .into(),
+            });
+        }
+        Self::from_pem_file(key_id, value)
     }
 
     /// The key's id.
@@ -125,6 +172,12 @@ impl SigningKey {
         self
     }
 
+    /// The cached token for `subject`, if one was minted (never mints).
+    pub(crate) fn cached_token(&self, subject: &str) -> Option<String> {
+        let cache = self.cache.get_or_init(Default::default).lock().ok()?;
+        cache.get(subject).map(|c| c.token.expose().to_string())
+    }
+
     /// A valid token for `subject` (an end user's externalId): the cached one
     /// while it has more than [`REFRESH_MARGIN`] left, otherwise a new one.
     pub fn token_for(&self, subject: &str) -> Result<String> {
@@ -134,9 +187,13 @@ impl SigningKey {
             });
         }
         let now = (self.clock)();
-        let mut cache = self.cache.lock().map_err(|_| Error::Auth {
-            message: "the token cache was poisoned by a panic".into(),
-        })?;
+        let mut cache = self
+            .cache
+            .get_or_init(Default::default)
+            .lock()
+            .map_err(|_| Error::Auth {
+                message: "the token cache was poisoned by a panic".into(),
+            })?;
         if let Some(c) = cache.get(subject) {
             if c.expires > now + REFRESH_MARGIN {
                 return Ok(c.token.expose().to_string());
@@ -167,6 +224,72 @@ impl SigningKey {
         );
         Ok(token)
     }
+}
+
+/// The private key's PEM block in `pem` (a UTF-8 BOM, attribute lines and
+/// other blocks around it are skipped). Errors name what was found, never
+/// the content.
+fn private_key_block(pem: &[u8]) -> Result<&str> {
+    let refuse = |message: String| Err(Error::Auth { message });
+    let Ok(text) = std::str::from_utf8(pem) else {
+        return refuse("the signing key is not PEM text (it is not even UTF-8 text)".into());
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut labels = Vec::new();
+    let mut rest = text;
+    while let Some(begin) = rest.find("-----BEGIN ") {
+        let after = &rest[begin + "-----BEGIN ".len()..];
+        let Some(close) = after.find("-----") else {
+            break;
+        };
+        let label = &after[..close];
+        if label.ends_with("PRIVATE KEY") && !label.contains("ENCRYPTED") {
+            let end_line = format!("-----END {label}-----");
+            let Some(end) = after.find(&end_line) else {
+                return refuse(format!(
+                    "the signing key's PEM block ({label}) has no -----END line: the text is cut short"
+                ));
+            };
+            let start = text.len() - rest.len() + begin;
+            let stop = text.len() - after.len() + end + end_line.len();
+            return Ok(&text[start..stop]);
+        }
+        labels.push(
+            label
+                .chars()
+                .filter(|c| c.is_ascii_uppercase() || *c == ' ')
+                .collect::<String>(),
+        );
+        rest = &after[close..];
+    }
+    if labels.iter().any(|l| l.contains("ENCRYPTED")) {
+        return refuse(
+            "the signing key is encrypted; decrypt it first (for example with \
+             `openssl pkcs8 -in key.pem -out plain.pem`)"
+                .into(),
+        );
+    }
+    if labels.is_empty() {
+        return refuse("the signing key is not PEM text: it has no -----BEGIN line".into());
+    }
+    refuse(format!(
+        "the signing key's PEM text holds no private key (found {})",
+        labels.join(", ")
+    ))
+}
+
+/// Whether a signing-key value that is not PEM looks like key material
+/// rather than a path: several lines, JSON, more than a path's length, or
+/// a long run of base64 that does not start like a path.
+fn looks_like_key_material(value: &str) -> bool {
+    let v = value.trim();
+    let base64 = v
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'));
+    v.contains(['\n', '\r'])
+        || v.starts_with('{')
+        || v.len() > 1024
+        || (v.len() >= 64 && base64 && !v.starts_with(['/', '~']))
 }
 
 impl Credentials {

@@ -369,7 +369,13 @@ impl Client {
     ///
     /// Unknown operations, unknown or missing parameters, and values of the
     /// wrong type are [`Error::InvalidInput`] naming the culprit; nothing is
-    /// sent then.
+    /// sent then. A redirect is [`Error::Redirect`] (none is followed), and a
+    /// body over the size limit [`Error::ResponseTooLarge`].
+    ///
+    /// The result is a `serde_json::Value`, whose numbers are `i64`, `u64`
+    /// or `f64`: an integer beyond 64 bits (2⁷⁰, say) comes back as the
+    /// nearest `f64`, without its exact digits. Use [`Client::call_raw`] to
+    /// read such numbers exactly from the body.
     ///
     /// A slash-separated path parameter (the KV `key`) takes a string in its
     /// path form (`"orders/1042"`) or an array of segments
@@ -442,25 +448,38 @@ impl Client {
             .build()
             .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
         transport.authorize(&mut request)?;
-        let response = transport
+        let mut response = transport
             .send(request, prepared.op.id)
             .await
             .map_err(Error::from_reqwest)?;
         let status = response.status().as_u16();
+        if response.status().is_redirection() {
+            let sent = transport.sent_credential();
+            return Err(crate::error::redirect(
+                status,
+                response.headers(),
+                sent.as_deref(),
+            ));
+        }
         if status >= 400 {
-            let headers = response.headers().clone();
+            // already in memory and under the limit (the transport read it)
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await.map_err(Error::from_reqwest)?;
             // the transport guarantees the platform's error shape here
             let err: versori_core::types::Error =
                 serde_json::from_slice(&body).map_err(|e| Error::Decode {
                     status: Some(status),
                     message: e.to_string(),
-                    excerpt: excerpt(&body),
+                    excerpt: excerpt(&body, transport.sent_credential().as_deref()),
                 })?;
             return Err(Error::from_api(status, &headers, err));
         }
-        let body = response.bytes().await.map_err(Error::from_reqwest)?;
-        Ok(RawResponse { status, body })
+        let body = crate::body::read(&mut response, transport.max_response_bytes).await?;
+        Ok(RawResponse {
+            status,
+            body,
+            origin: Origin(Some(transport.clone())),
+        })
     }
 }
 
@@ -475,11 +494,44 @@ impl Client {
 /// assert_eq!(versori::RawResponse::new(204, "").json()?, serde_json::json!({}));
 /// # Ok::<(), versori::Error>(())
 /// ```
+///
+/// Numbers: [`RawResponse::json`] (like [`Client::call`]) decodes into
+/// `serde_json::Value`, which holds integers in `i64` or `u64`; an integer
+/// beyond those (such as 2⁷⁰) becomes the nearest `f64` and loses its exact
+/// digits. [`RawResponse::body`] keeps the digits as they arrived, for
+/// decoders that read such numbers exactly (the Python package gives a
+/// Python `int`; the C ABI hands back the body text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawResponse {
     status: u16,
     body: Bytes,
+    origin: Origin,
 }
+
+/// The client a response came from, for redacting its credential from
+/// decode errors; not part of a response's value.
+#[derive(Clone, Default)]
+struct Origin(Option<std::sync::Arc<crate::transport::Transport>>);
+
+impl Origin {
+    fn sent_credential(&self) -> Option<String> {
+        self.0.as_ref().and_then(|t| t.sent_credential())
+    }
+}
+
+impl std::fmt::Debug for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "client" } else { "none" })
+    }
+}
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Origin) -> bool {
+        true
+    }
+}
+
+impl Eq for Origin {}
 
 impl RawResponse {
     /// A response with this status and body (for tests and other layers'
@@ -488,6 +540,7 @@ impl RawResponse {
         RawResponse {
             status,
             body: body.into(),
+            origin: Origin::default(),
         }
     }
 
@@ -521,13 +574,16 @@ impl RawResponse {
         serde_json::from_slice(text).map_err(|e| self.decode_error(e))
     }
 
-    /// The body as a JSON value, exactly as [`Client::call`] returns it.
+    /// The body as a JSON value, exactly as [`Client::call`] returns it
+    /// (integers beyond 64 bits become `f64`: see the type's docs).
     pub fn json(&self) -> Result<Value> {
         self.decode()
     }
 
     /// An [`Error::Decode`] about this response's body: `message` says what
-    /// did not match; the status and an excerpt of the body are added.
+    /// did not match; the status and an excerpt of the body are added, with
+    /// credentials redacted (the one the request carried, when the response
+    /// came from [`Client::call_raw`], and anything shaped like a token).
     /// For callers decoding the body with their own deserializer.
     ///
     /// ```
@@ -540,7 +596,7 @@ impl RawResponse {
         Error::Decode {
             status: Some(self.status),
             message: message.to_string(),
-            excerpt: excerpt(&self.body),
+            excerpt: excerpt(&self.body, self.origin.sent_credential().as_deref()),
         }
     }
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::auth::{Credentials, SigningKey};
+use crate::body::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::error::{Error, Result};
+use crate::pool::{HttpSettings, Pool};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::transport::{Hook, Transport};
@@ -26,7 +28,8 @@ pub mod env {
     pub const API_KEY: &str = "VERSORI_API_KEY";
     /// A JWT (`Authorization: JWT`).
     pub const JWT: &str = "VERSORI_JWT";
-    /// Path of a signing key's PKCS #8 PEM file.
+    /// A signing key: the path of its PKCS #8 PEM file, or the PEM text
+    /// itself (see [`SigningKey::from_pem_or_path`](crate::SigningKey::from_pem_or_path)).
     pub const SIGNING_KEY: &str = "VERSORI_SIGNING_KEY";
     /// The signing key's id.
     pub const SIGNING_KEY_ID: &str = "VERSORI_SIGNING_KEY_ID";
@@ -37,6 +40,9 @@ pub mod env {
 /// A client of the Versori Platform API.
 ///
 /// Cheap to clone (clones share one connection pool), `Send` and `Sync`.
+/// Used in a child process made by `fork`, it builds a connection pool of
+/// the child's own (see [`crate::fork`]); the async runtime is the
+/// caller's, and a child needs a new one.
 ///
 /// ```no_run
 /// # async fn run() -> versori::Result<()> {
@@ -208,6 +214,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
+    max_response_bytes: u64,
 }
 
 impl Default for ClientBuilder {
@@ -223,6 +230,7 @@ impl Default for ClientBuilder {
             user_agent: None,
             http: None,
             allow_insecure_http: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -269,7 +277,7 @@ impl ClientBuilder {
                     env::SIGNING_KEY_ID
                 ),
             })?;
-            builder = builder.signing_key(SigningKey::from_pem_file(key_id, path)?);
+            builder = builder.signing_key(SigningKey::from_pem_or_path(key_id, &path)?);
         }
         if let Some(subject) = get(env::SUBJECT) {
             builder.subject = Some(subject);
@@ -345,8 +353,37 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES),
+    /// 64 MiB). A longer body fails the call with
+    /// [`Error::ResponseTooLarge`] naming the limit; reading stops there, so
+    /// a broken or hostile server cannot make the client hold more than
+    /// about this much memory. An error response's body over the limit is
+    /// not read either: the call fails with its status and a message saying so.
+    ///
+    /// ```
+    /// let client = versori::Client::builder()
+    ///     .max_response_bytes(8 * 1024 * 1024)
+    ///     .build()?;
+    /// # let _ = client;
+    /// // zero is refused
+    /// assert!(versori::Client::builder().max_response_bytes(0).build().is_err());
+    /// # Ok::<(), versori::Error>(())
+    /// ```
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     /// Use this reqwest client (its pool, proxy and TLS settings) instead
     /// of building one.
+    ///
+    /// Its own policies then apply where the SDK's would: build it with
+    /// `redirect(reqwest::redirect::Policy::none())` to keep the SDK's rule
+    /// that no redirect is followed (a redirect it does not follow is still
+    /// [`Error::Redirect`]). In a process made by `fork` it is used as
+    /// given, so build it in the child (a client the SDK builds itself is
+    /// rebuilt there automatically; see [`crate::fork`]).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -397,23 +434,27 @@ impl ClientBuilder {
         // a client of our own carries the request timeout itself, so most
         // requests need no per-request timeout (reqwest keeps those in a
         // per-request map that costs allocations on every request and retry)
-        let (http, client_timeout) = match self.http {
-            Some(client) => (client, None),
+        if self.max_response_bytes == 0 {
+            return Err(Error::invalid(
+                "max_response_bytes must be at least 1 (the default is 64 MiB)",
+            ));
+        }
+        let (http, pool, client_timeout) = match self.http {
+            Some(client) => (client.clone(), Pool::Given(client), None),
             None => {
-                // retries are ours (transport.rs); reqwest's own layer would only
-                // retry HTTP/2 refusals (HTTP/2 is not built in), yet it copies
-                // every request to be ready for one
-                let mut builder = reqwest::Client::builder()
-                    .connect_timeout(self.connect_timeout)
-                    .retry(reqwest::retry::never().max_retries_per_request(0));
-                if let Some(t) = self.request_timeout {
-                    builder = builder.timeout(t);
-                }
-                let client = builder.build().map_err(|e| Error::Transport {
+                let settings = HttpSettings {
+                    connect_timeout: self.connect_timeout,
+                    request_timeout: self.request_timeout,
+                };
+                let client = settings.build().map_err(|e| Error::Transport {
                     message: format!("could not build the HTTP client: {e}"),
                     source: Some(e),
                 })?;
-                (client, self.request_timeout)
+                (
+                    client.clone(),
+                    Pool::own(settings, client),
+                    self.request_timeout,
+                )
             }
         };
         let fixed_authorization = match &self.credentials {
@@ -422,6 +463,8 @@ impl ClientBuilder {
         };
         let transport = Arc::new(Transport {
             http,
+            pool: Arc::new(pool),
+            max_response_bytes: self.max_response_bytes,
             fixed_authorization,
             credentials: self.credentials,
             subject: self.subject,

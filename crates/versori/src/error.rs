@@ -61,15 +61,58 @@ pub enum Error {
         /// Which limit was hit.
         message: String,
     },
-    /// A success response whose body does not match the spec.
-    #[error("could not decode the response{}: {message}; body starts with {excerpt:?}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    /// A success response whose body does not match the spec, or a listing
+    /// whose pages do not follow the pagination rules (a page that hands back
+    /// a cursor already followed).
+    #[error("{}", decode_message(*status, message, excerpt))]
     Decode {
         /// The HTTP status, when known.
         status: Option<u16>,
         /// What did not match.
         message: String,
-        /// The first bytes of the body.
+        /// The first characters of the body, with any credential replaced
+        /// by `<redacted>` (empty when no body is involved).
         excerpt: String,
+    },
+    /// The server answered with a redirect (3xx). The SDK follows none: the
+    /// platform's API never redirects, so a redirect comes from a wrong base
+    /// URL or something in between (a proxy, a login page), and following
+    /// it could send the request, and its credentials, where they were not
+    /// meant to go, or turn a `POST` into a `GET`.
+    ///
+    /// ```
+    /// let err = versori::Error::Redirect {
+    ///     status: 302,
+    ///     location: Some("https://login.example.com/".into()),
+    ///     request_id: None,
+    /// };
+    /// assert_eq!(err.status(), Some(302));
+    /// assert!(err.to_string().contains("https://login.example.com/"));
+    /// ```
+    #[error("{}", redirect_message(*status, location.as_deref()))]
+    Redirect {
+        /// The HTTP status (301, 302, 303, 307, 308, ...).
+        status: u16,
+        /// The `Location` header, when the response had one (credentials in
+        /// it are replaced by `<redacted>`).
+        location: Option<String>,
+        /// The request id of the response, if it carried one.
+        request_id: Option<String>,
+    },
+    /// A response body was longer than the client's limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
+    /// Reading stopped at the limit, so memory stays near it.
+    ///
+    /// ```
+    /// let err = versori::Error::ResponseTooLarge { status: 200, limit: 1 << 20 };
+    /// assert!(err.to_string().contains("1048576 bytes"));
+    /// ```
+    #[error("the response body (HTTP {status}) is larger than the limit of {limit} bytes (max_response_bytes); it was not read further")]
+    ResponseTooLarge {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The limit, in bytes.
+        limit: u64,
     },
     /// The caller's input was rejected before anything was sent.
     #[error("invalid input: {message}")]
@@ -91,6 +134,30 @@ fn api_message(status: u16, code: &str, message: &str, request_id: Option<&str>)
         s.push_str(&format!(" (request id {id})"));
     }
     s
+}
+
+fn decode_message(status: Option<u16>, message: &str, excerpt: &str) -> String {
+    let mut s = String::from("could not decode the response");
+    if let Some(status) = status {
+        s.push_str(&format!(" (HTTP {status})"));
+    }
+    s.push_str(": ");
+    s.push_str(message);
+    if !excerpt.is_empty() {
+        s.push_str(&format!("; body starts with {excerpt:?}"));
+    }
+    s
+}
+
+fn redirect_message(status: u16, location: Option<&str>) -> String {
+    let target = match location {
+        Some(l) => format!("a redirect to {l}"),
+        None => "a redirect without a Location header".into(),
+    };
+    format!(
+        "HTTP {status}: the server answered with {target}, which the SDK does not follow \
+         (the platform's API never redirects: check the base URL and any proxy in between)"
+    )
 }
 
 /// Shorthand for results of this crate.
@@ -116,14 +183,38 @@ pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String>
 /// At most this many characters of a body go into an error.
 const EXCERPT_CHARS: usize = 200;
 
-/// The start of a body, for error messages.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+/// How much of a body is searched for credentials before an excerpt is cut
+/// from it: enough for the excerpt and a long token that starts inside it,
+/// so that the cut never leaves part of a credential.
+const EXCERPT_WINDOW: usize = EXCERPT_CHARS * 4 + 8192;
+
+/// The start of a body, for error messages, with credentials redacted
+/// (`sent`: the credential the request carried, see [`crate::secret::redact`]).
+pub(crate) fn excerpt(body: &[u8], sent: Option<&str>) -> String {
+    let window = &body[..body.len().min(EXCERPT_WINDOW)];
+    let text = String::from_utf8_lossy(window);
+    let text = crate::secret::redact(&text, sent);
     let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().count() > EXCERPT_CHARS {
+    if body.len() > window.len() || text.chars().nth(EXCERPT_CHARS).is_some() {
         out.push('…');
     }
     out
+}
+
+/// The error for a response with a redirect status (see [`Error::Redirect`]).
+pub(crate) fn redirect(
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    sent: Option<&str>,
+) -> Error {
+    Error::Redirect {
+        status,
+        location: headers
+            .get(reqwest::header::LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
+            .map(|l| crate::secret::redact(&l, sent).into_owned()),
+        request_id: request_id(headers),
+    }
 }
 
 impl Error {
@@ -139,6 +230,9 @@ impl Error {
             Error::Decode { status, .. } => *status,
             Error::Transport { source, .. } => {
                 source.as_ref().and_then(|e| e.status()).map(|s| s.as_u16())
+            }
+            Error::Redirect { status, .. } | Error::ResponseTooLarge { status, .. } => {
+                Some(*status)
             }
             _ => None,
         }
@@ -170,7 +264,9 @@ impl Error {
     /// The platform's request id, when the response carried one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Error::Api { request_id, .. } => request_id.as_deref(),
+            Error::Api { request_id, .. } | Error::Redirect { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -189,7 +285,7 @@ impl Error {
         Error::Decode {
             status: None,
             message: message.into(),
-            excerpt: excerpt(body.to_string().as_bytes()),
+            excerpt: excerpt(body.to_string().as_bytes(), None),
         }
     }
 
@@ -222,22 +318,64 @@ impl Error {
         }
     }
 
-    /// Classifies a reqwest error.
+    /// Classifies a reqwest error (a body cut off at the size limit is
+    /// [`Error::ResponseTooLarge`]).
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
+        if let Some(limit) = crate::body::BodyLimitExceeded::find(&e) {
+            return Error::ResponseTooLarge {
+                status: limit.status,
+                limit: limit.limit,
+            };
+        }
         if e.is_timeout() {
+            let when = if e.is_body() || e.is_decode() {
+                "while the response body was arriving"
+            } else {
+                "while waiting for the response"
+            };
             Error::Timeout {
-                message: format!(
-                    "no response within the request timeout ({})",
-                    e.without_url()
-                ),
+                message: format!("no complete response within the request timeout ({when})"),
             }
         } else {
             Error::Transport {
-                message: e.to_string(),
+                message: describe(&e),
                 source: Some(e),
             }
         }
     }
+}
+
+/// A transport failure in words: what failed, then its causes down to the
+/// one that says most (`connection reset by peer`), without the URL.
+fn describe(e: &reqwest::Error) -> String {
+    let what = if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the response body could not be read"
+    } else {
+        "the request failed"
+    };
+    let mut text = what.to_string();
+    let mut seen: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let shown = cause.to_string();
+        if !shown.is_empty() && !seen.contains(&shown) {
+            text.push_str(": ");
+            text.push_str(&shown);
+            seen.push(shown);
+        }
+        source = cause.source();
+    }
+    if seen.is_empty() {
+        text.push_str(": ");
+        let mut own = e.to_string();
+        if let Some(url) = e.url() {
+            own = own.replace(&format!(" for url ({url})"), "");
+        }
+        text.push_str(&own);
+    }
+    text
 }
 
 /// Message progenitor's builders give when the organisation parameter could
@@ -263,8 +401,11 @@ impl From<versori_core::Error<types::Error>> for Error {
             Core::InvalidResponsePayload(body, err) => Error::Decode {
                 status: None,
                 message: err.to_string(),
-                excerpt: excerpt(&body),
+                excerpt: excerpt(&body, None),
             },
+            Core::UnexpectedResponse(resp) if resp.status().is_redirection() => {
+                redirect(resp.status().as_u16(), resp.headers(), None)
+            }
             Core::UnexpectedResponse(resp) => Error::Api {
                 status: resp.status().as_u16(),
                 code: "unexpected_status".into(),

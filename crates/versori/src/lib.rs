@@ -6,6 +6,15 @@
 //! pagination as streams; one [`Error`] type; and the platform's common
 //! workflows with their rules checked before anything is sent.
 //!
+//! It is meant to run inside other people's processes: response bodies are
+//! read under a size limit ([`ClientBuilder::max_response_bytes`]), no
+//! redirect is followed ([`Error::Redirect`]), a listing that repeats a
+//! cursor stops ([`CursorTrail`]), credentials never appear in `Debug`
+//! output, errors or events (one a server echoes back is redacted),
+//! dropping a call's future aborts its request, and connection pools are
+//! per process, so a client survives `fork` ([`fork`]). Every request is a
+//! `tracing` span with DEBUG and INFO events ([`log`]).
+//!
 //! ```no_run
 //! use versori::Client;
 //!
@@ -38,23 +47,28 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod body;
 mod call;
 mod client;
 mod error;
+pub mod fork;
 mod groups;
 mod kv;
+pub mod log;
 mod pages;
+mod pool;
 mod retry;
 mod secret;
 mod transport;
 mod workflows;
 
 pub use auth::{Credentials, SigningKey, REFRESH_MARGIN, TOKEN_LIFETIME};
+pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use call::RawResponse;
 pub use client::{env, Client, ClientBuilder, PRODUCTION_URL, STAGING_URL};
 pub use error::{Error, FieldError, Result};
 pub use groups::*;
-pub use pages::{decode_page, Page, PageDecoder, PageLayout, Pages};
+pub use pages::{decode_page, CursorTrail, Page, PageDecoder, PageLayout, Pages};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use workflows::{

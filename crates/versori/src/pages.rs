@@ -2,6 +2,7 @@
 //! at a time, or the pages themselves with their `totalCount`.
 
 use std::collections::VecDeque;
+use std::hash::BuildHasher;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -98,7 +99,82 @@ pub struct Pages<T> {
     total_count: Option<u64>,
     inflight: Option<BoxFuture<'static, Result<Page<T>>>>,
     decode: PageDecoder<T>,
+    trail: CursorTrail,
     _item: PhantomData<fn() -> T>,
+}
+
+/// The cursors one listing has followed, so that it stops, with an error,
+/// on a page that hands back one of them. A server that ignores the cursor
+/// it is given, or cycles through a few, would otherwise be asked for the
+/// same pages forever. Every pager of the SDK uses one ([`Pages`], and
+/// through it the Python listings and the C pager); it is public for code
+/// that follows cursors itself.
+///
+/// A cursor is remembered as a 64-bit hash, so a listing of any length
+/// costs 8 bytes per page.
+///
+/// ```
+/// use versori::CursorTrail;
+///
+/// let mut trail = CursorTrail::new();
+/// trail.follow("ListSystems", None, Some("c1"))?;       // the first page points to c1
+/// trail.follow("ListSystems", Some("c1"), Some("c2"))?; // page c1 points to c2
+/// let err = trail.follow("ListSystems", Some("c2"), Some("c2")).unwrap_err();
+/// assert!(err.to_string().contains("\"c2\""));
+/// # Ok::<(), versori::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct CursorTrail {
+    seen: std::collections::HashSet<u64>,
+    hasher: std::hash::RandomState,
+}
+
+/// At most this many characters of a cursor go into an error message.
+const CURSOR_SHOWN: usize = 80;
+
+impl CursorTrail {
+    /// An empty trail, for a listing that has not fetched a page yet.
+    pub fn new() -> Self {
+        CursorTrail::default()
+    }
+
+    /// Records that the page asked for with cursor `asked` (`None` for the
+    /// first page) of `operation_id` arrived pointing to `next` (`None` on
+    /// the last page). An error ([`Error::Decode`]) when `next` is `asked`
+    /// or a cursor followed earlier: the listing must stop there.
+    pub fn follow(
+        &mut self,
+        operation_id: &str,
+        asked: Option<&str>,
+        next: Option<&str>,
+    ) -> Result<()> {
+        if let Some(asked) = asked {
+            self.seen.insert(self.hasher.hash_one(asked));
+        }
+        let Some(next) = next else {
+            return Ok(());
+        };
+        if !self.seen.contains(&self.hasher.hash_one(next)) {
+            return Ok(());
+        }
+        let mut shown: String = next.chars().take(CURSOR_SHOWN).collect();
+        if next.chars().nth(CURSOR_SHOWN).is_some() {
+            shown.push('…');
+        }
+        let which = if asked == Some(next) {
+            "the cursor it was asked with"
+        } else {
+            "a cursor this listing already followed"
+        };
+        Err(Error::Decode {
+            status: None,
+            message: format!(
+                "a page of {operation_id} handed back {which} ({shown:?}) as its next cursor; \
+                 following it would fetch the same pages forever, so the listing stops here"
+            ),
+            excerpt: String::new(),
+        })
+    }
 }
 
 impl<T> std::fmt::Debug for Pages<T> {
@@ -169,6 +245,7 @@ impl Client {
             total_count: None,
             inflight: None,
             decode,
+            trail: CursorTrail::new(),
             _item: PhantomData,
         }
     }
@@ -234,8 +311,7 @@ impl<T: Send + 'static> Pages<T> {
         }
         let fut = self.fetch()?;
         let page = fut.await;
-        self.absorb_meta(&page);
-        page.map(Some)
+        self.absorb(page).map(Some)
     }
 
     /// Collects every item (memory grows with the listing: prefer the stream
@@ -248,8 +324,17 @@ impl<T: Send + 'static> Pages<T> {
         Ok(all)
     }
 
-    fn absorb_meta(&mut self, page: &Result<Page<T>>) {
-        match page {
+    /// Takes in a fetched page: its total count and cursor, or the end of
+    /// the listing (after the last page, an error, or a page that hands
+    /// back a cursor already followed).
+    fn absorb(&mut self, page: Result<Page<T>>) -> Result<Page<T>> {
+        let checked = page.and_then(|p| {
+            let id = self.op.as_ref().map_or("", |op| op.id);
+            self.trail
+                .follow(id, self.cursor.as_deref(), p.next.as_deref())
+                .map(|()| p)
+        });
+        match &checked {
             Ok(p) => {
                 self.total_count = p.total_count.or(self.total_count);
                 self.cursor = p.next.clone();
@@ -257,6 +342,7 @@ impl<T: Send + 'static> Pages<T> {
             }
             Err(_) => self.done = true,
         }
+        checked
     }
 
     fn fetch(&mut self) -> Result<BoxFuture<'static, Result<Page<T>>>> {
@@ -379,8 +465,7 @@ impl<T: Send + Unpin + 'static> Stream for Pages<T> {
                 Poll::Ready(page) => page,
             };
             this.inflight = None;
-            this.absorb_meta(&page);
-            match page {
+            match this.absorb(page) {
                 Ok(p) => this.buffer.extend(p.items),
                 Err(e) => return Poll::Ready(Some(Err(e))),
             }

@@ -2,24 +2,31 @@
 //! deadline, tracing, and error bodies made uniform. Both the typed builders
 //! (through `versori-core`'s hooks) and the generic `call` go through here.
 
+use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
 use futures::future::Either;
 use reqwest::header::{
-    HeaderName, HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+    HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
 };
 use reqwest::{Request, Response};
 use tracing::Instrument;
 
 use crate::auth::Credentials;
+use crate::body::{self, BodyError};
 use crate::error::{excerpt, request_id, Error, Result};
+use crate::pool::Pool;
 use crate::retry::{retryable_status, RetryPolicy};
+use crate::secret::redact;
 
 /// Everything needed to send a request; shared by clones of a client.
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
+    /// Builds requests (the generated client holds a copy too); requests are
+    /// sent through `pool`, which is this client in the process that built it.
     pub(crate) http: reqwest::Client,
+    pub(crate) pool: Arc<Pool>,
     pub(crate) credentials: Option<Credentials>,
     pub(crate) subject: Option<String>,
     pub(crate) retry: RetryPolicy,
@@ -31,6 +38,16 @@ pub(crate) struct Transport {
     /// The `Authorization` value of fixed credentials (API key, JWT),
     /// computed once.
     pub(crate) fixed_authorization: Option<HeaderValue>,
+    /// The longest response body read (see `body.rs`).
+    pub(crate) max_response_bytes: u64,
+}
+
+/// What the log events of a request say about it (see `log.rs`).
+#[derive(Clone, Copy)]
+struct Call {
+    operation_id: &'static str,
+    method: &'static str,
+    path: &'static str,
 }
 
 impl Transport {
@@ -50,17 +67,38 @@ impl Transport {
         Ok(())
     }
 
+    /// The credential the requests of this client carry (the API key, the
+    /// JWT, or the token last minted for the end user), for redacting it
+    /// from what a server echoes back. Never mints a token.
+    pub(crate) fn sent_credential(&self) -> Option<String> {
+        match self.credentials.as_ref()? {
+            Credentials::ApiKey(s) | Credentials::Jwt(s) => Some(s.expose().to_string()),
+            Credentials::SigningKey(key) => key.cached_token(self.subject.as_deref()?),
+        }
+    }
+
     /// Sends `request`, retrying as the policy allows, inside a tracing span.
     /// Returns the final response (any status; error bodies normalized to the
-    /// platform's `Error` shape) or the final transport error.
+    /// platform's `Error` shape, credentials redacted from them) or the final
+    /// transport error.
     pub(crate) fn send<'a>(
         &'a self,
         request: Request,
-        operation_id: &str,
+        operation_id: &'static str,
     ) -> impl std::future::Future<Output = reqwest::Result<Response>> + Send + 'a {
+        // the operation's fields, only looked up when an event or span at
+        // INFO or below would be recorded
+        let call = tracing::enabled!(tracing::Level::INFO).then(|| {
+            let op = crate::call::lookup(operation_id);
+            Call {
+                operation_id: op.map_or(operation_id, |o| o.id),
+                method: op.map_or("", |o| o.method.as_str()),
+                path: op.map_or("", |o| o.path),
+            }
+        });
         if !tracing::span_enabled!(tracing::Level::DEBUG) {
             // nobody listens: no span to build, enter on every poll or fill
-            return Either::Left(self.send_with_retries(request, tracing::Span::none()));
+            return Either::Left(self.send_with_retries(request, call, tracing::Span::none()));
         }
         let span = tracing::debug_span!(
             "versori.request",
@@ -73,14 +111,15 @@ impl Transport {
             request_id = tracing::field::Empty,
         );
         if span.is_disabled() {
-            return Either::Left(self.send_with_retries(request, span));
+            return Either::Left(self.send_with_retries(request, call, span));
         }
-        let op = crate::call::lookup(operation_id);
-        span.record("operation_id", op.map_or(operation_id, |o| o.id));
+        if let Some(c) = &call {
+            span.record("operation_id", c.operation_id);
+            span.record("path", c.path);
+        }
         span.record("method", request.method().as_str());
-        span.record("path", op.map_or("", |o| o.path));
         Either::Right(
-            self.send_with_retries(request, span.clone())
+            self.send_with_retries(request, call, span.clone())
                 .instrument(span),
         )
     }
@@ -92,9 +131,11 @@ impl Transport {
     fn send_with_retries<'a>(
         &'a self,
         mut request: Request,
+        call: Option<Call>,
         span: tracing::Span,
     ) -> impl std::future::Future<Output = reqwest::Result<Response>> + Send + 'a {
         async move {
+            let http = self.pool.client()?;
             let started = Instant::now();
             let deadline = self.retry.overall_deadline().map(|d| started + d);
             let may_retry = self.retry.allows(request.method());
@@ -122,10 +163,10 @@ impl Transport {
                 if timeout.is_some() && timeout != self.client_timeout {
                     *request.timeout_mut() = timeout;
                 }
-                let result = self.http.execute(request).await;
-                record(&span, attempt, t0, &result);
+                let result = http.execute(request).await;
+                record(&span, call, attempt, t0, &result);
                 let wait = match next {
-                    Some(_) => self.retry_wait(&result, attempt, deadline),
+                    Some(_) => self.retry_wait(&result, call, attempt, deadline),
                     None => None,
                 };
                 let (Some(next), Some(wait)) = (next, wait) else {
@@ -134,7 +175,8 @@ impl Transport {
                             if resp.status().is_client_error()
                                 || resp.status().is_server_error() =>
                         {
-                            normalize_error(resp).await
+                            normalize_error(resp, self.max_response_bytes, self.sent_credential())
+                                .await
                         }
                         other => other,
                     };
@@ -152,6 +194,7 @@ impl Transport {
     fn retry_wait(
         &self,
         result: &reqwest::Result<Response>,
+        call: Option<Call>,
         attempt: u32,
         deadline: Option<Instant>,
     ) -> Option<std::time::Duration> {
@@ -192,7 +235,16 @@ impl Transport {
             );
             return None;
         }
-        tracing::debug!(attempt, ?wait, reason, "retrying");
+        let c = call.unwrap_or(Call::UNKNOWN);
+        tracing::info!(
+            operation_id = c.operation_id,
+            method = c.method,
+            path = c.path,
+            attempt,
+            reason,
+            delay_ms = wait.as_secs_f64() * 1000.0,
+            "retrying"
+        );
         Some(wait)
     }
 }
@@ -268,12 +320,29 @@ impl WithoutUrlRef for reqwest::Error {
     }
 }
 
-fn record(span: &tracing::Span, attempt: u32, t0: Instant, result: &reqwest::Result<Response>) {
+impl Call {
+    /// For events whose operation was not looked up (nobody listened when
+    /// the request started).
+    const UNKNOWN: Call = Call {
+        operation_id: "",
+        method: "",
+        path: "",
+    };
+}
+
+fn record(
+    span: &tracing::Span,
+    call: Option<Call>,
+    attempt: u32,
+    t0: Instant,
+    result: &reqwest::Result<Response>,
+) {
     // when nobody listens, skip computing the field values (the request-id
     // lookup above all)
+    let latency_ms = t0.elapsed().as_secs_f64() * 1000.0;
     if !span.is_disabled() {
         span.record("attempt", attempt);
-        span.record("latency_ms", t0.elapsed().as_secs_f64() * 1000.0);
+        span.record("latency_ms", latency_ms);
         if let Ok(resp) = result {
             span.record("status", resp.status().as_u16());
             if let Some(id) = request_id(resp.headers()) {
@@ -281,59 +350,109 @@ fn record(span: &tracing::Span, attempt: u32, t0: Instant, result: &reqwest::Res
             }
         }
     }
+    if !tracing::enabled!(tracing::Level::DEBUG) {
+        return;
+    }
+    let c = call.unwrap_or(Call::UNKNOWN);
     match result {
-        Ok(resp) => tracing::debug!(attempt, status = resp.status().as_u16(), "response"),
-        Err(e) => tracing::debug!(attempt, error = %e.without_url_ref(), "no response"),
+        Ok(resp) => tracing::debug!(
+            operation_id = c.operation_id,
+            method = c.method,
+            path = c.path,
+            status = resp.status().as_u16(),
+            attempt,
+            latency_ms,
+            request_id = request_id(resp.headers()).as_deref(),
+            "response"
+        ),
+        Err(e) => tracing::debug!(
+            operation_id = c.operation_id,
+            method = c.method,
+            path = c.path,
+            attempt,
+            latency_ms,
+            error = %e.without_url_ref(),
+            "no response"
+        ),
     }
 }
 
 /// Error responses whose body is not the platform's `Error` JSON (an HTML
 /// page from a proxy, an empty body, ...) get one built from what arrived, so
-/// every layer sees status, code and message the same way. Boxed, so that the
+/// every layer sees status, code and message the same way. The body is read
+/// under the size limit (a longer one becomes a message saying so), and any
+/// credential the server echoed in it is redacted. Boxed, so that the
 /// body-reading state is not part of every request's future.
 fn normalize_error(
-    resp: Response,
+    mut resp: Response,
+    limit: u64,
+    sent: Option<String>,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = reqwest::Result<Response>> + Send>> {
     Box::pin(async move {
         let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = resp.bytes().await?;
-        if serde_json::from_slice::<versori_core::types::Error>(&body).is_ok() {
-            return Ok(rebuild(status, headers, body));
-        }
+        let sent = sent.as_deref();
         let reason = status.canonical_reason().unwrap_or("error");
-        let shown = excerpt(&body);
-        let message = if shown.trim().is_empty() {
-            format!("{reason} (empty response body)")
-        } else {
-            format!("{reason}: {}", shown.trim())
+        let message = match body::read(&mut resp, limit).await {
+            Err(BodyError::Read(e)) => return Err(e),
+            Err(BodyError::TooLarge(l)) => format!(
+                "{reason} (the error body is larger than the limit of {} bytes, max_response_bytes; it was not read)",
+                l.limit
+            ),
+            Ok(body) => match serde_json::from_slice::<versori_core::types::Error>(&body) {
+                Ok(mut error) => {
+                    let headers = std::mem::take(resp.headers_mut());
+                    let url = resp.url().clone();
+                    if !redact_error(&mut error, sent) {
+                        return Ok(body::rebuild(status, headers, body, url));
+                    }
+                    let text = serde_json::to_vec(&error).unwrap_or_default();
+                    return Ok(body::rebuild(status, headers, Bytes::from(text), url));
+                }
+                Err(_) => {
+                    let shown = excerpt(&body, sent);
+                    if shown.trim().is_empty() {
+                        format!("{reason} (empty response body)")
+                    } else {
+                        format!("{reason}: {}", shown.trim())
+                    }
+                }
+            },
         };
         let synthetic = serde_json::json!({
             "code": format!("http_{}", status.as_u16()),
             "message": message,
         });
-        let mut headers = headers;
+        let mut headers = std::mem::take(resp.headers_mut());
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        Ok(rebuild(status, headers, Bytes::from(synthetic.to_string())))
+        Ok(body::rebuild(
+            status,
+            headers,
+            Bytes::from(synthetic.to_string()),
+            resp.url().clone(),
+        ))
     })
 }
 
-fn rebuild(
-    status: reqwest::StatusCode,
-    mut headers: reqwest::header::HeaderMap,
-    body: Bytes,
-) -> Response {
-    headers.remove(CONTENT_LENGTH);
-    let mut builder = http::Response::builder().status(status);
-    if let Some(h) = builder.headers_mut() {
-        *h = headers;
+/// Redacts credentials from the texts of a platform error; whether any
+/// text changed.
+fn redact_error(error: &mut versori_core::types::Error, sent: Option<&str>) -> bool {
+    let mut changed = false;
+    let mut clean = |text: &mut String| {
+        if let std::borrow::Cow::Owned(clean) = redact(text, sent) {
+            *text = clean;
+            changed = true;
+        }
+    };
+    clean(&mut error.code);
+    clean(&mut error.message);
+    if let Some(details) = error.details.as_mut() {
+        clean(details);
     }
-    match builder.body(body.clone()) {
-        Ok(resp) => Response::from(resp),
-        // status and headers came from a valid response, so this cannot fail;
-        // fall back to the bare status if it ever does
-        Err(_) => Response::from(http::Response::new(body)),
+    for f in &mut error.fields {
+        clean(&mut f.field);
+        clean(&mut f.message);
     }
+    changed
 }
 
 /// The outcome of a successful `prepare`, ready at once.
@@ -378,6 +497,26 @@ impl versori_core::hooks::Transport for Hook {
         request: Request,
         operation_id: &'static str,
     ) -> versori_core::hooks::BoxFuture<'a, reqwest::Result<Response>> {
-        Box::pin(self.0.send(request, operation_id))
+        Box::pin(async move {
+            let mut resp = self.0.send(request, operation_id).await?;
+            if !resp.status().is_success() {
+                // error bodies are read already; a redirect has none worth reading
+                return Ok(resp);
+            }
+            // the generated code reads the body itself: read it here, under
+            // the limit, and hand it over in memory (or as a body that fails
+            // with the limit, which `Error::from` recognises)
+            let status = resp.status();
+            let read = body::read(&mut resp, self.0.max_response_bytes).await;
+            let headers = std::mem::take(resp.headers_mut());
+            let url = resp.url().clone();
+            match read {
+                Ok(bytes) => Ok(body::rebuild(status, headers, bytes, url)),
+                Err(BodyError::TooLarge(exceeded)) => {
+                    Ok(body::failing_response(status, headers, exceeded, url))
+                }
+                Err(BodyError::Read(e)) => Err(e),
+            }
+        })
     }
 }

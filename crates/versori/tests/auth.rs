@@ -137,6 +137,80 @@ fn a_bad_signing_key_is_reported_without_its_content() {
     assert!(err.to_string().contains("/nonexistent/key.pem"), "{err}");
 }
 
+/// The key's base64 lines (what must never appear in an error).
+fn key_material() -> Vec<String> {
+    String::from_utf8_lossy(KEY_PEM)
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(String::from)
+        .collect()
+}
+
+fn assert_no_key_material(text: &str) {
+    for line in key_material() {
+        assert!(!text.contains(&line), "key material in: {text}");
+    }
+}
+
+#[test]
+fn pem_text_with_attributes_a_bom_or_certificates_around_it_is_accepted() {
+    let pem = String::from_utf8_lossy(KEY_PEM).into_owned();
+    // as `openssl pkcs12 -nodes` writes it: attribute lines, a certificate first
+    let pkcs12 = format!(
+        "Bag Attributes\n    localKeyID: 01 02 03\n    friendlyName: signing\nsubject=/CN=x\n\
+         -----BEGIN CERTIFICATE-----\nMIIBszCCAV2gAwIBAgIU\n-----END CERTIFICATE-----\n\
+         Bag Attributes\n    localKeyID: 01 02 03\nKey Attributes: <No Attributes>\n{pem}"
+    );
+    let with_bom = format!("\u{feff}{pem}");
+    for text in [pkcs12.as_str(), with_bom.as_str(), pem.as_str()] {
+        let key = SigningKey::from_pem(KEY_ID, text.as_bytes()).expect("accepted as PEM");
+        assert!(claims(&format!("JWT {}", key.token_for("c-1").expect("mints")))["sub"] == "c-1");
+        // text, not a path, whatever it starts with
+        SigningKey::from_pem_or_path(KEY_ID, text).expect("accepted as PEM text");
+    }
+}
+
+#[test]
+fn key_errors_never_contain_the_key_or_key_like_arguments() {
+    let pem = String::from_utf8_lossy(KEY_PEM).into_owned();
+    let body: String = key_material().concat();
+    let cut = &pem[..pem.len() / 2];
+    let broken = pem.replace(&key_material()[3], "AAAA");
+    let cases = [
+        // PEM cut short, PEM with a damaged line, the bare base64 body, on
+        // one line or several, as JSON: each refused without being echoed
+        cut.to_string(),
+        broken,
+        body.clone(),
+        key_material().join("\n"),
+        format!("{{\"kty\":\"RSA\",\"d\":\"{body}\"}}"),
+        pem.replace("PRIVATE KEY", "ENCRYPTED PRIVATE KEY"),
+    ];
+    for case in &cases {
+        let err = SigningKey::from_pem_or_path(KEY_ID, case).expect_err("refused");
+        assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+        let text = format!("{err} {err:?}");
+        assert_no_key_material(&text);
+        assert!(
+            !text.contains(case.trim()),
+            "the argument was echoed: {text}"
+        );
+    }
+    let encrypted = SigningKey::from_pem_or_path(KEY_ID, &cases[5]).expect_err("encrypted");
+    assert!(encrypted.to_string().contains("encrypted"), "{encrypted}");
+    let cut = SigningKey::from_pem_or_path(KEY_ID, &cases[0]).expect_err("cut");
+    assert!(cut.to_string().contains("-----END"), "{cut}");
+    // a path is named in the error, as it is no secret
+    let err = SigningKey::from_pem_or_path(KEY_ID, "/nonexistent/key.pem").expect_err("missing");
+    assert!(err.to_string().contains("/nonexistent/key.pem"), "{err}");
+    // a file that is not a key: the error does not show its content
+    let dir = std::env::temp_dir().join(format!("versori-key-{}", std::process::id()));
+    std::fs::write(&dir, format!("not a key {body}")).expect("write");
+    let err = SigningKey::from_pem_or_path(KEY_ID, dir.to_str().expect("utf-8")).expect_err("bad");
+    let _ = std::fs::remove_file(&dir);
+    assert_no_key_material(&err.to_string());
+}
+
 #[test]
 fn credentials_are_refused_over_plain_http_to_other_hosts() {
     let err = Client::builder()
@@ -336,6 +410,9 @@ async fn secrets_never_appear_in_debug_errors_or_traces() {
         traces.contains("/o/{organisation_id}/users/{user_id}"),
         "the span carries the path template: {traces}"
     );
+    for field in ["method=\"GET\"", "attempt=2", "status=401", "latency_ms="] {
+        assert!(traces.contains(field), "the span carries {field}: {traces}");
+    }
     assert!(traces.contains("retrying"), "retries are logged: {traces}");
     assert!(traces.contains("HTTP 503"), "with their reason: {traces}");
 }

@@ -1,0 +1,364 @@
+/*
+ * The fault-injection suite from C: libversori against the hostile loopback
+ * server of python/tests/fault_server.py (started here as a subprocess).
+ * Each case checks the status, the HTTP status, the error code and the
+ * message, and that the credential appears in neither the message nor any
+ * log record. Each is bounded by the client's timeout and one retry.
+ *
+ * Usage: test_faults PYTHON SERVER_SCRIPT (cargo xtask test passes them).
+ * Built with -std=c11 -Wall -Wextra -Werror and run plain and under valgrind.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "versori.h"
+
+extern char **environ;
+
+#define ORG "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
+#define KEY "vk_fault_secret_c_5e7d"
+#define BIG_INT "1180591620717411303424"
+
+static int valgrind = 0;
+
+/* ---- the server ---- */
+
+static pid_t server_pid = -1;
+static int server_stdin = -1;
+static char server_url[128];
+
+static int start_server(const char *python, const char *script) {
+  int in[2], out[2];
+  if (pipe(in) != 0 || pipe(out) != 0) return perror("pipe"), -1;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
+  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_addclose(&actions, in[1]);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  char *argv[] = {(char *)python, (char *)script, NULL};
+  int rc = posix_spawnp(&server_pid, python, &actions, NULL, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(in[0]);
+  close(out[1]);
+  if (rc != 0) {
+    fprintf(stderr, "could not start %s %s: %s\n", python, script, strerror(rc));
+    return -1;
+  }
+  server_stdin = in[1];
+  /* the first line is the base URL */
+  size_t n = 0;
+  while (n + 1 < sizeof server_url) {
+    ssize_t got = read(out[0], server_url + n, 1);
+    if (got <= 0 || server_url[n] == '\n') break;
+    n++;
+  }
+  server_url[n] = '\0';
+  close(out[0]);
+  if (strncmp(server_url, "http://127.0.0.1:", 17) != 0) {
+    fprintf(stderr, "the fault server did not start (got \"%s\")\n", server_url);
+    return -1;
+  }
+  return 0;
+}
+
+static void stop_server(void) {
+  if (server_stdin >= 0) close(server_stdin); /* it serves until its stdin closes */
+  if (server_pid > 0) {
+    int status;
+    for (int i = 0; i < 100 && waitpid(server_pid, &status, WNOHANG) == 0; i++) {
+      struct timespec ts = {0, 50 * 1000 * 1000};
+      nanosleep(&ts, NULL);
+    }
+    if (waitpid(server_pid, &status, WNOHANG) == 0) {
+      kill(server_pid, SIGTERM);
+      waitpid(server_pid, &status, 0);
+    }
+  }
+}
+
+/* GET `path` from the server with a plain socket; the body (free it) or NULL. */
+static char *http_get(const char *path) {
+  int port = atoi(server_url + 17);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return NULL;
+  struct sockaddr_in addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons((uint16_t)port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    close(fd);
+    return NULL;
+  }
+  char req[256];
+  int len = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nhost: x\r\n\r\n", path);
+  if (write(fd, req, (size_t)len) != len) {
+    close(fd);
+    return NULL;
+  }
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap);
+  ssize_t got;
+  while (buf != NULL && n + 1 < cap && (got = read(fd, buf + n, cap - n - 1)) > 0) n += (size_t)got;
+  close(fd);
+  if (buf == NULL) return NULL;
+  buf[n] = '\0';
+  char *body = strstr(buf, "\r\n\r\n");
+  char *out = body ? strdup(body + 4) : NULL;
+  free(buf);
+  return out;
+}
+
+/* ---- log records ---- */
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static int log_records = 0, log_retries = 0, log_responses = 0, log_leaks = 0;
+
+static void on_log(VersoriLogLevel level, const char *message, void *user_data) {
+  int *calls = user_data;
+  pthread_mutex_lock(&log_lock);
+  (*calls)++;
+  log_records++;
+  if (strstr(message, KEY) != NULL) log_leaks++;
+  if (level == VERSORI_LOG_INFO && strncmp(message, "retrying ", 9) == 0 &&
+      strstr(message, "operation_id=GetEndUser") != NULL && strstr(message, "delay_ms=") != NULL)
+    log_retries++;
+  if (level == VERSORI_LOG_DEBUG && strncmp(message, "response ", 9) == 0 &&
+      strstr(message, "method=GET") != NULL && strstr(message, "path=/o/{organisation_id}/users/{user_id}") != NULL &&
+      strstr(message, "attempt=") != NULL && strstr(message, "latency_ms=") != NULL)
+    log_responses++;
+  pthread_mutex_unlock(&log_lock);
+}
+
+/* ---- cases ---- */
+
+static VersoriClient *client_for(const char *c, uint64_t max_bytes) {
+  char url[256];
+  snprintf(url, sizeof url, "%s/%s", server_url, c);
+  VersoriClientOptions opts;
+  memset(&opts, 0, sizeof opts);
+  opts.base_url = url;
+  opts.organisation = ORG;
+  opts.api_key = KEY;
+  opts.request_timeout_ms = valgrind ? 3000 : 1000;
+  opts.max_retries = 1;
+  opts.max_response_bytes = max_bytes;
+  VersoriClient *client = NULL;
+  if (versori_client_new(&opts, &client) != VERSORI_OK) {
+    fprintf(stderr, "versori_client_new failed for %s\n", c);
+    failures++;
+  }
+  return client;
+}
+
+/* The last error matches; `fragments` is NULL-terminated. */
+static void check_error(const char *name, VersoriStatus got, VersoriStatus want, unsigned http,
+                        const char *code, const char *const *fragments) {
+  char *msg = versori_last_error_message();
+  char *got_code = versori_last_error_code();
+  int ok = got == want && versori_last_error_status() == http && msg != NULL &&
+           strstr(msg, KEY) == NULL &&
+           (code == NULL ? got_code == NULL : (got_code != NULL && strcmp(got_code, code) == 0));
+  for (const char *const *f = fragments; ok && *f != NULL; f++) ok = strstr(msg, *f) != NULL;
+  if (!ok) {
+    fprintf(stderr, "case %s: status %d (want %d), http %u (want %u), code %s (want %s): %s\n", name,
+            (int)got, (int)want, (unsigned)versori_last_error_status(), http,
+            got_code ? got_code : "NULL", code ? code : "NULL", msg ? msg : "(none)");
+    failures++;
+  }
+  versori_string_free(msg);
+  versori_string_free(got_code);
+}
+
+struct single {
+  const char *name;
+  VersoriStatus status;
+  unsigned http;
+  const char *code;
+  const char *fragments[4];
+};
+
+static const struct single SINGLE[] = {
+    {"reset-headers", VERSORI_TRANSPORT_ERROR, 0, NULL, {"the request failed", "reset", NULL}},
+    {"reset-body", VERSORI_TRANSPORT_ERROR, 0, NULL, {"the response body could not be read", "reset", NULL}},
+    {"stall", VERSORI_TIMEOUT, 0, NULL, {"within the request timeout", "waiting for the response", NULL}},
+    {"drip", VERSORI_TIMEOUT, 0, NULL, {"within the request timeout", "body was arriving", NULL}},
+    {"truncated", VERSORI_TRANSPORT_ERROR, 0, NULL, {"the response body could not be read", "end of file", NULL}},
+    {"chunked-cut", VERSORI_TRANSPORT_ERROR, 0, NULL, {"the response body could not be read", "EOF", NULL}},
+    {"huge", VERSORI_DECODE_ERROR, 200, NULL, {"67108864 bytes", "max_response_bytes", NULL}},
+    {"many-headers", VERSORI_TRANSPORT_ERROR, 0, NULL, {"message head is too large", NULL}},
+    {"deep", VERSORI_DECODE_ERROR, 200, NULL, {"could not decode the response (HTTP 200)", "recursion limit", NULL}},
+    {"redirect-loop", VERSORI_API_ERROR, 307, "redirect", {"HTTP 307", "does not follow", NULL}},
+    {"redirect-none", VERSORI_API_ERROR, 302, "redirect", {"without a Location header", NULL}},
+    {"echo", VERSORI_API_ERROR, 401, "http_401", {"Bearer <redacted>", NULL}},
+    {"echo-json", VERSORI_API_ERROR, 403, "forbidden", {"credential <redacted> lacks access", NULL}},
+    {"echo-ok", VERSORI_DECODE_ERROR, 200, NULL, {"welcome <redacted>", NULL}},
+};
+
+static void test_single_calls(void) {
+  for (size_t i = 0; i < sizeof SINGLE / sizeof SINGLE[0]; i++) {
+    const struct single *s = &SINGLE[i];
+    VersoriClient *c = client_for(s->name, 0);
+    if (c == NULL) continue;
+    char *out = (char *)"untouched";
+    time_t started = time(NULL);
+    VersoriStatus st = versori_call(c, "GetEndUser", "{\"user_id\":\"u\"}", &out);
+    CHECK(strcmp(out, "untouched") == 0);
+    check_error(s->name, st, s->status, s->http, s->code, s->fragments);
+    CHECK(time(NULL) - started < (valgrind ? 60 : 15));
+    versori_client_free(c);
+  }
+}
+
+static void test_redirect_to_another_origin(void) {
+  VersoriClient *c = client_for("redirect-cross", 0);
+  if (c == NULL) return;
+  char *out = NULL;
+  /* a POST that read as a successful `{}` before */
+  VersoriStatus st = versori_call(c, "CreateEndUser", "{\"body\":{\"externalId\":\"c-1\"}}", &out);
+  const char *const fragments[] = {"HTTP 302", "http://localhost:", "/witness/", NULL};
+  check_error("redirect-cross", st, VERSORI_API_ERROR, 302, "redirect", fragments);
+  versori_client_free(c);
+  char *stats = http_get("/_stats");
+  CHECK(stats != NULL && strstr(stats, "\"witness\": []") != NULL); /* nothing followed it */
+  free(stats);
+}
+
+static void test_listings(void) {
+  const char *const cursor[] = {"handed back the cursor it was asked with", "\"c1\"", NULL};
+  const char *const deep[] = {"recursion limit", NULL};
+  struct {
+    const char *name;
+    unsigned http;
+    const char *const *fragments;
+  } cases[] = {{"cursor-repeat", 0, cursor}, {"deep-item", 200, deep}};
+  for (size_t i = 0; i < 2; i++) {
+    VersoriClient *c = client_for(cases[i].name, 0);
+    VersoriPager *pager = NULL;
+    if (c == NULL || versori_paginate(c, "ListSystems", NULL, &pager) != VERSORI_OK) {
+      failures++;
+      versori_client_free(c);
+      continue;
+    }
+    char *item = NULL;
+    int items = 0;
+    VersoriStatus st;
+    while ((st = versori_pager_next(pager, &item)) == VERSORI_OK) {
+      versori_string_free(item);
+      CHECK(++items <= 2); /* never more than the first page */
+    }
+    check_error(cases[i].name, st, VERSORI_DECODE_ERROR, cases[i].http, NULL, cases[i].fragments);
+    CHECK(versori_pager_next(pager, &item) == VERSORI_DONE); /* finished after an error */
+    versori_pager_free(pager);
+    versori_client_free(c);
+  }
+}
+
+static void test_body_limits(void) {
+  /* a small limit, and 500 MB of chunks with no length: reading stops there */
+  VersoriClient *c = client_for("huge-chunked", 1 << 20);
+  if (c == NULL) return;
+  struct rusage before, after;
+  getrusage(RUSAGE_SELF, &before);
+  char *out = NULL;
+  VersoriStatus st = versori_call(c, "GetEndUser", "{\"user_id\":\"u\"}", &out);
+  getrusage(RUSAGE_SELF, &after);
+  const char *const fragments[] = {"1048576 bytes", NULL};
+  check_error("huge-chunked", st, VERSORI_DECODE_ERROR, 200, NULL, fragments);
+  versori_client_free(c);
+  if (!valgrind) {
+    long grown_kib = after.ru_maxrss - before.ru_maxrss;
+    if (grown_kib > 16 * 1024) fprintf(stderr, "RSS grew by %ld KiB\n", grown_kib);
+    CHECK(grown_kib <= 16 * 1024);
+  }
+}
+
+static void test_big_integers(void) {
+  VersoriClient *c = client_for("big-int", 0);
+  if (c == NULL) return;
+  char *out = NULL;
+  VersoriStatus st = versori_call(c, "GetEndUser", "{\"user_id\":\"u\"}", &out);
+  CHECK(st == VERSORI_OK);
+  if (st == VERSORI_OK) {
+    if (strstr(out, "\"count\":" BIG_INT) != NULL || strstr(out, "\"count\": " BIG_INT) != NULL) {
+      printf("test_faults: integers beyond 64 bits are exact\n");
+    } else {
+      /* the one tolerated failure: the exact body text arrives with issue 14 */
+      printf("test_faults: XFAIL big-int (expected to pass after issue 14's decode path lands): %s\n", out);
+    }
+    versori_string_free(out);
+  }
+  versori_client_free(c);
+}
+
+static void test_retries_are_logged_without_secrets(void) {
+  int calls = 0;
+  CHECK(versori_set_log_callback(VERSORI_LOG_DEBUG, on_log, &calls) == VERSORI_OK);
+  CHECK(versori_set_log_callback(42, on_log, &calls) == VERSORI_INVALID_ARGUMENT);
+  VersoriClient *c = client_for("echo-json", 0);
+  char *out = NULL;
+  if (c != NULL) versori_call(c, "GetEndUser", "{\"user_id\":\"u\"}", &out);
+  versori_client_free(c);
+  c = client_for("reset-headers", 0); /* one retry, logged at INFO */
+  if (c != NULL) versori_call(c, "GetEndUser", "{\"user_id\":\"u\"}", &out);
+  versori_client_free(c);
+  CHECK(versori_set_log_callback(VERSORI_LOG_DEBUG, NULL, NULL) == VERSORI_OK);
+  int seen = calls;
+  c = client_for("echo-json", 0);
+  if (c != NULL) versori_call(c, "GetEndUser", "{\"user_id\":\"u\"}", &out);
+  versori_client_free(c);
+  pthread_mutex_lock(&log_lock);
+  CHECK(calls == seen); /* nothing after logging was turned off */
+  CHECK(log_records > 0);
+  CHECK(log_responses >= 1);
+  CHECK(log_retries == 1);
+  CHECK(log_leaks == 0);
+  if (log_responses < 1 || log_retries != 1)
+    fprintf(stderr, "log: %d records, %d responses, %d retries\n", log_records, log_responses, log_retries);
+  pthread_mutex_unlock(&log_lock);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s PYTHON python/tests/fault_server.py\n", argv[0]);
+    return 2;
+  }
+  const char *preload = getenv("LD_PRELOAD");
+  valgrind = preload != NULL && strstr(preload, "vgpreload") != NULL;
+  const char *vars[] = {"VERSORI_BASE_URL", "VERSORI_ORG", "VERSORI_API_KEY", "VERSORI_JWT",
+                        "VERSORI_SIGNING_KEY", "VERSORI_SIGNING_KEY_ID", "VERSORI_SUBJECT"};
+  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) unsetenv(vars[i]);
+  signal(SIGPIPE, SIG_IGN);
+  if (start_server(argv[1], argv[2]) != 0) return 1;
+
+  test_single_calls();
+  test_redirect_to_another_origin();
+  test_listings();
+  test_body_limits();
+  test_big_integers();
+  test_retries_are_logged_without_secrets();
+
+  stop_server();
+  if (failures) {
+    fprintf(stderr, "test_faults: %d check(s) failed\n", failures);
+    return 1;
+  }
+  printf("test_faults: all checks passed\n");
+  return 0;
+}
