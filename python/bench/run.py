@@ -479,12 +479,28 @@ def unit_costs(base: str, repeat: int) -> None:
     print(f"  ratio untracked / tracked: {rates['untracked (as shipped)'] / rates['tracked']:.2f}x")
 
 
+def import_cost(repeat: int) -> None:
+    """How long `import versori` takes in a fresh interpreter, beside `import json`."""
+
+    def best(module: str) -> float:
+        code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+        runs = [float(subprocess.run([sys.executable, "-c", code],
+                                     capture_output=True, text=True, check=True).stdout)
+                for _ in range(repeat)]
+        return min(runs)
+
+    ours, stdlib = best("versori"), best("json")
+    print(f"\n6. import cost (fresh interpreter, best of {repeat})")
+    print(f"  import versori                  {ours * 1e3:>8.1f} ms")
+    print(f"  import json                     {stdlib * 1e3:>8.1f} ms   (for scale)")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small counts, to check that it runs")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a ratio is below its target")
     parser.add_argument(
-        "--only", choices=["gets", "list", "paged", "concurrent", "costs"], help="run one scenario only"
+        "--only", choices=["gets", "list", "paged", "concurrent", "costs", "import"], help="run one scenario only"
     )
     parser.add_argument("--rss-child", nargs=2, type=int, metavar=("PAGES", "PER_PAGE"), help=argparse.SUPPRESS)
     parser.add_argument("--iterate", action="store_true", help=argparse.SUPPRESS)
@@ -514,6 +530,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             failures += concurrent_gets(server.base_url, conc, 64, repeat)
         if args.only in (None, "costs"):
             unit_costs(server.base_url, repeat * 5)
+        if args.only in (None, "import"):
+            import_cost(repeat * 3)
     finally:
         server.shutdown()
     if failures:

@@ -202,7 +202,6 @@ REPEATED = {
 }
 
 
-@pytest.mark.xfail(reason="the facade pager's repeated-cursor check comes with issue 13", strict=False)
 def test_a_repeated_cursor_stops_the_listing_with_an_error() -> None:
     with serving(REPEATED) as client:
         seen = 0

@@ -153,9 +153,7 @@ def test_listings_stop_on_a_repeated_cursor_and_on_deep_items(faults: FaultServe
 
 def test_integers_beyond_64_bits_are_exact(faults: FaultServer) -> None:
     got = make(faults, "big-int").call("GetEndUser", user_id="u")
-    exact = [type(got[k]) is int for k in ("count", "negative", "odd")]
-    if not all(exact):
-        pytest.xfail("expected to pass after issue 14's decode path lands")
+    assert [type(got[k]) for k in ("count", "negative", "odd")] == [int, int, int]
     assert (got["count"], got["negative"], got["odd"]) == (2**70, -(2**70), 2**70 + 1)
 
 

@@ -1,4 +1,4 @@
-"""The installed package: import cost, every operation present, groups, stubs."""
+"""The installed package: import side effects, every operation present, groups, stubs."""
 
 from __future__ import annotations
 
@@ -12,23 +12,19 @@ import versori
 from versori import _native
 
 
-def test_import_is_fast_and_starts_no_thread() -> None:
+def test_import_starts_no_thread() -> None:
+    """Importing the package starts no thread (the runtime starts on first use). How long the
+    import takes is a figure of the benchmark (`python python/bench/run.py --only import`)."""
     code = (
-        "import os, time\n"
+        "import os\n"
         "before = len(os.listdir('/proc/self/task'))\n"
-        "t = time.perf_counter()\n"
         "import versori\n"
-        "elapsed = time.perf_counter() - t\n"
         "after = len(os.listdir('/proc/self/task'))\n"
-        "print(elapsed, before, after)\n"
+        "print(before, after)\n"
     )
-    best = None
-    for _ in range(3):
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-        elapsed, before, after = out.stdout.split()
-        assert int(after) == int(before), "importing versori started threads"
-        best = float(elapsed) if best is None else min(best, float(elapsed))
-    assert best is not None and best < 0.1, f"import versori took {best * 1000:.1f} ms"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after = out.stdout.split()
+    assert int(after) == int(before), f"importing versori started {int(after) - int(before)} thread(s)"
 
 
 def test_every_operation_is_a_method_of_both_clients() -> None:

@@ -115,7 +115,7 @@ pub(crate) fn facade_get_end_user(
     user_id: &str,
     n: u32,
 ) -> PyResult<f64> {
-    let _guard = crate::runtime::runtime().enter();
+    let _guard = crate::runtime::runtime()?.enter();
     let client = versori::Client::builder()
         .base_url(base_url)
         .api_key(api_key)
