@@ -6,9 +6,8 @@ timeout and at most one retry."""
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import json
-import os
-import resource
 import subprocess
 import sys
 import time
@@ -21,8 +20,18 @@ from fault_server import BIG_INT, FaultServer
 
 ORG = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
 KEY = "vk_fault_secret_8c1f2e"
+# a structurally valid JWT, echoed by the servers that echo credentials
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYXVsdCJ9.c2VjcmV0LXNpZ25hdHVyZQ"
 # every case finishes well within this (a stalled one after its timeouts and one retry)
 BOUND = 10.0
+
+
+@pytest.fixture(autouse=True)
+def hard_timeout() -> Iterator[None]:
+    """A hang ends the run with every thread's traceback instead of stalling the suite."""
+    faulthandler.dump_traceback_later(120, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +159,22 @@ def test_listings_stop_on_a_repeated_cursor_and_on_deep_items(faults: FaultServe
 
             check(afails(collect), versori.APIResponseError, fragment)
 
+            async def collect_pages() -> Any:
+                return [p async for p in aclient.list_systems().pages()]
+
+            check(afails(collect_pages), versori.APIResponseError, fragment)
+
+
+@pytest.mark.parametrize("case", ["echo", "echo-json", "echo-ok"])
+def test_an_echoed_jwt_is_redacted(faults: FaultServer, case: str) -> None:
+    client = versori.Client(base_url=faults.base_url(case), jwt=JWT, organisation=ORG, from_env=False,
+                            timeout=1.0, max_retries=0)
+    exc = fails(lambda: client.get_end_user("u"))
+    assert "<redacted>" in str(exc), str(exc)
+    shown = texts(exc)
+    for part in [JWT, *JWT.split(".")]:
+        assert part not in shown, f"the JWT leaked: {shown}"
+
 
 def test_integers_beyond_64_bits_are_exact(faults: FaultServer) -> None:
     got = make(faults, "big-int").call("GetEndUser", user_id="u")
@@ -164,7 +189,7 @@ def test_a_huge_body_is_refused_and_memory_stays_near_the_limit(faults: FaultSer
         "import json, resource, sys, versori\n"
         "url, limit = sys.argv[1], int(sys.argv[2])\n"
         "kw = {'max_response_bytes': limit} if limit else {}\n"
-        "c = versori.Client(base_url=url, api_key='k', organisation='o', from_env=False, max_retries=0, **kw)\n"
+        f"c = versori.Client(base_url=url, api_key={KEY!r}, organisation='o', from_env=False, max_retries=0, **kw)\n"
         "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
         "try:\n"
         "    c.get_end_user('u')\n"
@@ -186,6 +211,7 @@ def test_a_huge_body_is_refused_and_memory_stays_near_the_limit(faults: FaultSer
         expected = limit or 64 * 1024 * 1024
         assert kind == "ResponseTooLargeError" and seen == expected, out.stdout
         assert f"{expected} bytes" in message
+        assert KEY not in out.stdout + out.stderr, "the credential leaked"
         grown = (after_kib - before_kib) * 1024
         # the body is held once (plus the chunk in flight), never the 500 MB sent
         assert grown < 2 * expected + (16 << 20), f"{name}: RSS grew by {grown >> 20} MiB"

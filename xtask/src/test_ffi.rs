@@ -103,7 +103,13 @@ pub fn run(root: &Path, cargo: &str) -> Result<()> {
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     let faults_args = [python.as_str(), FAULT_SERVER];
 
-    for program in [&test_c, &test_c_static, &test_kv_keys, &test_cpp, &test_fork] {
+    for program in [
+        &test_c,
+        &test_c_static,
+        &test_kv_keys,
+        &test_cpp,
+        &test_fork,
+    ] {
         run_in(root, text(program)?, &[])?;
     }
     run_in(root, text(&test_faults)?, &faults_args)?;

@@ -1,0 +1,87 @@
+//! The `versori.request` span a Rust program sees through its own
+//! `tracing` subscriber carries the same fields as the records the
+//! bindings get (`tests/log.rs`): operation, method, path template, status,
+//! attempt, latency and request id, and never a credential.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use common::{Reply, Script, ORG};
+use serde_json::json;
+use tracing_subscriber::fmt::format::FmtSpan;
+
+const KEY: &str = "vk_span_secret_321";
+
+/// Captures everything tracing writes.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
+    type Writer = Capture;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// Whether the span text holds `name` with `value`, quoted or not.
+fn has(span: &str, name: &str, value: &str) -> bool {
+    span.contains(&format!("{name}={value}")) || span.contains(&format!("{name}=\"{value}\""))
+}
+
+#[tokio::test]
+async fn the_request_span_carries_every_field_of_the_request_record() {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = Script::start(vec![
+        Reply::json(503, json!({"code": "busy", "message": "later"})),
+        Reply::json(200, common::end_user("u")).header("x-request-id", "req-span-7"),
+    ])
+    .await;
+    let c = versori::Client::builder()
+        .base_url(&server.url)
+        .organisation(ORG)
+        .api_key(KEY)
+        .retry(versori::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1)))
+        .build()
+        .expect("builds");
+    c.users().get("u").send().await.expect("retried, then ok");
+
+    let text = String::from_utf8_lossy(&capture.0.lock().expect("lock")).into_owned();
+    // the span's close event shows the span with every field it holds
+    let closed: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("versori.request{") && l.contains("close"))
+        .collect();
+    assert_eq!(closed.len(), 1, "one span per call: {text}");
+    let span = closed[0];
+    assert!(has(span, "operation_id", "GetEndUser"), "{span}");
+    assert!(has(span, "method", "GET"), "{span}");
+    assert!(
+        has(span, "path", "/o/{organisation_id}/users/{user_id}"),
+        "{span}"
+    );
+    // the last attempt's outcome
+    assert!(has(span, "status", "200"), "{span}");
+    assert!(has(span, "attempt", "2"), "{span}");
+    assert!(has(span, "request_id", "req-span-7"), "{span}");
+    assert!(span.contains("latency_ms="), "{span}");
+    assert!(!text.contains(KEY), "the credential leaked: {text}");
+}
