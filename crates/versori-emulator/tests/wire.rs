@@ -234,6 +234,12 @@ async fn connections_belong_to_their_end_user_and_take_the_templates_base_url() 
     // an empty base URL on update goes back to the system's
     let back = ok(&c, "UpdateConnection", json!({"connection_id": shared["id"], "body": {"name": "shared", "credentials": [], "baseUrl": ""}})).await;
     assert_eq!(back["baseUrl"], "https://api.shop.example");
+    // a deleted end user owns nothing any more: the filter finds none of
+    // their connections, which stay (the platform documents no cascade)
+    ok(&c, "DeleteEndUser", json!({"user_id": bob["id"]})).await;
+    assert!(listed(bob["id"].clone()).await.is_empty());
+    let all = ok(&c, "ListConnections", json!({"system_id": sys["id"]})).await;
+    assert_eq!(all["totalCount"], 3);
 }
 
 #[tokio::test]
