@@ -1,5 +1,5 @@
 //! The request-body schemas the emulator validates every request against,
-//! as plain JSON Schema (`crates/versori-emulator/src/body_schemas.json`).
+//! as plain JSON Schema (`crates/versori-emulator/src/generated_body_schemas.json`).
 //!
 //! OpenAPI 3.0 schema objects differ from JSON Schema in a few keywords:
 //! `nullable: true` becomes a `type` union with `"null"`, and annotation-only

@@ -1,4 +1,4 @@
-//! The facade's resource groups (`crates/versori/src/groups.rs`): one struct
+//! The facade's resource groups (`crates/versori/src/generated_groups.rs`): one struct
 //! per tag with one method per operation, each returning the generated
 //! request builder with the organisation (and the group's scope) filled in.
 

@@ -218,15 +218,15 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> Result<
                         contents: format!("{banner}{}", generated.httpmock),
                     },
                     Artifact {
-                        path: "crates/versori-core/src/operations.rs".into(),
+                        path: "crates/versori-core/src/generated_operations.rs".into(),
                         contents: operations_rs,
                     },
                     Artifact {
-                        path: "openapi/operations.json".into(),
+                        path: "openapi/generated_operations.json".into(),
                         contents: operations_json,
                     },
                     Artifact {
-                        path: "crates/versori/src/groups.rs".into(),
+                        path: "crates/versori/src/generated_groups.rs".into(),
                         contents: groups::render(&table, &tags(&doc))?,
                     },
                     Artifact {
@@ -234,7 +234,7 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> Result<
                         contents: ffi_header::render(&root)?,
                     },
                     Artifact {
-                        path: "crates/versori-emulator/src/body_schemas.json".into(),
+                        path: "crates/versori-emulator/src/generated_body_schemas.json".into(),
                         contents: body_schemas::render(&doc)?,
                     },
                 ]

@@ -33,6 +33,8 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
 /// escaped), which the generated builders call; the standalone crate gets
 /// the same file.
 const PATH_MODULE: &str = include_str!("../../crates/versori-core/src/path.rs");
+/// The operation table's hand-written types, which include its generated data.
+const OPERATIONS_MODULE: &str = include_str!("../../crates/versori-core/src/operations.rs");
 
 /// A crate name from the output folder's name (`/tmp/upstream-client` gives
 /// `upstream-client`), falling back to `versori-client`.
@@ -94,6 +96,11 @@ pub fn artifacts(
         },
         Artifact {
             path: PathBuf::from("src/operations.rs"),
+            contents: OPERATIONS_MODULE
+                .replace("versori_core::", &format!("{}::", name.replace('-', "_"))),
+        },
+        Artifact {
+            path: PathBuf::from("src/generated_operations.rs"),
             contents: operations_rs.into(),
         },
         Artifact {
@@ -102,7 +109,7 @@ pub fn artifacts(
                 .replace("versori_core::", &format!("{}::", name.replace('-', "_"))),
         },
         Artifact {
-            path: PathBuf::from("operations.json"),
+            path: PathBuf::from("generated_operations.json"),
             contents: operations_json.into(),
         },
     ]

@@ -1,7 +1,7 @@
 //! Request bodies checked against the spec before any handler sees them, so
 //! the emulator refuses what the platform would: a missing required member,
 //! a wrong JSON type, a value outside an enum. The schemas
-//! (`body_schemas.json`) are generated from the OpenAPI document by
+//! (`generated_body_schemas.json`) are generated from the OpenAPI document by
 //! `cargo xtask generate`; each operation's validator is compiled once, on
 //! the operation's first request.
 
@@ -28,8 +28,8 @@ fn schemas() -> Result<&'static Schemas, ApiError> {
     static SCHEMAS: OnceLock<Result<Schemas, String>> = OnceLock::new();
     SCHEMAS
         .get_or_init(|| {
-            let doc: Value = serde_json::from_str(include_str!("body_schemas.json"))
-                .map_err(|e| format!("body_schemas.json is not JSON: {e}"))?;
+            let doc: Value = serde_json::from_str(include_str!("generated_body_schemas.json"))
+                .map_err(|e| format!("generated_body_schemas.json is not JSON: {e}"))?;
             let components = doc.get("components").cloned().unwrap_or(Value::Null);
             let bodies = doc
                 .get("bodies")

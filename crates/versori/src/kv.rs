@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::error::{Error, Result};
-use crate::groups::KvStore;
+use crate::generated_groups::KvStore;
 use crate::pages::Pages;
 use crate::types;
 
