@@ -9,9 +9,8 @@
 //! Every response body takes one way to Python objects (`json`, on jiter):
 //! it is checked and indexed in one walk without the GIL, stays undecoded
 //! (`raw`), and each model field (a native descriptor, `field`) decodes one
-//! value of its object straight from the body (`item_fields`), a timestamp
-//! as an aware `datetime` (`timestamp`). There is no `serde_json::Value` on
-//! the way, and integers of any size stay exact.
+//! value of its object straight from the body (`item_fields`). There is no
+//! `serde_json::Value` on the way, and integers of any size stay exact.
 //!
 //! Every blocking call releases the GIL, runs on one shared Tokio runtime
 //! (created on first use, so importing starts no thread) and checks for
