@@ -40,7 +40,6 @@ mod raw;
 mod runtime;
 #[cfg(feature = "bench")]
 mod static_server;
-mod timestamp;
 mod workflows;
 
 use pyo3::prelude::*;
