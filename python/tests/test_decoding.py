@@ -249,6 +249,38 @@ def test_a_malformed_timestamp_reads_as_sent_with_a_warning() -> None:
         assert models.EndUser.from_dict({"id": "u", "externalId": "x"}).to_dict() == {"id": "u", "externalId": "x"}
 
 
+TIMESTAMP_TEXTS = [
+    "2026-01-02T03:04:05Z", "2026-01-02 03:04:05.5Z", "2026-01-02T03:04:05.123456789+00:00",
+    "2026-12-31T23:59:59.000001-00:00", "2024-02-29T12:00:00.1Z", "2026-01-02T03:04:05+01:00",
+    "2026-01-02T03:04:05.Z", "2026-01-02t03:04:05z", "2026-02-30T00:00:00Z", "2026-01-01T24:00:00Z",
+    "2026-01-01T00:00:60Z", "0000-01-01T00:00:00Z", "2026-01-02T03:04:05", "2026-1-02T03:04:05Z",
+    "yesterday", "",
+]
+
+
+@pytest.mark.parametrize("text", TIMESTAMP_TEXTS)
+def test_a_timestamp_read_from_a_body_reads_as_the_python_reading_does(text: str) -> None:
+    # a listing's models read their timestamps natively from the body; a model over a
+    # dict goes through the Python converter: both give the same value, or the same
+    # warning and the text as sent, on every Python version
+    item = {"id": "u1", "externalId": "x", "createdAt": text}
+    body = json.dumps({"totalCount": 1, "users": [item]})
+    native = models.EndUserPage._from_wire(_native.RawJson(body)).users[0]
+    python = models.EndUser.from_dict(item)
+    with warnings.catch_warnings(record=True) as from_body:
+        warnings.simplefilter("always")
+        got = native.created_at
+    with warnings.catch_warnings(record=True) as from_dict:
+        warnings.simplefilter("always")
+        want = python.created_at
+    assert type(got) is type(want) and got == want
+    if isinstance(want, datetime):
+        assert isinstance(got, datetime) and got.utcoffset() == want.utcoffset()
+        assert got.tzinfo is want.tzinfo or want.tzinfo is not timezone.utc
+    assert [str(w.message) for w in from_body] == [str(w.message) for w in from_dict]
+    assert native.to_dict() == item
+
+
 def test_a_request_takes_datetimes_and_refuses_naive_ones() -> None:
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
     entry = models.KVEntry(key=["a"], value=1, versionstamp="v", created_at=when)

@@ -22,6 +22,9 @@ _sync_log = _log.sync
 
 # the future class of bridged calls (made with asyncio, on the first async call)
 _CallFuture: Any = None
+# asyncio.get_running_loop, looked up on the first async call (an `import` statement in
+# every call costs a module look-up and a check that asyncio is not half-imported)
+_running_loop: Optional[Callable[[], asyncio.AbstractEventLoop]] = None
 
 
 def _call_future_class() -> Any:
@@ -87,7 +90,7 @@ class _Bridge:
         args: Dict[str, Any],
         decode: Callable[[Any], T],
     ) -> asyncio.Future[T]:
-        fut = _call_future_class()(loop=loop)
+        fut = (_CallFuture or _call_future_class())(loop=loop)
         call_id = self.native.submit(client, operation_id, args)
         fut._bridge = self
         fut._call_id = call_id
@@ -112,10 +115,13 @@ def _acall_native(
     """Starts a call on the running loop's bridge (or, on loops without ``add_reader``,
     as a plain awaitable of the native client); its body (a ``RawJson``) is decoded by
     ``decode``."""
-    global _LAST
-    import asyncio
+    global _LAST, _running_loop
+    running_loop = _running_loop
+    if running_loop is None:
+        import asyncio
 
-    loop = asyncio.get_running_loop()
+        running_loop = _running_loop = asyncio.get_running_loop
+    loop = running_loop()
     last_loop, bridge = _LAST
     if last_loop() is not loop:
         try:

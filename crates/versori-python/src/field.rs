@@ -57,7 +57,23 @@ fn aware_datetime<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py, PyAny>>
                 .map(Bound::unbind)
         })
         .ok()?;
-    parse.bind(py).call1((text,)).ok()
+    let text = PyString::new(py, text);
+    // one argument through the vectorcall protocol (the stable ABI's
+    // `PyObject_CallFunctionObjArgs`): no argument tuple is made per read, as
+    // `call1` makes one under the stable ABI before Python 3.12
+    // SAFETY: `parse` and `text` are live objects this attached thread holds
+    // references to, and the argument list ends with a null pointer, as the
+    // function requires; it gives a new reference, or null with an
+    // exception set, which `from_owned_ptr_or_err` takes (so a text that does
+    // not parse leaves no exception behind).
+    unsafe {
+        let parsed = pyo3::ffi::PyObject_CallFunctionObjArgs(
+            parse.as_ptr(),
+            text.as_ptr(),
+            std::ptr::null_mut::<pyo3::ffi::PyObject>(),
+        );
+        Bound::from_owned_ptr_or_err(py, parsed).ok()
+    }
 }
 
 impl Field {

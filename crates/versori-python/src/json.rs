@@ -193,6 +193,24 @@ fn owned_key(text: &[u8], base: usize, key: &str) -> OwnedKey {
     }
 }
 
+/// The text of `text`, a JSON string without escapes, with its quotes taken
+/// off (so it is the string itself); None for anything else.
+pub(crate) fn plain_string(text: &str) -> Option<&str> {
+    text.strip_prefix('"')?
+        .strip_suffix('"')
+        .filter(|inner| !inner.contains('\\'))
+}
+
+/// As [`to_py`], for a value of a checked body (UTF-8 already): a string
+/// without escapes, the commonest field value, is made at once, without
+/// reading its text as UTF-8 again.
+pub(crate) fn text_to_py<'py>(py: Python<'py>, text: &str) -> Result<Bound<'py, PyAny>, Invalid> {
+    match plain_string(text) {
+        Some(inner) => Ok(PyString::new(py, inner).into_any()),
+        None => to_py(py, text.as_bytes()),
+    }
+}
+
 /// One checked JSON value (`text`, whitespace around it allowed) as a
 /// Python object: strings without escapes, booleans and null directly,
 /// anything else built from jiter's tokens, object keys shared through the

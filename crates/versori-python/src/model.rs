@@ -119,6 +119,67 @@ pub(crate) fn may_untrack(cls: &Bound<'_, PyType>) -> PyResult<bool> {
     Ok(UNTRACK.load(Ordering::Relaxed) && offset == 0)
 }
 
+/// How a listing makes its models of one class: `cls.__new__(cls)`, called
+/// through the class's `tp_new` slot when it has one, which spares the two
+/// argument tuples and the look-up that calling `__new__` costs per model
+/// (the slot is what `__new__` calls: the native base's constructor, or a
+/// `__new__` a class defines itself).
+pub(crate) struct Constructor<'py> {
+    cls: Bound<'py, PyType>,
+    slot: Option<pyo3::ffi::newfunc>,
+    args: Bound<'py, PyTuple>,
+    new: Bound<'py, PyAny>,
+}
+
+impl<'py> Constructor<'py> {
+    /// The constructor of `cls`, a subclass of `ModelBase`.
+    pub(crate) fn of(cls: &Bound<'py, PyType>) -> PyResult<Self> {
+        let py = cls.py();
+        // SAFETY: `cls` is a live type object; `PyType_GetSlot` reads its
+        // `tp_new` slot (every class here is a heap type, which the stable
+        // ABI allows before Python 3.10), giving null when it is empty or
+        // with an exception set, which is cleared here (`__new__` is
+        // called then). A non-null `Py_tp_new` slot holds a `newfunc`.
+        let slot = unsafe {
+            let slot = pyo3::ffi::PyType_GetSlot(cls.as_type_ptr(), pyo3::ffi::Py_tp_new);
+            if slot.is_null() {
+                let _ = PyErr::take(py);
+                None
+            } else {
+                Some(std::mem::transmute::<
+                    *mut std::ffi::c_void,
+                    pyo3::ffi::newfunc,
+                >(slot))
+            }
+        };
+        Ok(Constructor {
+            cls: cls.clone(),
+            slot,
+            args: PyTuple::empty(py),
+            new: cls.getattr(intern!(py, "__new__"))?,
+        })
+    }
+
+    /// A new instance, as `cls.__new__(cls)` makes it.
+    pub(crate) fn make(&self) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.cls.py();
+        match self.slot {
+            // SAFETY: `slot` is the class's own `tp_new`, called as Python
+            // calls it: with the class, an argument tuple and no keywords;
+            // it gives a new reference or null with an exception set.
+            Some(slot) => unsafe {
+                let made = slot(
+                    self.cls.as_type_ptr(),
+                    self.args.as_ptr(),
+                    std::ptr::null_mut(),
+                );
+                Bound::from_owned_ptr_or_err(py, made)
+            },
+            None => self.new.call1((&self.cls,)),
+        }
+    }
+}
+
 /// Makes `model` (a new model) read item `index` of `items`; `untrack` (see
 /// [`may_untrack`]) takes it out of the cycle collector's care (see the
 /// module docs).

@@ -15,7 +15,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use pyo3::exceptions::{PyIndexError, PyKeyError, PyTypeError, PyValueError};
-use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyType};
 
@@ -141,7 +140,7 @@ fn value_to_py<'py>(
     status: Option<u16>,
     text: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    json::to_py(py, text.as_bytes()).map_err(|e| failed(py, status, text.as_bytes(), e))
+    json::text_to_py(py, text).map_err(|e| failed(py, status, text.as_bytes(), e))
 }
 
 /// `str` or `bytes` as bytes, for the constructors that take JSON text.
@@ -321,9 +320,7 @@ impl RawItems {
     /// JSON string without escapes (so its text is the string), else None.
     pub(crate) fn plain_string(&self, index: usize, key: &str) -> PyResult<Option<&str>> {
         match self.index.get(&self.body, index, key) {
-            Ok(value) => Ok(value
-                .and_then(|v| v.strip_prefix('"')?.strip_suffix('"'))
-                .filter(|inner| !inner.contains('\\'))),
+            Ok(value) => Ok(value.and_then(json::plain_string)),
             Err(()) => Err(self.out_of_range(index)),
         }
     }
@@ -423,11 +420,11 @@ impl RawItems {
                 cls.name()?
             )));
         }
-        let new = cls.getattr(intern!(py, "__new__"))?;
+        let new = model::Constructor::of(cls)?;
         let untrack = model::may_untrack(cls)?;
         let mut models = Vec::with_capacity(slf.get().index.len());
         for index in 0..slf.get().index.len() {
-            let model = new.call1((cls,))?;
+            let model = new.make()?;
             model::over_item(&model, slf, index, untrack)?;
             models.push(model);
         }
