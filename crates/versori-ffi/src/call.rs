@@ -2,7 +2,6 @@
 
 use std::ffi::c_char;
 
-use serde::de::IgnoredAny;
 use serde_json::Value;
 
 use crate::client::VersoriClient;
@@ -88,13 +87,13 @@ pub unsafe extern "C" fn versori_call(
 }
 
 /// The body of a success response as text, checked to be one JSON value
-/// (`{}` for an empty body); anything else is the facade's decode error.
+/// within the nesting limit (`{}` for an empty body); anything else is the facade's decode error.
 pub(crate) fn checked_text(raw: &versori::RawResponse) -> Result<String, Failure> {
     if raw.is_empty() {
         return Ok("{}".to_owned());
     }
     let text = std::str::from_utf8(raw.body()).map_err(|e| raw.decode_error(e))?;
-    serde_json::from_str::<IgnoredAny>(text).map_err(|e| raw.decode_error(e))?;
+    crate::checked::check(text.as_bytes()).map_err(|e| raw.decode_error(e))?;
     Ok(text.to_owned())
 }
 

@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 mod call;
+mod checked;
 mod client;
 mod emulator;
 mod error;

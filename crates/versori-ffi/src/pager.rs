@@ -40,6 +40,9 @@ fn raw_page(op: &'static Operation, raw: RawResponse) -> versori::Result<Page<By
     })?;
     let body = raw.body().clone();
     let text: &[u8] = if raw.is_empty() { b"{}" } else { &body };
+    // the nesting limit first: the walk below skips what it does not keep
+    // without one
+    crate::checked::check(text).map_err(|e| raw.decode_error(e))?;
     let mut de = serde_json::Deserializer::from_slice(text);
     let found = PageSeed(layout)
         .deserialize(&mut de)
