@@ -10,6 +10,8 @@
 //! cargo xtask install --prefix DIR            build libversori (release) and install it into DIR
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod artifacts;
 mod body_schemas;
 mod codegen;

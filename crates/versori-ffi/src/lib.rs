@@ -25,11 +25,15 @@
 //!   program.
 
 #![warn(missing_docs)]
+// a C ABI is unsafe by nature: each unsafe fn states its contract and each
+// block says why that contract makes it sound
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 mod call;
 mod client;
 mod emulator;
 mod error;
+mod handle;
 mod log;
 mod pager;
 mod runtime;

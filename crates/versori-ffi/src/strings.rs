@@ -89,12 +89,14 @@ mod tests {
 
     #[test]
     fn null_and_bad_utf8_are_named() {
+        // SAFETY: NULL is allowed.
         let e = unsafe { arg_str(std::ptr::null(), "operation_id") }.err();
         assert_eq!(
             e.map(|e| e.message),
             Some("`operation_id` is NULL".to_string())
         );
         let bad = b"ab\xff\0";
+        // SAFETY: a NUL-terminated byte string that outlives the call.
         let e = unsafe { arg_str(bad.as_ptr().cast(), "args_json") }.err();
         assert!(e.is_some_and(|e| e.message.contains("args_json") && e.message.contains("UTF-8")));
     }
@@ -102,7 +104,9 @@ mod tests {
     #[test]
     fn interior_nul_is_replaced_not_truncated() {
         let p = into_c_string("a\0b".into());
+        // SAFETY: a NUL-terminated string this library returned.
         let back = unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
+        // SAFETY: that string, freed once.
         unsafe { versori_string_free(p) };
         assert_eq!(back, "a\u{FFFD}b");
     }
