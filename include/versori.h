@@ -37,11 +37,17 @@
  * The outcome of a call into the library.
  *
  * The values are part of the ABI: they are explicit, never change and are
- * never reused. After any status other than `VERSORI_OK` and `VERSORI_DONE`,
+ * never reused. The type is 32 bits wide and unsigned (`uint32_t`) in C
+ * and C++ alike, whatever size a compiler picks for enums. After any
+ * status other than `VERSORI_OK` and `VERSORI_DONE`,
  * `versori_last_error_message()` and its siblings describe the failure on
  * the calling thread.
  */
-typedef enum VersoriStatus {
+enum VersoriStatus
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /**
    * Success; out-parameters were written.
    */
@@ -93,7 +99,14 @@ typedef enum VersoriStatus {
    * runtime threads, a listening socket for the emulator).
    */
   VERSORI_SYSTEM_ERROR = 9,
-} VersoriStatus;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum VersoriStatus VersoriStatus;
+#else
+typedef uint32_t VersoriStatus;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * How severe a log record is. The values are part of the ABI.
@@ -259,10 +272,10 @@ const char *versori_version(void);
  * `client` is NULL or live; the strings are NULL or NUL-terminated;
  * `out_json` is NULL or writable.
  */
-enum VersoriStatus versori_call(const struct VersoriClient *client,
-                                const char *operation_id,
-                                const char *args_json,
-                                char **out_json);
+VersoriStatus versori_call(const struct VersoriClient *client,
+                           const char *operation_id,
+                           const char *args_json,
+                           char **out_json);
 
 /**
  * Creates a client.
@@ -278,8 +291,8 @@ enum VersoriStatus versori_call(const struct VersoriClient *client,
  * # Safety
  * `opts` is NULL or a valid options struct; `out` is NULL or writable.
  */
-enum VersoriStatus versori_client_new(const struct VersoriClientOptions *opts,
-                                      struct VersoriClient **out);
+VersoriStatus versori_client_new(const struct VersoriClientOptions *opts,
+                                 struct VersoriClient **out);
 
 /**
  * Frees a client. NULL is allowed and ignored.
@@ -305,7 +318,7 @@ void versori_client_free(struct VersoriClient *client);
  * # Safety
  * `out` is NULL or writable.
  */
-enum VersoriStatus versori_emulator_start(uint16_t port, struct VersoriEmulator **out);
+VersoriStatus versori_emulator_start(uint16_t port, struct VersoriEmulator **out);
 
 /**
  * The emulator's base URL (e.g. `http://127.0.0.1:40123`), for
@@ -317,7 +330,7 @@ enum VersoriStatus versori_emulator_start(uint16_t port, struct VersoriEmulator 
  * # Safety
  * `emulator` is NULL or live; `out` is NULL or writable.
  */
-enum VersoriStatus versori_emulator_base_url(const struct VersoriEmulator *emulator, char **out);
+VersoriStatus versori_emulator_base_url(const struct VersoriEmulator *emulator, char **out);
 
 /**
  * Stops the emulator (waiting up to 5 seconds for open connections to
@@ -377,9 +390,9 @@ char *versori_last_error_code(void);
  * `callback` is NULL or a function that may be called with `user_data`
  * from any thread until logging is stopped or another callback set.
  */
-enum VersoriStatus versori_set_log_callback(int32_t min_level,
-                                            VersoriLogCallback callback,
-                                            void *user_data);
+VersoriStatus versori_set_log_callback(int32_t min_level,
+                                       VersoriLogCallback callback,
+                                       void *user_data);
 
 /**
  * Starts iterating over every item of the paginated operation
@@ -399,10 +412,10 @@ enum VersoriStatus versori_set_log_callback(int32_t min_level,
  * `client` is NULL or live; the strings are NULL or NUL-terminated; `out`
  * is NULL or writable.
  */
-enum VersoriStatus versori_paginate(const struct VersoriClient *client,
-                                    const char *operation_id,
-                                    const char *args_json,
-                                    struct VersoriPager **out);
+VersoriStatus versori_paginate(const struct VersoriClient *client,
+                               const char *operation_id,
+                               const char *args_json,
+                               struct VersoriPager **out);
 
 /**
  * The next item: writes its JSON text (as the platform sent it, numbers
@@ -419,7 +432,7 @@ enum VersoriStatus versori_paginate(const struct VersoriClient *client,
  * `pager` is NULL or live and not in use by another thread; `item_json` is
  * NULL or writable.
  */
-enum VersoriStatus versori_pager_next(struct VersoriPager *pager, char **item_json);
+VersoriStatus versori_pager_next(struct VersoriPager *pager, char **item_json);
 
 /**
  * Frees a pager (an unfinished one too). NULL is allowed and ignored.

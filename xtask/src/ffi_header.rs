@@ -99,7 +99,10 @@ mod tests {
             "VERSORI_OK = 0",
             "VERSORI_PANIC = 8",
             "typedef struct VersoriClient VersoriClient;",
-            "enum VersoriStatus versori_call(const struct VersoriClient *client,",
+            "VersoriStatus versori_call(const struct VersoriClient *client,",
+            // 32 bits in C and C++ alike (`#[repr(u32)]`)
+            "typedef uint32_t VersoriStatus;",
+            ": uint32_t",
             "#define VERSORI_VERSION_MAJOR",
             "void versori_string_free(char *s);",
         ] {
