@@ -8,9 +8,12 @@
  *  - Fallible functions return a VersoriStatus and write their out-parameters
  *    only on success. After a failure, versori_last_error_message(),
  *    versori_last_error_status() and versori_last_error_code() describe it on
- *    the calling thread.
- *  - Every char * the library returns is freed with versori_string_free()
- *    (versori_version() alone returns a static string).
+ *    the calling thread. The two texts belong to the library (do not free
+ *    them) and stay valid until the thread's next call that returns a
+ *    VersoriStatus; copy them to keep them longer.
+ *  - Every char * the library returns is freed with versori_string_free();
+ *    the const char * it returns (the error texts above, versori_version())
+ *    are the library's and are never freed.
  *  - Handles are freed with their NULL-safe _free function.
  *  - Clients are thread-safe and share one runtime; calls block the calling
  *    thread until they complete.
@@ -241,8 +244,8 @@ extern "C" {
  * `VERSORI_VERSION_*` macros of the header the program was compiled with
  * when both come from the same release.
  *
- * Ownership: a static string owned by the library; do not free it (the one
- * exception to "free every returned string"). Thread safety: any thread.
+ * Ownership: a static string owned by the library; do not free it.
+ * Thread safety: any thread.
  */
 const char *versori_version(void);
 
@@ -347,14 +350,22 @@ VersoriStatus versori_emulator_base_url(const struct VersoriEmulator *emulator, 
 void versori_emulator_free(struct VersoriEmulator *emulator);
 
 /**
- * A description of the last failed call made on this thread, or NULL when
- * the last fallible call on this thread succeeded (or none was made).
+ * A description of the last failed call made on this thread (UTF-8), or
+ * NULL when the last fallible call on this thread succeeded or none was
+ * made. A fallible call is one that returns a `VersoriStatus`.
  *
- * Ownership: the caller owns the returned string and frees it with
- * `versori_string_free`. Thread safety: reads the calling thread's own
- * record; other threads' calls do not affect it.
+ * Ownership: the library owns the string; do not free it. It stays valid
+ * until the calling thread's next call into the library that returns a
+ * `VersoriStatus`, which clears the record (on success) or replaces it (on
+ * failure); the `versori_last_error_*` functions, `versori_version`,
+ * `versori_string_free` and the `_free` functions leave it alone, and so
+ * do other threads' calls. Copy the text to keep it longer: reading it
+ * after a later fallible call reads freed memory. Calling this again
+ * before then returns the same pointer.
+ *
+ * Thread safety: reads the calling thread's own record.
  */
-char *versori_last_error_message(void);
+const char *versori_last_error_message(void);
 
 /**
  * The HTTP status of the last failed call on this thread (404, 422, ...),
@@ -366,12 +377,17 @@ uint16_t versori_last_error_status(void);
 
 /**
  * The platform's error code of the last failed call on this thread (for
- * `VERSORI_API_ERROR`, e.g. `"not_found"`), or NULL when there is none.
+ * `VERSORI_API_ERROR`, e.g. `"not_found"`; `"redirect"` for a redirect),
+ * or NULL when that failure has no code or the last fallible call on this
+ * thread succeeded (or none was made).
  *
- * Ownership: the caller owns the returned string and frees it with
- * `versori_string_free`. Thread safety: reads the calling thread's own record.
+ * Ownership: the library owns the string; do not free it. It stays valid
+ * exactly as long as `versori_last_error_message()`'s: until the calling
+ * thread's next call that returns a `VersoriStatus`.
+ *
+ * Thread safety: reads the calling thread's own record.
  */
-char *versori_last_error_code(void);
+const char *versori_last_error_code(void);
 
 /**
  * Sends the library's log records at `min_level` (a `VersoriLogLevel`
@@ -447,7 +463,7 @@ void versori_pager_free(struct VersoriPager *pager);
  * Frees a string returned by this library. NULL is allowed and ignored.
  *
  * Ownership: takes back a `char *` that a `versori_*` function handed out
- * (a JSON result, an error message or code, a base URL); passing any other
+ * (a JSON result, an item, a base URL); passing any other
  * pointer, or one twice, is undefined behaviour. Thread safety: may be
  * called from any thread.
  *

@@ -47,26 +47,26 @@ pub fn check_out<T>(ptr: *mut T, name: &str) -> Result<(), Failure> {
     }
 }
 
-/// Hands `text` to the caller as an owned C string. Text from this library
-/// holds no NUL bytes (JSON escapes them); should one appear, it becomes
-/// U+FFFD rather than silently cutting the string short.
-pub fn into_c_string(text: String) -> *mut c_char {
-    let c = CString::new(text).unwrap_or_else(|e| {
+/// `text` as a C string. Text from this library holds no NUL bytes (JSON
+/// escapes them); should one appear, it becomes U+FFFD rather than silently
+/// cutting the string short.
+pub fn c_string(text: String) -> CString {
+    CString::new(text).unwrap_or_else(|e| {
         let cleaned = String::from_utf8_lossy(&e.into_vec()).replace('\0', "\u{FFFD}");
         CString::new(cleaned).unwrap_or_default()
-    });
-    c.into_raw()
+    })
 }
 
-/// [`into_c_string`] of a borrowed text.
-pub fn lossy_c_string(text: &str) -> *mut c_char {
-    into_c_string(text.to_string())
+/// Hands `text` to the caller as an owned C string (see [`c_string`]),
+/// freed with `versori_string_free`.
+pub fn into_c_string(text: String) -> *mut c_char {
+    c_string(text).into_raw()
 }
 
 /// Frees a string returned by this library. NULL is allowed and ignored.
 ///
 /// Ownership: takes back a `char *` that a `versori_*` function handed out
-/// (a JSON result, an error message or code, a base URL); passing any other
+/// (a JSON result, an item, a base URL); passing any other
 /// pointer, or one twice, is undefined behaviour. Thread safety: may be
 /// called from any thread.
 ///
