@@ -2,7 +2,10 @@
 
 use std::ffi::c_char;
 
-use serde::de::IgnoredAny;
+use std::fmt;
+
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::client::VersoriClient;
@@ -88,8 +91,71 @@ pub(crate) fn checked_text(raw: &versori::RawResponse) -> Result<String, Failure
         return Ok("{}".to_owned());
     }
     let text = std::str::from_utf8(raw.body()).map_err(|e| raw.decode_error(e))?;
-    serde_json::from_str::<IgnoredAny>(text).map_err(|e| raw.decode_error(e))?;
+    check_json(text.as_bytes()).map_err(|e| raw.decode_error(e))?;
     Ok(text.to_owned())
+}
+
+/// Checks that `text` is one JSON value nested no deeper than the facade's
+/// decoders accept (serde_json's recursion limit, 128), keeping nothing.
+/// A deeper body fails here as it fails the typed facade and Python, with
+/// serde_json's "recursion limit exceeded".
+pub(crate) fn check_json(text: &[u8]) -> Result<(), serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(text);
+    JsonValue::deserialize(&mut de)?;
+    de.end()
+}
+
+/// Any JSON value, read through `deserialize_any` so that every array and
+/// object counts towards the recursion limit (`IgnoredAny` and `RawValue`
+/// skip nesting without counting it).
+struct JsonValue;
+
+impl<'de> Deserialize<'de> for JsonValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(JsonValue)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonValue {
+    type Value = JsonValue;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<JsonValue, E> {
+        Ok(JsonValue)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<JsonValue, E> {
+        Ok(JsonValue)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<JsonValue, E> {
+        Ok(JsonValue)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<JsonValue, E> {
+        Ok(JsonValue)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<JsonValue, E> {
+        Ok(JsonValue)
+    }
+
+    fn visit_unit<E>(self) -> Result<JsonValue, E> {
+        Ok(JsonValue)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonValue, A::Error> {
+        while seq.next_element::<JsonValue>()?.is_some() {}
+        Ok(JsonValue)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonValue, A::Error> {
+        while map.next_entry::<IgnoredAny, JsonValue>()?.is_some() {}
+        Ok(JsonValue)
+    }
 }
 
 #[cfg(test)]
@@ -159,5 +225,22 @@ pub(crate) mod tests {
             assert_eq!(status, VersoriStatus::VERSORI_DECODE_ERROR, "{body}");
             assert!(text.is_none());
         }
+    }
+
+    #[test]
+    fn nesting_beyond_the_recursion_limit_is_a_decode_error() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(check_json(deep(100).as_bytes()).is_ok());
+        let nested_object = format!("{}1{}", r#"{"a":"#.repeat(100), "}".repeat(100));
+        assert!(check_json(nested_object.as_bytes()).is_ok());
+        let err = check_json(deep(100_000).as_bytes()).err();
+        assert!(
+            err.as_ref()
+                .is_some_and(|e| e.to_string().contains("recursion limit")),
+            "{err:?}"
+        );
+        let (status, text) = call(&deep(100_000));
+        assert_eq!(status, VersoriStatus::VERSORI_DECODE_ERROR);
+        assert!(text.is_none());
     }
 }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use versori::operations::{self, Operation, Pagination};
 use versori::{Page, PageLayout, RawResponse};
 
-use crate::call::parse_args;
+use crate::call::{check_json, parse_args};
 use crate::client::VersoriClient;
 use crate::error::{boundary, Failure};
 use crate::handle::{self, Handle};
@@ -45,6 +45,10 @@ fn raw_page(op: &'static Operation, raw: RawResponse) -> versori::Result<Page<By
     })?;
     let body = raw.body().clone();
     let text: &[u8] = if raw.is_empty() { b"{}" } else { &body };
+    // the items are slices of the body: the whole body is checked first,
+    // as deep as the facade's decoders go (`RawValue` alone would not count
+    // the nesting inside an item)
+    check_json(text).map_err(|e| raw.decode_error(e))?;
     let mut de = serde_json::Deserializer::from_slice(text);
     let found = PageSeed(layout)
         .deserialize(&mut de)
@@ -325,5 +329,19 @@ mod tests {
                 "{body}: {err:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_item_nested_beyond_the_recursion_limit_is_a_decode_error() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let body = format!(r#"{{"items": [{{"id": "a"}}, {deep}]}}"#);
+        let err = raw_page(op("ListSystems"), RawResponse::new(200, body)).err();
+        assert!(
+            matches!(&err, Some(versori::Error::Decode { message, .. }) if message.contains("recursion limit")),
+            "{err:?}"
+        );
+        let shallow = format!(r#"{{"items": [{}1{}]}}"#, "[".repeat(100), "]".repeat(100));
+        let page = raw_page(op("ListSystems"), RawResponse::new(200, shallow));
+        assert_eq!(page.map(|p| p.items.len()).ok(), Some(1));
     }
 }
