@@ -14,9 +14,16 @@
 #[path = "support/programs.rs"]
 mod programs;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use programs::{Invocation, Setup};
+
+/// Says why a test did not run, on the real stderr: the test harness keeps
+/// what `eprintln!` prints from a passing test to itself.
+fn skipped(name: &str, why: &str) {
+    let _ = writeln!(std::io::stderr(), "SKIPPED {name}: {why}");
+}
 
 /// The workspace root.
 fn root() -> PathBuf {
@@ -62,15 +69,16 @@ fn check(name: &str) {
     let setup = match Setup::new(&root(), &lib_dir(), &out_dir) {
         Ok(setup) => setup,
         Err(missing) => {
-            eprintln!("SKIPPED {name}: cannot build C programs here: {missing}");
+            skipped(name, &format!("cannot build C programs here: {missing}"));
             return;
         }
     };
     if program.fault_server && !setup.has_python() {
-        eprintln!(
-            "SKIPPED {name}: `{} --version` could not be run; the fault server needs Python (set $PYTHON)",
+        let why = format!(
+            "`{} --version` could not be run; the fault server needs Python (set $PYTHON)",
             setup.python
         );
+        skipped(name, &why);
         return;
     }
     run(&setup.compile(program));
