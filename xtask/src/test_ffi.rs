@@ -40,6 +40,13 @@ pub fn run(root: &Path, cargo: &str) -> Result<()> {
         }
     })?;
     for program in PROGRAMS.iter().filter(|p| p.valgrind != Valgrind::Skip) {
+        // the full suite needs every tool: what is missing is an error here
+        if let Some(message) = setup.missing(program) {
+            return Err(Error::Command {
+                command: format!("C ABI tests ({})", program.name),
+                message,
+            });
+        }
         invoke(root, &setup.compile(program))?;
         if let Some(under_valgrind) = setup.run(program, true) {
             invoke(root, &under_valgrind)?;

@@ -5,9 +5,10 @@
 //! program. The programs and their flags are in `support/programs.rs`,
 //! which `cargo xtask test` also uses to run them under valgrind.
 //!
-//! Without a C or C++ compiler or `pkg-config` each test says so and
-//! passes without running; so does the fault-injection program without
-//! Python (`$PYTHON`, default `python3`).
+//! A test whose tools are missing says so and passes without running: the
+//! C compiler (`$CC`, default `cc`) for the C programs, the C++ compiler
+//! (`$CXX`, default `c++`) for the C++ one, `pkg-config` for all, and Python
+//! (`$PYTHON`, default `python3`) for the fault-injection program.
 
 #![forbid(unsafe_code)]
 
@@ -73,12 +74,8 @@ fn check(name: &str) {
             return;
         }
     };
-    if program.fault_server && !setup.has_python() {
-        let why = format!(
-            "`{} --version` could not be run; the fault server needs Python (set $PYTHON)",
-            setup.python
-        );
-        skipped(name, &why);
+    if let Some(missing) = setup.missing(program) {
+        skipped(name, &missing);
         return;
     }
     run(&setup.compile(program));

@@ -202,16 +202,15 @@ impl Setup {
     /// Compilers come from `$CC`/`$CXX` (default `cc`/`c++`), the
     /// interpreter from `$PYTHON` (default `python3`).
     ///
-    /// Fails, saying what is missing, when a compiler or `pkg-config` cannot
-    /// be run or the library is not built.
+    /// Fails, saying what is missing, when `pkg-config` cannot be run or the
+    /// library is not built; [`Setup::missing`] tells whether a program's
+    /// own tools are there.
     pub fn new(root: &Path, lib_dir: &Path, out_dir: &Path) -> Result<Setup, String> {
         let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
         let cxx = std::env::var("CXX").unwrap_or_else(|_| "c++".into());
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
-        for tool in [cc.as_str(), cxx.as_str(), "pkg-config"] {
-            if !runs(tool) {
-                return Err(format!("`{tool} --version` could not be run"));
-            }
+        if !runs("pkg-config") {
+            return Err("`pkg-config --version` could not be run".into());
         }
         let shared_lib = lib_dir.join("libversori.so");
         if !shared_lib.is_file() {
@@ -233,9 +232,27 @@ impl Setup {
         })
     }
 
-    /// Whether the Python interpreter for [`FAULT_SERVER`] runs.
-    pub fn has_python(&self) -> bool {
-        runs(&self.python)
+    /// What `program` needs and this machine lacks: its compiler, or the
+    /// Python interpreter for [`FAULT_SERVER`]; None when it can be built
+    /// and run.
+    pub fn missing(&self, program: &Program) -> Option<String> {
+        let compiler = match program.lang {
+            Lang::C => &self.cc,
+            Lang::Cpp => &self.cxx,
+        };
+        if !runs(compiler) {
+            return Some(format!(
+                "`{compiler} --version` could not be run (set ${})",
+                if program.lang == Lang::C { "CC" } else { "CXX" }
+            ));
+        }
+        if program.fault_server && !runs(&self.python) {
+            return Some(format!(
+                "`{} --version` could not be run; the fault server needs Python (set $PYTHON)",
+                self.python
+            ));
+        }
+        None
     }
 
     /// Where `program`'s executable goes.
