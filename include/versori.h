@@ -8,9 +8,12 @@
  *  - Fallible functions return a VersoriStatus and write their out-parameters
  *    only on success. After a failure, versori_last_error_message(),
  *    versori_last_error_status() and versori_last_error_code() describe it on
- *    the calling thread.
- *  - Every char * the library returns is freed with versori_string_free()
- *    (versori_version() alone returns a static string).
+ *    the calling thread. The two texts belong to the library (do not free
+ *    them) and stay valid until the thread's next call that returns a
+ *    VersoriStatus; copy them to keep them longer.
+ *  - Every char * the library returns is freed with versori_string_free();
+ *    the const char * it returns (the error texts above, versori_version())
+ *    are the library's and are never freed.
  *  - Handles are freed with their NULL-safe _free function.
  *  - Clients are thread-safe and share one runtime; calls block the calling
  *    thread until they complete.
@@ -37,11 +40,17 @@
  * The outcome of a call into the library.
  *
  * The values are part of the ABI: they are explicit, never change and are
- * never reused. After any status other than `VERSORI_OK` and `VERSORI_DONE`,
+ * never reused. The type is 32 bits wide and unsigned (`uint32_t`) in C
+ * and C++ alike, whatever size a compiler picks for enums. After any
+ * status other than `VERSORI_OK` and `VERSORI_DONE`,
  * `versori_last_error_message()` and its siblings describe the failure on
  * the calling thread.
  */
-typedef enum VersoriStatus {
+enum VersoriStatus
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
   /**
    * Success; out-parameters were written.
    */
@@ -93,7 +102,14 @@ typedef enum VersoriStatus {
    * runtime threads, a listening socket for the emulator).
    */
   VERSORI_SYSTEM_ERROR = 9,
-} VersoriStatus;
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum VersoriStatus VersoriStatus;
+#else
+typedef uint32_t VersoriStatus;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
 
 /**
  * How severe a log record is. The values are part of the ABI.
@@ -228,8 +244,8 @@ extern "C" {
  * `VERSORI_VERSION_*` macros of the header the program was compiled with
  * when both come from the same release.
  *
- * Ownership: a static string owned by the library; do not free it (the one
- * exception to "free every returned string"). Thread safety: any thread.
+ * Ownership: a static string owned by the library; do not free it.
+ * Thread safety: any thread.
  */
 const char *versori_version(void);
 
@@ -259,10 +275,10 @@ const char *versori_version(void);
  * `client` is NULL or live; the strings are NULL or NUL-terminated;
  * `out_json` is NULL or writable.
  */
-enum VersoriStatus versori_call(const struct VersoriClient *client,
-                                const char *operation_id,
-                                const char *args_json,
-                                char **out_json);
+VersoriStatus versori_call(const struct VersoriClient *client,
+                           const char *operation_id,
+                           const char *args_json,
+                           char **out_json);
 
 /**
  * Creates a client.
@@ -278,8 +294,8 @@ enum VersoriStatus versori_call(const struct VersoriClient *client,
  * # Safety
  * `opts` is NULL or a valid options struct; `out` is NULL or writable.
  */
-enum VersoriStatus versori_client_new(const struct VersoriClientOptions *opts,
-                                      struct VersoriClient **out);
+VersoriStatus versori_client_new(const struct VersoriClientOptions *opts,
+                                 struct VersoriClient **out);
 
 /**
  * Frees a client. NULL is allowed and ignored.
@@ -305,7 +321,7 @@ void versori_client_free(struct VersoriClient *client);
  * # Safety
  * `out` is NULL or writable.
  */
-enum VersoriStatus versori_emulator_start(uint16_t port, struct VersoriEmulator **out);
+VersoriStatus versori_emulator_start(uint16_t port, struct VersoriEmulator **out);
 
 /**
  * The emulator's base URL (e.g. `http://127.0.0.1:40123`), for
@@ -317,7 +333,7 @@ enum VersoriStatus versori_emulator_start(uint16_t port, struct VersoriEmulator 
  * # Safety
  * `emulator` is NULL or live; `out` is NULL or writable.
  */
-enum VersoriStatus versori_emulator_base_url(const struct VersoriEmulator *emulator, char **out);
+VersoriStatus versori_emulator_base_url(const struct VersoriEmulator *emulator, char **out);
 
 /**
  * Stops the emulator (waiting up to 5 seconds for open connections to
@@ -334,14 +350,22 @@ enum VersoriStatus versori_emulator_base_url(const struct VersoriEmulator *emula
 void versori_emulator_free(struct VersoriEmulator *emulator);
 
 /**
- * A description of the last failed call made on this thread, or NULL when
- * the last fallible call on this thread succeeded (or none was made).
+ * A description of the last failed call made on this thread (UTF-8), or
+ * NULL when the last fallible call on this thread succeeded or none was
+ * made. A fallible call is one that returns a `VersoriStatus`.
  *
- * Ownership: the caller owns the returned string and frees it with
- * `versori_string_free`. Thread safety: reads the calling thread's own
- * record; other threads' calls do not affect it.
+ * Ownership: the library owns the string; do not free it. It stays valid
+ * until the calling thread's next call into the library that returns a
+ * `VersoriStatus`, which clears the record (on success) or replaces it (on
+ * failure); the `versori_last_error_*` functions, `versori_version`,
+ * `versori_string_free` and the `_free` functions leave it alone, and so
+ * do other threads' calls. Copy the text to keep it longer: reading it
+ * after a later fallible call reads freed memory. Calling this again
+ * before then returns the same pointer.
+ *
+ * Thread safety: reads the calling thread's own record.
  */
-char *versori_last_error_message(void);
+const char *versori_last_error_message(void);
 
 /**
  * The HTTP status of the last failed call on this thread (404, 422, ...),
@@ -353,12 +377,17 @@ uint16_t versori_last_error_status(void);
 
 /**
  * The platform's error code of the last failed call on this thread (for
- * `VERSORI_API_ERROR`, e.g. `"not_found"`), or NULL when there is none.
+ * `VERSORI_API_ERROR`, e.g. `"not_found"`; `"redirect"` for a redirect),
+ * or NULL when that failure has no code or the last fallible call on this
+ * thread succeeded (or none was made).
  *
- * Ownership: the caller owns the returned string and frees it with
- * `versori_string_free`. Thread safety: reads the calling thread's own record.
+ * Ownership: the library owns the string; do not free it. It stays valid
+ * exactly as long as `versori_last_error_message()`'s: until the calling
+ * thread's next call that returns a `VersoriStatus`.
+ *
+ * Thread safety: reads the calling thread's own record.
  */
-char *versori_last_error_code(void);
+const char *versori_last_error_code(void);
 
 /**
  * Sends the library's log records at `min_level` (a `VersoriLogLevel`
@@ -377,9 +406,9 @@ char *versori_last_error_code(void);
  * `callback` is NULL or a function that may be called with `user_data`
  * from any thread until logging is stopped or another callback set.
  */
-enum VersoriStatus versori_set_log_callback(int32_t min_level,
-                                            VersoriLogCallback callback,
-                                            void *user_data);
+VersoriStatus versori_set_log_callback(int32_t min_level,
+                                       VersoriLogCallback callback,
+                                       void *user_data);
 
 /**
  * Starts iterating over every item of the paginated operation
@@ -399,10 +428,10 @@ enum VersoriStatus versori_set_log_callback(int32_t min_level,
  * `client` is NULL or live; the strings are NULL or NUL-terminated; `out`
  * is NULL or writable.
  */
-enum VersoriStatus versori_paginate(const struct VersoriClient *client,
-                                    const char *operation_id,
-                                    const char *args_json,
-                                    struct VersoriPager **out);
+VersoriStatus versori_paginate(const struct VersoriClient *client,
+                               const char *operation_id,
+                               const char *args_json,
+                               struct VersoriPager **out);
 
 /**
  * The next item: writes its JSON text (as the platform sent it, numbers
@@ -419,7 +448,7 @@ enum VersoriStatus versori_paginate(const struct VersoriClient *client,
  * `pager` is NULL or live and not in use by another thread; `item_json` is
  * NULL or writable.
  */
-enum VersoriStatus versori_pager_next(struct VersoriPager *pager, char **item_json);
+VersoriStatus versori_pager_next(struct VersoriPager *pager, char **item_json);
 
 /**
  * Frees a pager (an unfinished one too). NULL is allowed and ignored.
@@ -434,7 +463,7 @@ void versori_pager_free(struct VersoriPager *pager);
  * Frees a string returned by this library. NULL is allowed and ignored.
  *
  * Ownership: takes back a `char *` that a `versori_*` function handed out
- * (a JSON result, an error message or code, a base URL); passing any other
+ * (a JSON result, an item, a base URL); passing any other
  * pointer, or one twice, is undefined behaviour. Thread safety: may be
  * called from any thread.
  *

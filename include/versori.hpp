@@ -57,12 +57,16 @@ inline std::string take(char *s) {
   return out;
 }
 
+/// Copies a string the library lends (NULL: empty); the library keeps it.
+inline std::string copy(const char *s) { return s == nullptr ? std::string() : std::string(s); }
+
 /// Throws the calling thread's last error when `status` is a failure.
 inline void check(VersoriStatus status) {
   if (status == VERSORI_OK || status == VERSORI_DONE) return;
   std::uint16_t http = versori_last_error_status();
-  std::string code = take(versori_last_error_code());
-  std::string message = take(versori_last_error_message());
+  // lent until this thread's next fallible call: copied before anything else
+  std::string code = copy(versori_last_error_code());
+  std::string message = copy(versori_last_error_message());
   if (message.empty()) message = "libversori call failed with status " + std::to_string(static_cast<int>(status));
   throw Error(status, http, std::move(code), message);
 }

@@ -8,6 +8,8 @@
 //! files for an install prefix; the names and templates are in
 //! `packaging.rs`.
 
+#![forbid(unsafe_code)]
+
 // `cargo xtask install` uses the parts that describe an install prefix.
 #[allow(dead_code)]
 mod packaging;

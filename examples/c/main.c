@@ -16,6 +16,9 @@
 
 #include "versori.h"
 
+/* Reports the last failure on this thread. The message belongs to the
+ * library and stays valid until this thread's next call that returns a
+ * VersoriStatus, so it is read at once and not freed. */
 static int fail(const char *what) {
   const char *why = versori_last_error_message();
   fprintf(stderr, "%s failed: %s\n", what, why ? why : "(no message)");
@@ -60,8 +63,9 @@ int main(void) {
   if (versori_emulator_start(0, &emulator) != VERSORI_OK) return fail("versori_emulator_start");
   char *base_url = NULL;
   if (versori_emulator_base_url(emulator, &base_url) != VERSORI_OK) {
+    int failed = fail("versori_emulator_base_url");
     versori_emulator_free(emulator);
-    return fail("versori_emulator_base_url");
+    return failed;
   }
 
   VersoriClientOptions options = {0};

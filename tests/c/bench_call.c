@@ -32,9 +32,8 @@ int main(int argc, char **argv) {
   opts.max_retries = -1;
   VersoriClient *client = NULL;
   if (versori_client_new(&opts, &client) != VERSORI_OK) {
-    char *msg = versori_last_error_message();
+    const char *msg = versori_last_error_message();
     fprintf(stderr, "bench_call: %s\n", msg ? msg : "client creation failed");
-    versori_string_free(msg);
     return 1;
   }
   char line[64];
@@ -46,9 +45,8 @@ int main(int argc, char **argv) {
     for (long i = 0; i < n; i++) {
       char *out = NULL;
       if (versori_call(client, argv[2], argv[3], &out) != VERSORI_OK) {
-        char *msg = versori_last_error_message();
+        const char *msg = versori_last_error_message();
         fprintf(stderr, "bench_call: %s\n", msg ? msg : "call failed");
-        versori_string_free(msg);
         rc = 1;
         break;
       }

@@ -25,10 +25,9 @@ static int failures = 0;
 
 /* Reports the calling thread's last error after `what` returned `st`. */
 static inline void print_last_error(const char *what, VersoriStatus st) {
-  char *msg = versori_last_error_message();
+  const char *msg = versori_last_error_message();
   fprintf(stderr, "[%d] %s: status %d, http %u: %s\n", (int)getpid(), what, (int)st,
           (unsigned)versori_last_error_status(), msg ? msg : "(none)");
-  versori_string_free(msg);
 }
 
 #endif /* VERSORI_TEST_CHECK_H */

@@ -173,8 +173,8 @@ static VersoriClient *client_for(const char *c, uint64_t max_bytes) {
 /* The last error matches; `fragments` is NULL-terminated. */
 static void check_error(const char *name, VersoriStatus got, VersoriStatus want, unsigned http,
                         const char *code, const char *const *fragments) {
-  char *msg = versori_last_error_message();
-  char *got_code = versori_last_error_code();
+  const char *msg = versori_last_error_message();
+  const char *got_code = versori_last_error_code();
   int ok = got == want && versori_last_error_status() == http && msg != NULL &&
            strstr(msg, KEY) == NULL &&
            (code == NULL ? got_code == NULL : (got_code != NULL && strcmp(got_code, code) == 0));
@@ -185,8 +185,6 @@ static void check_error(const char *name, VersoriStatus got, VersoriStatus want,
             got_code ? got_code : "NULL", code ? code : "NULL", msg ? msg : "(none)");
     failures++;
   }
-  versori_string_free(msg);
-  versori_string_free(got_code);
 }
 
 struct single {

@@ -1,7 +1,8 @@
 /*
  * The C ABI against the emulator (started through the ABI): every tag's
  * representative operation, pagination, each error status, NULL and
- * invalid input, and one client shared by several threads.
+ * invalid input, how long the error texts stay valid, and one client
+ * shared by several threads.
  *
  * Built by `cargo xtask test` with -std=c11 -Wall -Wextra -Werror and run
  * plain and under valgrind (--leak-check=full --error-exitcode=1).
@@ -97,10 +98,9 @@ static void call_fails(const VersoriClient *c, const char *op, const char *args,
   }
   CHECK(strcmp(out, "untouched") == 0); /* out-params only on success */
   CHECK(versori_last_error_status() == http);
-  char *msg = versori_last_error_message();
+  const char *msg = versori_last_error_message();
   CHECK(msg != NULL && strlen(msg) > 0);
-  versori_string_free(msg);
-  char *got = versori_last_error_code();
+  const char *got = versori_last_error_code();
   if (http < 400) {
     CHECK(got == NULL); /* only the platform's errors carry a code */
   } else if (code != NULL) {
@@ -108,7 +108,6 @@ static void call_fails(const VersoriClient *c, const char *op, const char *args,
   } else {
     CHECK(got != NULL);
   }
-  versori_string_free(got);
 }
 
 /* For operations the emulator may not model yet: the request must reach it
@@ -129,10 +128,9 @@ static void call_reaches(const VersoriClient *c, const char *op, const char *arg
 
 /* The message of the last error contains `needle`. */
 static int last_message_has(const char *needle) {
-  char *msg = versori_last_error_message();
+  const char *msg = versori_last_error_message();
   int has = msg != NULL && strstr(msg, needle) != NULL;
   if (!has) fprintf(stderr, "  message %s lacks %s\n", msg ? msg : "(none)", needle);
-  versori_string_free(msg);
   return has;
 }
 
@@ -352,6 +350,51 @@ static void test_pager_outlives_client(const char *base_url) {
   versori_pager_free(p);
 }
 
+/* The error texts are the library's: the same pointers until the thread's
+ * next fallible call, untouched by work outside the library and by the
+ * calls that do not fail, and replaced by the next failure. */
+static void test_error_text_lifetime(const VersoriClient *c) {
+  char *out = NULL;
+  CHECK(versori_call(c, "GetEndUser", "{\"user_id\":\"lifetime-first\"}", &out) ==
+        VERSORI_API_ERROR);
+  const char *msg = versori_last_error_message();
+  const char *code = versori_last_error_code();
+  CHECK(msg != NULL && strstr(msg, "lifetime-first") != NULL);
+  CHECK(code != NULL && strcmp(code, "not_found") == 0);
+  if (msg == NULL || code == NULL) return;
+  char kept_msg[512];
+  snprintf(kept_msg, sizeof kept_msg, "%s", msg);
+
+  /* work that does not touch the library, including the allocator */
+  char *noise = malloc(4096);
+  CHECK(noise != NULL);
+  if (noise != NULL) memset(noise, 'x', 4096);
+  free(noise);
+  /* calls that read the record or return no status leave it alone */
+  CHECK(versori_last_error_status() == 404);
+  CHECK(versori_last_error_message() == msg);
+  CHECK(versori_last_error_code() == code);
+  CHECK(strlen(versori_version()) > 0);
+  versori_string_free(NULL);
+  versori_pager_free(NULL);
+  CHECK(strcmp(msg, kept_msg) == 0);
+  CHECK(strcmp(code, "not_found") == 0);
+
+  /* a new failure replaces both (the old pointers are not read again) */
+  CHECK(versori_call(c, "NoSuchOperation", NULL, &out) == VERSORI_INVALID_ARGUMENT);
+  const char *next = versori_last_error_message();
+  CHECK(next != NULL && strstr(next, "NoSuchOperation") != NULL);
+  CHECK(next != NULL && strstr(next, "lifetime-first") == NULL);
+  CHECK(versori_last_error_code() == NULL);
+  CHECK(versori_last_error_status() == 0);
+
+  /* a success clears them */
+  CHECK(versori_call(c, "ListSystems", "{\"first\":1}", &out) == VERSORI_OK);
+  versori_string_free(out);
+  CHECK(versori_last_error_message() == NULL);
+  CHECK(versori_last_error_code() == NULL);
+}
+
 static void test_invalid_input(const VersoriClient *c) {
   char *out = NULL;
   CHECK(versori_call(NULL, "GetEndUser", "{}", &out) == VERSORI_INVALID_ARGUMENT);
@@ -553,11 +596,10 @@ static void *work(void *arg) {
         versori_last_error_status() != 404) {
       w->failed++;
     }
-    char *msg = versori_last_error_message();
+    const char *msg = versori_last_error_message();
     char mine[32];
     snprintf(mine, sizeof mine, "missing-%d", w->index);
     if (msg == NULL || strstr(msg, mine) == NULL) w->failed++;
-    versori_string_free(msg);
   }
   return NULL;
 }
@@ -604,6 +646,7 @@ int main(void) {
     test_pager_outlives_client(base_url);
     test_invalid_input(c);
     test_error_statuses(c, base_url);
+    test_error_text_lifetime(c);
     test_threads(c);
   }
   versori_client_free(c);

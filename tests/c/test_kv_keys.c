@@ -55,10 +55,9 @@ static const struct key_case KEYS[] = {
 #define KEY_COUNT (sizeof KEYS / sizeof KEYS[0])
 
 static void print_last_error(const char *what, VersoriStatus st) {
-  char *msg = versori_last_error_message();
+  const char *msg = versori_last_error_message();
   fprintf(stderr, "  %s: status %d, http %u: %s\n", what, (int)st,
           (unsigned)versori_last_error_status(), msg ? msg : "(none)");
-  versori_string_free(msg);
 }
 
 static VersoriClient *new_client(const char *base_url) {
@@ -212,13 +211,12 @@ static void test_bad_keys(void) {
     VersoriStatus st = versori_call(c, "GetKV", bad[i][0], &out);
     CHECK(st == VERSORI_INVALID_ARGUMENT);
     CHECK(out == NULL);
-    char *msg = versori_last_error_message();
+    const char *msg = versori_last_error_message();
     if (msg == NULL || strstr(msg, "key") == NULL || strstr(msg, bad[i][1]) == NULL) {
       fprintf(stderr, "  %s: message %s lacks %s\n", bad[i][0], msg ? msg : "(none)",
               bad[i][1]);
       failures++;
     }
-    versori_string_free(msg);
   }
   versori_client_free(c);
 }

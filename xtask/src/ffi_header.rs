@@ -71,9 +71,12 @@ const HEADER: &str = r#"/*
  *  - Fallible functions return a VersoriStatus and write their out-parameters
  *    only on success. After a failure, versori_last_error_message(),
  *    versori_last_error_status() and versori_last_error_code() describe it on
- *    the calling thread.
- *  - Every char * the library returns is freed with versori_string_free()
- *    (versori_version() alone returns a static string).
+ *    the calling thread. The two texts belong to the library (do not free
+ *    them) and stay valid until the thread's next call that returns a
+ *    VersoriStatus; copy them to keep them longer.
+ *  - Every char * the library returns is freed with versori_string_free();
+ *    the const char * it returns (the error texts above, versori_version())
+ *    are the library's and are never freed.
  *  - Handles are freed with their NULL-safe _free function.
  *  - Clients are thread-safe and share one runtime; calls block the calling
  *    thread until they complete.
@@ -99,7 +102,11 @@ mod tests {
             "VERSORI_OK = 0",
             "VERSORI_PANIC = 8",
             "typedef struct VersoriClient VersoriClient;",
-            "enum VersoriStatus versori_call(const struct VersoriClient *client,",
+            "VersoriStatus versori_call(const struct VersoriClient *client,",
+            // 32 bits in C and C++ alike (`#[repr(u32)]`)
+            "typedef uint32_t VersoriStatus;",
+            ": uint32_t",
+            "const char *versori_last_error_message(void);",
             "#define VERSORI_VERSION_MAJOR",
             "void versori_string_free(char *s);",
         ] {

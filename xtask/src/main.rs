@@ -6,9 +6,12 @@
 //! cargo xtask generate --spec PATH            regenerate the project's files from another document
 //! cargo xtask generate --spec PATH --out DIR  write a standalone client crate for PATH into DIR
 //! cargo xtask test                            run every check and test of the project
+//! cargo xtask test-ffi                        run only the C ABI's tests (C/C++ programs, valgrind, CMake)
 //! cargo xtask package                         check the crates, wheel, sdist and C install as registries and packagers see them
 //! cargo xtask install --prefix DIR            build libversori (release) and install it into DIR
 //! ```
+
+#![forbid(unsafe_code)]
 
 mod artifacts;
 mod body_schemas;
@@ -81,6 +84,9 @@ enum Cmd {
     /// Run every check and test: drift check, fmt, clippy, the test suites,
     /// and the upstream-document checks when ../shared is present.
     Test,
+    /// Run only the C ABI's step of `test`: `cargo test -p versori-ffi` (the C
+    /// and C++ programs included), the programs under valgrind, the CMake example.
+    TestFfi,
     /// Check what is published: one version everywhere, `cargo package` of
     /// the crates, their rust-version, the manylinux wheel on CPython 3.9 and
     /// 3.13, the sdist, and the C library installed into a prefix.
@@ -109,6 +115,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Cmd::Generate { check, spec, out } => generate(check, spec, out),
         Cmd::Test => test::run(),
+        Cmd::TestFfi => test::run_ffi(),
         Cmd::Package { only } => package::run(only),
         Cmd::Install {
             prefix,

@@ -93,7 +93,12 @@ pub fn run() -> Result<()> {
             "warnings",
         ],
     )?;
-    run_in(&root, &cargo, &["test", "--workspace"])?;
+    // versori-ffi's tests run in the C ABI's step below
+    run_in(
+        &root,
+        &cargo,
+        &["test", "--workspace", "--exclude", "versori-ffi"],
+    )?;
     // the benchmark in its quick mode: it builds, runs and checks its results
     run_in(&root, &cargo, &["test", "-p", "versori", "--benches"])?;
     // the C ABI: C and C++ programs, valgrind, pkg-config and CMake packaging
@@ -104,6 +109,12 @@ pub fn run() -> Result<()> {
     upstream_checks(&root, &cargo)?;
     eprintln!("\nall checks passed");
     Ok(())
+}
+
+/// The C ABI's step alone (`cargo xtask test-ffi`).
+pub fn run_ffi() -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    crate::test_ffi::run(&workspace_root(), &cargo)
 }
 
 /// Builds the documentation with warnings as errors (broken links, missing docs).

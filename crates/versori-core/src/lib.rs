@@ -47,6 +47,7 @@
 //! `validation` are written by hand.
 
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 #[allow(clippy::all, missing_docs, rustdoc::all, dead_code)]
 mod generated;

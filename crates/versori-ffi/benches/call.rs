@@ -11,6 +11,8 @@
 //! `cargo test --benches` runs a quick version that only checks everything
 //! works.
 
+#![forbid(unsafe_code)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};

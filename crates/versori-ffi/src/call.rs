@@ -6,20 +6,10 @@ use serde_json::Value;
 
 use crate::client::VersoriClient;
 use crate::error::{boundary, Failure};
+use crate::handle;
 use crate::runtime;
 use crate::status::VersoriStatus;
 use crate::strings::{arg_str, check_out, into_c_string, opt_str};
-
-/// The client behind a handle, or a failure naming the NULL argument.
-///
-/// # Safety
-/// `client` is NULL or a live client handle.
-pub(crate) unsafe fn client_ref<'a>(
-    client: *const VersoriClient,
-) -> Result<&'a VersoriClient, Failure> {
-    // SAFETY: NULL or live by the caller's contract.
-    unsafe { client.as_ref() }.ok_or_else(|| Failure::invalid("`client` is NULL"))
-}
 
 /// The JSON arguments (NULL: none).
 ///
@@ -73,10 +63,14 @@ pub unsafe extern "C" fn versori_call(
     out_json: *mut *mut c_char,
 ) -> VersoriStatus {
     boundary(|| {
-        // SAFETY (all three): forwarded contract.
-        let client = unsafe { client_ref(client) }?;
-        let operation_id = unsafe { arg_str(operation_id, "operation_id") }?;
-        let args = unsafe { parse_args(args_json) }?;
+        // SAFETY: forwarded contract (a live client, NUL-terminated strings).
+        let (client, operation_id, args) = unsafe {
+            (
+                handle::borrow(client)?,
+                arg_str(operation_id, "operation_id")?,
+                parse_args(args_json)?,
+            )
+        };
         check_out(out_json, "out_json")?;
         let raw = runtime::block_on(client.client.call_raw(operation_id, args))??;
         let text = checked_text(&raw)?;
@@ -107,6 +101,8 @@ pub(crate) mod tests {
 
     /// A client of `base_url` made through the C ABI.
     pub(crate) fn client(base_url: &CString) -> *mut VersoriClient {
+        // SAFETY: all zeroes is a valid options struct (NULL strings, zero
+        // numbers), as the header promises C programs.
         let mut opts: VersoriClientOptions = unsafe { std::mem::zeroed() };
         opts.base_url = base_url.as_ptr();
         opts.organisation = c"01J8ZQ4N7G3Y5B2K9T6W1X0ORG".as_ptr();
@@ -138,6 +134,7 @@ pub(crate) mod tests {
             let text = unsafe { CStr::from_ptr(out) }
                 .to_string_lossy()
                 .into_owned();
+            // SAFETY: a string this library returned, freed once.
             unsafe { versori_string_free(out) };
             text
         });
@@ -161,5 +158,22 @@ pub(crate) mod tests {
             assert_eq!(status, VersoriStatus::VERSORI_DECODE_ERROR, "{body}");
             assert!(text.is_none());
         }
+    }
+
+    #[test]
+    fn nesting_beyond_the_recursion_limit_is_a_decode_error() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(crate::checked::check(deep(100).as_bytes()).is_ok());
+        let nested_object = format!("{}1{}", r#"{"a":"#.repeat(100), "}".repeat(100));
+        assert!(crate::checked::check(nested_object.as_bytes()).is_ok());
+        let err = crate::checked::check(deep(100_000).as_bytes()).err();
+        assert!(
+            err.as_ref()
+                .is_some_and(|e| e.to_string().contains("recursion limit")),
+            "{err:?}"
+        );
+        let (status, text) = call(&deep(100_000));
+        assert_eq!(status, VersoriStatus::VERSORI_DECODE_ERROR);
+        assert!(text.is_none());
     }
 }

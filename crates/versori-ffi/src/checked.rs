@@ -86,7 +86,11 @@ mod tests {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         let err = check(deep.as_bytes()).expect_err("too deep");
         assert!(err.to_string().contains("recursion limit"), "{err}");
-        let inside = format!(r#"{{"items": [1, {}{}]}}"#, "[".repeat(200), "]".repeat(200));
+        let inside = format!(
+            r#"{{"items": [1, {}{}]}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
         assert!(check(inside.as_bytes()).is_err());
         let ok = format!("{}{}", "[".repeat(100), "]".repeat(100));
         assert!(check(ok.as_bytes()).is_ok());

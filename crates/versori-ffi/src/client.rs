@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use versori::{ClientBuilder, RetryPolicy};
 
-use crate::error::{boundary, shielded, Failure};
+use crate::error::{boundary, Failure};
+use crate::handle::{self, Handle};
 use crate::runtime;
 use crate::status::VersoriStatus;
 use crate::strings::{check_out, opt_str};
@@ -18,6 +19,10 @@ use crate::strings::{check_out, opt_str};
 /// connection pool of its own there, and the parent's are left alone.
 pub struct VersoriClient {
     pub(crate) client: versori::Client,
+}
+
+impl Handle for VersoriClient {
+    const ARG: &'static str = "client";
 }
 
 /// How to build a client. Every pointer field may be NULL, meaning "from the
@@ -146,9 +151,8 @@ pub unsafe extern "C" fn versori_client_new(
         check_out(out, "out")?;
         // SAFETY: forwarded contract.
         let client = unsafe { build(opts) }?;
-        let handle = Box::into_raw(Box::new(VersoriClient { client }));
-        // SAFETY: `out` is non-NULL and writable.
-        unsafe { *out = handle };
+        // SAFETY: `out` is writable by the caller's contract.
+        unsafe { handle::hand_out(out, VersoriClient { client }) }?;
         Ok(VersoriStatus::VERSORI_OK)
     })
 }
@@ -162,19 +166,6 @@ pub unsafe extern "C" fn versori_client_new(
 /// `client` is NULL or a client from `versori_client_new`, not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn versori_client_free(client: *mut VersoriClient) {
-    if client.is_null() {
-        return;
-    }
-    shielded((), || {
-        // SAFETY: created by `Box::into_raw` in `versori_client_new`.
-        let boxed = unsafe { Box::from_raw(client) };
-        // connection pools release their sockets inside the runtime
-        match runtime::runtime() {
-            Ok(rt) => {
-                let _guard = rt.enter();
-                drop(boxed);
-            }
-            Err(_) => drop(boxed),
-        }
-    });
+    // SAFETY: forwarded contract.
+    unsafe { handle::free(client) }
 }

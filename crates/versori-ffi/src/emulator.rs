@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use versori_emulator::Emulator;
 
-use crate::error::{boundary, shielded, Failure};
+use crate::error::{boundary, Failure};
+use crate::handle::{self, Handle};
 use crate::runtime;
 use crate::status::VersoriStatus;
 use crate::strings::{check_out, into_c_string};
@@ -23,6 +24,26 @@ pub struct VersoriEmulator {
     /// The process that started it (see `versori::fork`): a forked child
     /// has a copy of the handle but not the server.
     generation: u64,
+}
+
+impl Handle for VersoriEmulator {
+    const ARG: &'static str = "emulator";
+
+    /// Stops the server, waiting up to [`SHUTDOWN_GRACE`] for open
+    /// connections; in a child made by `fork`, leaves the parent's alone.
+    fn release(self: Box<Self>) {
+        if self.generation != versori::fork::generation() {
+            // the parent's server: its tasks live on the parent's runtime,
+            // which has no threads here; leave it alone
+            std::mem::forget(self);
+            return;
+        }
+        let emulator = self.emulator;
+        // on failure the emulator is dropped, which also stops it
+        let _ = runtime::block_on(async {
+            let _ = tokio::time::timeout(SHUTDOWN_GRACE, emulator.shutdown()).await;
+        });
+    }
 }
 
 /// Starts an emulator on `127.0.0.1:port` (0: any free port), served by the
@@ -46,12 +67,12 @@ pub unsafe extern "C" fn versori_emulator_start(
         let emulator = runtime::block_on(Emulator::builder().port(port).start())?.map_err(|e| {
             Failure::system(format!("could not start the emulator on port {port}: {e}"))
         })?;
-        let handle = Box::into_raw(Box::new(VersoriEmulator {
+        let emulator = VersoriEmulator {
             emulator,
             generation: versori::fork::generation(),
-        }));
-        // SAFETY: non-NULL and writable.
-        unsafe { *out = handle };
+        };
+        // SAFETY: `out` is writable by the caller's contract.
+        unsafe { handle::hand_out(out, emulator) }?;
         Ok(VersoriStatus::VERSORI_OK)
     })
 }
@@ -71,8 +92,7 @@ pub unsafe extern "C" fn versori_emulator_base_url(
 ) -> VersoriStatus {
     boundary(|| {
         // SAFETY: NULL or live by the caller's contract.
-        let emulator =
-            unsafe { emulator.as_ref() }.ok_or_else(|| Failure::invalid("`emulator` is NULL"))?;
+        let emulator = unsafe { handle::borrow(emulator) }?;
         check_out(out, "out")?;
         // SAFETY: non-NULL and writable.
         unsafe { *out = into_c_string(emulator.emulator.base_url()) };
@@ -92,22 +112,6 @@ pub unsafe extern "C" fn versori_emulator_base_url(
 /// freed and not in use by another thread.
 #[no_mangle]
 pub unsafe extern "C" fn versori_emulator_free(emulator: *mut VersoriEmulator) {
-    if emulator.is_null() {
-        return;
-    }
-    shielded((), || {
-        // SAFETY: created by `Box::into_raw` in `versori_emulator_start`.
-        let boxed = unsafe { Box::from_raw(emulator) };
-        if boxed.generation != versori::fork::generation() {
-            // the parent's server: its tasks live on the parent's runtime,
-            // which has no threads here; leave it alone
-            std::mem::forget(boxed);
-            return;
-        }
-        let emulator = boxed.emulator;
-        // on failure the emulator is dropped, which also stops it
-        let _ = runtime::block_on(async {
-            let _ = tokio::time::timeout(SHUTDOWN_GRACE, emulator.shutdown()).await;
-        });
-    });
+    // SAFETY: forwarded contract.
+    unsafe { handle::free(emulator) }
 }

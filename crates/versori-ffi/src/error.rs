@@ -2,11 +2,11 @@
 //! export runs inside.
 
 use std::cell::RefCell;
-use std::ffi::c_char;
+use std::ffi::{c_char, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::status::VersoriStatus;
-use crate::strings::{into_c_string, lossy_c_string};
+use crate::strings::c_string;
 
 /// Why a call failed: what `versori_last_error_*` report afterwards.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -83,13 +83,37 @@ impl From<versori::Error> for Failure {
     }
 }
 
+/// A failure as the calling thread's record keeps it: its texts are C
+/// strings owned here, lent to `versori_last_error_message()` and
+/// `versori_last_error_code()` until the record is cleared or replaced.
+#[derive(Debug)]
+struct Record {
+    failure: Failure,
+    message: CString,
+    code: Option<CString>,
+}
+
+impl From<Failure> for Record {
+    fn from(failure: Failure) -> Self {
+        Record {
+            message: c_string(failure.message.clone()),
+            code: failure.code.clone().map(c_string),
+            failure,
+        }
+    }
+}
+
 thread_local! {
-    /// The failure of the last fallible call made on this thread, if it failed.
-    static LAST: RefCell<Option<Failure>> = const { RefCell::new(None) };
+    /// The failure of the last fallible call made on this thread, if it
+    /// failed. Only [`boundary`] writes it, at the start and end of a call
+    /// that returns a `VersoriStatus`; everything else only reads it.
+    static LAST: RefCell<Option<Record>> = const { RefCell::new(None) };
 }
 
 fn set_last(failure: Option<Failure>) {
-    LAST.with(|l| *l.borrow_mut() = failure);
+    let record = failure.map(Record::from);
+    // the old record (and the texts lent out of it) is dropped here
+    LAST.with(|l| *l.borrow_mut() = record);
 }
 
 /// Runs the body of a fallible export: clears the thread's last error,
@@ -126,20 +150,28 @@ pub fn shielded<T, F: FnOnce() -> T>(fallback: T, body: F) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
 }
 
-fn with_last<T>(f: impl FnOnce(Option<&Failure>) -> T) -> T {
+fn with_last<T>(f: impl FnOnce(Option<&Record>) -> T) -> T {
     LAST.with(|l| f(l.borrow().as_ref()))
 }
 
-/// A description of the last failed call made on this thread, or NULL when
-/// the last fallible call on this thread succeeded (or none was made).
+/// A description of the last failed call made on this thread (UTF-8), or
+/// NULL when the last fallible call on this thread succeeded or none was
+/// made. A fallible call is one that returns a `VersoriStatus`.
 ///
-/// Ownership: the caller owns the returned string and frees it with
-/// `versori_string_free`. Thread safety: reads the calling thread's own
-/// record; other threads' calls do not affect it.
+/// Ownership: the library owns the string; do not free it. It stays valid
+/// until the calling thread's next call into the library that returns a
+/// `VersoriStatus`, which clears the record (on success) or replaces it (on
+/// failure); the `versori_last_error_*` functions, `versori_version`,
+/// `versori_string_free` and the `_free` functions leave it alone, and so
+/// do other threads' calls. Copy the text to keep it longer: reading it
+/// after a later fallible call reads freed memory. Calling this again
+/// before then returns the same pointer.
+///
+/// Thread safety: reads the calling thread's own record.
 #[no_mangle]
-pub extern "C" fn versori_last_error_message() -> *mut c_char {
-    shielded(std::ptr::null_mut(), || {
-        with_last(|f| f.map_or(std::ptr::null_mut(), |f| lossy_c_string(&f.message)))
+pub extern "C" fn versori_last_error_message() -> *const c_char {
+    shielded(std::ptr::null(), || {
+        with_last(|r| r.map_or(std::ptr::null(), |r| r.message.as_ptr()))
     })
 }
 
@@ -149,20 +181,25 @@ pub extern "C" fn versori_last_error_message() -> *mut c_char {
 /// Thread safety: reads the calling thread's own record.
 #[no_mangle]
 pub extern "C" fn versori_last_error_status() -> u16 {
-    shielded(0, || with_last(|f| f.map_or(0, |f| f.http_status)))
+    shielded(0, || with_last(|r| r.map_or(0, |r| r.failure.http_status)))
 }
 
 /// The platform's error code of the last failed call on this thread (for
-/// `VERSORI_API_ERROR`, e.g. `"not_found"`), or NULL when there is none.
+/// `VERSORI_API_ERROR`, e.g. `"not_found"`; `"redirect"` for a redirect),
+/// or NULL when that failure has no code or the last fallible call on this
+/// thread succeeded (or none was made).
 ///
-/// Ownership: the caller owns the returned string and frees it with
-/// `versori_string_free`. Thread safety: reads the calling thread's own record.
+/// Ownership: the library owns the string; do not free it. It stays valid
+/// exactly as long as `versori_last_error_message()`'s: until the calling
+/// thread's next call that returns a `VersoriStatus`.
+///
+/// Thread safety: reads the calling thread's own record.
 #[no_mangle]
-pub extern "C" fn versori_last_error_code() -> *mut c_char {
-    shielded(std::ptr::null_mut(), || {
-        with_last(|f| {
-            f.and_then(|f| f.code.as_deref())
-                .map_or(std::ptr::null_mut(), |c| into_c_string(c.to_string()))
+pub extern "C" fn versori_last_error_code() -> *const c_char {
+    shielded(std::ptr::null(), || {
+        with_last(|r| {
+            r.and_then(|r| r.code.as_deref())
+                .map_or(std::ptr::null(), |c| c.as_ptr())
         })
     })
 }
@@ -175,14 +212,14 @@ mod tests {
     fn a_panic_becomes_the_panic_status_with_its_message() {
         let status = boundary(|| panic!("boom"));
         assert_eq!(status, VersoriStatus::VERSORI_PANIC);
-        let msg = with_last(|f| f.map(|f| f.message.clone())).unwrap_or_default();
+        let msg = with_last(|r| r.map(|r| r.failure.message.clone())).unwrap_or_default();
         assert!(msg.contains("boom"), "{msg}");
         // the next successful call clears it
         assert_eq!(
             boundary(|| Ok(VersoriStatus::VERSORI_OK)),
             VersoriStatus::VERSORI_OK
         );
-        assert!(with_last(|f| f.is_none()));
+        assert!(with_last(|r| r.is_none()));
     }
 
     #[test]
@@ -210,10 +247,45 @@ mod tests {
     fn failures_are_per_thread() {
         let status = boundary(|| Err(Failure::invalid("here")));
         assert_eq!(status, VersoriStatus::VERSORI_INVALID_ARGUMENT);
-        let other = std::thread::spawn(|| with_last(|f| f.is_none()))
+        let other = std::thread::spawn(|| with_last(|r| r.is_none()))
             .join()
             .unwrap_or(false);
         assert!(other, "another thread saw this thread's error");
-        assert!(with_last(|f| f.is_some_and(|f| f.message == "here")));
+        assert!(with_last(|r| r.is_some_and(|r| r.failure.message == "here")));
+    }
+
+    #[test]
+    fn the_texts_are_lent_until_the_next_fallible_call() {
+        let failed = |message: &'static str| {
+            boundary(move || {
+                Err(Failure {
+                    code: Some(format!("code-{message}")),
+                    ..Failure::invalid(message)
+                })
+            })
+        };
+        failed("first");
+        let message = versori_last_error_message();
+        let code = versori_last_error_code();
+        // SAFETY: both were just lent by the library and no fallible call
+        // came since.
+        let read = |p: *const c_char| unsafe { std::ffi::CStr::from_ptr(p) }.to_str().ok();
+        assert_eq!(read(message), Some("first"));
+        assert_eq!(read(code), Some("code-first"));
+        // asking again, and asking for the status, lends the same texts
+        assert_eq!(versori_last_error_status(), 0);
+        assert_eq!(versori_last_error_message(), message);
+        assert_eq!(versori_last_error_code(), code);
+        assert_eq!(read(message), Some("first"));
+        // a new failure replaces them
+        failed("second");
+        assert_eq!(read(versori_last_error_message()), Some("second"));
+        assert_eq!(read(versori_last_error_code()), Some("code-second"));
+        // a failure without a code has none; a success clears the message
+        boundary(|| Err(Failure::invalid("third")));
+        assert!(versori_last_error_code().is_null());
+        boundary(|| Ok(VersoriStatus::VERSORI_OK));
+        assert!(versori_last_error_message().is_null());
+        assert!(versori_last_error_code().is_null());
     }
 }

@@ -10,8 +10,11 @@
 //! - fallible functions return a [`VersoriStatus`] and write their
 //!   out-parameters only on success; after a failure
 //!   `versori_last_error_message()`, `versori_last_error_status()` and
-//!   `versori_last_error_code()` describe it on the calling thread;
-//! - every `char *` handed out is freed with `versori_string_free`;
+//!   `versori_last_error_code()` describe it on the calling thread (the
+//!   texts are the library's, lent until the thread's next call that
+//!   returns a `VersoriStatus`);
+//! - every `char *` handed out is freed with `versori_string_free`; a
+//!   `const char *` returned is the library's and never freed;
 //! - NULL pointers and text that is not UTF-8 are `VERSORI_INVALID_ARGUMENT`
 //!   with a message naming the argument; a panic never crosses the boundary
 //!   (it becomes `VERSORI_PANIC`);
@@ -25,12 +28,16 @@
 //!   program.
 
 #![warn(missing_docs)]
+// a C ABI is unsafe by nature: each unsafe fn states its contract and each
+// block says why that contract makes it sound
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 mod call;
 mod checked;
 mod client;
 mod emulator;
 mod error;
+mod handle;
 mod log;
 mod pager;
 mod runtime;
@@ -61,8 +68,8 @@ const VERSION: &CStr =
 /// `VERSORI_VERSION_*` macros of the header the program was compiled with
 /// when both come from the same release.
 ///
-/// Ownership: a static string owned by the library; do not free it (the one
-/// exception to "free every returned string"). Thread safety: any thread.
+/// Ownership: a static string owned by the library; do not free it.
+/// Thread safety: any thread.
 #[no_mangle]
 pub extern "C" fn versori_version() -> *const c_char {
     VERSION.as_ptr()

@@ -13,9 +13,10 @@ use serde_json::Value;
 use versori::operations::{self, Operation, Pagination};
 use versori::{Page, PageLayout, RawResponse};
 
-use crate::call::{client_ref, parse_args};
+use crate::call::parse_args;
 use crate::client::VersoriClient;
-use crate::error::{boundary, shielded, Failure};
+use crate::error::{boundary, Failure};
+use crate::handle::{self, Handle};
 use crate::runtime;
 use crate::status::VersoriStatus;
 use crate::strings::{arg_str, check_out, into_c_string};
@@ -27,6 +28,10 @@ use crate::strings::{arg_str, check_out, into_c_string};
 /// once.
 pub struct VersoriPager {
     pages: versori::Pages<Bytes>,
+}
+
+impl Handle for VersoriPager {
+    const ARG: &'static str = "pager";
 }
 
 /// The facade's page decoder for C: each item is its JSON text, a slice of
@@ -152,10 +157,14 @@ pub unsafe extern "C" fn versori_paginate(
     out: *mut *mut VersoriPager,
 ) -> VersoriStatus {
     boundary(|| {
-        // SAFETY (all three): forwarded contract.
-        let client = unsafe { client_ref(client) }?;
-        let operation_id = unsafe { arg_str(operation_id, "operation_id") }?;
-        let args = unsafe { parse_args(args_json) }?;
+        // SAFETY: forwarded contract (a live client, NUL-terminated strings).
+        let (client, operation_id, args) = unsafe {
+            (
+                handle::borrow(client)?,
+                arg_str(operation_id, "operation_id")?,
+                parse_args(args_json)?,
+            )
+        };
         check_out(out, "out")?;
         let op = operations::find(operation_id)
             .ok_or_else(|| Failure::invalid(format!("unknown operation {operation_id:?}")))?;
@@ -175,9 +184,8 @@ pub unsafe extern "C" fn versori_paginate(
             return Err(Failure::invalid("`args_json` must be a JSON object"));
         };
         let pages = client.client.pages_with(op.id, args, raw_page);
-        let handle = Box::into_raw(Box::new(VersoriPager { pages }));
-        // SAFETY: non-NULL and writable.
-        unsafe { *out = handle };
+        // SAFETY: `out` is writable by the caller's contract.
+        unsafe { handle::hand_out(out, VersoriPager { pages }) }?;
         Ok(VersoriStatus::VERSORI_OK)
     })
 }
@@ -202,7 +210,7 @@ pub unsafe extern "C" fn versori_pager_next(
 ) -> VersoriStatus {
     boundary(|| {
         // SAFETY: NULL or live and unshared by the caller's contract.
-        let pager = unsafe { pager.as_mut() }.ok_or_else(|| Failure::invalid("`pager` is NULL"))?;
+        let pager = unsafe { handle::borrow_mut(pager) }?;
         check_out(item_json, "item_json")?;
         match runtime::block_on(pager.pages.next())? {
             None => Ok(VersoriStatus::VERSORI_DONE),
@@ -226,20 +234,8 @@ pub unsafe extern "C" fn versori_pager_next(
 /// in use by another thread.
 #[no_mangle]
 pub unsafe extern "C" fn versori_pager_free(pager: *mut VersoriPager) {
-    if pager.is_null() {
-        return;
-    }
-    shielded((), || {
-        // SAFETY: created by `Box::into_raw` in `versori_paginate`.
-        let boxed = unsafe { Box::from_raw(pager) };
-        match runtime::runtime() {
-            Ok(rt) => {
-                let _guard = rt.enter();
-                drop(boxed);
-            }
-            Err(_) => drop(boxed),
-        }
-    });
+    // SAFETY: forwarded contract.
+    unsafe { handle::free(pager) }
 }
 
 #[cfg(test)]
@@ -262,8 +258,8 @@ mod tests {
         let url = CString::new(server.base_url()).expect("url");
         let c = client(&url);
         let mut pager = std::ptr::null_mut();
-        // SAFETY: a live client, NUL-terminated strings, writable out.
         let status =
+            // SAFETY: a live client, NUL-terminated strings, writable out.
             unsafe { versori_paginate(c, c"ListSystems".as_ptr(), std::ptr::null(), &mut pager) };
         assert_eq!(status, VersoriStatus::VERSORI_OK);
         let mut items = Vec::new();
@@ -272,20 +268,22 @@ mod tests {
             // SAFETY: a live pager used by this thread only; writable out.
             match unsafe { versori_pager_next(pager, &mut item) } {
                 VersoriStatus::VERSORI_OK => {
-                    // SAFETY: a string this library returned, freed once.
                     items.push(
+                        // SAFETY: a NUL-terminated string this library returned.
                         unsafe { CStr::from_ptr(item) }
                             .to_string_lossy()
                             .into_owned(),
                     );
+                    // SAFETY: that string, freed once.
                     unsafe { versori_string_free(item) };
                 }
                 VersoriStatus::VERSORI_DONE => break,
                 other => panic!("{other:?}"),
             }
         }
-        // SAFETY: live handles, freed once.
+        // SAFETY: a live pager, freed once.
         unsafe { versori_pager_free(pager) };
+        // SAFETY: a live client, freed once.
         unsafe { versori_client_free(c) };
         assert_eq!(
             items,
@@ -330,5 +328,19 @@ mod tests {
                 "{body}: {err:?}"
             );
         }
+    }
+
+    #[test]
+    fn an_item_nested_beyond_the_recursion_limit_is_a_decode_error() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let body = format!(r#"{{"items": [{{"id": "a"}}, {deep}]}}"#);
+        let err = raw_page(op("ListSystems"), RawResponse::new(200, body)).err();
+        assert!(
+            matches!(&err, Some(versori::Error::Decode { message, .. }) if message.contains("recursion limit")),
+            "{err:?}"
+        );
+        let shallow = format!(r#"{{"items": [{}1{}]}}"#, "[".repeat(100), "]".repeat(100));
+        let page = raw_page(op("ListSystems"), RawResponse::new(200, shallow));
+        assert_eq!(page.map(|p| p.items.len()).ok(), Some(1));
     }
 }

@@ -3,10 +3,12 @@
 /// The outcome of a call into the library.
 ///
 /// The values are part of the ABI: they are explicit, never change and are
-/// never reused. After any status other than `VERSORI_OK` and `VERSORI_DONE`,
+/// never reused. The type is 32 bits wide and unsigned (`uint32_t`) in C
+/// and C++ alike, whatever size a compiler picks for enums. After any
+/// status other than `VERSORI_OK` and `VERSORI_DONE`,
 /// `versori_last_error_message()` and its siblings describe the failure on
 /// the calling thread.
-#[repr(C)]
+#[repr(u32)]
 #[allow(non_camel_case_types)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VersoriStatus {

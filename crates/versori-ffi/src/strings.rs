@@ -47,26 +47,26 @@ pub fn check_out<T>(ptr: *mut T, name: &str) -> Result<(), Failure> {
     }
 }
 
-/// Hands `text` to the caller as an owned C string. Text from this library
-/// holds no NUL bytes (JSON escapes them); should one appear, it becomes
-/// U+FFFD rather than silently cutting the string short.
-pub fn into_c_string(text: String) -> *mut c_char {
-    let c = CString::new(text).unwrap_or_else(|e| {
+/// `text` as a C string. Text from this library holds no NUL bytes (JSON
+/// escapes them); should one appear, it becomes U+FFFD rather than silently
+/// cutting the string short.
+pub fn c_string(text: String) -> CString {
+    CString::new(text).unwrap_or_else(|e| {
         let cleaned = String::from_utf8_lossy(&e.into_vec()).replace('\0', "\u{FFFD}");
         CString::new(cleaned).unwrap_or_default()
-    });
-    c.into_raw()
+    })
 }
 
-/// [`into_c_string`] of a borrowed text.
-pub fn lossy_c_string(text: &str) -> *mut c_char {
-    into_c_string(text.to_string())
+/// Hands `text` to the caller as an owned C string (see [`c_string`]),
+/// freed with `versori_string_free`.
+pub fn into_c_string(text: String) -> *mut c_char {
+    c_string(text).into_raw()
 }
 
 /// Frees a string returned by this library. NULL is allowed and ignored.
 ///
 /// Ownership: takes back a `char *` that a `versori_*` function handed out
-/// (a JSON result, an error message or code, a base URL); passing any other
+/// (a JSON result, an item, a base URL); passing any other
 /// pointer, or one twice, is undefined behaviour. Thread safety: may be
 /// called from any thread.
 ///
@@ -89,12 +89,14 @@ mod tests {
 
     #[test]
     fn null_and_bad_utf8_are_named() {
+        // SAFETY: NULL is allowed.
         let e = unsafe { arg_str(std::ptr::null(), "operation_id") }.err();
         assert_eq!(
             e.map(|e| e.message),
             Some("`operation_id` is NULL".to_string())
         );
         let bad = b"ab\xff\0";
+        // SAFETY: a NUL-terminated byte string that outlives the call.
         let e = unsafe { arg_str(bad.as_ptr().cast(), "args_json") }.err();
         assert!(e.is_some_and(|e| e.message.contains("args_json") && e.message.contains("UTF-8")));
     }
@@ -102,7 +104,9 @@ mod tests {
     #[test]
     fn interior_nul_is_replaced_not_truncated() {
         let p = into_c_string("a\0b".into());
+        // SAFETY: a NUL-terminated string this library returned.
         let back = unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
+        // SAFETY: that string, freed once.
         unsafe { versori_string_free(p) };
         assert_eq!(back, "a\u{FFFD}b");
     }

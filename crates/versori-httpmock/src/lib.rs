@@ -28,6 +28,7 @@
 //! ```
 
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 #[allow(clippy::all, missing_docs, rustdoc::all, dead_code)]
 mod generated;

@@ -21,6 +21,9 @@
 //! Python's `logging` through `log`.
 
 #![warn(missing_docs)]
+// unsafe code: PyO3's raw API where the safe one has no equivalent (model.rs);
+// every block says why it is sound
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 // the facade's `versori::Error` is what the workflows propagate, as the facade does
 #![allow(clippy::result_large_err)]
 

@@ -45,6 +45,9 @@
 //! re-exported as [`types`].
 
 #![warn(missing_docs)]
+// unsafe code lives in `fork` alone (pthread_atfork and its lock-free
+// slots); every block says why it is sound
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 mod auth;
 mod body;
