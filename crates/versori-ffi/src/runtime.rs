@@ -8,24 +8,12 @@
 use std::future::Future;
 
 use tokio::runtime::Runtime;
-use versori::fork::ForkLocal;
 
 use crate::error::Failure;
 
-static RUNTIME: ForkLocal<Result<Runtime, String>> = ForkLocal::new();
-
-/// This process's runtime, started on first use.
+/// This process's runtime, started on first use ([`versori::fork::runtime`]).
 pub fn runtime() -> Result<&'static Runtime, Failure> {
-    RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .thread_name("versori-runtime")
-                .build()
-                .map_err(|e| format!("could not start the runtime's threads: {e}"))
-        })
-        .as_ref()
-        .map_err(|e| Failure::system(e.clone()))
+    versori::fork::runtime().map_err(|e| Failure::system(e.to_owned()))
 }
 
 /// Runs `future` to completion on the shared runtime, blocking the calling

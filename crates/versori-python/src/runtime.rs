@@ -17,26 +17,15 @@ use pyo3::prelude::*;
 use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime as GenericRuntime};
 use pyo3_async_runtimes::TaskLocals;
 use tokio::runtime::Runtime;
-use versori::fork::ForkLocal;
 
 /// How often a blocking wait looks for a pending signal (Ctrl-C).
 const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 
-static RUNTIME: ForkLocal<Result<Runtime, String>> = ForkLocal::new();
-
-/// This process's multi-threaded runtime, started on first use; an
-/// `OSError` when its threads cannot be started.
+/// This process's multi-threaded runtime, started on first use
+/// ([`versori::fork::runtime`]); an `OSError` when its threads cannot be
+/// started.
 pub(crate) fn runtime() -> PyResult<&'static Runtime> {
-    RUNTIME
-        .get_or_init(|| {
-            tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .thread_name("versori-runtime")
-                .build()
-                .map_err(|e| format!("versori could not start its runtime's threads: {e}"))
-        })
-        .as_ref()
-        .map_err(|e| PyOSError::new_err(e.clone()))
+    versori::fork::runtime().map_err(|e| PyOSError::new_err(format!("versori {e}")))
 }
 
 /// Runs `fut` to completion on the shared runtime with the GIL released.

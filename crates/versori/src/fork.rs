@@ -64,6 +64,34 @@ pub fn generation() -> u64 {
     GENERATION.load(Ordering::Acquire)
 }
 
+static RUNTIME: ForkLocal<Result<tokio::runtime::Runtime, String>> = ForkLocal::new();
+
+/// The process's multi-thread Tokio runtime, for code that blocks on the
+/// SDK from outside async Rust (the C library and the Python package share
+/// it): started on first use, and again on first use in a child made by
+/// `fork`, since the parent's runtime has no threads there. The error says
+/// why its threads could not start.
+///
+/// ```
+/// let rt = versori::fork::runtime()?;
+/// assert_eq!(rt.block_on(async { 1 + 1 }), 2);
+/// // one runtime per process
+/// assert!(std::ptr::eq(rt, versori::fork::runtime()?));
+/// # Ok::<(), &str>(())
+/// ```
+pub fn runtime() -> Result<&'static tokio::runtime::Runtime, &'static str> {
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .thread_name("versori-runtime")
+                .build()
+                .map_err(|e| format!("could not start the runtime's threads: {e}"))
+        })
+        .as_ref()
+        .map_err(String::as_str)
+}
+
 struct Slot<T> {
     generation: u64,
     value: T,
