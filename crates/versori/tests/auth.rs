@@ -3,10 +3,9 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{end_user, Reply, Script, ORG};
+use common::{end_user, Capture, Reply, Script, ORG};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{json, Value};
 use versori::{Client, Error, RetryPolicy, SigningKey};
@@ -321,27 +320,6 @@ async fn signing_key_configuration_from_the_environment() {
         .expect("auth")
         .to_string();
     assert_eq!(claims(&auth)["sub"], "env-user");
-}
-
-/// Captures everything tracing writes, at every level.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
 }
 
 #[tokio::test]

@@ -5,34 +5,11 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
-use common::{Reply, Script, ORG};
+use common::{Capture, Reply, Script, ORG};
 use serde_json::json;
 use tracing_subscriber::fmt::format::FmtSpan;
 
 const KEY: &str = "vk_span_secret_321";
-
-/// Captures everything tracing writes.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("lock").extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 /// Whether the span text holds `name` with `value`, quoted or not.
 fn has(span: &str, name: &str, value: &str) -> bool {
