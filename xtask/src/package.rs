@@ -17,7 +17,7 @@
 //!    prefix outside the tree, and a C program and `examples/cpp` built
 //!    against that prefix alone.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde_json::Value;
@@ -98,11 +98,94 @@ pub fn run(only: Option<Part>) -> Result<()> {
 
 /// `cargo package` of the published crates, verified together.
 fn crates(root: &Path, cargo: &str) -> Result<()> {
+    let mut stale = forget_unpacked(&cargo_home())?;
+    stale.extend(forget_built(&root.join("target"))?);
+    for path in stale {
+        eprintln!("removed a stale copy: {}", path.display());
+    }
     let mut args = vec!["package", "--locked", "--allow-dirty"];
     for name in PUBLISHED {
         args.extend(["-p", name]);
     }
     run_in(root, cargo, &args)
+}
+
+/// Cargo's home: `$CARGO_HOME`, else `~/.cargo`.
+fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+}
+
+/// Removes every unpacked copy of a published crate at this version from
+/// cargo's source cache (`registry/src/*/NAME-VERSION`), and returns what it
+/// removed.
+///
+/// `cargo package` verifies each crate against the others through a local
+/// registry under `target/package`, and unpacks those crates into
+/// `registry/src/<hash of that path>/`. Cargo reuses an unpacked copy it
+/// finds there without comparing it with the new `.crate`, so a second run
+/// from the same checkout path (as on a CI machine that keeps `~/.cargo`)
+/// verifies against the sources of the first run. None of our crates come
+/// from crates.io at this version, so no other registry's copy is lost.
+fn forget_unpacked(cargo_home: &Path) -> Result<Vec<PathBuf>> {
+    let src = cargo_home.join("registry").join("src");
+    let mut removed = Vec::new();
+    for registry in entries(&src)? {
+        for name in PUBLISHED {
+            let unpacked = registry.join(format!("{name}-{}", version::VERSION));
+            if unpacked.is_dir() {
+                remove(&unpacked)?;
+                removed.push(unpacked);
+            }
+        }
+    }
+    Ok(removed)
+}
+
+/// Removes the build fingerprints of the published crates from
+/// `target/debug`, and returns what it removed.
+///
+/// The verify step builds the packaged crates as registry crates, and cargo
+/// never re-reads a registry crate's sources once it has built that name
+/// and version: a fingerprint left by an earlier run makes it link the
+/// earlier build. Without its fingerprint a crate is rebuilt.
+fn forget_built(target: &Path) -> Result<Vec<PathBuf>> {
+    let fingerprints = target.join("debug").join(".fingerprint");
+    let mut removed = Vec::new();
+    for dir in entries(&fingerprints)? {
+        let ours = dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+            n.rsplit_once('-').is_some_and(|(name, hash)| {
+                PUBLISHED.contains(&name) && hash.chars().all(|c| c.is_ascii_hexdigit())
+            })
+        });
+        if ours {
+            remove(&dir)?;
+            removed.push(dir);
+        }
+    }
+    Ok(removed)
+}
+
+/// The entries of `dir`, none when it does not exist.
+fn entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let io = |e: std::io::Error| Error::Command {
+        command: "reading a cargo cache".into(),
+        message: format!("{}: {e}", dir.display()),
+    };
+    match std::fs::read_dir(dir) {
+        Ok(list) => list.map(|e| e.map(|e| e.path()).map_err(io)).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(io(e)),
+    }
+}
+
+fn remove(dir: &Path) -> Result<()> {
+    std::fs::remove_dir_all(dir).map_err(|e| Error::Command {
+        command: "clearing a stale cargo cache entry".into(),
+        message: format!("{}: {e}", dir.display()),
+    })
 }
 
 /// The published crates build with the toolchain their `rust-version`
@@ -164,4 +247,52 @@ fn rust_version(root: &Path, metadata: &Value) -> Result<String> {
     }
     run_in(root, "rustup", &args)?;
     Ok(toolchain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_crates_at_this_version_are_forgotten() {
+        let home = std::env::temp_dir().join(format!("xtask-cargo-home-{}", std::process::id()));
+        let overlay = home.join("registry/src/-153a2c468716a4aa");
+        let index = home.join("registry/src/index.crates.io-1949cf8c6b5b557f");
+        let ours = overlay.join(format!("versori-core-{}", version::VERSION));
+        let older = overlay.join("versori-core-0.0.1");
+        let theirs = index.join(format!("serde-{}", version::VERSION));
+        for dir in [&ours, &older, &theirs] {
+            std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+        }
+        let removed = forget_unpacked(&home).expect("clears");
+        assert_eq!(removed, vec![ours.clone()]);
+        assert!(!ours.exists());
+        assert!(older.exists() && theirs.exists());
+        assert!(forget_unpacked(&home).expect("again").is_empty());
+        assert!(forget_unpacked(&home.join("absent"))
+            .expect("no home")
+            .is_empty());
+        std::fs::remove_dir_all(&home).expect("cleanup");
+    }
+
+    #[test]
+    fn only_our_crates_build_fingerprints_are_forgotten() {
+        let target = std::env::temp_dir().join(format!("xtask-target-{}", std::process::id()));
+        let fp = target.join("debug/.fingerprint");
+        let ours = fp.join("versori-core-951c138b089ea0f8");
+        let facade = fp.join("versori-389a882b8e4fd7b6");
+        let ffi = fp.join("versori-ffi-c8254bb8f9ce9c9d");
+        let theirs = fp.join("serde-c8254bb8f9ce9c9d");
+        for dir in [&ours, &facade, &ffi, &theirs] {
+            std::fs::create_dir_all(dir).expect("mkdir");
+        }
+        let mut removed = forget_built(&target).expect("clears");
+        removed.sort();
+        assert_eq!(removed, vec![facade.clone(), ours.clone()]);
+        assert!(ffi.exists() && theirs.exists());
+        assert!(forget_built(&target.join("absent"))
+            .expect("no target")
+            .is_empty());
+        std::fs::remove_dir_all(&target).expect("cleanup");
+    }
 }
