@@ -15,6 +15,9 @@ pub struct Generated {
     pub client: String,
     /// httpmock helpers mirroring every operation (refers to `crate_path`).
     pub httpmock: String,
+    /// The client as syntax, for the generators that read it (the facade's
+    /// request builders).
+    pub client_syntax: syn::File,
 }
 
 /// Converts the (validated, normalized) document into openapiv3's model,
@@ -82,7 +85,8 @@ pub fn generate(
     let mut mocks = parse_file("the generated httpmock helpers", mock_tokens)?;
     crate::path_segments::rewrite_mocks(&mut mocks, table).map_err(segments_error)?;
     Ok(Generated {
-        client: format_file("the generated client", client)?,
+        client: format_file("the generated client", client.clone())?,
+        client_syntax: client,
         httpmock: format_file("the generated httpmock helpers", mocks)?,
     })
 }

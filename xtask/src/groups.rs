@@ -3,7 +3,7 @@
 //! request builder with the organisation (and the group's scope) filled in.
 
 use crate::error::Result;
-use crate::naming::{snake, words};
+use crate::naming::{pascal, snake};
 use crate::optable::{Operation, Pagination};
 
 /// Groups bound to one resource: (group, accessor, parameter it fills).
@@ -12,23 +12,6 @@ pub const SCOPED: &[(&str, &str, &str)] = &[
     ("activations", "activations", "environment_id"),
     ("kv_store", "kv", "store"),
 ];
-
-/// Rust type name progenitor/typify give a schema or operation (`GetKV` → `GetKv`).
-pub fn pascal(name: &str) -> String {
-    words(name)
-        .iter()
-        .map(|w| {
-            let mut chars = w.chars();
-            match chars.next() {
-                Some(first) => first
-                    .to_uppercase()
-                    .chain(chars.flat_map(char::to_lowercase))
-                    .collect(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
 
 fn rust_doc(text: &str, indent: &str) -> String {
     text.lines()
@@ -49,13 +32,12 @@ pub fn render(ops: &[Operation], tags: &[(String, String)]) -> Result<String> {
          //! Resource groups: every operation of the spec as a method of the group\n\
          //! for its tag, with the organisation filled in from the client.\n\
          //!\n\
-         //! Each method returns the generated request builder; set optional\n\
-         //! parameters and the body on it, then `.send().await?` inside a function\n\
-         //! returning [`crate::Result`]. Requests go through the client's transport\n\
-         //! (authentication, retries, tracing).\n\n\
-         use versori_core::builder;\n\
+         //! Each method returns the operation's request builder ([`crate::builder`]);\n\
+         //! set optional parameters and the body on it, then `.send().await` or\n\
+         //! `.await`, which gives [`crate::Result`]. Requests go through the\n\
+         //! client's transport (authentication, retries, tracing).\n\n\
          use versori_core::prelude::*;\n\n\
-         use crate::Client;\n\n",
+         use crate::{builder, Client};\n\n",
     );
     s.push_str("impl Client {\n");
     for (tag, description) in tags {
@@ -63,7 +45,7 @@ pub fn render(ops: &[Operation], tags: &[(String, String)]) -> Result<String> {
         if !ops.iter().any(|o| o.group == group) {
             continue;
         }
-        let ty = pascal(&tag.replace(' ', ""));
+        let ty = pascal(tag);
         s.push_str(&rust_doc(&format!("{tag}: {description}"), "    "));
         match SCOPED.iter().find(|(g, _, _)| *g == group) {
             Some((_, accessor, param)) => s.push_str(&format!(
@@ -85,7 +67,7 @@ pub fn render(ops: &[Operation], tags: &[(String, String)]) -> Result<String> {
         if group_ops.is_empty() {
             continue;
         }
-        let ty = pascal(&tag.replace(' ', ""));
+        let ty = pascal(tag);
         let scope = SCOPED
             .iter()
             .find(|(g, _, _)| *g == group)
@@ -128,7 +110,7 @@ pub fn render(ops: &[Operation], tags: &[(String, String)]) -> Result<String> {
             s.push_str(&rust_doc(&doc, "    "));
             let args: String = path_args.iter().map(|a| format!(", {a}: &str")).collect();
             s.push_str(&format!(
-                "    pub fn {}(&self{args}) -> builder::{}<'a> {{\n        self.client.core().{}()",
+                "    pub fn {}(&self{args}) -> builder::{1}<'a> {{\n        builder::{1}::wrap(self.client.core().{2}()",
                 op.group_method,
                 pascal(&op.id),
                 snake(&op.id)
@@ -145,7 +127,7 @@ pub fn render(ops: &[Operation], tags: &[(String, String)]) -> Result<String> {
                     s.push_str(&format!(".{0}({0})", p.name));
                 }
             }
-            s.push_str("\n    }\n\n");
+            s.push_str(")\n    }\n\n");
             let item = match &op.pagination {
                 Pagination::Cursor {
                     item: Some(item), ..

@@ -17,6 +17,7 @@ mod artifacts;
 mod body_schemas;
 mod codegen;
 mod error;
+mod facade_builders;
 mod ffi_header;
 mod groups;
 mod install;
@@ -231,6 +232,10 @@ fn generate(check: bool, spec: Option<PathBuf>, out: Option<PathBuf>) -> Result<
                     Artifact {
                         path: "openapi/generated_operations.json".into(),
                         contents: operations_json,
+                    },
+                    Artifact {
+                        path: "crates/versori/src/generated_builders.rs".into(),
+                        contents: facade_builders::render(&generated.client_syntax, &table)?,
                     },
                     Artifact {
                         path: "crates/versori/src/generated_groups.rs".into(),

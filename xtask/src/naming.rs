@@ -56,6 +56,27 @@ pub fn snake(id: &str) -> String {
         .join("_")
 }
 
+/// `PascalCase` of an operationId, schema name, tag or snake-case name, as
+/// progenitor and typify spell type names: the words of each part (split at
+/// spaces and `_`), each capitalised with the rest in lower case (`GetKV` →
+/// `GetKv`, `end_users` → `EndUsers`, `Connection Templates` →
+/// `ConnectionTemplates`, `get` → `Get`).
+pub fn pascal(name: &str) -> String {
+    name.split([' ', '_'])
+        .flat_map(words)
+        .map(|w| {
+            let mut chars = w.chars();
+            match chars.next() {
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
 /// The group of a tag: its words in snake case (`Connection Templates` →
 /// `connection_templates`).
 pub fn group(tag: &str) -> String {

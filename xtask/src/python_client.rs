@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::groups::SCOPED;
+use crate::naming::pascal;
 use crate::optable::{Operation, Pagination, Parameter};
 use crate::python::{docstring, ident, literal};
 use crate::python_models::{Models, Ty};
@@ -24,19 +25,6 @@ const HAND_WRITTEN: &[(&str, &str)] = &[
 
 /// Group accessors written by hand on the clients.
 const HAND_WRITTEN_ACCESSORS: &[&str] = &["kv"];
-
-fn pascal(snake: &str) -> String {
-    snake
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().chain(c).collect(),
-                None => String::new(),
-            }
-        })
-        .collect()
-}
 
 /// Parameter descriptions of every operation: operationId → name → text.
 fn parameter_docs(doc: &Document) -> BTreeMap<String, (String, BTreeMap<String, String>)> {

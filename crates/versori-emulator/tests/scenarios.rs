@@ -2,7 +2,7 @@
 //! its interfaces (library handle, binary, health check).
 
 use serde_json::json;
-use versori::{Client, Error};
+use versori::Client;
 use versori_emulator::Emulator;
 
 const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
@@ -92,7 +92,6 @@ async fn end_users_follow_the_platform_rules() {
         .get("customer-123")
         .send()
         .await
-        .map_err(Error::from)
         .expect_err("gone");
     assert!(gone.is_not_found());
 }
@@ -116,7 +115,6 @@ async fn organisations_never_see_each_other() {
         .get("shared-name")
         .send()
         .await
-        .map_err(Error::from)
         .expect_err("hidden");
     assert!(err.is_not_found());
     assert_eq!(
@@ -178,7 +176,6 @@ async fn projects_round_trip() {
         .get(&created.id)
         .send()
         .await
-        .map_err(Error::from)
         .expect_err("gone");
     assert!(err.is_not_found());
 }
@@ -257,13 +254,7 @@ async fn an_api_key_restricts_access() {
         .build()
         .expect("c");
     good.users().list().send().await.expect("accepted");
-    let err = bad
-        .users()
-        .list()
-        .send()
-        .await
-        .map_err(Error::from)
-        .expect_err("refused");
+    let err = bad.users().list().send().await.expect_err("refused");
     assert_eq!(err.status(), Some(401));
 }
 

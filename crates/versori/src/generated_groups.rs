@@ -3,15 +3,14 @@
 //! Resource groups: every operation of the spec as a method of the group
 //! for its tag, with the organisation filled in from the client.
 //!
-//! Each method returns the generated request builder; set optional
-//! parameters and the body on it, then `.send().await?` inside a function
-//! returning [`crate::Result`]. Requests go through the client's transport
-//! (authentication, retries, tracing).
+//! Each method returns the operation's request builder ([`crate::builder`]);
+//! set optional parameters and the body on it, then `.send().await` or
+//! `.await`, which gives [`crate::Result`]. Requests go through the
+//! client's transport (authentication, retries, tracing).
 
-use versori_core::builder;
 use versori_core::prelude::*;
 
-use crate::Client;
+use crate::{builder, Client};
 
 impl Client {
     /// Projects: A project is the unit of integration code: its TypeScript files, variable schema, settings and the environments it is deployed to. These operations cover the project lifecycle, deployment, testing and observability (logs, traces, flows).
@@ -117,108 +116,128 @@ impl<'a> Projects<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/projects` (operation `ListProjects`). The organisation is the client's.
     pub fn list(&self) -> builder::ListProjects<'a> {
-        self.client
-            .core()
-            .list_projects()
-            .organisation_id(self.client.organisation_param())
+        builder::ListProjects::wrap(
+            self.client
+                .core()
+                .list_projects()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Create a project
     ///
     /// Sends `POST /o/{organisation_id}/projects` (operation `CreateProject`). The organisation is the client's.
     pub fn create(&self) -> builder::CreateProject<'a> {
-        self.client
-            .core()
-            .create_project()
-            .organisation_id(self.client.organisation_param())
+        builder::CreateProject::wrap(
+            self.client
+                .core()
+                .create_project()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Get a project
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}` (operation `GetProject`). The organisation is the client's.
     pub fn get(&self, project_id: &str) -> builder::GetProject<'a> {
-        self.client
-            .core()
-            .get_project()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::GetProject::wrap(
+            self.client
+                .core()
+                .get_project()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Update project details
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}` (operation `UpdateProject`). The organisation is the client's.
     pub fn update(&self, project_id: &str) -> builder::UpdateProject<'a> {
-        self.client
-            .core()
-            .update_project()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::UpdateProject::wrap(
+            self.client
+                .core()
+                .update_project()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Delete a project
     ///
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}` (operation `DeleteProject`). The organisation is the client's.
     pub fn delete(&self, project_id: &str) -> builder::DeleteProject<'a> {
-        self.client
-            .core()
-            .delete_project()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::DeleteProject::wrap(
+            self.client
+                .core()
+                .delete_project()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Star a project
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/star` (operation `StarProject`). The organisation is the client's.
     pub fn star(&self, project_id: &str) -> builder::StarProject<'a> {
-        self.client
-            .core()
-            .star_project()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::StarProject::wrap(
+            self.client
+                .core()
+                .star_project()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Unstar a project
     ///
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}/star` (operation `UnstarProject`). The organisation is the client's.
     pub fn unstar(&self, project_id: &str) -> builder::UnstarProject<'a> {
-        self.client
-            .core()
-            .unstar_project()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::UnstarProject::wrap(
+            self.client
+                .core()
+                .unstar_project()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Clone a project
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/clone` (operation `CloneProject`). The organisation is the client's.
     pub fn clone_project(&self, project_id: &str) -> builder::CloneProject<'a> {
-        self.client
-            .core()
-            .clone_project()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::CloneProject::wrap(
+            self.client
+                .core()
+                .clone_project()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Get the variables schema
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/variables` (operation `GetProjectVariablesSchema`). The organisation is the client's.
     pub fn get_variables_schema(&self, project_id: &str) -> builder::GetProjectVariablesSchema<'a> {
-        self.client
-            .core()
-            .get_project_variables_schema()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::GetProjectVariablesSchema::wrap(
+            self.client
+                .core()
+                .get_project_variables_schema()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Replace the variables schema
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/variables` (operation `SetProjectVariablesSchema`). The organisation is the client's.
     pub fn set_variables_schema(&self, project_id: &str) -> builder::SetProjectVariablesSchema<'a> {
-        self.client
-            .core()
-            .set_project_variables_schema()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::SetProjectVariablesSchema::wrap(
+            self.client
+                .core()
+                .set_project_variables_schema()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Patch the variables schema
@@ -228,77 +247,91 @@ impl<'a> Projects<'a> {
         &self,
         project_id: &str,
     ) -> builder::PatchProjectVariablesSchema<'a> {
-        self.client
-            .core()
-            .patch_project_variables_schema()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::PatchProjectVariablesSchema::wrap(
+            self.client
+                .core()
+                .patch_project_variables_schema()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Record project sentiment
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/sentiment` (operation `AddProjectSentiment`). The organisation is the client's.
     pub fn add_sentiment(&self, project_id: &str) -> builder::AddProjectSentiment<'a> {
-        self.client
-            .core()
-            .add_project_sentiment()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::AddProjectSentiment::wrap(
+            self.client
+                .core()
+                .add_project_sentiment()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Get working files
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/files` (operation `GetFiles`). The organisation is the client's.
     pub fn get_files(&self, project_id: &str) -> builder::GetFiles<'a> {
-        self.client
-            .core()
-            .get_files()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::GetFiles::wrap(
+            self.client
+                .core()
+                .get_files()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Replace working files
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/files` (operation `UpdateFiles`). The organisation is the client's.
     pub fn update_files(&self, project_id: &str) -> builder::UpdateFiles<'a> {
-        self.client
-            .core()
-            .update_files()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::UpdateFiles::wrap(
+            self.client
+                .core()
+                .update_files()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Update selected working files
     ///
     /// Sends `PATCH /o/{organisation_id}/projects/{project_id}/files` (operation `PatchFiles`). The organisation is the client's.
     pub fn patch_files(&self, project_id: &str) -> builder::PatchFiles<'a> {
-        self.client
-            .core()
-            .patch_files()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::PatchFiles::wrap(
+            self.client
+                .core()
+                .patch_files()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Send an HTTP request to a deployment
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/call` (operation `CallIntegration`). The organisation is the client's.
     pub fn call_integration(&self, project_id: &str) -> builder::CallIntegration<'a> {
-        self.client
-            .core()
-            .call_integration()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::CallIntegration::wrap(
+            self.client
+                .core()
+                .call_integration()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Deploy working files to an environment
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/deploy` (operation `DeployProject`). The organisation is the client's.
     pub fn deploy(&self, project_id: &str) -> builder::DeployProject<'a> {
-        self.client
-            .core()
-            .deploy_project()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::DeployProject::wrap(
+            self.client
+                .core()
+                .deploy_project()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Deploy an existing version
@@ -309,23 +342,27 @@ impl<'a> Projects<'a> {
         project_id: &str,
         version_id: &str,
     ) -> builder::DeployProjectVersion<'a> {
-        self.client
-            .core()
-            .deploy_project_version()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .version_id(version_id)
+        builder::DeployProjectVersion::wrap(
+            self.client
+                .core()
+                .deploy_project_version()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .version_id(version_id),
+        )
     }
 
     /// Start a test container
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/testing/start` (operation `StartTestContainer`). The organisation is the client's.
     pub fn start_test_container(&self, project_id: &str) -> builder::StartTestContainer<'a> {
-        self.client
-            .core()
-            .start_test_container()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::StartTestContainer::wrap(
+            self.client
+                .core()
+                .start_test_container()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Fire a trigger in the test container
@@ -336,79 +373,93 @@ impl<'a> Projects<'a> {
         project_id: &str,
         trigger_name: &str,
     ) -> builder::TriggerWorkflow<'a> {
-        self.client
-            .core()
-            .trigger_workflow()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .trigger_name(trigger_name)
+        builder::TriggerWorkflow::wrap(
+            self.client
+                .core()
+                .trigger_workflow()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .trigger_name(trigger_name),
+        )
     }
 
     /// Validate project files
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/validate` (operation `ValidateFiles`). The organisation is the client's.
     pub fn validate_files(&self, project_id: &str) -> builder::ValidateFiles<'a> {
-        self.client
-            .core()
-            .validate_files()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::ValidateFiles::wrap(
+            self.client
+                .core()
+                .validate_files()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Get project logs
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/logs` (operation `GetProjectLogs`). The organisation is the client's.
     pub fn get_logs(&self, project_id: &str) -> builder::GetProjectLogs<'a> {
-        self.client
-            .core()
-            .get_project_logs()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::GetProjectLogs::wrap(
+            self.client
+                .core()
+                .get_project_logs()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Search project logs
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/logs` (operation `SearchProjectLogs`). The organisation is the client's.
     pub fn search_logs(&self, project_id: &str) -> builder::SearchProjectLogs<'a> {
-        self.client
-            .core()
-            .search_project_logs()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::SearchProjectLogs::wrap(
+            self.client
+                .core()
+                .search_project_logs()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// List execution traces
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/traces` (operation `ListTraces`). The organisation is the client's.
     pub fn list_traces(&self, project_id: &str) -> builder::ListTraces<'a> {
-        self.client
-            .core()
-            .list_traces()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::ListTraces::wrap(
+            self.client
+                .core()
+                .list_traces()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Get a trace
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/traces/{trace_id}` (operation `GetTrace`). The organisation is the client's.
     pub fn get_trace(&self, project_id: &str, trace_id: &str) -> builder::GetTrace<'a> {
-        self.client
-            .core()
-            .get_trace()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .trace_id(trace_id)
+        builder::GetTrace::wrap(
+            self.client
+                .core()
+                .get_trace()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .trace_id(trace_id),
+        )
     }
 
     /// List integration flows
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/workflows` (operation `GetIntegrationFlows`). The organisation is the client's.
     pub fn get_integration_flows(&self, project_id: &str) -> builder::GetIntegrationFlows<'a> {
-        self.client
-            .core()
-            .get_integration_flows()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::GetIntegrationFlows::wrap(
+            self.client
+                .core()
+                .get_integration_flows()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Get an integration flow
@@ -419,12 +470,14 @@ impl<'a> Projects<'a> {
         project_id: &str,
         flow_name: &str,
     ) -> builder::GetIntegrationFlow<'a> {
-        self.client
-            .core()
-            .get_integration_flow()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .flow_name(flow_name)
+        builder::GetIntegrationFlow::wrap(
+            self.client
+                .core()
+                .get_integration_flow()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .flow_name(flow_name),
+        )
     }
 
     /// Create or replace an integration flow
@@ -435,35 +488,41 @@ impl<'a> Projects<'a> {
         project_id: &str,
         flow_name: &str,
     ) -> builder::UpdateIntegrationFlow<'a> {
-        self.client
-            .core()
-            .update_integration_flow()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .flow_name(flow_name)
+        builder::UpdateIntegrationFlow::wrap(
+            self.client
+                .core()
+                .update_integration_flow()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .flow_name(flow_name),
+        )
     }
 
     /// Delete an integration flow
     ///
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}/workflows/{flow_name}` (operation `DeleteFlow`). The organisation is the client's.
     pub fn delete_flow(&self, project_id: &str, flow_name: &str) -> builder::DeleteFlow<'a> {
-        self.client
-            .core()
-            .delete_flow()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .flow_name(flow_name)
+        builder::DeleteFlow::wrap(
+            self.client
+                .core()
+                .delete_flow()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .flow_name(flow_name),
+        )
     }
 
     /// Suspend a project environment
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/suspend` (operation `SuspendProject`). The organisation is the client's.
     pub fn suspend(&self, project_id: &str) -> builder::SuspendProject<'a> {
-        self.client
-            .core()
-            .suspend_project()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::SuspendProject::wrap(
+            self.client
+                .core()
+                .suspend_project()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 }
 
@@ -483,34 +542,40 @@ impl<'a> Environments<'a> {
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/clone` (operation `CloneEnvironment`). The organisation is the client's.
     pub fn clone_environment(&self, project_id: &str) -> builder::CloneEnvironment<'a> {
-        self.client
-            .core()
-            .clone_environment()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::CloneEnvironment::wrap(
+            self.client
+                .core()
+                .clone_environment()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Delete an environment
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/{environment_id}` (operation `DeleteEnvironment`). The organisation is the client's.
     pub fn delete(&self, project_id: &str, environment_id: &str) -> builder::DeleteEnvironment<'a> {
-        self.client
-            .core()
-            .delete_environment()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .environment_id(environment_id)
+        builder::DeleteEnvironment::wrap(
+            self.client
+                .core()
+                .delete_environment()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .environment_id(environment_id),
+        )
     }
 
     /// Promote a deployment between environments
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/sync` (operation `SyncEnvironments`). The organisation is the client's.
     pub fn sync(&self, project_id: &str) -> builder::SyncEnvironments<'a> {
-        self.client
-            .core()
-            .sync_environments()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::SyncEnvironments::wrap(
+            self.client
+                .core()
+                .sync_environments()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Move an environment to another pool
@@ -520,11 +585,13 @@ impl<'a> Environments<'a> {
         &self,
         project_id: &str,
     ) -> builder::ChangeEnvironmentExecutionPool<'a> {
-        self.client
-            .core()
-            .change_environment_execution_pool()
-            .project_id(project_id)
-            .organisation_id(self.client.organisation_param())
+        builder::ChangeEnvironmentExecutionPool::wrap(
+            self.client
+                .core()
+                .change_environment_execution_pool()
+                .project_id(project_id)
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Set environment static variables
@@ -534,33 +601,39 @@ impl<'a> Environments<'a> {
         &self,
         environment_id: &str,
     ) -> builder::SetStaticUserVariables<'a> {
-        self.client
-            .core()
-            .set_static_user_variables()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(environment_id)
+        builder::SetStaticUserVariables::wrap(
+            self.client
+                .core()
+                .set_static_user_variables()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(environment_id),
+        )
     }
 
     /// Replace environment config
     ///
     /// Sends `PUT /o/{organisation_id}/environments/{environment_id}/config` (operation `UpdateEnvironmentConfig`). The organisation is the client's.
     pub fn update_config(&self, environment_id: &str) -> builder::UpdateEnvironmentConfig<'a> {
-        self.client
-            .core()
-            .update_environment_config()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(environment_id)
+        builder::UpdateEnvironmentConfig::wrap(
+            self.client
+                .core()
+                .update_environment_config()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(environment_id),
+        )
     }
 
     /// Partially update environment config
     ///
     /// Sends `PATCH /o/{organisation_id}/environments/{environment_id}/config` (operation `PatchEnvironmentConfig`). The organisation is the client's.
     pub fn patch_config(&self, environment_id: &str) -> builder::PatchEnvironmentConfig<'a> {
-        self.client
-            .core()
-            .patch_environment_config()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(environment_id)
+        builder::PatchEnvironmentConfig::wrap(
+            self.client
+                .core()
+                .patch_environment_config()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(environment_id),
+        )
     }
 }
 
@@ -580,11 +653,13 @@ impl<'a> Versions<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/versions` (operation `ListProjectVersions`). The organisation is the client's.
     pub fn list(&self, project_id: &str) -> builder::ListProjectVersions<'a> {
-        self.client
-            .core()
-            .list_project_versions()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::ListProjectVersions::wrap(
+            self.client
+                .core()
+                .list_project_versions()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Every item of `ListProjectVersions`, page after page, as a stream (see [`crate::Pages`]).
@@ -603,23 +678,27 @@ impl<'a> Versions<'a> {
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/versions` (operation `CreateProjectVersion`). The organisation is the client's.
     pub fn create(&self, project_id: &str) -> builder::CreateProjectVersion<'a> {
-        self.client
-            .core()
-            .create_project_version()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::CreateProjectVersion::wrap(
+            self.client
+                .core()
+                .create_project_version()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Get a version's files
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/versions/{version_id}/files` (operation `GetVersionFiles`). The organisation is the client's.
     pub fn get_files(&self, project_id: &str, version_id: &str) -> builder::GetVersionFiles<'a> {
-        self.client
-            .core()
-            .get_version_files()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .version_id(version_id)
+        builder::GetVersionFiles::wrap(
+            self.client
+                .core()
+                .get_version_files()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .version_id(version_id),
+        )
     }
 }
 
@@ -639,10 +718,12 @@ impl<'a> Systems<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/systems` (operation `ListSystems`). The organisation is the client's.
     pub fn list(&self) -> builder::ListSystems<'a> {
-        self.client
-            .core()
-            .list_systems()
-            .organisation_id(self.client.organisation_param())
+        builder::ListSystems::wrap(
+            self.client
+                .core()
+                .list_systems()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Every item of `ListSystems`, page after page, as a stream (see [`crate::Pages`]).
@@ -654,43 +735,51 @@ impl<'a> Systems<'a> {
     ///
     /// Sends `POST /o/{organisation_id}/systems` (operation `CreateSystem`). The organisation is the client's.
     pub fn create(&self) -> builder::CreateSystem<'a> {
-        self.client
-            .core()
-            .create_system()
-            .organisation_id(self.client.organisation_param())
+        builder::CreateSystem::wrap(
+            self.client
+                .core()
+                .create_system()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Get a system
     ///
     /// Sends `GET /o/{organisation_id}/systems/{system_id}` (operation `GetSystem`). The organisation is the client's.
     pub fn get(&self, system_id: &str) -> builder::GetSystem<'a> {
-        self.client
-            .core()
-            .get_system()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
+        builder::GetSystem::wrap(
+            self.client
+                .core()
+                .get_system()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id),
+        )
     }
 
     /// Update a system
     ///
     /// Sends `PUT /o/{organisation_id}/systems/{system_id}` (operation `UpdateSystem`). The organisation is the client's.
     pub fn update(&self, system_id: &str) -> builder::UpdateSystem<'a> {
-        self.client
-            .core()
-            .update_system()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
+        builder::UpdateSystem::wrap(
+            self.client
+                .core()
+                .update_system()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id),
+        )
     }
 
     /// Delete a system
     ///
     /// Sends `DELETE /o/{organisation_id}/systems/{system_id}` (operation `DeleteSystem`). The organisation is the client's.
     pub fn delete(&self, system_id: &str) -> builder::DeleteSystem<'a> {
-        self.client
-            .core()
-            .delete_system()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
+        builder::DeleteSystem::wrap(
+            self.client
+                .core()
+                .delete_system()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id),
+        )
     }
 
     /// Link actions to a project
@@ -701,12 +790,14 @@ impl<'a> Systems<'a> {
         project_id: &str,
         system_id: &str,
     ) -> builder::LinkSystemActions<'a> {
-        self.client
-            .core()
-            .link_system_actions()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .system_id(system_id)
+        builder::LinkSystemActions::wrap(
+            self.client
+                .core()
+                .link_system_actions()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .system_id(system_id),
+        )
     }
 
     /// Link triggers to a project
@@ -717,46 +808,54 @@ impl<'a> Systems<'a> {
         project_id: &str,
         system_id: &str,
     ) -> builder::LinkSystemTriggers<'a> {
-        self.client
-            .core()
-            .link_system_triggers()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .system_id(system_id)
+        builder::LinkSystemTriggers::wrap(
+            self.client
+                .core()
+                .link_system_triggers()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .system_id(system_id),
+        )
     }
 
     /// List a system's actions
     ///
     /// Sends `GET /o/{organisation_id}/systems/{system_id}/actions` (operation `ListSystemActions`). The organisation is the client's.
     pub fn list_actions(&self, system_id: &str) -> builder::ListSystemActions<'a> {
-        self.client
-            .core()
-            .list_system_actions()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
+        builder::ListSystemActions::wrap(
+            self.client
+                .core()
+                .list_system_actions()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id),
+        )
     }
 
     /// Create system actions
     ///
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/actions` (operation `CreateSystemActions`). The organisation is the client's.
     pub fn create_actions(&self, system_id: &str) -> builder::CreateSystemActions<'a> {
-        self.client
-            .core()
-            .create_system_actions()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
+        builder::CreateSystemActions::wrap(
+            self.client
+                .core()
+                .create_system_actions()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id),
+        )
     }
 
     /// Get a system action
     ///
     /// Sends `GET /o/{organisation_id}/systems/{system_id}/actions/{action_id}` (operation `GetSystemAction`). The organisation is the client's.
     pub fn get_action(&self, system_id: &str, action_id: &str) -> builder::GetSystemAction<'a> {
-        self.client
-            .core()
-            .get_system_action()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
-            .action_id(action_id)
+        builder::GetSystemAction::wrap(
+            self.client
+                .core()
+                .get_system_action()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id)
+                .action_id(action_id),
+        )
     }
 
     /// Update a system action
@@ -767,12 +866,14 @@ impl<'a> Systems<'a> {
         system_id: &str,
         action_id: &str,
     ) -> builder::UpdateSystemAction<'a> {
-        self.client
-            .core()
-            .update_system_action()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
-            .action_id(action_id)
+        builder::UpdateSystemAction::wrap(
+            self.client
+                .core()
+                .update_system_action()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id)
+                .action_id(action_id),
+        )
     }
 
     /// Delete a system action
@@ -783,34 +884,40 @@ impl<'a> Systems<'a> {
         system_id: &str,
         action_id: &str,
     ) -> builder::DeleteSystemAction<'a> {
-        self.client
-            .core()
-            .delete_system_action()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
-            .action_id(action_id)
+        builder::DeleteSystemAction::wrap(
+            self.client
+                .core()
+                .delete_system_action()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id)
+                .action_id(action_id),
+        )
     }
 
     /// List a system's triggers
     ///
     /// Sends `GET /o/{organisation_id}/systems/{system_id}/triggers` (operation `ListSystemTriggers`). The organisation is the client's.
     pub fn list_triggers(&self, system_id: &str) -> builder::ListSystemTriggers<'a> {
-        self.client
-            .core()
-            .list_system_triggers()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
+        builder::ListSystemTriggers::wrap(
+            self.client
+                .core()
+                .list_system_triggers()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id),
+        )
     }
 
     /// Create system triggers
     ///
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/triggers` (operation `CreateSystemTriggers`). The organisation is the client's.
     pub fn create_triggers(&self, system_id: &str) -> builder::CreateSystemTriggers<'a> {
-        self.client
-            .core()
-            .create_system_triggers()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
+        builder::CreateSystemTriggers::wrap(
+            self.client
+                .core()
+                .create_system_triggers()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id),
+        )
     }
 
     /// Create or update an auth scheme
@@ -821,12 +928,14 @@ impl<'a> Systems<'a> {
         system_id: &str,
         auth_scheme_config_id: &str,
     ) -> builder::UpsertAuthSchemeConfig<'a> {
-        self.client
-            .core()
-            .upsert_auth_scheme_config()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
-            .auth_scheme_config_id(auth_scheme_config_id)
+        builder::UpsertAuthSchemeConfig::wrap(
+            self.client
+                .core()
+                .upsert_auth_scheme_config()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id)
+                .auth_scheme_config_id(auth_scheme_config_id),
+        )
     }
 
     /// Delete an auth scheme
@@ -837,12 +946,14 @@ impl<'a> Systems<'a> {
         system_id: &str,
         auth_scheme_config_id: &str,
     ) -> builder::DeleteAuthSchemeConfig<'a> {
-        self.client
-            .core()
-            .delete_auth_scheme_config()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
-            .auth_scheme_config_id(auth_scheme_config_id)
+        builder::DeleteAuthSchemeConfig::wrap(
+            self.client
+                .core()
+                .delete_auth_scheme_config()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id)
+                .auth_scheme_config_id(auth_scheme_config_id),
+        )
     }
 }
 
@@ -862,22 +973,26 @@ impl<'a> ConnectionTemplates<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/connection-templates` (operation `ListProjectConnectionTemplates`). The organisation is the client's.
     pub fn list(&self, project_id: &str) -> builder::ListProjectConnectionTemplates<'a> {
-        self.client
-            .core()
-            .list_project_connection_templates()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::ListProjectConnectionTemplates::wrap(
+            self.client
+                .core()
+                .list_project_connection_templates()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Add a system to a project
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/connection-templates` (operation `CreateConnectionTemplate`). The organisation is the client's.
     pub fn create(&self, project_id: &str) -> builder::CreateConnectionTemplate<'a> {
-        self.client
-            .core()
-            .create_connection_template()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::CreateConnectionTemplate::wrap(
+            self.client
+                .core()
+                .create_connection_template()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Update a connection template
@@ -888,12 +1003,14 @@ impl<'a> ConnectionTemplates<'a> {
         project_id: &str,
         template_id: &str,
     ) -> builder::UpdateConnectionTemplate<'a> {
-        self.client
-            .core()
-            .update_connection_template()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .template_id(template_id)
+        builder::UpdateConnectionTemplate::wrap(
+            self.client
+                .core()
+                .update_connection_template()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .template_id(template_id),
+        )
     }
 
     /// Remove a connection template
@@ -904,12 +1021,14 @@ impl<'a> ConnectionTemplates<'a> {
         project_id: &str,
         template_id: &str,
     ) -> builder::DeleteConnectionTemplate<'a> {
-        self.client
-            .core()
-            .delete_connection_template()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .template_id(template_id)
+        builder::DeleteConnectionTemplate::wrap(
+            self.client
+                .core()
+                .delete_connection_template()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .template_id(template_id),
+        )
     }
 }
 
@@ -929,10 +1048,12 @@ impl<'a> Connections<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/connections` (operation `ListConnections`). The organisation is the client's.
     pub fn list(&self) -> builder::ListConnections<'a> {
-        self.client
-            .core()
-            .list_connections()
-            .organisation_id(self.client.organisation_param())
+        builder::ListConnections::wrap(
+            self.client
+                .core()
+                .list_connections()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Every item of `ListConnections`, page after page, as a stream (see [`crate::Pages`]).
@@ -944,43 +1065,51 @@ impl<'a> Connections<'a> {
     ///
     /// Sends `POST /o/{organisation_id}/connections` (operation `CreateConnection`). The organisation is the client's.
     pub fn create(&self) -> builder::CreateConnection<'a> {
-        self.client
-            .core()
-            .create_connection()
-            .organisation_id(self.client.organisation_param())
+        builder::CreateConnection::wrap(
+            self.client
+                .core()
+                .create_connection()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Get a connection
     ///
     /// Sends `GET /o/{organisation_id}/connections/{connection_id}` (operation `GetConnection`). The organisation is the client's.
     pub fn get(&self, connection_id: &str) -> builder::GetConnection<'a> {
-        self.client
-            .core()
-            .get_connection()
-            .organisation_id(self.client.organisation_param())
-            .connection_id(connection_id)
+        builder::GetConnection::wrap(
+            self.client
+                .core()
+                .get_connection()
+                .organisation_id(self.client.organisation_param())
+                .connection_id(connection_id),
+        )
     }
 
     /// Update a connection
     ///
     /// Sends `PUT /o/{organisation_id}/connections/{connection_id}` (operation `UpdateConnection`). The organisation is the client's.
     pub fn update(&self, connection_id: &str) -> builder::UpdateConnection<'a> {
-        self.client
-            .core()
-            .update_connection()
-            .organisation_id(self.client.organisation_param())
-            .connection_id(connection_id)
+        builder::UpdateConnection::wrap(
+            self.client
+                .core()
+                .update_connection()
+                .organisation_id(self.client.organisation_param())
+                .connection_id(connection_id),
+        )
     }
 
     /// Delete a connection
     ///
     /// Sends `DELETE /o/{organisation_id}/connections/{connection_id}` (operation `DeleteConnection`). The organisation is the client's.
     pub fn delete(&self, connection_id: &str) -> builder::DeleteConnection<'a> {
-        self.client
-            .core()
-            .delete_connection()
-            .organisation_id(self.client.organisation_param())
-            .connection_id(connection_id)
+        builder::DeleteConnection::wrap(
+            self.client
+                .core()
+                .delete_connection()
+                .organisation_id(self.client.organisation_param())
+                .connection_id(connection_id),
+        )
     }
 
     /// Link a connection to an environment
@@ -990,11 +1119,13 @@ impl<'a> Connections<'a> {
         &self,
         connection_id: &str,
     ) -> builder::LinkConnectionToEnvironment<'a> {
-        self.client
-            .core()
-            .link_connection_to_environment()
-            .organisation_id(self.client.organisation_param())
-            .connection_id(connection_id)
+        builder::LinkConnectionToEnvironment::wrap(
+            self.client
+                .core()
+                .link_connection_to_environment()
+                .organisation_id(self.client.organisation_param())
+                .connection_id(connection_id),
+        )
     }
 
     /// Unlink a connection from an environment
@@ -1004,11 +1135,13 @@ impl<'a> Connections<'a> {
         &self,
         connection_id: &str,
     ) -> builder::UnlinkConnectionFromEnvironment<'a> {
-        self.client
-            .core()
-            .unlink_connection_from_environment()
-            .organisation_id(self.client.organisation_param())
-            .connection_id(connection_id)
+        builder::UnlinkConnectionFromEnvironment::wrap(
+            self.client
+                .core()
+                .unlink_connection_from_environment()
+                .organisation_id(self.client.organisation_param())
+                .connection_id(connection_id),
+        )
     }
 
     /// List static connections of an environment
@@ -1018,33 +1151,39 @@ impl<'a> Connections<'a> {
         &self,
         project_id: &str,
     ) -> builder::ListEnvironmentConnections<'a> {
-        self.client
-            .core()
-            .list_environment_connections()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::ListEnvironmentConnections::wrap(
+            self.client
+                .core()
+                .list_environment_connections()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Start an OAuth 2.0 authorisation
     ///
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/oauth2/initialise` (operation `InitialiseOAuth2Connection`). The organisation is the client's.
     pub fn initialise_oauth2(&self, system_id: &str) -> builder::InitialiseOAuth2Connection<'a> {
-        self.client
-            .core()
-            .initialise_o_auth2_connection()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
+        builder::InitialiseOAuth2Connection::wrap(
+            self.client
+                .core()
+                .initialise_o_auth2_connection()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id),
+        )
     }
 
     /// Start an OAuth 1.0 authorisation
     ///
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/oauth1/initialise` (operation `InitialiseOAuth1Connection`). The organisation is the client's.
     pub fn initialise_oauth1(&self, system_id: &str) -> builder::InitialiseOAuth1Connection<'a> {
-        self.client
-            .core()
-            .initialise_o_auth1_connection()
-            .organisation_id(self.client.organisation_param())
-            .system_id(system_id)
+        builder::InitialiseOAuth1Connection::wrap(
+            self.client
+                .core()
+                .initialise_o_auth1_connection()
+                .organisation_id(self.client.organisation_param())
+                .system_id(system_id),
+        )
     }
 }
 
@@ -1064,53 +1203,63 @@ impl<'a> EndUsers<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/users` (operation `ListEndUsers`). The organisation is the client's.
     pub fn list(&self) -> builder::ListEndUsers<'a> {
-        self.client
-            .core()
-            .list_end_users()
-            .organisation_id(self.client.organisation_param())
+        builder::ListEndUsers::wrap(
+            self.client
+                .core()
+                .list_end_users()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Create an end user
     ///
     /// Sends `POST /o/{organisation_id}/users` (operation `CreateEndUser`). The organisation is the client's.
     pub fn create(&self) -> builder::CreateEndUser<'a> {
-        self.client
-            .core()
-            .create_end_user()
-            .organisation_id(self.client.organisation_param())
+        builder::CreateEndUser::wrap(
+            self.client
+                .core()
+                .create_end_user()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Get an end user
     ///
     /// Sends `GET /o/{organisation_id}/users/{user_id}` (operation `GetEndUser`). The organisation is the client's.
     pub fn get(&self, user_id: &str) -> builder::GetEndUser<'a> {
-        self.client
-            .core()
-            .get_end_user()
-            .organisation_id(self.client.organisation_param())
-            .user_id(user_id)
+        builder::GetEndUser::wrap(
+            self.client
+                .core()
+                .get_end_user()
+                .organisation_id(self.client.organisation_param())
+                .user_id(user_id),
+        )
     }
 
     /// Update an end user
     ///
     /// Sends `PUT /o/{organisation_id}/users/{user_id}` (operation `UpdateEndUser`). The organisation is the client's.
     pub fn update(&self, user_id: &str) -> builder::UpdateEndUser<'a> {
-        self.client
-            .core()
-            .update_end_user()
-            .organisation_id(self.client.organisation_param())
-            .user_id(user_id)
+        builder::UpdateEndUser::wrap(
+            self.client
+                .core()
+                .update_end_user()
+                .organisation_id(self.client.organisation_param())
+                .user_id(user_id),
+        )
     }
 
     /// Delete an end user
     ///
     /// Sends `DELETE /o/{organisation_id}/users/{user_id}` (operation `DeleteEndUser`). The organisation is the client's.
     pub fn delete(&self, user_id: &str) -> builder::DeleteEndUser<'a> {
-        self.client
-            .core()
-            .delete_end_user()
-            .organisation_id(self.client.organisation_param())
-            .user_id(user_id)
+        builder::DeleteEndUser::wrap(
+            self.client
+                .core()
+                .delete_end_user()
+                .organisation_id(self.client.organisation_param())
+                .user_id(user_id),
+        )
     }
 }
 
@@ -1136,57 +1285,67 @@ impl<'a> Activations<'a> {
     ///
     /// Sends `POST /o/{organisation_id}/activations` (operation `ActivateUser`). The organisation is the client's.
     pub fn activate_user(&self) -> builder::ActivateUser<'a> {
-        self.client
-            .core()
-            .activate_user()
-            .organisation_id(self.client.organisation_param())
+        builder::ActivateUser::wrap(
+            self.client
+                .core()
+                .activate_user()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// List an environment's activations
     ///
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/activations` (operation `ListActivations`). The organisation is the client's.
     pub fn list(&self) -> builder::ListActivations<'a> {
-        self.client
-            .core()
-            .list_activations()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(self.environment_id)
+        builder::ListActivations::wrap(
+            self.client
+                .core()
+                .list_activations()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(self.environment_id),
+        )
     }
 
     /// Get an activation
     ///
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}` (operation `GetActivation`). The organisation is the client's.
     pub fn get(&self, activation_id: &str) -> builder::GetActivation<'a> {
-        self.client
-            .core()
-            .get_activation()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(self.environment_id)
-            .activation_id(activation_id)
+        builder::GetActivation::wrap(
+            self.client
+                .core()
+                .get_activation()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(self.environment_id)
+                .activation_id(activation_id),
+        )
     }
 
     /// Delete an activation
     ///
     /// Sends `DELETE /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}` (operation `DeleteActivation`). The organisation is the client's.
     pub fn delete(&self, activation_id: &str) -> builder::DeleteActivation<'a> {
-        self.client
-            .core()
-            .delete_activation()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(self.environment_id)
-            .activation_id(activation_id)
+        builder::DeleteActivation::wrap(
+            self.client
+                .core()
+                .delete_activation()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(self.environment_id)
+                .activation_id(activation_id),
+        )
     }
 
     /// Update activation variables
     ///
     /// Sends `PATCH /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}/variables` (operation `SetDynamicVariables`). The organisation is the client's.
     pub fn set_dynamic_variables(&self, activation_id: &str) -> builder::SetDynamicVariables<'a> {
-        self.client
-            .core()
-            .set_dynamic_variables()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(self.environment_id)
-            .activation_id(activation_id)
+        builder::SetDynamicVariables::wrap(
+            self.client
+                .core()
+                .set_dynamic_variables()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(self.environment_id)
+                .activation_id(activation_id),
+        )
     }
 
     /// Set one activation variable
@@ -1197,25 +1356,29 @@ impl<'a> Activations<'a> {
         activation_id: &str,
         variable_name: &str,
     ) -> builder::SetDynamicVariable<'a> {
-        self.client
-            .core()
-            .set_dynamic_variable()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(self.environment_id)
-            .activation_id(activation_id)
-            .variable_name(variable_name)
+        builder::SetDynamicVariable::wrap(
+            self.client
+                .core()
+                .set_dynamic_variable()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(self.environment_id)
+                .activation_id(activation_id)
+                .variable_name(variable_name),
+        )
     }
 
     /// List a user's activations
     ///
     /// Sends `GET /o/{organisation_id}/environment/{environment_id}/users/{external_user_id}/activations` (operation `ListUserActivations`). The organisation is the client's.
     pub fn list_for_user(&self, external_user_id: &str) -> builder::ListUserActivations<'a> {
-        self.client
-            .core()
-            .list_user_activations()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(self.environment_id)
-            .external_user_id(external_user_id)
+        builder::ListUserActivations::wrap(
+            self.client
+                .core()
+                .list_user_activations()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(self.environment_id)
+                .external_user_id(external_user_id),
+        )
     }
 
     /// Get the connection an activation uses
@@ -1226,12 +1389,14 @@ impl<'a> Activations<'a> {
         env_system_id: &str,
         activation_id: &str,
     ) -> builder::GetActivationConnection<'a> {
-        self.client
-            .core()
-            .get_activation_connection()
-            .organisation_id(self.client.organisation_param())
-            .env_system_id(env_system_id)
-            .activation_id(activation_id)
+        builder::GetActivationConnection::wrap(
+            self.client
+                .core()
+                .get_activation_connection()
+                .organisation_id(self.client.organisation_param())
+                .env_system_id(env_system_id)
+                .activation_id(activation_id),
+        )
     }
 }
 
@@ -1251,98 +1416,116 @@ impl<'a> Automations<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/automations` (operation `ListAutomations`). The organisation is the client's.
     pub fn list(&self) -> builder::ListAutomations<'a> {
-        self.client
-            .core()
-            .list_automations()
-            .organisation_id(self.client.organisation_param())
+        builder::ListAutomations::wrap(
+            self.client
+                .core()
+                .list_automations()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Create an automation
     ///
     /// Sends `POST /o/{organisation_id}/automations` (operation `CreateAutomation`). The organisation is the client's.
     pub fn create(&self) -> builder::CreateAutomation<'a> {
-        self.client
-            .core()
-            .create_automation()
-            .organisation_id(self.client.organisation_param())
+        builder::CreateAutomation::wrap(
+            self.client
+                .core()
+                .create_automation()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// List automation runs
     ///
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/run` (operation `ListAutomationRuns`). The organisation is the client's.
     pub fn list_runs(&self, automation_id: &str) -> builder::ListAutomationRuns<'a> {
-        self.client
-            .core()
-            .list_automation_runs()
-            .organisation_id(self.client.organisation_param())
-            .automation_id(automation_id)
+        builder::ListAutomationRuns::wrap(
+            self.client
+                .core()
+                .list_automation_runs()
+                .organisation_id(self.client.organisation_param())
+                .automation_id(automation_id),
+        )
     }
 
     /// Start an automation run
     ///
     /// Sends `POST /o/{organisation_id}/automations/{automation_id}/run` (operation `RunAutomation`). The organisation is the client's.
     pub fn run(&self, automation_id: &str) -> builder::RunAutomation<'a> {
-        self.client
-            .core()
-            .run_automation()
-            .organisation_id(self.client.organisation_param())
-            .automation_id(automation_id)
+        builder::RunAutomation::wrap(
+            self.client
+                .core()
+                .run_automation()
+                .organisation_id(self.client.organisation_param())
+                .automation_id(automation_id),
+        )
     }
 
     /// Get an automation
     ///
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}` (operation `GetAutomation`). The organisation is the client's.
     pub fn get(&self, automation_id: &str) -> builder::GetAutomation<'a> {
-        self.client
-            .core()
-            .get_automation()
-            .organisation_id(self.client.organisation_param())
-            .automation_id(automation_id)
+        builder::GetAutomation::wrap(
+            self.client
+                .core()
+                .get_automation()
+                .organisation_id(self.client.organisation_param())
+                .automation_id(automation_id),
+        )
     }
 
     /// Update an automation
     ///
     /// Sends `PUT /o/{organisation_id}/automations/{automation_id}` (operation `UpdateAutomation`). The organisation is the client's.
     pub fn update(&self, automation_id: &str) -> builder::UpdateAutomation<'a> {
-        self.client
-            .core()
-            .update_automation()
-            .organisation_id(self.client.organisation_param())
-            .automation_id(automation_id)
+        builder::UpdateAutomation::wrap(
+            self.client
+                .core()
+                .update_automation()
+                .organisation_id(self.client.organisation_param())
+                .automation_id(automation_id),
+        )
     }
 
     /// List recordings
     ///
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/recordings` (operation `ListRecordings`). The organisation is the client's.
     pub fn list_recordings(&self, automation_id: &str) -> builder::ListRecordings<'a> {
-        self.client
-            .core()
-            .list_recordings()
-            .organisation_id(self.client.organisation_param())
-            .automation_id(automation_id)
+        builder::ListRecordings::wrap(
+            self.client
+                .core()
+                .list_recordings()
+                .organisation_id(self.client.organisation_param())
+                .automation_id(automation_id),
+        )
     }
 
     /// Create a recording upload
     ///
     /// Sends `POST /o/{organisation_id}/automations/{automation_id}/recordings` (operation `CreateRecording`). The organisation is the client's.
     pub fn create_recording(&self, automation_id: &str) -> builder::CreateRecording<'a> {
-        self.client
-            .core()
-            .create_recording()
-            .organisation_id(self.client.organisation_param())
-            .automation_id(automation_id)
+        builder::CreateRecording::wrap(
+            self.client
+                .core()
+                .create_recording()
+                .organisation_id(self.client.organisation_param())
+                .automation_id(automation_id),
+        )
     }
 
     /// Get an automation run
     ///
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/runs/{run_id}` (operation `GetAutomationRun`). The organisation is the client's.
     pub fn get_run(&self, automation_id: &str, run_id: &str) -> builder::GetAutomationRun<'a> {
-        self.client
-            .core()
-            .get_automation_run()
-            .organisation_id(self.client.organisation_param())
-            .automation_id(automation_id)
-            .run_id(run_id)
+        builder::GetAutomationRun::wrap(
+            self.client
+                .core()
+                .get_automation_run()
+                .organisation_id(self.client.organisation_param())
+                .automation_id(automation_id)
+                .run_id(run_id),
+        )
     }
 
     /// Get a recording
@@ -1353,12 +1536,14 @@ impl<'a> Automations<'a> {
         automation_id: &str,
         recording_id: &str,
     ) -> builder::GetRecording<'a> {
-        self.client
-            .core()
-            .get_recording()
-            .organisation_id(self.client.organisation_param())
-            .automation_id(automation_id)
-            .recording_id(recording_id)
+        builder::GetRecording::wrap(
+            self.client
+                .core()
+                .get_recording()
+                .organisation_id(self.client.organisation_param())
+                .automation_id(automation_id)
+                .recording_id(recording_id),
+        )
     }
 
     /// Request a recording transcription
@@ -1369,12 +1554,14 @@ impl<'a> Automations<'a> {
         automation_id: &str,
         recording_id: &str,
     ) -> builder::CreateTranscription<'a> {
-        self.client
-            .core()
-            .create_transcription()
-            .organisation_id(self.client.organisation_param())
-            .automation_id(automation_id)
-            .recording_id(recording_id)
+        builder::CreateTranscription::wrap(
+            self.client
+                .core()
+                .create_transcription()
+                .organisation_id(self.client.organisation_param())
+                .automation_id(automation_id)
+                .recording_id(recording_id),
+        )
     }
 }
 
@@ -1394,23 +1581,27 @@ impl<'a> Schedulers<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/schedulers` (operation `ListSchedulers`). The organisation is the client's.
     pub fn list(&self, environment_id: &str) -> builder::ListSchedulers<'a> {
-        self.client
-            .core()
-            .list_schedulers()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(environment_id)
+        builder::ListSchedulers::wrap(
+            self.client
+                .core()
+                .list_schedulers()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(environment_id),
+        )
     }
 
     /// Get a scheduler
     ///
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/schedulers/{scheduler_id}` (operation `GetScheduler`). The organisation is the client's.
     pub fn get(&self, environment_id: &str, scheduler_id: &str) -> builder::GetScheduler<'a> {
-        self.client
-            .core()
-            .get_scheduler()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(environment_id)
-            .scheduler_id(scheduler_id)
+        builder::GetScheduler::wrap(
+            self.client
+                .core()
+                .get_scheduler()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(environment_id)
+                .scheduler_id(scheduler_id),
+        )
     }
 
     /// Run a scheduler now
@@ -1421,12 +1612,14 @@ impl<'a> Schedulers<'a> {
         environment_id: &str,
         scheduler_id: &str,
     ) -> builder::TriggerScheduler<'a> {
-        self.client
-            .core()
-            .trigger_scheduler()
-            .organisation_id(self.client.organisation_param())
-            .environment_id(environment_id)
-            .scheduler_id(scheduler_id)
+        builder::TriggerScheduler::wrap(
+            self.client
+                .core()
+                .trigger_scheduler()
+                .organisation_id(self.client.organisation_param())
+                .environment_id(environment_id)
+                .scheduler_id(scheduler_id),
+        )
     }
 }
 
@@ -1446,31 +1639,37 @@ impl<'a> Issues<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/issues` (operation `ListIssues`). The organisation is the client's.
     pub fn list(&self) -> builder::ListIssues<'a> {
-        self.client
-            .core()
-            .list_issues()
-            .organisation_id(self.client.organisation_param())
+        builder::ListIssues::wrap(
+            self.client
+                .core()
+                .list_issues()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Create an issue
     ///
     /// Sends `POST /o/{organisation_id}/issues` (operation `CreateIssue`). The organisation is the client's.
     pub fn create(&self) -> builder::CreateIssue<'a> {
-        self.client
-            .core()
-            .create_issue()
-            .organisation_id(self.client.organisation_param())
+        builder::CreateIssue::wrap(
+            self.client
+                .core()
+                .create_issue()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Update an issue
     ///
     /// Sends `PATCH /o/{organisation_id}/issues/{issue_id}` (operation `UpdateIssue`). The organisation is the client's.
     pub fn update(&self, issue_id: &str) -> builder::UpdateIssue<'a> {
-        self.client
-            .core()
-            .update_issue()
-            .organisation_id(self.client.organisation_param())
-            .issue_id(issue_id)
+        builder::UpdateIssue::wrap(
+            self.client
+                .core()
+                .update_issue()
+                .organisation_id(self.client.organisation_param())
+                .issue_id(issue_id),
+        )
     }
 }
 
@@ -1490,53 +1689,63 @@ impl<'a> Notifications<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/notification_channels` (operation `ListNotificationChannels`). The organisation is the client's.
     pub fn list_channels(&self) -> builder::ListNotificationChannels<'a> {
-        self.client
-            .core()
-            .list_notification_channels()
-            .organisation_id(self.client.organisation_param())
+        builder::ListNotificationChannels::wrap(
+            self.client
+                .core()
+                .list_notification_channels()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Create a notification channel
     ///
     /// Sends `POST /o/{organisation_id}/notification_channels` (operation `CreateNotificationChannel`). The organisation is the client's.
     pub fn create_channel(&self) -> builder::CreateNotificationChannel<'a> {
-        self.client
-            .core()
-            .create_notification_channel()
-            .organisation_id(self.client.organisation_param())
+        builder::CreateNotificationChannel::wrap(
+            self.client
+                .core()
+                .create_notification_channel()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Delete a notification channel
     ///
     /// Sends `DELETE /o/{organisation_id}/notification_channels/{channel_id}` (operation `DeleteNotificationChannel`). The organisation is the client's.
     pub fn delete_channel(&self, channel_id: &str) -> builder::DeleteNotificationChannel<'a> {
-        self.client
-            .core()
-            .delete_notification_channel()
-            .organisation_id(self.client.organisation_param())
-            .channel_id(channel_id)
+        builder::DeleteNotificationChannel::wrap(
+            self.client
+                .core()
+                .delete_notification_channel()
+                .organisation_id(self.client.organisation_param())
+                .channel_id(channel_id),
+        )
     }
 
     /// List project notifications
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/notifications` (operation `ListProjectNotifications`). The organisation is the client's.
     pub fn list(&self, project_id: &str) -> builder::ListProjectNotifications<'a> {
-        self.client
-            .core()
-            .list_project_notifications()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::ListProjectNotifications::wrap(
+            self.client
+                .core()
+                .list_project_notifications()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Subscribe a channel to a project
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/notifications` (operation `CreateProjectNotification`). The organisation is the client's.
     pub fn create(&self, project_id: &str) -> builder::CreateProjectNotification<'a> {
-        self.client
-            .core()
-            .create_project_notification()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
+        builder::CreateProjectNotification::wrap(
+            self.client
+                .core()
+                .create_project_notification()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id),
+        )
     }
 
     /// Remove a project notification
@@ -1547,12 +1756,14 @@ impl<'a> Notifications<'a> {
         project_id: &str,
         notification_id: &str,
     ) -> builder::DeleteProjectNotification<'a> {
-        self.client
-            .core()
-            .delete_project_notification()
-            .organisation_id(self.client.organisation_param())
-            .project_id(project_id)
-            .notification_id(notification_id)
+        builder::DeleteProjectNotification::wrap(
+            self.client
+                .core()
+                .delete_project_notification()
+                .organisation_id(self.client.organisation_param())
+                .project_id(project_id)
+                .notification_id(notification_id),
+        )
     }
 }
 
@@ -1572,20 +1783,24 @@ impl<'a> Metrics<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/metricssummary` (operation `GetOrganisationMetricsSummary`). The organisation is the client's.
     pub fn organisation_summary(&self) -> builder::GetOrganisationMetricsSummary<'a> {
-        self.client
-            .core()
-            .get_organisation_metrics_summary()
-            .organisation_id(self.client.organisation_param())
+        builder::GetOrganisationMetricsSummary::wrap(
+            self.client
+                .core()
+                .get_organisation_metrics_summary()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Get per-project metrics
     ///
     /// Sends `GET /o/{organisation_id}/projects/metricssummary` (operation `GetProjectMetricsSummary`). The organisation is the client's.
     pub fn project_summary(&self) -> builder::GetProjectMetricsSummary<'a> {
-        self.client
-            .core()
-            .get_project_metrics_summary()
-            .organisation_id(self.client.organisation_param())
+        builder::GetProjectMetricsSummary::wrap(
+            self.client
+                .core()
+                .get_project_metrics_summary()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 }
 
@@ -1611,69 +1826,73 @@ impl<'a> KvStore<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/store` (operation `ListStores`). The organisation is the client's.
     pub fn list_stores(&self) -> builder::ListStores<'a> {
-        self.client
-            .core()
-            .list_stores()
-            .organisation_id(self.client.organisation_param())
+        builder::ListStores::wrap(
+            self.client
+                .core()
+                .list_stores()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Create a KV store
     ///
     /// Sends `POST /o/{organisation_id}/store` (operation `CreateStore`). The organisation is the client's.
     pub fn create(&self) -> builder::CreateStore<'a> {
-        self.client
-            .core()
-            .create_store()
-            .organisation_id(self.client.organisation_param())
+        builder::CreateStore::wrap(
+            self.client
+                .core()
+                .create_store()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 
     /// Read a key
     ///
     /// Sends `GET /store/{store}/kv/{key}` (operation `GetKV`).
     pub fn get(&self, key: &str) -> builder::GetKv<'a> {
-        self.client.core().get_kv().store(self.store).key(key)
+        builder::GetKv::wrap(self.client.core().get_kv().store(self.store).key(key))
     }
 
     /// Write a key
     ///
     /// Sends `PUT /store/{store}/kv/{key}` (operation `SetKV`).
     pub fn set(&self, key: &str) -> builder::SetKv<'a> {
-        self.client.core().set_kv().store(self.store).key(key)
+        builder::SetKv::wrap(self.client.core().set_kv().store(self.store).key(key))
     }
 
     /// Delete a key
     ///
     /// Sends `DELETE /store/{store}/kv/{key}` (operation `DeleteKV`).
     pub fn delete(&self, key: &str) -> builder::DeleteKv<'a> {
-        self.client.core().delete_kv().store(self.store).key(key)
+        builder::DeleteKv::wrap(self.client.core().delete_kv().store(self.store).key(key))
     }
 
     /// Write several keys
     ///
     /// Sends `PUT /store/{store}/kv/batch` (operation `BatchSetKV`).
     pub fn batch_set(&self) -> builder::BatchSetKv<'a> {
-        self.client.core().batch_set_kv().store(self.store)
+        builder::BatchSetKv::wrap(self.client.core().batch_set_kv().store(self.store))
     }
 
     /// Read several keys
     ///
     /// Sends `POST /store/{store}/kv/batch` (operation `BatchGetKV`).
     pub fn batch_get(&self) -> builder::BatchGetKv<'a> {
-        self.client.core().batch_get_kv().store(self.store)
+        builder::BatchGetKv::wrap(self.client.core().batch_get_kv().store(self.store))
     }
 
     /// Delete several keys
     ///
     /// Sends `DELETE /store/{store}/kv/batch` (operation `BatchDeleteKV`).
     pub fn batch_delete(&self) -> builder::BatchDeleteKv<'a> {
-        self.client.core().batch_delete_kv().store(self.store)
+        builder::BatchDeleteKv::wrap(self.client.core().batch_delete_kv().store(self.store))
     }
 
     /// List entries by prefix
     ///
     /// Sends `POST /store/{store}/kv/list` (operation `ListKV`).
     pub fn list(&self) -> builder::ListKv<'a> {
-        self.client.core().list_kv().store(self.store)
+        builder::ListKv::wrap(self.client.core().list_kv().store(self.store))
     }
 
     /// Every item of `ListKV`, page after page, as a stream (see [`crate::Pages`]).
@@ -1689,7 +1908,7 @@ impl<'a> KvStore<'a> {
     ///
     /// Sends `POST /store/{store}/kv/count` (operation `CountKV`).
     pub fn count(&self) -> builder::CountKv<'a> {
-        self.client.core().count_kv().store(self.store)
+        builder::CountKv::wrap(self.client.core().count_kv().store(self.store))
     }
 }
 
@@ -1709,9 +1928,11 @@ impl<'a> ExecutionPools<'a> {
     ///
     /// Sends `GET /o/{organisation_id}/execution-pools` (operation `ListExecutionPools`). The organisation is the client's.
     pub fn list(&self) -> builder::ListExecutionPools<'a> {
-        self.client
-            .core()
-            .list_execution_pools()
-            .organisation_id(self.client.organisation_param())
+        builder::ListExecutionPools::wrap(
+            self.client
+                .core()
+                .list_execution_pools()
+                .organisation_id(self.client.organisation_param()),
+        )
     }
 }

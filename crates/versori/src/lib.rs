@@ -31,6 +31,12 @@
 //!     .await?;
 //! println!("created {}", user.id);
 //!
+//! // `.await` on a request sends it too; every failure is a `versori::Error`
+//! match client.users().get("customer-999").await {
+//!     Err(e) if e.is_not_found() => println!("no such user"),
+//!     other => println!("found {}", other?.external_id),
+//! }
+//!
 //! // or any operation by name, JSON in and out
 //! let same = client
 //!     .call("GetEndUser", serde_json::json!({"user_id": "customer-123"}))
@@ -85,8 +91,8 @@ pub use versori_core::types;
 /// pagination style.
 pub use versori_core::operations;
 
-/// The generated request builders returned by the resource groups.
-pub use versori_core::builder;
+#[path = "generated_builders.rs"]
+pub mod builder;
 
 /// A successful response: the decoded body (through `Deref`) with its status
 /// and headers.

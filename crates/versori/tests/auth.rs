@@ -111,7 +111,7 @@ async fn a_signing_key_without_an_end_user_is_an_auth_error() {
         .signing_key(SigningKey::from_pem(KEY_ID, KEY_PEM).expect("key"))
         .build()
         .expect("builds");
-    let typed = Error::from(c.users().get("a").send().await.expect_err("no subject"));
+    let typed = c.users().get("a").send().await.expect_err("no subject");
     let generic = c
         .call("GetEndUser", json!({"user_id": "a"}))
         .await
@@ -345,7 +345,7 @@ async fn secrets_never_appear_in_debug_errors_or_traces() {
         .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
         .build()
         .expect("builds");
-    let typed = Error::from(c.users().get("a").send().await.expect_err("401"));
+    let typed = c.users().get("a").send().await.expect_err("401");
     let generic = c
         .call("GetEndUser", json!({"user_id": "a"}))
         .await

@@ -76,7 +76,7 @@ async fn a_declared_body_over_the_limit_fails_at_once_naming_the_limit() {
         .await
         .expect_err("too large");
     assert_too_large(&raw, 200, 1024);
-    let typed = Error::from(c.systems().list().send().await.expect_err("too large"));
+    let typed = c.systems().list().send().await.expect_err("too large");
     assert_too_large(&typed, 200, 1024);
     let listed = c
         .pages::<Value>("ListSystems", Map::new())
@@ -101,7 +101,7 @@ async fn an_endless_body_is_cut_off_at_the_limit() {
         .await
         .expect_err("too large");
     assert_too_large(&generic, 200, limit);
-    let typed = Error::from(c.users().get("u").send().await.expect_err("too large"));
+    let typed = c.users().get("u").send().await.expect_err("too large");
     assert_too_large(&typed, 200, limit);
     assert!(started.elapsed() < Duration::from_secs(10));
 }
@@ -309,14 +309,13 @@ async fn a_redirect_is_an_error_with_its_status_and_location_and_is_not_followed
         .call("CreateEndUser", json!({"body": {"externalId": "c-1"}}))
         .await
         .expect_err("302");
-    let typed = Error::from(
-        c.users()
-            .create()
-            .body(versori::types::EndUserCreate::builder().external_id("c-1"))
-            .send()
-            .await
-            .expect_err("302"),
-    );
+    let typed = c
+        .users()
+        .create()
+        .body(versori::types::EndUserCreate::builder().external_id("c-1"))
+        .send()
+        .await
+        .expect_err("302");
     for err in [&generic, &typed] {
         match err {
             Error::Redirect {
@@ -442,7 +441,7 @@ async fn json_nested_100000_deep_is_a_decode_error_on_every_path() {
         .call("GetEndUser", json!({"user_id": "u"}))
         .await
         .expect_err("too deep");
-    let typed = Error::from(c.users().get("u").send().await.expect_err("too deep"));
+    let typed = c.users().get("u").send().await.expect_err("too deep");
     let listed = c
         .pages::<Value>("ListSystems", Map::new())
         .try_collect::<Vec<_>>()

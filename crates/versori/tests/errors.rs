@@ -14,14 +14,13 @@ async fn platform_errors_carry_status_code_fields_and_request_id() {
     });
     let server = Script::start(vec![Reply::json(422, body).header("x-request-id", "req-42")]).await;
     let c = client(&server.url);
-    let typed = Error::from(
-        c.users()
-            .create()
-            .body(versori::types::EndUserCreate::builder().external_id(""))
-            .send()
-            .await
-            .expect_err("422"),
-    );
+    let typed = c
+        .users()
+        .create()
+        .body(versori::types::EndUserCreate::builder().external_id(""))
+        .send()
+        .await
+        .expect_err("422");
     let generic = c
         .call("CreateEndUser", json!({"body": {"externalId": ""}}))
         .await
@@ -84,7 +83,7 @@ async fn an_html_error_page_still_gives_a_useful_api_error() {
         .retry(RetryPolicy::none())
         .build()
         .expect("builds");
-    let typed = Error::from(c.users().get("a").send().await.expect_err("502"));
+    let typed = c.users().get("a").send().await.expect_err("502");
     let generic = c
         .call("GetEndUser", json!({"user_id": "a"}))
         .await
@@ -133,7 +132,7 @@ async fn a_malformed_success_body_is_a_decode_error() {
     )])
     .await;
     let c = client(&server.url);
-    let typed = Error::from(c.users().get("a").send().await.expect_err("bad body"));
+    let typed = c.users().get("a").send().await.expect_err("bad body");
     assert!(matches!(typed, Error::Decode { .. }), "{typed:?}");
     let generic = c
         .call("GetEndUser", json!({"user_id": "a"}))
@@ -153,14 +152,12 @@ async fn a_malformed_success_body_is_a_decode_error() {
 #[tokio::test]
 async fn a_typed_response_missing_required_fields_is_a_decode_error() {
     let server = Script::start(vec![Reply::json(200, json!({"id": "u1"}))]).await;
-    let err = Error::from(
-        client(&server.url)
-            .users()
-            .get("a")
-            .send()
-            .await
-            .expect_err("incomplete"),
-    );
+    let err = client(&server.url)
+        .users()
+        .get("a")
+        .send()
+        .await
+        .expect_err("incomplete");
     match err {
         Error::Decode {
             excerpt, message, ..
@@ -179,7 +176,7 @@ async fn without_an_organisation_calls_say_how_to_set_one() {
         .base_url(&server.url)
         .build()
         .expect("builds");
-    let typed = Error::from(c.users().get("a").send().await.expect_err("no org"));
+    let typed = c.users().get("a").send().await.expect_err("no org");
     let generic = c
         .call("GetEndUser", json!({"user_id": "a"}))
         .await
@@ -202,4 +199,31 @@ async fn without_an_organisation_calls_say_how_to_set_one() {
         .send()
         .await
         .expect("derived client");
+}
+
+/// The resource groups' requests give `versori::Error` itself, from
+/// `send()` and from `.await` on the builder: a user matches on it with no
+/// conversion and no progenitor type in sight.
+#[tokio::test]
+async fn typed_calls_give_the_sdk_error_from_send_and_from_await() {
+    let not_found = || Reply::json(404, json!({"code": "not_found", "message": "no such user"}));
+    let server = Script::start(vec![not_found(), not_found()]).await;
+    let c = client(&server.url);
+    let sent: versori::Result<_> = c.users().get("missing").send().await;
+    let awaited: versori::Result<_> = c.users().get("missing").await;
+    for outcome in [sent, awaited] {
+        match outcome {
+            Ok(user) => panic!("expected a 404, got {:?}", user.into_inner()),
+            Err(e) if e.is_not_found() => assert_eq!(e.code(), Some("not_found")),
+            Err(other) => panic!("expected not found, got {other:?}"),
+        }
+    }
+    assert_eq!(server.count(), 2);
+
+    // a request the builder cannot make is an invalid-input error, before
+    // anything is sent
+    let err = c.users().create().await.expect_err("no body");
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    assert!(err.to_string().contains("external_id"), "{err}");
+    assert_eq!(server.count(), 2);
 }

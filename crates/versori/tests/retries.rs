@@ -37,7 +37,6 @@ async fn other_statuses_are_not_retried() {
             .send()
             .await
             .expect_err("fails");
-        let err = Error::from(err);
         assert_eq!(err.status(), Some(status));
         assert_eq!(server.count(), 1, "status {status} must not be retried");
     }
@@ -174,7 +173,7 @@ async fn retry_after_beyond_the_cap_ends_retries() {
         .send()
         .await
         .expect_err("not retried");
-    assert_eq!(Error::from(err).status(), Some(429));
+    assert_eq!(err.status(), Some(429));
     assert_eq!(server.count(), 1);
     assert!(t0.elapsed() < Duration::from_secs(5));
 }
