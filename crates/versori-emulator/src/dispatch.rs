@@ -1,7 +1,9 @@
 //! Routing by the operation table: every operation of the spec is matched by
 //! method and path template, checked for credentials and its body, and
-//! handed to its handler, or answered `501 not_emulated`. A handler that
-//! panics answers 500 and the server keeps serving.
+//! handed to its handler (every operation has one, in the `ops` module of
+//! its tag, which a unit test checks; an operation without one would answer
+//! `501 not_emulated`). A handler that panics answers 500 and the server
+//! keeps serving.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::panic::AssertUnwindSafe;

@@ -32,6 +32,7 @@ mod ops;
 mod page;
 mod request;
 mod store;
+mod typescript;
 mod validate;
 
 use std::collections::HashSet;

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use super::users::find as find_user;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
+use crate::ops::end_users::find as find_user;
 use crate::request::Request;
 use crate::store::{apply_changes, new_id, Activation, Org, Store};
 

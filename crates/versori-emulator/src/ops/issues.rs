@@ -1,5 +1,4 @@
-//! Issues (create, update, list with filters and pagination) and the metrics
-//! computed from the state, plus the execution pools.
+//! Issues: create, update, and list with filters and pagination.
 
 use std::collections::HashMap;
 
@@ -15,9 +14,6 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateIssue", create);
     map.insert("ListIssues", list);
     map.insert("UpdateIssue", update);
-    map.insert("GetOrganisationMetricsSummary", organisation_metrics);
-    map.insert("GetProjectMetricsSummary", project_metrics);
-    map.insert("ListExecutionPools", execution_pools);
 }
 
 fn create(store: &mut Store, req: &Request) -> Answer {
@@ -143,58 +139,4 @@ fn update(store: &mut Store, req: &Request) -> Answer {
         .map_err(|e| ApiError::bad_request(format!("invalid update: {e}")))?;
     *issue = updated.clone();
     Ok(Some(updated))
-}
-
-fn metric(current: usize) -> Value {
-    json!({"current": current, "past": 0})
-}
-
-fn organisation_metrics(store: &mut Store, req: &Request) -> Answer {
-    let org = store.org(req.org());
-    let deployed = org
-        .projects
-        .values()
-        .filter(|p| !p.environments.is_empty())
-        .count();
-    let errors = org
-        .issues
-        .values()
-        .filter(|i| i["status"] == "open")
-        .count();
-    let runs = org.executions.iter().filter(|e| e.run).count();
-    Ok(Some(json!({
-        "deployedProjects": metric(deployed),
-        "totalExecutions": metric(runs),
-        "totalErrors": metric(errors)
-    })))
-}
-
-fn project_metrics(store: &mut Store, req: &Request) -> Answer {
-    let org = store.org(req.org());
-    let mut items = serde_json::Map::new();
-    for id in org.projects.keys() {
-        let errors = org
-            .issues
-            .values()
-            .filter(|i| i["projectId"] == id.as_str() && i["status"] == "open")
-            .count();
-        let runs = org
-            .executions
-            .iter()
-            .filter(|e| e.run && &e.project_id == id)
-            .count();
-        items.insert(
-            id.clone(),
-            json!({"totalExecutions": metric(runs), "totalErrors": metric(errors), "averageLatency": metric(0)}),
-        );
-    }
-    Ok(Some(json!({"items": items})))
-}
-
-fn execution_pools(_store: &mut Store, _req: &Request) -> Answer {
-    let pools: Vec<serde_json::Value> = crate::store::EXECUTION_POOLS
-        .iter()
-        .map(|name| json!({"name": name}))
-        .collect();
-    Ok(Some(json!({"executionPools": pools})))
 }

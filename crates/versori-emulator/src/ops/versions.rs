@@ -1,13 +1,12 @@
-//! Project versions: frozen sets of files that can be listed, read back and
-//! deployed to an environment.
+//! Project versions: frozen sets of files that can be listed and read back
+//! (deploying one is the Projects operation DeployProjectVersion).
 
 use std::collections::HashMap;
 
 use serde_json::{json, Value};
 use versori_core::types;
 
-use super::lifecycle::file_problems;
-use super::projects::deploy_files;
+use super::projects::file_problems;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::page::page;
@@ -18,7 +17,6 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ListProjectVersions", list);
     map.insert("CreateProjectVersion", create);
     map.insert("GetVersionFiles", files);
-    map.insert("DeployProjectVersion", deploy);
 }
 
 fn list(store: &mut Store, req: &Request) -> Answer {
@@ -105,7 +103,11 @@ pub(crate) fn record_version(
     Ok(value)
 }
 
-fn find<'a>(org: &'a mut crate::store::Org, req: &Request) -> Result<&'a mut Version, ApiError> {
+/// The version of the request's `project_id` and `version_id`.
+pub(crate) fn find<'a>(
+    org: &'a mut crate::store::Org,
+    req: &Request,
+) -> Result<&'a mut Version, ApiError> {
     let project_id = org.project_mut(req.path("project_id"))?.id.clone();
     let id = req.path("version_id");
     org.versions
@@ -117,30 +119,4 @@ fn find<'a>(org: &'a mut crate::store::Org, req: &Request) -> Result<&'a mut Ver
 fn files(store: &mut Store, req: &Request) -> Answer {
     let version = find(store.org(req.org()), req)?;
     super::to_json(&version.files).map(Some)
-}
-
-/// Deploys a `ready` version to the environment named by `project_env`
-/// (created on first deployment).
-fn deploy(store: &mut Store, req: &Request) -> Answer {
-    let name = req
-        .query("project_env")
-        .ok_or_else(|| ApiError::invalid_field("project_env", "name the environment to deploy to"))?
-        .to_string();
-    let body = req.json()?;
-    if !(body.is_object() || body.is_null()) {
-        return Err(ApiError::bad_request(
-            "the request body must be a JSON object",
-        ));
-    }
-    let org = store.org(req.org());
-    let version = find(org, req)?;
-    if version.value["state"] != "ready" && version.value["state"] != "superseded" {
-        return Err(ApiError::unprocessable(format!(
-            "version {} is {} and cannot be deployed",
-            version.value["name"], version.value["state"]
-        )));
-    }
-    let (files, value) = (version.files.clone(), version.value.clone());
-    let project_id = version.project_id.clone();
-    deploy_files(org, &project_id, &name, files, Some(value))
 }

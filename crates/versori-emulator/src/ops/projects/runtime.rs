@@ -12,11 +12,11 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 use versori_core::types;
 
-use super::code::{self, Declared};
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{Execution, Org, Store};
+use crate::typescript::{self as code, Declared};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CallIntegration", call);

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 use versori_core::types;
 
-use super::auth_schemes::config_id;
+use super::systems::auth_schemes::config_id;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::page::page;

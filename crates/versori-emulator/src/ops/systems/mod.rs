@@ -12,12 +12,17 @@ use crate::page::page;
 use crate::request::Request;
 use crate::store::{new_id, Store};
 
+mod actions;
+pub(crate) mod auth_schemes;
+
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateSystem", create);
     map.insert("ListSystems", list);
     map.insert("GetSystem", get);
     map.insert("UpdateSystem", update);
     map.insert("DeleteSystem", delete);
+    actions::register(map);
+    auth_schemes::register(map);
 }
 
 fn checked<T: serde::de::DeserializeOwned>(value: &Value, what: &str) -> Result<(), ApiError> {

@@ -5,12 +5,18 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 use versori_core::types;
 
-use super::code::{self, Declared};
 use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{new_id, now, Org, Store};
+use crate::typescript::{self as code, Declared};
+
+mod flows;
+mod lifecycle;
+mod runtime;
+
+pub(crate) use lifecycle::file_problems;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateProject", create);
@@ -18,6 +24,16 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("GetProject", get);
     map.insert("UpdateProject", update);
     map.insert("DeleteProject", delete);
+    map.insert("SetProjectVariablesSchema", set_schema);
+    map.insert("GetProjectVariablesSchema", get_schema);
+    map.insert("PatchProjectVariablesSchema", patch_schema);
+    map.insert("GetFiles", get_files);
+    map.insert("UpdateFiles", update_files);
+    map.insert("DeployProject", deploy);
+    map.insert("DeployProjectVersion", deploy_version);
+    flows::register(map);
+    lifecycle::register(map);
+    runtime::register(map);
 }
 
 fn create(store: &mut Store, req: &Request) -> Answer {
@@ -128,15 +144,6 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
         linked.projects.remove(id);
     }
     Ok(None)
-}
-
-pub fn register_more(map: &mut HashMap<&'static str, Handler>) {
-    map.insert("SetProjectVariablesSchema", set_schema);
-    map.insert("GetProjectVariablesSchema", get_schema);
-    map.insert("PatchProjectVariablesSchema", patch_schema);
-    map.insert("GetFiles", get_files);
-    map.insert("UpdateFiles", update_files);
-    map.insert("DeployProject", deploy);
 }
 
 fn project_mut<'a>(
@@ -276,11 +283,11 @@ fn deploy(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let id = org.project_mut(req.path("project_id"))?.id.clone();
     let version =
-        super::versions::record_version(org, &id, version_name, description, files.clone())?;
+        crate::ops::versions::record_version(org, &id, version_name, description, files.clone())?;
     if version["state"] != "ready" {
         return Err(ApiError::unprocessable(format!(
             "the files do not pass validation: {}",
-            super::lifecycle::file_problems(&files.files).join("; ")
+            lifecycle::file_problems(&files.files).join("; ")
         )));
     }
     deploy_files(org, &id, &name, files, Some(version))
@@ -378,4 +385,30 @@ pub(crate) fn deploy_files(
         format!("deployed {} file(s) to {name}", files.files.len()),
     );
     Ok(Some(out))
+}
+
+/// Deploys a `ready` version to the environment named by `project_env`
+/// (created on first deployment).
+fn deploy_version(store: &mut Store, req: &Request) -> Answer {
+    let name = req
+        .query("project_env")
+        .ok_or_else(|| ApiError::invalid_field("project_env", "name the environment to deploy to"))?
+        .to_string();
+    let body = req.json()?;
+    if !(body.is_object() || body.is_null()) {
+        return Err(ApiError::bad_request(
+            "the request body must be a JSON object",
+        ));
+    }
+    let org = store.org(req.org());
+    let version = super::versions::find(org, req)?;
+    if version.value["state"] != "ready" && version.value["state"] != "superseded" {
+        return Err(ApiError::unprocessable(format!(
+            "version {} is {} and cannot be deployed",
+            version.value["name"], version.value["state"]
+        )));
+    }
+    let (files, value) = (version.files.clone(), version.value.clone());
+    let project_id = version.project_id.clone();
+    deploy_files(org, &project_id, &name, files, Some(value))
 }

@@ -1,9 +1,4 @@
-//! A system's authentication scheme configurations, and starting the OAuth
-//! consent flows of a connection.
-//!
-//! OAuth initialisation is emulated: the answer is the authorisation URL a
-//! browser would be sent to, built from the request, but no provider is
-//! contacted and no callback ever arrives.
+//! A system's authentication scheme configurations.
 
 use std::collections::HashMap;
 
@@ -13,13 +8,11 @@ use versori_core::types;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
-use crate::store::{new_id, Store};
+use crate::store::Store;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("UpsertAuthSchemeConfig", upsert);
     map.insert("DeleteAuthSchemeConfig", delete);
-    map.insert("InitialiseOAuth2Connection", oauth2);
-    map.insert("InitialiseOAuth1Connection", oauth1);
 }
 
 /// The settings member of a config of type `t` (none for jwt-bearer, secret).
@@ -55,7 +48,8 @@ fn is(c: &Value, id: &str, t: &str) -> bool {
     }
 }
 
-fn system<'a>(store: &'a mut Store, req: &Request) -> Result<&'a mut Value, ApiError> {
+/// The system of the request's `system_id`.
+pub(crate) fn system<'a>(store: &'a mut Store, req: &Request) -> Result<&'a mut Value, ApiError> {
     let id = req.path("system_id");
     store
         .org(req.org())
@@ -67,7 +61,7 @@ fn system<'a>(store: &'a mut Store, req: &Request) -> Result<&'a mut Value, ApiE
 fn upsert(store: &mut Store, req: &Request) -> Answer {
     let config: types::AuthSchemeConfig = req.body()?;
     let id = req.path("auth_scheme_config_id").to_string();
-    let mut value = super::to_json(&config)?;
+    let mut value = crate::ops::to_json(&config)?;
     let t = value["type"].as_str().unwrap_or_default().to_string();
     if let Some(key) = settings_key(&t) {
         match value.get_mut(key).and_then(Value::as_object_mut) {
@@ -110,72 +104,4 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
         )));
     }
     Ok(None)
-}
-
-fn is_http_url(field: &str, url: &str) -> Result<(), ApiError> {
-    if url.starts_with("https://") || url.starts_with("http://") {
-        Ok(())
-    } else {
-        Err(ApiError::invalid_field(
-            field,
-            format!("{url:?} is not an http(s) URL"),
-        ))
-    }
-}
-
-fn oauth2(store: &mut Store, req: &Request) -> Answer {
-    let body: types::InitialiseOAuth2ConnectionRequest = req.body()?;
-    is_http_url("authorizeUrl", &body.authorize_url)?;
-    if body.client_id.trim().is_empty() {
-        return Err(ApiError::invalid_field("clientId", "must not be empty"));
-    }
-    system(store, req)?;
-    let mut pairs: Vec<(&str, String)> = vec![
-        ("response_type", "code".into()),
-        ("client_id", body.client_id.clone()),
-        ("state", new_id()),
-    ];
-    if let Some(r) = &body.redirect_url {
-        is_http_url("redirectUrl", r)?;
-        pairs.push(("redirect_uri", r.clone()));
-    }
-    if !body.scopes.is_empty() {
-        pairs.push(("scope", body.scopes.join(" ")));
-    }
-    if !body.disable_offline_access.unwrap_or(false) {
-        pairs.push(("access_type", "offline".into()));
-    }
-    if let Some(p) = &body.prompt {
-        pairs.push(("prompt", p.clone()));
-    }
-    let mut query = serde_urlencoded::to_string(&pairs)
-        .map_err(|e| ApiError::bad_request(format!("cannot build the URL: {e}")))?;
-    if let Some(extra) = body.additional_params.as_deref().filter(|s| !s.is_empty()) {
-        query.push('&');
-        query.push_str(extra.trim_start_matches(['?', '&']));
-    }
-    let sep = if body.authorize_url.contains('?') {
-        '&'
-    } else {
-        '?'
-    };
-    Ok(Some(
-        json!({"url": format!("{}{sep}{query}", body.authorize_url)}),
-    ))
-}
-
-fn oauth1(store: &mut Store, req: &Request) -> Answer {
-    let _body: types::InitialiseOAuth1ConnectionRequest = req.body()?;
-    let system = system(store, req)?;
-    let has_oauth1 = system["authSchemeConfigs"]
-        .as_array()
-        .is_some_and(|c| c.iter().any(|c| c["type"] == "oauth1"));
-    if !has_oauth1 {
-        return Err(ApiError::unprocessable(
-            "the system has no oauth1 auth scheme config",
-        ));
-    }
-    Ok(Some(json!({
-        "url": format!("https://oauth1.emulator.invalid/authorize?oauth_token={}", new_id())
-    })))
 }

@@ -6,12 +6,14 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::{json, Value};
 use versori_core::types;
 
-use super::users::find as find_user;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
+use crate::ops::end_users::find as find_user;
 use crate::page::page;
 use crate::request::Request;
 use crate::store::{new_id, now, Org, Store};
+
+mod oauth;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateConnection", create);
@@ -22,6 +24,7 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("LinkConnectionToEnvironment", link);
     map.insert("UnlinkConnectionFromEnvironment", unlink);
     map.insert("ListEnvironmentConnections", list_for_environment);
+    oauth::register(map);
 }
 
 /// An id the client left to the platform: absent, empty, or the zero ULID

@@ -6,9 +6,9 @@ use std::collections::{BTreeSet, HashMap};
 use serde_json::{json, Value};
 use versori_core::types;
 
-use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
+use crate::ops::to_json;
 use crate::request::Request;
 use crate::store::{new_id, now, Store};
 
