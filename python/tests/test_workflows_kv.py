@@ -103,6 +103,29 @@ def test_async_workflows(client: versori.Client, aclient: versori.AsyncClient) -
     asyncio.run(main())
 
 
+def test_sync_and_async_workflows_are_one_native_call(client: versori.Client) -> None:
+    """Both forms run the same native work; it runs once, and a second run says so."""
+    import asyncio
+
+    _, env_id, _, _ = _integration(client)
+    native = client._native
+    work = native.find_user_activation(env_id, "nobody")
+    assert work.wait() is None
+    with pytest.raises(RuntimeError, match="has run already"):
+        work.wait()
+
+    async def main() -> None:
+        pending = native.find_user_activation(env_id, "nobody")
+        assert await pending.awaitable() is None
+        with pytest.raises(RuntimeError, match="has run already"):
+            pending.awaitable()
+
+    asyncio.run(main())
+    # bad arguments fail when the call is made, in either form
+    with pytest.raises(versori.VersoriError):
+        native.update_activation_variables(env_id, "x", {"k": object()})
+
+
 def test_kv_helpers(client: versori.Client) -> None:
     made = client.create_store(body={"name": "orders"})
     kv = client.kv(made.id or "orders")

@@ -143,16 +143,7 @@ class NativeClient:
         variables_schema: Optional[Mapping[str, Any]] = None,
         files: Optional[Sequence[Tuple[str, str]]] = None,
         version_name: Optional[str] = None,
-    ) -> Tuple[RawJson, RawJson]: ...
-    def setup_integration_async(
-        self,
-        name: str,
-        environment: str,
-        *,
-        variables_schema: Optional[Mapping[str, Any]] = None,
-        files: Optional[Sequence[Tuple[str, str]]] = None,
-        version_name: Optional[str] = None,
-    ) -> Awaitable[Tuple[RawJson, RawJson]]: ...
+    ) -> NativeWork[Tuple[RawJson, RawJson]]: ...
     def activate_user(
         self,
         environment_id: str,
@@ -161,24 +152,17 @@ class NativeClient:
         connections: Sequence[Mapping[str, Any]],
         dynamic_variables: Optional[Mapping[str, Any]] = None,
         display_name: Optional[str] = None,
-    ) -> RawJson: ...
-    def activate_user_async(
-        self,
-        environment_id: str,
-        external_id: str,
-        *,
-        connections: Sequence[Mapping[str, Any]],
-        dynamic_variables: Optional[Mapping[str, Any]] = None,
-        display_name: Optional[str] = None,
-    ) -> Awaitable[RawJson]: ...
-    def find_user_activation(self, environment_id: str, external_id: str) -> Optional[RawJson]: ...
-    def find_user_activation_async(self, environment_id: str, external_id: str) -> Awaitable[Optional[RawJson]]: ...
+    ) -> NativeWork[RawJson]: ...
+    def find_user_activation(self, environment_id: str, external_id: str) -> NativeWork[Optional[RawJson]]: ...
     def update_activation_variables(
         self, environment_id: str, activation_id: str, changes: Mapping[str, Any]
-    ) -> Any: ...
-    def update_activation_variables_async(
-        self, environment_id: str, activation_id: str, changes: Mapping[str, Any]
-    ) -> Awaitable[Any]: ...
+    ) -> NativeWork[Any]: ...
+
+@final
+class NativeWork(Generic[_T]):
+    def wait(self) -> _T: ...
+    def awaitable(self) -> Awaitable[_T]: ...
+    def __class_getitem__(cls, item: Any) -> type[NativeWork[Any]]: ...
 
 @final
 class NativePages:

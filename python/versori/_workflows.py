@@ -61,6 +61,10 @@ def _activation(raw: Optional[_native.RawJson]) -> Optional[Activation]:
     return None if raw is None else Activation._from_wire(raw)
 
 
+# Each workflow is one native call (``NativeWork``); the two classes differ only in
+# taking its result with ``wait()`` or ``await ... awaitable()``.
+
+
 class Workflows:
     """``client.workflows``: the platform's common workflows."""
 
@@ -87,7 +91,7 @@ class Workflows:
             variables_schema=variables_schema,
             files=_files(files),
             version_name=version_name,
-        )
+        ).wait()
         return _integration(raw)
 
     def activate_user(
@@ -111,13 +115,13 @@ class Workflows:
             connections=_connections(connections),
             dynamic_variables=dynamic_variables,
             display_name=display_name,
-        )
+        ).wait()
         return Activation._from_wire(raw)
 
     def find_user_activation(self, environment_id: str, external_id: str) -> Optional[Activation]:
         """The activation of the end user ``external_id`` on an environment, or None."""
         _sync_log()
-        return _activation(self._native.find_user_activation(environment_id, external_id))
+        return _activation(self._native.find_user_activation(environment_id, external_id).wait())
 
     def update_activation_variables(
         self, environment_id: str, activation_id: str, changes: Mapping[str, Any]
@@ -127,7 +131,7 @@ class Workflows:
         _sync_log()
         stored: Dict[str, Any] = self._native.update_activation_variables(
             environment_id, activation_id, dict(changes)
-        )
+        ).wait()
         return stored
 
 
@@ -150,13 +154,13 @@ class AsyncWorkflows:
     ) -> Integration:
         """As :meth:`Workflows.setup_integration`."""
         _sync_log()
-        raw = await self._native.setup_integration_async(
+        raw = await self._native.setup_integration(
             name,
             environment,
             variables_schema=variables_schema,
             files=_files(files),
             version_name=version_name,
-        )
+        ).awaitable()
         return _integration(raw)
 
     async def activate_user(
@@ -170,26 +174,26 @@ class AsyncWorkflows:
     ) -> Activation:
         """As :meth:`Workflows.activate_user`."""
         _sync_log()
-        raw = await self._native.activate_user_async(
+        raw = await self._native.activate_user(
             environment_id,
             external_id,
             connections=_connections(connections),
             dynamic_variables=dynamic_variables,
             display_name=display_name,
-        )
+        ).awaitable()
         return Activation._from_wire(raw)
 
     async def find_user_activation(self, environment_id: str, external_id: str) -> Optional[Activation]:
         """As :meth:`Workflows.find_user_activation`."""
         _sync_log()
-        return _activation(await self._native.find_user_activation_async(environment_id, external_id))
+        return _activation(await self._native.find_user_activation(environment_id, external_id).awaitable())
 
     async def update_activation_variables(
         self, environment_id: str, activation_id: str, changes: Mapping[str, Any]
     ) -> Dict[str, Any]:
         """As :meth:`Workflows.update_activation_variables`."""
         _sync_log()
-        stored: Dict[str, Any] = await self._native.update_activation_variables_async(
+        stored: Dict[str, Any] = await self._native.update_activation_variables(
             environment_id, activation_id, dict(changes)
-        )
+        ).awaitable()
         return stored

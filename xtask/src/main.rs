@@ -7,6 +7,7 @@
 //! cargo xtask generate --spec PATH --out DIR  write a standalone client crate for PATH into DIR
 //! cargo xtask test                            run every check and test of the project
 //! cargo xtask test-ffi                        run only the C ABI's tests (C/C++ programs, valgrind, CMake)
+//! cargo xtask test-python                     run only the Python package's step (pytest, mypy --strict, stubtest)
 //! cargo xtask package                         check the crates, wheel, sdist and C install as registries and packagers see them
 //! cargo xtask install --prefix DIR            build libversori (release) and install it into DIR
 //! ```
@@ -88,6 +89,10 @@ enum Cmd {
     /// Run only the C ABI's step of `test`: `cargo test -p versori-ffi` (the C
     /// and C++ programs included), the programs under valgrind, the CMake example.
     TestFfi,
+    /// Run only the Python package's step of `test`: build it into a fresh
+    /// virtual environment, pytest, mypy --strict, stubtest, the examples and
+    /// the benchmark in quick mode.
+    TestPython,
     /// Check what is published: one version everywhere, `cargo package` of
     /// the crates, their rust-version, the manylinux wheel on CPython 3.9 and
     /// 3.13, the sdist, and the C library installed into a prefix.
@@ -117,6 +122,7 @@ fn main() -> ExitCode {
         Cmd::Generate { check, spec, out } => generate(check, spec, out),
         Cmd::Test => test::run(),
         Cmd::TestFfi => test::run_ffi(),
+        Cmd::TestPython => test_python::run(&workspace_root()),
         Cmd::Package { only } => package::run(only),
         Cmd::Install {
             prefix,

@@ -14,6 +14,7 @@ use crate::errors::{from_facade, invalid, to_py_err};
 use crate::pages::NativePages;
 use crate::raw::RawJson;
 use crate::runtime::wait;
+use crate::work::NativeWork;
 
 /// A piece of work on the facade.
 pub(crate) type Work<T> = BoxFuture<'static, versori::Result<T>>;
@@ -309,148 +310,70 @@ impl NativeClient {
         ))
     }
 
-    /// The `setup_integration` workflow (blocking).
+    /// The `setup_integration` workflow: `(Project, ProjectEnvironment)`.
     #[pyo3(signature = (name, environment, *, variables_schema=None, files=None, version_name=None))]
     fn setup_integration(
         &self,
-        py: Python<'_>,
         name: String,
         environment: String,
         variables_schema: Option<&Bound<'_, PyAny>>,
         files: Option<Vec<(String, String)>>,
         version_name: Option<String>,
-    ) -> PyResult<Py<PyAny>> {
-        let work = crate::workflows::setup_integration(
+    ) -> PyResult<NativeWork> {
+        Ok(NativeWork::new(crate::workflows::setup_integration(
             &self.inner,
             name,
             environment,
             opt_json(variables_schema, "variables_schema")?,
             files,
             version_name,
-        );
-        run_blocking(py, work)
+        )))
     }
 
-    /// The `setup_integration` workflow (awaitable).
-    #[pyo3(signature = (name, environment, *, variables_schema=None, files=None, version_name=None))]
-    fn setup_integration_async<'py>(
-        &self,
-        py: Python<'py>,
-        name: String,
-        environment: String,
-        variables_schema: Option<&Bound<'py, PyAny>>,
-        files: Option<Vec<(String, String)>>,
-        version_name: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let work = crate::workflows::setup_integration(
-            &self.inner,
-            name,
-            environment,
-            opt_json(variables_schema, "variables_schema")?,
-            files,
-            version_name,
-        );
-        run_async(py, work)
-    }
-
-    /// The `activate_user` workflow (blocking).
+    /// The `activate_user` workflow: the `Activation`.
     #[pyo3(signature = (environment_id, external_id, *, connections, dynamic_variables=None, display_name=None))]
     fn activate_user(
         &self,
-        py: Python<'_>,
         environment_id: String,
         external_id: String,
         connections: &Bound<'_, PyAny>,
         dynamic_variables: Option<&Bound<'_, PyAny>>,
         display_name: Option<String>,
-    ) -> PyResult<Py<PyAny>> {
-        let work = crate::workflows::activate_user(
+    ) -> PyResult<NativeWork> {
+        Ok(NativeWork::new(crate::workflows::activate_user(
             &self.inner,
             environment_id,
             external_id,
             to_json(connections, "connections")?,
             opt_json(dynamic_variables, "dynamic_variables")?,
             display_name,
-        );
-        run_blocking(py, work)
+        )))
     }
 
-    /// The `activate_user` workflow (awaitable).
-    #[pyo3(signature = (environment_id, external_id, *, connections, dynamic_variables=None, display_name=None))]
-    fn activate_user_async<'py>(
-        &self,
-        py: Python<'py>,
-        environment_id: String,
-        external_id: String,
-        connections: &Bound<'py, PyAny>,
-        dynamic_variables: Option<&Bound<'py, PyAny>>,
-        display_name: Option<String>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let work = crate::workflows::activate_user(
+    /// The `find_user_activation` workflow: the activation, or None.
+    fn find_user_activation(&self, environment_id: String, external_id: String) -> NativeWork {
+        NativeWork::new(crate::workflows::find_user_activation(
             &self.inner,
             environment_id,
             external_id,
-            to_json(connections, "connections")?,
-            opt_json(dynamic_variables, "dynamic_variables")?,
-            display_name,
-        );
-        run_async(py, work)
+        ))
     }
 
-    /// The `find_user_activation` workflow (blocking): the activation, or None.
-    fn find_user_activation(
-        &self,
-        py: Python<'_>,
-        environment_id: String,
-        external_id: String,
-    ) -> PyResult<Py<PyAny>> {
-        let work = crate::workflows::find_user_activation(&self.inner, environment_id, external_id);
-        run_blocking(py, work)
-    }
-
-    /// The `find_user_activation` workflow (awaitable).
-    fn find_user_activation_async<'py>(
-        &self,
-        py: Python<'py>,
-        environment_id: String,
-        external_id: String,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let work = crate::workflows::find_user_activation(&self.inner, environment_id, external_id);
-        run_async(py, work)
-    }
-
-    /// The `update_activation_variables` workflow (blocking).
+    /// The `update_activation_variables` workflow: the stored variables.
     fn update_activation_variables(
         &self,
-        py: Python<'_>,
         environment_id: String,
         activation_id: String,
         changes: &Bound<'_, PyAny>,
-    ) -> PyResult<Py<PyAny>> {
-        let work = crate::workflows::update_activation_variables(
-            &self.inner,
-            environment_id,
-            activation_id,
-            to_json(changes, "changes")?,
-        );
-        run_blocking(py, work)
-    }
-
-    /// The `update_activation_variables` workflow (awaitable).
-    fn update_activation_variables_async<'py>(
-        &self,
-        py: Python<'py>,
-        environment_id: String,
-        activation_id: String,
-        changes: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let work = crate::workflows::update_activation_variables(
-            &self.inner,
-            environment_id,
-            activation_id,
-            to_json(changes, "changes")?,
-        );
-        run_async(py, work)
+    ) -> PyResult<NativeWork> {
+        Ok(NativeWork::new(
+            crate::workflows::update_activation_variables(
+                &self.inner,
+                environment_id,
+                activation_id,
+                to_json(changes, "changes")?,
+            ),
+        ))
     }
 
     fn __repr__(&self) -> String {

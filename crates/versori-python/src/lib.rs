@@ -43,6 +43,7 @@ mod raw;
 mod runtime;
 #[cfg(feature = "bench")]
 mod static_server;
+mod work;
 mod workflows;
 
 use pyo3::prelude::*;
@@ -70,6 +71,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeClient>()?;
     m.add_class::<bridge::AsyncBridge>()?;
     m.add_class::<pages::NativePages>()?;
+    m.add_class::<work::NativeWork>()?;
     m.add_class::<raw::RawJson>()?;
     m.add_class::<raw::RawItems>()?;
     m.add_class::<field::Field>()?;
