@@ -31,6 +31,27 @@ pub(crate) unsafe fn parse_args(args_json: *const c_char) -> Result<Value, Failu
     }
 }
 
+/// The inputs every call by operationId takes: the client, the
+/// operationId and the JSON arguments, each checked.
+///
+/// # Safety
+/// `client` is NULL or live; the strings are NULL or NUL-terminated and
+/// stay valid for `'a`.
+pub(crate) unsafe fn call_inputs<'a>(
+    client: *const VersoriClient,
+    operation_id: *const c_char,
+    args_json: *const c_char,
+) -> Result<(&'a VersoriClient, &'a str, Value), Failure> {
+    // SAFETY: forwarded contract (a live client, NUL-terminated strings).
+    unsafe {
+        Ok((
+            handle::borrow(client)?,
+            arg_str(operation_id, "operation_id")?,
+            parse_args(args_json)?,
+        ))
+    }
+}
+
 /// Calls any operation of the platform by its operationId (or its
 /// snake_case form), e.g. `"GetEndUser"`.
 ///
@@ -64,13 +85,7 @@ pub unsafe extern "C" fn versori_call(
 ) -> VersoriStatus {
     boundary(|| {
         // SAFETY: forwarded contract (a live client, NUL-terminated strings).
-        let (client, operation_id, args) = unsafe {
-            (
-                handle::borrow(client)?,
-                arg_str(operation_id, "operation_id")?,
-                parse_args(args_json)?,
-            )
-        };
+        let (client, operation_id, args) = unsafe { call_inputs(client, operation_id, args_json)? };
         check_out(out_json, "out_json")?;
         let raw = runtime::block_on(client.client.call_raw(operation_id, args))??;
         let text = checked_text(&raw)?;

@@ -13,13 +13,13 @@ use serde_json::Value;
 use versori::operations::{self, Operation, Pagination};
 use versori::{Page, PageLayout, RawResponse};
 
-use crate::call::parse_args;
+use crate::call::call_inputs;
 use crate::client::VersoriClient;
 use crate::error::{boundary, Failure};
 use crate::handle::{self, Handle};
 use crate::runtime;
 use crate::status::VersoriStatus;
-use crate::strings::{arg_str, check_out, into_c_string};
+use crate::strings::{check_out, into_c_string};
 
 /// Every item of a paginated list operation, fetched one page at a time
 /// (opaque).
@@ -158,13 +158,7 @@ pub unsafe extern "C" fn versori_paginate(
 ) -> VersoriStatus {
     boundary(|| {
         // SAFETY: forwarded contract (a live client, NUL-terminated strings).
-        let (client, operation_id, args) = unsafe {
-            (
-                handle::borrow(client)?,
-                arg_str(operation_id, "operation_id")?,
-                parse_args(args_json)?,
-            )
-        };
+        let (client, operation_id, args) = unsafe { call_inputs(client, operation_id, args_json)? };
         check_out(out, "out")?;
         let op = operations::find(operation_id)
             .ok_or_else(|| Failure::invalid(format!("unknown operation {operation_id:?}")))?;

@@ -101,6 +101,22 @@ impl NativeClient {
     pub(crate) fn inner(&self) -> &versori::Client {
         &self.inner
     }
+
+    /// Calls `operation_id` blocking (GIL released); `wrap` says how its
+    /// checked body becomes Python objects.
+    fn call_with<T: ToPython>(
+        &self,
+        py: Python<'_>,
+        operation_id: String,
+        args: Option<&Bound<'_, PyDict>>,
+        wrap: fn(RawJson) -> T,
+    ) -> PyResult<Py<PyAny>> {
+        let args = args_to_json(args)?;
+        let client = self.inner.clone();
+        run_blocking(py, async move {
+            RawJson::checked(client.call_raw(&operation_id, args).await?).map(wrap)
+        })
+    }
 }
 
 #[pymethods]
@@ -250,11 +266,7 @@ impl NativeClient {
         operation_id: String,
         args: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let args = args_to_json(args)?;
-        let client = self.inner.clone();
-        run_blocking(py, async move {
-            RawJson::checked(client.call_raw(&operation_id, args).await?).map(Plain)
-        })
+        self.call_with(py, operation_id, args, Plain)
     }
 
     /// Calls an operation by operationId; blocks with the GIL released.
@@ -267,11 +279,7 @@ impl NativeClient {
         operation_id: String,
         args: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let args = args_to_json(args)?;
-        let client = self.inner.clone();
-        run_blocking(py, async move {
-            RawJson::checked(client.call_raw(&operation_id, args).await?)
-        })
+        self.call_with(py, operation_id, args, |raw| raw)
     }
 
     /// `call_raw` as an awaitable.
