@@ -1,26 +1,4 @@
-//! An in-memory Versori Platform that speaks the same HTTP API as the SDK's
-//! spec, for developing and testing integrations offline.
-//!
-//! Every operation of the spec is routed through the generated operation
-//! table; request and response bodies are the generated types of
-//! `versori-core`, so the emulator and the clients cannot drift apart.
-//! Every operation of the spec is modelled (the crate README lists which
-//! ones answer emulated responses); a bug in a handler answers `500` with
-//! the spec's `Error` body and the server keeps serving.
-//!
-//! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let emulator = versori_emulator::Emulator::start().await?;
-//! let client = versori::Client::builder()
-//!     .base_url(emulator.base_url())
-//!     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
-//!     .api_key("anything")
-//!     .build()?;
-//! let user = client.call("CreateEndUser", serde_json::json!({"body": {"externalId": "c-1"}})).await?;
-//! # Ok(())
-//! # }
-//! ```
-
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
