@@ -384,8 +384,15 @@ impl Client {
     /// between them (see [`versori_core::path`]). Every other path parameter
     /// is one segment, its `/` escaped.
     ///
-    /// ```no_run
-    /// # async fn run(client: versori::Client) -> versori::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = versori_emulator::Emulator::start().await?;
+    /// # let client = versori::Client::builder()
+    /// #     .base_url(emulator.base_url())
+    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    /// #     .api_key("doc")
+    /// #     .build()?;
     /// use serde_json::json;
     ///
     /// let user = client
@@ -408,11 +415,18 @@ impl Client {
     /// malformed one surfaces only when it is decoded, for example with
     /// [`RawResponse::json`].
     ///
-    /// ```no_run
-    /// # async fn run(client: versori::Client) -> versori::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = versori_emulator::Emulator::start().await?;
+    /// # let client = versori::Client::builder()
+    /// #     .base_url(emulator.base_url())
+    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    /// #     .api_key("doc")
+    /// #     .build()?;
     /// use serde_json::json;
     ///
-    /// let raw = client.call_raw("ListEndUsers", json!({"first": 100})).await?;
+    /// let raw = client.call_raw("ListEndUsers", json!({"search": "customer"})).await?;
     /// assert_eq!(raw.status(), 200);
     /// println!("{} bytes of JSON", raw.body().len());
     /// // decoded into any deserializable type, or `serde_json::Value`:

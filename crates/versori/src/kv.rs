@@ -39,9 +39,18 @@ fn from_value<T: DeserializeOwned>(value: Value, key: &str) -> Result<T> {
 impl KvStore<'_> {
     /// The value under `key` decoded as `T`, or `None` when the key is absent.
     ///
-    /// ```no_run
-    /// # async fn run(client: versori::Client) -> versori::Result<()> {
-    /// let kv = client.kv("01J8ZQ4N7G3Y5B2K9T6W1XSTOR");
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = versori_emulator::Emulator::start().await?;
+    /// # let client = versori::Client::builder()
+    /// #     .base_url(emulator.base_url())
+    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    /// #     .api_key("doc")
+    /// #     .build()?;
+    /// # let store = client.call("CreateStore", serde_json::json!({"body": {"name": "inventory"}})).await?;
+    /// # let store_id = store["id"].as_str().unwrap_or("inventory");
+    /// let kv = client.kv(store_id);
     /// kv.put(&["products", "123"], &serde_json::json!({"stock": 7})).await?;
     /// let stock: Option<serde_json::Value> = kv.fetch(&["products", "123"]).await?;
     /// # Ok(())

@@ -77,8 +77,15 @@ impl PageLayout {
 /// page only once the items of the current one are consumed, so memory stays
 /// bounded by one page however long the listing.
 ///
-/// ```no_run
-/// # async fn run(client: versori::Client) -> versori::Result<()> {
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let emulator = versori_emulator::Emulator::start().await?;
+/// # let client = versori::Client::builder()
+/// #     .base_url(emulator.base_url())
+/// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+/// #     .api_key("doc")
+/// #     .build()?;
 /// use futures::TryStreamExt;
 ///
 /// let mut connections = client.connections().list_stream().param("system_id", "01J8ZQ4N7G3Y5B2K9T6W1XSYS1");
@@ -205,8 +212,15 @@ impl Client {
     /// bodies their own way); the cursors are followed as for
     /// [`Client::pages`].
     ///
-    /// ```no_run
-    /// # async fn run(client: versori::Client) -> versori::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = versori_emulator::Emulator::start().await?;
+    /// # let client = versori::Client::builder()
+    /// #     .base_url(emulator.base_url())
+    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    /// #     .api_key("doc")
+    /// #     .build()?;
     /// use versori::{operations::Operation, Page, PageLayout, RawResponse};
     ///
     /// // each page's body size, and its cursor as the facade reads it

@@ -165,8 +165,15 @@ impl Client {
     /// creates the project, sets its variable schema, uploads its files and
     /// deploys them to the environment (which the deployment creates).
     ///
-    /// ```no_run
-    /// # async fn run(client: versori::Client) -> versori::Result<()> {
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let emulator = versori_emulator::Emulator::start().await?;
+    /// # let client = versori::Client::builder()
+    /// #     .base_url(emulator.base_url())
+    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    /// #     .api_key("doc")
+    /// #     .build()?;
     /// use versori::IntegrationSetup;
     ///
     /// let integration = client
