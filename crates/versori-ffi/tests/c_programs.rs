@@ -1,7 +1,7 @@
 //! The C and C++ test programs (`tests/c`, `tests/cpp` at the workspace
 //! root), compiled with `-Wall -Wextra -Werror -pedantic` against the
-//! libversori this package just built (shared and static, through its
-//! generated pkg-config files) and run against the emulator, one test per
+//! libversori (shared and static, through its generated pkg-config files),
+//! which the tests build first with `cargo build -p versori-ffi` and run against the emulator, one test per
 //! program. The programs and their flags are in `support/programs.rs`,
 //! which `cargo xtask test` also uses to run them under valgrind.
 //!
@@ -17,6 +17,7 @@ mod programs;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use programs::{Invocation, Setup};
 
@@ -31,17 +32,52 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The profile folder the library was built into: this test runs from
-/// `target/<profile>/deps/`, and cargo builds the package's library before
-/// its tests. `VERSORI_FFI_LIB_DIR` overrides it.
+/// The profile folder holding the library the programs link:
+/// `VERSORI_FFI_LIB_DIR` when set (a library built elsewhere, used as it
+/// is), else this test's own profile folder (it runs from
+/// `target/<profile>/deps/`), into which the library is built first.
+///
+/// The package's library is a cdylib and a staticlib only, which cargo
+/// does not build for the package's tests; so without this step the
+/// programs would link whatever `libversori.so` an earlier build left, or
+/// none.
 fn lib_dir() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
     if let Some(dir) = std::env::var_os("VERSORI_FFI_LIB_DIR") {
         return PathBuf::from(dir);
     }
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.to_path_buf()))
-        .unwrap_or_else(|| root().join("target/debug"))
+    BUILT
+        .get_or_init(|| {
+            let dir = std::env::current_exe()
+                .ok()
+                .and_then(|exe| Some(exe.parent()?.parent()?.to_path_buf()))
+                .unwrap_or_else(|| root().join("target/debug"));
+            build_library(&dir);
+            dir
+        })
+        .clone()
+}
+
+/// Builds libversori (`cargo build -p versori-ffi`) with the profile whose
+/// folder is `dir`; panics with cargo's output when that fails.
+fn build_library(dir: &Path) {
+    let profile = match dir.file_name().and_then(|n| n.to_str()) {
+        Some("debug") | None => "dev".to_owned(),
+        Some(other) => other.to_owned(),
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let args = ["build", "-p", "versori-ffi", "--profile", profile.as_str()];
+    eprintln!("==> {cargo} {}", args.join(" "));
+    let output = std::process::Command::new(&cargo)
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap_or_else(|e| panic!("{cargo} could not be run: {e}"));
+    assert!(
+        output.status.success(),
+        "building libversori failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Runs `invocation` in the workspace root; panics with its output when it
@@ -67,7 +103,15 @@ fn run(invocation: &Invocation) {
 fn check(name: &str) {
     let program = programs::program(name).unwrap_or_else(|| panic!("no program {name}"));
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ffi-tests");
-    let setup = match Setup::new(&root(), &lib_dir(), &out_dir) {
+    let lib_dir = lib_dir();
+    // a missing library is a failure, never a skip: it was just built, or
+    // VERSORI_FFI_LIB_DIR names a folder that should hold it
+    assert!(
+        lib_dir.join("libversori.so").is_file(),
+        "{} holds no libversori.so",
+        lib_dir.display()
+    );
+    let setup = match Setup::new(&root(), &lib_dir, &out_dir) {
         Ok(setup) => setup,
         Err(missing) => {
             skipped(name, &format!("cannot build C programs here: {missing}"));
