@@ -20,8 +20,8 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::test::ffi::{target_dir, text};
 use crate::test::run_in;
-use crate::test_ffi::{target_dir, text};
 
 /// The headers, relative to the workspace root.
 const HEADERS: [&str; 2] = ["include/versori.h", "include/versori.hpp"];

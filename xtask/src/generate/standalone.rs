@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::artifacts::Artifact;
+use crate::generate::artifacts::Artifact;
 
 /// Dependency lines of the standalone crate. Kept equal to the workspace's
 /// `[workspace.dependencies]` (a test compares them).
@@ -32,9 +32,9 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
 /// versori-core's `path` module (how slash-separated path parameters are
 /// escaped), which the generated builders call; the standalone crate gets
 /// the same file.
-const PATH_MODULE: &str = include_str!("../../crates/versori-core/src/path.rs");
+const PATH_MODULE: &str = include_str!("../../../crates/versori-core/src/path.rs");
 /// The operation table's hand-written types, which include its generated data.
-const OPERATIONS_MODULE: &str = include_str!("../../crates/versori-core/src/operations.rs");
+const OPERATIONS_MODULE: &str = include_str!("../../../crates/versori-core/src/operations.rs");
 
 /// A crate name from the output folder's name (`/tmp/upstream-client` gives
 /// `upstream-client`), falling back to `versori-client`.

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::python::{attribute, docstring, literal};
+use crate::generate::python::{attribute, docstring, literal};
 use crate::spec::Document;
 
 /// The Python type of a schema.

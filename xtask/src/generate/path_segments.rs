@@ -18,7 +18,7 @@ use syn::punctuated::Punctuated;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ExprLit, Lit, LitStr, Macro, Token};
 
-use crate::optable::Operation;
+use crate::generate::optable::Operation;
 
 /// One flagged parameter: its position among the path's parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,7 +286,7 @@ impl VisitMut for MockPass<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::optable::Parameter;
+    use crate::generate::optable::Parameter;
     use quote::ToTokens;
 
     fn op(snake: &str, path: &str, flagged: &[&str]) -> Operation {
@@ -313,7 +313,7 @@ mod tests {
                 .collect(),
             body: None,
             response: None,
-            pagination: crate::optable::Pagination::None,
+            pagination: crate::generate::optable::Pagination::None,
         }
     }
 

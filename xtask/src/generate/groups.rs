@@ -3,8 +3,8 @@
 //! request builder with the organisation (and the group's scope) filled in.
 
 use crate::error::Result;
+use crate::generate::optable::{Operation, Pagination};
 use crate::naming::{pascal, snake};
-use crate::optable::{Operation, Pagination};
 
 /// Groups bound to one resource: (group, accessor, parameter it fills).
 /// The Python client generator uses the same scopes.
@@ -173,7 +173,7 @@ pub fn render(ops: &[Operation], tags: &[(String, String)]) -> Result<String> {
         }
         s.push_str("}\n\n");
     }
-    crate::codegen::rustfmt("the resource groups", &s)
+    crate::generate::codegen::rustfmt("the resource groups", &s)
 }
 
 #[cfg(test)]

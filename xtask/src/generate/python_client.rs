@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::groups::SCOPED;
+use crate::generate::groups::SCOPED;
+use crate::generate::optable::{Operation, Pagination, Parameter};
+use crate::generate::python::{docstring, ident, literal};
+use crate::generate::python_models::{Models, Ty};
 use crate::naming::pascal;
-use crate::optable::{Operation, Pagination, Parameter};
-use crate::python::{docstring, ident, literal};
-use crate::python_models::{Models, Ty};
 use crate::spec::Document;
 
 /// Group methods the hand-written layer provides instead (the KV helpers

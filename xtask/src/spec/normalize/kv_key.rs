@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::optable::SEGMENTS_EXTENSION;
+use crate::generate::optable::SEGMENTS_EXTENSION;
 
 /// The platform routes `/store/{store}/kv/{key}` with the key taking the
 /// rest of the path (`orders/1042`), and its official client sends the

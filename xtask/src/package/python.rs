@@ -15,9 +15,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::package::version::VERSION;
+use crate::test::ffi::{target_dir, text};
 use crate::test::{capture, run_in, run_with_env};
-use crate::test_ffi::{target_dir, text};
-use crate::version::VERSION;
 
 /// What builds the wheel and checks it.
 const TOOLS: &[&str] = &["maturin>=1.7,<2", "ziglang", "auditwheel>=6"];

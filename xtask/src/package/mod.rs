@@ -2,18 +2,18 @@
 //! run the way they run it.
 //!
 //! 1. One version: the manifests, pyproject.toml, the C header, the
-//!    changelog and every crate agree ([`crate::version`]).
+//!    changelog and every crate agree ([`crate::package::version`]).
 //! 2. The published crates: `cargo package` of versori-core,
 //!    versori-httpmock, versori and versori-emulator together (cargo
 //!    verifies each against the others through a local registry, in
 //!    dependency order, as `cargo publish` would upload them).
 //! 3. The declared `rust-version`: the published crates are checked with
 //!    that toolchain (installed with rustup when missing).
-//! 4. Python ([`crate::package_python`]): the manylinux abi3 wheel, its
+//! 4. Python ([`crate::package::python`]): the manylinux abi3 wheel, its
 //!    compliance, size and contents; that wheel installed into fresh
 //!    CPython 3.9 and 3.13 environments and tested there; the sdist built
 //!    and installed with only pip and Rust.
-//! 5. C and C++ ([`crate::package_c`]): `cargo xtask install` into a
+//! 5. C and C++ ([`crate::package::c`]): `cargo xtask install` into a
 //!    prefix outside the tree, and a C program and `examples/cpp` built
 //!    against that prefix alone.
 
@@ -24,7 +24,10 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use crate::test::{capture, run_in};
-use crate::version;
+
+pub mod c;
+pub mod python;
+pub mod version;
 
 /// The crates published to crates.io, in dependency order.
 pub const PUBLISHED: [&str; 4] = [
@@ -83,10 +86,10 @@ pub fn run(only: Option<Part>) -> Result<()> {
         ));
     }
     if wanted(Part::Python) {
-        report.push(format!("wheel: {}", crate::package_python::run(&root)?));
+        report.push(format!("wheel: {}", crate::package::python::run(&root)?));
     }
     if wanted(Part::C) {
-        let installed = crate::package_c::run(&root, &cargo)?;
+        let installed = crate::package::c::run(&root, &cargo)?;
         report.push(format!("C/C++ install: {}", installed.join(", ")));
     }
     eprintln!("\npackaging checks passed in {:.0?}", started.elapsed());

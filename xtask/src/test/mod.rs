@@ -6,6 +6,9 @@ use std::process::Command;
 use crate::error::{Error, Result};
 use crate::workspace_root;
 
+pub mod ffi;
+pub mod python;
+
 /// Runs `program args...` in `dir`, echoing the command, and fails if it fails.
 pub(crate) fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
     run_with_env(dir, program, args, &[])
@@ -102,9 +105,9 @@ pub fn run() -> Result<()> {
     // the benchmark in its quick mode: it builds, runs and checks its results
     run_in(&root, &cargo, &["test", "-p", "versori", "--benches"])?;
     // the C ABI: C and C++ programs, valgrind, pkg-config and CMake packaging
-    crate::test_ffi::run(&root, &cargo)?;
+    crate::test::ffi::run(&root, &cargo)?;
     // the Python package: built into a fresh venv, pytest, mypy --strict, stubtest
-    crate::test_python::run(&root)?;
+    crate::test::python::run(&root)?;
     docs(&root, &cargo)?;
     upstream_checks(&root, &cargo)?;
     eprintln!("\nall checks passed");
@@ -114,7 +117,7 @@ pub fn run() -> Result<()> {
 /// The C ABI's step alone (`cargo xtask test-ffi`).
 pub fn run_ffi() -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    crate::test_ffi::run(&workspace_root(), &cargo)
+    crate::test::ffi::run(&workspace_root(), &cargo)
 }
 
 /// Builds the documentation with warnings as errors (broken links, missing docs).
@@ -177,7 +180,10 @@ fn upstream_checks(root: &Path, cargo: &str) -> Result<()> {
         run_in(
             root,
             "python3",
-            &[coverage.to_str().unwrap_or_default(), crate::DEFAULT_SPEC],
+            &[
+                coverage.to_str().unwrap_or_default(),
+                crate::generate::DEFAULT_SPEC,
+            ],
         )?;
     }
     Ok(())

@@ -33,7 +33,7 @@ pub fn to_openapi(doc: &Document) -> Result<openapiv3::OpenAPI> {
         let pointer = if ptr.is_empty() {
             "/".to_string()
         } else {
-            crate::pointer::join(ptr.iter().map(String::as_str))
+            crate::spec::pointer::join(ptr.iter().map(String::as_str))
         };
         doc.error(pointer, format!("unsupported construct: {}", e.inner()))
     })
@@ -44,11 +44,11 @@ pub fn to_openapi(doc: &Document) -> Result<openapiv3::OpenAPI> {
 /// crate; `hooks` is the path of the client's inner (hook state) type, when
 /// the crate supplies one. `table` is the document's operation table: its
 /// slash-separated path parameters are rewritten after progenitor (see
-/// [`crate::path_segments`]), which needs a `path` module in the client
+/// [`crate::generate::path_segments`]), which needs a `path` module in the client
 /// crate (`crates/versori-core/src/path.rs`).
 pub fn generate(
     doc: &Document,
-    table: &[crate::optable::Operation],
+    table: &[crate::generate::optable::Operation],
     crate_path: &str,
     hooks: Option<&str>,
 ) -> Result<Generated> {
@@ -80,10 +80,10 @@ pub fn generate(
         message: e,
     };
     let mut client = parse_file("the generated client", client_tokens)?;
-    crate::open_enums::open_string_enums(&mut client);
-    crate::path_segments::rewrite_client(&mut client, table).map_err(segments_error)?;
+    crate::generate::open_enums::open_string_enums(&mut client);
+    crate::generate::path_segments::rewrite_client(&mut client, table).map_err(segments_error)?;
     let mut mocks = parse_file("the generated httpmock helpers", mock_tokens)?;
-    crate::path_segments::rewrite_mocks(&mut mocks, table).map_err(segments_error)?;
+    crate::generate::path_segments::rewrite_mocks(&mut mocks, table).map_err(segments_error)?;
     Ok(Generated {
         client: format_file("the generated client", client.clone())?,
         client_syntax: client,

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::install::{self, Installed};
+use crate::package::version::VERSION;
+use crate::test::ffi::text;
 use crate::test::{capture, run_in};
-use crate::test_ffi::text;
-use crate::version::VERSION;
 
 fn fail(what: &str, message: String) -> Error {
     Error::Command {

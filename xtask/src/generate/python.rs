@@ -1,7 +1,7 @@
 //! The Python package's generated layer (`python/versori/_generated_*.py`):
-//! typed models for the spec's component schemas ([`crate::python_models`])
+//! typed models for the spec's component schemas ([`crate::generate::python_models`])
 //! and one method per operation on the sync and async clients, plus the
-//! resource groups ([`crate::python_client`]).
+//! resource groups ([`crate::generate::python_client`]).
 //!
 //! Both files are plain Python with inline type hints (checked by
 //! `mypy --strict` in `cargo xtask test`), so no separate stubs are needed
@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::artifacts::Artifact;
 use crate::error::Result;
-use crate::optable::Operation;
+use crate::generate::artifacts::Artifact;
+use crate::generate::optable::Operation;
 use crate::spec::Document;
 
 /// Python's reserved words; a name equal to one gets a trailing `_`.
@@ -122,7 +122,7 @@ pub fn artifacts(doc: &Document, table: &[Operation]) -> Result<Vec<Artifact>> {
         .and_then(Value::as_object)
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
-    let models = crate::python_models::Models::new(doc, &schemas);
+    let models = crate::generate::python_models::Models::new(doc, &schemas);
     Ok(vec![
         Artifact {
             path: "python/versori/_generated_models.py".into(),
@@ -130,7 +130,7 @@ pub fn artifacts(doc: &Document, table: &[Operation]) -> Result<Vec<Artifact>> {
         },
         Artifact {
             path: "python/versori/_generated_client.py".into(),
-            contents: crate::python_client::render(doc, table, &models)?,
+            contents: crate::generate::python_client::render(doc, table, &models)?,
         },
     ])
 }

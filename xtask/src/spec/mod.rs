@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::pointer;
+
+pub mod normalize;
+pub mod pointer;
 
 /// The HTTP methods an OpenAPI path item can hold, in document order.
 pub const METHODS: [&str; 8] = [
@@ -248,6 +250,18 @@ fn check_refs(doc: &Document, value: &Value, path: &mut Vec<String>) -> Result<(
         _ => {}
     }
     Ok(())
+}
+
+/// Loads, normalizes and validates a document, reporting what the normalize
+/// pass changed.
+pub fn prepare(path: &Path) -> Result<Document> {
+    let mut doc = Document::load(path)?;
+    let applied = normalize::run(&mut doc.value);
+    for t in applied {
+        eprintln!("normalize: {}: {} ({})", path.display(), t.name, t.why);
+    }
+    doc.validate()?;
+    Ok(doc)
 }
 
 #[cfg(test)]

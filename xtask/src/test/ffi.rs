@@ -16,7 +16,7 @@ use std::process::Command;
 use crate::error::{Error, Result};
 use crate::test::{run_in, run_with_env};
 
-#[path = "../../crates/versori-ffi/tests/support/programs.rs"]
+#[path = "../../../crates/versori-ffi/tests/support/programs.rs"]
 mod programs;
 
 use programs::{Invocation, Setup, Valgrind, PROGRAMS};
