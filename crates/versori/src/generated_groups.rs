@@ -7,52 +7,41 @@
 //! set optional parameters and the body on it, then `.send().await` or
 //! `.await`, which gives [`crate::Result`]. Requests go through the
 //! client's transport (authentication, retries, tracing).
-
-use versori_core::prelude::*;
-
 use crate::{builder, Client};
-
+use versori_core::prelude::*;
 impl Client {
     /// Projects: A project is the unit of integration code: its TypeScript files, variable schema, settings and the environments it is deployed to. These operations cover the project lifecycle, deployment, testing and observability (logs, traces, flows).
     pub fn projects(&self) -> Projects<'_> {
         Projects { client: self }
     }
-
     /// Environments: An environment is a deployment target of a project, such as production or staging, with its own status, public URL, infrastructure config and static variables. These operations manage environments inside a project.
     pub fn environments(&self) -> Environments<'_> {
         Environments { client: self }
     }
-
     /// Versions: A version is a named, immutable snapshot of a project's files that can be listed, inspected and deployed later.
     pub fn versions(&self) -> Versions<'_> {
         Versions { client: self }
     }
-
     /// Systems: A system describes an external service (its domain, base URL template, auth schemes, actions and triggers) and is shared across every project in the organisation.
     pub fn systems(&self) -> Systems<'_> {
         Systems { client: self }
     }
-
     /// Connection Templates: A connection template attaches a system to a project environment under a code-facing name and decides whether connections made against it are static or per end user.
     pub fn connection_templates(&self) -> ConnectionTemplates<'_> {
         ConnectionTemplates { client: self }
     }
-
     /// Connections: A connection holds the credentials and optional base URL override used to reach a system, and is tied to environments through connection templates. Includes the OAuth hand-off helpers used to obtain those credentials.
     pub fn connections(&self) -> Connections<'_> {
         Connections { client: self }
     }
-
     /// End Users: End users represent your own customers inside Versori. Each one carries a stable, unique externalId chosen by you that cannot be changed later.
     pub fn end_users(&self) -> EndUsers<'_> {
         EndUsers { client: self }
     }
-
     /// End users (the same group as [`Client::end_users`]).
     pub fn users(&self) -> EndUsers<'_> {
         self.end_users()
     }
-
     /// Activations: An activation enables one end user on one environment, bundling the connections for every system that environment needs together with the user's dynamic variable values.
     pub fn activations<'a>(&'a self, environment_id: &'a str) -> Activations<'a> {
         Activations {
@@ -60,32 +49,26 @@ impl Client {
             environment_id,
         }
     }
-
     /// Automations: Automations are prompt-driven agent jobs. Besides managing the automation itself you can start runs, follow their status, and upload screen recordings that get transcribed.
     pub fn automations(&self) -> Automations<'_> {
         Automations { client: self }
     }
-
     /// Schedulers: Schedulers are the cron-style timers declared by a deployed environment. They are read-only through the API apart from an on-demand trigger.
     pub fn schedulers(&self) -> Schedulers<'_> {
         Schedulers { client: self }
     }
-
     /// Issues: Issues record problems detected in, or reported against, a project environment, with a status, severity and resolution that can be tracked over time.
     pub fn issues(&self) -> Issues<'_> {
         Issues { client: self }
     }
-
     /// Notifications: Notification channels are organisation-wide delivery targets (for example an email address); project notifications subscribe a channel to a given project environment.
     pub fn notifications(&self) -> Notifications<'_> {
         Notifications { client: self }
     }
-
     /// Metrics: Read-only usage summaries, such as executions and errors, for the organisation as a whole or per project.
     pub fn metrics(&self) -> Metrics<'_> {
         Metrics { client: self }
     }
-
     /// KV Store: Durable key-value stores that integrations use to persist state. Keys are ordered lists of string segments, and writes support TTLs and versionstamp-based optimistic concurrency.
     pub fn kv<'a>(&'a self, store: &'a str) -> KvStore<'a> {
         KvStore {
@@ -93,25 +76,21 @@ impl Client {
             store,
         }
     }
-
     /// Execution Pools: Execution pools are the compute locations where environments can run. Projects use the Versori-managed pool unless another one is chosen.
     pub fn execution_pools(&self) -> ExecutionPools<'_> {
         ExecutionPools { client: self }
     }
 }
-
 /// A project is the unit of integration code: its TypeScript files, variable schema, settings and the environments it is deployed to. These operations cover the project lifecycle, deployment, testing and observability (logs, traces, flows).
 #[derive(Debug, Clone, Copy)]
 pub struct Projects<'a> {
     client: &'a Client,
 }
-
 impl<'a> Projects<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List projects
     ///
     /// Sends `GET /o/{organisation_id}/projects` (operation `ListProjects`). The organisation is the client's.
@@ -123,7 +102,6 @@ impl<'a> Projects<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Create a project
     ///
     /// Sends `POST /o/{organisation_id}/projects` (operation `CreateProject`). The organisation is the client's.
@@ -135,7 +113,6 @@ impl<'a> Projects<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Get a project
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}` (operation `GetProject`). The organisation is the client's.
@@ -148,7 +125,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Update project details
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}` (operation `UpdateProject`). The organisation is the client's.
@@ -161,7 +137,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Delete a project
     ///
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}` (operation `DeleteProject`). The organisation is the client's.
@@ -174,7 +149,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Star a project
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/star` (operation `StarProject`). The organisation is the client's.
@@ -187,7 +161,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Unstar a project
     ///
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}/star` (operation `UnstarProject`). The organisation is the client's.
@@ -200,7 +173,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Clone a project
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/clone` (operation `CloneProject`). The organisation is the client's.
@@ -213,7 +185,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Get the variables schema
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/variables` (operation `GetProjectVariablesSchema`). The organisation is the client's.
@@ -226,7 +197,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Replace the variables schema
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/variables` (operation `SetProjectVariablesSchema`). The organisation is the client's.
@@ -239,7 +209,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Patch the variables schema
     ///
     /// Sends `PATCH /o/{organisation_id}/projects/{project_id}/variables` (operation `PatchProjectVariablesSchema`). The organisation is the client's.
@@ -255,7 +224,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Record project sentiment
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/sentiment` (operation `AddProjectSentiment`). The organisation is the client's.
@@ -268,7 +236,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Get working files
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/files` (operation `GetFiles`). The organisation is the client's.
@@ -281,7 +248,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Replace working files
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/files` (operation `UpdateFiles`). The organisation is the client's.
@@ -294,7 +260,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Update selected working files
     ///
     /// Sends `PATCH /o/{organisation_id}/projects/{project_id}/files` (operation `PatchFiles`). The organisation is the client's.
@@ -307,7 +272,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Send an HTTP request to a deployment
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/call` (operation `CallIntegration`). The organisation is the client's.
@@ -320,7 +284,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Deploy working files to an environment
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/deploy` (operation `DeployProject`). The organisation is the client's.
@@ -333,7 +296,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Deploy an existing version
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/versions/{version_id}/deploy` (operation `DeployProjectVersion`). The organisation is the client's.
@@ -351,7 +313,6 @@ impl<'a> Projects<'a> {
                 .version_id(version_id),
         )
     }
-
     /// Start a test container
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/testing/start` (operation `StartTestContainer`). The organisation is the client's.
@@ -364,7 +325,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Fire a trigger in the test container
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/testing/trigger/{trigger_name}` (operation `TriggerWorkflow`). The organisation is the client's.
@@ -382,7 +342,6 @@ impl<'a> Projects<'a> {
                 .trigger_name(trigger_name),
         )
     }
-
     /// Validate project files
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/validate` (operation `ValidateFiles`). The organisation is the client's.
@@ -395,7 +354,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Get project logs
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/logs` (operation `GetProjectLogs`). The organisation is the client's.
@@ -408,7 +366,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Search project logs
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/logs` (operation `SearchProjectLogs`). The organisation is the client's.
@@ -421,7 +378,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// List execution traces
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/traces` (operation `ListTraces`). The organisation is the client's.
@@ -434,7 +390,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Get a trace
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/traces/{trace_id}` (operation `GetTrace`). The organisation is the client's.
@@ -448,7 +403,6 @@ impl<'a> Projects<'a> {
                 .trace_id(trace_id),
         )
     }
-
     /// List integration flows
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/workflows` (operation `GetIntegrationFlows`). The organisation is the client's.
@@ -461,7 +415,6 @@ impl<'a> Projects<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Get an integration flow
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/workflows/{flow_name}` (operation `GetIntegrationFlow`). The organisation is the client's.
@@ -479,7 +432,6 @@ impl<'a> Projects<'a> {
                 .flow_name(flow_name),
         )
     }
-
     /// Create or replace an integration flow
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/workflows/{flow_name}` (operation `UpdateIntegrationFlow`). The organisation is the client's.
@@ -497,7 +449,6 @@ impl<'a> Projects<'a> {
                 .flow_name(flow_name),
         )
     }
-
     /// Delete an integration flow
     ///
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}/workflows/{flow_name}` (operation `DeleteFlow`). The organisation is the client's.
@@ -511,7 +462,6 @@ impl<'a> Projects<'a> {
                 .flow_name(flow_name),
         )
     }
-
     /// Suspend a project environment
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/suspend` (operation `SuspendProject`). The organisation is the client's.
@@ -525,19 +475,16 @@ impl<'a> Projects<'a> {
         )
     }
 }
-
 /// An environment is a deployment target of a project, such as production or staging, with its own status, public URL, infrastructure config and static variables. These operations manage environments inside a project.
 #[derive(Debug, Clone, Copy)]
 pub struct Environments<'a> {
     client: &'a Client,
 }
-
 impl<'a> Environments<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// Clone an environment
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/clone` (operation `CloneEnvironment`). The organisation is the client's.
@@ -550,7 +497,6 @@ impl<'a> Environments<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Delete an environment
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/{environment_id}` (operation `DeleteEnvironment`). The organisation is the client's.
@@ -564,7 +510,6 @@ impl<'a> Environments<'a> {
                 .environment_id(environment_id),
         )
     }
-
     /// Promote a deployment between environments
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/sync` (operation `SyncEnvironments`). The organisation is the client's.
@@ -577,7 +522,6 @@ impl<'a> Environments<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Move an environment to another pool
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/environments/execution-pools` (operation `ChangeEnvironmentExecutionPool`). The organisation is the client's.
@@ -593,7 +537,6 @@ impl<'a> Environments<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Set environment static variables
     ///
     /// Sends `PATCH /o/{organisation_id}/environments/{environment_id}/variables` (operation `SetStaticUserVariables`). The organisation is the client's.
@@ -609,7 +552,6 @@ impl<'a> Environments<'a> {
                 .environment_id(environment_id),
         )
     }
-
     /// Replace environment config
     ///
     /// Sends `PUT /o/{organisation_id}/environments/{environment_id}/config` (operation `UpdateEnvironmentConfig`). The organisation is the client's.
@@ -622,7 +564,6 @@ impl<'a> Environments<'a> {
                 .environment_id(environment_id),
         )
     }
-
     /// Partially update environment config
     ///
     /// Sends `PATCH /o/{organisation_id}/environments/{environment_id}/config` (operation `PatchEnvironmentConfig`). The organisation is the client's.
@@ -636,19 +577,16 @@ impl<'a> Environments<'a> {
         )
     }
 }
-
 /// A version is a named, immutable snapshot of a project's files that can be listed, inspected and deployed later.
 #[derive(Debug, Clone, Copy)]
 pub struct Versions<'a> {
     client: &'a Client,
 }
-
 impl<'a> Versions<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List project versions
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/versions` (operation `ListProjectVersions`). The organisation is the client's.
@@ -661,7 +599,6 @@ impl<'a> Versions<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Every item of `ListProjectVersions`, page after page, as a stream (see [`crate::Pages`]).
     pub fn list_stream(
         &self,
@@ -673,7 +610,6 @@ impl<'a> Versions<'a> {
             args
         })
     }
-
     /// Create a project version
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/versions` (operation `CreateProjectVersion`). The organisation is the client's.
@@ -686,7 +622,6 @@ impl<'a> Versions<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Get a version's files
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/versions/{version_id}/files` (operation `GetVersionFiles`). The organisation is the client's.
@@ -701,19 +636,16 @@ impl<'a> Versions<'a> {
         )
     }
 }
-
 /// A system describes an external service (its domain, base URL template, auth schemes, actions and triggers) and is shared across every project in the organisation.
 #[derive(Debug, Clone, Copy)]
 pub struct Systems<'a> {
     client: &'a Client,
 }
-
 impl<'a> Systems<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List systems
     ///
     /// Sends `GET /o/{organisation_id}/systems` (operation `ListSystems`). The organisation is the client's.
@@ -725,12 +657,10 @@ impl<'a> Systems<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Every item of `ListSystems`, page after page, as a stream (see [`crate::Pages`]).
     pub fn list_stream(&self) -> crate::Pages<versori_core::types::System> {
         self.client.pages("ListSystems", serde_json::Map::new())
     }
-
     /// Create a system
     ///
     /// Sends `POST /o/{organisation_id}/systems` (operation `CreateSystem`). The organisation is the client's.
@@ -742,7 +672,6 @@ impl<'a> Systems<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Get a system
     ///
     /// Sends `GET /o/{organisation_id}/systems/{system_id}` (operation `GetSystem`). The organisation is the client's.
@@ -755,7 +684,6 @@ impl<'a> Systems<'a> {
                 .system_id(system_id),
         )
     }
-
     /// Update a system
     ///
     /// Sends `PUT /o/{organisation_id}/systems/{system_id}` (operation `UpdateSystem`). The organisation is the client's.
@@ -768,7 +696,6 @@ impl<'a> Systems<'a> {
                 .system_id(system_id),
         )
     }
-
     /// Delete a system
     ///
     /// Sends `DELETE /o/{organisation_id}/systems/{system_id}` (operation `DeleteSystem`). The organisation is the client's.
@@ -781,7 +708,6 @@ impl<'a> Systems<'a> {
                 .system_id(system_id),
         )
     }
-
     /// Link actions to a project
     ///
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/projects/{project_id}/actions-link` (operation `LinkSystemActions`). The organisation is the client's.
@@ -799,7 +725,6 @@ impl<'a> Systems<'a> {
                 .system_id(system_id),
         )
     }
-
     /// Link triggers to a project
     ///
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/projects/{project_id}/triggers-link` (operation `LinkSystemTriggers`). The organisation is the client's.
@@ -817,7 +742,6 @@ impl<'a> Systems<'a> {
                 .system_id(system_id),
         )
     }
-
     /// List a system's actions
     ///
     /// Sends `GET /o/{organisation_id}/systems/{system_id}/actions` (operation `ListSystemActions`). The organisation is the client's.
@@ -830,7 +754,6 @@ impl<'a> Systems<'a> {
                 .system_id(system_id),
         )
     }
-
     /// Create system actions
     ///
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/actions` (operation `CreateSystemActions`). The organisation is the client's.
@@ -843,7 +766,6 @@ impl<'a> Systems<'a> {
                 .system_id(system_id),
         )
     }
-
     /// Get a system action
     ///
     /// Sends `GET /o/{organisation_id}/systems/{system_id}/actions/{action_id}` (operation `GetSystemAction`). The organisation is the client's.
@@ -857,7 +779,6 @@ impl<'a> Systems<'a> {
                 .action_id(action_id),
         )
     }
-
     /// Update a system action
     ///
     /// Sends `PUT /o/{organisation_id}/systems/{system_id}/actions/{action_id}` (operation `UpdateSystemAction`). The organisation is the client's.
@@ -875,7 +796,6 @@ impl<'a> Systems<'a> {
                 .action_id(action_id),
         )
     }
-
     /// Delete a system action
     ///
     /// Sends `DELETE /o/{organisation_id}/systems/{system_id}/actions/{action_id}` (operation `DeleteSystemAction`). The organisation is the client's.
@@ -893,7 +813,6 @@ impl<'a> Systems<'a> {
                 .action_id(action_id),
         )
     }
-
     /// List a system's triggers
     ///
     /// Sends `GET /o/{organisation_id}/systems/{system_id}/triggers` (operation `ListSystemTriggers`). The organisation is the client's.
@@ -906,7 +825,6 @@ impl<'a> Systems<'a> {
                 .system_id(system_id),
         )
     }
-
     /// Create system triggers
     ///
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/triggers` (operation `CreateSystemTriggers`). The organisation is the client's.
@@ -919,7 +837,6 @@ impl<'a> Systems<'a> {
                 .system_id(system_id),
         )
     }
-
     /// Create or update an auth scheme
     ///
     /// Sends `PUT /o/{organisation_id}/systems/{system_id}/auth-scheme-configs/{auth_scheme_config_id}` (operation `UpsertAuthSchemeConfig`). The organisation is the client's.
@@ -937,7 +854,6 @@ impl<'a> Systems<'a> {
                 .auth_scheme_config_id(auth_scheme_config_id),
         )
     }
-
     /// Delete an auth scheme
     ///
     /// Sends `DELETE /o/{organisation_id}/systems/{system_id}/auth-scheme-configs/{auth_scheme_config_id}` (operation `DeleteAuthSchemeConfig`). The organisation is the client's.
@@ -956,19 +872,16 @@ impl<'a> Systems<'a> {
         )
     }
 }
-
 /// A connection template attaches a system to a project environment under a code-facing name and decides whether connections made against it are static or per end user.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectionTemplates<'a> {
     client: &'a Client,
 }
-
 impl<'a> ConnectionTemplates<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List connection templates
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/connection-templates` (operation `ListProjectConnectionTemplates`). The organisation is the client's.
@@ -981,7 +894,6 @@ impl<'a> ConnectionTemplates<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Add a system to a project
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/connection-templates` (operation `CreateConnectionTemplate`). The organisation is the client's.
@@ -994,7 +906,6 @@ impl<'a> ConnectionTemplates<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Update a connection template
     ///
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/connection-templates/{template_id}` (operation `UpdateConnectionTemplate`). The organisation is the client's.
@@ -1012,7 +923,6 @@ impl<'a> ConnectionTemplates<'a> {
                 .template_id(template_id),
         )
     }
-
     /// Remove a connection template
     ///
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}/connection-templates/{template_id}` (operation `DeleteConnectionTemplate`). The organisation is the client's.
@@ -1031,19 +941,16 @@ impl<'a> ConnectionTemplates<'a> {
         )
     }
 }
-
 /// A connection holds the credentials and optional base URL override used to reach a system, and is tied to environments through connection templates. Includes the OAuth hand-off helpers used to obtain those credentials.
 #[derive(Debug, Clone, Copy)]
 pub struct Connections<'a> {
     client: &'a Client,
 }
-
 impl<'a> Connections<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List connections
     ///
     /// Sends `GET /o/{organisation_id}/connections` (operation `ListConnections`). The organisation is the client's.
@@ -1055,12 +962,10 @@ impl<'a> Connections<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Every item of `ListConnections`, page after page, as a stream (see [`crate::Pages`]).
     pub fn list_stream(&self) -> crate::Pages<versori_core::types::Connection> {
         self.client.pages("ListConnections", serde_json::Map::new())
     }
-
     /// Create a connection
     ///
     /// Sends `POST /o/{organisation_id}/connections` (operation `CreateConnection`). The organisation is the client's.
@@ -1072,7 +977,6 @@ impl<'a> Connections<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Get a connection
     ///
     /// Sends `GET /o/{organisation_id}/connections/{connection_id}` (operation `GetConnection`). The organisation is the client's.
@@ -1085,7 +989,6 @@ impl<'a> Connections<'a> {
                 .connection_id(connection_id),
         )
     }
-
     /// Update a connection
     ///
     /// Sends `PUT /o/{organisation_id}/connections/{connection_id}` (operation `UpdateConnection`). The organisation is the client's.
@@ -1098,7 +1001,6 @@ impl<'a> Connections<'a> {
                 .connection_id(connection_id),
         )
     }
-
     /// Delete a connection
     ///
     /// Sends `DELETE /o/{organisation_id}/connections/{connection_id}` (operation `DeleteConnection`). The organisation is the client's.
@@ -1111,7 +1013,6 @@ impl<'a> Connections<'a> {
                 .connection_id(connection_id),
         )
     }
-
     /// Link a connection to an environment
     ///
     /// Sends `POST /o/{organisation_id}/connections/{connection_id}/link` (operation `LinkConnectionToEnvironment`). The organisation is the client's.
@@ -1127,7 +1028,6 @@ impl<'a> Connections<'a> {
                 .connection_id(connection_id),
         )
     }
-
     /// Unlink a connection from an environment
     ///
     /// Sends `DELETE /o/{organisation_id}/connections/{connection_id}/link` (operation `UnlinkConnectionFromEnvironment`). The organisation is the client's.
@@ -1143,7 +1043,6 @@ impl<'a> Connections<'a> {
                 .connection_id(connection_id),
         )
     }
-
     /// List static connections of an environment
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/connections` (operation `ListEnvironmentConnections`). The organisation is the client's.
@@ -1159,7 +1058,6 @@ impl<'a> Connections<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Start an OAuth 2.0 authorisation
     ///
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/oauth2/initialise` (operation `InitialiseOAuth2Connection`). The organisation is the client's.
@@ -1172,7 +1070,6 @@ impl<'a> Connections<'a> {
                 .system_id(system_id),
         )
     }
-
     /// Start an OAuth 1.0 authorisation
     ///
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/oauth1/initialise` (operation `InitialiseOAuth1Connection`). The organisation is the client's.
@@ -1186,19 +1083,16 @@ impl<'a> Connections<'a> {
         )
     }
 }
-
 /// End users represent your own customers inside Versori. Each one carries a stable, unique externalId chosen by you that cannot be changed later.
 #[derive(Debug, Clone, Copy)]
 pub struct EndUsers<'a> {
     client: &'a Client,
 }
-
 impl<'a> EndUsers<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List end users
     ///
     /// Sends `GET /o/{organisation_id}/users` (operation `ListEndUsers`). The organisation is the client's.
@@ -1210,7 +1104,6 @@ impl<'a> EndUsers<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Create an end user
     ///
     /// Sends `POST /o/{organisation_id}/users` (operation `CreateEndUser`). The organisation is the client's.
@@ -1222,7 +1115,6 @@ impl<'a> EndUsers<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Get an end user
     ///
     /// Sends `GET /o/{organisation_id}/users/{user_id}` (operation `GetEndUser`). The organisation is the client's.
@@ -1235,7 +1127,6 @@ impl<'a> EndUsers<'a> {
                 .user_id(user_id),
         )
     }
-
     /// Update an end user
     ///
     /// Sends `PUT /o/{organisation_id}/users/{user_id}` (operation `UpdateEndUser`). The organisation is the client's.
@@ -1248,7 +1139,6 @@ impl<'a> EndUsers<'a> {
                 .user_id(user_id),
         )
     }
-
     /// Delete an end user
     ///
     /// Sends `DELETE /o/{organisation_id}/users/{user_id}` (operation `DeleteEndUser`). The organisation is the client's.
@@ -1262,25 +1152,21 @@ impl<'a> EndUsers<'a> {
         )
     }
 }
-
 /// An activation enables one end user on one environment, bundling the connections for every system that environment needs together with the user's dynamic variable values.
 #[derive(Debug, Clone, Copy)]
 pub struct Activations<'a> {
     client: &'a Client,
     environment_id: &'a str,
 }
-
 impl<'a> Activations<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// The `environment_id` every operation of this group is bound to.
     pub fn environment_id(&self) -> &'a str {
         self.environment_id
     }
-
     /// Activate an end user on an environment
     ///
     /// Sends `POST /o/{organisation_id}/activations` (operation `ActivateUser`). The organisation is the client's.
@@ -1292,7 +1178,6 @@ impl<'a> Activations<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// List an environment's activations
     ///
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/activations` (operation `ListActivations`). The organisation is the client's.
@@ -1305,7 +1190,6 @@ impl<'a> Activations<'a> {
                 .environment_id(self.environment_id),
         )
     }
-
     /// Get an activation
     ///
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}` (operation `GetActivation`). The organisation is the client's.
@@ -1319,7 +1203,6 @@ impl<'a> Activations<'a> {
                 .activation_id(activation_id),
         )
     }
-
     /// Delete an activation
     ///
     /// Sends `DELETE /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}` (operation `DeleteActivation`). The organisation is the client's.
@@ -1333,7 +1216,6 @@ impl<'a> Activations<'a> {
                 .activation_id(activation_id),
         )
     }
-
     /// Update activation variables
     ///
     /// Sends `PATCH /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}/variables` (operation `SetDynamicVariables`). The organisation is the client's.
@@ -1347,7 +1229,6 @@ impl<'a> Activations<'a> {
                 .activation_id(activation_id),
         )
     }
-
     /// Set one activation variable
     ///
     /// Sends `PUT /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}/variables/{variable_name}` (operation `SetDynamicVariable`). The organisation is the client's.
@@ -1366,7 +1247,6 @@ impl<'a> Activations<'a> {
                 .variable_name(variable_name),
         )
     }
-
     /// List a user's activations
     ///
     /// Sends `GET /o/{organisation_id}/environment/{environment_id}/users/{external_user_id}/activations` (operation `ListUserActivations`). The organisation is the client's.
@@ -1380,7 +1260,6 @@ impl<'a> Activations<'a> {
                 .external_user_id(external_user_id),
         )
     }
-
     /// Get the connection an activation uses
     ///
     /// Sends `GET /o/{organisation_id}/environment-systems/{env_system_id}/activations/{activation_id}` (operation `GetActivationConnection`). The organisation is the client's.
@@ -1399,19 +1278,16 @@ impl<'a> Activations<'a> {
         )
     }
 }
-
 /// Automations are prompt-driven agent jobs. Besides managing the automation itself you can start runs, follow their status, and upload screen recordings that get transcribed.
 #[derive(Debug, Clone, Copy)]
 pub struct Automations<'a> {
     client: &'a Client,
 }
-
 impl<'a> Automations<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List automations
     ///
     /// Sends `GET /o/{organisation_id}/automations` (operation `ListAutomations`). The organisation is the client's.
@@ -1423,7 +1299,6 @@ impl<'a> Automations<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Create an automation
     ///
     /// Sends `POST /o/{organisation_id}/automations` (operation `CreateAutomation`). The organisation is the client's.
@@ -1435,7 +1310,6 @@ impl<'a> Automations<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// List automation runs
     ///
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/run` (operation `ListAutomationRuns`). The organisation is the client's.
@@ -1448,7 +1322,6 @@ impl<'a> Automations<'a> {
                 .automation_id(automation_id),
         )
     }
-
     /// Start an automation run
     ///
     /// Sends `POST /o/{organisation_id}/automations/{automation_id}/run` (operation `RunAutomation`). The organisation is the client's.
@@ -1461,7 +1334,6 @@ impl<'a> Automations<'a> {
                 .automation_id(automation_id),
         )
     }
-
     /// Get an automation
     ///
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}` (operation `GetAutomation`). The organisation is the client's.
@@ -1474,7 +1346,6 @@ impl<'a> Automations<'a> {
                 .automation_id(automation_id),
         )
     }
-
     /// Update an automation
     ///
     /// Sends `PUT /o/{organisation_id}/automations/{automation_id}` (operation `UpdateAutomation`). The organisation is the client's.
@@ -1487,7 +1358,6 @@ impl<'a> Automations<'a> {
                 .automation_id(automation_id),
         )
     }
-
     /// List recordings
     ///
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/recordings` (operation `ListRecordings`). The organisation is the client's.
@@ -1500,7 +1370,6 @@ impl<'a> Automations<'a> {
                 .automation_id(automation_id),
         )
     }
-
     /// Create a recording upload
     ///
     /// Sends `POST /o/{organisation_id}/automations/{automation_id}/recordings` (operation `CreateRecording`). The organisation is the client's.
@@ -1513,7 +1382,6 @@ impl<'a> Automations<'a> {
                 .automation_id(automation_id),
         )
     }
-
     /// Get an automation run
     ///
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/runs/{run_id}` (operation `GetAutomationRun`). The organisation is the client's.
@@ -1527,7 +1395,6 @@ impl<'a> Automations<'a> {
                 .run_id(run_id),
         )
     }
-
     /// Get a recording
     ///
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/recordings/{recording_id}` (operation `GetRecording`). The organisation is the client's.
@@ -1545,7 +1412,6 @@ impl<'a> Automations<'a> {
                 .recording_id(recording_id),
         )
     }
-
     /// Request a recording transcription
     ///
     /// Sends `POST /o/{organisation_id}/automations/{automation_id}/recordings/{recording_id}` (operation `CreateTranscription`). The organisation is the client's.
@@ -1564,19 +1430,16 @@ impl<'a> Automations<'a> {
         )
     }
 }
-
 /// Schedulers are the cron-style timers declared by a deployed environment. They are read-only through the API apart from an on-demand trigger.
 #[derive(Debug, Clone, Copy)]
 pub struct Schedulers<'a> {
     client: &'a Client,
 }
-
 impl<'a> Schedulers<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List schedulers
     ///
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/schedulers` (operation `ListSchedulers`). The organisation is the client's.
@@ -1589,7 +1452,6 @@ impl<'a> Schedulers<'a> {
                 .environment_id(environment_id),
         )
     }
-
     /// Get a scheduler
     ///
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/schedulers/{scheduler_id}` (operation `GetScheduler`). The organisation is the client's.
@@ -1603,7 +1465,6 @@ impl<'a> Schedulers<'a> {
                 .scheduler_id(scheduler_id),
         )
     }
-
     /// Run a scheduler now
     ///
     /// Sends `POST /o/{organisation_id}/environments/{environment_id}/schedulers/{scheduler_id}` (operation `TriggerScheduler`). The organisation is the client's.
@@ -1622,19 +1483,16 @@ impl<'a> Schedulers<'a> {
         )
     }
 }
-
 /// Issues record problems detected in, or reported against, a project environment, with a status, severity and resolution that can be tracked over time.
 #[derive(Debug, Clone, Copy)]
 pub struct Issues<'a> {
     client: &'a Client,
 }
-
 impl<'a> Issues<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List issues
     ///
     /// Sends `GET /o/{organisation_id}/issues` (operation `ListIssues`). The organisation is the client's.
@@ -1646,7 +1504,6 @@ impl<'a> Issues<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Create an issue
     ///
     /// Sends `POST /o/{organisation_id}/issues` (operation `CreateIssue`). The organisation is the client's.
@@ -1658,7 +1515,6 @@ impl<'a> Issues<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Update an issue
     ///
     /// Sends `PATCH /o/{organisation_id}/issues/{issue_id}` (operation `UpdateIssue`). The organisation is the client's.
@@ -1672,19 +1528,16 @@ impl<'a> Issues<'a> {
         )
     }
 }
-
 /// Notification channels are organisation-wide delivery targets (for example an email address); project notifications subscribe a channel to a given project environment.
 #[derive(Debug, Clone, Copy)]
 pub struct Notifications<'a> {
     client: &'a Client,
 }
-
 impl<'a> Notifications<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List notification channels
     ///
     /// Sends `GET /o/{organisation_id}/notification_channels` (operation `ListNotificationChannels`). The organisation is the client's.
@@ -1696,7 +1549,6 @@ impl<'a> Notifications<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Create a notification channel
     ///
     /// Sends `POST /o/{organisation_id}/notification_channels` (operation `CreateNotificationChannel`). The organisation is the client's.
@@ -1708,7 +1560,6 @@ impl<'a> Notifications<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Delete a notification channel
     ///
     /// Sends `DELETE /o/{organisation_id}/notification_channels/{channel_id}` (operation `DeleteNotificationChannel`). The organisation is the client's.
@@ -1721,7 +1572,6 @@ impl<'a> Notifications<'a> {
                 .channel_id(channel_id),
         )
     }
-
     /// List project notifications
     ///
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/notifications` (operation `ListProjectNotifications`). The organisation is the client's.
@@ -1734,7 +1584,6 @@ impl<'a> Notifications<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Subscribe a channel to a project
     ///
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/notifications` (operation `CreateProjectNotification`). The organisation is the client's.
@@ -1747,7 +1596,6 @@ impl<'a> Notifications<'a> {
                 .project_id(project_id),
         )
     }
-
     /// Remove a project notification
     ///
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}/notifications/{notification_id}` (operation `DeleteProjectNotification`). The organisation is the client's.
@@ -1766,19 +1614,16 @@ impl<'a> Notifications<'a> {
         )
     }
 }
-
 /// Read-only usage summaries, such as executions and errors, for the organisation as a whole or per project.
 #[derive(Debug, Clone, Copy)]
 pub struct Metrics<'a> {
     client: &'a Client,
 }
-
 impl<'a> Metrics<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// Get organisation metrics
     ///
     /// Sends `GET /o/{organisation_id}/metricssummary` (operation `GetOrganisationMetricsSummary`). The organisation is the client's.
@@ -1790,7 +1635,6 @@ impl<'a> Metrics<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Get per-project metrics
     ///
     /// Sends `GET /o/{organisation_id}/projects/metricssummary` (operation `GetProjectMetricsSummary`). The organisation is the client's.
@@ -1803,25 +1647,21 @@ impl<'a> Metrics<'a> {
         )
     }
 }
-
 /// Durable key-value stores that integrations use to persist state. Keys are ordered lists of string segments, and writes support TTLs and versionstamp-based optimistic concurrency.
 #[derive(Debug, Clone, Copy)]
 pub struct KvStore<'a> {
     client: &'a Client,
     store: &'a str,
 }
-
 impl<'a> KvStore<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// The `store` every operation of this group is bound to.
     pub fn store(&self) -> &'a str {
         self.store
     }
-
     /// List KV stores
     ///
     /// Sends `GET /o/{organisation_id}/store` (operation `ListStores`). The organisation is the client's.
@@ -1833,7 +1673,6 @@ impl<'a> KvStore<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Create a KV store
     ///
     /// Sends `POST /o/{organisation_id}/store` (operation `CreateStore`). The organisation is the client's.
@@ -1845,56 +1684,48 @@ impl<'a> KvStore<'a> {
                 .organisation_id(self.client.organisation_param()),
         )
     }
-
     /// Read a key
     ///
     /// Sends `GET /store/{store}/kv/{key}` (operation `GetKV`).
     pub fn get(&self, key: &str) -> builder::GetKv<'a> {
         builder::GetKv::wrap(self.client.core().get_kv().store(self.store).key(key))
     }
-
     /// Write a key
     ///
     /// Sends `PUT /store/{store}/kv/{key}` (operation `SetKV`).
     pub fn set(&self, key: &str) -> builder::SetKv<'a> {
         builder::SetKv::wrap(self.client.core().set_kv().store(self.store).key(key))
     }
-
     /// Delete a key
     ///
     /// Sends `DELETE /store/{store}/kv/{key}` (operation `DeleteKV`).
     pub fn delete(&self, key: &str) -> builder::DeleteKv<'a> {
         builder::DeleteKv::wrap(self.client.core().delete_kv().store(self.store).key(key))
     }
-
     /// Write several keys
     ///
     /// Sends `PUT /store/{store}/kv/batch` (operation `BatchSetKV`).
     pub fn batch_set(&self) -> builder::BatchSetKv<'a> {
         builder::BatchSetKv::wrap(self.client.core().batch_set_kv().store(self.store))
     }
-
     /// Read several keys
     ///
     /// Sends `POST /store/{store}/kv/batch` (operation `BatchGetKV`).
     pub fn batch_get(&self) -> builder::BatchGetKv<'a> {
         builder::BatchGetKv::wrap(self.client.core().batch_get_kv().store(self.store))
     }
-
     /// Delete several keys
     ///
     /// Sends `DELETE /store/{store}/kv/batch` (operation `BatchDeleteKV`).
     pub fn batch_delete(&self) -> builder::BatchDeleteKv<'a> {
         builder::BatchDeleteKv::wrap(self.client.core().batch_delete_kv().store(self.store))
     }
-
     /// List entries by prefix
     ///
     /// Sends `POST /store/{store}/kv/list` (operation `ListKV`).
     pub fn list(&self) -> builder::ListKv<'a> {
         builder::ListKv::wrap(self.client.core().list_kv().store(self.store))
     }
-
     /// Every item of `ListKV`, page after page, as a stream (see [`crate::Pages`]).
     pub fn list_stream(&self) -> crate::Pages<versori_core::types::KvEntry> {
         self.client.pages("ListKV", {
@@ -1903,7 +1734,6 @@ impl<'a> KvStore<'a> {
             args
         })
     }
-
     /// Count entries by prefix
     ///
     /// Sends `POST /store/{store}/kv/count` (operation `CountKV`).
@@ -1911,19 +1741,16 @@ impl<'a> KvStore<'a> {
         builder::CountKv::wrap(self.client.core().count_kv().store(self.store))
     }
 }
-
 /// Execution pools are the compute locations where environments can run. Projects use the Versori-managed pool unless another one is chosen.
 #[derive(Debug, Clone, Copy)]
 pub struct ExecutionPools<'a> {
     client: &'a Client,
 }
-
 impl<'a> ExecutionPools<'a> {
     /// The client this group belongs to.
     pub fn client(&self) -> &'a Client {
         self.client
     }
-
     /// List execution pools
     ///
     /// Sends `GET /o/{organisation_id}/execution-pools` (operation `ListExecutionPools`). The organisation is the client's.

@@ -2,6 +2,8 @@
 //! facade's generic `call`, the Python layer and the C ABI are driven by.
 //! Written as a Rust module (in `versori-core`) and as JSON.
 
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -308,67 +310,95 @@ pub fn to_json(ops: &[Operation]) -> Result<String> {
 /// The Rust copy of the table's data (`crates/versori-core/src/generated_operations.rs`,
 /// included by the hand-written `operations.rs`, which defines its types).
 pub fn to_rust(ops: &[Operation]) -> Result<String> {
-    let mut s = String::from(RUST_BANNER);
-    s.push_str("pub static OPERATIONS: &[Operation] = &[\n");
-    for op in ops {
-        s.push_str(&format!(
-            "Operation {{ id: {:?}, snake_id: {:?}, method: Method::{}, path: {:?}, tag: {:?}, group: {:?}, group_method: {:?}, summary: {:?}, parameters: &[",
-            op.id,
-            op.snake_id,
-            pascal(&op.method),
-            op.path,
-            op.tag,
-            op.group,
-            op.group_method,
-            op.summary
-        ));
-        for p in &op.parameters {
-            s.push_str(&format!(
-                "Parameter {{ name: {:?}, location: Location::{}, kind: Kind::{}, format: {:?}, required: {}, enum_values: &{:?}, segments: {} }},",
-                p.name,
-                pascal(&p.location),
-                pascal(&p.kind),
-                p.format,
-                p.required,
-                p.enum_values,
-                p.segments
-            ));
+    let ident = |word: &str| format_ident!("{}", pascal(word));
+    let operations = ops.iter().map(|op| {
+        let (id, snake_id, path, tag) = (&op.id, &op.snake_id, &op.path, &op.tag);
+        let (group, group_method, summary) = (&op.group, &op.group_method, &op.summary);
+        let method = ident(&op.method);
+        let parameters = op.parameters.iter().map(|p| {
+            let name = &p.name;
+            let (location, kind) = (ident(&p.location), ident(&p.kind));
+            let format = some(p.format.as_deref());
+            let (required, segments) = (p.required, p.segments);
+            let values = &p.enum_values;
+            quote! {
+                Parameter {
+                    name: #name,
+                    location: Location::#location,
+                    kind: Kind::#kind,
+                    format: #format,
+                    required: #required,
+                    enum_values: &[#(#values),*],
+                    segments: #segments,
+                }
+            }
+        });
+        let body = match &op.body {
+            Some(b) => {
+                let (schema, kind, required) = (&b.schema, ident(&b.kind), b.required);
+                quote! { Some(Body { schema: #schema, kind: Kind::#kind, required: #required }) }
+            }
+            None => quote! { None },
+        };
+        let response = match &op.response {
+            Some(r) => {
+                let (status, schema) = (
+                    proc_macro2::Literal::u16_unsuffixed(r.status),
+                    some(r.schema.as_deref()),
+                );
+                quote! { Some(Response { status: #status, schema: #schema }) }
+            }
+            None => quote! { None },
+        };
+        let pagination = match &op.pagination {
+            Pagination::None => quote! { Pagination::None },
+            Pagination::Cursor { items, item } => {
+                let item = some(item.as_deref());
+                quote! { Pagination::Cursor { items: #items, item: #item } }
+            }
+            Pagination::Kv { items, item } => {
+                let item = some(item.as_deref());
+                quote! { Pagination::Kv { items: #items, item: #item } }
+            }
+        };
+        quote! {
+            Operation {
+                id: #id,
+                snake_id: #snake_id,
+                method: Method::#method,
+                path: #path,
+                tag: #tag,
+                group: #group,
+                group_method: #group_method,
+                summary: #summary,
+                parameters: &[#(#parameters),*],
+                body: #body,
+                response: #response,
+                pagination: #pagination,
+            }
         }
-        s.push_str("], body: ");
-        match &op.body {
-            Some(b) => s.push_str(&format!(
-                "Some(Body {{ schema: {:?}, kind: Kind::{}, required: {} }})",
-                b.schema,
-                pascal(&b.kind),
-                b.required
-            )),
-            None => s.push_str("None"),
-        }
-        s.push_str(", response: ");
-        match &op.response {
-            Some(r) => s.push_str(&format!(
-                "Some(Response {{ status: {}, schema: {:?} }})",
-                r.status, r.schema
-            )),
-            None => s.push_str("None"),
-        }
-        s.push_str(", pagination: ");
-        match &op.pagination {
-            Pagination::None => s.push_str("Pagination::None"),
-            Pagination::Cursor { items, item } => s.push_str(&format!(
-                "Pagination::Cursor {{ items: {items:?}, item: {item:?} }}"
-            )),
-            Pagination::Kv { items, item } => s.push_str(&format!(
-                "Pagination::Kv {{ items: {items:?}, item: {item:?} }}"
-            )),
-        }
-        s.push_str(" },\n");
-    }
-    s.push_str("];\n");
-    crate::generate::codegen::rustfmt("the operation table", &s)
+    });
+    let file = quote! {
+        /// Every operation of the spec, in document order.
+        pub static OPERATIONS: &[Operation] = &[#(#operations),*];
+    };
+    let what = "the operation table";
+    let text = crate::generate::codegen::format_file(
+        what,
+        crate::generate::codegen::parse_file(what, file)?,
+    )?;
+    Ok(format!("{RUST_BANNER}{text}"))
 }
 
-const RUST_BANNER: &str = "// Generated by `cargo xtask generate` from openapi/versori-platform.yaml; do not edit.\n// The types it uses are in operations.rs, which includes this file.\n\n/// Every operation of the spec, in document order.\n";
+/// `Some("text")` or `None`, as Rust.
+fn some(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(t) => quote! { Some(#t) },
+        None => quote! { None },
+    }
+}
+
+const RUST_BANNER: &str = "// Generated by `cargo xtask generate` from openapi/versori-platform.yaml; do not edit.\n// The types it uses are in operations.rs, which includes this file.\n\n";
 
 #[cfg(test)]
 mod tests {
