@@ -19,7 +19,7 @@ use crate::Client;
 #[derive(Debug)]
 pub(crate) struct Prepared {
     pub(crate) op: &'static Operation,
-    pub(crate) url: String,
+    pub(crate) url: reqwest::Url,
     pub(crate) query: Vec<(&'static str, String)>,
     /// The request body, already serialized.
     pub(crate) body: Option<Vec<u8>>,
@@ -137,7 +137,7 @@ fn segments_value(op: &Operation, name: &str, value: &Value) -> Result<String> {
 }
 
 /// The operation's path template with each `{name}` replaced by its
-/// escaped value, after `base`, in one pass.
+/// escaped value, after `base` (the base URL's path), in one pass.
 fn fill_path(base: &str, template: &str, values: &[(&str, PathValue<'_>)]) -> Result<String> {
     let mut url = String::with_capacity(
         base.len() + template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>(),
@@ -355,7 +355,15 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
     };
     Ok(Prepared {
         op,
-        url: fill_path(client.base_url(), op.path, &path_values)?,
+        url: {
+            // the client's base URL, parsed once, with this path: the host
+            // is not parsed again per call
+            let base = &client.inner.base;
+            let path = fill_path(base.path().trim_end_matches('/'), op.path, &path_values)?;
+            let mut url = base.clone();
+            url.set_path(&path);
+            url
+        },
         query,
         body,
     })
@@ -448,7 +456,7 @@ impl Client {
             .map_err(|e| Error::invalid(format!("bad method in the operation table: {e}")))?;
         let mut builder = transport
             .http
-            .request(method, &prepared.url)
+            .request(method, prepared.url)
             .header(ACCEPT, HeaderValue::from_static("application/json"));
         if !prepared.query.is_empty() {
             builder = builder.query(&prepared.query);
@@ -612,5 +620,59 @@ impl RawResponse {
             message: message.to_string(),
             excerpt: excerpt(&self.body, self.origin.sent_credential().as_deref()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url_of(base: &str, operation_id: &str, args: Value) -> String {
+        let client = Client::builder()
+            .base_url(base)
+            .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+            .build()
+            .expect("builds");
+        let op = lookup(operation_id).expect("an operation");
+        prepare(&client, op, &args)
+            .expect("prepares")
+            .url
+            .to_string()
+    }
+
+    /// The URL is the base URL's scheme, host, port and path with the
+    /// operation's path after it, each parameter escaped as before.
+    #[test]
+    fn the_url_keeps_the_base_path_and_escapes_each_parameter() {
+        let org = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+        for base in [
+            "https://platform.example.com/api/v2",
+            "https://platform.example.com/api/v2/",
+        ] {
+            assert_eq!(
+                url_of(
+                    base,
+                    "GetEndUser",
+                    serde_json::json!({"user_id": "a b/c?d#e%"})
+                ),
+                format!("https://platform.example.com/api/v2/o/{org}/users/a%20b%2Fc%3Fd%23e%25")
+            );
+        }
+        assert_eq!(
+            url_of(
+                "http://127.0.0.1:8080",
+                "GetKV",
+                serde_json::json!({"store": "s", "key": ["orders", "10 42"]})
+            ),
+            "http://127.0.0.1:8080/store/s/kv/orders/10%2042"
+        );
+        assert_eq!(
+            url_of(
+                "http://[::1]:9/",
+                "GetEndUser",
+                serde_json::json!({"user_id": "é"})
+            ),
+            format!("http://[::1]:9/o/{org}/users/%C3%A9")
+        );
     }
 }

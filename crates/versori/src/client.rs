@@ -66,6 +66,8 @@ pub(crate) struct Inner {
     pub(crate) core: versori_core::Client,
     pub(crate) transport: Arc<Transport>,
     pub(crate) base_url: String,
+    /// `base_url`, parsed.
+    pub(crate) base: reqwest::Url,
     pub(crate) organisation: Option<String>,
 }
 
@@ -166,6 +168,7 @@ impl Client {
                 core,
                 transport,
                 base_url: self.inner.base_url.clone(),
+                base: self.inner.base.clone(),
                 organisation,
             }),
         }
@@ -483,6 +486,7 @@ impl ClientBuilder {
                 core,
                 transport,
                 base_url: base,
+                base: url,
                 organisation: self.organisation,
             }),
         })
