@@ -73,3 +73,28 @@ def test_version_and_exports() -> None:
     assert issubclass(versori.APIError, versori.VersoriError)
     assert issubclass(versori.APITimeoutError, versori.APIConnectionError)
     assert issubclass(versori.ValidationError, ValueError)
+
+
+# in modules built with the `bench` feature only (as `cargo xtask test` builds them)
+BENCH_ONLY = {"StaticServer", "facade_get_end_user"}
+
+
+def test_the_stub_exports_what_the_module_exports() -> None:
+    """The shipped stub's ``__all__`` is the native module's, but for the benchmark's
+    names: stubtest on the wheel compares them, and a class added to the module but not
+    to the stub's list fails there."""
+    import ast
+    from pathlib import Path
+
+    stub = Path(versori.__file__).with_name("_native.pyi")
+    tree = ast.parse(stub.read_text(encoding="utf-8"))
+    listed = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    )
+    assert isinstance(listed, ast.List)
+    in_stub = {e.value for e in listed.elts if isinstance(e, ast.Constant)}
+    assert in_stub == set(_native.__all__) - BENCH_ONLY
+

@@ -31,6 +31,7 @@ __all__ = [
     "NativeClient",
     "NativeEmulator",
     "NativePages",
+    "NativeWork",
     "RawItems",
     "RawJson",
     "__version__",
