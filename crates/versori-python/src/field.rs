@@ -8,9 +8,9 @@
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
+use crate::item_fields::Hint;
 use crate::model::ModelBase;
 use crate::raw::RawItems;
 
@@ -29,51 +29,12 @@ pub(crate) struct Field {
     /// Turns the wire value into the typed one (models, timestamps); None
     /// keeps it.
     convert: Option<Py<PyAny>>,
-    /// A timestamp field whose text, read from the body, is parsed natively
-    /// with `datetime.fromisoformat` (on Python 3.11+, whose `fromisoformat`
-    /// reads RFC 3339); `convert` handles everything else (a model over a
-    /// dict, a value that does not read as an aware datetime).
+    /// A timestamp field whose text, read from the body, is made an aware
+    /// datetime natively (`timestamp`); `convert` handles everything else
+    /// (a model over a dict, a value that does not read as one).
     timestamp: bool,
-}
-
-/// `datetime.datetime.fromisoformat`, looked up once.
-static FROMISOFORMAT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-/// `text` as a timezone-aware datetime by `datetime.fromisoformat`, when
-/// it ends in a UTC offset (`Z`, `+hh:mm`, `-hh:mm`) and parses.
-fn aware_datetime<'py>(py: Python<'py>, text: &str) -> Option<Bound<'py, PyAny>> {
-    let offset = matches!(
-        text.as_bytes(),
-        [.., b'Z' | b'z'] | [.., b'+' | b'-', _, _, b':', _, _]
-    );
-    if !offset {
-        return None;
-    }
-    let parse = FROMISOFORMAT
-        .get_or_try_init(py, || {
-            py.import("datetime")?
-                .getattr("datetime")?
-                .getattr("fromisoformat")
-                .map(Bound::unbind)
-        })
-        .ok()?;
-    let text = PyString::new(py, text);
-    // one argument through the vectorcall protocol (the stable ABI's
-    // `PyObject_CallFunctionObjArgs`): no argument tuple is made per read, as
-    // `call1` makes one under the stable ABI before Python 3.12
-    // SAFETY: `parse` and `text` are live objects this attached thread holds
-    // references to, and the argument list ends with a null pointer, as the
-    // function requires; it gives a new reference, or null with an
-    // exception set, which `from_owned_ptr_or_err` takes (so a text that does
-    // not parse leaves no exception behind).
-    unsafe {
-        let parsed = pyo3::ffi::PyObject_CallFunctionObjArgs(
-            parse.as_ptr(),
-            text.as_ptr(),
-            std::ptr::null_mut::<pyo3::ffi::PyObject>(),
-        );
-        Bound::from_owned_ptr_or_err(py, parsed).ok()
-    }
+    /// Where the field was in the last item it was read from.
+    hint: Hint,
 }
 
 impl Field {
@@ -82,7 +43,7 @@ impl Field {
         let py = obj.py();
         match state(obj)? {
             State::Data(data) => data.cast::<PyDict>()?.get_item(self.key.bind(py)),
-            State::Item(items, index) => items.get().field(py, index, &self.wire),
+            State::Item(items, index) => items.get().field(py, index, &self.wire, &self.hint),
         }
     }
 
@@ -197,8 +158,8 @@ impl Field {
             attr: attr.into(),
             required,
             convert: convert.map(Bound::unbind),
-            // before 3.11 `fromisoformat` reads no `Z`: `convert` does it all
-            timestamp: timestamp && py.version_info() >= (3, 11),
+            timestamp,
+            hint: Hint::default(),
         })
     }
 
@@ -216,8 +177,8 @@ impl Field {
         if field.timestamp {
             // a timestamp read from the body: parsed from its text, no Python code
             if let State::Item(items, index) = state(obj)? {
-                let text = items.get().plain_string(index, &field.wire)?;
-                if let Some(parsed) = text.and_then(|t| aware_datetime(obj.py(), t)) {
+                let text = items.get().plain_string(index, &field.wire, &field.hint)?;
+                if let Some(parsed) = text.and_then(|t| crate::timestamp::read(obj.py(), t)) {
                     return Ok(parsed);
                 }
             }

@@ -7,6 +7,8 @@
 //! into a Python object (`json::to_py`): reading one field of each of
 //! 10,000 items builds 10,000 strings, not 10,000 dicts of every field.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 /// The fields of every item of an array of objects, as offsets into the
 /// body. Offsets are `u32`: an array past 4 GiB into a body is not indexed
 /// (it is decoded at once instead).
@@ -83,7 +85,7 @@ impl ItemIndex {
         self.entries.get(start..end)
     }
 
-    fn key<'a>(&'a self, body: &'a [u8], e: &Entry) -> Option<&'a str> {
+    fn key<'a>(&'a self, body: &'a str, e: &Entry) -> Option<&'a str> {
         if e.key.0 == DECODED {
             return self.decoded.get(e.key.1 as usize).map(|k| &**k);
         }
@@ -95,7 +97,7 @@ impl ItemIndex {
     /// is no such item.
     pub(crate) fn get<'a>(
         &'a self,
-        body: &'a [u8],
+        body: &'a str,
         item: usize,
         key: &str,
     ) -> Result<Option<&'a str>, ()> {
@@ -106,27 +108,52 @@ impl ItemIndex {
     /// number [`ItemIndex::add`] gave it).
     pub(crate) fn find<'a>(
         &'a self,
-        body: &'a [u8],
+        body: &'a str,
         item: usize,
         key: &str,
     ) -> Result<Option<(usize, &'a str)>, ()> {
+        self.find_near(body, item, key, &Hint::default())
+    }
+
+    /// As [`ItemIndex::find`], looking first where `hint` says the key was
+    /// in the item last read (the items of a listing mostly share one
+    /// layout), and keeping that place for the next read.
+    pub(crate) fn find_near<'a>(
+        &'a self,
+        body: &'a str,
+        item: usize,
+        key: &str,
+        hint: &Hint,
+    ) -> Result<Option<(usize, &'a str)>, ()> {
         let start = *self.starts.get(item).ok_or(())?;
         let entries = self.item(item).ok_or(())?;
-        // keys are compared as bytes: only the value found is read as text
-        let found = entries.iter().enumerate().rev().find(|(_, e)| {
+        let is_key = |e: &Entry| {
             if e.key.0 == DECODED {
                 self.decoded.get(e.key.1 as usize).map(|k| &**k) == Some(key)
             } else {
-                body.get(e.key.0 as usize..e.key.1 as usize) == Some(key.as_bytes())
+                // keys are compared as bytes: only the value found is read as text
+                body.as_bytes().get(e.key.0 as usize..e.key.1 as usize) == Some(key.as_bytes())
             }
-        });
-        Ok(found.and_then(|(i, e)| Some((start + i, text(body, e.value)?))))
+        };
+        let guess = hint.0.load(Ordering::Relaxed) as usize;
+        // the last one if the key repeats, as a decoded dict would keep it
+        let found = match entries.get(guess) {
+            Some(e) if is_key(e) && !entries[guess + 1..].iter().any(is_key) => Some((guess, e)),
+            _ => entries.iter().enumerate().rev().find(|(_, e)| is_key(e)),
+        };
+        Ok(found.and_then(|(i, e)| {
+            if i != guess {
+                hint.0
+                    .store(u32::try_from(i).unwrap_or(u32::MAX), Ordering::Relaxed);
+            }
+            Some((start + i, text(body, e.value)?))
+        }))
     }
 
     /// Item `item`'s fields as (entry number, key, value text), in order.
     pub(crate) fn entries<'a>(
         &'a self,
-        body: &'a [u8],
+        body: &'a str,
         item: usize,
     ) -> Option<impl Iterator<Item = (usize, Option<&'a str>, Option<&'a str>)> + 'a> {
         let start = *self.starts.get(item)?;
@@ -140,10 +167,15 @@ impl ItemIndex {
     }
 }
 
-/// The text at `span` of the body (which was checked to be UTF-8, so this
+/// Where a field's key was found in the last item read: its place among
+/// the item's fields (see [`ItemIndex::find_near`]).
+#[derive(Default)]
+pub(crate) struct Hint(AtomicU32);
+
+/// The text at `span` of the body (spans are at token boundaries, so this
 /// only fails on an index bug, and then reads as missing).
-fn text(body: &[u8], (start, end): (u32, u32)) -> Option<&str> {
-    std::str::from_utf8(body.get(start as usize..end as usize)?).ok()
+fn text(body: &str, (start, end): (u32, u32)) -> Option<&str> {
+    body.get(start as usize..end as usize)
 }
 
 #[cfg(test)]
@@ -152,7 +184,7 @@ mod tests {
 
     #[test]
     fn finds_each_value_by_key() {
-        let body = br#"{"a":1,"b":"x"}{"a":true,"c":{"d":[1,2]},"a":false}"#;
+        let body = r#"{"a":1,"b":"x"}{"a":true,"c":{"d":[1,2]},"a":false}"#;
         let mut index = ItemIndex::default();
         index.start_item();
         assert_eq!(index.add(KeyText::At(2, 3), (5, 6)), Ok(0));
@@ -172,6 +204,45 @@ mod tests {
             .map(|f| f.map(|(_, k, _)| k).collect())
             .unwrap_or_default();
         assert_eq!(keys, [Some("a"), Some("c"), Some("a")]);
+    }
+
+    #[test]
+    fn a_hint_is_only_a_first_guess() {
+        // item 0: a, b; item 1: b, a, b (a repeat: the last wins); item 2: b
+        let body = r#"{"a":1,"b":2}{"b":3,"a":4,"b":5}{"b":6}"#;
+        let mut index = ItemIndex::default();
+        index.start_item();
+        index.add(KeyText::At(2, 3), (5, 6)).expect("fits");
+        index.add(KeyText::At(8, 9), (11, 12)).expect("fits");
+        index.start_item();
+        index.add(KeyText::At(15, 16), (18, 19)).expect("fits");
+        index.add(KeyText::At(21, 22), (24, 25)).expect("fits");
+        index.add(KeyText::At(27, 28), (30, 31)).expect("fits");
+        index.start_item();
+        index.add(KeyText::At(34, 35), (37, 38)).expect("fits");
+        let hint = Hint::default();
+        let b = |item| {
+            index
+                .find_near(body, item, "b", &hint)
+                .map(|f| f.map(|(_, v)| v))
+        };
+        assert_eq!(b(0), Ok(Some("2")));
+        assert_eq!(
+            b(1),
+            Ok(Some("5")),
+            "the repeat after the hinted place wins"
+        );
+        assert_eq!(b(2), Ok(Some("6")), "a hint past the item's end is ignored");
+        assert_eq!(b(1), Ok(Some("5")), "the hinted key's repeat wins");
+        assert_eq!(b(0), Ok(Some("2")));
+        let a = |item| {
+            index
+                .find_near(body, item, "a", &hint)
+                .map(|f| f.map(|(_, v)| v))
+        };
+        assert_eq!(a(1), Ok(Some("4")));
+        assert_eq!(a(2), Ok(None));
+        assert_eq!(a(3), Err(()));
     }
 
     #[test]

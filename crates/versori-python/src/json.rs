@@ -19,6 +19,7 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use jiter::{Jiter, JiterError, NumberInt, Peek};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
@@ -68,12 +69,40 @@ fn invalid(jiter: &Jiter<'_>, e: JiterError) -> Invalid {
     Invalid(e.description(jiter))
 }
 
+/// A body read as UTF-8 once, when it arrived: every later read of its
+/// text (a field's value, a key) is a slice of it, with no second check.
+#[derive(Clone, Default)]
+pub(crate) struct Text(Bytes);
+
+impl Text {
+    /// `bytes`, when they are UTF-8.
+    pub(crate) fn new(bytes: Bytes) -> Result<Text, Invalid> {
+        std::str::from_utf8(&bytes).map_err(|e| Invalid(e.to_string()))?;
+        Ok(Text(bytes))
+    }
+
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        // SAFETY: `new`, the only constructor besides the empty default,
+        // checked that these bytes are UTF-8, and `Bytes` never changes
+        // its contents.
+        unsafe { std::str::from_utf8_unchecked(&self.0) }
+    }
+}
+
 /// Checks that `text` (which starts at `base` in its body) is UTF-8 holding
 /// exactly one JSON value, and records its shape (see the module docs).
 pub(crate) fn check(text: &[u8], base: usize) -> Result<Shape, Invalid> {
-    std::str::from_utf8(text).map_err(|e| Invalid(e.to_string()))?;
-    let mut jiter = Jiter::new(text);
-    let shape = walk(&mut jiter, text, base).map_err(|e| invalid(&jiter, e))?;
+    let text = std::str::from_utf8(text).map_err(|e| Invalid(e.to_string()))?;
+    check_text(text, base)
+}
+
+/// As [`check`], for text already known to be UTF-8 (a [`Text`] or a
+/// slice of one).
+pub(crate) fn check_text(text: &str, base: usize) -> Result<Shape, Invalid> {
+    let bytes = text.as_bytes();
+    let mut jiter = Jiter::new(bytes);
+    let shape = walk(&mut jiter, bytes, base).map_err(|e| invalid(&jiter, e))?;
     jiter.finish().map_err(|e| invalid(&jiter, e))?;
     Ok(shape)
 }
@@ -343,7 +372,7 @@ mod tests {
             panic!("not an object: {text}");
         };
         fields
-            .entries(text.as_bytes(), 0)
+            .entries(text, 0)
             .map(|f| {
                 f.map(|(_, k, v)| (k.unwrap_or("?").to_owned(), v.unwrap_or("?").to_owned()))
                     .collect()
@@ -379,7 +408,7 @@ mod tests {
         let Ok(Shape::Objects(index)) = check(text.as_bytes(), 0) else {
             panic!("not indexed");
         };
-        let body = text.as_bytes();
+        let body = text;
         assert_eq!(index.len(), 3);
         assert_eq!(index.get(body, 0, "id"), Ok(Some("\"a\"")));
         assert_eq!(index.get(body, 0, "n"), Ok(Some("1")));
@@ -390,7 +419,7 @@ mod tests {
         let Ok(Shape::Object { fields, arrays }) = check(page.as_bytes(), 0) else {
             panic!("not an object");
         };
-        let body = page.as_bytes();
+        let body = page;
         let (entry, _) = fields.find(body, 0, "items").ok().flatten().expect("items");
         let items = arrays.get(entry).expect("items indexed");
         assert_eq!(items.get(body, 1, "id"), Ok(Some("\"y\"")));
@@ -405,8 +434,8 @@ mod tests {
 
     #[test]
     fn offsets_are_shifted_by_the_base() {
-        let body = br#"xx{"a": [{"b": 1}]}"#;
-        let Ok(Shape::Object { fields, arrays }) = check(&body[2..], 2) else {
+        let body = r#"xx{"a": [{"b": 1}]}"#;
+        let Ok(Shape::Object { fields, arrays }) = check_text(&body[2..], 2) else {
             panic!("not an object");
         };
         let (entry, value) = fields.find(body, 0, "a").ok().flatten().expect("a");

@@ -43,6 +43,7 @@ mod raw;
 mod runtime;
 #[cfg(feature = "bench")]
 mod static_server;
+mod timestamp;
 mod work;
 mod workflows;
 

@@ -17,13 +17,13 @@ use versori::{Page, PageLayout, RawResponse};
 
 use crate::errors::{from_facade, to_py_err};
 use crate::item_fields::ItemIndex;
-use crate::json::{self, Shape};
+use crate::json::{self, Shape, Text};
 use crate::raw::RawItems;
 use crate::runtime::wait;
 
 /// A checked page body and where its items' fields are.
 pub(crate) struct PageBody {
-    body: Bytes,
+    body: Text,
     items: Arc<ItemIndex>,
     status: u16,
 }
@@ -45,12 +45,14 @@ fn decode_page(op: &'static Operation, raw: RawResponse) -> versori::Result<Page
     } else {
         raw.body().clone()
     };
+    let body = Text::new(body).map_err(|e| raw.decode_error(e))?;
+    let text = body.as_str();
     let Shape::Object { fields, arrays } =
-        json::check(&body, 0).map_err(|e| raw.decode_error(e))?
+        json::check_text(text, 0).map_err(|e| raw.decode_error(e))?
     else {
         return Err(raw.decode_error(format!("a page of {} is not a JSON object", op.id)));
     };
-    let items = match fields.find(&body, 0, layout.items) {
+    let items = match fields.find(text, 0, layout.items) {
         Ok(Some((entry, text))) => match arrays.get(entry) {
             Some(index) => index.clone(),
             None if text == "null" => Arc::default(),
@@ -64,11 +66,11 @@ fn decode_page(op: &'static Operation, raw: RawResponse) -> versori::Result<Page
         _ => Arc::default(),
     };
     let total_count = fields
-        .get(&body, 0, layout.total_count)
+        .get(text, 0, layout.total_count)
         .ok()
         .flatten()
         .and_then(|text| json::count(text.as_bytes()));
-    let next = follow(&body, &fields, layout.next);
+    let next = follow(text, &fields, layout.next);
     let page = Arc::new(PageBody {
         items,
         body,
@@ -89,14 +91,14 @@ fn decode_page(op: &'static Operation, raw: RawResponse) -> versori::Result<Page
 /// The string at `path` (keys, from the top-level object `fields`), or None
 /// when a member is missing or not of the expected type (as the facade's
 /// own decoder reads it).
-fn follow(body: &Bytes, fields: &ItemIndex, path: &[&str]) -> Option<String> {
+fn follow(body: &str, fields: &ItemIndex, path: &[&str]) -> Option<String> {
     let (first, rest) = path.split_first()?;
     let text = fields.get(body, 0, first).ok().flatten()?;
     if rest.is_empty() {
         return json::string(text.as_bytes());
     }
     let start = (text.as_ptr() as usize).saturating_sub(body.as_ptr() as usize);
-    match json::check(text.as_bytes(), start).ok()? {
+    match json::check_text(text, start).ok()? {
         Shape::Object { fields, .. } => follow(body, &fields, rest),
         _ => None,
     }
@@ -132,7 +134,7 @@ fn page_to_py(py: Python<'_>, page: Option<Page<Item>>) -> PyResult<Py<PyAny>> {
         return Ok(py.None());
     };
     let items = match page.items.first() {
-        None => RawItems::new(Bytes::new(), Arc::default(), None),
+        None => RawItems::new(Text::default(), Arc::default(), None),
         Some(first) => {
             let whole = &first.page;
             let complete = page.items.len() == whole.items.len()
@@ -201,7 +203,7 @@ mod tests {
         assert_eq!(page.next.as_deref(), Some("c2"));
         let item = &page.items[1];
         assert_eq!(
-            item.page.items.get(&item.page.body, item.at, "id"),
+            item.page.items.get(item.page.body.as_str(), item.at, "id"),
             Ok(Some("\"b\""))
         );
     }

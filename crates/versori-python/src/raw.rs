@@ -19,8 +19,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyType};
 
 use crate::errors::to_py_err;
-use crate::item_fields::ItemIndex;
-use crate::json::{self, Arrays, Invalid, Shape};
+use crate::item_fields::{Hint, ItemIndex};
+use crate::json::{self, Arrays, Invalid, Shape, Text};
 use crate::keys::Keys;
 use crate::model::{self, ModelBase};
 
@@ -28,7 +28,7 @@ use crate::model::{self, ModelBase};
 /// UTF-8 and exactly one JSON value, whose shape the check recorded.
 #[pyclass(frozen, module = "versori._native")]
 pub(crate) struct RawJson {
-    body: Bytes,
+    body: Text,
     start: usize,
     end: usize,
     /// The response's HTTP status (None when made from Python).
@@ -52,10 +52,11 @@ impl RawJson {
 
     /// `body`, checked, as a whole.
     fn new_checked(body: Bytes, status: Option<u16>) -> Result<RawJson, Invalid> {
-        let shape = json::check(&body, 0)?;
+        let body = Text::new(body)?;
+        let shape = json::check_text(body.as_str(), 0)?;
         Ok(RawJson {
             start: 0,
-            end: body.len(),
+            end: body.as_str().len(),
             body,
             status,
             shape,
@@ -63,20 +64,15 @@ impl RawJson {
     }
 
     /// A value (`start..end`) of a checked `body`, its shape walked now.
-    fn nested(
-        body: &Bytes,
-        start: usize,
-        end: usize,
-        status: Option<u16>,
-    ) -> Result<Self, Invalid> {
-        let text = body.get(start..end).ok_or_else(|| {
+    fn nested(body: &Text, start: usize, end: usize, status: Option<u16>) -> Result<Self, Invalid> {
+        let text = body.as_str().get(start..end).ok_or_else(|| {
             Invalid(format!(
                 "no value at {start}..{end} of a body of {} bytes",
-                body.len()
+                body.as_str().len()
             ))
         })?;
         Ok(RawJson {
-            shape: json::check(text, start)?,
+            shape: json::check_text(text, start)?,
             body: body.clone(),
             start,
             end,
@@ -86,7 +82,11 @@ impl RawJson {
 
     /// This value's bytes.
     fn bytes(&self) -> &[u8] {
-        self.body.get(self.start..self.end).unwrap_or_default()
+        self.body
+            .as_str()
+            .as_bytes()
+            .get(self.start..self.end)
+            .unwrap_or_default()
     }
 
     /// The first byte of the value (after whitespace): `{`, `[`, `"`, ...
@@ -239,7 +239,7 @@ impl RawJson {
 /// of a listing, or (as one item) the top-level object of a response.
 #[pyclass(frozen, module = "versori._native")]
 pub(crate) struct RawItems {
-    body: Bytes,
+    body: Text,
     /// Where each object's fields are in the body.
     index: Arc<ItemIndex>,
     /// For a top-level object: its values that are arrays of objects,
@@ -250,7 +250,7 @@ pub(crate) struct RawItems {
 
 impl RawItems {
     /// The objects `index` describes (objects of `body`).
-    pub(crate) fn new(body: Bytes, index: Arc<ItemIndex>, status: Option<u16>) -> Self {
+    pub(crate) fn new(body: Text, index: Arc<ItemIndex>, status: Option<u16>) -> Self {
         RawItems {
             body,
             index,
@@ -292,7 +292,8 @@ impl RawItems {
             return Ok(Bound::new(py, items)?.into_any());
         }
         if nested && text.starts_with('[') {
-            let start = (text.as_ptr() as usize).saturating_sub(self.body.as_ptr() as usize);
+            let start =
+                (text.as_ptr() as usize).saturating_sub(self.body.as_str().as_ptr() as usize);
             let raw = RawJson::nested(&self.body, start, start + text.len(), self.status)
                 .map_err(|e| failed(py, self.status, text.as_bytes(), e))?;
             return raw.items(py);
@@ -308,8 +309,9 @@ impl RawItems {
         py: Python<'py>,
         index: usize,
         key: &str,
+        hint: &Hint,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        match self.index.find(&self.body, index, key) {
+        match self.index.find_near(self.body.as_str(), index, key, hint) {
             Ok(Some((entry, value))) => self.decode(py, entry, value, false).map(Some),
             Ok(None) => Ok(None),
             Err(()) => Err(self.out_of_range(index)),
@@ -318,9 +320,14 @@ impl RawItems {
 
     /// The text of the string under `key` in item `index` when it is a
     /// JSON string without escapes (so its text is the string), else None.
-    pub(crate) fn plain_string(&self, index: usize, key: &str) -> PyResult<Option<&str>> {
-        match self.index.get(&self.body, index, key) {
-            Ok(value) => Ok(value.and_then(json::plain_string)),
+    pub(crate) fn plain_string(
+        &self,
+        index: usize,
+        key: &str,
+        hint: &Hint,
+    ) -> PyResult<Option<&str>> {
+        match self.index.find_near(self.body.as_str(), index, key, hint) {
+            Ok(value) => Ok(value.and_then(|(_, text)| json::plain_string(text))),
             Err(()) => Err(self.out_of_range(index)),
         }
     }
@@ -329,7 +336,7 @@ impl RawItems {
     pub(crate) fn keys(&self, index: usize) -> PyResult<Vec<String>> {
         let fields = self
             .index
-            .entries(&self.body, index)
+            .entries(self.body.as_str(), index)
             .ok_or_else(|| self.out_of_range(index))?;
         Ok(fields
             .filter_map(|(_, k, _)| k.map(str::to_owned))
@@ -346,7 +353,7 @@ impl RawItems {
     ) -> PyResult<Bound<'py, PyDict>> {
         let fields = self
             .index
-            .entries(&self.body, index)
+            .entries(self.body.as_str(), index)
             .ok_or_else(|| self.out_of_range(index))?;
         let dict = PyDict::new(py);
         let mut keys = Keys::take();
@@ -403,7 +410,7 @@ impl RawItems {
         index: usize,
         key: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.field(py, index, key)?
+        self.field(py, index, key, &Hint::default())?
             .ok_or_else(|| PyKeyError::new_err(key.to_owned()))
     }
 
