@@ -383,7 +383,40 @@ impl Client {
     /// The result is a `serde_json::Value`, whose numbers are `i64`, `u64`
     /// or `f64`: an integer beyond 64 bits (2⁷⁰, say) comes back as the
     /// nearest `f64`, without its exact digits. Use [`Client::call_raw`] to
-    /// read such numbers exactly from the body.
+    /// read such numbers exactly from the body:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // a server whose answer holds 2^70, which no 64-bit integer holds
+    /// let server = httpmock::MockServer::start_async().await;
+    /// server
+    ///     .mock_async(|_, then| {
+    ///         then.status(200)
+    ///             .header("content-type", "application/json")
+    ///             .body(r#"{"id": "u1", "count": 1180591620717411303424}"#);
+    ///     })
+    ///     .await;
+    /// let client = versori::Client::builder()
+    ///     .base_url(server.base_url())
+    ///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    ///     .api_key("doc")
+    ///     .build()?;
+    /// let args = serde_json::json!({"user_id": "u1"});
+    ///
+    /// // as a `serde_json::Value`: the nearest f64, the exact digits gone
+    /// let value = client.call("GetEndUser", args.clone()).await?;
+    /// assert!(value["count"].is_f64());
+    /// assert!(!value["count"].is_u64() && !value["count"].is_i64());
+    /// assert_eq!(value["count"].as_f64(), Some(2f64.powi(70)));
+    ///
+    /// // the raw body keeps every digit, for a decoder that reads them exactly
+    /// let raw = client.call_raw("GetEndUser", args).await?;
+    /// let body = std::str::from_utf8(raw.body())?;
+    /// assert!(body.contains(r#""count": 1180591620717411303424}"#));
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// A slash-separated path parameter (the KV `key`) takes a string in its
     /// path form (`"orders/1042"`) or an array of segments
