@@ -6,7 +6,8 @@ broken network, server, proxy or gateway can misbehave: connections reset in the
 of the headers or of the body, a server that stalls or drips a byte at a time, bodies cut
 short (with a length, or chunked), huge bodies, 10,000 headers, JSON nested 100,000 deep,
 listings that repeat a cursor, redirects (to another origin, to themselves, without a
-``Location``), and error bodies that echo the request's credential back.
+``Location``), and replies that echo the request's credential back (error bodies, a
+success that is not JSON, a redirect's ``Location``).
 
 ``GET /_stats`` answers JSON counts: requests per case, connections open and accepted per
 case, and what the ``witness`` case (the target of cross-origin redirects) received.
@@ -32,6 +33,8 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 BIG_INT = 1180591620717411303424
 DEEP = 100_000
 HUGE = 500 * 1024 * 1024
+# the request id of the ``echo-json`` reply
+REQUEST_ID = "req-fault-1"
 CHUNK = 64 * 1024
 
 
@@ -263,10 +266,12 @@ def _echo(server: "_Server", conn: socket.socket, req: Request) -> None:
 
 
 def _echo_json(server: "_Server", conn: socket.socket, req: Request) -> None:
-    """The platform's error shape, with the credential in its message and details."""
+    """The platform's error shape, with the credential in its message and details, and the
+    request id ``req-fault-1`` (which errors and log records carry)."""
     token = req.authorization.split(" ", 1)[-1]
+    body = json.dumps({"code": "forbidden", "message": f"credential {token} lacks access", "details": f"got {token}"})
     conn.sendall(
-        _json(403, {"code": "forbidden", "message": f"credential {token} lacks access", "details": f"got {token}"})
+        _response(403, body.encode(), (("content-type", "application/json"), ("x-request-id", REQUEST_ID)))
     )
 
 
@@ -274,6 +279,13 @@ def _echo_ok(server: "_Server", conn: socket.socket, req: Request) -> None:
     """A success that is not JSON, echoing the credential."""
     token = req.authorization.split(" ", 1)[-1]
     conn.sendall(_response(200, f"<html>welcome {token}</html>".encode(), (("content-type", "text/html"),)))
+
+
+def _echo_redirect(server: "_Server", conn: socket.socket, req: Request) -> None:
+    """A login page's redirect whose ``Location`` carries the credential, glued to ``key=``
+    (so that only the credential itself, not a token's shape, finds it)."""
+    token = req.authorization.split(" ", 1)[-1]
+    conn.sendall(_response(302, b"", (("location", f"http://localhost:1/login?key={token}&next=%2F"),), "Found"))
 
 
 def _big_int(server: "_Server", conn: socket.socket, req: Request) -> None:
@@ -305,6 +317,7 @@ CASES: Dict[str, Case] = {
     "echo": _echo,
     "echo-json": _echo_json,
     "echo-ok": _echo_ok,
+    "echo-redirect": _echo_redirect,
     "big-int": _big_int,
     "_stats": _stats,
 }

@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import faulthandler
 import json
+import logging
+import pathlib
 import subprocess
 import sys
 import time
@@ -16,12 +18,14 @@ from typing import Any, Callable, Iterator, Optional, Type
 import pytest
 
 import versori
-from fault_server import BIG_INT, FaultServer
+from fault_server import BIG_INT, REQUEST_ID, FaultServer
 
 ORG = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
 KEY = "vk_fault_secret_8c1f2e"
 # a structurally valid JWT, echoed by the servers that echo credentials
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYXVsdCJ9.c2VjcmV0LXNpZ25hdHVyZQ"
+# the signing key of the test fixtures, as PEM text
+SIGNING_KEY = (pathlib.Path(__file__).parents[2] / "crates/versori/tests/fixtures/test-signing-key.pem").read_text()
 # every case finishes well within this (a stalled one after its timeouts and one retry)
 BOUND = 10.0
 
@@ -102,6 +106,7 @@ SINGLE = [
     ("echo", versori.AuthenticationError, ["HTTP 401", "Bearer <redacted>"], 401),
     ("echo-json", versori.PermissionDeniedError, ["HTTP 403 forbidden", "credential <redacted> lacks access"], 403),
     ("echo-ok", versori.APIResponseError, ["could not decode", "welcome <redacted>"], 200),
+    ("echo-redirect", versori.RedirectError, ["HTTP 302", "/login?key=<redacted>&next=%2F"], 302),
 ]
 
 
@@ -165,15 +170,65 @@ def test_listings_stop_on_a_repeated_cursor_and_on_deep_items(faults: FaultServe
             check(afails(collect_pages), versori.APIResponseError, fragment)
 
 
-@pytest.mark.parametrize("case", ["echo", "echo-json", "echo-ok"])
+# the echo cases: the exception, its status, and where the redacted credential shows
+ECHO = {
+    "echo": (versori.AuthenticationError, 401, "Authorization: JWT <redacted>"),
+    "echo-json": (versori.PermissionDeniedError, 403, "credential <redacted> lacks access"),
+    "echo-ok": (versori.APIResponseError, 200, "welcome <redacted>"),
+    "echo-redirect": (versori.RedirectError, 302, "key=<redacted>&next=%2F"),
+}
+
+
+def assert_no_token(exc: BaseException, token: Optional[str] = None) -> None:
+    """Nothing of a JWT in what the exception shows: no ``eyJ`` (every JWT starts so) and,
+    when it is known, none of its parts."""
+    shown = texts(exc)
+    assert "eyJ" not in shown, f"a token leaked: {shown}"
+    for part in token.split(".") if token else []:
+        assert part not in shown, f"the token leaked: {shown}"
+
+
+@pytest.mark.parametrize("case", sorted(ECHO))
 def test_an_echoed_jwt_is_redacted(faults: FaultServer, case: str) -> None:
+    kind, status, shown = ECHO[case]
     client = versori.Client(base_url=faults.base_url(case), jwt=JWT, organisation=ORG, from_env=False,
                             timeout=1.0, max_retries=0)
+    for call in (lambda: client.get_end_user("u"), lambda: client.call("GetEndUser", user_id="u")):
+        exc = fails(call)
+        check(exc, kind, "<redacted>", shown, status=status)
+        assert_no_token(exc, JWT)
+
+
+@pytest.mark.parametrize("case", sorted(ECHO))
+def test_an_echoed_minted_token_is_redacted(faults: FaultServer, case: str) -> None:
+    """A signing-key client acting as an end user sends a token it minted; echoed back, it
+    is redacted like any credential (whether or not it is shaped like one where it shows)."""
+    kind, status, shown = ECHO[case]
+    client = versori.Client(base_url=faults.base_url(case), signing_key=SIGNING_KEY,
+                            signing_key_id="01J8ZQ4N7G3Y5B2K9T6W1XSKEY", organisation=ORG, from_env=False,
+                            timeout=1.0, max_retries=0).acting_as("u")
     exc = fails(lambda: client.get_end_user("u"))
-    assert "<redacted>" in str(exc), str(exc)
-    shown = texts(exc)
-    for part in [JWT, *JWT.split(".")]:
-        assert part not in shown, f"the JWT leaked: {shown}"
+    check(exc, kind, "<redacted>", shown, status=status)
+    assert_no_token(exc)
+    aclient = versori.AsyncClient(base_url=faults.base_url(case), signing_key=SIGNING_KEY,
+                                  signing_key_id="01J8ZQ4N7G3Y5B2K9T6W1XSKEY", organisation=ORG,
+                                  from_env=False, timeout=1.0, max_retries=0).acting_as("u")
+    exc = afails(lambda: aclient.call("GetEndUser", user_id="u"))
+    check(exc, kind, "<redacted>", shown, status=status)
+    assert_no_token(exc)
+
+
+def test_the_request_id_reaches_the_exception_and_the_debug_record(
+    faults: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="versori")
+    exc = fails(lambda: make(faults, "echo-json").get_end_user("u"))
+    check(exc, versori.PermissionDeniedError, f"request id {REQUEST_ID}", status=403)
+    assert getattr(exc, "request_id", None) == REQUEST_ID
+    (record,) = [r for r in caplog.records if r.name == "versori" and r.getMessage().startswith("response ")]
+    assert record.__dict__["request_id"] == REQUEST_ID
+    assert f"request_id={REQUEST_ID}" in record.getMessage()
+    assert KEY not in record.getMessage() and KEY not in repr(record.__dict__)
 
 
 def test_integers_beyond_64_bits_are_exact(faults: FaultServer) -> None:
@@ -218,11 +273,29 @@ def test_a_huge_body_is_refused_and_memory_stays_near_the_limit(faults: FaultSer
 
 
 def test_a_small_limit_applies_to_every_path(faults: FaultServer) -> None:
+    """The typed call, the generic call and a listing, sync and async, all stop at the
+    client's limit."""
     client = make(faults, "huge", max_response_bytes=4096)
-    exc = fails(lambda: client.get_end_user("u"))
-    check(exc, versori.ResponseTooLargeError, "4096 bytes", status=200)
-    assert isinstance(exc, versori.ResponseTooLargeError) and exc.limit == 4096
-    check(afails(lambda: make(faults, "huge", versori.AsyncClient, max_response_bytes=4096).get_end_user("u")),
-          versori.ResponseTooLargeError, "4096 bytes")
+    for call in (
+        lambda: client.get_end_user("u"),
+        lambda: client.call("GetEndUser", user_id="u"),
+        lambda: list(client.list_systems()),
+    ):
+        exc = fails(call)
+        check(exc, versori.ResponseTooLargeError, "4096 bytes", "max_response_bytes", status=200)
+        assert isinstance(exc, versori.ResponseTooLargeError) and exc.limit == 4096
+    aclient = make(faults, "huge", versori.AsyncClient, max_response_bytes=4096)
+
+    async def listed() -> Any:
+        return [s async for s in aclient.list_systems()]
+
+    for acall in (
+        lambda: aclient.get_end_user("u"),
+        lambda: aclient.call("GetEndUser", user_id="u"),
+        listed,
+    ):
+        exc = afails(acall)
+        check(exc, versori.ResponseTooLargeError, "4096 bytes", "max_response_bytes", status=200)
+        assert isinstance(exc, versori.ResponseTooLargeError) and exc.limit == 4096
     with pytest.raises(versori.ValidationError, match="max_response_bytes"):
         make(faults, "huge", max_response_bytes=0)

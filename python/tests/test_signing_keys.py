@@ -58,6 +58,26 @@ def test_key_errors_never_show_the_key(emulator: Emulator, text: str) -> None:
     assert text.strip() not in shown
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        BODY[1][:16],  # a short base64 fragment
+        BODY[2][:40],
+        "/" + BODY[3][:20],  # a fragment that starts like an absolute path
+        BODY[4][:10] + "/" + BODY[4][10:30],  # or holds a slash
+        "-----END PRIVATE KEY-----",  # PEM armour
+        "RSA PRIVATE KEY",
+    ],
+    ids=["base64-16", "base64-40", "slash-first", "slash-inside", "end-line", "label"],
+)
+def test_fragments_of_a_key_are_never_shown(emulator: Emulator, text: str) -> None:
+    with pytest.raises(versori.CredentialsError) as info:
+        signed(emulator, text)
+    shown = f"{info.value} {info.value!r}"
+    assert text not in shown, f"the argument was echoed: {shown}"
+    assert "not shown" in str(info.value), shown
+
+
 def test_a_path_is_named_and_a_bad_file_is_not_shown(emulator: Emulator, tmp_path: pathlib.Path) -> None:
     with pytest.raises(versori.CredentialsError, match="/nonexistent/key.pem"):
         signed(emulator, "/nonexistent/key.pem")

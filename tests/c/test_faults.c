@@ -3,7 +3,10 @@
  * server of python/tests/fault_server.py (started here as a subprocess).
  * Each case checks the status, the HTTP status, the error code and the
  * message, and that the credential appears in neither the message nor any
- * log record. Each is bounded by the client's timeout and one retry.
+ * log record. Each is bounded by the client's timeout and one retry. The
+ * credential is an API key, a JWT, or the token a signing key (given as PEM
+ * text with a UTF-8 BOM and openssl's `Bag Attributes` lines) mints for an
+ * end user.
  *
  * Usage: test_faults PYTHON SERVER_SCRIPT (cargo xtask test passes them).
  * Built with -std=c11 -Wall -Wextra -Werror and run plain and under valgrind.
@@ -32,6 +35,10 @@ extern char **environ;
 
 #define ORG "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
 #define KEY "vk_fault_secret_c_5e7d"
+#define JWT "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYXVsdC1jIn0.c2VjcmV0LXNpZ25hdHVyZS1j"
+#define SIGNING_KEY_PEM "crates/versori/tests/fixtures/test-signing-key.pem" /* from the workspace root */
+#define SIGNING_KEY_ID "01J8ZQ4N7G3Y5B2K9T6W1XSKEY"
+#define REQUEST_ID "req-fault-1" /* the echo-json reply's x-request-id */
 #define BIG_INT "1180591620717411303424"          /* 2**70 */
 #define BIG_INT_PLUS_ONE "1180591620717411303425"
 
@@ -129,7 +136,7 @@ static char *http_get(const char *path) {
 /* ---- log records ---- */
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static int log_records = 0, log_retries = 0, log_responses = 0, log_leaks = 0;
+static int log_records = 0, log_retries = 0, log_responses = 0, log_leaks = 0, log_request_ids = 0;
 
 static void on_log(VersoriLogLevel level, const char *message, void *user_data) {
   int *calls = user_data;
@@ -144,31 +151,41 @@ static void on_log(VersoriLogLevel level, const char *message, void *user_data) 
   if (level == VERSORI_LOG_DEBUG && strncmp(message, "response ", 9) == 0 &&
       strstr(message, "operation_id=GetEndUser") != NULL && strstr(message, "status=") != NULL &&
       strstr(message, "method=GET") != NULL && strstr(message, "path=/o/{organisation_id}/users/{user_id}") != NULL &&
-      strstr(message, "attempt=") != NULL && strstr(message, "latency_ms=") != NULL)
+      strstr(message, "attempt=") != NULL && strstr(message, "latency_ms=") != NULL) {
     log_responses++;
+    /* the echo-json reply's request id, as a field of the record */
+    if (strstr(message, "status=403") != NULL && strstr(message, "request_id=" REQUEST_ID) != NULL)
+      log_request_ids++;
+  }
   pthread_mutex_unlock(&log_lock);
 }
 
 /* ---- cases ---- */
 
-static VersoriClient *client_for(const char *c, uint64_t max_bytes) {
+/* A client for case `c` with an API key, a JWT, or (both NULL) the
+ * credentials of the environment. */
+static VersoriClient *client_with(const char *c, uint64_t max_bytes, const char *api_key, const char *jwt) {
   char url[256];
   snprintf(url, sizeof url, "%s/%s", server_url, c);
   VersoriClientOptions opts;
   memset(&opts, 0, sizeof opts);
   opts.base_url = url;
   opts.organisation = ORG;
-  opts.api_key = KEY;
+  opts.api_key = api_key;
+  opts.jwt = jwt;
   opts.request_timeout_ms = valgrind ? 3000 : 1000;
   opts.max_retries = 1;
   opts.max_response_bytes = max_bytes;
   VersoriClient *client = NULL;
   if (versori_client_new(&opts, &client) != VERSORI_OK) {
-    fprintf(stderr, "versori_client_new failed for %s\n", c);
+    fprintf(stderr, "versori_client_new failed for %s: %s\n", c,
+            versori_last_error_message() ? versori_last_error_message() : "(none)");
     failures++;
   }
   return client;
 }
+
+static VersoriClient *client_for(const char *c, uint64_t max_bytes) { return client_with(c, max_bytes, KEY, NULL); }
 
 /* The last error matches; `fragments` is NULL-terminated. */
 static void check_error(const char *name, VersoriStatus got, VersoriStatus want, unsigned http,
@@ -210,7 +227,18 @@ static const struct single SINGLE[] = {
     {"echo", VERSORI_API_ERROR, 401, "http_401", {"Bearer <redacted>", NULL}},
     {"echo-json", VERSORI_API_ERROR, 403, "forbidden", {"credential <redacted> lacks access", NULL}},
     {"echo-ok", VERSORI_DECODE_ERROR, 200, NULL, {"welcome <redacted>", NULL}},
+    {"echo-redirect", VERSORI_API_ERROR, 302, "redirect", {"key=<redacted>&next=%2F", NULL}},
 };
+
+/* The cases that echo the credential back, as any kind of client meets
+ * them (an API key shows as `Bearer <redacted>`, a JWT as `JWT <redacted>`). */
+static const struct single ECHO[] = {
+    {"echo", VERSORI_API_ERROR, 401, "http_401", {"Authorization: ", "<redacted> was rejected", NULL}},
+    {"echo-json", VERSORI_API_ERROR, 403, "forbidden", {"credential <redacted> lacks access", NULL}},
+    {"echo-ok", VERSORI_DECODE_ERROR, 200, NULL, {"welcome <redacted>", NULL}},
+    {"echo-redirect", VERSORI_API_ERROR, 302, "redirect", {"key=<redacted>&next=%2F", NULL}},
+};
+#define ECHO_CASES (sizeof ECHO / sizeof ECHO[0])
 
 static void test_single_calls(void) {
   for (size_t i = 0; i < sizeof SINGLE / sizeof SINGLE[0]; i++) {
@@ -283,11 +311,146 @@ static void test_body_limits(void) {
   const char *const fragments[] = {"1048576 bytes", NULL};
   check_error("huge-chunked", st, VERSORI_DECODE_ERROR, 200, NULL, fragments);
   versori_client_free(c);
+
+  /* a pager meets the same limit: 500 MB declared up front, refused at once */
+  c = client_for("huge", 4096);
+  VersoriPager *pager = NULL;
+  if (c != NULL && versori_paginate(c, "ListSystems", NULL, &pager) == VERSORI_OK) {
+    char *item = NULL;
+    const char *const limit[] = {"4096 bytes", "max_response_bytes", NULL};
+    check_error("huge (pager)", versori_pager_next(pager, &item), VERSORI_DECODE_ERROR, 200, NULL, limit);
+    CHECK(item == NULL);
+    CHECK(versori_pager_next(pager, &item) == VERSORI_DONE);
+    versori_pager_free(pager);
+  } else {
+    failures++;
+  }
+  versori_client_free(c);
   if (!valgrind) {
     long grown_kib = after.ru_maxrss - before.ru_maxrss;
     if (grown_kib > 16 * 1024) fprintf(stderr, "RSS grew by %ld KiB\n", grown_kib);
     CHECK(grown_kib <= 16 * 1024);
   }
+}
+
+/* The last error is case `s`'s, holds `<redacted>` and nothing of a JWT
+ * (every JWT starts with "eyJ"), nor `credential` when it is known: the
+ * credential sent was echoed back and redacted. */
+static void check_redacted(const char *name, const char *credential, VersoriStatus st,
+                           const struct single *s) {
+  check_error(name, st, s->status, s->http, s->code, s->fragments);
+  const char *msg = versori_last_error_message();
+  int ok = msg != NULL && strstr(msg, "<redacted>") != NULL && strstr(msg, "eyJ") == NULL &&
+           (credential == NULL || strstr(msg, credential) == NULL);
+  if (!ok) {
+    fprintf(stderr, "case %s: the credential was not redacted: %s\n", name, msg ? msg : "(none)");
+    failures++;
+  }
+}
+
+static void test_an_echoed_jwt_is_redacted(void) {
+  for (size_t i = 0; i < ECHO_CASES; i++) {
+    VersoriClient *c = client_with(ECHO[i].name, 0, NULL, JWT);
+    if (c == NULL) continue;
+    char *out = NULL;
+    char name[64];
+    snprintf(name, sizeof name, "%s (jwt)", ECHO[i].name);
+    check_redacted(name, JWT, versori_call(c, "GetEndUser", "{\"user_id\":\"u\"}", &out), &ECHO[i]);
+    versori_client_free(c);
+  }
+}
+
+/* The whole of a small file (free it), or NULL. */
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return NULL;
+  size_t cap = 1 << 16;
+  char *buf = malloc(cap);
+  if (buf != NULL) buf[fread(buf, 1, cap - 1, f)] = '\0';
+  fclose(f);
+  return buf;
+}
+
+/* Whether `text` holds any of the base64 lines of `pem` (every line but
+ * the -----BEGIN/END ones). */
+static int holds_a_line_of(const char *text, const char *pem) {
+  for (const char *line = pem; *line != '\0';) {
+    const char *end = strchr(line, '\n');
+    size_t len = end ? (size_t)(end - line) : strlen(line);
+    char piece[128];
+    if (len > 0 && len < sizeof piece && strncmp(line, "-----", 5) != 0) {
+      memcpy(piece, line, len);
+      piece[len] = '\0';
+      if (strstr(text, piece) != NULL) return 1;
+    }
+    if (end == NULL) break;
+    line = end + 1;
+  }
+  return 0;
+}
+
+/* A signing key given as PEM text (VERSORI_SIGNING_KEY, the way the C ABI
+ * takes one) with a UTF-8 BOM and the attribute lines `openssl pkcs12
+ * -nodes` writes is accepted; the token it mints for the end user
+ * (VERSORI_SUBJECT), echoed back, is redacted; a damaged key is refused
+ * with a message holding no line of it. */
+static void test_signing_keys(void) {
+  char *pem = read_file(SIGNING_KEY_PEM);
+  CHECK(pem != NULL && strstr(pem, "-----BEGIN") != NULL);
+  const char *prefix = "\xEF\xBB\xBF"
+                       "Bag Attributes\n    localKeyID: 01 02 03\n    friendlyName: signing\n"
+                       "Key Attributes: <No Attributes>\n";
+  size_t len = strlen(prefix) + (pem ? strlen(pem) : 0) + 1;
+  char *text = pem ? malloc(len) : NULL;
+  if (text == NULL) {
+    free(pem);
+    failures++;
+    return;
+  }
+  snprintf(text, len, "%s%s", prefix, pem);
+  setenv("VERSORI_SIGNING_KEY", text, 1);
+  setenv("VERSORI_SIGNING_KEY_ID", SIGNING_KEY_ID, 1);
+  setenv("VERSORI_SUBJECT", "customer-c", 1);
+  for (size_t i = 0; i < ECHO_CASES; i++) {
+    VersoriClient *c = client_with(ECHO[i].name, 0, NULL, NULL); /* the key from the environment */
+    if (c == NULL) continue;
+    char *out = NULL;
+    char name[64];
+    snprintf(name, sizeof name, "%s (signing key)", ECHO[i].name);
+    check_redacted(name, NULL, versori_call(c, "GetEndUser", "{\"user_id\":\"u\"}", &out), &ECHO[i]);
+    CHECK(!holds_a_line_of(versori_last_error_message(), pem));
+    versori_client_free(c);
+  }
+
+  /* damaged: the fourth line of the key's base64 cut to "AAAA" */
+  char *line = strstr(text, "-----BEGIN");
+  for (int i = 0; i < 4 && line != NULL; i++) {
+    line = strchr(line, '\n');
+    if (line != NULL) line++;
+  }
+  char *end = line ? strchr(line, '\n') : NULL;
+  CHECK(end != NULL && end - line > 4);
+  if (end != NULL && end - line > 4) {
+    memcpy(line, "AAAA", 4);
+    memmove(line + 4, end, strlen(end) + 1);
+    setenv("VERSORI_SIGNING_KEY", text, 1);
+    VersoriClientOptions opts;
+    memset(&opts, 0, sizeof opts);
+    opts.base_url = server_url;
+    VersoriClient *c = NULL;
+    VersoriStatus st = versori_client_new(&opts, &c);
+    const char *msg = versori_last_error_message();
+    int ok = st == VERSORI_AUTH_ERROR && c == NULL && msg != NULL && strstr(msg, "signing key") != NULL &&
+             !holds_a_line_of(msg, pem);
+    if (!ok) fprintf(stderr, "damaged key: status %d: %s\n", (int)st, msg ? msg : "(none)");
+    CHECK(ok);
+    versori_client_free(c);
+  }
+  unsetenv("VERSORI_SIGNING_KEY");
+  unsetenv("VERSORI_SIGNING_KEY_ID");
+  unsetenv("VERSORI_SUBJECT");
+  free(text);
+  free(pem);
 }
 
 static void test_big_integers(void) {
@@ -329,9 +492,11 @@ static void test_retries_are_logged_without_secrets(void) {
   CHECK(log_records > 0);
   CHECK(log_responses >= 1);
   CHECK(log_retries == 1);
+  CHECK(log_request_ids == 1); /* the one echo-json call while logging was on */
   CHECK(log_leaks == 0);
-  if (log_responses < 1 || log_retries != 1)
-    fprintf(stderr, "log: %d records, %d responses, %d retries\n", log_records, log_responses, log_retries);
+  if (log_responses < 1 || log_retries != 1 || log_request_ids != 1)
+    fprintf(stderr, "log: %d records, %d responses, %d retries, %d with request_id=" REQUEST_ID "\n",
+            log_records, log_responses, log_retries, log_request_ids);
   pthread_mutex_unlock(&log_lock);
 }
 
@@ -354,6 +519,8 @@ int main(int argc, char **argv) {
   test_redirect_to_another_origin();
   test_listings();
   test_body_limits();
+  test_an_echoed_jwt_is_redacted();
+  test_signing_keys();
   test_big_integers();
   test_retries_are_logged_without_secrets();
 

@@ -123,19 +123,32 @@ impl SigningKey {
     }
 
     /// A signing key read from a PEM file.
+    ///
+    /// An error names the path, unless no file is there and the path looks
+    /// like key material (base64, PEM armour, several lines): a key given
+    /// where a path was expected is never echoed.
     pub fn from_pem_file(key_id: impl Into<String>, path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let pem = std::fs::read(path).map_err(|e| Error::Auth {
-            message: format!("cannot read the signing key file {}: {e}", path.display()),
+            message: match path.to_str() {
+                Some(text) if !path.exists() && looks_like_key_material(text) => format!(
+                    "cannot read the signing key file: {e}; the path given looks like key \
+                     material rather than a path, so it is not shown"
+                ),
+                _ => format!("cannot read the signing key file {}: {e}", path.display()),
+            },
         })?;
         Self::from_pem(key_id, &pem)
     }
 
     /// A signing key from `value`, which is either the PEM text itself or
     /// the path of a PEM file: text holding a `-----BEGIN` line is PEM (see
-    /// [`SigningKey::from_pem`]), anything else a path. A value that looks
-    /// like key material without being PEM (several lines, base64 or JSON)
-    /// is refused without being echoed, and is never taken for a path.
+    /// [`SigningKey::from_pem`]), an existing file is read, and anything
+    /// else is a path whose file is missing, named in the error, unless it
+    /// looks like key material: several lines, JSON, PEM armour (`-----`,
+    /// `PRIVATE KEY`), or a run of base64 of 16 characters or more that is
+    /// not a path into an existing folder. Such a value is refused without
+    /// being echoed.
     ///
     /// ```
     /// use versori::SigningKey;
@@ -146,15 +159,19 @@ impl SigningKey {
     /// let der_base64 = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7Vx1rYHM9kqTyf3";
     /// let err = SigningKey::from_pem_or_path("k1", der_base64).unwrap_err();
     /// assert!(!err.to_string().contains(der_base64));
+    /// // a fragment of one, too
+    /// let err = SigningKey::from_pem_or_path("k1", "kqTyf3+Vx1rYHM9k").unwrap_err();
+    /// assert!(!err.to_string().contains("kqTyf3+Vx1rYHM9k"));
     /// ```
     pub fn from_pem_or_path(key_id: impl Into<String>, value: &str) -> Result<Self> {
         if value.contains("-----BEGIN") {
             return Self::from_pem(key_id, value.as_bytes());
         }
-        if looks_like_key_material(value) {
+        if !Path::new(value).exists() && looks_like_key_material(value) {
             return Err(Error::Auth {
                 message: "the signing key is neither PEM text (it has no -----BEGIN line) nor \
-                          the path of a PEM file; its value is not shown"
+                          the path of an existing file, and it looks like key material, so its \
+                          value is not shown"
                     .into(),
             });
         }
@@ -278,18 +295,36 @@ fn private_key_block(pem: &[u8]) -> Result<&str> {
     ))
 }
 
-/// Whether a signing-key value that is not PEM looks like key material
-/// rather than a path: several lines, JSON, more than a path's length, or
-/// a long run of base64 that does not start like a path.
+/// Whether a signing-key value that is not PEM (nor an existing file) looks
+/// like key material rather than a path: several lines, JSON, more than a
+/// path's length, PEM armour (`-----`, `PRIVATE KEY`), or a run of 16 or
+/// more base64 characters (either alphabet) that is not a path into an
+/// existing folder (`keys/signing` when `keys/` exists). Such a value is
+/// never echoed in an error.
 fn looks_like_key_material(value: &str) -> bool {
     let v = value.trim();
-    let base64 = v
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'));
+    let base64 = v.len() >= 16
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_'));
     v.contains(['\n', '\r'])
         || v.starts_with('{')
         || v.len() > 1024
-        || (v.len() >= 64 && base64 && !v.starts_with(['/', '~']))
+        || v.contains("-----")
+        || v.contains("PRIVATE KEY")
+        || (base64 && !in_existing_folder(v))
+}
+
+/// Whether `v` names an entry of a folder that exists, other than the root
+/// or the current one (`/etc/versori/key` when `/etc/versori` exists): a
+/// path to a missing file rather than a fragment of base64, which a `/` can
+/// be part of.
+fn in_existing_folder(v: &str) -> bool {
+    Path::new(v).parent().is_some_and(|folder| {
+        folder
+            .components()
+            .any(|c| matches!(c, std::path::Component::Normal(_)))
+            && folder.is_dir()
+    })
 }
 
 impl Credentials {

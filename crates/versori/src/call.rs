@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use versori_core::operations::{self, Kind, Location, Operation};
 
-use crate::error::{excerpt, Error, Result};
+use crate::error::{decode, Error, Result};
 use crate::Client;
 
 /// A request ready to send, built from an operation and JSON arguments.
@@ -383,7 +383,40 @@ impl Client {
     /// The result is a `serde_json::Value`, whose numbers are `i64`, `u64`
     /// or `f64`: an integer beyond 64 bits (2⁷⁰, say) comes back as the
     /// nearest `f64`, without its exact digits. Use [`Client::call_raw`] to
-    /// read such numbers exactly from the body.
+    /// read such numbers exactly from the body:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// // a server whose answer holds 2^70, which no 64-bit integer holds
+    /// let server = httpmock::MockServer::start_async().await;
+    /// server
+    ///     .mock_async(|_, then| {
+    ///         then.status(200)
+    ///             .header("content-type", "application/json")
+    ///             .body(r#"{"id": "u1", "count": 1180591620717411303424}"#);
+    ///     })
+    ///     .await;
+    /// let client = versori::Client::builder()
+    ///     .base_url(server.base_url())
+    ///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    ///     .api_key("doc")
+    ///     .build()?;
+    /// let args = serde_json::json!({"user_id": "u1"});
+    ///
+    /// // as a `serde_json::Value`: the nearest f64, the exact digits gone
+    /// let value = client.call("GetEndUser", args.clone()).await?;
+    /// assert!(value["count"].is_f64());
+    /// assert!(!value["count"].is_u64() && !value["count"].is_i64());
+    /// assert_eq!(value["count"].as_f64(), Some(2f64.powi(70)));
+    ///
+    /// // the raw body keeps every digit, for a decoder that reads them exactly
+    /// let raw = client.call_raw("GetEndUser", args).await?;
+    /// let body = std::str::from_utf8(raw.body())?;
+    /// assert!(body.contains(r#""count": 1180591620717411303424}"#));
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// A slash-separated path parameter (the KV `key`) takes a string in its
     /// path form (`"orders/1042"`) or an array of segments
@@ -476,24 +509,22 @@ impl Client {
             .map_err(Error::from_reqwest)?;
         let status = response.status().as_u16();
         if response.status().is_redirection() {
-            let sent = transport.sent_credential();
-            return Err(crate::error::redirect(
-                status,
-                response.headers(),
-                sent.as_deref(),
-            ));
+            // the transport redacted the credential from its Location
+            return Err(crate::error::redirect(status, response.headers()));
         }
         if status >= 400 {
             // already in memory and under the limit (the transport read it)
             let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await.map_err(Error::from_reqwest)?;
             // the transport guarantees the platform's error shape here
-            let err: versori_core::types::Error =
-                serde_json::from_slice(&body).map_err(|e| Error::Decode {
-                    status: Some(status),
-                    message: e.to_string(),
-                    excerpt: excerpt(&body, transport.sent_credential().as_deref()),
-                })?;
+            let err: versori_core::types::Error = serde_json::from_slice(&body).map_err(|e| {
+                decode(
+                    Some(status),
+                    e,
+                    &body,
+                    transport.sent_credential().as_deref(),
+                )
+            })?;
             return Err(Error::from_api(status, &headers, err));
         }
         let body = crate::body::read(&mut response, transport.max_response_bytes).await?;
@@ -536,6 +567,8 @@ pub struct RawResponse {
 struct Origin(Option<std::sync::Arc<crate::transport::Transport>>);
 
 impl Origin {
+    /// The credential the client of the response sends (see
+    /// [`crate::transport::Transport::sent_credential`]).
     fn sent_credential(&self) -> Option<String> {
         self.0.as_ref().and_then(|t| t.sent_credential())
     }
@@ -604,8 +637,9 @@ impl RawResponse {
 
     /// An [`Error::Decode`] about this response's body: `message` says what
     /// did not match; the status and an excerpt of the body are added, with
-    /// credentials redacted (the one the request carried, when the response
-    /// came from [`Client::call_raw`], and anything shaped like a token).
+    /// credentials redacted from both (the one the request carried, when the
+    /// response came from [`Client::call_raw`], and anything shaped like a
+    /// token), since a decoder's message may quote the body.
     /// For callers decoding the body with their own deserializer.
     ///
     /// ```
@@ -615,11 +649,18 @@ impl RawResponse {
     /// assert!(err.to_string().contains("not json"));
     /// ```
     pub fn decode_error(&self, message: impl std::fmt::Display) -> Error {
-        Error::Decode {
-            status: Some(self.status),
-            message: message.to_string(),
-            excerpt: excerpt(&self.body, self.origin.sent_credential().as_deref()),
-        }
+        decode(
+            Some(self.status),
+            message,
+            &self.body,
+            self.sent_credential().as_deref(),
+        )
+    }
+
+    /// The credential of the request this response answered, when it came
+    /// from a client (for redacting it from errors about the body).
+    pub(crate) fn sent_credential(&self) -> Option<String> {
+        self.origin.sent_credential()
     }
 }
 

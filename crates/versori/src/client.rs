@@ -101,6 +101,13 @@ impl Client {
     }
 
     /// The generated client underneath, for direct access to every builder.
+    ///
+    /// Its requests go through this client's transport (credentials,
+    /// retries, the size limit, redaction of error bodies and redirects),
+    /// but its errors are the generated client's: a success body that does
+    /// not decode is kept whole in them. The resource groups
+    /// ([`Client::users`] and the rest) give [`Error`]s with the credential
+    /// redacted from every excerpt.
     pub fn core(&self) -> &versori_core::Client {
         &self.inner.core
     }
@@ -128,6 +135,39 @@ impl Client {
                 "no organisation configured: set VERSORI_ORG or call ClientBuilder::organisation",
             )
         })
+    }
+
+    /// The credential this client's requests carry (the API key, the JWT,
+    /// or the token last minted for its end user), for redacting it from
+    /// errors about what a server sent back. Never mints a token.
+    pub(crate) fn sent_credential(&self) -> Option<String> {
+        self.inner.transport.sent_credential()
+    }
+
+    /// An error of the generated client as the facade's, with this client's
+    /// credential redacted from any body excerpt (the request builders'
+    /// conversion).
+    pub(crate) fn error_from_core(
+        &self,
+        e: versori_core::Error<versori_core::types::Error>,
+    ) -> Error {
+        let sent = match &e {
+            // only this kind keeps a body that did not pass the transport's
+            // redaction (a success body, decoded by the generated code)
+            versori_core::Error::InvalidResponsePayload(..) => self.sent_credential(),
+            _ => None,
+        };
+        Error::from_core(e, sent.as_deref())
+    }
+
+    /// An [`Error::Decode`] about a JSON value this client received, with
+    /// its credential redacted from the excerpt.
+    pub(crate) fn decode_json_error(
+        &self,
+        message: impl Into<String>,
+        body: &serde_json::Value,
+    ) -> Error {
+        Error::decode_json(message, body, self.sent_credential().as_deref())
     }
 
     /// The same client with another default organisation.

@@ -201,18 +201,39 @@ pub(crate) fn excerpt(body: &[u8], sent: Option<&str>) -> String {
     out
 }
 
-/// The error for a response with a redirect status (see [`Error::Redirect`]).
-pub(crate) fn redirect(
-    status: u16,
-    headers: &reqwest::header::HeaderMap,
+/// An [`Error::Decode`] about `body`, part of a response (or a value read
+/// from one): `message` says what did not match, `sent` is the credential
+/// the request carried. Both the excerpt and the message are redacted: a
+/// decoder's message can quote the body (serde's `invalid type: string
+/// "..."`).
+pub(crate) fn decode(
+    status: Option<u16>,
+    message: impl std::fmt::Display,
+    body: &[u8],
     sent: Option<&str>,
 ) -> Error {
+    let message = message.to_string();
+    Error::Decode {
+        status,
+        message: match crate::secret::redact(&message, sent) {
+            std::borrow::Cow::Borrowed(_) => message,
+            std::borrow::Cow::Owned(clean) => clean,
+        },
+        excerpt: excerpt(body, sent),
+    }
+}
+
+/// The error for a response with a redirect status (see [`Error::Redirect`]).
+/// The transport has already redacted the credential the request carried
+/// from the `Location`; anything shaped like a token is redacted again here,
+/// for responses that did not come through it.
+pub(crate) fn redirect(status: u16, headers: &reqwest::header::HeaderMap) -> Error {
     Error::Redirect {
         status,
         location: headers
             .get(reqwest::header::LOCATION)
             .map(|v| String::from_utf8_lossy(v.as_bytes()))
-            .map(|l| crate::secret::redact(&l, sent).into_owned()),
+            .map(|l| crate::secret::redact(&l, None).into_owned()),
         request_id: request_id(headers),
     }
 }
@@ -280,13 +301,15 @@ impl Error {
     }
 
     /// An [`Error::Decode`] about an already-parsed JSON value that does not
-    /// have the expected shape.
-    pub(crate) fn decode_json(message: impl Into<String>, body: &serde_json::Value) -> Self {
-        Error::Decode {
-            status: None,
-            message: message.into(),
-            excerpt: excerpt(body.to_string().as_bytes(), None),
-        }
+    /// have the expected shape; `sent` is the credential of the request it
+    /// came back to (see [`crate::Client::sent_credential`]), redacted from
+    /// the excerpt.
+    pub(crate) fn decode_json(
+        message: impl Into<String>,
+        body: &serde_json::Value,
+        sent: Option<&str>,
+    ) -> Self {
+        decode(None, message.into(), body.to_string().as_bytes(), sent)
     }
 
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
@@ -382,8 +405,24 @@ fn describe(e: &reqwest::Error) -> String {
 /// not be set (the client has none).
 const NO_ORGANISATION: &str = "for organisation_id failed";
 
+/// Errors of the generated client, for callers of [`crate::Client::core`].
+///
+/// The facade's request builders convert with the credential their client
+/// sent, so that it is redacted from the excerpt of a malformed success
+/// body; this conversion does not know it, and redacts only what is shaped
+/// like a token (a JWT, the value after `Bearer ` or `JWT `). Error bodies
+/// and redirects are redacted either way: the client's transport does it
+/// before the generated code sees them.
 impl From<versori_core::Error<types::Error>> for Error {
     fn from(e: versori_core::Error<types::Error>) -> Self {
+        Error::from_core(e, None)
+    }
+}
+
+impl Error {
+    /// An error of the generated client as the facade's, with `sent` (the
+    /// credential the request carried) redacted from any body excerpt.
+    pub(crate) fn from_core(e: versori_core::Error<types::Error>, sent: Option<&str>) -> Self {
         use versori_core::Error as Core;
         match e {
             Core::InvalidRequest(message) if message.contains(NO_ORGANISATION) => Error::invalid(
@@ -398,13 +437,9 @@ impl From<versori_core::Error<types::Error>> for Error {
                 let headers = resp.headers().clone();
                 Error::from_api(status, &headers, resp.into_inner())
             }
-            Core::InvalidResponsePayload(body, err) => Error::Decode {
-                status: None,
-                message: err.to_string(),
-                excerpt: excerpt(&body, None),
-            },
+            Core::InvalidResponsePayload(body, err) => decode(None, err, &body, sent),
             Core::UnexpectedResponse(resp) if resp.status().is_redirection() => {
-                redirect(resp.status().as_u16(), resp.headers(), None)
+                redirect(resp.status().as_u16(), resp.headers())
             }
             Core::UnexpectedResponse(resp) => Error::Api {
                 status: resp.status().as_u16(),

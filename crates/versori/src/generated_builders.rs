@@ -17,17 +17,20 @@ use versori_core::ResponseValue;
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ActivateUser<'a>(versori_core::builder::ActivateUser<'a>);
+pub struct ActivateUser<'a>(versori_core::builder::ActivateUser<'a>, &'a crate::Client);
 impl<'a> ActivateUser<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ActivateUser<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ActivateUser<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -35,14 +38,14 @@ impl<'a> ActivateUser<'a> {
         V: std::convert::TryInto<types::ActivationCreate>,
         <V as std::convert::TryInto<types::ActivationCreate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::ActivationCreate) -> types::builder::ActivationCreate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/activations` and decodes the response.
     ///
@@ -50,9 +53,11 @@ impl<'a> ActivateUser<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Activation>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ActivateUser<'a> {
@@ -68,17 +73,23 @@ impl<'a> IntoFuture for ActivateUser<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListExecutionPools<'a>(versori_core::builder::ListExecutionPools<'a>);
+pub struct ListExecutionPools<'a>(
+    versori_core::builder::ListExecutionPools<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListExecutionPools<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListExecutionPools<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListExecutionPools<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/execution-pools` and decodes the response.
     ///
@@ -86,9 +97,11 @@ impl<'a> ListExecutionPools<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ExecutionPoolList>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListExecutionPools<'a> {
@@ -104,24 +117,27 @@ impl<'a> IntoFuture for ListExecutionPools<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListProjects<'a>(versori_core::builder::ListProjects<'a>);
+pub struct ListProjects<'a>(versori_core::builder::ListProjects<'a>, &'a crate::Client);
 impl<'a> ListProjects<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListProjects<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListProjects<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `starred` parameter.
     pub fn starred<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
     {
-        Self(self.0.starred(value))
+        Self(self.0.starred(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects` and decodes the response.
     ///
@@ -129,9 +145,11 @@ impl<'a> ListProjects<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectsList>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListProjects<'a> {
@@ -147,17 +165,20 @@ impl<'a> IntoFuture for ListProjects<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateProject<'a>(versori_core::builder::CreateProject<'a>);
+pub struct CreateProject<'a>(versori_core::builder::CreateProject<'a>, &'a crate::Client);
 impl<'a> CreateProject<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateProject<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateProject<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -165,14 +186,14 @@ impl<'a> CreateProject<'a> {
         V: std::convert::TryInto<types::ProjectCreate>,
         <V as std::convert::TryInto<types::ProjectCreate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::ProjectCreate) -> types::builder::ProjectCreate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects` and decodes the response.
     ///
@@ -180,9 +201,11 @@ impl<'a> CreateProject<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateProject<'a> {
@@ -198,24 +221,27 @@ impl<'a> IntoFuture for CreateProject<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetProject<'a>(versori_core::builder::GetProject<'a>);
+pub struct GetProject<'a>(versori_core::builder::GetProject<'a>, &'a crate::Client);
 impl<'a> GetProject<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetProject<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetProject<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}` and decodes the response.
     ///
@@ -223,9 +249,11 @@ impl<'a> GetProject<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetProject<'a> {
@@ -241,24 +269,27 @@ impl<'a> IntoFuture for GetProject<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateProject<'a>(versori_core::builder::UpdateProject<'a>);
+pub struct UpdateProject<'a>(versori_core::builder::UpdateProject<'a>, &'a crate::Client);
 impl<'a> UpdateProject<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateProject<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateProject<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -266,14 +297,14 @@ impl<'a> UpdateProject<'a> {
         V: std::convert::TryInto<types::ProjectUpdate>,
         <V as std::convert::TryInto<types::ProjectUpdate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::ProjectUpdate) -> types::builder::ProjectUpdate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}` and decodes the response.
     ///
@@ -281,9 +312,11 @@ impl<'a> UpdateProject<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateProject<'a> {
@@ -299,24 +332,27 @@ impl<'a> IntoFuture for UpdateProject<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteProject<'a>(versori_core::builder::DeleteProject<'a>);
+pub struct DeleteProject<'a>(versori_core::builder::DeleteProject<'a>, &'a crate::Client);
 impl<'a> DeleteProject<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteProject<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteProject<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}` and decodes the response.
     ///
@@ -324,9 +360,11 @@ impl<'a> DeleteProject<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteProject<'a> {
@@ -342,24 +380,27 @@ impl<'a> IntoFuture for DeleteProject<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct StarProject<'a>(versori_core::builder::StarProject<'a>);
+pub struct StarProject<'a>(versori_core::builder::StarProject<'a>, &'a crate::Client);
 impl<'a> StarProject<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::StarProject<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::StarProject<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/star` and decodes the response.
     ///
@@ -367,9 +408,11 @@ impl<'a> StarProject<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for StarProject<'a> {
@@ -385,24 +428,27 @@ impl<'a> IntoFuture for StarProject<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UnstarProject<'a>(versori_core::builder::UnstarProject<'a>);
+pub struct UnstarProject<'a>(versori_core::builder::UnstarProject<'a>, &'a crate::Client);
 impl<'a> UnstarProject<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UnstarProject<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UnstarProject<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}/star` and decodes the response.
     ///
@@ -410,9 +456,11 @@ impl<'a> UnstarProject<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UnstarProject<'a> {
@@ -428,24 +476,27 @@ impl<'a> IntoFuture for UnstarProject<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CloneProject<'a>(versori_core::builder::CloneProject<'a>);
+pub struct CloneProject<'a>(versori_core::builder::CloneProject<'a>, &'a crate::Client);
 impl<'a> CloneProject<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CloneProject<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CloneProject<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/clone` and decodes the response.
     ///
@@ -453,9 +504,11 @@ impl<'a> CloneProject<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CloneProject<'a> {
@@ -471,24 +524,30 @@ impl<'a> IntoFuture for CloneProject<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CloneEnvironment<'a>(versori_core::builder::CloneEnvironment<'a>);
+pub struct CloneEnvironment<'a>(
+    versori_core::builder::CloneEnvironment<'a>,
+    &'a crate::Client,
+);
 impl<'a> CloneEnvironment<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CloneEnvironment<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CloneEnvironment<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -496,7 +555,7 @@ impl<'a> CloneEnvironment<'a> {
         V: std::convert::TryInto<types::CloneEnvironmentRequest>,
         <V as std::convert::TryInto<types::CloneEnvironmentRequest>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -505,7 +564,7 @@ impl<'a> CloneEnvironment<'a> {
             types::builder::CloneEnvironmentRequest,
         ) -> types::builder::CloneEnvironmentRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/clone` and decodes the response.
     ///
@@ -513,9 +572,11 @@ impl<'a> CloneEnvironment<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CloneEnvironment<'a> {
@@ -531,31 +592,37 @@ impl<'a> IntoFuture for CloneEnvironment<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteEnvironment<'a>(versori_core::builder::DeleteEnvironment<'a>);
+pub struct DeleteEnvironment<'a>(
+    versori_core::builder::DeleteEnvironment<'a>,
+    &'a crate::Client,
+);
 impl<'a> DeleteEnvironment<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteEnvironment<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteEnvironment<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/{environment_id}` and decodes the response.
     ///
@@ -563,9 +630,11 @@ impl<'a> DeleteEnvironment<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteEnvironment<'a> {
@@ -581,24 +650,30 @@ impl<'a> IntoFuture for DeleteEnvironment<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct SyncEnvironments<'a>(versori_core::builder::SyncEnvironments<'a>);
+pub struct SyncEnvironments<'a>(
+    versori_core::builder::SyncEnvironments<'a>,
+    &'a crate::Client,
+);
 impl<'a> SyncEnvironments<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::SyncEnvironments<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::SyncEnvironments<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -606,7 +681,7 @@ impl<'a> SyncEnvironments<'a> {
         V: std::convert::TryInto<types::SyncEnvironmentsRequest>,
         <V as std::convert::TryInto<types::SyncEnvironmentsRequest>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -615,7 +690,7 @@ impl<'a> SyncEnvironments<'a> {
             types::builder::SyncEnvironmentsRequest,
         ) -> types::builder::SyncEnvironmentsRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/sync` and decodes the response.
     ///
@@ -623,9 +698,11 @@ impl<'a> SyncEnvironments<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for SyncEnvironments<'a> {
@@ -641,24 +718,30 @@ impl<'a> IntoFuture for SyncEnvironments<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetProjectVariablesSchema<'a>(versori_core::builder::GetProjectVariablesSchema<'a>);
+pub struct GetProjectVariablesSchema<'a>(
+    versori_core::builder::GetProjectVariablesSchema<'a>,
+    &'a crate::Client,
+);
 impl<'a> GetProjectVariablesSchema<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetProjectVariablesSchema<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetProjectVariablesSchema<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/variables` and decodes the response.
     ///
@@ -666,9 +749,11 @@ impl<'a> GetProjectVariablesSchema<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::DynamicVariablesSchema>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetProjectVariablesSchema<'a> {
@@ -684,31 +769,37 @@ impl<'a> IntoFuture for GetProjectVariablesSchema<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct SetProjectVariablesSchema<'a>(versori_core::builder::SetProjectVariablesSchema<'a>);
+pub struct SetProjectVariablesSchema<'a>(
+    versori_core::builder::SetProjectVariablesSchema<'a>,
+    &'a crate::Client,
+);
 impl<'a> SetProjectVariablesSchema<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::SetProjectVariablesSchema<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::SetProjectVariablesSchema<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<types::DynamicVariablesSchema>,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/variables` and decodes the response.
     ///
@@ -716,9 +807,11 @@ impl<'a> SetProjectVariablesSchema<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::DynamicVariablesSchema>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for SetProjectVariablesSchema<'a> {
@@ -734,24 +827,30 @@ impl<'a> IntoFuture for SetProjectVariablesSchema<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct PatchProjectVariablesSchema<'a>(versori_core::builder::PatchProjectVariablesSchema<'a>);
+pub struct PatchProjectVariablesSchema<'a>(
+    versori_core::builder::PatchProjectVariablesSchema<'a>,
+    &'a crate::Client,
+);
 impl<'a> PatchProjectVariablesSchema<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::PatchProjectVariablesSchema<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::PatchProjectVariablesSchema<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -759,7 +858,7 @@ impl<'a> PatchProjectVariablesSchema<'a> {
         V: std::convert::TryInto<types::DynamicVariablesSchemaPatch>,
         <V as std::convert::TryInto<types::DynamicVariablesSchemaPatch>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -768,7 +867,7 @@ impl<'a> PatchProjectVariablesSchema<'a> {
             types::builder::DynamicVariablesSchemaPatch,
         ) -> types::builder::DynamicVariablesSchemaPatch,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PATCH /o/{organisation_id}/projects/{project_id}/variables` and decodes the response.
     ///
@@ -776,9 +875,11 @@ impl<'a> PatchProjectVariablesSchema<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::DynamicVariablesSchema>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for PatchProjectVariablesSchema<'a> {
@@ -794,24 +895,30 @@ impl<'a> IntoFuture for PatchProjectVariablesSchema<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct AddProjectSentiment<'a>(versori_core::builder::AddProjectSentiment<'a>);
+pub struct AddProjectSentiment<'a>(
+    versori_core::builder::AddProjectSentiment<'a>,
+    &'a crate::Client,
+);
 impl<'a> AddProjectSentiment<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::AddProjectSentiment<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::AddProjectSentiment<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -819,14 +926,14 @@ impl<'a> AddProjectSentiment<'a> {
         V: std::convert::TryInto<types::SentimentRequest>,
         <V as std::convert::TryInto<types::SentimentRequest>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::SentimentRequest) -> types::builder::SentimentRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/sentiment` and decodes the response.
     ///
@@ -834,9 +941,11 @@ impl<'a> AddProjectSentiment<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for AddProjectSentiment<'a> {
@@ -852,45 +961,51 @@ impl<'a> IntoFuture for AddProjectSentiment<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListProjectVersions<'a>(versori_core::builder::ListProjectVersions<'a>);
+pub struct ListProjectVersions<'a>(
+    versori_core::builder::ListProjectVersions<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListProjectVersions<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListProjectVersions<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListProjectVersions<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `after` parameter.
     pub fn after<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.after(value))
+        Self(self.0.after(value), self.1)
     }
     /// Sets the `before` parameter.
     pub fn before<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.before(value))
+        Self(self.0.before(value), self.1)
     }
     /// Sets the `first` parameter.
     pub fn first<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
     {
-        Self(self.0.first(value))
+        Self(self.0.first(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/versions` and decodes the response.
     ///
@@ -898,9 +1013,11 @@ impl<'a> ListProjectVersions<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::VersionPage>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListProjectVersions<'a> {
@@ -916,24 +1033,30 @@ impl<'a> IntoFuture for ListProjectVersions<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateProjectVersion<'a>(versori_core::builder::CreateProjectVersion<'a>);
+pub struct CreateProjectVersion<'a>(
+    versori_core::builder::CreateProjectVersion<'a>,
+    &'a crate::Client,
+);
 impl<'a> CreateProjectVersion<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateProjectVersion<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateProjectVersion<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -941,7 +1064,7 @@ impl<'a> CreateProjectVersion<'a> {
         V: std::convert::TryInto<types::CreateProjectVersion>,
         <V as std::convert::TryInto<types::CreateProjectVersion>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -950,7 +1073,7 @@ impl<'a> CreateProjectVersion<'a> {
             types::builder::CreateProjectVersion,
         ) -> types::builder::CreateProjectVersion,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/versions` and decodes the response.
     ///
@@ -958,9 +1081,11 @@ impl<'a> CreateProjectVersion<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectVersion>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateProjectVersion<'a> {
@@ -976,31 +1101,37 @@ impl<'a> IntoFuture for CreateProjectVersion<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetVersionFiles<'a>(versori_core::builder::GetVersionFiles<'a>);
+pub struct GetVersionFiles<'a>(
+    versori_core::builder::GetVersionFiles<'a>,
+    &'a crate::Client,
+);
 impl<'a> GetVersionFiles<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetVersionFiles<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetVersionFiles<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `version_id` parameter.
     pub fn version_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.version_id(value))
+        Self(self.0.version_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/versions/{version_id}/files` and decodes the response.
     ///
@@ -1008,9 +1139,11 @@ impl<'a> GetVersionFiles<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Files>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetVersionFiles<'a> {
@@ -1026,24 +1159,27 @@ impl<'a> IntoFuture for GetVersionFiles<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetFiles<'a>(versori_core::builder::GetFiles<'a>);
+pub struct GetFiles<'a>(versori_core::builder::GetFiles<'a>, &'a crate::Client);
 impl<'a> GetFiles<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetFiles<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetFiles<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/files` and decodes the response.
     ///
@@ -1051,9 +1187,11 @@ impl<'a> GetFiles<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Files>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetFiles<'a> {
@@ -1069,24 +1207,27 @@ impl<'a> IntoFuture for GetFiles<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateFiles<'a>(versori_core::builder::UpdateFiles<'a>);
+pub struct UpdateFiles<'a>(versori_core::builder::UpdateFiles<'a>, &'a crate::Client);
 impl<'a> UpdateFiles<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateFiles<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateFiles<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -1094,14 +1235,14 @@ impl<'a> UpdateFiles<'a> {
         V: std::convert::TryInto<types::Files>,
         <V as std::convert::TryInto<types::Files>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::Files) -> types::builder::Files,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/files` and decodes the response.
     ///
@@ -1109,9 +1250,11 @@ impl<'a> UpdateFiles<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateFiles<'a> {
@@ -1127,24 +1270,27 @@ impl<'a> IntoFuture for UpdateFiles<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct PatchFiles<'a>(versori_core::builder::PatchFiles<'a>);
+pub struct PatchFiles<'a>(versori_core::builder::PatchFiles<'a>, &'a crate::Client);
 impl<'a> PatchFiles<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::PatchFiles<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::PatchFiles<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -1152,14 +1298,14 @@ impl<'a> PatchFiles<'a> {
         V: std::convert::TryInto<types::Files>,
         <V as std::convert::TryInto<types::Files>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::Files) -> types::builder::Files,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PATCH /o/{organisation_id}/projects/{project_id}/files` and decodes the response.
     ///
@@ -1167,9 +1313,11 @@ impl<'a> PatchFiles<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for PatchFiles<'a> {
@@ -1187,31 +1335,35 @@ impl<'a> IntoFuture for PatchFiles<'a> {
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
 pub struct ChangeEnvironmentExecutionPool<'a>(
     versori_core::builder::ChangeEnvironmentExecutionPool<'a>,
+    &'a crate::Client,
 );
 impl<'a> ChangeEnvironmentExecutionPool<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ChangeEnvironmentExecutionPool<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ChangeEnvironmentExecutionPool<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `project_env` parameter.
     pub fn project_env<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_env(value))
+        Self(self.0.project_env(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -1220,7 +1372,7 @@ impl<'a> ChangeEnvironmentExecutionPool<'a> {
         <V as std::convert::TryInto<types::ChangeEnvironmentExecutionPoolRequest>>::Error:
             std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -1229,7 +1381,7 @@ impl<'a> ChangeEnvironmentExecutionPool<'a> {
             types::builder::ChangeEnvironmentExecutionPoolRequest,
         ) -> types::builder::ChangeEnvironmentExecutionPoolRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/environments/execution-pools` and decodes the response.
     ///
@@ -1237,9 +1389,11 @@ impl<'a> ChangeEnvironmentExecutionPool<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectEnvironment>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ChangeEnvironmentExecutionPool<'a> {
@@ -1255,31 +1409,37 @@ impl<'a> IntoFuture for ChangeEnvironmentExecutionPool<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CallIntegration<'a>(versori_core::builder::CallIntegration<'a>);
+pub struct CallIntegration<'a>(
+    versori_core::builder::CallIntegration<'a>,
+    &'a crate::Client,
+);
 impl<'a> CallIntegration<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CallIntegration<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CallIntegration<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `project_env` parameter.
     pub fn project_env<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_env(value))
+        Self(self.0.project_env(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -1287,7 +1447,7 @@ impl<'a> CallIntegration<'a> {
         V: std::convert::TryInto<types::IntegrationCallHttpRequest>,
         <V as std::convert::TryInto<types::IntegrationCallHttpRequest>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -1296,7 +1456,7 @@ impl<'a> CallIntegration<'a> {
             types::builder::IntegrationCallHttpRequest,
         ) -> types::builder::IntegrationCallHttpRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/environments/call` and decodes the response.
     ///
@@ -1304,9 +1464,11 @@ impl<'a> CallIntegration<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::IntegrationCallHttpResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CallIntegration<'a> {
@@ -1322,31 +1484,34 @@ impl<'a> IntoFuture for CallIntegration<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeployProject<'a>(versori_core::builder::DeployProject<'a>);
+pub struct DeployProject<'a>(versori_core::builder::DeployProject<'a>, &'a crate::Client);
 impl<'a> DeployProject<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeployProject<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeployProject<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `project_env` parameter.
     pub fn project_env<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_env(value))
+        Self(self.0.project_env(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -1354,7 +1519,7 @@ impl<'a> DeployProject<'a> {
         V: std::convert::TryInto<types::ProjectDeployPayload>,
         <V as std::convert::TryInto<types::ProjectDeployPayload>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -1363,7 +1528,7 @@ impl<'a> DeployProject<'a> {
             types::builder::ProjectDeployPayload,
         ) -> types::builder::ProjectDeployPayload,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/deploy` and decodes the response.
     ///
@@ -1371,9 +1536,11 @@ impl<'a> DeployProject<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeployProject<'a> {
@@ -1389,45 +1556,51 @@ impl<'a> IntoFuture for DeployProject<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeployProjectVersion<'a>(versori_core::builder::DeployProjectVersion<'a>);
+pub struct DeployProjectVersion<'a>(
+    versori_core::builder::DeployProjectVersion<'a>,
+    &'a crate::Client,
+);
 impl<'a> DeployProjectVersion<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeployProjectVersion<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeployProjectVersion<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `version_id` parameter.
     pub fn version_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.version_id(value))
+        Self(self.0.version_id(value), self.1)
     }
     /// Sets the `project_env` parameter.
     pub fn project_env<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_env(value))
+        Self(self.0.project_env(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<types::ProjectVersionDeploy>,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/versions/{version_id}/deploy` and decodes the response.
     ///
@@ -1435,9 +1608,11 @@ impl<'a> DeployProjectVersion<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeployProjectVersion<'a> {
@@ -1453,24 +1628,30 @@ impl<'a> IntoFuture for DeployProjectVersion<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct StartTestContainer<'a>(versori_core::builder::StartTestContainer<'a>);
+pub struct StartTestContainer<'a>(
+    versori_core::builder::StartTestContainer<'a>,
+    &'a crate::Client,
+);
 impl<'a> StartTestContainer<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::StartTestContainer<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::StartTestContainer<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/testing/start` and decodes the response.
     ///
@@ -1478,9 +1659,11 @@ impl<'a> StartTestContainer<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectTriggers>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for StartTestContainer<'a> {
@@ -1496,31 +1679,37 @@ impl<'a> IntoFuture for StartTestContainer<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct TriggerWorkflow<'a>(versori_core::builder::TriggerWorkflow<'a>);
+pub struct TriggerWorkflow<'a>(
+    versori_core::builder::TriggerWorkflow<'a>,
+    &'a crate::Client,
+);
 impl<'a> TriggerWorkflow<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::TriggerWorkflow<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::TriggerWorkflow<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `trigger_name` parameter.
     pub fn trigger_name<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.trigger_name(value))
+        Self(self.0.trigger_name(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -1528,14 +1717,14 @@ impl<'a> TriggerWorkflow<'a> {
         V: std::convert::TryInto<types::TriggerPayload>,
         <V as std::convert::TryInto<types::TriggerPayload>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::TriggerPayload) -> types::builder::TriggerPayload,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/testing/trigger/{trigger_name}` and decodes the response.
     ///
@@ -1543,9 +1732,11 @@ impl<'a> TriggerWorkflow<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::HttpResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for TriggerWorkflow<'a> {
@@ -1561,24 +1752,27 @@ impl<'a> IntoFuture for TriggerWorkflow<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ValidateFiles<'a>(versori_core::builder::ValidateFiles<'a>);
+pub struct ValidateFiles<'a>(versori_core::builder::ValidateFiles<'a>, &'a crate::Client);
 impl<'a> ValidateFiles<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ValidateFiles<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ValidateFiles<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -1586,14 +1780,14 @@ impl<'a> ValidateFiles<'a> {
         V: std::convert::TryInto<types::Files>,
         <V as std::convert::TryInto<types::Files>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::Files) -> types::builder::Files,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/validate` and decodes the response.
     ///
@@ -1601,9 +1795,11 @@ impl<'a> ValidateFiles<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ValidationResult>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ValidateFiles<'a> {
@@ -1619,87 +1815,90 @@ impl<'a> IntoFuture for ValidateFiles<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetProjectLogs<'a>(versori_core::builder::GetProjectLogs<'a>);
+pub struct GetProjectLogs<'a>(versori_core::builder::GetProjectLogs<'a>, &'a crate::Client);
 impl<'a> GetProjectLogs<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetProjectLogs<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetProjectLogs<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `build` parameter.
     pub fn build<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
     {
-        Self(self.0.build(value))
+        Self(self.0.build(value), self.1)
     }
     /// Sets the `end` parameter.
     pub fn end<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.end(value))
+        Self(self.0.end(value), self.1)
     }
     /// Sets the `first` parameter.
     pub fn first<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
     {
-        Self(self.0.first(value))
+        Self(self.0.first(value), self.1)
     }
     /// Sets the `latest` parameter.
     pub fn latest<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
     {
-        Self(self.0.latest(value))
+        Self(self.0.latest(value), self.1)
     }
     /// Sets the `next_token` parameter.
     pub fn next_token<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.next_token(value))
+        Self(self.0.next_token(value), self.1)
     }
     /// Sets the `order` parameter.
     pub fn order<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.order(value))
+        Self(self.0.order(value), self.1)
     }
     /// Sets the `project_env` parameter.
     pub fn project_env<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_env(value))
+        Self(self.0.project_env(value), self.1)
     }
     /// Sets the `search` parameter.
     pub fn search<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.search(value))
+        Self(self.0.search(value), self.1)
     }
     /// Sets the `start` parameter.
     pub fn start<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.start(value))
+        Self(self.0.start(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/logs` and decodes the response.
     ///
@@ -1707,9 +1906,11 @@ impl<'a> GetProjectLogs<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Logs>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetProjectLogs<'a> {
@@ -1725,31 +1926,37 @@ impl<'a> IntoFuture for GetProjectLogs<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct SearchProjectLogs<'a>(versori_core::builder::SearchProjectLogs<'a>);
+pub struct SearchProjectLogs<'a>(
+    versori_core::builder::SearchProjectLogs<'a>,
+    &'a crate::Client,
+);
 impl<'a> SearchProjectLogs<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::SearchProjectLogs<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::SearchProjectLogs<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `project_env` parameter.
     pub fn project_env<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_env(value))
+        Self(self.0.project_env(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -1757,14 +1964,14 @@ impl<'a> SearchProjectLogs<'a> {
         V: std::convert::TryInto<types::LogSearch>,
         <V as std::convert::TryInto<types::LogSearch>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::LogSearch) -> types::builder::LogSearch,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/logs` and decodes the response.
     ///
@@ -1772,9 +1979,11 @@ impl<'a> SearchProjectLogs<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Logs>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for SearchProjectLogs<'a> {
@@ -1790,73 +1999,76 @@ impl<'a> IntoFuture for SearchProjectLogs<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListTraces<'a>(versori_core::builder::ListTraces<'a>);
+pub struct ListTraces<'a>(versori_core::builder::ListTraces<'a>, &'a crate::Client);
 impl<'a> ListTraces<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListTraces<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListTraces<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `end` parameter.
     pub fn end<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.end(value))
+        Self(self.0.end(value), self.1)
     }
     /// Sets the `error` parameter.
     pub fn error<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
     {
-        Self(self.0.error(value))
+        Self(self.0.error(value), self.1)
     }
     /// Sets the `filter` parameter.
     pub fn filter<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.filter(value))
+        Self(self.0.filter(value), self.1)
     }
     /// Sets the `next_token` parameter.
     pub fn next_token<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.next_token(value))
+        Self(self.0.next_token(value), self.1)
     }
     /// Sets the `project_env` parameter.
     pub fn project_env<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_env(value))
+        Self(self.0.project_env(value), self.1)
     }
     /// Sets the `start` parameter.
     pub fn start<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.start(value))
+        Self(self.0.start(value), self.1)
     }
     /// Sets the `task` parameter.
     pub fn task<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.task(value))
+        Self(self.0.task(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/traces` and decodes the response.
     ///
@@ -1864,9 +2076,11 @@ impl<'a> ListTraces<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::TraceSearch>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListTraces<'a> {
@@ -1882,31 +2096,34 @@ impl<'a> IntoFuture for ListTraces<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetTrace<'a>(versori_core::builder::GetTrace<'a>);
+pub struct GetTrace<'a>(versori_core::builder::GetTrace<'a>, &'a crate::Client);
 impl<'a> GetTrace<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetTrace<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetTrace<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `trace_id` parameter.
     pub fn trace_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.trace_id(value))
+        Self(self.0.trace_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/traces/{trace_id}` and decodes the response.
     ///
@@ -1914,9 +2131,11 @@ impl<'a> GetTrace<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Trace>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetTrace<'a> {
@@ -1932,24 +2151,30 @@ impl<'a> IntoFuture for GetTrace<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetIntegrationFlows<'a>(versori_core::builder::GetIntegrationFlows<'a>);
+pub struct GetIntegrationFlows<'a>(
+    versori_core::builder::GetIntegrationFlows<'a>,
+    &'a crate::Client,
+);
 impl<'a> GetIntegrationFlows<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetIntegrationFlows<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetIntegrationFlows<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/workflows` and decodes the response.
     ///
@@ -1957,9 +2182,11 @@ impl<'a> GetIntegrationFlows<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::IntegrationFlows>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetIntegrationFlows<'a> {
@@ -1975,31 +2202,37 @@ impl<'a> IntoFuture for GetIntegrationFlows<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetIntegrationFlow<'a>(versori_core::builder::GetIntegrationFlow<'a>);
+pub struct GetIntegrationFlow<'a>(
+    versori_core::builder::GetIntegrationFlow<'a>,
+    &'a crate::Client,
+);
 impl<'a> GetIntegrationFlow<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetIntegrationFlow<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetIntegrationFlow<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `flow_name` parameter.
     pub fn flow_name<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.flow_name(value))
+        Self(self.0.flow_name(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/workflows/{flow_name}` and decodes the response.
     ///
@@ -2007,9 +2240,11 @@ impl<'a> GetIntegrationFlow<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::IntegrationFlow>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetIntegrationFlow<'a> {
@@ -2025,31 +2260,37 @@ impl<'a> IntoFuture for GetIntegrationFlow<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateIntegrationFlow<'a>(versori_core::builder::UpdateIntegrationFlow<'a>);
+pub struct UpdateIntegrationFlow<'a>(
+    versori_core::builder::UpdateIntegrationFlow<'a>,
+    &'a crate::Client,
+);
 impl<'a> UpdateIntegrationFlow<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateIntegrationFlow<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateIntegrationFlow<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `flow_name` parameter.
     pub fn flow_name<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.flow_name(value))
+        Self(self.0.flow_name(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -2057,14 +2298,14 @@ impl<'a> UpdateIntegrationFlow<'a> {
         V: std::convert::TryInto<types::IntegrationFlow>,
         <V as std::convert::TryInto<types::IntegrationFlow>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::IntegrationFlow) -> types::builder::IntegrationFlow,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/workflows/{flow_name}` and decodes the response.
     ///
@@ -2072,9 +2313,11 @@ impl<'a> UpdateIntegrationFlow<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::IntegrationFlow>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateIntegrationFlow<'a> {
@@ -2090,31 +2333,34 @@ impl<'a> IntoFuture for UpdateIntegrationFlow<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteFlow<'a>(versori_core::builder::DeleteFlow<'a>);
+pub struct DeleteFlow<'a>(versori_core::builder::DeleteFlow<'a>, &'a crate::Client);
 impl<'a> DeleteFlow<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteFlow<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteFlow<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `flow_name` parameter.
     pub fn flow_name<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.flow_name(value))
+        Self(self.0.flow_name(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}/workflows/{flow_name}` and decodes the response.
     ///
@@ -2122,9 +2368,11 @@ impl<'a> DeleteFlow<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteFlow<'a> {
@@ -2140,31 +2388,34 @@ impl<'a> IntoFuture for DeleteFlow<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct SuspendProject<'a>(versori_core::builder::SuspendProject<'a>);
+pub struct SuspendProject<'a>(versori_core::builder::SuspendProject<'a>, &'a crate::Client);
 impl<'a> SuspendProject<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::SuspendProject<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::SuspendProject<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `environment` parameter.
     pub fn environment<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment(value))
+        Self(self.0.environment(value), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/suspend` and decodes the response.
     ///
@@ -2172,9 +2423,11 @@ impl<'a> SuspendProject<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Project>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for SuspendProject<'a> {
@@ -2190,52 +2443,58 @@ impl<'a> IntoFuture for SuspendProject<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListConnections<'a>(versori_core::builder::ListConnections<'a>);
+pub struct ListConnections<'a>(
+    versori_core::builder::ListConnections<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListConnections<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListConnections<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListConnections<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `after` parameter.
     pub fn after<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.after(value))
+        Self(self.0.after(value), self.1)
     }
     /// Sets the `before` parameter.
     pub fn before<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.before(value))
+        Self(self.0.before(value), self.1)
     }
     /// Sets the `end_user_id` parameter.
     pub fn end_user_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.end_user_id(value))
+        Self(self.0.end_user_id(value), self.1)
     }
     /// Sets the `first` parameter.
     pub fn first<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
     {
-        Self(self.0.first(value))
+        Self(self.0.first(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/connections` and decodes the response.
     ///
@@ -2243,9 +2502,11 @@ impl<'a> ListConnections<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ConnectionPage>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListConnections<'a> {
@@ -2261,17 +2522,23 @@ impl<'a> IntoFuture for ListConnections<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateConnection<'a>(versori_core::builder::CreateConnection<'a>);
+pub struct CreateConnection<'a>(
+    versori_core::builder::CreateConnection<'a>,
+    &'a crate::Client,
+);
 impl<'a> CreateConnection<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateConnection<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateConnection<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -2279,7 +2546,7 @@ impl<'a> CreateConnection<'a> {
         V: std::convert::TryInto<types::EnvSystemConnectionCreate>,
         <V as std::convert::TryInto<types::EnvSystemConnectionCreate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -2288,7 +2555,7 @@ impl<'a> CreateConnection<'a> {
             types::builder::EnvSystemConnectionCreate,
         ) -> types::builder::EnvSystemConnectionCreate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/connections` and decodes the response.
     ///
@@ -2296,9 +2563,11 @@ impl<'a> CreateConnection<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Connection>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateConnection<'a> {
@@ -2314,24 +2583,27 @@ impl<'a> IntoFuture for CreateConnection<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetConnection<'a>(versori_core::builder::GetConnection<'a>);
+pub struct GetConnection<'a>(versori_core::builder::GetConnection<'a>, &'a crate::Client);
 impl<'a> GetConnection<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetConnection<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetConnection<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `connection_id` parameter.
     pub fn connection_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.connection_id(value))
+        Self(self.0.connection_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/connections/{connection_id}` and decodes the response.
     ///
@@ -2339,9 +2611,11 @@ impl<'a> GetConnection<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Connection>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetConnection<'a> {
@@ -2357,24 +2631,30 @@ impl<'a> IntoFuture for GetConnection<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateConnection<'a>(versori_core::builder::UpdateConnection<'a>);
+pub struct UpdateConnection<'a>(
+    versori_core::builder::UpdateConnection<'a>,
+    &'a crate::Client,
+);
 impl<'a> UpdateConnection<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateConnection<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateConnection<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `connection_id` parameter.
     pub fn connection_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.connection_id(value))
+        Self(self.0.connection_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -2382,14 +2662,14 @@ impl<'a> UpdateConnection<'a> {
         V: std::convert::TryInto<types::ConnectionUpdate>,
         <V as std::convert::TryInto<types::ConnectionUpdate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::ConnectionUpdate) -> types::builder::ConnectionUpdate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/connections/{connection_id}` and decodes the response.
     ///
@@ -2397,9 +2677,11 @@ impl<'a> UpdateConnection<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Connection>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateConnection<'a> {
@@ -2415,24 +2697,30 @@ impl<'a> IntoFuture for UpdateConnection<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteConnection<'a>(versori_core::builder::DeleteConnection<'a>);
+pub struct DeleteConnection<'a>(
+    versori_core::builder::DeleteConnection<'a>,
+    &'a crate::Client,
+);
 impl<'a> DeleteConnection<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteConnection<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteConnection<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `connection_id` parameter.
     pub fn connection_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.connection_id(value))
+        Self(self.0.connection_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/connections/{connection_id}` and decodes the response.
     ///
@@ -2440,9 +2728,11 @@ impl<'a> DeleteConnection<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteConnection<'a> {
@@ -2458,24 +2748,30 @@ impl<'a> IntoFuture for DeleteConnection<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct LinkConnectionToEnvironment<'a>(versori_core::builder::LinkConnectionToEnvironment<'a>);
+pub struct LinkConnectionToEnvironment<'a>(
+    versori_core::builder::LinkConnectionToEnvironment<'a>,
+    &'a crate::Client,
+);
 impl<'a> LinkConnectionToEnvironment<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::LinkConnectionToEnvironment<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::LinkConnectionToEnvironment<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `connection_id` parameter.
     pub fn connection_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.connection_id(value))
+        Self(self.0.connection_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -2483,7 +2779,7 @@ impl<'a> LinkConnectionToEnvironment<'a> {
         V: std::convert::TryInto<types::LinkConnectionEnvironment>,
         <V as std::convert::TryInto<types::LinkConnectionEnvironment>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -2492,7 +2788,7 @@ impl<'a> LinkConnectionToEnvironment<'a> {
             types::builder::LinkConnectionEnvironment,
         ) -> types::builder::LinkConnectionEnvironment,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/connections/{connection_id}/link` and decodes the response.
     ///
@@ -2500,9 +2796,11 @@ impl<'a> LinkConnectionToEnvironment<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for LinkConnectionToEnvironment<'a> {
@@ -2520,24 +2818,28 @@ impl<'a> IntoFuture for LinkConnectionToEnvironment<'a> {
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
 pub struct UnlinkConnectionFromEnvironment<'a>(
     versori_core::builder::UnlinkConnectionFromEnvironment<'a>,
+    &'a crate::Client,
 );
 impl<'a> UnlinkConnectionFromEnvironment<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UnlinkConnectionFromEnvironment<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UnlinkConnectionFromEnvironment<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `connection_id` parameter.
     pub fn connection_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.connection_id(value))
+        Self(self.0.connection_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -2545,7 +2847,7 @@ impl<'a> UnlinkConnectionFromEnvironment<'a> {
         V: std::convert::TryInto<types::LinkConnectionEnvironment>,
         <V as std::convert::TryInto<types::LinkConnectionEnvironment>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -2554,7 +2856,7 @@ impl<'a> UnlinkConnectionFromEnvironment<'a> {
             types::builder::LinkConnectionEnvironment,
         ) -> types::builder::LinkConnectionEnvironment,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/connections/{connection_id}/link` and decodes the response.
     ///
@@ -2562,9 +2864,11 @@ impl<'a> UnlinkConnectionFromEnvironment<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UnlinkConnectionFromEnvironment<'a> {
@@ -2580,38 +2884,41 @@ impl<'a> IntoFuture for UnlinkConnectionFromEnvironment<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListEndUsers<'a>(versori_core::builder::ListEndUsers<'a>);
+pub struct ListEndUsers<'a>(versori_core::builder::ListEndUsers<'a>, &'a crate::Client);
 impl<'a> ListEndUsers<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListEndUsers<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListEndUsers<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `activated` parameter.
     pub fn activated<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
     {
-        Self(self.0.activated(value))
+        Self(self.0.activated(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the `search` parameter.
     pub fn search<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.search(value))
+        Self(self.0.search(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/users` and decodes the response.
     ///
@@ -2619,9 +2926,11 @@ impl<'a> ListEndUsers<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::EndUserPage>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListEndUsers<'a> {
@@ -2637,17 +2946,20 @@ impl<'a> IntoFuture for ListEndUsers<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateEndUser<'a>(versori_core::builder::CreateEndUser<'a>);
+pub struct CreateEndUser<'a>(versori_core::builder::CreateEndUser<'a>, &'a crate::Client);
 impl<'a> CreateEndUser<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateEndUser<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateEndUser<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -2655,14 +2967,14 @@ impl<'a> CreateEndUser<'a> {
         V: std::convert::TryInto<types::EndUserCreate>,
         <V as std::convert::TryInto<types::EndUserCreate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::EndUserCreate) -> types::builder::EndUserCreate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/users` and decodes the response.
     ///
@@ -2670,9 +2982,11 @@ impl<'a> CreateEndUser<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::EndUser>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateEndUser<'a> {
@@ -2688,17 +3002,23 @@ impl<'a> IntoFuture for CreateEndUser<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListAutomations<'a>(versori_core::builder::ListAutomations<'a>);
+pub struct ListAutomations<'a>(
+    versori_core::builder::ListAutomations<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListAutomations<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListAutomations<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListAutomations<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/automations` and decodes the response.
     ///
@@ -2706,9 +3026,11 @@ impl<'a> ListAutomations<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<::std::vec::Vec<types::Automation>>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListAutomations<'a> {
@@ -2724,17 +3046,23 @@ impl<'a> IntoFuture for ListAutomations<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateAutomation<'a>(versori_core::builder::CreateAutomation<'a>);
+pub struct CreateAutomation<'a>(
+    versori_core::builder::CreateAutomation<'a>,
+    &'a crate::Client,
+);
 impl<'a> CreateAutomation<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateAutomation<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateAutomation<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -2742,14 +3070,14 @@ impl<'a> CreateAutomation<'a> {
         V: std::convert::TryInto<types::AutomationCreate>,
         <V as std::convert::TryInto<types::AutomationCreate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::AutomationCreate) -> types::builder::AutomationCreate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/automations` and decodes the response.
     ///
@@ -2757,9 +3085,11 @@ impl<'a> CreateAutomation<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Automation>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateAutomation<'a> {
@@ -2775,24 +3105,30 @@ impl<'a> IntoFuture for CreateAutomation<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListAutomationRuns<'a>(versori_core::builder::ListAutomationRuns<'a>);
+pub struct ListAutomationRuns<'a>(
+    versori_core::builder::ListAutomationRuns<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListAutomationRuns<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListAutomationRuns<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListAutomationRuns<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `automation_id` parameter.
     pub fn automation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.automation_id(value))
+        Self(self.0.automation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/run` and decodes the response.
     ///
@@ -2800,9 +3136,11 @@ impl<'a> ListAutomationRuns<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<::std::vec::Vec<types::AutomationRun>>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListAutomationRuns<'a> {
@@ -2818,24 +3156,27 @@ impl<'a> IntoFuture for ListAutomationRuns<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct RunAutomation<'a>(versori_core::builder::RunAutomation<'a>);
+pub struct RunAutomation<'a>(versori_core::builder::RunAutomation<'a>, &'a crate::Client);
 impl<'a> RunAutomation<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::RunAutomation<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::RunAutomation<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `automation_id` parameter.
     pub fn automation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.automation_id(value))
+        Self(self.0.automation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -2843,7 +3184,7 @@ impl<'a> RunAutomation<'a> {
         V: std::convert::TryInto<types::AutomationRunCreate>,
         <V as std::convert::TryInto<types::AutomationRunCreate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -2852,7 +3193,7 @@ impl<'a> RunAutomation<'a> {
             types::builder::AutomationRunCreate,
         ) -> types::builder::AutomationRunCreate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/automations/{automation_id}/run` and decodes the response.
     ///
@@ -2860,9 +3201,11 @@ impl<'a> RunAutomation<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::AutomationRunResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for RunAutomation<'a> {
@@ -2878,24 +3221,27 @@ impl<'a> IntoFuture for RunAutomation<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetAutomation<'a>(versori_core::builder::GetAutomation<'a>);
+pub struct GetAutomation<'a>(versori_core::builder::GetAutomation<'a>, &'a crate::Client);
 impl<'a> GetAutomation<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetAutomation<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetAutomation<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `automation_id` parameter.
     pub fn automation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.automation_id(value))
+        Self(self.0.automation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}` and decodes the response.
     ///
@@ -2903,9 +3249,11 @@ impl<'a> GetAutomation<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Automation>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetAutomation<'a> {
@@ -2921,24 +3269,30 @@ impl<'a> IntoFuture for GetAutomation<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateAutomation<'a>(versori_core::builder::UpdateAutomation<'a>);
+pub struct UpdateAutomation<'a>(
+    versori_core::builder::UpdateAutomation<'a>,
+    &'a crate::Client,
+);
 impl<'a> UpdateAutomation<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateAutomation<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateAutomation<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `automation_id` parameter.
     pub fn automation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.automation_id(value))
+        Self(self.0.automation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -2946,14 +3300,14 @@ impl<'a> UpdateAutomation<'a> {
         V: std::convert::TryInto<types::AutomationUpdate>,
         <V as std::convert::TryInto<types::AutomationUpdate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::AutomationUpdate) -> types::builder::AutomationUpdate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/automations/{automation_id}` and decodes the response.
     ///
@@ -2961,9 +3315,11 @@ impl<'a> UpdateAutomation<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Automation>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateAutomation<'a> {
@@ -2979,24 +3335,27 @@ impl<'a> IntoFuture for UpdateAutomation<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListRecordings<'a>(versori_core::builder::ListRecordings<'a>);
+pub struct ListRecordings<'a>(versori_core::builder::ListRecordings<'a>, &'a crate::Client);
 impl<'a> ListRecordings<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListRecordings<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListRecordings<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `automation_id` parameter.
     pub fn automation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.automation_id(value))
+        Self(self.0.automation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/recordings` and decodes the response.
     ///
@@ -3004,11 +3363,13 @@ impl<'a> ListRecordings<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(
         self,
     ) -> crate::Result<ResponseValue<::std::vec::Vec<types::AutomationRecording>>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListRecordings<'a> {
@@ -3024,24 +3385,30 @@ impl<'a> IntoFuture for ListRecordings<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateRecording<'a>(versori_core::builder::CreateRecording<'a>);
+pub struct CreateRecording<'a>(
+    versori_core::builder::CreateRecording<'a>,
+    &'a crate::Client,
+);
 impl<'a> CreateRecording<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateRecording<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateRecording<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `automation_id` parameter.
     pub fn automation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.automation_id(value))
+        Self(self.0.automation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -3049,7 +3416,7 @@ impl<'a> CreateRecording<'a> {
         V: std::convert::TryInto<types::CreateRecordingRequest>,
         <V as std::convert::TryInto<types::CreateRecordingRequest>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -3058,7 +3425,7 @@ impl<'a> CreateRecording<'a> {
             types::builder::CreateRecordingRequest,
         ) -> types::builder::CreateRecordingRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/automations/{automation_id}/recordings` and decodes the response.
     ///
@@ -3066,9 +3433,11 @@ impl<'a> CreateRecording<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::CreateRecordingResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateRecording<'a> {
@@ -3084,31 +3453,37 @@ impl<'a> IntoFuture for CreateRecording<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetAutomationRun<'a>(versori_core::builder::GetAutomationRun<'a>);
+pub struct GetAutomationRun<'a>(
+    versori_core::builder::GetAutomationRun<'a>,
+    &'a crate::Client,
+);
 impl<'a> GetAutomationRun<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetAutomationRun<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetAutomationRun<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `automation_id` parameter.
     pub fn automation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.automation_id(value))
+        Self(self.0.automation_id(value), self.1)
     }
     /// Sets the `run_id` parameter.
     pub fn run_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.run_id(value))
+        Self(self.0.run_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/runs/{run_id}` and decodes the response.
     ///
@@ -3116,9 +3491,11 @@ impl<'a> GetAutomationRun<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::AutomationRun>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetAutomationRun<'a> {
@@ -3134,31 +3511,34 @@ impl<'a> IntoFuture for GetAutomationRun<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetRecording<'a>(versori_core::builder::GetRecording<'a>);
+pub struct GetRecording<'a>(versori_core::builder::GetRecording<'a>, &'a crate::Client);
 impl<'a> GetRecording<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetRecording<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetRecording<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `automation_id` parameter.
     pub fn automation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.automation_id(value))
+        Self(self.0.automation_id(value), self.1)
     }
     /// Sets the `recording_id` parameter.
     pub fn recording_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.recording_id(value))
+        Self(self.0.recording_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/automations/{automation_id}/recordings/{recording_id}` and decodes the response.
     ///
@@ -3166,9 +3546,11 @@ impl<'a> GetRecording<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::AutomationRecording>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetRecording<'a> {
@@ -3184,31 +3566,37 @@ impl<'a> IntoFuture for GetRecording<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateTranscription<'a>(versori_core::builder::CreateTranscription<'a>);
+pub struct CreateTranscription<'a>(
+    versori_core::builder::CreateTranscription<'a>,
+    &'a crate::Client,
+);
 impl<'a> CreateTranscription<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateTranscription<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateTranscription<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `automation_id` parameter.
     pub fn automation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.automation_id(value))
+        Self(self.0.automation_id(value), self.1)
     }
     /// Sets the `recording_id` parameter.
     pub fn recording_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.recording_id(value))
+        Self(self.0.recording_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -3216,7 +3604,7 @@ impl<'a> CreateTranscription<'a> {
         V: std::convert::TryInto<types::TranscriptionCreate>,
         <V as std::convert::TryInto<types::TranscriptionCreate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -3225,7 +3613,7 @@ impl<'a> CreateTranscription<'a> {
             types::builder::TranscriptionCreate,
         ) -> types::builder::TranscriptionCreate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/automations/{automation_id}/recordings/{recording_id}` and decodes the response.
     ///
@@ -3233,9 +3621,11 @@ impl<'a> CreateTranscription<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::AutomationRecording>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateTranscription<'a> {
@@ -3251,24 +3641,27 @@ impl<'a> IntoFuture for CreateTranscription<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListSchedulers<'a>(versori_core::builder::ListSchedulers<'a>);
+pub struct ListSchedulers<'a>(versori_core::builder::ListSchedulers<'a>, &'a crate::Client);
 impl<'a> ListSchedulers<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListSchedulers<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListSchedulers<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/schedulers` and decodes the response.
     ///
@@ -3276,9 +3669,11 @@ impl<'a> ListSchedulers<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<::std::vec::Vec<types::Scheduler>>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListSchedulers<'a> {
@@ -3294,31 +3689,34 @@ impl<'a> IntoFuture for ListSchedulers<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetScheduler<'a>(versori_core::builder::GetScheduler<'a>);
+pub struct GetScheduler<'a>(versori_core::builder::GetScheduler<'a>, &'a crate::Client);
 impl<'a> GetScheduler<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetScheduler<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetScheduler<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the `scheduler_id` parameter.
     pub fn scheduler_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.scheduler_id(value))
+        Self(self.0.scheduler_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/schedulers/{scheduler_id}` and decodes the response.
     ///
@@ -3326,9 +3724,11 @@ impl<'a> GetScheduler<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Scheduler>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetScheduler<'a> {
@@ -3344,31 +3744,37 @@ impl<'a> IntoFuture for GetScheduler<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct TriggerScheduler<'a>(versori_core::builder::TriggerScheduler<'a>);
+pub struct TriggerScheduler<'a>(
+    versori_core::builder::TriggerScheduler<'a>,
+    &'a crate::Client,
+);
 impl<'a> TriggerScheduler<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::TriggerScheduler<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::TriggerScheduler<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the `scheduler_id` parameter.
     pub fn scheduler_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.scheduler_id(value))
+        Self(self.0.scheduler_id(value), self.1)
     }
     /// Sends `POST /o/{organisation_id}/environments/{environment_id}/schedulers/{scheduler_id}` and decodes the response.
     ///
@@ -3376,9 +3782,11 @@ impl<'a> TriggerScheduler<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for TriggerScheduler<'a> {
@@ -3394,31 +3802,37 @@ impl<'a> IntoFuture for TriggerScheduler<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListActivations<'a>(versori_core::builder::ListActivations<'a>);
+pub struct ListActivations<'a>(
+    versori_core::builder::ListActivations<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListActivations<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListActivations<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListActivations<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the `static_` parameter.
     pub fn static_<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<bool>,
     {
-        Self(self.0.static_(value))
+        Self(self.0.static_(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/activations` and decodes the response.
     ///
@@ -3426,9 +3840,11 @@ impl<'a> ListActivations<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ActivationsList>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListActivations<'a> {
@@ -3444,31 +3860,34 @@ impl<'a> IntoFuture for ListActivations<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetActivation<'a>(versori_core::builder::GetActivation<'a>);
+pub struct GetActivation<'a>(versori_core::builder::GetActivation<'a>, &'a crate::Client);
 impl<'a> GetActivation<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetActivation<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetActivation<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the `activation_id` parameter.
     pub fn activation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.activation_id(value))
+        Self(self.0.activation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}` and decodes the response.
     ///
@@ -3476,9 +3895,11 @@ impl<'a> GetActivation<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Activation>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetActivation<'a> {
@@ -3494,31 +3915,37 @@ impl<'a> IntoFuture for GetActivation<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteActivation<'a>(versori_core::builder::DeleteActivation<'a>);
+pub struct DeleteActivation<'a>(
+    versori_core::builder::DeleteActivation<'a>,
+    &'a crate::Client,
+);
 impl<'a> DeleteActivation<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteActivation<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteActivation<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the `activation_id` parameter.
     pub fn activation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.activation_id(value))
+        Self(self.0.activation_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}` and decodes the response.
     ///
@@ -3526,9 +3953,11 @@ impl<'a> DeleteActivation<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteActivation<'a> {
@@ -3544,31 +3973,37 @@ impl<'a> IntoFuture for DeleteActivation<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct SetStaticUserVariables<'a>(versori_core::builder::SetStaticUserVariables<'a>);
+pub struct SetStaticUserVariables<'a>(
+    versori_core::builder::SetStaticUserVariables<'a>,
+    &'a crate::Client,
+);
 impl<'a> SetStaticUserVariables<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::SetStaticUserVariables<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::SetStaticUserVariables<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<types::DynamicVariables>,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sends `PATCH /o/{organisation_id}/environments/{environment_id}/variables` and decodes the response.
     ///
@@ -3576,9 +4011,11 @@ impl<'a> SetStaticUserVariables<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::DynamicVariables>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for SetStaticUserVariables<'a> {
@@ -3594,24 +4031,30 @@ impl<'a> IntoFuture for SetStaticUserVariables<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateEnvironmentConfig<'a>(versori_core::builder::UpdateEnvironmentConfig<'a>);
+pub struct UpdateEnvironmentConfig<'a>(
+    versori_core::builder::UpdateEnvironmentConfig<'a>,
+    &'a crate::Client,
+);
 impl<'a> UpdateEnvironmentConfig<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateEnvironmentConfig<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateEnvironmentConfig<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -3619,14 +4062,14 @@ impl<'a> UpdateEnvironmentConfig<'a> {
         V: std::convert::TryInto<types::EnvironmentConfig>,
         <V as std::convert::TryInto<types::EnvironmentConfig>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::EnvironmentConfig) -> types::builder::EnvironmentConfig,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/environments/{environment_id}/config` and decodes the response.
     ///
@@ -3634,9 +4077,11 @@ impl<'a> UpdateEnvironmentConfig<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateEnvironmentConfig<'a> {
@@ -3652,24 +4097,30 @@ impl<'a> IntoFuture for UpdateEnvironmentConfig<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct PatchEnvironmentConfig<'a>(versori_core::builder::PatchEnvironmentConfig<'a>);
+pub struct PatchEnvironmentConfig<'a>(
+    versori_core::builder::PatchEnvironmentConfig<'a>,
+    &'a crate::Client,
+);
 impl<'a> PatchEnvironmentConfig<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::PatchEnvironmentConfig<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::PatchEnvironmentConfig<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -3677,14 +4128,14 @@ impl<'a> PatchEnvironmentConfig<'a> {
         V: std::convert::TryInto<types::EnvironmentConfig>,
         <V as std::convert::TryInto<types::EnvironmentConfig>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::EnvironmentConfig) -> types::builder::EnvironmentConfig,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PATCH /o/{organisation_id}/environments/{environment_id}/config` and decodes the response.
     ///
@@ -3692,9 +4143,11 @@ impl<'a> PatchEnvironmentConfig<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for PatchEnvironmentConfig<'a> {
@@ -3710,38 +4163,44 @@ impl<'a> IntoFuture for PatchEnvironmentConfig<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct SetDynamicVariables<'a>(versori_core::builder::SetDynamicVariables<'a>);
+pub struct SetDynamicVariables<'a>(
+    versori_core::builder::SetDynamicVariables<'a>,
+    &'a crate::Client,
+);
 impl<'a> SetDynamicVariables<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::SetDynamicVariables<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::SetDynamicVariables<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the `activation_id` parameter.
     pub fn activation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.activation_id(value))
+        Self(self.0.activation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<types::DynamicVariables>,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sends `PATCH /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}/variables` and decodes the response.
     ///
@@ -3749,9 +4208,11 @@ impl<'a> SetDynamicVariables<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::DynamicVariables>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for SetDynamicVariables<'a> {
@@ -3767,38 +4228,44 @@ impl<'a> IntoFuture for SetDynamicVariables<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct SetDynamicVariable<'a>(versori_core::builder::SetDynamicVariable<'a>);
+pub struct SetDynamicVariable<'a>(
+    versori_core::builder::SetDynamicVariable<'a>,
+    &'a crate::Client,
+);
 impl<'a> SetDynamicVariable<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::SetDynamicVariable<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::SetDynamicVariable<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the `activation_id` parameter.
     pub fn activation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.activation_id(value))
+        Self(self.0.activation_id(value), self.1)
     }
     /// Sets the `variable_name` parameter.
     pub fn variable_name<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.variable_name(value))
+        Self(self.0.variable_name(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -3806,7 +4273,7 @@ impl<'a> SetDynamicVariable<'a> {
         V: std::convert::TryInto<types::SetDynamicVariableBody>,
         <V as std::convert::TryInto<types::SetDynamicVariableBody>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -3815,7 +4282,7 @@ impl<'a> SetDynamicVariable<'a> {
             types::builder::SetDynamicVariableBody,
         ) -> types::builder::SetDynamicVariableBody,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/environments/{environment_id}/activations/{activation_id}/variables/{variable_name}` and decodes the response.
     ///
@@ -3823,9 +4290,11 @@ impl<'a> SetDynamicVariable<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::DynamicVariables>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for SetDynamicVariable<'a> {
@@ -3841,31 +4310,37 @@ impl<'a> IntoFuture for SetDynamicVariable<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListUserActivations<'a>(versori_core::builder::ListUserActivations<'a>);
+pub struct ListUserActivations<'a>(
+    versori_core::builder::ListUserActivations<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListUserActivations<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListUserActivations<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListUserActivations<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the `external_user_id` parameter.
     pub fn external_user_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.external_user_id(value))
+        Self(self.0.external_user_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/environment/{environment_id}/users/{external_user_id}/activations` and decodes the response.
     ///
@@ -3873,9 +4348,11 @@ impl<'a> ListUserActivations<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<::std::vec::Vec<types::Activation>>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListUserActivations<'a> {
@@ -3891,24 +4368,27 @@ impl<'a> IntoFuture for ListUserActivations<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetEndUser<'a>(versori_core::builder::GetEndUser<'a>);
+pub struct GetEndUser<'a>(versori_core::builder::GetEndUser<'a>, &'a crate::Client);
 impl<'a> GetEndUser<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetEndUser<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetEndUser<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `user_id` parameter.
     pub fn user_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.user_id(value))
+        Self(self.0.user_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/users/{user_id}` and decodes the response.
     ///
@@ -3916,9 +4396,11 @@ impl<'a> GetEndUser<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::EndUser>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetEndUser<'a> {
@@ -3934,24 +4416,27 @@ impl<'a> IntoFuture for GetEndUser<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateEndUser<'a>(versori_core::builder::UpdateEndUser<'a>);
+pub struct UpdateEndUser<'a>(versori_core::builder::UpdateEndUser<'a>, &'a crate::Client);
 impl<'a> UpdateEndUser<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateEndUser<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateEndUser<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `user_id` parameter.
     pub fn user_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.user_id(value))
+        Self(self.0.user_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -3959,14 +4444,14 @@ impl<'a> UpdateEndUser<'a> {
         V: std::convert::TryInto<types::EndUserUpdate>,
         <V as std::convert::TryInto<types::EndUserUpdate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::EndUserUpdate) -> types::builder::EndUserUpdate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/users/{user_id}` and decodes the response.
     ///
@@ -3974,9 +4459,11 @@ impl<'a> UpdateEndUser<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::EndUser>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateEndUser<'a> {
@@ -3992,24 +4479,27 @@ impl<'a> IntoFuture for UpdateEndUser<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteEndUser<'a>(versori_core::builder::DeleteEndUser<'a>);
+pub struct DeleteEndUser<'a>(versori_core::builder::DeleteEndUser<'a>, &'a crate::Client);
 impl<'a> DeleteEndUser<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteEndUser<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteEndUser<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `user_id` parameter.
     pub fn user_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.user_id(value))
+        Self(self.0.user_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/users/{user_id}` and decodes the response.
     ///
@@ -4017,9 +4507,11 @@ impl<'a> DeleteEndUser<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteEndUser<'a> {
@@ -4035,31 +4527,37 @@ impl<'a> IntoFuture for DeleteEndUser<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetActivationConnection<'a>(versori_core::builder::GetActivationConnection<'a>);
+pub struct GetActivationConnection<'a>(
+    versori_core::builder::GetActivationConnection<'a>,
+    &'a crate::Client,
+);
 impl<'a> GetActivationConnection<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetActivationConnection<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetActivationConnection<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `env_system_id` parameter.
     pub fn env_system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.env_system_id(value))
+        Self(self.0.env_system_id(value), self.1)
     }
     /// Sets the `activation_id` parameter.
     pub fn activation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.activation_id(value))
+        Self(self.0.activation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/environment-systems/{env_system_id}/activations/{activation_id}` and decodes the response.
     ///
@@ -4067,9 +4565,11 @@ impl<'a> GetActivationConnection<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Connection>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetActivationConnection<'a> {
@@ -4085,45 +4585,48 @@ impl<'a> IntoFuture for GetActivationConnection<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListSystems<'a>(versori_core::builder::ListSystems<'a>);
+pub struct ListSystems<'a>(versori_core::builder::ListSystems<'a>, &'a crate::Client);
 impl<'a> ListSystems<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListSystems<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListSystems<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `after` parameter.
     pub fn after<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.after(value))
+        Self(self.0.after(value), self.1)
     }
     /// Sets the `before` parameter.
     pub fn before<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.before(value))
+        Self(self.0.before(value), self.1)
     }
     /// Sets the `first` parameter.
     pub fn first<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
     {
-        Self(self.0.first(value))
+        Self(self.0.first(value), self.1)
     }
     /// Sets the `search` parameter.
     pub fn search<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.search(value))
+        Self(self.0.search(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/systems` and decodes the response.
     ///
@@ -4131,9 +4634,11 @@ impl<'a> ListSystems<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::SystemPage>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListSystems<'a> {
@@ -4149,17 +4654,20 @@ impl<'a> IntoFuture for ListSystems<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateSystem<'a>(versori_core::builder::CreateSystem<'a>);
+pub struct CreateSystem<'a>(versori_core::builder::CreateSystem<'a>, &'a crate::Client);
 impl<'a> CreateSystem<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateSystem<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateSystem<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -4167,14 +4675,14 @@ impl<'a> CreateSystem<'a> {
         V: std::convert::TryInto<types::SystemCreate>,
         <V as std::convert::TryInto<types::SystemCreate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::SystemCreate) -> types::builder::SystemCreate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/systems` and decodes the response.
     ///
@@ -4182,9 +4690,11 @@ impl<'a> CreateSystem<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::System>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateSystem<'a> {
@@ -4200,24 +4710,27 @@ impl<'a> IntoFuture for CreateSystem<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetSystem<'a>(versori_core::builder::GetSystem<'a>);
+pub struct GetSystem<'a>(versori_core::builder::GetSystem<'a>, &'a crate::Client);
 impl<'a> GetSystem<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetSystem<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetSystem<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/systems/{system_id}` and decodes the response.
     ///
@@ -4225,9 +4738,11 @@ impl<'a> GetSystem<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::System>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetSystem<'a> {
@@ -4243,24 +4758,27 @@ impl<'a> IntoFuture for GetSystem<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateSystem<'a>(versori_core::builder::UpdateSystem<'a>);
+pub struct UpdateSystem<'a>(versori_core::builder::UpdateSystem<'a>, &'a crate::Client);
 impl<'a> UpdateSystem<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateSystem<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateSystem<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -4268,14 +4786,14 @@ impl<'a> UpdateSystem<'a> {
         V: std::convert::TryInto<types::UpdateSystem>,
         <V as std::convert::TryInto<types::UpdateSystem>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::UpdateSystem) -> types::builder::UpdateSystem,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/systems/{system_id}` and decodes the response.
     ///
@@ -4283,9 +4801,11 @@ impl<'a> UpdateSystem<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::System>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateSystem<'a> {
@@ -4301,24 +4821,27 @@ impl<'a> IntoFuture for UpdateSystem<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteSystem<'a>(versori_core::builder::DeleteSystem<'a>);
+pub struct DeleteSystem<'a>(versori_core::builder::DeleteSystem<'a>, &'a crate::Client);
 impl<'a> DeleteSystem<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteSystem<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteSystem<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/systems/{system_id}` and decodes the response.
     ///
@@ -4326,9 +4849,11 @@ impl<'a> DeleteSystem<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteSystem<'a> {
@@ -4344,38 +4869,44 @@ impl<'a> IntoFuture for DeleteSystem<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct LinkSystemActions<'a>(versori_core::builder::LinkSystemActions<'a>);
+pub struct LinkSystemActions<'a>(
+    versori_core::builder::LinkSystemActions<'a>,
+    &'a crate::Client,
+);
 impl<'a> LinkSystemActions<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::LinkSystemActions<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::LinkSystemActions<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/projects/{project_id}/actions-link` and decodes the response.
     ///
@@ -4383,9 +4914,11 @@ impl<'a> LinkSystemActions<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for LinkSystemActions<'a> {
@@ -4401,38 +4934,44 @@ impl<'a> IntoFuture for LinkSystemActions<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct LinkSystemTriggers<'a>(versori_core::builder::LinkSystemTriggers<'a>);
+pub struct LinkSystemTriggers<'a>(
+    versori_core::builder::LinkSystemTriggers<'a>,
+    &'a crate::Client,
+);
 impl<'a> LinkSystemTriggers<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::LinkSystemTriggers<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::LinkSystemTriggers<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/projects/{project_id}/triggers-link` and decodes the response.
     ///
@@ -4440,9 +4979,11 @@ impl<'a> LinkSystemTriggers<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for LinkSystemTriggers<'a> {
@@ -4458,31 +4999,37 @@ impl<'a> IntoFuture for LinkSystemTriggers<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListSystemActions<'a>(versori_core::builder::ListSystemActions<'a>);
+pub struct ListSystemActions<'a>(
+    versori_core::builder::ListSystemActions<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListSystemActions<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListSystemActions<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListSystemActions<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/systems/{system_id}/actions` and decodes the response.
     ///
@@ -4490,9 +5037,11 @@ impl<'a> ListSystemActions<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ActionPage>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListSystemActions<'a> {
@@ -4508,24 +5057,30 @@ impl<'a> IntoFuture for ListSystemActions<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateSystemActions<'a>(versori_core::builder::CreateSystemActions<'a>);
+pub struct CreateSystemActions<'a>(
+    versori_core::builder::CreateSystemActions<'a>,
+    &'a crate::Client,
+);
 impl<'a> CreateSystemActions<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateSystemActions<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateSystemActions<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -4533,14 +5088,14 @@ impl<'a> CreateSystemActions<'a> {
         V: std::convert::TryInto<types::CreateActions>,
         <V as std::convert::TryInto<types::CreateActions>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::CreateActions) -> types::builder::CreateActions,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/actions` and decodes the response.
     ///
@@ -4548,9 +5103,11 @@ impl<'a> CreateSystemActions<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<::std::vec::Vec<types::Action>>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateSystemActions<'a> {
@@ -4566,31 +5123,37 @@ impl<'a> IntoFuture for CreateSystemActions<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetSystemAction<'a>(versori_core::builder::GetSystemAction<'a>);
+pub struct GetSystemAction<'a>(
+    versori_core::builder::GetSystemAction<'a>,
+    &'a crate::Client,
+);
 impl<'a> GetSystemAction<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetSystemAction<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetSystemAction<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the `action_id` parameter.
     pub fn action_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.action_id(value))
+        Self(self.0.action_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/systems/{system_id}/actions/{action_id}` and decodes the response.
     ///
@@ -4598,9 +5161,11 @@ impl<'a> GetSystemAction<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Action>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetSystemAction<'a> {
@@ -4616,31 +5181,37 @@ impl<'a> IntoFuture for GetSystemAction<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateSystemAction<'a>(versori_core::builder::UpdateSystemAction<'a>);
+pub struct UpdateSystemAction<'a>(
+    versori_core::builder::UpdateSystemAction<'a>,
+    &'a crate::Client,
+);
 impl<'a> UpdateSystemAction<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateSystemAction<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateSystemAction<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the `action_id` parameter.
     pub fn action_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.action_id(value))
+        Self(self.0.action_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -4648,14 +5219,14 @@ impl<'a> UpdateSystemAction<'a> {
         V: std::convert::TryInto<types::Action>,
         <V as std::convert::TryInto<types::Action>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::Action) -> types::builder::Action,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/systems/{system_id}/actions/{action_id}` and decodes the response.
     ///
@@ -4663,9 +5234,11 @@ impl<'a> UpdateSystemAction<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Action>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateSystemAction<'a> {
@@ -4681,31 +5254,37 @@ impl<'a> IntoFuture for UpdateSystemAction<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteSystemAction<'a>(versori_core::builder::DeleteSystemAction<'a>);
+pub struct DeleteSystemAction<'a>(
+    versori_core::builder::DeleteSystemAction<'a>,
+    &'a crate::Client,
+);
 impl<'a> DeleteSystemAction<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteSystemAction<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteSystemAction<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the `action_id` parameter.
     pub fn action_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.action_id(value))
+        Self(self.0.action_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/systems/{system_id}/actions/{action_id}` and decodes the response.
     ///
@@ -4713,9 +5292,11 @@ impl<'a> DeleteSystemAction<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteSystemAction<'a> {
@@ -4731,31 +5312,37 @@ impl<'a> IntoFuture for DeleteSystemAction<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListSystemTriggers<'a>(versori_core::builder::ListSystemTriggers<'a>);
+pub struct ListSystemTriggers<'a>(
+    versori_core::builder::ListSystemTriggers<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListSystemTriggers<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListSystemTriggers<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListSystemTriggers<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/systems/{system_id}/triggers` and decodes the response.
     ///
@@ -4763,9 +5350,11 @@ impl<'a> ListSystemTriggers<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::TriggerPage>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListSystemTriggers<'a> {
@@ -4781,24 +5370,30 @@ impl<'a> IntoFuture for ListSystemTriggers<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateSystemTriggers<'a>(versori_core::builder::CreateSystemTriggers<'a>);
+pub struct CreateSystemTriggers<'a>(
+    versori_core::builder::CreateSystemTriggers<'a>,
+    &'a crate::Client,
+);
 impl<'a> CreateSystemTriggers<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateSystemTriggers<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateSystemTriggers<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -4806,14 +5401,14 @@ impl<'a> CreateSystemTriggers<'a> {
         V: std::convert::TryInto<types::CreateTriggers>,
         <V as std::convert::TryInto<types::CreateTriggers>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::CreateTriggers) -> types::builder::CreateTriggers,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/triggers` and decodes the response.
     ///
@@ -4821,9 +5416,11 @@ impl<'a> CreateSystemTriggers<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<::std::vec::Vec<types::Trigger>>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateSystemTriggers<'a> {
@@ -4839,31 +5436,37 @@ impl<'a> IntoFuture for CreateSystemTriggers<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpsertAuthSchemeConfig<'a>(versori_core::builder::UpsertAuthSchemeConfig<'a>);
+pub struct UpsertAuthSchemeConfig<'a>(
+    versori_core::builder::UpsertAuthSchemeConfig<'a>,
+    &'a crate::Client,
+);
 impl<'a> UpsertAuthSchemeConfig<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpsertAuthSchemeConfig<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpsertAuthSchemeConfig<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the `auth_scheme_config_id` parameter.
     pub fn auth_scheme_config_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.auth_scheme_config_id(value))
+        Self(self.0.auth_scheme_config_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -4871,14 +5474,14 @@ impl<'a> UpsertAuthSchemeConfig<'a> {
         V: std::convert::TryInto<types::AuthSchemeConfig>,
         <V as std::convert::TryInto<types::AuthSchemeConfig>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::AuthSchemeConfig) -> types::builder::AuthSchemeConfig,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/systems/{system_id}/auth-scheme-configs/{auth_scheme_config_id}` and decodes the response.
     ///
@@ -4886,9 +5489,11 @@ impl<'a> UpsertAuthSchemeConfig<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::AuthSchemeConfig>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpsertAuthSchemeConfig<'a> {
@@ -4904,31 +5509,37 @@ impl<'a> IntoFuture for UpsertAuthSchemeConfig<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteAuthSchemeConfig<'a>(versori_core::builder::DeleteAuthSchemeConfig<'a>);
+pub struct DeleteAuthSchemeConfig<'a>(
+    versori_core::builder::DeleteAuthSchemeConfig<'a>,
+    &'a crate::Client,
+);
 impl<'a> DeleteAuthSchemeConfig<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteAuthSchemeConfig<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteAuthSchemeConfig<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the `auth_scheme_config_id` parameter.
     pub fn auth_scheme_config_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.auth_scheme_config_id(value))
+        Self(self.0.auth_scheme_config_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/systems/{system_id}/auth-scheme-configs/{auth_scheme_config_id}` and decodes the response.
     ///
@@ -4936,9 +5547,11 @@ impl<'a> DeleteAuthSchemeConfig<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteAuthSchemeConfig<'a> {
@@ -4954,31 +5567,37 @@ impl<'a> IntoFuture for DeleteAuthSchemeConfig<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListEnvironmentConnections<'a>(versori_core::builder::ListEnvironmentConnections<'a>);
+pub struct ListEnvironmentConnections<'a>(
+    versori_core::builder::ListEnvironmentConnections<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListEnvironmentConnections<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListEnvironmentConnections<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListEnvironmentConnections<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `env_id` parameter.
     pub fn env_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.env_id(value))
+        Self(self.0.env_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/connections` and decodes the response.
     ///
@@ -4986,9 +5605,11 @@ impl<'a> ListEnvironmentConnections<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ConnectionPage>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListEnvironmentConnections<'a> {
@@ -5006,31 +5627,35 @@ impl<'a> IntoFuture for ListEnvironmentConnections<'a> {
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
 pub struct ListProjectConnectionTemplates<'a>(
     versori_core::builder::ListProjectConnectionTemplates<'a>,
+    &'a crate::Client,
 );
 impl<'a> ListProjectConnectionTemplates<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListProjectConnectionTemplates<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListProjectConnectionTemplates<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `env_id` parameter.
     pub fn env_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.env_id(value))
+        Self(self.0.env_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/connection-templates` and decodes the response.
     ///
@@ -5038,9 +5663,11 @@ impl<'a> ListProjectConnectionTemplates<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::EnvironmentSystemPage>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListProjectConnectionTemplates<'a> {
@@ -5056,24 +5683,30 @@ impl<'a> IntoFuture for ListProjectConnectionTemplates<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateConnectionTemplate<'a>(versori_core::builder::CreateConnectionTemplate<'a>);
+pub struct CreateConnectionTemplate<'a>(
+    versori_core::builder::CreateConnectionTemplate<'a>,
+    &'a crate::Client,
+);
 impl<'a> CreateConnectionTemplate<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateConnectionTemplate<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateConnectionTemplate<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -5081,14 +5714,14 @@ impl<'a> CreateConnectionTemplate<'a> {
         V: std::convert::TryInto<types::LinkSystem>,
         <V as std::convert::TryInto<types::LinkSystem>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::LinkSystem) -> types::builder::LinkSystem,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/connection-templates` and decodes the response.
     ///
@@ -5096,9 +5729,11 @@ impl<'a> CreateConnectionTemplate<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ConnectionTemplate>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateConnectionTemplate<'a> {
@@ -5114,31 +5749,37 @@ impl<'a> IntoFuture for CreateConnectionTemplate<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateConnectionTemplate<'a>(versori_core::builder::UpdateConnectionTemplate<'a>);
+pub struct UpdateConnectionTemplate<'a>(
+    versori_core::builder::UpdateConnectionTemplate<'a>,
+    &'a crate::Client,
+);
 impl<'a> UpdateConnectionTemplate<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateConnectionTemplate<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateConnectionTemplate<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `template_id` parameter.
     pub fn template_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.template_id(value))
+        Self(self.0.template_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -5146,7 +5787,7 @@ impl<'a> UpdateConnectionTemplate<'a> {
         V: std::convert::TryInto<types::UpdateConnectionTemplate>,
         <V as std::convert::TryInto<types::UpdateConnectionTemplate>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -5155,7 +5796,7 @@ impl<'a> UpdateConnectionTemplate<'a> {
             types::builder::UpdateConnectionTemplate,
         ) -> types::builder::UpdateConnectionTemplate,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /o/{organisation_id}/projects/{project_id}/connection-templates/{template_id}` and decodes the response.
     ///
@@ -5163,9 +5804,11 @@ impl<'a> UpdateConnectionTemplate<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ConnectionTemplate>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateConnectionTemplate<'a> {
@@ -5181,31 +5824,37 @@ impl<'a> IntoFuture for UpdateConnectionTemplate<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteConnectionTemplate<'a>(versori_core::builder::DeleteConnectionTemplate<'a>);
+pub struct DeleteConnectionTemplate<'a>(
+    versori_core::builder::DeleteConnectionTemplate<'a>,
+    &'a crate::Client,
+);
 impl<'a> DeleteConnectionTemplate<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteConnectionTemplate<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteConnectionTemplate<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `template_id` parameter.
     pub fn template_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.template_id(value))
+        Self(self.0.template_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}/connection-templates/{template_id}` and decodes the response.
     ///
@@ -5213,9 +5862,11 @@ impl<'a> DeleteConnectionTemplate<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteConnectionTemplate<'a> {
@@ -5231,24 +5882,30 @@ impl<'a> IntoFuture for DeleteConnectionTemplate<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct InitialiseOAuth2Connection<'a>(versori_core::builder::InitialiseOAuth2Connection<'a>);
+pub struct InitialiseOAuth2Connection<'a>(
+    versori_core::builder::InitialiseOAuth2Connection<'a>,
+    &'a crate::Client,
+);
 impl<'a> InitialiseOAuth2Connection<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::InitialiseOAuth2Connection<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::InitialiseOAuth2Connection<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -5257,7 +5914,7 @@ impl<'a> InitialiseOAuth2Connection<'a> {
         <V as std::convert::TryInto<types::InitialiseOAuth2ConnectionRequest>>::Error:
             std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -5266,7 +5923,7 @@ impl<'a> InitialiseOAuth2Connection<'a> {
             types::builder::InitialiseOAuth2ConnectionRequest,
         ) -> types::builder::InitialiseOAuth2ConnectionRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/oauth2/initialise` and decodes the response.
     ///
@@ -5274,11 +5931,13 @@ impl<'a> InitialiseOAuth2Connection<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(
         self,
     ) -> crate::Result<ResponseValue<types::InitialiseOAuth2ConnectionResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for InitialiseOAuth2Connection<'a> {
@@ -5294,24 +5953,30 @@ impl<'a> IntoFuture for InitialiseOAuth2Connection<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct InitialiseOAuth1Connection<'a>(versori_core::builder::InitialiseOAuth1Connection<'a>);
+pub struct InitialiseOAuth1Connection<'a>(
+    versori_core::builder::InitialiseOAuth1Connection<'a>,
+    &'a crate::Client,
+);
 impl<'a> InitialiseOAuth1Connection<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::InitialiseOAuth1Connection<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::InitialiseOAuth1Connection<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `system_id` parameter.
     pub fn system_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.system_id(value))
+        Self(self.0.system_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -5320,7 +5985,7 @@ impl<'a> InitialiseOAuth1Connection<'a> {
         <V as std::convert::TryInto<types::InitialiseOAuth1ConnectionRequest>>::Error:
             std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -5329,7 +5994,7 @@ impl<'a> InitialiseOAuth1Connection<'a> {
             types::builder::InitialiseOAuth1ConnectionRequest,
         ) -> types::builder::InitialiseOAuth1ConnectionRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/systems/{system_id}/oauth1/initialise` and decodes the response.
     ///
@@ -5337,11 +6002,13 @@ impl<'a> InitialiseOAuth1Connection<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(
         self,
     ) -> crate::Result<ResponseValue<types::InitialiseOAuth1ConnectionResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for InitialiseOAuth1Connection<'a> {
@@ -5357,73 +6024,76 @@ impl<'a> IntoFuture for InitialiseOAuth1Connection<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListIssues<'a>(versori_core::builder::ListIssues<'a>);
+pub struct ListIssues<'a>(versori_core::builder::ListIssues<'a>, &'a crate::Client);
 impl<'a> ListIssues<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListIssues<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListIssues<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `after` parameter.
     pub fn after<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.after(value))
+        Self(self.0.after(value), self.1)
     }
     /// Sets the `before` parameter.
     pub fn before<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.before(value))
+        Self(self.0.before(value), self.1)
     }
     /// Sets the `environment_id` parameter.
     pub fn environment_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.environment_id(value))
+        Self(self.0.environment_id(value), self.1)
     }
     /// Sets the `first` parameter.
     pub fn first<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
     {
-        Self(self.0.first(value))
+        Self(self.0.first(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `search_date` parameter.
     pub fn search_date<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<types::ListIssuesSearchDate>,
     {
-        Self(self.0.search_date(value))
+        Self(self.0.search_date(value), self.1)
     }
     /// Sets the `severity` parameter.
     pub fn severity<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<types::IssueSeverityEnum>,
     {
-        Self(self.0.severity(value))
+        Self(self.0.severity(value), self.1)
     }
     /// Sets the `status` parameter.
     pub fn status<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<types::IssueStatusEnum>,
     {
-        Self(self.0.status(value))
+        Self(self.0.status(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/issues` and decodes the response.
     ///
@@ -5431,9 +6101,11 @@ impl<'a> ListIssues<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<::std::vec::Vec<types::Issue>>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListIssues<'a> {
@@ -5449,17 +6121,20 @@ impl<'a> IntoFuture for ListIssues<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateIssue<'a>(versori_core::builder::CreateIssue<'a>);
+pub struct CreateIssue<'a>(versori_core::builder::CreateIssue<'a>, &'a crate::Client);
 impl<'a> CreateIssue<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateIssue<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateIssue<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -5467,14 +6142,14 @@ impl<'a> CreateIssue<'a> {
         V: std::convert::TryInto<types::CreateIssue>,
         <V as std::convert::TryInto<types::CreateIssue>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::CreateIssue) -> types::builder::CreateIssue,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/issues` and decodes the response.
     ///
@@ -5482,9 +6157,11 @@ impl<'a> CreateIssue<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Issue>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateIssue<'a> {
@@ -5500,24 +6177,27 @@ impl<'a> IntoFuture for CreateIssue<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct UpdateIssue<'a>(versori_core::builder::UpdateIssue<'a>);
+pub struct UpdateIssue<'a>(versori_core::builder::UpdateIssue<'a>, &'a crate::Client);
 impl<'a> UpdateIssue<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::UpdateIssue<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::UpdateIssue<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `issue_id` parameter.
     pub fn issue_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.issue_id(value))
+        Self(self.0.issue_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -5525,14 +6205,14 @@ impl<'a> UpdateIssue<'a> {
         V: std::convert::TryInto<types::UpdateIssue>,
         <V as std::convert::TryInto<types::UpdateIssue>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::UpdateIssue) -> types::builder::UpdateIssue,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PATCH /o/{organisation_id}/issues/{issue_id}` and decodes the response.
     ///
@@ -5540,9 +6220,11 @@ impl<'a> UpdateIssue<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::Issue>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for UpdateIssue<'a> {
@@ -5558,17 +6240,23 @@ impl<'a> IntoFuture for UpdateIssue<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListNotificationChannels<'a>(versori_core::builder::ListNotificationChannels<'a>);
+pub struct ListNotificationChannels<'a>(
+    versori_core::builder::ListNotificationChannels<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListNotificationChannels<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListNotificationChannels<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListNotificationChannels<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/notification_channels` and decodes the response.
     ///
@@ -5576,9 +6264,11 @@ impl<'a> ListNotificationChannels<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::NotificationChannelList>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListNotificationChannels<'a> {
@@ -5594,17 +6284,23 @@ impl<'a> IntoFuture for ListNotificationChannels<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateNotificationChannel<'a>(versori_core::builder::CreateNotificationChannel<'a>);
+pub struct CreateNotificationChannel<'a>(
+    versori_core::builder::CreateNotificationChannel<'a>,
+    &'a crate::Client,
+);
 impl<'a> CreateNotificationChannel<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateNotificationChannel<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateNotificationChannel<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -5612,7 +6308,7 @@ impl<'a> CreateNotificationChannel<'a> {
         V: std::convert::TryInto<types::CreateNotificationChannel>,
         <V as std::convert::TryInto<types::CreateNotificationChannel>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -5621,7 +6317,7 @@ impl<'a> CreateNotificationChannel<'a> {
             types::builder::CreateNotificationChannel,
         ) -> types::builder::CreateNotificationChannel,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/notification_channels` and decodes the response.
     ///
@@ -5629,9 +6325,11 @@ impl<'a> CreateNotificationChannel<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::NotificationChannel>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateNotificationChannel<'a> {
@@ -5647,24 +6345,30 @@ impl<'a> IntoFuture for CreateNotificationChannel<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteNotificationChannel<'a>(versori_core::builder::DeleteNotificationChannel<'a>);
+pub struct DeleteNotificationChannel<'a>(
+    versori_core::builder::DeleteNotificationChannel<'a>,
+    &'a crate::Client,
+);
 impl<'a> DeleteNotificationChannel<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteNotificationChannel<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteNotificationChannel<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `channel_id` parameter.
     pub fn channel_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.channel_id(value))
+        Self(self.0.channel_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/notification_channels/{channel_id}` and decodes the response.
     ///
@@ -5672,9 +6376,11 @@ impl<'a> DeleteNotificationChannel<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteNotificationChannel<'a> {
@@ -5690,31 +6396,37 @@ impl<'a> IntoFuture for DeleteNotificationChannel<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListProjectNotifications<'a>(versori_core::builder::ListProjectNotifications<'a>);
+pub struct ListProjectNotifications<'a>(
+    versori_core::builder::ListProjectNotifications<'a>,
+    &'a crate::Client,
+);
 impl<'a> ListProjectNotifications<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListProjectNotifications<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListProjectNotifications<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `env_id` parameter.
     pub fn env_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.env_id(value))
+        Self(self.0.env_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/{project_id}/notifications` and decodes the response.
     ///
@@ -5722,9 +6434,11 @@ impl<'a> ListProjectNotifications<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectNotificationList>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListProjectNotifications<'a> {
@@ -5740,24 +6454,30 @@ impl<'a> IntoFuture for ListProjectNotifications<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateProjectNotification<'a>(versori_core::builder::CreateProjectNotification<'a>);
+pub struct CreateProjectNotification<'a>(
+    versori_core::builder::CreateProjectNotification<'a>,
+    &'a crate::Client,
+);
 impl<'a> CreateProjectNotification<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateProjectNotification<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateProjectNotification<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -5765,7 +6485,7 @@ impl<'a> CreateProjectNotification<'a> {
         V: std::convert::TryInto<types::CreateProjectNotification>,
         <V as std::convert::TryInto<types::CreateProjectNotification>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -5774,7 +6494,7 @@ impl<'a> CreateProjectNotification<'a> {
             types::builder::CreateProjectNotification,
         ) -> types::builder::CreateProjectNotification,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/projects/{project_id}/notifications` and decodes the response.
     ///
@@ -5782,9 +6502,11 @@ impl<'a> CreateProjectNotification<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectNotification>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateProjectNotification<'a> {
@@ -5800,38 +6522,44 @@ impl<'a> IntoFuture for CreateProjectNotification<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteProjectNotification<'a>(versori_core::builder::DeleteProjectNotification<'a>);
+pub struct DeleteProjectNotification<'a>(
+    versori_core::builder::DeleteProjectNotification<'a>,
+    &'a crate::Client,
+);
 impl<'a> DeleteProjectNotification<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteProjectNotification<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteProjectNotification<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the `project_id` parameter.
     pub fn project_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.project_id(value))
+        Self(self.0.project_id(value), self.1)
     }
     /// Sets the `notification_id` parameter.
     pub fn notification_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.notification_id(value))
+        Self(self.0.notification_id(value), self.1)
     }
     /// Sets the `env_id` parameter.
     pub fn env_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.env_id(value))
+        Self(self.0.env_id(value), self.1)
     }
     /// Sends `DELETE /o/{organisation_id}/projects/{project_id}/notifications/{notification_id}` and decodes the response.
     ///
@@ -5839,9 +6567,11 @@ impl<'a> DeleteProjectNotification<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<()>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteProjectNotification<'a> {
@@ -5859,17 +6589,21 @@ impl<'a> IntoFuture for DeleteProjectNotification<'a> {
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
 pub struct GetOrganisationMetricsSummary<'a>(
     versori_core::builder::GetOrganisationMetricsSummary<'a>,
+    &'a crate::Client,
 );
 impl<'a> GetOrganisationMetricsSummary<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetOrganisationMetricsSummary<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetOrganisationMetricsSummary<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/metricssummary` and decodes the response.
     ///
@@ -5877,9 +6611,11 @@ impl<'a> GetOrganisationMetricsSummary<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::OrganisationMetricsSummary>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetOrganisationMetricsSummary<'a> {
@@ -5895,17 +6631,23 @@ impl<'a> IntoFuture for GetOrganisationMetricsSummary<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetProjectMetricsSummary<'a>(versori_core::builder::GetProjectMetricsSummary<'a>);
+pub struct GetProjectMetricsSummary<'a>(
+    versori_core::builder::GetProjectMetricsSummary<'a>,
+    &'a crate::Client,
+);
 impl<'a> GetProjectMetricsSummary<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetProjectMetricsSummary<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::GetProjectMetricsSummary<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/projects/metricssummary` and decodes the response.
     ///
@@ -5913,9 +6655,11 @@ impl<'a> GetProjectMetricsSummary<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ProjectMetricsSummary>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetProjectMetricsSummary<'a> {
@@ -5931,17 +6675,20 @@ impl<'a> IntoFuture for GetProjectMetricsSummary<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListStores<'a>(versori_core::builder::ListStores<'a>);
+pub struct ListStores<'a>(versori_core::builder::ListStores<'a>, &'a crate::Client);
 impl<'a> ListStores<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListStores<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListStores<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sends `GET /o/{organisation_id}/store` and decodes the response.
     ///
@@ -5949,9 +6696,11 @@ impl<'a> ListStores<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ListStoresResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListStores<'a> {
@@ -5967,17 +6716,20 @@ impl<'a> IntoFuture for ListStores<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CreateStore<'a>(versori_core::builder::CreateStore<'a>);
+pub struct CreateStore<'a>(versori_core::builder::CreateStore<'a>, &'a crate::Client);
 impl<'a> CreateStore<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CreateStore<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CreateStore<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `organisation_id` parameter.
     pub fn organisation_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.organisation_id(value))
+        Self(self.0.organisation_id(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -5985,7 +6737,7 @@ impl<'a> CreateStore<'a> {
         V: std::convert::TryInto<types::CreateStoreRequest>,
         <V as std::convert::TryInto<types::CreateStoreRequest>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
@@ -5994,7 +6746,7 @@ impl<'a> CreateStore<'a> {
             types::builder::CreateStoreRequest,
         ) -> types::builder::CreateStoreRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /o/{organisation_id}/store` and decodes the response.
     ///
@@ -6002,9 +6754,11 @@ impl<'a> CreateStore<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::CreateStoreResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CreateStore<'a> {
@@ -6020,24 +6774,24 @@ impl<'a> IntoFuture for CreateStore<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct GetKv<'a>(versori_core::builder::GetKv<'a>);
+pub struct GetKv<'a>(versori_core::builder::GetKv<'a>, &'a crate::Client);
 impl<'a> GetKv<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::GetKv<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(inner: versori_core::builder::GetKv<'a>, client: &'a crate::Client) -> Self {
+        Self(inner, client)
     }
     /// Sets the `store` parameter.
     pub fn store<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.store(value))
+        Self(self.0.store(value), self.1)
     }
     /// Sets the `key` parameter.
     pub fn key<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.key(value))
+        Self(self.0.key(value), self.1)
     }
     /// Sends `GET /store/{store}/kv/{key}` and decodes the response.
     ///
@@ -6045,9 +6799,11 @@ impl<'a> GetKv<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::GetKvResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for GetKv<'a> {
@@ -6063,24 +6819,24 @@ impl<'a> IntoFuture for GetKv<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct SetKv<'a>(versori_core::builder::SetKv<'a>);
+pub struct SetKv<'a>(versori_core::builder::SetKv<'a>, &'a crate::Client);
 impl<'a> SetKv<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::SetKv<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(inner: versori_core::builder::SetKv<'a>, client: &'a crate::Client) -> Self {
+        Self(inner, client)
     }
     /// Sets the `store` parameter.
     pub fn store<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.store(value))
+        Self(self.0.store(value), self.1)
     }
     /// Sets the `key` parameter.
     pub fn key<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.key(value))
+        Self(self.0.key(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -6088,14 +6844,14 @@ impl<'a> SetKv<'a> {
         V: std::convert::TryInto<types::SetKvBody>,
         <V as std::convert::TryInto<types::SetKvBody>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::SetKvBody) -> types::builder::SetKvBody,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /store/{store}/kv/{key}` and decodes the response.
     ///
@@ -6103,9 +6859,11 @@ impl<'a> SetKv<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::SetKvResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for SetKv<'a> {
@@ -6121,24 +6879,27 @@ impl<'a> IntoFuture for SetKv<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct DeleteKv<'a>(versori_core::builder::DeleteKv<'a>);
+pub struct DeleteKv<'a>(versori_core::builder::DeleteKv<'a>, &'a crate::Client);
 impl<'a> DeleteKv<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::DeleteKv<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::DeleteKv<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `store` parameter.
     pub fn store<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.store(value))
+        Self(self.0.store(value), self.1)
     }
     /// Sets the `key` parameter.
     pub fn key<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.key(value))
+        Self(self.0.key(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -6146,14 +6907,14 @@ impl<'a> DeleteKv<'a> {
         V: std::convert::TryInto<types::DeleteKvBody>,
         <V as std::convert::TryInto<types::DeleteKvBody>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::DeleteKvBody) -> types::builder::DeleteKvBody,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `DELETE /store/{store}/kv/{key}` and decodes the response.
     ///
@@ -6161,9 +6922,11 @@ impl<'a> DeleteKv<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::DeleteKvResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for DeleteKv<'a> {
@@ -6179,17 +6942,20 @@ impl<'a> IntoFuture for DeleteKv<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct BatchSetKv<'a>(versori_core::builder::BatchSetKv<'a>);
+pub struct BatchSetKv<'a>(versori_core::builder::BatchSetKv<'a>, &'a crate::Client);
 impl<'a> BatchSetKv<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::BatchSetKv<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::BatchSetKv<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `store` parameter.
     pub fn store<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.store(value))
+        Self(self.0.store(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -6197,14 +6963,14 @@ impl<'a> BatchSetKv<'a> {
         V: std::convert::TryInto<types::BatchSetKvRequest>,
         <V as std::convert::TryInto<types::BatchSetKvRequest>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::BatchSetKvRequest) -> types::builder::BatchSetKvRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `PUT /store/{store}/kv/batch` and decodes the response.
     ///
@@ -6212,9 +6978,11 @@ impl<'a> BatchSetKv<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::BatchSetKvResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for BatchSetKv<'a> {
@@ -6230,17 +6998,20 @@ impl<'a> IntoFuture for BatchSetKv<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct BatchGetKv<'a>(versori_core::builder::BatchGetKv<'a>);
+pub struct BatchGetKv<'a>(versori_core::builder::BatchGetKv<'a>, &'a crate::Client);
 impl<'a> BatchGetKv<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::BatchGetKv<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::BatchGetKv<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `store` parameter.
     pub fn store<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.store(value))
+        Self(self.0.store(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -6248,14 +7019,14 @@ impl<'a> BatchGetKv<'a> {
         V: std::convert::TryInto<types::BatchGetKvBody>,
         <V as std::convert::TryInto<types::BatchGetKvBody>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::BatchGetKvBody) -> types::builder::BatchGetKvBody,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /store/{store}/kv/batch` and decodes the response.
     ///
@@ -6263,9 +7034,11 @@ impl<'a> BatchGetKv<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::BatchGetKvResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for BatchGetKv<'a> {
@@ -6281,17 +7054,20 @@ impl<'a> IntoFuture for BatchGetKv<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct BatchDeleteKv<'a>(versori_core::builder::BatchDeleteKv<'a>);
+pub struct BatchDeleteKv<'a>(versori_core::builder::BatchDeleteKv<'a>, &'a crate::Client);
 impl<'a> BatchDeleteKv<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::BatchDeleteKv<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::BatchDeleteKv<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `store` parameter.
     pub fn store<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.store(value))
+        Self(self.0.store(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -6299,14 +7075,14 @@ impl<'a> BatchDeleteKv<'a> {
         V: std::convert::TryInto<types::BatchDeleteKvBody>,
         <V as std::convert::TryInto<types::BatchDeleteKvBody>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::BatchDeleteKvBody) -> types::builder::BatchDeleteKvBody,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `DELETE /store/{store}/kv/batch` and decodes the response.
     ///
@@ -6314,9 +7090,11 @@ impl<'a> BatchDeleteKv<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::BatchDeleteKvResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for BatchDeleteKv<'a> {
@@ -6332,17 +7110,20 @@ impl<'a> IntoFuture for BatchDeleteKv<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct ListKv<'a>(versori_core::builder::ListKv<'a>);
+pub struct ListKv<'a>(versori_core::builder::ListKv<'a>, &'a crate::Client);
 impl<'a> ListKv<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::ListKv<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::ListKv<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `store` parameter.
     pub fn store<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.store(value))
+        Self(self.0.store(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -6350,14 +7131,14 @@ impl<'a> ListKv<'a> {
         V: std::convert::TryInto<types::ListKvRequest>,
         <V as std::convert::TryInto<types::ListKvRequest>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::ListKvRequest) -> types::builder::ListKvRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /store/{store}/kv/list` and decodes the response.
     ///
@@ -6365,9 +7146,11 @@ impl<'a> ListKv<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::ListKvResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for ListKv<'a> {
@@ -6383,17 +7166,20 @@ impl<'a> IntoFuture for ListKv<'a> {
 /// `.send().await` (or `.await` the builder itself).
 #[derive(Debug, Clone)]
 #[must_use = "a request is sent only by `.send().await` or `.await`"]
-pub struct CountKv<'a>(versori_core::builder::CountKv<'a>);
+pub struct CountKv<'a>(versori_core::builder::CountKv<'a>, &'a crate::Client);
 impl<'a> CountKv<'a> {
-    pub(crate) fn wrap(inner: versori_core::builder::CountKv<'a>) -> Self {
-        Self(inner)
+    pub(crate) fn wrap(
+        inner: versori_core::builder::CountKv<'a>,
+        client: &'a crate::Client,
+    ) -> Self {
+        Self(inner, client)
     }
     /// Sets the `store` parameter.
     pub fn store<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        Self(self.0.store(value))
+        Self(self.0.store(value), self.1)
     }
     /// Sets the request body.
     pub fn body<V>(self, value: V) -> Self
@@ -6401,14 +7187,14 @@ impl<'a> CountKv<'a> {
         V: std::convert::TryInto<types::CountKvRequest>,
         <V as std::convert::TryInto<types::CountKvRequest>>::Error: std::fmt::Display,
     {
-        Self(self.0.body(value))
+        Self(self.0.body(value), self.1)
     }
     /// Sets the request body by changing its builder (starting from the current one).
     pub fn body_map<F>(self, f: F) -> Self
     where
         F: std::ops::FnOnce(types::builder::CountKvRequest) -> types::builder::CountKvRequest,
     {
-        Self(self.0.body_map(f))
+        Self(self.0.body_map(f), self.1)
     }
     /// Sends `POST /store/{store}/kv/count` and decodes the response.
     ///
@@ -6416,9 +7202,11 @@ impl<'a> CountKv<'a> {
     ///
     /// Every failure is a [`crate::Error`]: a parameter or body that
     /// does not convert, the transport, or the platform's error
-    /// response.
+    /// response. The credential the request carried never appears
+    /// in it.
     pub async fn send(self) -> crate::Result<ResponseValue<types::CountKvResponse>> {
-        Ok(self.0.send().await?)
+        let client = self.1;
+        self.0.send().await.map_err(|e| client.error_from_core(e))
     }
 }
 impl<'a> IntoFuture for CountKv<'a> {

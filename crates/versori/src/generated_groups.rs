@@ -100,6 +100,7 @@ impl<'a> Projects<'a> {
                 .core()
                 .list_projects()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Create a project
@@ -111,6 +112,7 @@ impl<'a> Projects<'a> {
                 .core()
                 .create_project()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Get a project
@@ -123,6 +125,7 @@ impl<'a> Projects<'a> {
                 .get_project()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Update project details
@@ -135,6 +138,7 @@ impl<'a> Projects<'a> {
                 .update_project()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Delete a project
@@ -147,6 +151,7 @@ impl<'a> Projects<'a> {
                 .delete_project()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Star a project
@@ -159,6 +164,7 @@ impl<'a> Projects<'a> {
                 .star_project()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Unstar a project
@@ -171,6 +177,7 @@ impl<'a> Projects<'a> {
                 .unstar_project()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Clone a project
@@ -183,6 +190,7 @@ impl<'a> Projects<'a> {
                 .clone_project()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Get the variables schema
@@ -195,6 +203,7 @@ impl<'a> Projects<'a> {
                 .get_project_variables_schema()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Replace the variables schema
@@ -207,6 +216,7 @@ impl<'a> Projects<'a> {
                 .set_project_variables_schema()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Patch the variables schema
@@ -222,6 +232,7 @@ impl<'a> Projects<'a> {
                 .patch_project_variables_schema()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Record project sentiment
@@ -234,6 +245,7 @@ impl<'a> Projects<'a> {
                 .add_project_sentiment()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Get working files
@@ -246,6 +258,7 @@ impl<'a> Projects<'a> {
                 .get_files()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Replace working files
@@ -258,6 +271,7 @@ impl<'a> Projects<'a> {
                 .update_files()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Update selected working files
@@ -270,6 +284,7 @@ impl<'a> Projects<'a> {
                 .patch_files()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Send an HTTP request to a deployment
@@ -282,6 +297,7 @@ impl<'a> Projects<'a> {
                 .call_integration()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Deploy working files to an environment
@@ -294,6 +310,7 @@ impl<'a> Projects<'a> {
                 .deploy_project()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Deploy an existing version
@@ -311,6 +328,7 @@ impl<'a> Projects<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .version_id(version_id),
+            self.client,
         )
     }
     /// Start a test container
@@ -323,6 +341,7 @@ impl<'a> Projects<'a> {
                 .start_test_container()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Fire a trigger in the test container
@@ -340,6 +359,7 @@ impl<'a> Projects<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .trigger_name(trigger_name),
+            self.client,
         )
     }
     /// Validate project files
@@ -352,6 +372,7 @@ impl<'a> Projects<'a> {
                 .validate_files()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Get project logs
@@ -364,6 +385,7 @@ impl<'a> Projects<'a> {
                 .get_project_logs()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Search project logs
@@ -376,6 +398,7 @@ impl<'a> Projects<'a> {
                 .search_project_logs()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// List execution traces
@@ -388,6 +411,7 @@ impl<'a> Projects<'a> {
                 .list_traces()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Get a trace
@@ -401,6 +425,7 @@ impl<'a> Projects<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .trace_id(trace_id),
+            self.client,
         )
     }
     /// List integration flows
@@ -413,6 +438,7 @@ impl<'a> Projects<'a> {
                 .get_integration_flows()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Get an integration flow
@@ -430,6 +456,7 @@ impl<'a> Projects<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .flow_name(flow_name),
+            self.client,
         )
     }
     /// Create or replace an integration flow
@@ -447,6 +474,7 @@ impl<'a> Projects<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .flow_name(flow_name),
+            self.client,
         )
     }
     /// Delete an integration flow
@@ -460,6 +488,7 @@ impl<'a> Projects<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .flow_name(flow_name),
+            self.client,
         )
     }
     /// Suspend a project environment
@@ -472,6 +501,7 @@ impl<'a> Projects<'a> {
                 .suspend_project()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
 }
@@ -495,6 +525,7 @@ impl<'a> Environments<'a> {
                 .clone_environment()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Delete an environment
@@ -508,6 +539,7 @@ impl<'a> Environments<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .environment_id(environment_id),
+            self.client,
         )
     }
     /// Promote a deployment between environments
@@ -520,6 +552,7 @@ impl<'a> Environments<'a> {
                 .sync_environments()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Move an environment to another pool
@@ -535,6 +568,7 @@ impl<'a> Environments<'a> {
                 .change_environment_execution_pool()
                 .project_id(project_id)
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Set environment static variables
@@ -550,6 +584,7 @@ impl<'a> Environments<'a> {
                 .set_static_user_variables()
                 .organisation_id(self.client.organisation_param())
                 .environment_id(environment_id),
+            self.client,
         )
     }
     /// Replace environment config
@@ -562,6 +597,7 @@ impl<'a> Environments<'a> {
                 .update_environment_config()
                 .organisation_id(self.client.organisation_param())
                 .environment_id(environment_id),
+            self.client,
         )
     }
     /// Partially update environment config
@@ -574,6 +610,7 @@ impl<'a> Environments<'a> {
                 .patch_environment_config()
                 .organisation_id(self.client.organisation_param())
                 .environment_id(environment_id),
+            self.client,
         )
     }
 }
@@ -597,6 +634,7 @@ impl<'a> Versions<'a> {
                 .list_project_versions()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Every item of `ListProjectVersions`, page after page, as a stream (see [`crate::Pages`]).
@@ -620,6 +658,7 @@ impl<'a> Versions<'a> {
                 .create_project_version()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Get a version's files
@@ -633,6 +672,7 @@ impl<'a> Versions<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .version_id(version_id),
+            self.client,
         )
     }
 }
@@ -655,6 +695,7 @@ impl<'a> Systems<'a> {
                 .core()
                 .list_systems()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Every item of `ListSystems`, page after page, as a stream (see [`crate::Pages`]).
@@ -670,6 +711,7 @@ impl<'a> Systems<'a> {
                 .core()
                 .create_system()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Get a system
@@ -682,6 +724,7 @@ impl<'a> Systems<'a> {
                 .get_system()
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id),
+            self.client,
         )
     }
     /// Update a system
@@ -694,6 +737,7 @@ impl<'a> Systems<'a> {
                 .update_system()
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id),
+            self.client,
         )
     }
     /// Delete a system
@@ -706,6 +750,7 @@ impl<'a> Systems<'a> {
                 .delete_system()
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id),
+            self.client,
         )
     }
     /// Link actions to a project
@@ -723,6 +768,7 @@ impl<'a> Systems<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .system_id(system_id),
+            self.client,
         )
     }
     /// Link triggers to a project
@@ -740,6 +786,7 @@ impl<'a> Systems<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .system_id(system_id),
+            self.client,
         )
     }
     /// List a system's actions
@@ -752,6 +799,7 @@ impl<'a> Systems<'a> {
                 .list_system_actions()
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id),
+            self.client,
         )
     }
     /// Create system actions
@@ -764,6 +812,7 @@ impl<'a> Systems<'a> {
                 .create_system_actions()
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id),
+            self.client,
         )
     }
     /// Get a system action
@@ -777,6 +826,7 @@ impl<'a> Systems<'a> {
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id)
                 .action_id(action_id),
+            self.client,
         )
     }
     /// Update a system action
@@ -794,6 +844,7 @@ impl<'a> Systems<'a> {
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id)
                 .action_id(action_id),
+            self.client,
         )
     }
     /// Delete a system action
@@ -811,6 +862,7 @@ impl<'a> Systems<'a> {
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id)
                 .action_id(action_id),
+            self.client,
         )
     }
     /// List a system's triggers
@@ -823,6 +875,7 @@ impl<'a> Systems<'a> {
                 .list_system_triggers()
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id),
+            self.client,
         )
     }
     /// Create system triggers
@@ -835,6 +888,7 @@ impl<'a> Systems<'a> {
                 .create_system_triggers()
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id),
+            self.client,
         )
     }
     /// Create or update an auth scheme
@@ -852,6 +906,7 @@ impl<'a> Systems<'a> {
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id)
                 .auth_scheme_config_id(auth_scheme_config_id),
+            self.client,
         )
     }
     /// Delete an auth scheme
@@ -869,6 +924,7 @@ impl<'a> Systems<'a> {
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id)
                 .auth_scheme_config_id(auth_scheme_config_id),
+            self.client,
         )
     }
 }
@@ -892,6 +948,7 @@ impl<'a> ConnectionTemplates<'a> {
                 .list_project_connection_templates()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Add a system to a project
@@ -904,6 +961,7 @@ impl<'a> ConnectionTemplates<'a> {
                 .create_connection_template()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Update a connection template
@@ -921,6 +979,7 @@ impl<'a> ConnectionTemplates<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .template_id(template_id),
+            self.client,
         )
     }
     /// Remove a connection template
@@ -938,6 +997,7 @@ impl<'a> ConnectionTemplates<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .template_id(template_id),
+            self.client,
         )
     }
 }
@@ -960,6 +1020,7 @@ impl<'a> Connections<'a> {
                 .core()
                 .list_connections()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Every item of `ListConnections`, page after page, as a stream (see [`crate::Pages`]).
@@ -975,6 +1036,7 @@ impl<'a> Connections<'a> {
                 .core()
                 .create_connection()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Get a connection
@@ -987,6 +1049,7 @@ impl<'a> Connections<'a> {
                 .get_connection()
                 .organisation_id(self.client.organisation_param())
                 .connection_id(connection_id),
+            self.client,
         )
     }
     /// Update a connection
@@ -999,6 +1062,7 @@ impl<'a> Connections<'a> {
                 .update_connection()
                 .organisation_id(self.client.organisation_param())
                 .connection_id(connection_id),
+            self.client,
         )
     }
     /// Delete a connection
@@ -1011,6 +1075,7 @@ impl<'a> Connections<'a> {
                 .delete_connection()
                 .organisation_id(self.client.organisation_param())
                 .connection_id(connection_id),
+            self.client,
         )
     }
     /// Link a connection to an environment
@@ -1026,6 +1091,7 @@ impl<'a> Connections<'a> {
                 .link_connection_to_environment()
                 .organisation_id(self.client.organisation_param())
                 .connection_id(connection_id),
+            self.client,
         )
     }
     /// Unlink a connection from an environment
@@ -1041,6 +1107,7 @@ impl<'a> Connections<'a> {
                 .unlink_connection_from_environment()
                 .organisation_id(self.client.organisation_param())
                 .connection_id(connection_id),
+            self.client,
         )
     }
     /// List static connections of an environment
@@ -1056,6 +1123,7 @@ impl<'a> Connections<'a> {
                 .list_environment_connections()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Start an OAuth 2.0 authorisation
@@ -1068,6 +1136,7 @@ impl<'a> Connections<'a> {
                 .initialise_o_auth2_connection()
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id),
+            self.client,
         )
     }
     /// Start an OAuth 1.0 authorisation
@@ -1080,6 +1149,7 @@ impl<'a> Connections<'a> {
                 .initialise_o_auth1_connection()
                 .organisation_id(self.client.organisation_param())
                 .system_id(system_id),
+            self.client,
         )
     }
 }
@@ -1102,6 +1172,7 @@ impl<'a> EndUsers<'a> {
                 .core()
                 .list_end_users()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Create an end user
@@ -1113,6 +1184,7 @@ impl<'a> EndUsers<'a> {
                 .core()
                 .create_end_user()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Get an end user
@@ -1125,6 +1197,7 @@ impl<'a> EndUsers<'a> {
                 .get_end_user()
                 .organisation_id(self.client.organisation_param())
                 .user_id(user_id),
+            self.client,
         )
     }
     /// Update an end user
@@ -1137,6 +1210,7 @@ impl<'a> EndUsers<'a> {
                 .update_end_user()
                 .organisation_id(self.client.organisation_param())
                 .user_id(user_id),
+            self.client,
         )
     }
     /// Delete an end user
@@ -1149,6 +1223,7 @@ impl<'a> EndUsers<'a> {
                 .delete_end_user()
                 .organisation_id(self.client.organisation_param())
                 .user_id(user_id),
+            self.client,
         )
     }
 }
@@ -1176,6 +1251,7 @@ impl<'a> Activations<'a> {
                 .core()
                 .activate_user()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// List an environment's activations
@@ -1188,6 +1264,7 @@ impl<'a> Activations<'a> {
                 .list_activations()
                 .organisation_id(self.client.organisation_param())
                 .environment_id(self.environment_id),
+            self.client,
         )
     }
     /// Get an activation
@@ -1201,6 +1278,7 @@ impl<'a> Activations<'a> {
                 .organisation_id(self.client.organisation_param())
                 .environment_id(self.environment_id)
                 .activation_id(activation_id),
+            self.client,
         )
     }
     /// Delete an activation
@@ -1214,6 +1292,7 @@ impl<'a> Activations<'a> {
                 .organisation_id(self.client.organisation_param())
                 .environment_id(self.environment_id)
                 .activation_id(activation_id),
+            self.client,
         )
     }
     /// Update activation variables
@@ -1227,6 +1306,7 @@ impl<'a> Activations<'a> {
                 .organisation_id(self.client.organisation_param())
                 .environment_id(self.environment_id)
                 .activation_id(activation_id),
+            self.client,
         )
     }
     /// Set one activation variable
@@ -1245,6 +1325,7 @@ impl<'a> Activations<'a> {
                 .environment_id(self.environment_id)
                 .activation_id(activation_id)
                 .variable_name(variable_name),
+            self.client,
         )
     }
     /// List a user's activations
@@ -1258,6 +1339,7 @@ impl<'a> Activations<'a> {
                 .organisation_id(self.client.organisation_param())
                 .environment_id(self.environment_id)
                 .external_user_id(external_user_id),
+            self.client,
         )
     }
     /// Get the connection an activation uses
@@ -1275,6 +1357,7 @@ impl<'a> Activations<'a> {
                 .organisation_id(self.client.organisation_param())
                 .env_system_id(env_system_id)
                 .activation_id(activation_id),
+            self.client,
         )
     }
 }
@@ -1297,6 +1380,7 @@ impl<'a> Automations<'a> {
                 .core()
                 .list_automations()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Create an automation
@@ -1308,6 +1392,7 @@ impl<'a> Automations<'a> {
                 .core()
                 .create_automation()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// List automation runs
@@ -1320,6 +1405,7 @@ impl<'a> Automations<'a> {
                 .list_automation_runs()
                 .organisation_id(self.client.organisation_param())
                 .automation_id(automation_id),
+            self.client,
         )
     }
     /// Start an automation run
@@ -1332,6 +1418,7 @@ impl<'a> Automations<'a> {
                 .run_automation()
                 .organisation_id(self.client.organisation_param())
                 .automation_id(automation_id),
+            self.client,
         )
     }
     /// Get an automation
@@ -1344,6 +1431,7 @@ impl<'a> Automations<'a> {
                 .get_automation()
                 .organisation_id(self.client.organisation_param())
                 .automation_id(automation_id),
+            self.client,
         )
     }
     /// Update an automation
@@ -1356,6 +1444,7 @@ impl<'a> Automations<'a> {
                 .update_automation()
                 .organisation_id(self.client.organisation_param())
                 .automation_id(automation_id),
+            self.client,
         )
     }
     /// List recordings
@@ -1368,6 +1457,7 @@ impl<'a> Automations<'a> {
                 .list_recordings()
                 .organisation_id(self.client.organisation_param())
                 .automation_id(automation_id),
+            self.client,
         )
     }
     /// Create a recording upload
@@ -1380,6 +1470,7 @@ impl<'a> Automations<'a> {
                 .create_recording()
                 .organisation_id(self.client.organisation_param())
                 .automation_id(automation_id),
+            self.client,
         )
     }
     /// Get an automation run
@@ -1393,6 +1484,7 @@ impl<'a> Automations<'a> {
                 .organisation_id(self.client.organisation_param())
                 .automation_id(automation_id)
                 .run_id(run_id),
+            self.client,
         )
     }
     /// Get a recording
@@ -1410,6 +1502,7 @@ impl<'a> Automations<'a> {
                 .organisation_id(self.client.organisation_param())
                 .automation_id(automation_id)
                 .recording_id(recording_id),
+            self.client,
         )
     }
     /// Request a recording transcription
@@ -1427,6 +1520,7 @@ impl<'a> Automations<'a> {
                 .organisation_id(self.client.organisation_param())
                 .automation_id(automation_id)
                 .recording_id(recording_id),
+            self.client,
         )
     }
 }
@@ -1450,6 +1544,7 @@ impl<'a> Schedulers<'a> {
                 .list_schedulers()
                 .organisation_id(self.client.organisation_param())
                 .environment_id(environment_id),
+            self.client,
         )
     }
     /// Get a scheduler
@@ -1463,6 +1558,7 @@ impl<'a> Schedulers<'a> {
                 .organisation_id(self.client.organisation_param())
                 .environment_id(environment_id)
                 .scheduler_id(scheduler_id),
+            self.client,
         )
     }
     /// Run a scheduler now
@@ -1480,6 +1576,7 @@ impl<'a> Schedulers<'a> {
                 .organisation_id(self.client.organisation_param())
                 .environment_id(environment_id)
                 .scheduler_id(scheduler_id),
+            self.client,
         )
     }
 }
@@ -1502,6 +1599,7 @@ impl<'a> Issues<'a> {
                 .core()
                 .list_issues()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Create an issue
@@ -1513,6 +1611,7 @@ impl<'a> Issues<'a> {
                 .core()
                 .create_issue()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Update an issue
@@ -1525,6 +1624,7 @@ impl<'a> Issues<'a> {
                 .update_issue()
                 .organisation_id(self.client.organisation_param())
                 .issue_id(issue_id),
+            self.client,
         )
     }
 }
@@ -1547,6 +1647,7 @@ impl<'a> Notifications<'a> {
                 .core()
                 .list_notification_channels()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Create a notification channel
@@ -1558,6 +1659,7 @@ impl<'a> Notifications<'a> {
                 .core()
                 .create_notification_channel()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Delete a notification channel
@@ -1570,6 +1672,7 @@ impl<'a> Notifications<'a> {
                 .delete_notification_channel()
                 .organisation_id(self.client.organisation_param())
                 .channel_id(channel_id),
+            self.client,
         )
     }
     /// List project notifications
@@ -1582,6 +1685,7 @@ impl<'a> Notifications<'a> {
                 .list_project_notifications()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Subscribe a channel to a project
@@ -1594,6 +1698,7 @@ impl<'a> Notifications<'a> {
                 .create_project_notification()
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id),
+            self.client,
         )
     }
     /// Remove a project notification
@@ -1611,6 +1716,7 @@ impl<'a> Notifications<'a> {
                 .organisation_id(self.client.organisation_param())
                 .project_id(project_id)
                 .notification_id(notification_id),
+            self.client,
         )
     }
 }
@@ -1633,6 +1739,7 @@ impl<'a> Metrics<'a> {
                 .core()
                 .get_organisation_metrics_summary()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Get per-project metrics
@@ -1644,6 +1751,7 @@ impl<'a> Metrics<'a> {
                 .core()
                 .get_project_metrics_summary()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
 }
@@ -1671,6 +1779,7 @@ impl<'a> KvStore<'a> {
                 .core()
                 .list_stores()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Create a KV store
@@ -1682,49 +1791,68 @@ impl<'a> KvStore<'a> {
                 .core()
                 .create_store()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
     /// Read a key
     ///
     /// Sends `GET /store/{store}/kv/{key}` (operation `GetKV`).
     pub fn get(&self, key: &str) -> builder::GetKv<'a> {
-        builder::GetKv::wrap(self.client.core().get_kv().store(self.store).key(key))
+        builder::GetKv::wrap(
+            self.client.core().get_kv().store(self.store).key(key),
+            self.client,
+        )
     }
     /// Write a key
     ///
     /// Sends `PUT /store/{store}/kv/{key}` (operation `SetKV`).
     pub fn set(&self, key: &str) -> builder::SetKv<'a> {
-        builder::SetKv::wrap(self.client.core().set_kv().store(self.store).key(key))
+        builder::SetKv::wrap(
+            self.client.core().set_kv().store(self.store).key(key),
+            self.client,
+        )
     }
     /// Delete a key
     ///
     /// Sends `DELETE /store/{store}/kv/{key}` (operation `DeleteKV`).
     pub fn delete(&self, key: &str) -> builder::DeleteKv<'a> {
-        builder::DeleteKv::wrap(self.client.core().delete_kv().store(self.store).key(key))
+        builder::DeleteKv::wrap(
+            self.client.core().delete_kv().store(self.store).key(key),
+            self.client,
+        )
     }
     /// Write several keys
     ///
     /// Sends `PUT /store/{store}/kv/batch` (operation `BatchSetKV`).
     pub fn batch_set(&self) -> builder::BatchSetKv<'a> {
-        builder::BatchSetKv::wrap(self.client.core().batch_set_kv().store(self.store))
+        builder::BatchSetKv::wrap(
+            self.client.core().batch_set_kv().store(self.store),
+            self.client,
+        )
     }
     /// Read several keys
     ///
     /// Sends `POST /store/{store}/kv/batch` (operation `BatchGetKV`).
     pub fn batch_get(&self) -> builder::BatchGetKv<'a> {
-        builder::BatchGetKv::wrap(self.client.core().batch_get_kv().store(self.store))
+        builder::BatchGetKv::wrap(
+            self.client.core().batch_get_kv().store(self.store),
+            self.client,
+        )
     }
     /// Delete several keys
     ///
     /// Sends `DELETE /store/{store}/kv/batch` (operation `BatchDeleteKV`).
     pub fn batch_delete(&self) -> builder::BatchDeleteKv<'a> {
-        builder::BatchDeleteKv::wrap(self.client.core().batch_delete_kv().store(self.store))
+        builder::BatchDeleteKv::wrap(
+            self.client.core().batch_delete_kv().store(self.store),
+            self.client,
+        )
     }
     /// List entries by prefix
     ///
     /// Sends `POST /store/{store}/kv/list` (operation `ListKV`).
     pub fn list(&self) -> builder::ListKv<'a> {
-        builder::ListKv::wrap(self.client.core().list_kv().store(self.store))
+        builder::ListKv::wrap(self.client.core().list_kv().store(self.store), self.client)
     }
     /// Every item of `ListKV`, page after page, as a stream (see [`crate::Pages`]).
     pub fn list_stream(&self) -> crate::Pages<versori_core::types::KvEntry> {
@@ -1738,7 +1866,7 @@ impl<'a> KvStore<'a> {
     ///
     /// Sends `POST /store/{store}/kv/count` (operation `CountKV`).
     pub fn count(&self) -> builder::CountKv<'a> {
-        builder::CountKv::wrap(self.client.core().count_kv().store(self.store))
+        builder::CountKv::wrap(self.client.core().count_kv().store(self.store), self.client)
     }
 }
 /// Execution pools are the compute locations where environments can run. Projects use the Versori-managed pool unless another one is chosen.
@@ -1760,6 +1888,7 @@ impl<'a> ExecutionPools<'a> {
                 .core()
                 .list_execution_pools()
                 .organisation_id(self.client.organisation_param()),
+            self.client,
         )
     }
 }

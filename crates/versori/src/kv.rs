@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::generated_groups::KvStore;
 use crate::pages::Pages;
 use crate::types;
+use crate::Client;
 
 /// Checks a key's segments as the wire needs them (see
 /// [`versori_core::path`]): at least one, none empty, `.` or `..`, none
@@ -27,9 +28,9 @@ fn to_value<T: Serialize>(value: &T) -> Result<Value> {
         .map_err(|e| Error::invalid(format!("the value cannot be serialized to JSON: {e}")))
 }
 
-fn from_value<T: DeserializeOwned>(value: Value, key: &str) -> Result<T> {
+fn from_value<T: DeserializeOwned>(client: &Client, value: Value, key: &str) -> Result<T> {
     serde_json::from_value(value.clone()).map_err(|e| {
-        Error::decode_json(
+        client.decode_json_error(
             format!("the value under {key:?} does not have the expected type: {e}"),
             &value,
         )
@@ -64,7 +65,7 @@ impl KvStore<'_> {
             .await
         {
             Ok(found) => match found.get("value") {
-                Some(v) => from_value(v.clone(), &key.join("/")).map(Some),
+                Some(v) => from_value(self.client(), v.clone(), &key.join("/")).map(Some),
                 None => Ok(None),
             },
             Err(e) if e.is_not_found() => Ok(None),
@@ -120,7 +121,7 @@ impl KvStore<'_> {
             .get("entries")
             .cloned()
             .unwrap_or(Value::Array(vec![]));
-        from_value(entries, "batch")
+        from_value(self.client(), entries, "batch")
     }
 
     /// Stores several values at once.
@@ -140,7 +141,7 @@ impl KvStore<'_> {
                 json!({"store": self.store(), "body": {"entries": list}}),
             )
             .await?;
-        from_value(answer, "batch")
+        from_value(self.client(), answer, "batch")
     }
 
     /// Removes several keys at once.
@@ -184,6 +185,9 @@ impl KvStore<'_> {
                     .filter(|f| *f >= 0.0 && f.fract() == 0.0)
                     .map(|f| f as u64)
             })
-            .ok_or_else(|| Error::decode_json("CountKV answered without a count", &answer))
+            .ok_or_else(|| {
+                self.client()
+                    .decode_json_error("CountKV answered without a count", &answer)
+            })
     }
 }

@@ -149,11 +149,27 @@ impl CursorTrail {
     /// first page) of `operation_id` arrived pointing to `next` (`None` on
     /// the last page). An error ([`Error::Decode`]) when `next` is `asked`
     /// or a cursor followed earlier: the listing must stop there.
+    ///
+    /// The cursor is quoted in the error with anything shaped like a token
+    /// redacted.
     pub fn follow(
         &mut self,
         operation_id: &str,
         asked: Option<&str>,
         next: Option<&str>,
+    ) -> Result<()> {
+        self.follow_sent(operation_id, asked, next, || None)
+    }
+
+    /// [`CursorTrail::follow`], redacting `sent()` (the credential the
+    /// request carried, asked for only when there is an error) from the
+    /// cursor quoted.
+    pub(crate) fn follow_sent(
+        &mut self,
+        operation_id: &str,
+        asked: Option<&str>,
+        next: Option<&str>,
+        sent: impl FnOnce() -> Option<String>,
     ) -> Result<()> {
         if let Some(asked) = asked {
             self.seen.insert(self.hasher.hash_one(asked));
@@ -164,8 +180,12 @@ impl CursorTrail {
         if !self.seen.contains(&self.hasher.hash_one(next)) {
             return Ok(());
         }
-        let mut shown: String = next.chars().take(CURSOR_SHOWN).collect();
-        if next.chars().nth(CURSOR_SHOWN).is_some() {
+        // redacted whole, before it is cut, so that no part of a credential
+        // is left at the cut
+        let sent = sent();
+        let quoted = crate::secret::redact(next, sent.as_deref());
+        let mut shown: String = quoted.chars().take(CURSOR_SHOWN).collect();
+        if quoted.chars().nth(CURSOR_SHOWN).is_some() {
             shown.push('…');
         }
         let which = if asked == Some(next) {
@@ -344,8 +364,11 @@ impl<T: Send + 'static> Pages<T> {
     fn absorb(&mut self, page: Result<Page<T>>) -> Result<Page<T>> {
         let checked = page.and_then(|p| {
             let id = self.op.as_ref().map_or("", |op| op.id);
+            let client = &self.client;
             self.trail
-                .follow(id, self.cursor.as_deref(), p.next.as_deref())
+                .follow_sent(id, self.cursor.as_deref(), p.next.as_deref(), || {
+                    client.sent_credential()
+                })
                 .map(|()| p)
         });
         match &checked {
@@ -421,6 +444,8 @@ pub fn decode_page<T: DeserializeOwned>(op: &Operation, raw: RawResponse) -> Res
         return Err(Error::invalid(format!("{} is not paginated", op.id)));
     };
     let mut value = raw.json()?;
+    // the credential of the request, redacted from an item quoted in an error
+    let sent = || raw.sent_credential();
     let items_field = layout.items;
     let next = layout
         .next
@@ -429,21 +454,27 @@ pub fn decode_page<T: DeserializeOwned>(op: &Operation, raw: RawResponse) -> Res
         .and_then(Value::as_str)
         .map(String::from);
     let total_count = value.get(layout.total_count).and_then(Value::as_u64);
-    let raw = match value.get_mut(items_field).map(Value::take) {
+    let listed = match value.get_mut(items_field).map(Value::take) {
         Some(Value::Array(items)) => items,
         Some(Value::Null) | None => Vec::new(),
         Some(other) => {
             return Err(Error::decode_json(
                 format!("`{items_field}` of a {} page is not a list", op.id),
                 &other,
+                sent().as_deref(),
             ))
         }
     };
-    let items = raw
+    let items = listed
         .into_iter()
         .map(|item| {
-            serde_json::from_value(item.clone())
-                .map_err(|e| Error::decode_json(format!("an item of {}: {e}", op.id), &item))
+            serde_json::from_value(item.clone()).map_err(|e| {
+                Error::decode_json(
+                    format!("an item of {}: {e}", op.id),
+                    &item,
+                    sent().as_deref(),
+                )
+            })
         })
         .collect::<Result<Vec<T>>>()?;
     Ok(Page {

@@ -8,7 +8,7 @@ use std::time::{Instant, SystemTime};
 use bytes::Bytes;
 use futures::future::Either;
 use reqwest::header::{
-    HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER, USER_AGENT,
+    HeaderName, HeaderValue, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER, USER_AGENT,
 };
 use reqwest::{Request, Response};
 use tracing::Instrument;
@@ -79,8 +79,15 @@ impl Transport {
 
     /// Sends `request`, retrying as the policy allows, inside a tracing span.
     /// Returns the final response (any status; error bodies normalized to the
-    /// platform's `Error` shape, credentials redacted from them) or the final
-    /// transport error.
+    /// platform's `Error` shape, credentials redacted from them, and from a
+    /// redirect's `Location`) or the final transport error.
+    ///
+    /// The credential redacted is the one the request actually carried (its
+    /// `Authorization` value without the scheme: the API key, the JWT, or
+    /// the token minted for the end user), besides anything shaped like a
+    /// token; see [`redact`]. Every path (typed builders, the generic call,
+    /// pagers, KV helpers, workflows, Python and C) sends through here, so
+    /// none can skip it.
     pub(crate) fn send<'a>(
         &'a self,
         request: Request,
@@ -136,6 +143,9 @@ impl Transport {
     ) -> impl std::future::Future<Output = reqwest::Result<Response>> + Send + 'a {
         async move {
             let http = self.pool.client()?;
+            // the credential this request carries, to redact from what comes
+            // back (a retry carries the same); a reference-counted copy
+            let sent = request.headers().get(AUTHORIZATION).cloned();
             let started = Instant::now();
             let deadline = self.retry.overall_deadline().map(|d| started + d);
             let may_retry = self.retry.allows(request.method());
@@ -175,8 +185,10 @@ impl Transport {
                             if resp.status().is_client_error()
                                 || resp.status().is_server_error() =>
                         {
-                            normalize_error(resp, self.max_response_bytes, self.sent_credential())
-                                .await
+                            normalize_error(resp, self.max_response_bytes, sent).await
+                        }
+                        Ok(resp) if resp.status().is_redirection() => {
+                            Ok(redact_location(resp, sent.as_ref().and_then(credential_of)))
                         }
                         other => other,
                     };
@@ -386,11 +398,11 @@ fn record(
 fn normalize_error(
     mut resp: Response,
     limit: u64,
-    sent: Option<String>,
+    sent: Option<HeaderValue>,
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = reqwest::Result<Response>> + Send>> {
     Box::pin(async move {
         let status = resp.status();
-        let sent = sent.as_deref();
+        let sent = sent.as_ref().and_then(credential_of);
         let reason = status.canonical_reason().unwrap_or("error");
         let message = match body::read(&mut resp, limit).await {
             Err(BodyError::Read(e)) => return Err(e),
@@ -431,6 +443,38 @@ fn normalize_error(
             resp.url().clone(),
         ))
     })
+}
+
+/// The credential of an `Authorization` value: the text after its scheme
+/// (`Bearer <key>`, `JWT <token>`), or the whole value when it has none.
+fn credential_of(value: &HeaderValue) -> Option<&str> {
+    let text = value.to_str().ok()?;
+    let credential = text.split_once(' ').map_or(text, |(_, v)| v).trim();
+    (!credential.is_empty()).then_some(credential)
+}
+
+/// A redirect with credentials redacted from its `Location` (the one the
+/// request carried, `sent`, and anything shaped like a token): some servers
+/// and login pages put the request's key or token in the URL they send the
+/// client to, and the `Location` goes into [`Error::Redirect`].
+fn redact_location(mut resp: Response, sent: Option<&str>) -> Response {
+    let Some(location) = resp.headers().get(LOCATION) else {
+        return resp;
+    };
+    let text = String::from_utf8_lossy(location.as_bytes());
+    if let std::borrow::Cow::Owned(clean) = redact(&text, sent) {
+        match HeaderValue::from_bytes(clean.as_bytes()) {
+            Ok(value) => {
+                resp.headers_mut().insert(LOCATION, value);
+            }
+            // what redaction leaves of a header value is a header value; if
+            // not, no Location is better than the credential
+            Err(_) => {
+                resp.headers_mut().remove(LOCATION);
+            }
+        }
+    }
+    resp
 }
 
 /// Redacts credentials from the texts of a platform error; whether any

@@ -196,7 +196,7 @@ impl Client {
         let project_id = project["id"]
             .as_str()
             .ok_or_else(|| {
-                Error::decode_json("CreateProject answered without a project id", &project)
+                self.decode_json_error("CreateProject answered without a project id", &project)
             })?
             .to_string();
         if let Some(schema) = &setup.variables_schema {
@@ -227,7 +227,7 @@ impl Client {
             )
             .await?;
         let project: types::Project = serde_json::from_value(deployed.clone()).map_err(|e| {
-            Error::decode_json(
+            self.decode_json_error(
                 format!("DeployProject answered with an unexpected project: {e}"),
                 &deployed,
             )
@@ -238,7 +238,7 @@ impl Client {
             .find(|e| e.name == setup.environment)
             .cloned()
             .ok_or_else(|| {
-                Error::decode_json(
+                self.decode_json_error(
                     format!(
                         "the deployed project has no environment {:?}",
                         setup.environment
@@ -259,7 +259,7 @@ impl Client {
     ) -> Result<types::ProjectSummary> {
         let list = self.call("ListProjects", json!({})).await?;
         let list: types::ProjectsList = serde_json::from_value(list.clone())
-            .map_err(|e| Error::decode_json(format!("ListProjects: {e}"), &list))?;
+            .map_err(|e| self.decode_json_error(format!("ListProjects: {e}"), &list))?;
         list.projects
             .into_iter()
             .find(|p| p.environments.iter().any(|e| e.id == environment_id))
@@ -331,7 +331,7 @@ impl Client {
             .collect();
         for (id, system, name) in &items {
             if id.is_empty() {
-                return Err(Error::decode_json(
+                return Err(self.decode_json_error(
                     format!("connection template {name:?} (system {system}) has no connectionTemplateId"),
                     &templates,
                 ));
@@ -436,7 +436,7 @@ impl Client {
             )
             .await?;
         serde_json::from_value(activation.clone())
-            .map_err(|e| Error::decode_json(format!("ActivateUser: {e}"), &activation))
+            .map_err(|e| self.decode_json_error(format!("ActivateUser: {e}"), &activation))
     }
 
     /// The activation of the end user `external_id` on an environment, if
@@ -458,7 +458,7 @@ impl Client {
             Err(e) => return Err(e),
         };
         let list: Vec<types::Activation> = serde_json::from_value(found.clone())
-            .map_err(|e| Error::decode_json(format!("ListUserActivations: {e}"), &found))?;
+            .map_err(|e| self.decode_json_error(format!("ListUserActivations: {e}"), &found))?;
         Ok(list.into_iter().find(|a| a.user.external_id == external_id))
     }
 

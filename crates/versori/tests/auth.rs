@@ -210,6 +210,55 @@ fn key_errors_never_contain_the_key_or_key_like_arguments() {
     assert_no_key_material(&err.to_string());
 }
 
+/// Short pieces of a key (a base64 fragment of 16 characters or more, PEM
+/// armour) given where a path is expected are never echoed, through
+/// `from_pem_or_path` or `from_pem_file`; the error says what was wrong.
+/// A path into an existing folder is still named, and an existing file is
+/// read whatever its name looks like.
+#[test]
+fn fragments_of_key_material_are_never_echoed_but_paths_are_named() {
+    let lines = key_material();
+    let fragments = [
+        lines[1][..16].to_string(),
+        lines[2][..40].to_string(),
+        lines[5].clone(),
+        format!("/{}", &lines[3][..20]),
+        format!("{}/{}", &lines[4][..10], &lines[4][10..30]),
+        "-----END PRIVATE KEY-----".to_string(),
+        "KEY-----\nMIIE".to_string(),
+        "RSA PRIVATE KEY".to_string(),
+    ];
+    for fragment in &fragments {
+        for err in [
+            SigningKey::from_pem_or_path(KEY_ID, fragment).expect_err("refused"),
+            SigningKey::from_pem_file(KEY_ID, fragment).expect_err("refused"),
+        ] {
+            assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+            let text = format!("{err} {err:?}");
+            assert!(
+                !text.contains(fragment.as_str()),
+                "{fragment:?} was echoed: {text}"
+            );
+            assert!(text.contains("not shown"), "{text}");
+        }
+    }
+    // not key material: named
+    let dir = std::env::temp_dir().join(format!("versorikeys{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let missing = dir.join("signingkeymissing");
+    let missing = missing.to_str().expect("utf-8");
+    for value in [missing, "/nonexistent/key.pem", "key.pem", "short"] {
+        let err = SigningKey::from_pem_or_path(KEY_ID, value).expect_err("missing");
+        assert!(err.to_string().contains(value), "{err}");
+    }
+    // an existing file is read, even under a name that looks like base64
+    let file = dir.join(&lines[1][..24]);
+    std::fs::write(&file, KEY_PEM).expect("write");
+    let read = SigningKey::from_pem_or_path(KEY_ID, file.to_str().expect("utf-8"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(read.is_ok(), "{:?}", read.err());
+}
+
 #[test]
 fn credentials_are_refused_over_plain_http_to_other_hosts() {
     let err = Client::builder()

@@ -424,6 +424,211 @@ async fn echoed_credentials_are_redacted_from_errors() {
     assert!(texts[3].contains("key=<redacted>"), "{}", texts[3]);
 }
 
+/// The signing key of the test fixtures (its key id is made up).
+const SIGNING_KEY_PEM: &[u8] = include_bytes!("fixtures/test-signing-key.pem");
+
+/// The three kinds of client: an API key, a JWT, and a signing key acting as
+/// an end user (whose requests carry a token minted for them).
+fn echo_clients(url: &str) -> Vec<(&'static str, versori::Client)> {
+    let base = || {
+        versori::Client::builder()
+            .base_url(url)
+            .organisation(ORG)
+            .retry(versori::RetryPolicy::default().max_attempts(1))
+    };
+    let key = versori::SigningKey::from_pem("01J8ZQ4N7G3Y5B2K9T6W1XSKEY", SIGNING_KEY_PEM)
+        .expect("the fixture key loads");
+    vec![
+        ("api key", base().api_key(KEY).build().expect("builds")),
+        (
+            "jwt",
+            base()
+                .jwt("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlY2hvIn0.ZWNoby1zaWduYXR1cmU")
+                .build()
+                .expect("builds"),
+        ),
+        (
+            "signing key",
+            base()
+                .signing_key(key)
+                .acting_as("customer-echo")
+                .build()
+                .expect("builds"),
+        ),
+    ]
+}
+
+/// What servers and proxies that echo the request's credential (`{sent}`)
+/// answer, each written so that only the credential itself finds it: glued
+/// to `key=`, it follows no `Bearer `/`JWT ` and does not start a word (a
+/// token's shape alone is not enough). With each, the paths of
+/// [`every_path`] that succeed.
+fn echo_replies() -> Vec<(&'static str, Reply, &'static [&'static str])> {
+    let sent = common::SENT;
+    let none: &[&str] = &[];
+    vec![
+        (
+            "401 text",
+            Reply::text(
+                401,
+                "text/plain",
+                &format!("denied: key={sent} is not valid"),
+            ),
+            none,
+        ),
+        (
+            "403 platform error",
+            Reply::json(
+                403,
+                json!({"code": "forbidden", "message": format!("key={sent} lacks access"),
+                       "details": format!("got key={sent}")}),
+            ),
+            none,
+        ),
+        (
+            "200 not JSON",
+            Reply::text(200, "text/html", &format!("<p>hello key={sent}</p>")),
+            none,
+        ),
+        (
+            "200 JSON of the wrong shape",
+            Reply::json(
+                200,
+                json!({"id": 7, "items": [{"id": 7, "note": format!("key={sent}")}],
+                       "value": format!("key={sent}"), "note": format!("key={sent}")}),
+            ),
+            &["generic", "pager"],
+        ),
+        (
+            "a page handing back the credential as its cursor, twice",
+            Reply::text(
+                200,
+                "application/json",
+                &format!(r#"{{"next": "key={sent}", "items": [{}]}}"#, system(1)),
+            ),
+            &["generic", "kv"],
+        ),
+        (
+            "302 Location",
+            Reply::empty(302).header(
+                "location",
+                &format!("https://login.example/?key={sent}&next=%2F"),
+            ),
+            none,
+        ),
+    ]
+}
+
+/// Every path from a response to an error, on `client`: the typed builder,
+/// the generic call, a pager (generic and typed), and a KV helper (`None`
+/// where the path succeeds).
+async fn every_path(client: &versori::Client) -> Vec<(&'static str, Option<Error>)> {
+    vec![
+        ("typed", client.users().get("u").send().await.err()),
+        (
+            "generic",
+            client
+                .call("GetEndUser", json!({"user_id": "u"}))
+                .await
+                .err(),
+        ),
+        (
+            "pager",
+            client
+                .pages::<Value>("ListSystems", Map::new())
+                .try_collect::<Vec<_>>()
+                .await
+                .err(),
+        ),
+        (
+            "typed pager",
+            client
+                .systems()
+                .list_stream()
+                .try_collect::<Vec<_>>()
+                .await
+                .err(),
+        ),
+        ("kv", client.kv("store").fetch::<u64>(&["k"]).await.err()),
+    ]
+}
+
+/// Whatever the path and the kind of reply, the credential the request
+/// carried (an API key, a JWT, a token minted for an end user) never
+/// appears in the error's `Display` or `Debug`: in its place is
+/// `<redacted>`.
+#[tokio::test]
+async fn an_echoed_credential_is_redacted_on_every_path_for_every_kind_of_client() {
+    for (reply_name, reply, succeed) in echo_replies() {
+        let server = Script::start(vec![reply]).await;
+        for (client_name, c) in echo_clients(&server.url) {
+            for (path, err) in every_path(&c).await {
+                let sent: Vec<String> = server
+                    .requests()
+                    .iter()
+                    .filter_map(|r| r.header("authorization"))
+                    .map(|a| a.split_once(' ').map_or(a, |(_, v)| v).to_string())
+                    .collect();
+                let what = format!("{reply_name}, {client_name} client, {path}");
+                let Some(err) = err else {
+                    assert!(succeed.contains(&path), "{what}: no error");
+                    continue;
+                };
+                let text = format!("{err} {err:?}");
+                assert!(!sent.is_empty(), "{what}: nothing was sent");
+                for credential in &sent {
+                    assert!(
+                        !text.contains(credential.as_str()),
+                        "{what}: leaked in {text}"
+                    );
+                }
+                assert!(!text.contains("eyJ"), "{what}: a token leaked in {text}");
+                assert!(text.contains("<redacted>"), "{what}: {text}");
+                if reply_name == "302 Location" {
+                    assert!(
+                        matches!(&err, Error::Redirect { location: Some(l), .. }
+                            if l == "https://login.example/?key=<redacted>&next=%2F"),
+                        "{what}: {err:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A signing-key client's error keeps none of the token it minted, even
+/// where the token is glued to other text; the token is the one the
+/// request carried.
+#[tokio::test]
+async fn a_minted_token_echoed_back_is_redacted() {
+    let server = Script::start(vec![Reply::text(
+        200,
+        "text/plain",
+        &format!("session={}", common::SENT),
+    )])
+    .await;
+    let (_, c) = echo_clients(&server.url)
+        .into_iter()
+        .find(|(name, _)| *name == "signing key")
+        .expect("a signing-key client");
+    let err = c.users().get("u").send().await.expect_err("not JSON");
+    let sent = server.requests()[0]
+        .header("authorization")
+        .map(String::from)
+        .expect("an Authorization header");
+    let token = sent.strip_prefix("JWT ").expect("a minted JWT");
+    assert!(
+        token.starts_with("eyJ") && token.split('.').count() == 3,
+        "{token}"
+    );
+    let text = format!("{err} {err:?}");
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(text.contains("session=<redacted>"), "{text}");
+    for part in token.split('.') {
+        assert!(!text.contains(part), "a part of the token leaked: {text}");
+    }
+}
+
 #[tokio::test]
 async fn json_nested_100000_deep_is_a_decode_error_on_every_path() {
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));

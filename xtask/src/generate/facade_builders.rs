@@ -1,6 +1,8 @@
 //! The facade's request builders (`crates/versori/src/generated_builders.rs`):
 //! one wrapper per progenitor builder, with the same setters, whose `send()`
-//! (and `.await`, through `IntoFuture`) gives `versori::Result`.
+//! (and `.await`, through `IntoFuture`) gives `versori::Result`. Each holds
+//! its `versori::Client` too, whose credential is redacted from the errors
+//! `send` gives.
 //!
 //! The wrappers are read off the generated client itself (its `builder`
 //! module, after every rewrite), so a setter's signature is progenitor's to
@@ -113,11 +115,14 @@ fn wrapper(
         /// `.send().await` (or `.await` the builder itself).
         #[derive(Debug, Clone)]
         #[must_use = "a request is sent only by `.send().await` or `.await`"]
-        pub struct #ident<'a>(versori_core::builder::#ident<'a>);
+        pub struct #ident<'a>(versori_core::builder::#ident<'a>, &'a crate::Client);
 
         impl<'a> #ident<'a> {
-            pub(crate) fn wrap(inner: versori_core::builder::#ident<'a>) -> Self {
-                Self(inner)
+            pub(crate) fn wrap(
+                inner: versori_core::builder::#ident<'a>,
+                client: &'a crate::Client,
+            ) -> Self {
+                Self(inner, client)
             }
 
             #(#setters)*
@@ -128,9 +133,11 @@ fn wrapper(
             ///
             /// Every failure is a [`crate::Error`]: a parameter or body that
             /// does not convert, the transport, or the platform's error
-            /// response.
+            /// response. The credential the request carried never appears
+            /// in it.
             pub async fn send(self) -> crate::Result<ResponseValue<#output>> {
-                Ok(self.0.send().await?)
+                let client = self.1;
+                self.0.send().await.map_err(|e| client.error_from_core(e))
             }
         }
 
@@ -176,7 +183,7 @@ fn setter(name: &str, f: &syn::ImplItemFn) -> std::result::Result<TokenStream, S
     Ok(quote! {
         #[doc = #doc]
         pub #sig {
-            Self(self.0.#method(#(#args),*))
+            Self(self.0.#method(#(#args),*), self.1)
         }
     })
 }
@@ -231,7 +238,10 @@ mod tests {
             out.contains("pub fn key < V > (self , value : V) -> Self"),
             "{out}"
         );
-        assert!(out.contains("Self (self . 0. key (value))"), "{out}");
+        assert!(
+            out.contains("Self (self . 0. key (value) , self . 1)"),
+            "{out}"
+        );
         assert!(out.contains("TryInto"), "{out}");
     }
 }

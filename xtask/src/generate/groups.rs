@@ -201,7 +201,7 @@ fn operation_methods(op: &Operation, scope: Option<&str>) -> TokenStream {
     let call = quote! {
         #docs
         pub fn #method(&self #(, #args: &str)*) -> builder::#builder<'a> {
-            builder::#builder::wrap(self.client.core().#core() #(#setters)*)
+            builder::#builder::wrap(self.client.core().#core() #(#setters)*, self.client)
         }
     };
     let item = match &op.pagination {

@@ -11,6 +11,11 @@ use tokio::net::TcpListener;
 
 pub const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
 
+/// In a scripted reply's body or header values, replaced by the credential
+/// the request carried (its `Authorization` value without the scheme), as a
+/// server that echoes it would.
+pub const SENT: &str = "{sent}";
+
 /// One scripted answer.
 #[derive(Clone, Debug)]
 pub struct Reply {
@@ -129,13 +134,17 @@ impl Script {
                         if reader.read_exact(&mut body).await.is_err() {
                             return;
                         }
+                        let sent = headers
+                            .iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+                            .map(|(_, a)| a.split_once(' ').map_or(&a[..], |(_, v)| v).to_string());
                         seen.lock().expect("lock").push(Seen {
                             method,
                             target,
                             headers,
                             body: String::from_utf8_lossy(&body).into_owned(),
                         });
-                        let reply = {
+                        let mut reply = {
                             let mut r = replies.lock().expect("lock");
                             if r.len() > 1 {
                                 r.remove(0)
@@ -143,6 +152,13 @@ impl Script {
                                 r[0].clone()
                             }
                         };
+                        // `{sent}` in a reply: the credential this request carried
+                        if let Some(sent) = &sent {
+                            reply.body = reply.body.replace(SENT, sent);
+                            for (_, v) in &mut reply.headers {
+                                *v = v.replace(SENT, sent);
+                            }
+                        }
                         tokio::time::sleep(reply.delay).await;
                         let mut out = format!(
                             "HTTP/1.1 {} X\r\ncontent-length: {}\r\n",
