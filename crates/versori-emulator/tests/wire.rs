@@ -315,10 +315,65 @@ async fn project_notifications_answer_with_and_without_the_organisation_prefix()
         (put.status, put.headers["allow"].to_str().ok()),
         (405, Some("GET, POST"))
     );
+    // a delete scoped to another environment (`env_id`) finds nothing there,
+    // under either path
+    let staging = environment(&c, &p, "staging").await;
+    let elsewhere = raw(
+        &emulator,
+        "DELETE",
+        &format!("/projects/{p}/notifications/{id}?env_id={staging}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (elsewhere.status, elsewhere.body["code"].as_str()),
+        (404, Some("not_found")),
+        "{}",
+        elsewhere.body
+    );
+    let err = fails(
+        &c,
+        "DeleteProjectNotification",
+        json!({"project_id": p, "notification_id": id, "env_id": staging}),
+    )
+    .await;
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(
+        ok(&c, "ListProjectNotifications", json!({"project_id": p})).await["items"][0]["id"],
+        id.as_str(),
+        "still subscribed"
+    );
+    // its own environment's id, or none, deletes it
     let gone = raw(
         &emulator,
         "DELETE",
-        &format!("/projects/{p}/notifications/{id}"),
+        &format!("/projects/{p}/notifications/{id}?env_id={env}"),
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, 204);
+    assert_eq!(
+        ok(&c, "ListProjectNotifications", json!({"project_id": p})).await["items"],
+        json!([])
+    );
+    let again = ok(&c, "CreateProjectNotification", json!({"project_id": p, "body": {"channel_id": channel["id"], "environment_id": env, "name": "again"}})).await;
+    ok(
+        &c,
+        "DeleteProjectNotification",
+        json!({"project_id": p, "notification_id": again["id"], "env_id": env}),
+    )
+    .await;
+    let made = raw(
+        &emulator,
+        "POST",
+        &format!("/projects/{p}/notifications"),
+        Some(&body),
+    )
+    .await;
+    let gone = raw(
+        &emulator,
+        "DELETE",
+        &format!("/projects/{p}/notifications/{}", made.body["id"].as_str().expect("id")),
         None,
     )
     .await;
