@@ -134,8 +134,13 @@ pub struct Execution {
     pub span_id: String,
     /// Its execution id.
     pub execution_id: String,
-    /// Whether a workflow ran (`false` for a deployment).
+    /// Whether a workflow ran: its line is a runtime log. `false` for a
+    /// deployment, whose line is a build log.
     pub run: bool,
+    /// The project version the environment ran (or, for a deployment,
+    /// built) then; `None` in the test container, which runs the current
+    /// files.
+    pub version_id: Option<String>,
 }
 
 /// A connection template: a system attached to one environment of a
@@ -170,15 +175,46 @@ pub struct Activation {
     pub value: Value,
 }
 
+/// The environment the test container's runs are recorded under.
+pub const TEST_CONTAINER: &str = "testing";
+
 impl Org {
-    /// Records a workflow run in `project_id`'s environment `environment`.
+    /// Records a workflow run in `project_id`'s deployed environment
+    /// `environment`, by the version deployed there.
     pub fn record(&mut self, project_id: &str, environment: &str, name: &str, message: String) {
-        self.record_execution(project_id, environment, name, message, true);
+        let version = self.deployed_version(project_id, environment);
+        self.record_execution(project_id, environment, name, message, true, version);
     }
 
-    /// Records a deployment (logged and traced, but not a workflow run).
-    pub fn record_deployment(&mut self, project_id: &str, environment: &str, message: String) {
-        self.record_execution(project_id, environment, "deploy", message, false);
+    /// Records a workflow run in the project's test container (which runs
+    /// the current files, no version).
+    pub fn record_test_run(&mut self, project_id: &str, name: &str, message: String) {
+        self.record_execution(project_id, TEST_CONTAINER, name, message, true, None);
+    }
+
+    /// Records a deployment of `version_id` (logged as a build and traced,
+    /// but not a workflow run).
+    pub fn record_deployment(
+        &mut self,
+        project_id: &str,
+        environment: &str,
+        version_id: Option<String>,
+        message: String,
+    ) {
+        self.record_execution(project_id, environment, "deploy", message, false, version_id);
+    }
+
+    /// The id of the version deployed in `project_id`'s environment named
+    /// `environment`, if it has one.
+    pub fn deployed_version(&self, project_id: &str, environment: &str) -> Option<String> {
+        self.projects
+            .get(project_id)?
+            .environments
+            .iter()
+            .find(|e| e.name == environment)?
+            .deployed_version
+            .as_ref()
+            .map(|v| v.id.clone())
     }
 
     fn record_execution(
@@ -188,6 +224,7 @@ impl Org {
         name: &str,
         message: String,
         run: bool,
+        version_id: Option<String>,
     ) {
         let n = self.executions.len() as u128 + 1;
         let seed = ulid::Ulid::from_string(&new_id()).map_or(n, |u| u.0 ^ n);
@@ -201,6 +238,7 @@ impl Org {
             span_id: format!("{:016x}", (seed as u64) ^ 0x5eed),
             execution_id: new_id(),
             run,
+            version_id,
         });
     }
 

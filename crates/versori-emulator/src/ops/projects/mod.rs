@@ -329,6 +329,10 @@ pub(crate) fn deploy_files(
         .as_ref()
         .and_then(|v| v["id"].as_str())
         .map(str::to_string);
+    let version_name = version
+        .as_ref()
+        .and_then(|v| v["name"].as_str())
+        .map(str::to_string);
     env.files = files.files.clone();
     env.status = "running".into();
     env.last_deployed_at = t;
@@ -379,10 +383,18 @@ pub(crate) fn deploy_files(
             );
         }
     }
+    let built = match &version_name {
+        Some(v) => format!("built version {v}"),
+        None => "built the files".to_string(),
+    };
     org.record_deployment(
         project_id,
         name,
-        format!("deployed {} file(s) to {name}", files.files.len()),
+        next,
+        format!(
+            "{built} and deployed {} file(s) to {name}",
+            files.files.len()
+        ),
     );
     Ok(Some(out))
 }
