@@ -66,6 +66,9 @@ pub struct Org {
     pub activations: BTreeMap<String, Activation>,
     /// Static variables by environment id.
     pub static_variables: BTreeMap<String, serde_json::Map<String, Value>>,
+    /// Each environment's built-in static activation, by environment id
+    /// (made on first use).
+    pub static_activations: BTreeMap<String, StaticActivation>,
     /// Issues by id.
     pub issues: BTreeMap<String, Value>,
     /// Notification channels by id.
@@ -164,6 +167,19 @@ pub struct Template {
     pub auth_scheme_config_ids: Option<Vec<String>>,
 }
 
+/// An environment's built-in static activation: what its code runs with
+/// when no end user is involved. Its variables are the environment's static
+/// variables and its connections the ones linked to the environment; only
+/// its id and its (internal) user are kept here.
+#[derive(Debug, Clone)]
+pub struct StaticActivation {
+    /// The activation's id.
+    pub id: String,
+    /// The environment's static user: internal, never one of the
+    /// organisation's end users.
+    pub user: types::EndUser,
+}
+
 /// An activation with the keys it is looked up by.
 #[derive(Debug, Clone)]
 pub struct Activation {
@@ -247,6 +263,33 @@ impl Org {
         self.projects
             .get_mut(id)
             .ok_or_else(|| crate::error::ApiError::not_found(format!("no project {id:?}")))
+    }
+
+    /// The static activation of environment `env_id` of `organisation`
+    /// (made on first use, its user stamped with the environment's
+    /// creation); `None` when there is no such environment.
+    pub fn static_activation(
+        &mut self,
+        organisation: &str,
+        env_id: &str,
+    ) -> Option<&StaticActivation> {
+        if !self.static_activations.contains_key(env_id) {
+            let (project, i) = self.environment(env_id)?;
+            let created = project.environments[i].created_at;
+            let user = types::EndUser {
+                id: new_id(),
+                external_id: format!("static:{env_id}"),
+                display_name: "Static user".into(),
+                organisation_id: organisation.to_string(),
+                created_at: created,
+                updated_at: created,
+            };
+            self.static_activations.insert(
+                env_id.to_string(),
+                StaticActivation { id: new_id(), user },
+            );
+        }
+        self.static_activations.get(env_id)
     }
 
     /// The project owning environment `env_id`, and the environment's index in it.

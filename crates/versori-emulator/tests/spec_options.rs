@@ -7,7 +7,7 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{client, environment, fails, ok, project, raw, ORG};
+use support::{client, environment, fails, ok, project, raw, system, ORG};
 use versori_emulator::Emulator;
 
 /// The `field` of every item of a JSON array.
@@ -71,7 +71,6 @@ async fn list_issues_orders_by_the_search_date_before_taking_first() {
     .await;
     assert_eq!(wrong.status, 400);
     assert_eq!(wrong.body["fields"][0]["field"], "search_date");
-    let _ = fails;
 }
 
 /// Deploys `version` of `project_id` to `env`; the version's id.
@@ -204,4 +203,160 @@ async fn project_logs_split_build_from_runtime_and_latest_means_the_deployed_ver
         assert_eq!(wrong.status, 400, "{name}: {}", wrong.body);
         assert_eq!(wrong.body["fields"][0]["field"], name);
     }
+}
+
+#[tokio::test]
+async fn list_activations_static_is_the_environments_static_activation() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let p = project(&c, "static").await;
+    let env = environment(&c, &p, "production").await;
+    ok(&c, "SetProjectVariablesSchema", json!({"project_id": p, "body": {"type": "object",
+        "properties": {"region": {"enum": ["eu", "us"]}, "retries": {"type": "integer", "minimum": 0}}}}))
+    .await;
+    let sys = system(&c, "erp").await;
+    let t = ok(&c, "CreateConnectionTemplate", json!({"project_id": p, "body": {"systemId": sys["id"], "name": "erp", "environmentId": env}})).await;
+    let template = t["connectionTemplateId"].as_str().expect("id").to_string();
+    let shared = ok(&c, "CreateConnection", json!({"body": {"connectionTemplateId": template,
+        "connection": {"name": "shared", "credentials": []}}}))
+    .await;
+    ok(
+        &c,
+        "LinkConnectionToEnvironment",
+        json!({"connection_id": shared["id"], "body": {"connectionTemplateId": template}}),
+    )
+    .await;
+    ok(
+        &c,
+        "SetStaticUserVariables",
+        json!({"environment_id": env, "body": {"region": "eu"}}),
+    )
+    .await;
+    ok(&c, "CreateEndUser", json!({"body": {"externalId": "ada"}})).await;
+    let ada = ok(&c, "ActivateUser", json!({"body": {"userId": "ada", "environmentId": env,
+        "connections": [{"connectionTemplateId": template, "existingConnectionId": shared["id"]}],
+        "dynamicVariables": {"region": "us"}}}))
+    .await;
+
+    // static=true: the static activation alone, built from the environment
+    let listed = ok(
+        &c,
+        "ListActivations",
+        json!({"environment_id": env, "static": true}),
+    )
+    .await;
+    let items = listed.as_array().expect("an array");
+    assert_eq!(items.len(), 1, "{listed}");
+    let activation = &items[0];
+    let id = activation["id"].as_str().expect("id").to_string();
+    assert_ne!(id, ada["id"].as_str().expect("id"));
+    assert!(ulid::Ulid::from_string(&id).is_ok(), "{id}");
+    assert_eq!(activation["environment"]["id"], env.as_str());
+    assert_eq!(activation["dynamicVariables"], json!({"region": "eu"}));
+    assert_eq!(each(&activation["connections"], "id"), [shared["id"].as_str().expect("id")]);
+    let user = &activation["user"];
+    assert!(
+        user["externalId"].as_str().is_some_and(|e| e != "ada"),
+        "{user}"
+    );
+    for field in ["id", "displayName", "createdAt", "updatedAt"] {
+        assert!(user[field].is_string(), "{field}: {user}");
+    }
+    assert_eq!(user["organisationId"], ORG);
+    // the static user is internal: not one of the organisation's end users
+    let users = ok(&c, "ListEndUsers", json!({})).await;
+    assert_eq!(each(&users["users"], "externalId"), ["ada"]);
+    // the same activation on every call
+    let again = ok(
+        &c,
+        "ListActivations",
+        json!({"environment_id": env, "static": true}),
+    )
+    .await;
+    assert_eq!(again[0], *activation);
+    // false, or nothing: the end users' activations
+    for args in [
+        json!({"environment_id": env, "static": false}),
+        json!({"environment_id": env}),
+    ] {
+        let users = ok(&c, "ListActivations", args).await;
+        assert_eq!(each(&users, "id"), [ada["id"].as_str().expect("id")]);
+    }
+    // a boolean, named when it is not one
+    let wrong = raw(
+        &emulator,
+        "GET",
+        &format!("/o/{ORG}/environments/{env}/activations?static=xyz"),
+        None,
+    )
+    .await;
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    assert_eq!(wrong.body["code"], "invalid_field");
+    assert_eq!(wrong.body["fields"][0]["field"], "static");
+
+    // its id is an activation id like any other
+    let got = ok(
+        &c,
+        "GetActivation",
+        json!({"environment_id": env, "activation_id": id}),
+    )
+    .await;
+    assert_eq!(got, *activation);
+    let connection = ok(
+        &c,
+        "GetActivationConnection",
+        json!({"env_system_id": template, "activation_id": id}),
+    )
+    .await;
+    assert_eq!(connection["id"], shared["id"]);
+    // its variables are the static variables, checked against the schema
+    let set = ok(
+        &c,
+        "SetDynamicVariables",
+        json!({"environment_id": env, "activation_id": id, "body": {"retries": 2}}),
+    )
+    .await;
+    assert_eq!(set, json!({"region": "eu", "retries": 2}));
+    let set = ok(
+        &c,
+        "SetStaticUserVariables",
+        json!({"environment_id": env, "body": {"retries": null}}),
+    )
+    .await;
+    assert_eq!(set, json!({"region": "eu"}));
+    let err = fails(
+        &c,
+        "SetStaticUserVariables",
+        json!({"environment_id": env, "body": {"region": "mars"}}),
+    )
+    .await;
+    assert_eq!(err.status(), Some(422), "{err}");
+    let err = fails(&c, "SetDynamicVariable", json!({"environment_id": env, "activation_id": id,
+        "variable_name": "retries", "body": {"value": -1}}))
+    .await;
+    assert_eq!(err.status(), Some(422), "{err}");
+    let got = ok(
+        &c,
+        "GetActivation",
+        json!({"environment_id": env, "activation_id": id}),
+    )
+    .await;
+    assert_eq!(got["dynamicVariables"], json!({"region": "eu"}));
+    // it goes with the environment, not on its own
+    let err = fails(
+        &c,
+        "DeleteActivation",
+        json!({"environment_id": env, "activation_id": id}),
+    )
+    .await;
+    assert_eq!(err.status(), Some(422), "{err}");
+    // on an unknown environment there is none
+    let unknown = raw(
+        &emulator,
+        "GET",
+        &format!("/o/{ORG}/environments/01J8ZQ4N7G3Y5B2K9T6W1XNONE/activations?static=true"),
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status, 404);
 }

@@ -133,6 +133,8 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
         .retain(|_, a| !envs.contains(&a.environment_id.as_str()));
     org.static_variables
         .retain(|env, _| !envs.contains(&env.as_str()));
+    org.static_activations
+        .retain(|env, _| !envs.contains(&env.as_str()));
     org.schedulers
         .retain(|_, s| !envs.iter().any(|e| s["environment_id"] == *e));
     org.schemas.remove(id);
