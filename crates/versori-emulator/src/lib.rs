@@ -6,6 +6,7 @@ mod clock;
 mod dispatch;
 mod error;
 mod fixed;
+mod index;
 mod ops;
 mod page;
 mod request;

@@ -32,8 +32,12 @@ async fn list_issues_orders_by_the_search_date_before_taking_first() {
         let c = c.clone();
         let (p, env) = (p.clone(), env.clone());
         async move {
-            ok(&c, "CreateIssue", json!({"body": {"organisationId": ORG, "projectId": p, "environmentId": env,
-                "reason": "manual", "severity": "low", "title": title}}))
+            ok(
+                &c,
+                "CreateIssue",
+                json!({"body": {"organisationId": ORG, "projectId": p, "environmentId": env,
+                "reason": "manual", "severity": "low", "title": title}}),
+            )
             .await
         }
     };
@@ -108,8 +112,12 @@ async fn project_logs_split_build_from_runtime_and_latest_means_the_deployed_ver
     let call = |path: &'static str| {
         let (c, p) = (c.clone(), p.clone());
         async move {
-            ok(&c, "CallIntegration", json!({"project_id": p, "project_env": "production",
-                "body": {"urlPath": path, "method": "POST"}}))
+            ok(
+                &c,
+                "CallIntegration",
+                json!({"project_id": p, "project_env": "production",
+                "body": {"urlPath": path, "method": "POST"}}),
+            )
             .await;
         }
     };
@@ -217,8 +225,12 @@ async fn list_activations_static_is_the_environments_static_activation() {
     let sys = system(&c, "erp").await;
     let t = ok(&c, "CreateConnectionTemplate", json!({"project_id": p, "body": {"systemId": sys["id"], "name": "erp", "environmentId": env}})).await;
     let template = t["connectionTemplateId"].as_str().expect("id").to_string();
-    let shared = ok(&c, "CreateConnection", json!({"body": {"connectionTemplateId": template,
-        "connection": {"name": "shared", "credentials": []}}}))
+    let shared = ok(
+        &c,
+        "CreateConnection",
+        json!({"body": {"connectionTemplateId": template,
+        "connection": {"name": "shared", "credentials": []}}}),
+    )
     .await;
     ok(
         &c,
@@ -233,9 +245,13 @@ async fn list_activations_static_is_the_environments_static_activation() {
     )
     .await;
     ok(&c, "CreateEndUser", json!({"body": {"externalId": "ada"}})).await;
-    let ada = ok(&c, "ActivateUser", json!({"body": {"userId": "ada", "environmentId": env,
+    let ada = ok(
+        &c,
+        "ActivateUser",
+        json!({"body": {"userId": "ada", "environmentId": env,
         "connections": [{"connectionTemplateId": template, "existingConnectionId": shared["id"]}],
-        "dynamicVariables": {"region": "us"}}}))
+        "dynamicVariables": {"region": "us"}}}),
+    )
     .await;
 
     // static=true: the static activation alone, built from the environment
@@ -253,7 +269,10 @@ async fn list_activations_static_is_the_environments_static_activation() {
     assert!(ulid::Ulid::from_string(&id).is_ok(), "{id}");
     assert_eq!(activation["environment"]["id"], env.as_str());
     assert_eq!(activation["dynamicVariables"], json!({"region": "eu"}));
-    assert_eq!(each(&activation["connections"], "id"), [shared["id"].as_str().expect("id")]);
+    assert_eq!(
+        each(&activation["connections"], "id"),
+        [shared["id"].as_str().expect("id")]
+    );
     let user = &activation["user"];
     assert!(
         user["externalId"].as_str().is_some_and(|e| e != "ada"),
@@ -331,8 +350,12 @@ async fn list_activations_static_is_the_environments_static_activation() {
     )
     .await;
     assert_eq!(err.status(), Some(422), "{err}");
-    let err = fails(&c, "SetDynamicVariable", json!({"environment_id": env, "activation_id": id,
-        "variable_name": "retries", "body": {"value": -1}}))
+    let err = fails(
+        &c,
+        "SetDynamicVariable",
+        json!({"environment_id": env, "activation_id": id,
+        "variable_name": "retries", "body": {"value": -1}}),
+    )
     .await;
     assert_eq!(err.status(), Some(422), "{err}");
     let got = ok(
@@ -359,4 +382,303 @@ async fn list_activations_static_is_the_environments_static_activation() {
     )
     .await;
     assert_eq!(unknown.status, 404);
+}
+
+/// Every item of a listing, walked `first` at a time forwards (by `next`)
+/// and backwards (by `prev` from the last page) when the operation takes
+/// cursors, else in one answer; the ids (the same both ways) and the
+/// `totalCount` (the same on every page).
+async fn walk(c: &versori::Client, op: &str, args: Value, id: &str) -> (Vec<String>, u64) {
+    let mut ids = Vec::new();
+    let mut pages = Vec::new();
+    let mut args = args;
+    let paged = versori_core::operations::find(op).is_some_and(|o| o.parameter("first").is_some());
+    if paged {
+        args["first"] = json!(2);
+    }
+    loop {
+        let page = ok(c, op, args.clone()).await;
+        ids.extend(each(&page["items"], id).into_iter().map(String::from));
+        pages.push(page.clone());
+        match page["next"].as_str() {
+            Some(next) if !next.is_empty() => args["after"] = json!(next),
+            _ => break,
+        }
+    }
+    let totals: Vec<&Value> = pages.iter().map(|p| &p["totalCount"]).collect();
+    assert!(totals.iter().all(|t| *t == totals[0]), "{totals:?}");
+    // and back from the last page
+    let mut back: Vec<String> = Vec::new();
+    let mut page = pages.last().cloned().unwrap_or(Value::Null);
+    loop {
+        let mut here: Vec<String> = each(&page["items"], id)
+            .into_iter()
+            .map(String::from)
+            .collect();
+        here.extend(back);
+        back = here;
+        match page["prev"].as_str() {
+            Some(prev) if !prev.is_empty() => {
+                args.as_object_mut().map(|a| a.remove("after"));
+                args["before"] = json!(prev);
+                page = ok(c, op, args.clone()).await;
+            }
+            _ => break,
+        }
+    }
+    assert_eq!(back, ids, "{op}: the same items backwards");
+    (ids, totals[0].as_u64().unwrap_or_default())
+}
+
+#[tokio::test]
+async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
+    let emulator = Emulator::start().await.expect("starts");
+    let c = client(&emulator, ORG);
+    let (a, b) = (project(&c, "a").await, project(&c, "b").await);
+    let (a_prod, b_prod) = (
+        environment(&c, &a, "production").await,
+        environment(&c, &b, "production").await,
+    );
+    let a_test = environment(&c, &a, "test").await;
+    let (crm, erp) = (system(&c, "crm").await, system(&c, "erp").await);
+    // interleaved: each listing's items sit between the others'
+    let mut a_templates = Vec::new();
+    let mut a_prod_templates = Vec::new();
+    let mut a_versions = Vec::new();
+    for i in 0..5 {
+        for (p, env) in [(&a, &a_prod), (&b, &b_prod), (&a, &a_test)] {
+            let t = ok(&c, "CreateConnectionTemplate", json!({"project_id": p, "body": {
+                "systemId": if i % 2 == 0 { &crm["id"] } else { &erp["id"] }, "name": format!("t{i}"), "environmentId": env}}))
+            .await;
+            let id = t["connectionTemplateId"].as_str().expect("id").to_string();
+            if p == &a {
+                a_templates.push(id.clone());
+            }
+            if env == &a_prod {
+                a_prod_templates.push(id);
+            }
+        }
+        for p in [&a, &b] {
+            let v = ok(
+                &c,
+                "CreateProjectVersion",
+                json!({"project_id": p, "body": {"name": format!("extra-{i}"), "files": []}}),
+            )
+            .await;
+            if p == &a {
+                a_versions.push(v["id"].as_str().expect("id").to_string());
+            }
+        }
+    }
+    let (ids, total) = walk(
+        &c,
+        "ListProjectConnectionTemplates",
+        json!({"project_id": a}),
+        "connectionTemplateId",
+    )
+    .await;
+    assert_eq!((ids, total), (a_templates.clone(), 10));
+    let (ids, total) = walk(
+        &c,
+        "ListProjectConnectionTemplates",
+        json!({"project_id": a, "env_id": a_prod}),
+        "connectionTemplateId",
+    )
+    .await;
+    assert_eq!((ids, total), (a_prod_templates.clone(), 5));
+    let foreign = ok(
+        &c,
+        "ListProjectConnectionTemplates",
+        json!({"project_id": a, "env_id": b_prod}),
+    )
+    .await;
+    assert_eq!(foreign["totalCount"], 0, "another project's environment");
+
+    // versions: the two deployments' and the five created in project a
+    let (ids, total) = walk(&c, "ListProjectVersions", json!({"project_id": a}), "id").await;
+    assert_eq!(total, 7);
+    assert_eq!(ids[2..], a_versions[..]);
+    // a cursor from another listing is not one of this listing's
+    let b_page = ok(&c, "ListProjectVersions", json!({"project_id": b})).await;
+    let wrong = raw(
+        &emulator,
+        "GET",
+        &format!(
+            "/o/{ORG}/projects/{a}/versions?after={}",
+            b_page["items"][0]["id"].as_str().expect("id")
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    assert_eq!(wrong.body["fields"][0]["field"], "after");
+
+    // connections by system, by end user, by both, and all of them
+    ok(&c, "CreateEndUser", json!({"body": {"externalId": "ann"}})).await;
+    let ann = ok(&c, "GetEndUser", json!({"user_id": "ann"})).await["id"].clone();
+    let mut by_system: [Vec<String>; 2] = Default::default();
+    let mut anns = Vec::new();
+    let mut ann_crm = Vec::new();
+    for (i, template) in a_prod_templates.iter().enumerate() {
+        for owned in [false, true] {
+            let mut body = json!({"connectionTemplateId": template, "connection": {"name": format!("c{i}"), "credentials": []}});
+            if owned {
+                body["externalId"] = json!("ann");
+            }
+            let made = ok(&c, "CreateConnection", json!({ "body": body })).await;
+            let id = made["id"].as_str().expect("id").to_string();
+            by_system[i % 2].push(id.clone());
+            if owned {
+                anns.push(id.clone());
+                if i % 2 == 0 {
+                    ann_crm.push(id.clone());
+                }
+            }
+            ok(
+                &c,
+                "LinkConnectionToEnvironment",
+                json!({"connection_id": id, "body": {"connectionTemplateId": template}}),
+            )
+            .await;
+        }
+    }
+    for (system, expected) in [(&crm, &by_system[0]), (&erp, &by_system[1])] {
+        let (ids, total) = walk(
+            &c,
+            "ListConnections",
+            json!({"system_id": system["id"]}),
+            "id",
+        )
+        .await;
+        assert_eq!(&ids, expected);
+        assert_eq!(total as usize, expected.len());
+    }
+    let (ids, _) = walk(&c, "ListConnections", json!({"end_user_id": ann}), "id").await;
+    assert_eq!(ids, anns);
+    let (ids, total) = walk(
+        &c,
+        "ListConnections",
+        json!({"end_user_id": ann, "system_id": crm["id"]}),
+        "id",
+    )
+    .await;
+    assert_eq!((ids, total), (ann_crm, 3));
+    let (_, total) = walk(&c, "ListConnections", json!({}), "id").await;
+    assert_eq!(total, 10);
+
+    // an environment's connections are its static ones: none of ann's
+    let statics: Vec<String> = by_system
+        .iter()
+        .flatten()
+        .filter(|id| !anns.contains(id))
+        .cloned()
+        .collect();
+    let mut statics_sorted = statics.clone();
+    statics_sorted.sort();
+    let (ids, total) = walk(
+        &c,
+        "ListEnvironmentConnections",
+        json!({"project_id": a, "env_id": a_prod}),
+        "id",
+    )
+    .await;
+    assert_eq!((ids.clone(), total), (statics_sorted.clone(), 5));
+    let (ids, _) = walk(
+        &c,
+        "ListEnvironmentConnections",
+        json!({"project_id": a}),
+        "id",
+    )
+    .await;
+    assert_eq!(ids, statics_sorted, "the project's: the same links");
+    let none = ok(
+        &c,
+        "ListEnvironmentConnections",
+        json!({"project_id": a, "env_id": a_test}),
+    )
+    .await;
+    assert_eq!(none["totalCount"], 0);
+    // the static activation uses the same ones
+    let activation = ok(
+        &c,
+        "ListActivations",
+        json!({"environment_id": a_prod, "static": true}),
+    )
+    .await;
+    assert_eq!(each(&activation[0]["connections"], "id"), statics_sorted);
+    // without its owner a connection is static
+    ok(&c, "DeleteEndUser", json!({"user_id": "ann"})).await;
+    let (_, total) = walk(
+        &c,
+        "ListEnvironmentConnections",
+        json!({"project_id": a, "env_id": a_prod}),
+        "id",
+    )
+    .await;
+    assert_eq!(total, 10);
+    // deleting a connection or a template takes its links with it (the
+    // first template's two connections: the one deleted and ann's)
+    ok(
+        &c,
+        "DeleteConnection",
+        json!({"connection_id": statics_sorted[0]}),
+    )
+    .await;
+    ok(
+        &c,
+        "DeleteConnectionTemplate",
+        json!({"project_id": a, "template_id": a_prod_templates[0]}),
+    )
+    .await;
+    let (ids, total) = walk(
+        &c,
+        "ListEnvironmentConnections",
+        json!({"project_id": a, "env_id": a_prod}),
+        "id",
+    )
+    .await;
+    assert_eq!(total, 8, "{ids:?}");
+    assert!(!ids.contains(&statics_sorted[0]));
+    let (_, total) = walk(
+        &c,
+        "ListProjectConnectionTemplates",
+        json!({"project_id": a}),
+        "connectionTemplateId",
+    )
+    .await;
+    assert_eq!(total, 9);
+    // deleting the environment and then the project empties their listings
+    ok(
+        &c,
+        "DeleteEnvironment",
+        json!({"project_id": a, "environment_id": a_prod}),
+    )
+    .await;
+    let (_, total) = walk(
+        &c,
+        "ListProjectConnectionTemplates",
+        json!({"project_id": a}),
+        "connectionTemplateId",
+    )
+    .await;
+    assert_eq!(total, 5);
+    let (_, total) = walk(
+        &c,
+        "ListEnvironmentConnections",
+        json!({"project_id": a}),
+        "id",
+    )
+    .await;
+    assert_eq!(total, 0);
+    ok(&c, "DeleteProject", json!({"project_id": a})).await;
+    let (_, total) = walk(
+        &c,
+        "ListProjectConnectionTemplates",
+        json!({"project_id": b}),
+        "connectionTemplateId",
+    )
+    .await;
+    assert_eq!(total, 5, "project b keeps its own");
+    let (_, total) = walk(&c, "ListProjectVersions", json!({"project_id": b}), "id").await;
+    assert_eq!(total, 6);
 }

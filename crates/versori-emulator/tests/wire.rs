@@ -373,7 +373,10 @@ async fn project_notifications_answer_with_and_without_the_organisation_prefix()
     let gone = raw(
         &emulator,
         "DELETE",
-        &format!("/projects/{p}/notifications/{}", made.body["id"].as_str().expect("id")),
+        &format!(
+            "/projects/{p}/notifications/{}",
+            made.body["id"].as_str().expect("id")
+        ),
         None,
     )
     .await;

@@ -4,7 +4,7 @@
 //! activation (`ListActivations?static=true`): its static variables and the
 //! connections linked to it, under an internal user.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
@@ -213,23 +213,12 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
     Ok(Some(out))
 }
 
-/// The connections linked to environment `env_id` (through its connection
-/// templates), each once, in id order.
+/// The static connections linked to environment `env_id` (through its
+/// connection templates), each once, in id order.
 fn linked_connections(org: &Org, env_id: &str) -> Vec<Value> {
-    let templates: BTreeSet<&String> = org
-        .templates
-        .iter()
-        .filter(|(_, t)| t.environment_id == env_id)
-        .map(|(id, _)| id)
-        .collect();
-    let linked: BTreeSet<&String> = org
-        .links
-        .iter()
-        .filter(|(_, t)| templates.contains(t))
-        .map(|(c, _)| c)
-        .collect();
-    linked
-        .into_iter()
+    org.links
+        .static_in_environment(env_id)
+        .keys()
         .filter_map(|c| org.connections.get(c).cloned())
         .collect()
 }
@@ -440,9 +429,10 @@ fn connection_of(store: &mut Store, req: &Request) -> Answer {
     {
         return org
             .links
-            .iter()
-            .find(|(_, t)| t == template)
-            .and_then(|(c, _)| org.connections.get(c))
+            .through(template)
+            .keys()
+            .find(|c| org.owners.of(c).is_none())
+            .and_then(|c| org.connections.get(c))
             .cloned()
             .map(Some)
             .ok_or_else(|| {

@@ -11,7 +11,9 @@ use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
-use crate::store::{apply_changes, new_id, now, Org, Store, Template, EXECUTION_POOLS};
+use crate::store::{
+    apply_changes, new_id, now, Org, Store, Template, TemplateKeys, EXECUTION_POOLS,
+};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("UpdateEnvironmentConfig", update_config);
@@ -166,8 +168,9 @@ fn clone_environment(store: &mut Store, req: &Request) -> Answer {
     if body.clone_systems {
         let copies: Vec<Template> = org
             .templates
-            .values()
-            .filter(|t| t.environment_id == old.id)
+            .group(TemplateKeys::ENVIRONMENT, &old.id)
+            .keys()
+            .filter_map(|id| org.templates.get(id))
             .cloned()
             .collect();
         for mut t in copies {
@@ -215,14 +218,13 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     let out = to_json(&*project)?;
     let templates: Vec<String> = org
         .templates
-        .iter()
-        .filter(|(_, t)| t.environment_id == env_id)
-        .map(|(id, _)| id.clone())
+        .group(TemplateKeys::ENVIRONMENT, &env_id)
+        .keys()
+        .cloned()
         .collect();
     for id in &templates {
-        org.templates.remove(id);
+        org.remove_template(id);
     }
-    org.links.retain(|(_, t)| !templates.contains(t));
     org.activations.retain(|_, a| a.environment_id != env_id);
     org.static_variables.remove(&env_id);
     org.static_activations.remove(&env_id);
