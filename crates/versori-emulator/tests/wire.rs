@@ -12,7 +12,7 @@ use support::{
     OTHER_ORG,
 };
 use versori_core::operations::{Location, OPERATIONS};
-use versori_emulator::Emulator;
+use versori_emulator::{Emulator, PanicStage};
 
 /// The ids of a template's auth scheme configs.
 fn config_ids(template: &Value) -> Vec<&str> {
@@ -703,6 +703,75 @@ async fn a_handler_panic_is_a_500_and_the_emulator_keeps_serving() {
         "after-panic"
     );
     ok(&c, "ListProjects", json!({})).await;
+}
+
+#[tokio::test]
+async fn a_panic_at_any_stage_of_a_request_is_a_500_and_the_store_stays_usable() {
+    let emulator = Emulator::builder()
+        .panic_at("CreateProject", PanicStage::Request)
+        .panic_at("CreateEndUser", PanicStage::Handler)
+        .panic_at("ListEndUsers", PanicStage::Response)
+        .start()
+        .await
+        .expect("starts");
+    let c = client(&emulator, ORG);
+    let attempts = [
+        (
+            "POST",
+            format!("/o/{ORG}/projects"),
+            Some(r#"{"name": "p"}"#),
+            "CreateProject",
+        ),
+        // a body that would fail its checks: the panic comes first
+        (
+            "POST",
+            format!("/o/{ORG}/projects"),
+            Some("not json"),
+            "CreateProject",
+        ),
+        (
+            "POST",
+            format!("/o/{ORG}/users"),
+            Some(r#"{"externalId": "x"}"#),
+            "CreateEndUser",
+        ),
+        ("GET", format!("/o/{ORG}/users"), None, "ListEndUsers"),
+    ];
+    for _ in 0..2 {
+        for (method, path, body, op) in &attempts {
+            let answer = raw(&emulator, method, path, *body).await;
+            assert_eq!(answer.status, 500, "{method} {path}: {}", answer.body);
+            assert_eq!(answer.body["code"], "internal");
+            assert!(
+                answer.body["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(op)),
+                "{}",
+                answer.body
+            );
+        }
+    }
+    // the handler's panic poisoned the store's lock, which is recovered:
+    // writes and reads work, and what the failed requests did not do is not done
+    ok(
+        &c,
+        "CreateSystem",
+        json!({"body": {"name": "after", "domain": "after.example",
+        "templateBaseUrl": "https://after.example", "authSchemeConfigs": []}}),
+    )
+    .await;
+    let systems = ok(&c, "ListSystems", json!({})).await;
+    assert_eq!(systems["totalCount"], 1);
+    assert_eq!(
+        ok(&c, "ListProjects", json!({})).await["projects"],
+        json!([])
+    );
+    assert_eq!(
+        fails(&c, "GetEndUser", json!({"user_id": "x"}))
+            .await
+            .status(),
+        Some(404)
+    );
 }
 
 #[tokio::test]
