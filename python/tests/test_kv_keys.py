@@ -77,7 +77,11 @@ def test_every_sync_path_sends_the_official_clients_form(segments: List[str], wi
         kv.set(segments, 1)
         kv.delete(segments)
         client.set_kv("s1", segments, {"value": 1})
-    assert [m for m, _ in seen] == ["GET", "GET", "GET", "PUT", "DELETE", "PUT"]
+        # the generic call by operationId, with the key as segments or as its path form
+        client.call("GetKV", store="s1", key=segments)
+        client.call("GetKV", store="s1", key="/".join(segments))
+        client.call("SetKV", store="s1", key=segments, body={"value": 1})
+    assert [m for m, _ in seen] == ["GET", "GET", "GET", "PUT", "DELETE", "PUT", "GET", "GET", "PUT"]
     assert {t for _, t in seen} == {f"/store/s1/kv/{wire}"}
 
 

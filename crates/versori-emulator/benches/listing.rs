@@ -1,10 +1,12 @@
 //! What a page of a large listing costs, first page against last page:
-//! 10,000 systems listed 200 at a time (`ListSystems`), and 10,000 KV
-//! entries listed 100 at a time (`ListKV`).
+//! 10,000 systems listed 200 at a time (`ListSystems`), 10,000 KV entries
+//! listed 100 at a time (`ListKV`), and 10,000 connections of two systems
+//! listed 200 at a time, all of them and one system's (`ListConnections`).
 //!
 //! ```text
 //! cargo bench -p versori-emulator --bench listing
 //! VERSORI_BENCH_URL=http://127.0.0.1:PORT cargo bench -p versori-emulator --bench listing
+//! cargo test -p versori-emulator --benches      # the quick mode
 //! ```
 //!
 //! Prints, per listing, the median (and best) time of a request for page 1
@@ -13,18 +15,36 @@
 //! alike. With `VERSORI_BENCH_URL` it measures an emulator already running
 //! there (another build, for a before/after comparison) instead of
 //! starting one in-process.
+//!
+//! `cargo test --benches` runs it without `--bench`: a quick mode with
+//! 2,000 items and fewer rounds that checks every page's items and fails
+//! when a last page costs 5 times page 1 or more (`cargo xtask test` runs
+//! it so).
 
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
-const ITEMS: usize = 10_000;
-const ROUNDS: usize = 300;
+
+/// The quick mode's loosest last page / page 1 ratio.
+const QUICK_RATIO: f64 = 5.0;
+
+/// How much to measure.
+#[derive(Clone, Copy)]
+struct Size {
+    /// Items per listing.
+    items: usize,
+    /// Timed requests per page.
+    rounds: usize,
+    /// The quick mode: check the ratio too.
+    quick: bool,
+}
 
 struct Http {
     client: reqwest::Client,
     base: String,
+    size: Size,
 }
 
 impl Http {
@@ -48,8 +68,8 @@ impl Http {
     }
 }
 
-/// Times `a` and `b` interleaved, `ROUNDS` times each: (median, best) of each.
-async fn measure<A, AF, B, BF>(mut a: A, mut b: B) -> [(Duration, Duration); 2]
+/// Times `a` and `b` interleaved, `rounds` times each: (median, best) of each.
+async fn measure<A, AF, B, BF>(rounds: usize, mut a: A, mut b: B) -> [(Duration, Duration); 2]
 where
     A: FnMut() -> AF,
     AF: std::future::Future<Output = ()>,
@@ -61,8 +81,8 @@ where
         a().await;
         b().await;
     }
-    let mut times = [Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS)];
-    for round in 0..ROUNDS {
+    let mut times = [Vec::with_capacity(rounds), Vec::with_capacity(rounds)];
+    for round in 0..rounds {
         for which in [round % 2, 1 - round % 2] {
             let started = Instant::now();
             if which == 0 {
@@ -79,21 +99,63 @@ where
     })
 }
 
-fn report(what: &str, [first, last]: [(Duration, Duration); 2]) {
+/// Prints the figures; in the quick mode, fails when the last page costs
+/// [`QUICK_RATIO`] times page 1 or more.
+fn report(size: Size, what: &str, [first, last]: [(Duration, Duration); 2]) {
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let ratio = ms(last.0) / ms(first.0);
     println!(
-        "{what}: page 1 median {:.3} ms (best {:.3}), last page median {:.3} ms (best {:.3}); last/first {:.2}x",
+        "{what}: page 1 median {:.3} ms (best {:.3}), last page median {:.3} ms (best {:.3}); last/first {ratio:.2}x",
         ms(first.0),
         ms(first.1),
         ms(last.0),
         ms(last.1),
-        ms(last.0) / ms(first.0)
+    );
+    if size.quick {
+        assert!(
+            ratio < QUICK_RATIO,
+            "{what}: the last page costs {ratio:.2}x page 1 (at most {QUICK_RATIO}x): pages scan the listing"
+        );
+    }
+}
+
+/// The `id`s of a page's `items`.
+fn ids(page: &Value) -> Vec<&str> {
+    page["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["id"].as_str())
+        .collect()
+}
+
+/// Checks page 1 and the last page of a listing of `expected` (in order),
+/// `page` at a time: their items, `totalCount` and cursors.
+fn check_pages(what: &str, first: &Value, last: &Value, expected: &[String], page: usize) {
+    assert_eq!(ids(first), expected[..page], "{what}: page 1");
+    assert_eq!(
+        ids(last),
+        expected[expected.len() - page..],
+        "{what}: the last page"
+    );
+    for p in [first, last] {
+        assert_eq!(p["totalCount"], expected.len(), "{what}: totalCount");
+    }
+    assert_eq!(
+        first["next"].as_str(),
+        Some(expected[page - 1].as_str()),
+        "{what}: page 1's next"
+    );
+    assert!(
+        last.get("next").is_none_or(Value::is_null),
+        "{what}: the last page has no next"
     );
 }
 
 async fn systems(http: &Http) {
-    let mut ids = Vec::with_capacity(ITEMS);
-    for i in 0..ITEMS {
+    let items = http.size.items;
+    let mut ids = Vec::with_capacity(items);
+    for i in 0..items {
         let system = http
             .send(
                 reqwest::Method::POST,
@@ -109,13 +171,14 @@ async fn systems(http: &Http) {
     ids.sort();
     let page = 200;
     // the cursor that starts the last page
-    let cursor = &ids[ITEMS - page - 1];
+    let cursor = &ids[items - page - 1];
     let first_path = format!("/o/{ORG}/systems?first={page}");
     let last_path = format!("/o/{ORG}/systems?first={page}&after={cursor}");
+    let first = http.send(reqwest::Method::GET, &first_path, None).await;
     let last = http.send(reqwest::Method::GET, &last_path, None).await;
-    assert_eq!(last["items"].as_array().map(Vec::len), Some(page));
-    assert!(last.get("next").is_none_or(Value::is_null), "the last page");
+    check_pages("ListSystems", &first, &last, &ids, page);
     let figures = measure(
+        http.size.rounds,
         || async {
             http.send(reqwest::Method::GET, &first_path, None).await;
         },
@@ -125,7 +188,8 @@ async fn systems(http: &Http) {
     )
     .await;
     report(
-        &format!("ListSystems, {ITEMS} systems, {page} a page"),
+        http.size,
+        &format!("ListSystems, {items} systems, {page} a page"),
         figures,
     );
 }
@@ -139,7 +203,8 @@ async fn kv(http: &Http) {
         )
         .await;
     let store = store["id"].as_str().expect("store id").to_string();
-    for chunk in (0..ITEMS).collect::<Vec<_>>().chunks(500) {
+    let items = http.size.items;
+    for chunk in (0..items).collect::<Vec<_>>().chunks(500) {
         let entries: Vec<Value> = chunk
             .iter()
             .map(|i| json!({"key": ["orders", format!("{i:05}")], "value": {"n": i}}))
@@ -154,11 +219,32 @@ async fn kv(http: &Http) {
     let limit = 100;
     let list = format!("/store/{store}/kv/list");
     let first = json!({"selector": {"prefix": ["orders"]}, "options": {"limit": limit}});
-    let last = json!({"selector": {"prefix": ["orders"], "after": format!("orders/{:05}", ITEMS - limit - 1)},
+    let last = json!({"selector": {"prefix": ["orders"], "after": format!("orders/{:05}", items - limit - 1)},
         "options": {"limit": limit}});
+    let keys = |page: &Value| -> Vec<String> {
+        page["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| e["key"][1].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let expected =
+        |from: usize| -> Vec<String> { (from..from + limit).map(|i| format!("{i:05}")).collect() };
+    let page = http.send(reqwest::Method::POST, &list, Some(&first)).await;
+    assert_eq!(keys(&page), expected(0), "ListKV: page 1");
     let page = http.send(reqwest::Method::POST, &list, Some(&last)).await;
-    assert_eq!(page["data"].as_array().map(Vec::len), Some(limit));
+    assert_eq!(
+        keys(&page),
+        expected(items - limit),
+        "ListKV: the last page"
+    );
+    assert_eq!(
+        page["pagination"]["nextCursor"], "",
+        "ListKV: the last page"
+    );
     let figures = measure(
+        http.size.rounds,
         || async {
             http.send(reqwest::Method::POST, &list, Some(&first)).await;
         },
@@ -167,10 +253,115 @@ async fn kv(http: &Http) {
         },
     )
     .await;
-    report(&format!("ListKV, {ITEMS} entries, {limit} a page"), figures);
+    report(
+        http.size,
+        &format!("ListKV, {items} entries, {limit} a page"),
+        figures,
+    );
+}
+
+/// Connections of two systems, made alternately: page 1 and the last page
+/// of all of them, and of the first system's alone (`system_id`).
+async fn connections(http: &Http) {
+    let post = |path: String, body: Value| async move {
+        http.send(reqwest::Method::POST, &path, Some(&body)).await
+    };
+    let project = post(format!("/o/{ORG}/projects"), json!({"name": "bench"})).await;
+    let project = project["id"].as_str().expect("project id").to_string();
+    let deployed = http
+        .send(
+            reqwest::Method::PUT,
+            &format!("/o/{ORG}/projects/{project}/deploy?project_env=production"),
+            Some(
+                &json!({"files": [{"filename": "index.ts", "content": "export {}"}], "labels": {}, "versionName": "v1"}),
+            ),
+        )
+        .await;
+    let env = deployed["environments"][0]["id"].clone();
+    let mut templates = Vec::new();
+    for name in ["crm", "erp"] {
+        let system = post(
+            format!("/o/{ORG}/systems"),
+            json!({"name": name, "domain": "bench.example", "templateBaseUrl": "https://bench.example", "authSchemeConfigs": []}),
+        )
+        .await;
+        let template = post(
+            format!("/o/{ORG}/projects/{project}/connection-templates"),
+            json!({"systemId": system["id"], "name": name, "environmentId": env}),
+        )
+        .await;
+        templates.push((
+            system["id"].as_str().expect("system id").to_string(),
+            template["connectionTemplateId"].clone(),
+        ));
+    }
+    let items = http.size.items;
+    let mut all = Vec::with_capacity(items);
+    let mut crm = Vec::with_capacity(items / 2);
+    for i in 0..items {
+        let (_, template) = &templates[i % 2];
+        let made = post(
+            format!("/o/{ORG}/connections"),
+            json!({"connectionTemplateId": template, "connection": {"name": format!("c{i:05}"), "credentials": []}}),
+        )
+        .await;
+        let id = made["id"].as_str().expect("connection id").to_string();
+        if i % 2 == 0 {
+            crm.push(id.clone());
+        }
+        all.push(id);
+    }
+    let page = 200;
+    for (what, filter, expected) in [
+        ("", String::new(), &all),
+        (
+            " of one system",
+            format!("&system_id={}", templates[0].0),
+            &crm,
+        ),
+    ] {
+        let first_path = format!("/o/{ORG}/connections?first={page}{filter}");
+        let last_path = format!(
+            "/o/{ORG}/connections?first={page}{filter}&after={}",
+            expected[expected.len() - page - 1]
+        );
+        let first = http.send(reqwest::Method::GET, &first_path, None).await;
+        let last = http.send(reqwest::Method::GET, &last_path, None).await;
+        let what = format!(
+            "ListConnections{what}, {} of {items} connections, {page} a page",
+            expected.len()
+        );
+        check_pages(&what, &first, &last, expected, page);
+        let figures = measure(
+            http.size.rounds,
+            || async {
+                http.send(reqwest::Method::GET, &first_path, None).await;
+            },
+            || async {
+                http.send(reqwest::Method::GET, &last_path, None).await;
+            },
+        )
+        .await;
+        report(http.size, &what, figures);
+    }
 }
 
 fn main() {
+    // `cargo test --benches` runs this without `--bench`: the quick mode
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let size = if quick {
+        Size {
+            items: 2_000,
+            rounds: 40,
+            quick,
+        }
+    } else {
+        Size {
+            items: 10_000,
+            rounds: 300,
+            quick,
+        }
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -189,8 +380,10 @@ fn main() {
         let http = Http {
             client: reqwest::Client::new(),
             base,
+            size,
         };
         systems(&http).await;
         kv(&http).await;
+        connections(&http).await;
     });
 }

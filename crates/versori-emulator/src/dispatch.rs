@@ -2,12 +2,18 @@
 //! method and path template, checked for credentials and its body, and
 //! handed to its handler (every operation has one, in the `ops` module of
 //! its tag, which a unit test checks; an operation without one would answer
-//! `501 not_emulated`). A handler that panics answers 500 and the server
-//! keeps serving.
+//! `501 not_emulated`). A panic anywhere in handling a request (routing,
+//! body checks, the handler, building the response) answers 500 with the
+//! spec's `Error` body, and the server keeps serving with its store as it
+//! was left.
 
+use std::any::Any;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock};
+use std::task::{Context, Poll};
 
 use axum::body::Body;
 use axum::extract::State;
@@ -38,8 +44,32 @@ pub struct Shared {
     pub(crate) api_key: Option<Arc<str>>,
     pub(crate) handlers: Arc<HashMap<&'static str, Handler>>,
     pub(crate) clock: Clock,
-    /// Operations whose handler is made to panic (fault injection for tests).
-    pub(crate) panics: Arc<HashSet<String>>,
+    /// Operations made to panic, and where (fault injection for tests).
+    pub(crate) panics: Arc<HashSet<(String, PanicStage)>>,
+}
+
+/// Where a panic injected by
+/// [`EmulatorBuilder::panic_at`](crate::EmulatorBuilder::panic_at) happens
+/// in handling a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PanicStage {
+    /// After routing, before the body is read and checked.
+    Request,
+    /// In the operation's handler, with the store locked.
+    Handler,
+    /// While the response is built, after the handler returned.
+    Response,
+}
+
+/// Panics if `shared` was told to fail `op` at `stage`.
+fn inject(shared: &Shared, op: &Operation, stage: PanicStage) {
+    if !shared.panics.is_empty() && shared.panics.contains(&(op.id.to_string(), stage)) {
+        panic!(
+            "{} was told to fail at {stage:?} (EmulatorBuilder::panic_at)",
+            op.id
+        );
+    }
 }
 
 /// Paths the platform also serves without the `/o/{organisation_id}`
@@ -223,7 +253,27 @@ fn authorize(shared: &Shared, headers: &axum::http::HeaderMap) -> Result<(), Api
     Ok(())
 }
 
-/// The fallback route: every API request.
+/// A future that ends in `Err(the panic's payload)` when polling the inner
+/// one panics, instead of unwinding into the server (which would drop the
+/// connection).
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.get_mut().0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(out)) => Poll::Ready(Ok(out)),
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
+    }
+}
+
+/// The fallback route: every API request. A panic while handling it is a
+/// 500 with the `Error` body; a store whose lock it poisoned is used as the
+/// panic left it.
 pub async fn dispatch(
     State(shared): State<Shared>,
     method: Method,
@@ -231,9 +281,26 @@ pub async fn dispatch(
     headers: axum::http::HeaderMap,
     body: Body,
 ) -> Response {
-    match handle(shared, method, uri, headers, body).await {
-        Ok(resp) => resp,
-        Err(e) => e.into_response(),
+    let store = Arc::clone(&shared.store);
+    let request = format!("{method} {}", uri.path());
+    // the operation, once routing found it
+    let matched: OnceLock<&'static str> = OnceLock::new();
+    let handling = handle(shared, method, uri, headers, body, &matched);
+    match CatchUnwind(Box::pin(handling)).await {
+        Ok(Ok(resp)) => resp,
+        Ok(Err(e)) => e.into_response(),
+        Err(payload) => {
+            if store.is_poisoned() {
+                store.clear_poison();
+            }
+            let message = panic_message(payload.as_ref());
+            let what = matched.get().copied().unwrap_or("the request");
+            tracing::error!(request = %request, operation = what, panic = %message, "handling a request panicked");
+            ApiError::internal(format!(
+                "the emulator failed while handling {what} ({request}): {message}"
+            ))
+            .into_response()
+        }
     }
 }
 
@@ -325,10 +392,13 @@ async fn handle(
     uri: Uri,
     headers: axum::http::HeaderMap,
     body: Body,
+    matched: &OnceLock<&'static str>,
 ) -> Result<Response, ApiError> {
     let (route, params) = route(&method, &uri)?;
     let op = route.op;
+    let _ = matched.set(op.id);
     authorize(&shared, &headers)?;
+    inject(&shared, op, PanicStage::Request);
     let body = axum::body::to_bytes(body, BODY_LIMIT)
         .await
         .map_err(|_| ApiError::too_large(BODY_LIMIT))?;
@@ -341,10 +411,9 @@ async fn handle(
     let Some(handler) = shared.handlers.get(op.id).copied() else {
         return Err(ApiError::not_emulated(op.id));
     };
-    let inject_panic = shared.panics.contains(op.id);
     let answer = {
-        // a panic in a handler is caught inside the guard's scope, so the
-        // lock is never poisoned; `into_inner` covers a poisoning anyway
+        // a panic under the lock poisons it; `dispatch` answers for the
+        // panic and clears the poison, and the store is used as it was left
         let mut store = shared
             .store
             .lock()
@@ -357,24 +426,10 @@ async fn handle(
                 .ok_or_else(|| ApiError::not_found(format!("no project {project:?}")))?;
             request.path.insert("organisation_id", org);
         }
-        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
-            if inject_panic {
-                panic!("{} was told to fail (EmulatorBuilder::panic_on)", op.id);
-            }
-            handler(&mut store, &request)
-        }));
-        match outcome {
-            Ok(answer) => answer?,
-            Err(payload) => {
-                let message = panic_message(payload.as_ref());
-                tracing::error!(operation = op.id, panic = %message, "a handler panicked");
-                return Err(ApiError::internal(format!(
-                    "the emulator failed while handling {}: {message}",
-                    op.id
-                )));
-            }
-        }
+        inject(&shared, op, PanicStage::Handler);
+        handler(&mut store, &request)?
     };
+    inject(&shared, op, PanicStage::Response);
     let status = op
         .response
         .and_then(|r| StatusCode::from_u16(r.status).ok())

@@ -6,6 +6,7 @@ mod clock;
 mod dispatch;
 mod error;
 mod fixed;
+mod index;
 mod ops;
 mod page;
 mod request;
@@ -23,7 +24,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub use clock::Clock;
-pub use dispatch::BODY_LIMIT;
+pub use dispatch::{PanicStage, BODY_LIMIT};
 pub use error::ApiError;
 pub use fixed::FixedResponseServer;
 
@@ -33,7 +34,7 @@ pub struct EmulatorBuilder {
     host: String,
     port: u16,
     api_key: Option<String>,
-    panics: HashSet<String>,
+    panics: HashSet<(String, PanicStage)>,
 }
 
 impl Default for EmulatorBuilder {
@@ -85,8 +86,17 @@ impl EmulatorBuilder {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn panic_on(mut self, operation_id: impl Into<String>) -> Self {
-        self.panics.insert(operation_id.into());
+    pub fn panic_on(self, operation_id: impl Into<String>) -> Self {
+        self.panic_at(operation_id, PanicStage::Handler)
+    }
+
+    /// Makes every request for `operation_id` panic at `stage` of its
+    /// handling (before its body is checked, in its handler with the store
+    /// locked, or while its response is built): each answers 500 with the
+    /// spec's `Error` body (code `internal`), and the emulator keeps
+    /// serving.
+    pub fn panic_at(mut self, operation_id: impl Into<String>, stage: PanicStage) -> Self {
+        self.panics.insert((operation_id.into(), stage));
         self
     }
 
@@ -172,7 +182,11 @@ pub fn router(api_key: Option<String>) -> Router {
     router_with(api_key, Clock::default(), HashSet::new())
 }
 
-fn router_with(api_key: Option<String>, clock: Clock, panics: HashSet<String>) -> Router {
+fn router_with(
+    api_key: Option<String>,
+    clock: Clock,
+    panics: HashSet<(String, PanicStage)>,
+) -> Router {
     let shared = dispatch::Shared {
         store: Arc::new(Mutex::new(store::Store::default())),
         api_key: api_key.map(Arc::from),

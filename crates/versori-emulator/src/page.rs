@@ -71,22 +71,28 @@ fn take<'a, V: 'a>(
     (keys, more)
 }
 
+/// Which entries of a listing a page keeps, by key and value.
+pub type Keep<'a, V> = Option<&'a dyn Fn(&String, &V) -> bool>;
+
 /// A page of the entries of `items` that `keep` keeps (all of them when it
 /// is `None`), in key order, under `field`, sliced by the request's
 /// `first`/`after`/`before` (cursors are keys of `items`), each shown with
-/// `view`; with `totalCount`, `next` and `prev`.
+/// `view`; with `totalCount`, `next` and `prev`. Without `keep` a page
+/// costs O(page + log n); a `keep` makes `totalCount` walk every entry, so
+/// listings filtered by a project, an environment, a system or an owner
+/// page that group's index instead (`index.rs`).
 pub fn page<V>(
     req: &Request,
     field: &str,
     items: &BTreeMap<String, V>,
-    keep: Option<&dyn Fn(&V) -> bool>,
+    keep: Keep<'_, V>,
     view: impl Fn(&String, &V) -> Value,
 ) -> Result<Value, ApiError> {
     let first = first(req)?;
-    let kept = |(_, v): &(&String, &V)| keep.is_none_or(|k| k(v));
+    let kept = |(k, v): &(&String, &V)| keep.is_none_or(|f| f(k, v));
     let total = match keep {
         None => items.len(),
-        Some(k) => items.values().filter(|v| k(v)).count(),
+        Some(f) => items.iter().filter(|(k, v)| f(k, v)).count(),
     };
     // a cursor is one of the listing's keys (the map's own, borrowed as long
     // as the map)

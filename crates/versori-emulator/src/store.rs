@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_json::Value;
 use versori_core::types;
 
+use crate::index::{Group, Groups, Indexed, Keys};
+
 /// A new ULID, as the platform uses for ids. Monotonic, so ids created in
 /// the same millisecond still sort (and list) in creation order.
 pub fn new_id() -> String {
@@ -54,26 +56,29 @@ pub struct Org {
     pub schemas: BTreeMap<String, Value>,
     /// Systems by id.
     pub systems: BTreeMap<String, Value>,
-    /// Connection templates by id.
-    pub templates: BTreeMap<String, Template>,
-    /// Connections by id.
-    pub connections: BTreeMap<String, Value>,
-    /// The end user (their id) owning each connection made for one.
-    pub connection_owners: BTreeMap<String, String>,
-    /// (connection id, connection template id) pairs linked to environments.
-    pub links: BTreeSet<(String, String)>,
+    /// Connection templates by id, indexed by project and environment.
+    pub templates: Indexed<Template, TemplateKeys>,
+    /// Connections by id, indexed by system.
+    pub connections: Indexed<Value, ConnectionKeys>,
+    /// The end user owning each connection made for one.
+    pub owners: Owners,
+    /// Connections linked to environments through connection templates.
+    pub links: Links,
     /// Activations by id.
     pub activations: BTreeMap<String, Activation>,
     /// Static variables by environment id.
     pub static_variables: BTreeMap<String, serde_json::Map<String, Value>>,
+    /// Each environment's built-in static activation, by environment id
+    /// (made on first use).
+    pub static_activations: BTreeMap<String, StaticActivation>,
     /// Issues by id.
     pub issues: BTreeMap<String, Value>,
     /// Notification channels by id.
     pub channels: BTreeMap<String, Value>,
     /// Project notifications by id.
     pub notifications: BTreeMap<String, Value>,
-    /// Project versions by id.
-    pub versions: BTreeMap<String, Version>,
+    /// Project versions by id, indexed by project.
+    pub versions: Indexed<Version, VersionKeys>,
     /// Integration flows by (project id, flow name).
     pub flows: BTreeMap<(String, String), Value>,
     /// Automations by id.
@@ -93,6 +98,228 @@ pub struct Org {
     /// What ran (deployments, calls, triggers), in order: the source of
     /// logs and traces.
     pub executions: Vec<Execution>,
+}
+
+/// The indexes of [`Org::templates`]: by project and by environment.
+#[derive(Debug)]
+pub struct TemplateKeys;
+
+impl TemplateKeys {
+    /// Templates by project id.
+    pub const PROJECT: usize = 0;
+    /// Templates by environment id.
+    pub const ENVIRONMENT: usize = 1;
+}
+
+impl Keys<Template> for TemplateKeys {
+    const INDEXES: usize = 2;
+    fn key(t: &Template, index: usize) -> Option<&str> {
+        match index {
+            Self::PROJECT => Some(&t.project_id),
+            Self::ENVIRONMENT => Some(&t.environment_id),
+            _ => None,
+        }
+    }
+}
+
+/// The index of [`Org::versions`]: by project.
+#[derive(Debug)]
+pub struct VersionKeys;
+
+impl VersionKeys {
+    /// Versions by project id.
+    pub const PROJECT: usize = 0;
+}
+
+impl Keys<Version> for VersionKeys {
+    const INDEXES: usize = 1;
+    fn key(v: &Version, _: usize) -> Option<&str> {
+        Some(&v.project_id)
+    }
+}
+
+/// The index of [`Org::connections`]: by system (a connection's system
+/// never changes).
+#[derive(Debug)]
+pub struct ConnectionKeys;
+
+impl ConnectionKeys {
+    /// Connections by system id.
+    pub const SYSTEM: usize = 0;
+}
+
+impl Keys<Value> for ConnectionKeys {
+    const INDEXES: usize = 1;
+    fn key(c: &Value, _: usize) -> Option<&str> {
+        c["systemId"].as_str()
+    }
+}
+
+/// Who owns each connection made for an end user, looked up both ways.
+#[derive(Debug, Default)]
+pub struct Owners {
+    owner: BTreeMap<String, String>,
+    owned: Groups,
+}
+
+impl Owners {
+    /// Makes `user` (an end user's id) the owner of `connection`.
+    pub fn set(&mut self, connection: &str, user: &str) {
+        self.forget_connection(connection);
+        self.owner.insert(connection.to_string(), user.to_string());
+        self.owned.add(user, connection);
+    }
+
+    /// The owner of `connection`, if it has one.
+    pub fn of(&self, connection: &str) -> Option<&String> {
+        self.owner.get(connection)
+    }
+
+    /// The connections `user` owns.
+    pub fn connections_of(&self, user: &str) -> &Group {
+        self.owned.get(user)
+    }
+
+    /// Forgets the connection (deleted).
+    pub fn forget_connection(&mut self, connection: &str) {
+        if let Some(user) = self.owner.remove(connection) {
+            self.owned.remove(&user, connection);
+        }
+    }
+
+    /// Forgets the end user (deleted): their connections are owned by no
+    /// one from now on. Returns those connections.
+    pub fn forget_user(&mut self, user: &str) -> Vec<String> {
+        let connections: Vec<String> = self.owned.get(user).keys().cloned().collect();
+        for c in &connections {
+            self.forget_connection(c);
+        }
+        connections
+    }
+}
+
+/// Where one link leads.
+#[derive(Debug, Clone)]
+struct Link {
+    environment: String,
+    project: String,
+    /// A static connection (owned by no end user): listed by environment
+    /// and project.
+    listed: bool,
+}
+
+/// Connections linked to environments through connection templates. The
+/// static ones (owned by no end user) are indexed by environment and by
+/// project, for ListEnvironmentConnections and static activations.
+#[derive(Debug, Default)]
+pub struct Links {
+    /// (connection id, connection template id) → where it leads.
+    pairs: BTreeMap<(String, String), Link>,
+    /// Connections by the template they are linked through.
+    by_template: Groups,
+    static_by_environment: Groups,
+    static_by_project: Groups,
+}
+
+impl Links {
+    /// Links `connection` through the template `template_id` (`template`,
+    /// which names its environment and project); `owned` when an end user
+    /// owns the connection. `false` when it was linked already.
+    pub fn link(
+        &mut self,
+        connection: &str,
+        template: &Template,
+        template_id: &str,
+        owned: bool,
+    ) -> bool {
+        let pair = (connection.to_string(), template_id.to_string());
+        if self.pairs.contains_key(&pair) {
+            return false;
+        }
+        let link = Link {
+            environment: template.environment_id.clone(),
+            project: template.project_id.clone(),
+            listed: !owned,
+        };
+        self.by_template.add(template_id, connection);
+        if link.listed {
+            self.static_by_environment
+                .add(&link.environment, connection);
+            self.static_by_project.add(&link.project, connection);
+        }
+        self.pairs.insert(pair, link);
+        true
+    }
+
+    /// Unlinks `connection` from `template`; `false` when it was not linked.
+    pub fn unlink(&mut self, connection: &str, template: &str) -> bool {
+        let Some(link) = self
+            .pairs
+            .remove(&(connection.to_string(), template.to_string()))
+        else {
+            return false;
+        };
+        self.by_template.remove(template, connection);
+        if link.listed {
+            self.static_by_environment
+                .remove(&link.environment, connection);
+            self.static_by_project.remove(&link.project, connection);
+        }
+        true
+    }
+
+    /// The templates `connection` is linked through.
+    fn templates_of(&self, connection: &str) -> Vec<String> {
+        self.pairs
+            .range((connection.to_string(), String::new())..)
+            .take_while(|((c, _), _)| c == connection)
+            .map(|((_, t), _)| t.clone())
+            .collect()
+    }
+
+    /// Removes every link of `connection` (deleted).
+    pub fn remove_connection(&mut self, connection: &str) {
+        for t in self.templates_of(connection) {
+            self.unlink(connection, &t);
+        }
+    }
+
+    /// Removes every link through `template` (deleted).
+    pub fn remove_template(&mut self, template: &str) {
+        let connections: Vec<String> = self.by_template.get(template).keys().cloned().collect();
+        for c in connections {
+            self.unlink(&c, template);
+        }
+    }
+
+    /// `connection`'s owner is gone: it is a static connection now.
+    pub fn disown(&mut self, connection: &str) {
+        for t in self.templates_of(connection) {
+            if let Some(link) = self.pairs.get_mut(&(connection.to_string(), t)) {
+                if !link.listed {
+                    link.listed = true;
+                    self.static_by_environment
+                        .add(&link.environment, connection);
+                    self.static_by_project.add(&link.project, connection);
+                }
+            }
+        }
+    }
+
+    /// The connections linked through `template`.
+    pub fn through(&self, template: &str) -> &Group {
+        self.by_template.get(template)
+    }
+
+    /// The static connections linked to `environment`.
+    pub fn static_in_environment(&self, environment: &str) -> &Group {
+        self.static_by_environment.get(environment)
+    }
+
+    /// The static connections linked to any environment of `project`.
+    pub fn static_in_project(&self, project: &str) -> &Group {
+        self.static_by_project.get(project)
+    }
 }
 
 /// A project version: its record and the files it froze.
@@ -134,8 +361,13 @@ pub struct Execution {
     pub span_id: String,
     /// Its execution id.
     pub execution_id: String,
-    /// Whether a workflow ran (`false` for a deployment).
+    /// Whether a workflow ran: its line is a runtime log. `false` for a
+    /// deployment, whose line is a build log.
     pub run: bool,
+    /// The project version the environment ran (or, for a deployment,
+    /// built) then; `None` in the test container, which runs the current
+    /// files.
+    pub version_id: Option<String>,
 }
 
 /// A connection template: a system attached to one environment of a
@@ -159,6 +391,19 @@ pub struct Template {
     pub auth_scheme_config_ids: Option<Vec<String>>,
 }
 
+/// An environment's built-in static activation: what its code runs with
+/// when no end user is involved. Its variables are the environment's static
+/// variables and its connections the ones linked to the environment; only
+/// its id and its (internal) user are kept here.
+#[derive(Debug, Clone)]
+pub struct StaticActivation {
+    /// The activation's id.
+    pub id: String,
+    /// The environment's static user: internal, never one of the
+    /// organisation's end users.
+    pub user: types::EndUser,
+}
+
 /// An activation with the keys it is looked up by.
 #[derive(Debug, Clone)]
 pub struct Activation {
@@ -170,15 +415,53 @@ pub struct Activation {
     pub value: Value,
 }
 
+/// The environment the test container's runs are recorded under.
+pub const TEST_CONTAINER: &str = "testing";
+
 impl Org {
-    /// Records a workflow run in `project_id`'s environment `environment`.
+    /// Records a workflow run in `project_id`'s deployed environment
+    /// `environment`, by the version deployed there.
     pub fn record(&mut self, project_id: &str, environment: &str, name: &str, message: String) {
-        self.record_execution(project_id, environment, name, message, true);
+        let version = self.deployed_version(project_id, environment);
+        self.record_execution(project_id, environment, name, message, true, version);
     }
 
-    /// Records a deployment (logged and traced, but not a workflow run).
-    pub fn record_deployment(&mut self, project_id: &str, environment: &str, message: String) {
-        self.record_execution(project_id, environment, "deploy", message, false);
+    /// Records a workflow run in the project's test container (which runs
+    /// the current files, no version).
+    pub fn record_test_run(&mut self, project_id: &str, name: &str, message: String) {
+        self.record_execution(project_id, TEST_CONTAINER, name, message, true, None);
+    }
+
+    /// Records a deployment of `version_id` (logged as a build and traced,
+    /// but not a workflow run).
+    pub fn record_deployment(
+        &mut self,
+        project_id: &str,
+        environment: &str,
+        version_id: Option<String>,
+        message: String,
+    ) {
+        self.record_execution(
+            project_id,
+            environment,
+            "deploy",
+            message,
+            false,
+            version_id,
+        );
+    }
+
+    /// The id of the version deployed in `project_id`'s environment named
+    /// `environment`, if it has one.
+    pub fn deployed_version(&self, project_id: &str, environment: &str) -> Option<String> {
+        self.projects
+            .get(project_id)?
+            .environments
+            .iter()
+            .find(|e| e.name == environment)?
+            .deployed_version
+            .as_ref()
+            .map(|v| v.id.clone())
     }
 
     fn record_execution(
@@ -188,6 +471,7 @@ impl Org {
         name: &str,
         message: String,
         run: bool,
+        version_id: Option<String>,
     ) {
         let n = self.executions.len() as u128 + 1;
         let seed = ulid::Ulid::from_string(&new_id()).map_or(n, |u| u.0 ^ n);
@@ -201,7 +485,29 @@ impl Org {
             span_id: format!("{:016x}", (seed as u64) ^ 0x5eed),
             execution_id: new_id(),
             run,
+            version_id,
         });
+    }
+
+    /// Removes the connection template `id` with its links.
+    pub fn remove_template(&mut self, id: &str) -> Option<Template> {
+        self.links.remove_template(id);
+        self.templates.remove(id)
+    }
+
+    /// Removes the connection `id` with its owner and links.
+    pub fn remove_connection(&mut self, id: &str) -> Option<Value> {
+        self.owners.forget_connection(id);
+        self.links.remove_connection(id);
+        self.connections.remove(id)
+    }
+
+    /// Forgets the end user `id` as an owner: their connections stay, owned
+    /// by no one (static from now on).
+    pub fn disown(&mut self, user: &str) {
+        for c in self.owners.forget_user(user) {
+            self.links.disown(&c);
+        }
     }
 
     /// The project `id`, or 404.
@@ -209,6 +515,31 @@ impl Org {
         self.projects
             .get_mut(id)
             .ok_or_else(|| crate::error::ApiError::not_found(format!("no project {id:?}")))
+    }
+
+    /// The static activation of environment `env_id` of `organisation`
+    /// (made on first use, its user stamped with the environment's
+    /// creation); `None` when there is no such environment.
+    pub fn static_activation(
+        &mut self,
+        organisation: &str,
+        env_id: &str,
+    ) -> Option<&StaticActivation> {
+        if !self.static_activations.contains_key(env_id) {
+            let (project, i) = self.environment(env_id)?;
+            let created = project.environments[i].created_at;
+            let user = types::EndUser {
+                id: new_id(),
+                external_id: format!("static:{env_id}"),
+                display_name: "Static user".into(),
+                organisation_id: organisation.to_string(),
+                created_at: created,
+                updated_at: created,
+            };
+            self.static_activations
+                .insert(env_id.to_string(), StaticActivation { id: new_id(), user });
+        }
+        self.static_activations.get(env_id)
     }
 
     /// The project owning environment `env_id`, and the environment's index in it.

@@ -150,6 +150,8 @@ fn written_body(op: &str, world: &World) -> Option<Value> {
             "dynamicVariables": {"region": "eu"}
         }),
         "SetDynamicVariables" => json!({"region": "us"}),
+        // static variables are checked against the project's schema too
+        "SetStaticUserVariables" => json!({"region": "eu"}),
         "SetDynamicVariable" => json!({"value": "apac"}),
         "CreateEndUser" => json!({"externalId": "every-op-third"}),
         "DeployProject" => json!({"files": w("files"), "labels": {}, "versionName": ""}),

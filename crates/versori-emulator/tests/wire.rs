@@ -12,7 +12,7 @@ use support::{
     OTHER_ORG,
 };
 use versori_core::operations::{Location, OPERATIONS};
-use versori_emulator::Emulator;
+use versori_emulator::{Emulator, PanicStage};
 
 /// The ids of a template's auth scheme configs.
 fn config_ids(template: &Value) -> Vec<&str> {
@@ -315,10 +315,68 @@ async fn project_notifications_answer_with_and_without_the_organisation_prefix()
         (put.status, put.headers["allow"].to_str().ok()),
         (405, Some("GET, POST"))
     );
+    // a delete scoped to another environment (`env_id`) finds nothing there,
+    // under either path
+    let staging = environment(&c, &p, "staging").await;
+    let elsewhere = raw(
+        &emulator,
+        "DELETE",
+        &format!("/projects/{p}/notifications/{id}?env_id={staging}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (elsewhere.status, elsewhere.body["code"].as_str()),
+        (404, Some("not_found")),
+        "{}",
+        elsewhere.body
+    );
+    let err = fails(
+        &c,
+        "DeleteProjectNotification",
+        json!({"project_id": p, "notification_id": id, "env_id": staging}),
+    )
+    .await;
+    assert_eq!(err.status(), Some(404));
+    assert_eq!(
+        ok(&c, "ListProjectNotifications", json!({"project_id": p})).await["items"][0]["id"],
+        id.as_str(),
+        "still subscribed"
+    );
+    // its own environment's id, or none, deletes it
     let gone = raw(
         &emulator,
         "DELETE",
-        &format!("/projects/{p}/notifications/{id}"),
+        &format!("/projects/{p}/notifications/{id}?env_id={env}"),
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, 204);
+    assert_eq!(
+        ok(&c, "ListProjectNotifications", json!({"project_id": p})).await["items"],
+        json!([])
+    );
+    let again = ok(&c, "CreateProjectNotification", json!({"project_id": p, "body": {"channel_id": channel["id"], "environment_id": env, "name": "again"}})).await;
+    ok(
+        &c,
+        "DeleteProjectNotification",
+        json!({"project_id": p, "notification_id": again["id"], "env_id": env}),
+    )
+    .await;
+    let made = raw(
+        &emulator,
+        "POST",
+        &format!("/projects/{p}/notifications"),
+        Some(&body),
+    )
+    .await;
+    let gone = raw(
+        &emulator,
+        "DELETE",
+        &format!(
+            "/projects/{p}/notifications/{}",
+            made.body["id"].as_str().expect("id")
+        ),
         None,
     )
     .await;
@@ -645,6 +703,75 @@ async fn a_handler_panic_is_a_500_and_the_emulator_keeps_serving() {
         "after-panic"
     );
     ok(&c, "ListProjects", json!({})).await;
+}
+
+#[tokio::test]
+async fn a_panic_at_any_stage_of_a_request_is_a_500_and_the_store_stays_usable() {
+    let emulator = Emulator::builder()
+        .panic_at("CreateProject", PanicStage::Request)
+        .panic_at("CreateEndUser", PanicStage::Handler)
+        .panic_at("ListEndUsers", PanicStage::Response)
+        .start()
+        .await
+        .expect("starts");
+    let c = client(&emulator, ORG);
+    let attempts = [
+        (
+            "POST",
+            format!("/o/{ORG}/projects"),
+            Some(r#"{"name": "p"}"#),
+            "CreateProject",
+        ),
+        // a body that would fail its checks: the panic comes first
+        (
+            "POST",
+            format!("/o/{ORG}/projects"),
+            Some("not json"),
+            "CreateProject",
+        ),
+        (
+            "POST",
+            format!("/o/{ORG}/users"),
+            Some(r#"{"externalId": "x"}"#),
+            "CreateEndUser",
+        ),
+        ("GET", format!("/o/{ORG}/users"), None, "ListEndUsers"),
+    ];
+    for _ in 0..2 {
+        for (method, path, body, op) in &attempts {
+            let answer = raw(&emulator, method, path, *body).await;
+            assert_eq!(answer.status, 500, "{method} {path}: {}", answer.body);
+            assert_eq!(answer.body["code"], "internal");
+            assert!(
+                answer.body["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(op)),
+                "{}",
+                answer.body
+            );
+        }
+    }
+    // the handler's panic poisoned the store's lock, which is recovered:
+    // writes and reads work, and what the failed requests did not do is not done
+    ok(
+        &c,
+        "CreateSystem",
+        json!({"body": {"name": "after", "domain": "after.example",
+        "templateBaseUrl": "https://after.example", "authSchemeConfigs": []}}),
+    )
+    .await;
+    let systems = ok(&c, "ListSystems", json!({})).await;
+    assert_eq!(systems["totalCount"], 1);
+    assert_eq!(
+        ok(&c, "ListProjects", json!({})).await["projects"],
+        json!([])
+    );
+    assert_eq!(
+        fails(&c, "GetEndUser", json!({"user_id": "x"}))
+            .await
+            .status(),
+        Some(404)
+    );
 }
 
 #[tokio::test]

@@ -102,8 +102,14 @@ pub fn run() -> Result<()> {
         &cargo,
         &["test", "--workspace", "--exclude", "versori-ffi"],
     )?;
-    // the benchmark in its quick mode: it builds, runs and checks its results
+    // the benchmarks in their quick mode: they build, run and check their
+    // results (the emulator's also that a last page costs about page 1)
     run_in(&root, &cargo, &["test", "-p", "versori", "--benches"])?;
+    run_in(
+        &root,
+        &cargo,
+        &["test", "-p", "versori-emulator", "--benches"],
+    )?;
     // the C ABI: C and C++ programs, valgrind, pkg-config and CMake packaging
     crate::test::ffi::run(&root, &cargo)?;
     // the Python package: built into a fresh venv, pytest, mypy --strict, stubtest

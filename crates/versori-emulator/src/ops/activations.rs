@@ -1,11 +1,14 @@
 //! Activations: an end user on an environment, with a connection for every
 //! system of the environment and dynamic variables that satisfy the
-//! project's variable schema.
+//! project's variable schema. Every environment also has a built-in static
+//! activation (`ListActivations?static=true`): its static variables and the
+//! connections linked to it, under an internal user.
 
 use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
+use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::ops::end_users::find as find_user;
@@ -210,11 +213,83 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
     Ok(Some(out))
 }
 
+/// The static connections linked to environment `env_id` (through its
+/// connection templates), each once, in id order.
+fn linked_connections(org: &Org, env_id: &str) -> Vec<Value> {
+    org.links
+        .static_in_environment(env_id)
+        .keys()
+        .filter_map(|c| org.connections.get(c).cloned())
+        .collect()
+}
+
+/// The static activation of environment `env_id` as the API shows it: the
+/// environment's static user, the connections linked to the environment
+/// and its static variables.
+fn static_view(org: &mut Org, organisation: &str, env_id: &str) -> Answer {
+    let Some(activation) = org.static_activation(organisation, env_id).cloned() else {
+        return Err(ApiError::not_found(format!("no environment {env_id:?}")));
+    };
+    let variables = org
+        .static_variables
+        .get(env_id)
+        .cloned()
+        .unwrap_or_default();
+    let activation = Activation {
+        environment_id: env_id.to_string(),
+        user_id: activation.user.id.clone(),
+        value: json!({
+            "id": activation.id, "user": to_json(&activation.user)?,
+            "connections": linked_connections(org, env_id), "dynamicVariables": variables
+        }),
+    };
+    Ok(Some(view(org, &activation)))
+}
+
+/// Whether the request's `activation_id` is its environment's static
+/// activation.
+fn is_static(org: &Org, req: &Request) -> bool {
+    org.static_activations
+        .get(req.path("environment_id"))
+        .is_some_and(|s| s.id == req.path("activation_id"))
+}
+
+/// Replaces the static variables of `env_id` after checking the final set
+/// against the project's schema; returns them.
+pub(crate) fn store_static_variables(
+    org: &mut Org,
+    env_id: &str,
+    variables: Map<String, Value>,
+) -> Answer {
+    let schema = org
+        .environment(env_id)
+        .and_then(|(p, _)| org.schemas.get(&p.id).cloned())
+        .unwrap_or_else(|| json!({}));
+    let problems = schema_problems(&schema, &variables, "");
+    if !problems.is_empty() {
+        return Err(ApiError::rule_violations(
+            "the static variables would not be valid",
+            problems,
+        ));
+    }
+    org.static_variables
+        .insert(env_id.to_string(), variables.clone());
+    Ok(Some(Value::Object(variables)))
+}
+
+/// The environment's end-user activations, or with `static=true` its
+/// static activation alone.
 fn list(store: &mut Store, req: &Request) -> Answer {
     let env_id = req.path("environment_id");
-    let org = store.org(req.org());
+    let only_static = req.query_bool("static")?.unwrap_or(false);
+    let organisation = req.org().to_string();
+    let org = store.org(&organisation);
     if org.environment(env_id).is_none() {
         return Err(ApiError::not_found(format!("no environment {env_id:?}")));
+    }
+    if only_static {
+        let activation = static_view(org, &organisation, env_id)?;
+        return Ok(Some(Value::Array(activation.into_iter().collect())));
     }
     let items: Vec<Value> = org
         .activations
@@ -234,13 +309,22 @@ fn find<'a>(org: &'a Org, req: &Request) -> Result<&'a Activation, ApiError> {
 }
 
 fn get(store: &mut Store, req: &Request) -> Answer {
-    let org = store.org(req.org());
+    let organisation = req.org().to_string();
+    let org = store.org(&organisation);
+    if is_static(org, req) {
+        return static_view(org, &organisation, req.path("environment_id"));
+    }
     let a = find(org, req)?;
     Ok(Some(view(org, a)))
 }
 
 fn delete(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
+    if is_static(org, req) {
+        return Err(ApiError::unprocessable(
+            "an environment's static activation cannot be deleted; it goes with the environment",
+        ));
+    }
     let id = find(org, req)?.value["id"]
         .as_str()
         .unwrap_or_default()
@@ -249,9 +333,28 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     Ok(None)
 }
 
+/// The variables of the request's activation (the static variables for
+/// the static activation).
+fn variables_of(org: &Org, req: &Request) -> Result<Map<String, Value>, ApiError> {
+    if is_static(org, req) {
+        return Ok(org
+            .static_variables
+            .get(req.path("environment_id"))
+            .cloned()
+            .unwrap_or_default());
+    }
+    Ok(find(org, req)?.value["dynamicVariables"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default())
+}
+
 /// Replaces an activation's variables after checking the final set.
 fn store_variables(store: &mut Store, req: &Request, variables: Map<String, Value>) -> Answer {
     let org = store.org(req.org());
+    if is_static(org, req) {
+        return store_static_variables(org, req.path("environment_id"), variables);
+    }
     let a = find(org, req)?;
     let id = a.value["id"].as_str().unwrap_or_default().to_string();
     let schema = org
@@ -277,11 +380,7 @@ fn set_variables(store: &mut Store, req: &Request) -> Answer {
             "dynamic variables must be a JSON object",
         ));
     };
-    let org = store.org(req.org());
-    let mut variables = find(org, req)?.value["dynamicVariables"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let mut variables = variables_of(store.org(req.org()), req)?;
     apply_changes(&mut variables, changes);
     store_variables(store, req, variables)
 }
@@ -291,11 +390,7 @@ fn set_variable(store: &mut Store, req: &Request) -> Answer {
     let Some(value) = body.get("value") else {
         return Err(ApiError::invalid_field("value", "is required"));
     };
-    let org = store.org(req.org());
-    let mut variables = find(org, req)?.value["dynamicVariables"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let mut variables = variables_of(store.org(req.org()), req)?;
     variables.insert(req.path("variable_name").to_string(), value.clone());
     store_variables(store, req, variables)
 }
@@ -320,12 +415,32 @@ fn list_for_user(store: &mut Store, req: &Request) -> Answer {
 fn connection_of(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let template = req.path("env_system_id");
-    if !org.templates.contains_key(template) {
+    let Some(env_id) = org.templates.get(template).map(|t| &t.environment_id) else {
         return Err(ApiError::not_found(format!(
             "no environment system (connection template) {template:?}"
         )));
-    }
+    };
     let id = req.path("activation_id");
+    // the static activation uses the connection linked through the template
+    if org
+        .static_activations
+        .get(env_id)
+        .is_some_and(|s| s.id == id)
+    {
+        return org
+            .links
+            .through(template)
+            .keys()
+            .find(|c| org.owners.of(c).is_none())
+            .and_then(|c| org.connections.get(c))
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "no connection is linked to the environment through {template}"
+                ))
+            });
+    }
     let activation = org
         .activations
         .get(id)

@@ -12,9 +12,10 @@ use versori_core::types;
 use super::systems::auth_schemes::config_id;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
+use crate::index;
 use crate::page::page;
 use crate::request::Request;
-use crate::store::{new_id, Org, Store, Template};
+use crate::store::{new_id, Org, Store, Template, TemplateKeys};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateConnectionTemplate", create);
@@ -93,22 +94,33 @@ fn list(store: &mut Store, req: &Request) -> Answer {
     let project_id = req.path("project_id");
     let env = req.query("env_id");
     let org = store.org(req.org());
-    if !org.projects.contains_key(project_id) {
-        return Err(ApiError::not_found(format!("no project {project_id:?}")));
-    }
-    let keep =
-        |t: &Template| t.project_id == project_id && env.is_none_or(|e| t.environment_id == e);
-    page(req, "items", &org.templates, Some(&keep), |id, t| {
-        view(org, id, t)
+    let project = org
+        .projects
+        .get(project_id)
+        .ok_or_else(|| ApiError::not_found(format!("no project {project_id:?}")))?;
+    // a page of the project's (or the environment's) index; an environment
+    // of another project has none of this project's templates
+    let group = match env {
+        None => org.templates.group(TemplateKeys::PROJECT, project_id),
+        Some(env) if project.environments.iter().any(|e| e.id == env) => {
+            org.templates.group(TemplateKeys::ENVIRONMENT, env)
+        }
+        Some(_) => index::empty(),
+    };
+    page(req, "items", group, None, |id, _| {
+        match org.templates.get(id) {
+            Some(t) => view(org, id, t),
+            None => Value::Null,
+        }
     })
     .map(Some)
 }
 
 /// The template `id` of the request's project.
-fn of_project<'a>(org: &'a mut Org, req: &Request) -> Result<&'a mut Template, ApiError> {
+fn of_project<'a>(org: &'a Org, req: &Request) -> Result<&'a Template, ApiError> {
     let id = req.path("template_id");
     org.templates
-        .get_mut(id)
+        .get(id)
         .filter(|t| t.project_id == req.path("project_id"))
         .ok_or_else(|| {
             ApiError::not_found(format!("no connection template {id:?} in this project"))
@@ -147,17 +159,21 @@ fn update(store: &mut Store, req: &Request) -> Answer {
         ));
     }
     let given = req.json()?;
-    let template = of_project(org, req)?;
-    if let Some(name) = body.name {
-        template.name = name;
-    }
-    if let Some(dynamic) = body.dynamic {
-        template.dynamic = dynamic;
-    }
-    if given.get("authSchemeConfigIds").is_some() {
-        template.auth_scheme_config_ids = Some(body.auth_scheme_config_ids);
-    }
-    let template = template.clone();
+    let template = org
+        .templates
+        .update(&id, |template| {
+            if let Some(name) = body.name {
+                template.name = name;
+            }
+            if let Some(dynamic) = body.dynamic {
+                template.dynamic = dynamic;
+            }
+            if given.get("authSchemeConfigIds").is_some() {
+                template.auth_scheme_config_ids = Some(body.auth_scheme_config_ids);
+            }
+            template.clone()
+        })
+        .ok_or_else(|| ApiError::not_found(format!("no connection template {id:?}")))?;
     Ok(Some(view(org, &id, &template)))
 }
 
@@ -165,7 +181,6 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     let id = req.path("template_id").to_string();
     let org = store.org(req.org());
     of_project(org, req)?;
-    org.templates.remove(&id);
-    org.links.retain(|(_, t)| *t != id);
+    org.remove_template(&id);
     Ok(None)
 }

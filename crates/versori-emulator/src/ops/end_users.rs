@@ -156,7 +156,7 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     let key = req.path("user_id");
     let id = find(org, key).ok_or_else(|| ApiError::not_found(format!("no end user {key:?}")))?;
     org.users.remove(&id);
-    // the user's connections stay, owned by no one
-    org.connection_owners.retain(|_, owner| *owner != id);
+    // the user's connections stay, owned by no one (static from now on)
+    org.disown(&id);
     Ok(None)
 }

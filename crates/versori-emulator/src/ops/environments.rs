@@ -11,7 +11,9 @@ use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
-use crate::store::{apply_changes, new_id, now, Org, Store, Template, EXECUTION_POOLS};
+use crate::store::{
+    apply_changes, new_id, now, Org, Store, Template, TemplateKeys, EXECUTION_POOLS,
+};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("UpdateEnvironmentConfig", update_config);
@@ -70,9 +72,11 @@ fn patch_config(store: &mut Store, req: &Request) -> Answer {
     set_config(store, req, true)
 }
 
+/// Merges the changes into the environment's static variables (those of
+/// its static activation); the merged set must pass the project's schema.
 fn set_static_variables(store: &mut Store, req: &Request) -> Answer {
     let body = req.json()?;
-    let Value::Object(vars) = body else {
+    let Value::Object(changes) = body else {
         return Err(ApiError::bad_request(
             "static variables must be a JSON object",
         ));
@@ -82,9 +86,13 @@ fn set_static_variables(store: &mut Store, req: &Request) -> Answer {
     if org.environment(&env_id).is_none() {
         return Err(ApiError::not_found(format!("no environment {env_id:?}")));
     }
-    let stored = org.static_variables.entry(env_id).or_default();
-    apply_changes(stored, vars);
-    Ok(Some(Value::Object(stored.clone())))
+    let mut variables = org
+        .static_variables
+        .get(&env_id)
+        .cloned()
+        .unwrap_or_default();
+    apply_changes(&mut variables, changes);
+    super::activations::store_static_variables(org, &env_id, variables)
 }
 
 /// The environment named `name` of project `project_id`, or 404.
@@ -160,8 +168,9 @@ fn clone_environment(store: &mut Store, req: &Request) -> Answer {
     if body.clone_systems {
         let copies: Vec<Template> = org
             .templates
-            .values()
-            .filter(|t| t.environment_id == old.id)
+            .group(TemplateKeys::ENVIRONMENT, &old.id)
+            .keys()
+            .filter_map(|id| org.templates.get(id))
             .cloned()
             .collect();
         for mut t in copies {
@@ -209,16 +218,16 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     let out = to_json(&*project)?;
     let templates: Vec<String> = org
         .templates
-        .iter()
-        .filter(|(_, t)| t.environment_id == env_id)
-        .map(|(id, _)| id.clone())
+        .group(TemplateKeys::ENVIRONMENT, &env_id)
+        .keys()
+        .cloned()
         .collect();
     for id in &templates {
-        org.templates.remove(id);
+        org.remove_template(id);
     }
-    org.links.retain(|(_, t)| !templates.contains(t));
     org.activations.retain(|_, a| a.environment_id != env_id);
     org.static_variables.remove(&env_id);
+    org.static_activations.remove(&env_id);
     org.schedulers
         .retain(|_, s| s["environment_id"] != env_id.as_str());
     Ok(Some(out))

@@ -107,15 +107,22 @@ fn list(store: &mut Store, req: &Request) -> Answer {
             .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
             .map(|d| d.with_timezone(&chrono::Utc))
     };
-    let items: Vec<Value> = store
+    // ordered by the `search_date` timestamp, oldest first (ties by id), and
+    // only then capped by `first`
+    let mut matched: Vec<(Option<chrono::DateTime<chrono::Utc>>, &String, &Value)> = store
         .org(req.org())
         .issues
-        .values()
-        .filter(|i| filters.iter().all(|(f, v)| v.is_none_or(|v| i[*f] == v)))
-        .filter(|i| after.is_none_or(|a| when(i).is_some_and(|w| w > a)))
-        .filter(|i| before.is_none_or(|b| when(i).is_some_and(|w| w < b)))
+        .iter()
+        .filter(|(_, i)| filters.iter().all(|(f, v)| v.is_none_or(|v| i[*f] == v)))
+        .filter(|(_, i)| after.is_none_or(|a| when(i).is_some_and(|w| w > a)))
+        .filter(|(_, i)| before.is_none_or(|b| when(i).is_some_and(|w| w < b)))
+        .map(|(id, i)| (when(i), id, i))
+        .collect();
+    matched.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let items: Vec<Value> = matched
+        .into_iter()
         .take(first)
-        .cloned()
+        .map(|(_, _, i)| i.clone())
         .collect();
     Ok(Some(Value::Array(items)))
 }

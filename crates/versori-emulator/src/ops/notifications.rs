@@ -109,15 +109,24 @@ fn list_notifications(store: &mut Store, req: &Request) -> Answer {
     Ok(Some(json!({"items": items})))
 }
 
+/// Removes one subscription of the project; with `env_id`, only from that
+/// environment (a notification of another environment is not found there).
 fn delete_notification(store: &mut Store, req: &Request) -> Answer {
     let id = req.path("notification_id");
     let project_id = req.path("project_id");
+    let env = req.query("env_id");
     let org = store.org(req.org());
     match org.notifications.get(id) {
-        Some(n) if n["project_id"] == project_id => {
+        Some(n)
+            if n["project_id"] == project_id && env.is_none_or(|e| n["environment_id"] == e) =>
+        {
             org.notifications.remove(id);
             Ok(None)
         }
+        Some(n) if n["project_id"] == project_id => Err(ApiError::not_found(format!(
+            "project notification {id:?} is not on environment {:?}",
+            env.unwrap_or_default()
+        ))),
         _ => Err(ApiError::not_found(format!(
             "no project notification {id:?}"
         ))),

@@ -11,7 +11,7 @@ use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::page::page;
 use crate::request::Request;
-use crate::store::{new_id, now, Org, Store, Version};
+use crate::store::{new_id, now, Org, Store, Version, VersionKeys};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ListProjectVersions", list);
@@ -22,10 +22,14 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
 fn list(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let project_id = org.project_mut(req.path("project_id"))?.id.clone();
-    let keep = |v: &Version| v.project_id == project_id;
-    page(req, "items", &org.versions, Some(&keep), |_, v| {
-        v.value.clone()
-    })
+    let versions = &org.versions;
+    page(
+        req,
+        "items",
+        versions.group(VersionKeys::PROJECT, &project_id),
+        None,
+        |id, _| versions.get(id).map_or(Value::Null, |v| v.value.clone()),
+    )
     .map(Some)
 }
 
@@ -61,19 +65,15 @@ pub(crate) fn record_version(
     description: Option<&str>,
     files: types::Files,
 ) -> Result<Value, ApiError> {
-    let existing = org
-        .versions
-        .values()
-        .filter(|v| v.project_id == project_id)
-        .count();
+    let of_project = org.versions.group(VersionKeys::PROJECT, project_id);
     let name = match name.trim() {
-        "" => format!("v{}", existing + 1),
+        "" => format!("v{}", of_project.len() + 1),
         n => n.to_string(),
     };
-    if org
-        .versions
-        .values()
-        .any(|v| v.project_id == project_id && v.value["name"] == name.as_str())
+    if of_project
+        .keys()
+        .filter_map(|id| org.versions.get(id))
+        .any(|v| v.value["name"] == name.as_str())
     {
         return Err(ApiError::conflict(format!(
             "the project already has a version named {name:?}"
@@ -104,14 +104,11 @@ pub(crate) fn record_version(
 }
 
 /// The version of the request's `project_id` and `version_id`.
-pub(crate) fn find<'a>(
-    org: &'a mut crate::store::Org,
-    req: &Request,
-) -> Result<&'a mut Version, ApiError> {
+pub(crate) fn find<'a>(org: &'a mut Org, req: &Request) -> Result<&'a Version, ApiError> {
     let project_id = org.project_mut(req.path("project_id"))?.id.clone();
     let id = req.path("version_id");
     org.versions
-        .get_mut(id)
+        .get(id)
         .filter(|v| v.project_id == project_id)
         .ok_or_else(|| ApiError::not_found(format!("the project has no version {id:?}")))
 }

@@ -1,17 +1,18 @@
 //! Connections: created against a connection template (which names the
 //! system), then linked to and unlinked from environments.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use serde_json::{json, Value};
 use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
+use crate::index;
 use crate::ops::end_users::find as find_user;
-use crate::page::page;
+use crate::page::{page, Keep};
 use crate::request::Request;
-use crate::store::{new_id, now, Org, Store};
+use crate::store::{new_id, now, ConnectionKeys, Org, Store};
 
 mod oauth;
 
@@ -107,7 +108,7 @@ pub fn create_connection(
         .map_err(|e| ApiError::bad_request(format!("cannot build the connection: {e}")))?;
     org.connections.insert(id.clone(), value.clone());
     if let Some(user) = owner {
-        org.connection_owners.insert(id, user.to_string());
+        org.owners.set(&id, user);
     }
     Ok(value)
 }
@@ -149,23 +150,39 @@ fn create(store: &mut Store, req: &Request) -> Answer {
     .map(Some)
 }
 
+/// The organisation's connections, optionally only one system's and/or one
+/// end user's: each filter pages its index, so a page costs the same
+/// wherever it sits (with both, the user's connections are walked for the
+/// system).
 fn list(store: &mut Store, req: &Request) -> Answer {
     let system = req.query("system_id");
     let user = req.query("end_user_id");
     let org = store.org(req.org());
-    let owners = &org.connection_owners;
-    let keep = |c: &Value| {
-        system.is_none_or(|s| c["systemId"] == s)
-            && user.is_none_or(|u| {
-                c["id"]
-                    .as_str()
-                    .and_then(|id| owners.get(id))
-                    .is_some_and(|owner| owner == u)
-            })
-    };
-    page(req, "items", &org.connections, Some(&keep), |_, c| {
-        c.clone()
-    })
+    let connections = &org.connections;
+    let show = |id: &String| connections.get(id).cloned().unwrap_or(Value::Null);
+    match (system, user) {
+        (None, None) => page(req, "items", connections, None, |_, c| c.clone()),
+        (Some(system), None) => page(
+            req,
+            "items",
+            connections.group(ConnectionKeys::SYSTEM, system),
+            None,
+            |id, _| show(id),
+        ),
+        (system, Some(user)) => {
+            let of_system = |id: &String, _: &usize| {
+                system.is_none_or(|s| connections.get(id).is_some_and(|c| c["systemId"] == s))
+            };
+            let keep: Keep<'_, usize> = system.map(|_| &of_system as _);
+            page(
+                req,
+                "items",
+                org.owners.connections_of(user),
+                keep,
+                |id, _| show(id),
+            )
+        }
+    }
     .map(Some)
 }
 
@@ -220,15 +237,14 @@ fn update(store: &mut Store, req: &Request) -> Answer {
 
 fn delete(store: &mut Store, req: &Request) -> Answer {
     let id = req.path("connection_id").to_string();
-    let org = store.org(req.org());
-    org.connections
-        .remove(&id)
+    store
+        .org(req.org())
+        .remove_connection(&id)
         .ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?;
-    org.connection_owners.remove(&id);
-    org.links.retain(|(c, _)| *c != id);
     Ok(None)
 }
 
+/// The connection and template a link request names (both must exist).
 fn link_target(store: &mut Store, req: &Request) -> Result<(String, String), ApiError> {
     let body = req.json()?;
     let template_id = body
@@ -251,14 +267,18 @@ fn link_target(store: &mut Store, req: &Request) -> Result<(String, String), Api
 }
 
 fn link(store: &mut Store, req: &Request) -> Answer {
-    let pair = link_target(store, req)?;
-    store.org(req.org()).links.insert(pair);
+    let (connection, template_id) = link_target(store, req)?;
+    let org = store.org(req.org());
+    let owned = org.owners.of(&connection).is_some();
+    if let Some(template) = org.templates.get(&template_id) {
+        org.links.link(&connection, template, &template_id, owned);
+    }
     Ok(None)
 }
 
 fn unlink(store: &mut Store, req: &Request) -> Answer {
-    let pair = link_target(store, req)?;
-    if !store.org(req.org()).links.remove(&pair) {
+    let (connection, template_id) = link_target(store, req)?;
+    if !store.org(req.org()).links.unlink(&connection, &template_id) {
         return Err(ApiError::not_found(
             "the connection is not linked through that template",
         ));
@@ -266,25 +286,26 @@ fn unlink(store: &mut Store, req: &Request) -> Answer {
     Ok(None)
 }
 
+/// The static connections (owned by no end user) linked to the project's
+/// environment `env_id`, or to any of its environments without it; a page
+/// of the link index.
 fn list_for_environment(store: &mut Store, req: &Request) -> Answer {
     let project_id = req.path("project_id");
     let env = req.query("env_id");
     let org = store.org(req.org());
-    let templates: BTreeSet<&String> = org
-        .templates
-        .iter()
-        .filter(|(_, t)| t.project_id == project_id && env.is_none_or(|e| t.environment_id == e))
-        .map(|(id, _)| id)
-        .collect();
-    let linked: BTreeSet<&str> = org
-        .links
-        .iter()
-        .filter(|(_, t)| templates.contains(t))
-        .map(|(c, _)| c.as_str())
-        .collect();
-    let keep = |c: &Value| c["id"].as_str().is_some_and(|id| linked.contains(id));
-    page(req, "items", &org.connections, Some(&keep), |_, c| {
-        c.clone()
+    let project = org
+        .projects
+        .get(project_id)
+        .ok_or_else(|| ApiError::not_found(format!("no project {project_id:?}")))?;
+    let linked = match env {
+        None => org.links.static_in_project(project_id),
+        Some(env) if project.environments.iter().any(|e| e.id == env) => {
+            org.links.static_in_environment(env)
+        }
+        Some(_) => index::empty(),
+    };
+    page(req, "items", linked, None, |id, _| {
+        org.connections.get(id).cloned().unwrap_or(Value::Null)
     })
     .map(Some)
 }

@@ -294,11 +294,11 @@ fn list(store: &mut Store, req: &Request) -> Answer {
     })))
 }
 
-/// How many live entries sit under a prefix (a `selector.filter`, which the
-/// spec's CountSelector does not declare, is applied as ListKV applies it).
+/// How many live entries sit under a prefix (the spec's CountSelector has
+/// nothing else: a `filter` or a cursor is ignored).
 fn count(store: &mut Store, req: &Request) -> Answer {
     let body = req.json()?;
-    let selector = Selector::parse(&body)?;
+    let selector = Selector::parse_count(&body)?;
     let now = now();
     let kv = store_mut(store, req)?;
     Ok(Some(json!({"count": selector.count(&kv.entries, now)})))

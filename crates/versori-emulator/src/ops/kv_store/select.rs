@@ -92,18 +92,39 @@ fn cursor(value: Option<&Value>, field: &str) -> Result<Option<Vec<String>>, Api
     }
 }
 
+/// A body's `selector` object (`None` when it has none) and its `prefix`.
+fn selector_and_prefix(body: &Value) -> Result<Option<(&Value, Vec<String>)>, ApiError> {
+    let selector = match body.get("selector") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(s @ Value::Object(_)) => s,
+        Some(_) => return Err(ApiError::invalid_field("selector", "must be an object")),
+    };
+    let prefix = match selector.get("prefix") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(p) if p.as_array().is_some_and(|a| a.is_empty()) => Vec::new(),
+        Some(p) => json_key(p, "selector.prefix")?,
+    };
+    Ok(Some((selector, prefix)))
+}
+
 impl Selector {
-    /// The selector of a ListKV or CountKV body.
+    /// The selector of a CountKV body. The spec's `CountSelector` declares
+    /// only `prefix`: other members (a `filter`, cursors) are ignored, as
+    /// the platform's decoder ignores members its type does not have.
+    pub fn parse_count(body: &Value) -> Result<Selector, ApiError> {
+        Ok(Selector {
+            prefix: selector_and_prefix(body)?
+                .map(|(_, p)| p)
+                .unwrap_or_default(),
+            ..Selector::default()
+        })
+    }
+
+    /// The selector of a ListKV body (`ListSelector`: a prefix, cursors and
+    /// a filter).
     pub fn parse(body: &Value) -> Result<Selector, ApiError> {
-        let selector = match body.get("selector") {
-            None | Some(Value::Null) => return Ok(Selector::default()),
-            Some(s @ Value::Object(_)) => s,
-            Some(_) => return Err(ApiError::invalid_field("selector", "must be an object")),
-        };
-        let prefix = match selector.get("prefix") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(p) if p.as_array().is_some_and(|a| a.is_empty()) => Vec::new(),
-            Some(p) => json_key(p, "selector.prefix")?,
+        let Some((selector, prefix)) = selector_and_prefix(body)? else {
+            return Ok(Selector::default());
         };
         let after = cursor(selector.get("after"), "selector.after")?;
         let before = cursor(selector.get("before"), "selector.before")?;

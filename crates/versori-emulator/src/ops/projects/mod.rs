@@ -9,7 +9,7 @@ use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
-use crate::store::{new_id, now, Org, Store};
+use crate::store::{new_id, now, Org, Store, TemplateKeys, VersionKeys};
 use crate::typescript::{self as code, Declared};
 
 mod flows;
@@ -123,20 +123,31 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     let envs: Vec<&str> = project.environments.iter().map(|e| e.id.as_str()).collect();
     let templates: Vec<String> = org
         .templates
-        .iter()
-        .filter(|(_, t)| t.project_id == id)
-        .map(|(k, _)| k.clone())
+        .group(TemplateKeys::PROJECT, id)
+        .keys()
+        .cloned()
         .collect();
-    org.templates.retain(|_, t| t.project_id != id);
-    org.links.retain(|(_, t)| !templates.contains(t));
+    for template in &templates {
+        org.remove_template(template);
+    }
     org.activations
         .retain(|_, a| !envs.contains(&a.environment_id.as_str()));
     org.static_variables
         .retain(|env, _| !envs.contains(&env.as_str()));
+    org.static_activations
+        .retain(|env, _| !envs.contains(&env.as_str()));
     org.schedulers
         .retain(|_, s| !envs.iter().any(|e| s["environment_id"] == *e));
     org.schemas.remove(id);
-    org.versions.retain(|_, v| v.project_id != id);
+    let versions: Vec<String> = org
+        .versions
+        .group(VersionKeys::PROJECT, id)
+        .keys()
+        .cloned()
+        .collect();
+    for version in &versions {
+        org.versions.remove(version);
+    }
     org.flows.retain(|(p, _), _| p != id);
     org.executions.retain(|e| e.project_id != id);
     org.test_containers.remove(id);
@@ -329,6 +340,10 @@ pub(crate) fn deploy_files(
         .as_ref()
         .and_then(|v| v["id"].as_str())
         .map(str::to_string);
+    let version_name = version
+        .as_ref()
+        .and_then(|v| v["name"].as_str())
+        .map(str::to_string);
     env.files = files.files.clone();
     env.status = "running".into();
     env.last_deployed_at = t;
@@ -341,9 +356,9 @@ pub(crate) fn deploy_files(
         None => None,
     };
     if let Some(previous) = previous.filter(|p| Some(p) != next.as_ref()) {
-        if let Some(v) = org.versions.get_mut(&previous) {
+        org.versions.update(&previous, |v| {
             v.value["state"] = json!("superseded");
-        }
+        });
     }
     let project = org.project_mut(project_id)?;
     let env = &mut project.environments[index];
@@ -379,10 +394,18 @@ pub(crate) fn deploy_files(
             );
         }
     }
+    let built = match &version_name {
+        Some(v) => format!("built version {v}"),
+        None => "built the files".to_string(),
+    };
     org.record_deployment(
         project_id,
         name,
-        format!("deployed {} file(s) to {name}", files.files.len()),
+        next,
+        format!(
+            "{built} and deployed {} file(s) to {name}",
+            files.files.len()
+        ),
     );
     Ok(Some(out))
 }

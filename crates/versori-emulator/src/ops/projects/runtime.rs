@@ -141,9 +141,8 @@ fn trigger(store: &mut Store, req: &Request) -> Answer {
             "the project's files declare no trigger {name:?}"
         )));
     }
-    org.record(
+    org.record_test_run(
         &project_id,
-        "testing",
         &name,
         format!(
             "trigger {name} ran with a {}-byte payload",
@@ -157,11 +156,15 @@ fn trigger(store: &mut Store, req: &Request) -> Answer {
 }
 
 fn log_line(e: &Execution) -> Value {
-    json!({
+    let mut line = json!({
         "timestamp": e.at.to_rfc3339(), "severity": "INFO", "message": e.message,
         "fields": {"environment": e.environment, "workflow": e.name,
                    "executionId": e.execution_id, "traceId": e.trace_id}
-    })
+    });
+    if let Some(version) = &e.version_id {
+        line["fields"]["versionId"] = json!(version);
+    }
+    line
 }
 
 /// One log matcher of a search: mode, field (`None` = full text) and value.
@@ -217,6 +220,11 @@ impl Matcher {
 /// A log query, from the query string or a `LogSearch` body.
 struct LogQuery {
     environment: Option<String>,
+    /// Build logs (a deployment's) instead of runtime logs (workflow runs).
+    build: bool,
+    /// Only lines of the version each environment has deployed now (the
+    /// most recently deployed one).
+    latest: bool,
     start: Option<chrono::DateTime<chrono::Utc>>,
     end: Option<chrono::DateTime<chrono::Utc>>,
     descending: bool,
@@ -271,6 +279,15 @@ fn page_size(v: Option<i64>) -> Result<usize, ApiError> {
 }
 
 fn run_log_query(org: &Org, project_id: &str, q: &LogQuery) -> Value {
+    // each environment's current version, by environment name
+    let current: HashMap<&str, &str> = org
+        .projects
+        .get(project_id)
+        .map(|p| p.environments.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| Some((e.name.as_str(), e.deployed_version.as_ref()?.id.as_str())))
+        .collect();
     let mut lines: Vec<Value> = org
         .executions
         .iter()
@@ -279,6 +296,13 @@ fn run_log_query(org: &Org, project_id: &str, q: &LogQuery) -> Value {
             q.environment
                 .as_ref()
                 .is_none_or(|env| &e.environment == env)
+        })
+        .filter(|e| e.run != q.build)
+        .filter(|e| {
+            !q.latest
+                || e.version_id
+                    .as_deref()
+                    .is_some_and(|v| current.get(e.environment.as_str()) == Some(&v))
         })
         .filter(|e| q.start.is_none_or(|s| e.at >= s) && q.end.is_none_or(|end| e.at <= end))
         .map(log_line)
@@ -307,7 +331,7 @@ fn logs(store: &mut Store, req: &Request) -> Answer {
                 .map_err(|_| ApiError::invalid_field("first", format!("{v:?} is not an integer")))
         })
         .transpose()?;
-    req.query_bool("build")?;
+    let build = req.query_bool("build")?.unwrap_or(false);
     let latest = req.query_bool("latest")?.unwrap_or(false);
     let mut matchers = Vec::new();
     if let Some(s) = req.query("search") {
@@ -315,9 +339,11 @@ fn logs(store: &mut Store, req: &Request) -> Answer {
     }
     let q = LogQuery {
         environment: req.query("project_env").map(str::to_string),
+        build,
+        latest,
         start: time("start", req.query("start"))?,
         end: time("end", req.query("end"))?,
-        descending: latest || order(req.query("order"))?,
+        descending: order(req.query("order"))?,
         first: page_size(first)?,
         offset: offset(req.query("next_token"))?,
         matchers,
@@ -347,9 +373,11 @@ fn search_logs(store: &mut Store, req: &Request) -> Answer {
         .collect::<Result<Vec<_>, _>>()?;
     let q = LogQuery {
         environment: req.query("project_env").map(str::to_string),
+        build: body.build.unwrap_or(false),
+        latest: body.latest.unwrap_or(false),
         start: time("startTime", body.start_time.as_deref())?,
         end: time("endTime", body.end_time.as_deref())?,
-        descending: body.latest.unwrap_or(false) || order(body.order.as_deref())?,
+        descending: order(body.order.as_deref())?,
         first: page_size(body.first)?,
         offset: offset(body.next_token.as_deref())?,
         matchers,

@@ -8,7 +8,7 @@ use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
-use crate::page::page;
+use crate::page::{page, Keep};
 use crate::request::Request;
 use crate::store::{new_id, Store};
 
@@ -47,7 +47,7 @@ fn create(store: &mut Store, req: &Request) -> Answer {
 
 fn list(store: &mut Store, req: &Request) -> Answer {
     let search = req.query("search").map(str::to_lowercase);
-    let matches = |s: &Value| {
+    let matches = |_: &String, s: &Value| {
         search.as_ref().is_none_or(|q| {
             s["name"]
                 .as_str()
@@ -56,7 +56,7 @@ fn list(store: &mut Store, req: &Request) -> Answer {
                 .contains(q)
         })
     };
-    let keep: Option<&dyn Fn(&Value) -> bool> = search.as_ref().map(|_| &matches as _);
+    let keep: Keep<'_, Value> = search.as_ref().map(|_| &matches as _);
     page(req, "items", &store.org(req.org()).systems, keep, |_, s| {
         s.clone()
     })
