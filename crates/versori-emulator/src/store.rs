@@ -55,7 +55,7 @@ pub struct Org {
     /// Variable schemas by project id.
     pub schemas: BTreeMap<String, Value>,
     /// Systems by id.
-    pub systems: BTreeMap<String, Value>,
+    pub systems: BTreeMap<String, types::System>,
     /// Connection templates by id, indexed by project and environment.
     pub templates: Indexed<Template, TemplateKeys>,
     /// Connections by id, indexed by system.

@@ -8,12 +8,12 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::ops::end_users::find as find_user;
 use crate::request::Request;
 use crate::store::{apply_changes, new_id, Activation, Org, Store};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ActivateUser", activate);
@@ -239,7 +239,7 @@ fn static_view(org: &mut Org, organisation: &str, env_id: &str) -> Answer {
         environment_id: env_id.to_string(),
         user_id: activation.user.id.clone(),
         value: json!({
-            "id": activation.id, "user": to_json(&activation.user)?,
+            "id": activation.id, "user": wire::json(&activation.user)?,
             "connections": linked_connections(org, env_id), "dynamicVariables": variables
         }),
     };

@@ -28,7 +28,7 @@ fn list(store: &mut Store, req: &Request) -> Answer {
         "items",
         versions.group(VersionKeys::PROJECT, &project_id),
         None,
-        |id, _| versions.get(id).map_or(Value::Null, |v| v.value.clone()),
+        |id, _| Ok(versions.get(id).map_or(Value::Null, |v| v.value.clone())),
     )
     .map(Some)
 }
@@ -115,5 +115,5 @@ pub(crate) fn find<'a>(org: &'a mut Org, req: &Request) -> Result<&'a Version, A
 
 fn files(store: &mut Store, req: &Request) -> Answer {
     let version = find(store.org(req.org()), req)?;
-    super::to_json(&version.files).map(Some)
+    crate::wire::json(&version.files).map(Some)
 }

@@ -68,9 +68,9 @@ fn base_url(org: &Org, template_id: &str, given: Option<&Value>) -> Value {
             .templates
             .get(template_id)
             .and_then(|t| org.systems.get(&t.system_id))
-            .map(|s| s["templateBaseUrl"].clone())
-            .filter(|u| u.as_str().is_some_and(|u| !u.is_empty()))
-            .unwrap_or(Value::Null),
+            .map(|s| s.template_base_url.as_str())
+            .filter(|u| !u.is_empty())
+            .map_or(Value::Null, |u| json!(u)),
     }
 }
 
@@ -159,9 +159,9 @@ fn list(store: &mut Store, req: &Request) -> Answer {
     let user = req.query("end_user_id");
     let org = store.org(req.org());
     let connections = &org.connections;
-    let show = |id: &String| connections.get(id).cloned().unwrap_or(Value::Null);
+    let show = |id: &String| Ok(connections.get(id).cloned().unwrap_or(Value::Null));
     match (system, user) {
-        (None, None) => page(req, "items", connections, None, |_, c| c.clone()),
+        (None, None) => page(req, "items", connections, None, |_, c| Ok(c.clone())),
         (Some(system), None) => page(
             req,
             "items",
@@ -305,7 +305,7 @@ fn list_for_environment(store: &mut Store, req: &Request) -> Answer {
         Some(_) => index::empty(),
     };
     page(req, "items", linked, None, |id, _| {
-        org.connections.get(id).cloned().unwrap_or(Value::Null)
+        Ok(org.connections.get(id).cloned().unwrap_or(Value::Null))
     })
     .map(Some)
 }

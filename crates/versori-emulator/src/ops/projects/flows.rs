@@ -70,7 +70,7 @@ fn put(store: &mut Store, req: &Request) -> Answer {
         .get(&key)
         .and_then(|f| f["id"].as_str().map(str::to_string))
         .unwrap_or_else(new_id);
-    let mut value = crate::ops::to_json(&flow)?;
+    let mut value = crate::wire::json(&flow)?;
     value["id"] = json!(id);
     flows.insert(key, value.clone());
     Ok(Some(value))

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 use versori_core::types;
 
-use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{new_id, now, Org, Store, TemplateKeys, VersionKeys};
 use crate::typescript::{self as code, Declared};
+use crate::wire;
 
 mod flows;
 mod lifecycle;
@@ -62,7 +62,7 @@ fn create(store: &mut Store, req: &Request) -> Answer {
         .org(req.org())
         .projects
         .insert(project.id.clone(), project.clone());
-    to_json(&project).map(Some)
+    wire::json(&project).map(Some)
 }
 
 fn list(store: &mut Store, req: &Request) -> Answer {
@@ -89,7 +89,7 @@ fn get(store: &mut Store, req: &Request) -> Answer {
         .projects
         .get(id)
         .ok_or_else(|| ApiError::not_found(format!("no project {id:?}")))?;
-    to_json(project).map(Some)
+    wire::json(project).map(Some)
 }
 
 fn update(store: &mut Store, req: &Request) -> Answer {
@@ -108,7 +108,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
         project.name = name.to_string();
     }
     project.updated_at = now();
-    to_json(project).map(Some)
+    wire::json(project).map(Some)
 }
 
 /// Removes the project with everything it owns: environments and what is
@@ -264,7 +264,7 @@ fn patch_schema(store: &mut Store, req: &Request) -> Answer {
 }
 
 fn get_files(store: &mut Store, req: &Request) -> Answer {
-    to_json(&project_mut(store, req)?.current_files).map(Some)
+    wire::json(&project_mut(store, req)?.current_files).map(Some)
 }
 
 fn update_files(store: &mut Store, req: &Request) -> Answer {
@@ -366,7 +366,7 @@ pub(crate) fn deploy_files(
     let public_url = env.public_url.clone();
     project.current_files = files.clone();
     project.updated_at = t;
-    let out = to_json(&*project)?;
+    let out = wire::json(&*project)?;
     // schedulers follow the deployed code: same name keeps its id
     let mut previous: HashMap<String, String> = HashMap::new();
     org.schedulers.retain(|id, s| {

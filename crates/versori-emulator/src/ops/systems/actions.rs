@@ -239,7 +239,7 @@ fn get_action(store: &mut Store, req: &Request) -> Answer {
 fn update_action(store: &mut Store, req: &Request) -> Answer {
     let body: types::Action = req.body()?;
     let l = action(store.org(req.org()), req)?;
-    let mut value = crate::ops::to_json(&body)?;
+    let mut value = crate::wire::json(&body)?;
     value["id"] = l.value["id"].clone();
     value["systemId"] = l.value["systemId"].clone();
     l.value = value.clone();
