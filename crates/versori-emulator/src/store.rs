@@ -90,9 +90,9 @@ pub struct Org {
     /// Schedulers by id (each names its environment).
     pub schedulers: BTreeMap<String, Value>,
     /// System actions by id.
-    pub actions: BTreeMap<String, Linked>,
+    pub actions: BTreeMap<String, Linked<types::Action>>,
     /// System triggers by id.
-    pub triggers: BTreeMap<String, Linked>,
+    pub triggers: BTreeMap<String, Linked<types::Trigger>>,
     /// Projects whose test container is running.
     pub test_containers: BTreeSet<String>,
     /// What ran (deployments, calls, triggers), in order: the source of
@@ -333,13 +333,14 @@ pub struct Version {
     pub files: types::Files,
 }
 
-/// A system action or trigger, with the projects it is linked to.
+/// A system action or trigger (`types::Action`, `types::Trigger`), with
+/// the projects it is linked to.
 #[derive(Debug, Clone)]
-pub struct Linked {
+pub struct Linked<T> {
     /// The projects using it.
     pub projects: BTreeSet<String>,
-    /// The action or trigger as the API returns it.
-    pub value: Value,
+    /// The action or trigger.
+    pub item: T,
 }
 
 /// Something that ran in an environment: one log line and one trace.

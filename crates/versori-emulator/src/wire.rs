@@ -1,7 +1,8 @@
 //! Responses: a typed entity of the state as the platform sends it.
 //!
 //! The state holds the generated types of `versori-core`, and every entity
-//! a handler answers with goes through [`json`]. Serializing a generated
+//! a handler answers with goes through [`json`] (one entity) or [`array`]
+//! (several). Serializing a generated
 //! type is almost the platform's form: the one difference is that the
 //! generated types leave an optional list out when it is empty
 //! (`skip_serializing_if = "Vec::is_empty"`), while the platform sends some
@@ -70,6 +71,17 @@ pub fn json<T: Wire>(entity: &T) -> Result<Value, ApiError> {
         }
     }
     Ok(value)
+}
+
+/// Entities as a JSON array, each as [`json`] sends it.
+pub fn array<'a, T: Wire + 'a>(
+    entities: impl IntoIterator<Item = &'a T>,
+) -> Result<Value, ApiError> {
+    entities
+        .into_iter()
+        .map(json)
+        .collect::<Result<Vec<_>, _>>()
+        .map(Value::Array)
 }
 
 #[cfg(test)]

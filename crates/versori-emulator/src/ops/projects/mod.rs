@@ -151,7 +151,10 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     org.flows.retain(|(p, _), _| p != id);
     org.executions.retain(|e| e.project_id != id);
     org.test_containers.remove(id);
-    for linked in org.actions.values_mut().chain(org.triggers.values_mut()) {
+    for linked in org.actions.values_mut() {
+        linked.projects.remove(id);
+    }
+    for linked in org.triggers.values_mut() {
         linked.projects.remove(id);
     }
     Ok(None)
