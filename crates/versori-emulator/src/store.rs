@@ -59,7 +59,7 @@ pub struct Org {
     /// Connection templates by id, indexed by project and environment.
     pub templates: Indexed<Template, TemplateKeys>,
     /// Connections by id, indexed by system.
-    pub connections: Indexed<Value, ConnectionKeys>,
+    pub connections: Indexed<types::Connection, ConnectionKeys>,
     /// The end user owning each connection made for one.
     pub owners: Owners,
     /// Connections linked to environments through connection templates.
@@ -148,10 +148,10 @@ impl ConnectionKeys {
     pub const SYSTEM: usize = 0;
 }
 
-impl Keys<Value> for ConnectionKeys {
+impl Keys<types::Connection> for ConnectionKeys {
     const INDEXES: usize = 1;
-    fn key(c: &Value, _: usize) -> Option<&str> {
-        c["systemId"].as_str()
+    fn key(c: &types::Connection, _: usize) -> Option<&str> {
+        c.system_id.as_deref()
     }
 }
 
@@ -497,7 +497,7 @@ impl Org {
     }
 
     /// Removes the connection `id` with its owner and links.
-    pub fn remove_connection(&mut self, id: &str) -> Option<Value> {
+    pub fn remove_connection(&mut self, id: &str) -> Option<types::Connection> {
         self.owners.forget_connection(id);
         self.links.remove_connection(id);
         self.connections.remove(id)

@@ -119,15 +119,18 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
                             format!("connections[{i}].existingConnectionId"),
                             format!("connection {conn} does not exist"),
                         )),
-                        Some(existing) if existing["systemId"] != t.system_id.as_str() => problems
-                            .push((
+                        Some(existing)
+                            if existing.system_id.as_deref() != Some(t.system_id.as_str()) =>
+                        {
+                            problems.push((
                                 format!("connections[{i}].existingConnectionId"),
                                 format!(
                                 "connection {conn} is for system {}, not the template's system {}",
-                                existing["systemId"].as_str().unwrap_or_default(),
+                                existing.system_id.as_deref().unwrap_or_default(),
                                 t.system_id
                             ),
-                            )),
+                            ))
+                        }
                         Some(_) => {}
                     },
                     None if !c["connection"].is_object() => problems.push((
@@ -183,19 +186,25 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
             .unwrap_or_default()
             .to_string();
         let conn = match c["existingConnectionId"].as_str() {
-            Some(existing) => org
-                .connections
-                .get(existing)
-                .cloned()
-                .unwrap_or(Value::Null),
+            Some(existing) => match org.connections.get(existing) {
+                Some(c) => wire::json(c)?,
+                None => Value::Null,
+            },
             // a connection made for the activation belongs to its end user
-            None => super::connections::create_connection(
-                org,
-                &organisation,
-                &template,
-                &c["connection"],
-                Some(&user_id),
-            )?,
+            None => {
+                let connection = serde_json::from_value(c["connection"].clone()).map_err(|e| {
+                    ApiError::bad_request(format!(
+                        "connection is not a valid ConnectionCreate: {e}"
+                    ))
+                })?;
+                wire::json(&super::connections::create_connection(
+                    org,
+                    &organisation,
+                    &template,
+                    connection,
+                    Some(&user_id),
+                )?)?
+            }
         };
         attached.push(conn);
     }
@@ -219,7 +228,8 @@ fn linked_connections(org: &Org, env_id: &str) -> Vec<Value> {
     org.links
         .static_in_environment(env_id)
         .keys()
-        .filter_map(|c| org.connections.get(c).cloned())
+        .filter_map(|c| org.connections.get(c))
+        .filter_map(|c| wire::json(c).ok())
         .collect()
 }
 
@@ -433,7 +443,8 @@ fn connection_of(store: &mut Store, req: &Request) -> Answer {
             .keys()
             .find(|c| org.owners.of(c).is_none())
             .and_then(|c| org.connections.get(c))
-            .cloned()
+            .map(wire::json)
+            .transpose()?
             .map(Some)
             .ok_or_else(|| {
                 ApiError::not_found(format!(
