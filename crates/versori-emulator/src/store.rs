@@ -405,15 +405,22 @@ pub struct StaticActivation {
     pub user: types::EndUser,
 }
 
-/// An activation with the keys it is looked up by.
+/// An activation with the environment it is looked up by.
 #[derive(Debug, Clone)]
 pub struct Activation {
-    /// Its environment.
+    /// Its environment's id.
     pub environment_id: String,
+    /// The activation: its connections as they were at activation, its
+    /// dynamic variables, and its user and environment as they were then
+    /// (shown as they are now, while they exist).
+    pub activation: types::Activation,
+}
+
+impl Activation {
     /// Its end user's id.
-    pub user_id: String,
-    /// The activation as the API returns it (user and environment filled in on read).
-    pub value: Value,
+    pub fn user_id(&self) -> &str {
+        &self.activation.user.id
+    }
 }
 
 /// The environment the test container's runs are recorded under.

@@ -91,13 +91,13 @@ fn list(store: &mut Store, req: &Request) -> Answer {
     let search = req.query("search").map(str::to_lowercase);
     let org = store.org(req.org());
     let activation = activation_filter(req, org)?;
-    let activated_here: Option<(std::collections::BTreeSet<&String>, bool)> =
+    let activated_here: Option<(std::collections::BTreeSet<&str>, bool)> =
         activation.as_ref().map(|(env, wanted)| {
             (
                 org.activations
                     .values()
                     .filter(|a| &a.environment_id == env)
-                    .map(|a| &a.user_id)
+                    .map(|a| a.user_id())
                     .collect(),
                 *wanted,
             )
@@ -115,7 +115,7 @@ fn list(store: &mut Store, req: &Request) -> Answer {
         .filter(|u| {
             activated_here
                 .as_ref()
-                .is_none_or(|(ids, wanted)| ids.contains(&u.id) == *wanted)
+                .is_none_or(|(ids, wanted)| ids.contains(u.id.as_str()) == *wanted)
         })
         .collect();
     Ok(Some(json!({"totalCount": users.len(), "users": users})))
