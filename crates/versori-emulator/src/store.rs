@@ -72,7 +72,7 @@ pub struct Org {
     /// (made on first use).
     pub static_activations: BTreeMap<String, StaticActivation>,
     /// Issues by id.
-    pub issues: BTreeMap<String, Value>,
+    pub issues: BTreeMap<String, types::Issue>,
     /// Notification channels by id.
     pub channels: BTreeMap<String, Value>,
     /// Project notifications by id.
