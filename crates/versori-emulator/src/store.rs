@@ -74,9 +74,9 @@ pub struct Org {
     /// Issues by id.
     pub issues: BTreeMap<String, types::Issue>,
     /// Notification channels by id.
-    pub channels: BTreeMap<String, Value>,
+    pub channels: BTreeMap<String, types::NotificationChannel>,
     /// Project notifications by id.
-    pub notifications: BTreeMap<String, Value>,
+    pub notifications: BTreeMap<String, types::ProjectNotification>,
     /// Project versions by id, indexed by project.
     pub versions: Indexed<Version, VersionKeys>,
     /// Integration flows by (project id, flow name).
