@@ -327,8 +327,8 @@ impl Links {
 pub struct Version {
     /// The project.
     pub project_id: String,
-    /// The version as the API returns it.
-    pub value: Value,
+    /// The version.
+    pub version: types::ProjectVersion,
     /// The files of the version.
     pub files: types::Files,
 }

@@ -158,7 +158,7 @@ fn clone_environment(store: &mut Store, req: &Request) -> Answer {
         files: old.files.clone(),
         labels: old.labels.clone().map(|l| l.0).unwrap_or_default(),
     };
-    let version = old.deployed_version.as_ref().map(wire::json).transpose()?;
+    let version = old.deployed_version.clone();
     deploy_files(org, &project_id, &body.new_env_name, files, version)?;
     let new = named(org, &project_id, &body.new_env_name)?;
     new.config = old.config.clone();
@@ -197,11 +197,7 @@ fn sync(store: &mut Store, req: &Request) -> Answer {
         files: source.files.clone(),
         labels: source.labels.clone().map(|l| l.0).unwrap_or_default(),
     };
-    let version = source
-        .deployed_version
-        .as_ref()
-        .map(wire::json)
-        .transpose()?;
+    let version = source.deployed_version.clone();
     deploy_files(org, &project_id, &body.target_env_name, files, version)
 }
 

@@ -298,7 +298,7 @@ fn deploy(store: &mut Store, req: &Request) -> Answer {
     let id = org.project_mut(req.path("project_id"))?.id.clone();
     let version =
         crate::ops::versions::record_version(org, &id, version_name, description, files.clone())?;
-    if version["state"] != "ready" {
+    if version.state != types::VersionState::Ready {
         return Err(ApiError::unprocessable(format!(
             "the files do not pass validation: {}",
             lifecycle::file_problems(&files.files).join("; ")
@@ -316,7 +316,7 @@ pub(crate) fn deploy_files(
     project_id: &str,
     name: &str,
     files: types::Files,
-    version: Option<Value>,
+    version: Option<types::ProjectVersion>,
 ) -> Answer {
     if name.trim().is_empty() {
         return Err(ApiError::invalid_field("project_env", "must not be empty"));
@@ -339,28 +339,16 @@ pub(crate) fn deploy_files(
     let env = &mut project.environments[index];
     // the version deployed here before gives way (unless it is redeployed)
     let previous = env.deployed_version.as_ref().map(|v| v.id.clone());
-    let next = version
-        .as_ref()
-        .and_then(|v| v["id"].as_str())
-        .map(str::to_string);
-    let version_name = version
-        .as_ref()
-        .and_then(|v| v["name"].as_str())
-        .map(str::to_string);
+    let next = version.as_ref().map(|v| v.id.clone());
+    let version_name = version.as_ref().map(|v| v.name.clone());
     env.files = files.files.clone();
     env.status = "running".into();
     env.last_deployed_at = t;
     env.updated_at = t;
-    env.deployed_version = match version {
-        Some(v) => Some(
-            serde_json::from_value(v)
-                .map_err(|e| ApiError::bad_request(format!("invalid version: {e}")))?,
-        ),
-        None => None,
-    };
+    env.deployed_version = version;
     if let Some(previous) = previous.filter(|p| Some(p) != next.as_ref()) {
         org.versions.update(&previous, |v| {
-            v.value["state"] = json!("superseded");
+            v.version.state = types::VersionState::Superseded;
         });
     }
     let project = org.project_mut(project_id)?;
@@ -428,13 +416,16 @@ fn deploy_version(store: &mut Store, req: &Request) -> Answer {
     }
     let org = store.org(req.org());
     let version = super::versions::find(org, req)?;
-    if version.value["state"] != "ready" && version.value["state"] != "superseded" {
+    let state = &version.version.state;
+    if *state != types::VersionState::Ready && *state != types::VersionState::Superseded {
+        // the name and state as JSON strings, quoted
         return Err(ApiError::unprocessable(format!(
             "version {} is {} and cannot be deployed",
-            version.value["name"], version.value["state"]
+            Value::from(version.version.name.as_str()),
+            Value::from(state.to_string())
         )));
     }
-    let (files, value) = (version.files.clone(), version.value.clone());
+    let (files, shown) = (version.files.clone(), version.version.clone());
     let project_id = version.project_id.clone();
-    deploy_files(org, &project_id, &name, files, Some(value))
+    deploy_files(org, &project_id, &name, files, Some(shown))
 }
