@@ -88,7 +88,7 @@ pub struct Org {
     /// Automation recordings by id, with their automation's id.
     pub recordings: BTreeMap<String, (String, Value)>,
     /// Schedulers by id (each names its environment).
-    pub schedulers: BTreeMap<String, Value>,
+    pub schedulers: BTreeMap<String, types::Scheduler>,
     /// System actions by id.
     pub actions: BTreeMap<String, Linked<types::Action>>,
     /// System triggers by id.

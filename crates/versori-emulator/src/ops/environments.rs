@@ -228,7 +228,6 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     org.activations.retain(|_, a| a.environment_id != env_id);
     org.static_variables.remove(&env_id);
     org.static_activations.remove(&env_id);
-    org.schedulers
-        .retain(|_, s| s["environment_id"] != env_id.as_str());
+    org.schedulers.retain(|_, s| s.environment_id != env_id);
     Ok(Some(out))
 }

@@ -137,7 +137,7 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     org.static_activations
         .retain(|env, _| !envs.contains(&env.as_str()));
     org.schedulers
-        .retain(|_, s| !envs.iter().any(|e| s["environment_id"] == *e));
+        .retain(|_, s| !envs.contains(&s.environment_id.as_str()));
     org.schemas.remove(id);
     let versions: Vec<String> = org
         .versions
@@ -361,11 +361,8 @@ pub(crate) fn deploy_files(
     // schedulers follow the deployed code: same name keeps its id
     let mut previous: HashMap<String, String> = HashMap::new();
     org.schedulers.retain(|id, s| {
-        if s["environment_id"] == env_id.as_str() {
-            previous.insert(
-                s["name"].as_str().unwrap_or_default().to_string(),
-                id.clone(),
-            );
+        if s.environment_id == env_id {
+            previous.insert(s.name.clone(), id.clone());
             false
         } else {
             true
@@ -378,11 +375,14 @@ pub(crate) fn deploy_files(
         } = d
         {
             let id = previous.remove(&workflow).unwrap_or_else(new_id);
-            org.schedulers.insert(
-                id.clone(),
-                json!({"id": id, "name": workflow, "schedule": cron, "environment_id": env_id,
-                       "url": format!("{public_url}/schedules/{workflow}")}),
-            );
+            let scheduler = types::Scheduler {
+                environment_id: env_id.clone(),
+                id: id.clone(),
+                url: format!("{public_url}/schedules/{workflow}"),
+                name: workflow,
+                schedule: cron,
+            };
+            org.schedulers.insert(id, scheduler);
         }
     }
     let built = match &version_name {
