@@ -80,7 +80,7 @@ pub struct Org {
     /// Project versions by id, indexed by project.
     pub versions: Indexed<Version, VersionKeys>,
     /// Integration flows by (project id, flow name).
-    pub flows: BTreeMap<(String, String), Value>,
+    pub flows: BTreeMap<(String, String), types::IntegrationFlow>,
     /// Automations by id.
     pub automations: BTreeMap<String, Value>,
     /// Automation runs by id, with their automation's id.
