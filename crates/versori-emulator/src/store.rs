@@ -82,11 +82,11 @@ pub struct Org {
     /// Integration flows by (project id, flow name).
     pub flows: BTreeMap<(String, String), types::IntegrationFlow>,
     /// Automations by id.
-    pub automations: BTreeMap<String, Value>,
+    pub automations: BTreeMap<String, types::Automation>,
     /// Automation runs by id, with their automation's id.
-    pub runs: BTreeMap<String, (String, Value)>,
+    pub runs: BTreeMap<String, (String, types::AutomationRun)>,
     /// Automation recordings by id, with their automation's id.
-    pub recordings: BTreeMap<String, (String, Value)>,
+    pub recordings: BTreeMap<String, (String, types::AutomationRecording)>,
     /// Schedulers by id (each names its environment).
     pub schedulers: BTreeMap<String, types::Scheduler>,
     /// System actions by id.
