@@ -50,6 +50,7 @@ wire! {
     types::Project;
     types::ProjectEnvironment;
     types::ProjectNotification;
+    types::ProjectTriggers => ["triggers"];
     types::ProjectVersion;
     types::Scheduler;
     types::System;

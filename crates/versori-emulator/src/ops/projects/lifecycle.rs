@@ -82,11 +82,11 @@ fn sentiment(store: &mut Store, req: &Request) -> Answer {
         return Err(ApiError::invalid_field("messageId", "must not be empty"));
     }
     let project = store.org(req.org()).project_mut(req.path("project_id"))?;
-    let entry: types::Sentiment = serde_json::from_value(json!({
-        "timestamp": now(), "sentimentScore": body.sentiment_score, "messageId": body.message_id
-    }))
-    .map_err(|e| ApiError::bad_request(format!("cannot record the sentiment: {e}")))?;
-    project.metadata.sentiment_history.push(entry);
+    project.metadata.sentiment_history.push(types::Sentiment {
+        message_id: body.message_id,
+        sentiment_score: body.sentiment_score,
+        timestamp: now(),
+    });
     project.updated_at = now();
     wire::json(&*project).map(Some)
 }

@@ -45,19 +45,23 @@ fn create(store: &mut Store, req: &Request) -> Answer {
         ));
     }
     let t = now();
-    let project: types::Project = serde_json::from_value(json!({
-        "id": new_id(),
-        "name": body.name,
-        "environments": [],
-        "createdAt": t,
-        "updatedAt": t,
-        "currentFiles": {"files": [], "labels": {}},
-        "dynamicVariablesSchema": {},
-        "settings": {},
-        "metadata": {},
-        "starred": false
-    }))
-    .map_err(|e| ApiError::bad_request(format!("cannot build the project: {e}")))?;
+    // the variable schema a project shows stays empty; the one set for it
+    // is kept in `Org::schemas`
+    let project = types::Project {
+        created_at: t,
+        current_files: types::Files {
+            files: Vec::new(),
+            labels: serde_json::Map::new(),
+        },
+        dynamic_variables_schema: Some(types::DynamicVariablesSchema(serde_json::Map::new())),
+        environments: Vec::new(),
+        id: new_id(),
+        metadata: types::ProjectMetadata::default(),
+        name: body.name,
+        settings: types::ProjectSettings::default(),
+        starred: false,
+        updated_at: t,
+    };
     store
         .org(req.org())
         .projects
@@ -286,18 +290,20 @@ fn deploy(store: &mut Store, req: &Request) -> Answer {
         .query("project_env")
         .ok_or_else(|| ApiError::invalid_field("project_env", "name the environment to deploy to"))?
         .to_string();
-    let payload = req.json()?;
-    let files: types::Files = serde_json::from_value(json!({
-        "files": payload.get("files").cloned().unwrap_or_else(|| json!([])),
-        "labels": payload.get("labels").cloned().unwrap_or_else(|| json!({})),
-    }))
-    .map_err(|e| ApiError::bad_request(format!("the deployment's files are not valid: {e}")))?;
-    let version_name = payload["versionName"].as_str().unwrap_or_default();
-    let description = payload["versionDescription"].as_str();
+    let payload: types::ProjectDeployPayload = req.body()?;
+    let files = types::Files {
+        files: payload.files,
+        labels: payload.labels,
+    };
     let org = store.org(req.org());
     let id = org.project_mut(req.path("project_id"))?.id.clone();
-    let version =
-        crate::ops::versions::record_version(org, &id, version_name, description, files.clone())?;
+    let version = crate::ops::versions::record_version(
+        org,
+        &id,
+        &payload.version_name,
+        payload.version_description.as_deref(),
+        files.clone(),
+    )?;
     if version.state != types::VersionState::Ready {
         return Err(ApiError::unprocessable(format!(
             "the files do not pass validation: {}",
@@ -326,12 +332,24 @@ pub(crate) fn deploy_files(
     let index = match project.environments.iter().position(|e| e.name == name) {
         Some(i) => i,
         None => {
-            let env: types::ProjectEnvironment = serde_json::from_value(json!({
-                "id": new_id(), "name": name, "status": "running", "createdAt": t, "updatedAt": t,
-                "lastDeployedAt": t, "publicUrl": format!("https://{}.emulator.invalid/{}", project.id.to_lowercase(), name),
-                "files": [], "config": {}
-            }))
-            .map_err(|e| ApiError::bad_request(format!("cannot build the environment: {e}")))?;
+            let env = types::ProjectEnvironment {
+                config: types::EnvironmentConfig::default(),
+                created_at: t,
+                deployed_version: None,
+                execution_pool: None,
+                files: Vec::new(),
+                id: new_id(),
+                labels: None,
+                last_deployed_at: t,
+                name: name.to_string(),
+                public_url: format!(
+                    "https://{}.emulator.invalid/{}",
+                    project.id.to_lowercase(),
+                    name
+                ),
+                status: "running".into(),
+                updated_at: t,
+            };
             project.environments.push(env);
             project.environments.len() - 1
         }
