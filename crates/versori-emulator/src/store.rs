@@ -1,4 +1,10 @@
 //! The emulator's state: everything in memory, scoped by organisation.
+//!
+//! Every entity the spec defines is held as its generated type from
+//! `versori_core::types` (and answered through [`crate::wire`]), so the
+//! emulator cannot drift from the clients. `serde_json::Value` remains only
+//! where the spec itself leaves the data free-form: variable values, KV
+//! values and metadata, and JSON Schema documents; each such field says so.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -30,7 +36,7 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 /// Applies variable changes: a `null` value removes the variable, any other
-/// value sets it.
+/// value sets it. (Variables and labels are free-form JSON by the spec.)
 pub fn apply_changes(
     target: &mut serde_json::Map<String, Value>,
     changes: serde_json::Map<String, Value>,
@@ -52,7 +58,10 @@ pub struct Org {
     pub users: BTreeMap<String, types::EndUser>,
     /// Projects by id (their environments live inside them).
     pub projects: BTreeMap<String, types::Project>,
-    /// Variable schemas by project id.
+    /// Variable schemas by project id: JSON Schema documents, free-form
+    /// JSON by the spec (`DynamicVariablesSchema` is any object), checked
+    /// with `versori_core::validation`. The schema a project shows stays
+    /// the empty one it was created with.
     pub schemas: BTreeMap<String, Value>,
     /// Systems by id.
     pub systems: BTreeMap<String, types::System>,
@@ -66,7 +75,8 @@ pub struct Org {
     pub links: Links,
     /// Activations by id.
     pub activations: BTreeMap<String, Activation>,
-    /// Static variables by environment id.
+    /// Static variables by environment id: variable values are free-form
+    /// JSON by the spec (`DynamicVariables`).
     pub static_variables: BTreeMap<String, serde_json::Map<String, Value>>,
     /// Each environment's built-in static activation, by environment id
     /// (made on first use).
@@ -374,7 +384,10 @@ pub struct Execution {
 /// A connection template: a system attached to one environment of a
 /// project. What it shows of the system (domain, base URL, auth scheme
 /// configs) is read from the system when the template is shown, so it is
-/// always the system's current state.
+/// always the system's current state; that is why the template keeps its
+/// own members here and is shown as a `types::ConnectionTemplate` built
+/// from them and the system, rather than stored as one (which would hold a
+/// copy of the system).
 #[derive(Debug, Clone)]
 pub struct Template {
     /// The project.
@@ -575,7 +588,7 @@ pub struct KvStore {
 /// One KV entry.
 #[derive(Debug, Clone)]
 pub struct KvEntry {
-    /// The stored value.
+    /// The stored value: any JSON, free-form by the spec.
     pub value: Value,
     /// Changes on every write.
     pub versionstamp: String,
