@@ -2,14 +2,15 @@
 //!
 //! The state holds the generated types of `versori-core`, and every entity
 //! a handler answers with goes through [`json`] (one entity) or [`array`]
-//! (several). Serializing a generated
-//! type is almost the platform's form: the one difference is that the
-//! generated types leave an optional list out when it is empty
-//! (`skip_serializing_if = "Vec::is_empty"`), while the platform sends some
-//! of them as `[]`. Which ones is declared here, once
-//! per type ([`Wire::ALWAYS`]), and [`json`] fills them in. A member the
-//! spec requires (an issue's `labels` and `annotations`, a system's
-//! `authSchemeConfigs`) is always serialized by the type itself.
+//! (several). Serializing a generated type is almost the platform's form:
+//! the one difference is that the generated types leave an optional list
+//! out when it is empty (`skip_serializing_if = "Vec::is_empty"`), while
+//! the platform sends some of them as `[]`. Which ones is declared here,
+//! once per type ([`Wire::ALWAYS`]), and [`json`] fills them in. A member
+//! the spec requires (an issue's `labels` and `annotations`, a system's
+//! `authSchemeConfigs`) is always serialized by the type itself; a test
+//! checks each declared member against the spec (an optional array of the
+//! schema the type is generated from).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -30,6 +31,11 @@ macro_rules! wire {
         $(impl Wire for $t {
             $(const ALWAYS: &'static [&'static str] = &[$($member),*];)?
         })*
+
+        /// Each declared type's name and [`Wire::ALWAYS`], for the test
+        /// that holds them against the spec.
+        #[cfg(test)]
+        const DECLARED: &[(&str, &[&str])] = &[$((stringify!($t), <$t as Wire>::ALWAYS)),*];
     };
 }
 
@@ -114,6 +120,34 @@ mod tests {
             json(&named).expect("serializes")["secretNames"],
             serde_json::json!(["token"])
         );
+    }
+
+    /// Every list declared as always sent is an optional array member of
+    /// the spec schema its type is generated from: a renamed or removed
+    /// member fails here instead of being sent as a stray `[]`.
+    #[test]
+    fn declared_lists_are_optional_arrays_of_the_spec() {
+        let text = include_str!("../../../openapi/versori-platform.yaml");
+        let spec: Value = serde_saphyr::from_str(text).expect("the spec is YAML");
+        let mut checked = 0;
+        for (t, members) in DECLARED {
+            let name = t.rsplit("::").next().unwrap_or(t).trim();
+            let schema = &spec["components"]["schemas"][name];
+            assert!(schema.is_object(), "{name} is not a schema of the spec");
+            for member in *members {
+                assert_eq!(
+                    schema["properties"][member]["type"], "array",
+                    "{name}.{member} is not an array of the spec"
+                );
+                let required = schema["required"].as_array().cloned().unwrap_or_default();
+                assert!(
+                    !required.iter().any(|r| r == member),
+                    "{name}.{member} is required, so always sent without filling"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 4, "{checked} declared lists");
     }
 
     #[test]
