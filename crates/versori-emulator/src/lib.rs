@@ -13,6 +13,7 @@ mod request;
 mod store;
 mod typescript;
 mod validate;
+mod wire;
 
 use std::collections::HashSet;
 use std::net::SocketAddr;

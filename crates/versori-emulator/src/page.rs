@@ -77,7 +77,7 @@ pub type Keep<'a, V> = Option<&'a dyn Fn(&String, &V) -> bool>;
 /// A page of the entries of `items` that `keep` keeps (all of them when it
 /// is `None`), in key order, under `field`, sliced by the request's
 /// `first`/`after`/`before` (cursors are keys of `items`), each shown with
-/// `view`; with `totalCount`, `next` and `prev`. Without `keep` a page
+/// `view` (an entity's view is its [`wire::json`](crate::wire::json)); with `totalCount`, `next` and `prev`. Without `keep` a page
 /// costs O(page + log n); a `keep` makes `totalCount` walk every entry, so
 /// listings filtered by a project, an environment, a system or an owner
 /// page that group's index instead (`index.rs`).
@@ -86,7 +86,7 @@ pub fn page<V>(
     field: &str,
     items: &BTreeMap<String, V>,
     keep: Keep<'_, V>,
-    view: impl Fn(&String, &V) -> Value,
+    view: impl Fn(&String, &V) -> Result<Value, ApiError>,
 ) -> Result<Value, ApiError> {
     let first = first(req)?;
     let kept = |(k, v): &(&String, &V)| keep.is_none_or(|f| f(k, v));
@@ -127,7 +127,7 @@ pub fn page<V>(
     let slice: Vec<Value> = keys
         .iter()
         .filter_map(|k| items.get(*k).map(|v| view(k, v)))
-        .collect();
+        .collect::<Result<_, _>>()?;
     let mut page = json!({"totalCount": total});
     if more_after {
         if let Some(last) = keys.last() {

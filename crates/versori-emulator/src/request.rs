@@ -70,6 +70,15 @@ impl Request {
         })
     }
 
+    /// The body decoded as `T` when there is one (an operation whose body
+    /// is optional); `None` without a body.
+    pub fn optional_body<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        self.body().map(Some)
+    }
+
     /// The body as untyped JSON (empty body: `null`).
     pub fn json(&self) -> Result<Value, ApiError> {
         if self.body.iter().all(u8::is_ascii_whitespace) {

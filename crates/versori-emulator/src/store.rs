@@ -1,4 +1,10 @@
 //! The emulator's state: everything in memory, scoped by organisation.
+//!
+//! Every entity the spec defines is held as its generated type from
+//! `versori_core::types` (and answered through [`crate::wire`]), so the
+//! emulator cannot drift from the clients. `serde_json::Value` remains only
+//! where the spec itself leaves the data free-form: variable values, KV
+//! values and metadata, and JSON Schema documents; each such field says so.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -30,7 +36,7 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 }
 
 /// Applies variable changes: a `null` value removes the variable, any other
-/// value sets it.
+/// value sets it. (Variables and labels are free-form JSON by the spec.)
 pub fn apply_changes(
     target: &mut serde_json::Map<String, Value>,
     changes: serde_json::Map<String, Value>,
@@ -52,47 +58,51 @@ pub struct Org {
     pub users: BTreeMap<String, types::EndUser>,
     /// Projects by id (their environments live inside them).
     pub projects: BTreeMap<String, types::Project>,
-    /// Variable schemas by project id.
+    /// Variable schemas by project id: JSON Schema documents, free-form
+    /// JSON by the spec (`DynamicVariablesSchema` is any object), checked
+    /// with `versori_core::validation`. The schema a project shows stays
+    /// the empty one it was created with.
     pub schemas: BTreeMap<String, Value>,
     /// Systems by id.
-    pub systems: BTreeMap<String, Value>,
+    pub systems: BTreeMap<String, types::System>,
     /// Connection templates by id, indexed by project and environment.
     pub templates: Indexed<Template, TemplateKeys>,
     /// Connections by id, indexed by system.
-    pub connections: Indexed<Value, ConnectionKeys>,
+    pub connections: Indexed<types::Connection, ConnectionKeys>,
     /// The end user owning each connection made for one.
     pub owners: Owners,
     /// Connections linked to environments through connection templates.
     pub links: Links,
     /// Activations by id.
     pub activations: BTreeMap<String, Activation>,
-    /// Static variables by environment id.
+    /// Static variables by environment id: variable values are free-form
+    /// JSON by the spec (`DynamicVariables`).
     pub static_variables: BTreeMap<String, serde_json::Map<String, Value>>,
     /// Each environment's built-in static activation, by environment id
     /// (made on first use).
     pub static_activations: BTreeMap<String, StaticActivation>,
     /// Issues by id.
-    pub issues: BTreeMap<String, Value>,
+    pub issues: BTreeMap<String, types::Issue>,
     /// Notification channels by id.
-    pub channels: BTreeMap<String, Value>,
+    pub channels: BTreeMap<String, types::NotificationChannel>,
     /// Project notifications by id.
-    pub notifications: BTreeMap<String, Value>,
+    pub notifications: BTreeMap<String, types::ProjectNotification>,
     /// Project versions by id, indexed by project.
     pub versions: Indexed<Version, VersionKeys>,
     /// Integration flows by (project id, flow name).
-    pub flows: BTreeMap<(String, String), Value>,
+    pub flows: BTreeMap<(String, String), types::IntegrationFlow>,
     /// Automations by id.
-    pub automations: BTreeMap<String, Value>,
+    pub automations: BTreeMap<String, types::Automation>,
     /// Automation runs by id, with their automation's id.
-    pub runs: BTreeMap<String, (String, Value)>,
+    pub runs: BTreeMap<String, (String, types::AutomationRun)>,
     /// Automation recordings by id, with their automation's id.
-    pub recordings: BTreeMap<String, (String, Value)>,
+    pub recordings: BTreeMap<String, (String, types::AutomationRecording)>,
     /// Schedulers by id (each names its environment).
-    pub schedulers: BTreeMap<String, Value>,
+    pub schedulers: BTreeMap<String, types::Scheduler>,
     /// System actions by id.
-    pub actions: BTreeMap<String, Linked>,
+    pub actions: BTreeMap<String, Linked<types::Action>>,
     /// System triggers by id.
-    pub triggers: BTreeMap<String, Linked>,
+    pub triggers: BTreeMap<String, Linked<types::Trigger>>,
     /// Projects whose test container is running.
     pub test_containers: BTreeSet<String>,
     /// What ran (deployments, calls, triggers), in order: the source of
@@ -148,10 +158,10 @@ impl ConnectionKeys {
     pub const SYSTEM: usize = 0;
 }
 
-impl Keys<Value> for ConnectionKeys {
+impl Keys<types::Connection> for ConnectionKeys {
     const INDEXES: usize = 1;
-    fn key(c: &Value, _: usize) -> Option<&str> {
-        c["systemId"].as_str()
+    fn key(c: &types::Connection, _: usize) -> Option<&str> {
+        c.system_id.as_deref()
     }
 }
 
@@ -327,19 +337,20 @@ impl Links {
 pub struct Version {
     /// The project.
     pub project_id: String,
-    /// The version as the API returns it.
-    pub value: Value,
+    /// The version.
+    pub version: types::ProjectVersion,
     /// The files of the version.
     pub files: types::Files,
 }
 
-/// A system action or trigger, with the projects it is linked to.
+/// A system action or trigger (`types::Action`, `types::Trigger`), with
+/// the projects it is linked to.
 #[derive(Debug, Clone)]
-pub struct Linked {
+pub struct Linked<T> {
     /// The projects using it.
     pub projects: BTreeSet<String>,
-    /// The action or trigger as the API returns it.
-    pub value: Value,
+    /// The action or trigger.
+    pub item: T,
 }
 
 /// Something that ran in an environment: one log line and one trace.
@@ -373,7 +384,10 @@ pub struct Execution {
 /// A connection template: a system attached to one environment of a
 /// project. What it shows of the system (domain, base URL, auth scheme
 /// configs) is read from the system when the template is shown, so it is
-/// always the system's current state.
+/// always the system's current state; that is why the template keeps its
+/// own members here and is shown as a `types::ConnectionTemplate` built
+/// from them and the system, rather than stored as one (which would hold a
+/// copy of the system).
 #[derive(Debug, Clone)]
 pub struct Template {
     /// The project.
@@ -404,15 +418,22 @@ pub struct StaticActivation {
     pub user: types::EndUser,
 }
 
-/// An activation with the keys it is looked up by.
+/// An activation with the environment it is looked up by.
 #[derive(Debug, Clone)]
 pub struct Activation {
-    /// Its environment.
+    /// Its environment's id.
     pub environment_id: String,
+    /// The activation: its connections as they were at activation, its
+    /// dynamic variables, and its user and environment as they were then
+    /// (shown as they are now, while they exist).
+    pub activation: types::Activation,
+}
+
+impl Activation {
     /// Its end user's id.
-    pub user_id: String,
-    /// The activation as the API returns it (user and environment filled in on read).
-    pub value: Value,
+    pub fn user_id(&self) -> &str {
+        &self.activation.user.id
+    }
 }
 
 /// The environment the test container's runs are recorded under.
@@ -496,7 +517,7 @@ impl Org {
     }
 
     /// Removes the connection `id` with its owner and links.
-    pub fn remove_connection(&mut self, id: &str) -> Option<Value> {
+    pub fn remove_connection(&mut self, id: &str) -> Option<types::Connection> {
         self.owners.forget_connection(id);
         self.links.remove_connection(id);
         self.connections.remove(id)
@@ -567,7 +588,7 @@ pub struct KvStore {
 /// One KV entry.
 #[derive(Debug, Clone)]
 pub struct KvEntry {
-    /// The stored value.
+    /// The stored value: any JSON, free-form by the spec.
     pub value: Value,
     /// Changes on every write.
     pub versionstamp: String,

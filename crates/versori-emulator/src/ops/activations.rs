@@ -7,13 +7,14 @@
 use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
+use versori_core::types;
 
-use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::ops::end_users::find as find_user;
 use crate::request::Request;
 use crate::store::{apply_changes, new_id, Activation, Org, Store};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ActivateUser", activate);
@@ -52,35 +53,32 @@ pub fn schema_problems(
     }
 }
 
-/// The activation as the API returns it, with its user and environment.
-fn view(org: &Org, a: &Activation) -> Value {
-    let mut v = a.value.clone();
-    if let Some(user) = org.users.get(&a.user_id) {
-        v["user"] = serde_json::to_value(user).unwrap_or(Value::Null);
+/// The activation as the API shows it: its user and environment as they
+/// are now (a deleted user stays as it was at activation).
+fn view(org: &Org, a: &Activation) -> types::Activation {
+    let mut shown = a.activation.clone();
+    if let Some(user) = org.users.get(a.user_id()) {
+        shown.user = user.clone();
     }
     if let Some((p, i)) = org.environment(&a.environment_id) {
-        v["environment"] = serde_json::to_value(&p.environments[i]).unwrap_or(Value::Null);
+        shown.environment = Some(p.environments[i].clone());
     }
-    v
+    shown
 }
 
 fn activate(store: &mut Store, req: &Request) -> Answer {
-    let body = req.json()?;
-    let user_key = body["userId"].as_str().unwrap_or_default().to_string();
-    let env_id = body["environmentId"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    let connections = body["connections"].as_array().cloned().unwrap_or_default();
-    let variables = body["dynamicVariables"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    if user_key.is_empty() || env_id.is_empty() || !body["connections"].is_array() {
+    let body = req
+        .optional_body::<types::ActivationCreate>()?
+        .filter(|b| !b.user_id.is_empty() && !b.environment_id.is_empty());
+    let Some(body) = body else {
         return Err(ApiError::bad_request(
             "userId, environmentId and connections are required",
         ));
-    }
+    };
+    let user_key = body.user_id;
+    let env_id = body.environment_id;
+    let connections = body.connections;
+    let variables = body.dynamic_variables.map(|v| v.0).unwrap_or_default();
     let organisation = req.org().to_string();
     let org = store.org(&organisation);
     let mut problems: Vec<(String, String)> = Vec::new();
@@ -99,7 +97,7 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
         )),
         Some(project_id) => {
             for (i, c) in connections.iter().enumerate() {
-                let template = c["connectionTemplateId"].as_str().unwrap_or_default();
+                let template = c.connection_template_id.as_str();
                 let Some(t) = org
                     .templates
                     .get(template)
@@ -113,24 +111,27 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
                     ));
                     continue;
                 };
-                match c["existingConnectionId"].as_str() {
+                match c.existing_connection_id.as_deref() {
                     Some(conn) => match org.connections.get(conn) {
                         None => problems.push((
                             format!("connections[{i}].existingConnectionId"),
                             format!("connection {conn} does not exist"),
                         )),
-                        Some(existing) if existing["systemId"] != t.system_id.as_str() => problems
-                            .push((
+                        Some(existing)
+                            if existing.system_id.as_deref() != Some(t.system_id.as_str()) =>
+                        {
+                            problems.push((
                                 format!("connections[{i}].existingConnectionId"),
                                 format!(
                                 "connection {conn} is for system {}, not the template's system {}",
-                                existing["systemId"].as_str().unwrap_or_default(),
+                                existing.system_id.as_deref().unwrap_or_default(),
                                 t.system_id
                             ),
-                            )),
+                            ))
+                        }
                         Some(_) => {}
                     },
-                    None if !c["connection"].is_object() => problems.push((
+                    None if c.connection.is_none() => problems.push((
                         format!("connections[{i}]"),
                         "names neither an existing connection nor a new one".into(),
                     )),
@@ -144,7 +145,7 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
             {
                 let covered = connections
                     .iter()
-                    .any(|c| c["connectionTemplateId"] == id.as_str());
+                    .any(|c| c.connection_template_id.as_str() == id);
                 if !covered {
                     problems.push((
                         "connections".into(),
@@ -166,56 +167,67 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
     if !problems.is_empty() {
         return Err(ApiError::rule_violations("cannot activate", problems));
     }
-    let user_id = user_id.unwrap_or_default();
+    let user = user_id
+        .and_then(|id| org.users.get(&id))
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(format!("no end user {user_key:?}")))?;
     if org
         .activations
         .values()
-        .any(|a| a.user_id == user_id && a.environment_id == env_id)
+        .any(|a| a.user_id() == user.id && a.environment_id == env_id)
     {
         return Err(ApiError::conflict(format!(
             "end user {user_key:?} is already activated on {env_id}"
         )));
     }
     let mut attached = Vec::new();
-    for c in &connections {
-        let template = c["connectionTemplateId"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let conn = match c["existingConnectionId"].as_str() {
-            Some(existing) => org
+    for c in connections {
+        let template = c.connection_template_id.0;
+        let conn = match (c.existing_connection_id, c.connection) {
+            (Some(existing), _) => org
                 .connections
-                .get(existing)
+                .get(&existing)
                 .cloned()
-                .unwrap_or(Value::Null),
+                .ok_or_else(|| ApiError::not_found(format!("no connection {existing:?}")))?,
             // a connection made for the activation belongs to its end user
-            None => super::connections::create_connection(
+            (None, Some(new)) => super::connections::create_connection(
                 org,
                 &organisation,
                 &template,
-                &c["connection"],
-                Some(&user_id),
+                new,
+                Some(&user.id),
             )?,
+            (None, None) => {
+                return Err(ApiError::invalid_field(
+                    "connections",
+                    "names neither an existing connection nor a new one",
+                ))
+            }
         };
         attached.push(conn);
     }
+    let environment = org
+        .environment(&env_id)
+        .map(|(p, i)| p.environments[i].clone());
     let activation = Activation {
         environment_id: env_id,
-        user_id,
-        value: json!({"id": new_id(), "connections": attached, "dynamicVariables": variables}),
+        activation: types::Activation {
+            connections: attached,
+            dynamic_variables: Some(types::DynamicVariables(variables)),
+            environment,
+            id: new_id(),
+            user,
+        },
     };
-    let out = view(org, &activation);
-    let id = activation.value["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    org.activations.insert(id, activation);
+    let out = wire::json(&view(org, &activation))?;
+    org.activations
+        .insert(activation.activation.id.clone(), activation);
     Ok(Some(out))
 }
 
 /// The static connections linked to environment `env_id` (through its
 /// connection templates), each once, in id order.
-fn linked_connections(org: &Org, env_id: &str) -> Vec<Value> {
+fn linked_connections(org: &Org, env_id: &str) -> Vec<types::Connection> {
     org.links
         .static_in_environment(env_id)
         .keys()
@@ -235,15 +247,16 @@ fn static_view(org: &mut Org, organisation: &str, env_id: &str) -> Answer {
         .get(env_id)
         .cloned()
         .unwrap_or_default();
-    let activation = Activation {
-        environment_id: env_id.to_string(),
-        user_id: activation.user.id.clone(),
-        value: json!({
-            "id": activation.id, "user": to_json(&activation.user)?,
-            "connections": linked_connections(org, env_id), "dynamicVariables": variables
-        }),
+    let activation = types::Activation {
+        connections: linked_connections(org, env_id),
+        dynamic_variables: Some(types::DynamicVariables(variables)),
+        environment: org
+            .environment(env_id)
+            .map(|(p, i)| p.environments[i].clone()),
+        id: activation.id,
+        user: activation.user,
     };
-    Ok(Some(view(org, &activation)))
+    wire::json(&activation).map(Some)
 }
 
 /// Whether the request's `activation_id` is its environment's static
@@ -291,13 +304,13 @@ fn list(store: &mut Store, req: &Request) -> Answer {
         let activation = static_view(org, &organisation, env_id)?;
         return Ok(Some(Value::Array(activation.into_iter().collect())));
     }
-    let items: Vec<Value> = org
+    let items: Vec<types::Activation> = org
         .activations
         .values()
         .filter(|a| a.environment_id == env_id)
         .map(|a| view(org, a))
         .collect();
-    Ok(Some(Value::Array(items)))
+    wire::array(&items).map(Some)
 }
 
 fn find<'a>(org: &'a Org, req: &Request) -> Result<&'a Activation, ApiError> {
@@ -315,7 +328,7 @@ fn get(store: &mut Store, req: &Request) -> Answer {
         return static_view(org, &organisation, req.path("environment_id"));
     }
     let a = find(org, req)?;
-    Ok(Some(view(org, a)))
+    wire::json(&view(org, a)).map(Some)
 }
 
 fn delete(store: &mut Store, req: &Request) -> Answer {
@@ -325,10 +338,7 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
             "an environment's static activation cannot be deleted; it goes with the environment",
         ));
     }
-    let id = find(org, req)?.value["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let id = find(org, req)?.activation.id.clone();
     org.activations.remove(&id);
     Ok(None)
 }
@@ -343,9 +353,11 @@ fn variables_of(org: &Org, req: &Request) -> Result<Map<String, Value>, ApiError
             .cloned()
             .unwrap_or_default());
     }
-    Ok(find(org, req)?.value["dynamicVariables"]
-        .as_object()
-        .cloned()
+    Ok(find(org, req)?
+        .activation
+        .dynamic_variables
+        .as_ref()
+        .map(|v| v.0.clone())
         .unwrap_or_default())
 }
 
@@ -356,7 +368,7 @@ fn store_variables(store: &mut Store, req: &Request, variables: Map<String, Valu
         return store_static_variables(org, req.path("environment_id"), variables);
     }
     let a = find(org, req)?;
-    let id = a.value["id"].as_str().unwrap_or_default().to_string();
+    let id = a.activation.id.clone();
     let schema = org
         .environment(&a.environment_id)
         .and_then(|(p, _)| org.schemas.get(&p.id).cloned())
@@ -369,7 +381,7 @@ fn store_variables(store: &mut Store, req: &Request, variables: Map<String, Valu
         ));
     }
     if let Some(a) = org.activations.get_mut(&id) {
-        a.value["dynamicVariables"] = Value::Object(variables.clone());
+        a.activation.dynamic_variables = Some(types::DynamicVariables(variables.clone()));
     }
     Ok(Some(Value::Object(variables)))
 }
@@ -401,13 +413,13 @@ fn list_for_user(store: &mut Store, req: &Request) -> Answer {
     let user = find_user(org, req.path("external_user_id")).ok_or_else(|| {
         ApiError::not_found(format!("no end user {:?}", req.path("external_user_id")))
     })?;
-    let items: Vec<Value> = org
+    let items: Vec<types::Activation> = org
         .activations
         .values()
-        .filter(|a| a.environment_id == env_id && a.user_id == user)
+        .filter(|a| a.environment_id == env_id && a.user_id() == user)
         .map(|a| view(org, a))
         .collect();
-    Ok(Some(Value::Array(items)))
+    wire::array(&items).map(Some)
 }
 
 /// The connection an activation uses for one system of its environment
@@ -433,7 +445,8 @@ fn connection_of(store: &mut Store, req: &Request) -> Answer {
             .keys()
             .find(|c| org.owners.of(c).is_none())
             .and_then(|c| org.connections.get(c))
-            .cloned()
+            .map(wire::json)
+            .transpose()?
             .map(Some)
             .ok_or_else(|| {
                 ApiError::not_found(format!(
@@ -445,12 +458,17 @@ fn connection_of(store: &mut Store, req: &Request) -> Answer {
         .activations
         .get(id)
         .ok_or_else(|| ApiError::not_found(format!("no activation {id:?}")))?;
-    activation.value["connections"]
-        .as_array()
-        .and_then(|cs| cs.iter().find(|c| c["connectionTemplateId"] == template))
-        .cloned()
-        .map(Some)
+    let connection = activation
+        .activation
+        .connections
+        .iter()
+        .find(|c| {
+            c.connection_template_id
+                .as_ref()
+                .is_some_and(|t| t.as_str() == template)
+        })
         .ok_or_else(|| {
             ApiError::not_found(format!("activation {id} has no connection for {template}"))
-        })
+        })?;
+    wire::json(connection).map(Some)
 }

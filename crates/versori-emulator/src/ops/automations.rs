@@ -5,15 +5,16 @@
 //! completes at once with placeholder text. All of it is stored, so lists
 //! and gets reflect what was created.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use serde_json::{json, Value};
+use serde_json::json;
 use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{new_id, now, Org, Store};
+use crate::wire::{self, Wire};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ListAutomations", list);
@@ -29,7 +30,7 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateTranscription", transcribe);
 }
 
-fn automation<'a>(org: &'a mut Org, req: &Request) -> Result<&'a mut Value, ApiError> {
+fn automation<'a>(org: &'a mut Org, req: &Request) -> Result<&'a mut types::Automation, ApiError> {
     let id = req.path("automation_id");
     org.automations
         .get_mut(id)
@@ -38,10 +39,7 @@ fn automation<'a>(org: &'a mut Org, req: &Request) -> Result<&'a mut Value, ApiE
 
 /// The id of the automation named in the path, or 404.
 fn automation_id(org: &mut Org, req: &Request) -> Result<String, ApiError> {
-    Ok(automation(org, req)?["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string())
+    Ok(automation(org, req)?.id.clone())
 }
 
 /// A required text member must not be blank.
@@ -64,34 +62,39 @@ fn positive(field: &str, value: Option<i64>) -> Result<(), ApiError> {
 }
 
 /// The items of `map` that belong to `automation_id`.
-fn owned(map: &std::collections::BTreeMap<String, (String, Value)>, automation_id: &str) -> Value {
-    Value::Array(
+fn owned<T: Wire>(map: &BTreeMap<String, (String, T)>, automation_id: &str) -> Answer {
+    wire::array(
         map.values()
             .filter(|(a, _)| a == automation_id)
-            .map(|(_, v)| v.clone())
-            .collect(),
+            .map(|(_, item)| item),
     )
+    .map(Some)
 }
 
 fn list(store: &mut Store, req: &Request) -> Answer {
-    let items: Vec<Value> = store.org(req.org()).automations.values().cloned().collect();
-    Ok(Some(Value::Array(items)))
+    wire::array(store.org(req.org()).automations.values()).map(Some)
 }
 
 fn create(store: &mut Store, req: &Request) -> Answer {
     let body: types::AutomationCreate = req.body()?;
     not_blank("name", &body.name)?;
-    let id = new_id();
-    let value = json!({
-        "id": id, "name": body.name, "createdAt": now(),
-        "promptTemplate": body.prompt_template.unwrap_or_default(), "secretNames": []
-    });
-    store.org(req.org()).automations.insert(id, value.clone());
-    Ok(Some(value))
+    let automation = types::Automation {
+        created_at: Some(now()),
+        id: new_id(),
+        name: body.name,
+        prompt_template: body.prompt_template.unwrap_or_default(),
+        secret_names: Vec::new(),
+    };
+    let out = wire::json(&automation)?;
+    store
+        .org(req.org())
+        .automations
+        .insert(automation.id.clone(), automation);
+    Ok(Some(out))
 }
 
 fn get(store: &mut Store, req: &Request) -> Answer {
-    automation(store.org(req.org()), req).map(|a| Some(a.clone()))
+    wire::json(automation(store.org(req.org()), req)?).map(Some)
 }
 
 /// Updates name and prompt template; `secrets` replace the stored secrets,
@@ -103,10 +106,10 @@ fn update(store: &mut Store, req: &Request) -> Answer {
         if name.trim().is_empty() {
             return Err(ApiError::invalid_field("name", "must not be empty"));
         }
-        a["name"] = json!(name);
+        a.name = name;
     }
     if let Some(t) = body.prompt_template {
-        a["promptTemplate"] = json!(t);
+        a.prompt_template = t;
     }
     if !body.secrets.is_empty() {
         let mut names = Vec::new();
@@ -121,9 +124,9 @@ fn update(store: &mut Store, req: &Request) -> Answer {
                 }
             }
         }
-        a["secretNames"] = json!(names);
+        a.secret_names = names;
     }
-    Ok(Some(a.clone()))
+    wire::json(a).map(Some)
 }
 
 fn run(store: &mut Store, req: &Request) -> Answer {
@@ -133,35 +136,39 @@ fn run(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let automation_id = automation_id(org, req)?;
     let id = new_id();
-    let value = json!({
-        "id": id, "status": "completed", "prompt": body.prompt, "executionId": new_id(),
-        "artifacts": []
-    });
-    org.runs.insert(id.clone(), (automation_id, value));
-    Ok(Some(json!({"runId": id})))
+    let run = types::AutomationRun {
+        artifacts: Vec::new(),
+        execution_id: new_id(),
+        id: id.clone(),
+        prompt: body.prompt,
+        status: types::AutomationJobStatus::Completed,
+    };
+    org.runs.insert(id.clone(), (automation_id, run));
+    Ok(Some(json!({ "runId": id })))
 }
 
 fn list_runs(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let id = automation_id(org, req)?;
-    Ok(Some(owned(&org.runs, &id)))
+    owned(&org.runs, &id)
 }
 
 fn get_run(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
-    let automation_id = automation(org, req)?["id"].clone();
+    let automation_id = automation_id(org, req)?;
     let id = req.path("run_id");
-    org.runs
+    let (_, run) = org
+        .runs
         .get(id)
-        .filter(|(a, _)| automation_id == a.as_str())
-        .map(|(_, r)| Some(r.clone()))
-        .ok_or_else(|| ApiError::not_found(format!("the automation has no run {id:?}")))
+        .filter(|(a, _)| *a == automation_id)
+        .ok_or_else(|| ApiError::not_found(format!("the automation has no run {id:?}")))?;
+    wire::json(run).map(Some)
 }
 
 fn list_recordings(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let id = automation_id(org, req)?;
-    Ok(Some(owned(&org.recordings, &id)))
+    owned(&org.recordings, &id)
 }
 
 fn create_recording(store: &mut Store, req: &Request) -> Answer {
@@ -171,7 +178,11 @@ fn create_recording(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let automation_id = automation_id(org, req)?;
     let id = new_id();
-    let recording = json!({"id": id, "transcription": "", "status": "pending"});
+    let recording = types::AutomationRecording {
+        id: id.clone(),
+        status: types::AutomationJobStatus::Pending,
+        transcription: String::new(),
+    };
     org.recordings
         .insert(id.clone(), (automation_id, recording));
     // the file name travels form-encoded in the query, so any name (quotes,
@@ -182,18 +193,22 @@ fn create_recording(store: &mut Store, req: &Request) -> Answer {
     Ok(Some(json!({"id": id, "url": url})))
 }
 
-fn recording<'a>(org: &'a mut Org, req: &Request, id: &str) -> Result<&'a mut Value, ApiError> {
-    let automation_id = automation(org, req)?["id"].clone();
+fn recording<'a>(
+    org: &'a mut Org,
+    req: &Request,
+    id: &str,
+) -> Result<&'a mut types::AutomationRecording, ApiError> {
+    let automation_id = automation_id(org, req)?;
     org.recordings
         .get_mut(id)
-        .filter(|(a, _)| automation_id == a.as_str())
+        .filter(|(a, _)| *a == automation_id)
         .map(|(_, r)| r)
         .ok_or_else(|| ApiError::not_found(format!("the automation has no recording {id:?}")))
 }
 
 fn get_recording(store: &mut Store, req: &Request) -> Answer {
     let id = req.path("recording_id").to_string();
-    recording(store.org(req.org()), req, &id).map(|r| Some(r.clone()))
+    wire::json(recording(store.org(req.org()), req, &id)?).map(Some)
 }
 
 fn transcribe(store: &mut Store, req: &Request) -> Answer {
@@ -209,7 +224,7 @@ fn transcribe(store: &mut Store, req: &Request) -> Answer {
         ));
     }
     let r = recording(store.org(req.org()), req, &id)?;
-    r["status"] = json!("completed");
-    r["transcription"] = json!(format!("(transcription of recording {id}, emulated)"));
-    Ok(Some(r.clone()))
+    r.status = types::AutomationJobStatus::Completed;
+    r.transcription = format!("(transcription of recording {id}, emulated)");
+    wire::json(r).map(Some)
 }

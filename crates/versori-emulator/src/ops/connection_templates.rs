@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use versori_core::types;
 
 use super::systems::auth_schemes::config_id;
@@ -16,6 +16,7 @@ use crate::index;
 use crate::page::page;
 use crate::request::Request;
 use crate::store::{new_id, Org, Store, Template, TemplateKeys};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateConnectionTemplate", create);
@@ -24,17 +25,14 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("DeleteConnectionTemplate", delete);
 }
 
-/// The template `id` as the API shows it (`ConnectionTemplate`).
-pub fn view(org: &Org, id: &str, t: &Template) -> Value {
-    let system = org
-        .systems
-        .get(&t.system_id)
-        .cloned()
-        .unwrap_or(Value::Null);
-    let configs: Vec<Value> = system["authSchemeConfigs"]
-        .as_array()
-        .into_iter()
-        .flatten()
+/// The template `id` as the API shows it: its system's current domain, base
+/// URL and auth scheme configs (all of them, or those the template names).
+pub fn view(org: &Org, id: &str, t: &Template) -> types::ConnectionTemplate {
+    let system = org.systems.get(&t.system_id);
+    let configs = system
+        .map(|s| s.auth_scheme_configs.as_slice())
+        .unwrap_or_default()
+        .iter()
         .filter(|c| {
             t.auth_scheme_config_ids
                 .as_ref()
@@ -42,13 +40,17 @@ pub fn view(org: &Org, id: &str, t: &Template) -> Value {
         })
         .cloned()
         .collect();
-    json!({
-        "id": t.system_id, "connectionTemplateId": id, "name": t.name,
-        "domain": system["domain"].as_str().unwrap_or_default(),
-        "dynamic": t.dynamic,
-        "templateBaseUrl": system["templateBaseUrl"].as_str().unwrap_or_default(),
-        "authSchemeConfigs": configs
-    })
+    types::ConnectionTemplate {
+        auth_scheme_configs: configs,
+        connection_template_id: Some(id.to_string()),
+        domain: system.map(|s| s.domain.clone()).unwrap_or_default(),
+        dynamic: t.dynamic,
+        id: t.system_id.clone(),
+        name: t.name.clone(),
+        template_base_url: system
+            .map(|s| s.template_base_url.clone())
+            .unwrap_or_default(),
+    }
 }
 
 fn create(store: &mut Store, req: &Request) -> Answer {
@@ -85,7 +87,7 @@ fn create(store: &mut Store, req: &Request) -> Answer {
         dynamic: body.dynamic.unwrap_or(false),
         auth_scheme_config_ids: None,
     };
-    let out = view(org, &id, &template);
+    let out = wire::json(&view(org, &id, &template))?;
     org.templates.insert(id, template);
     Ok(Some(out))
 }
@@ -109,8 +111,8 @@ fn list(store: &mut Store, req: &Request) -> Answer {
     };
     page(req, "items", group, None, |id, _| {
         match org.templates.get(id) {
-            Some(t) => view(org, id, t),
-            None => Value::Null,
+            Some(t) => wire::json(&view(org, id, t)),
+            None => Ok(Value::Null),
         }
     })
     .map(Some)
@@ -132,19 +134,19 @@ fn update(store: &mut Store, req: &Request) -> Answer {
     let id = req.path("template_id").to_string();
     let org = store.org(req.org());
     let system_id = of_project(org, req)?.system_id.clone();
-    let known: Vec<String> = org.systems.get(&system_id).map_or_else(Vec::new, |s| {
-        s["authSchemeConfigs"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|c| config_id(c).map(String::from))
-            .collect()
-    });
+    let known: Vec<&str> = org
+        .systems
+        .get(&system_id)
+        .map(|s| s.auth_scheme_configs.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(config_id)
+        .collect();
     let unknown: Vec<(String, String)> = body
         .auth_scheme_config_ids
         .iter()
         .enumerate()
-        .filter(|(_, cid)| !known.contains(cid))
+        .filter(|(_, cid)| !known.contains(&cid.as_str()))
         .map(|(i, cid)| {
             (
                 format!("authSchemeConfigIds[{i}]"),
@@ -174,7 +176,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
             template.clone()
         })
         .ok_or_else(|| ApiError::not_found(format!("no connection template {id:?}")))?;
-    Ok(Some(view(org, &id, &template)))
+    wire::json(&view(org, &id, &template)).map(Some)
 }
 
 fn delete(store: &mut Store, req: &Request) -> Answer {

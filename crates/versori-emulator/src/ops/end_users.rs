@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use serde_json::json;
 use versori_core::types;
 
-use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{new_id, now, Org, Store};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateEndUser", create);
@@ -60,7 +60,7 @@ fn create(store: &mut Store, req: &Request) -> Answer {
         updated_at: t,
     };
     org.users.insert(user.id.clone(), user.clone());
-    to_json(&user).map(Some)
+    wire::json(&user).map(Some)
 }
 
 /// `activated` with `environment_id`: whether users must (or must not) be
@@ -91,13 +91,13 @@ fn list(store: &mut Store, req: &Request) -> Answer {
     let search = req.query("search").map(str::to_lowercase);
     let org = store.org(req.org());
     let activation = activation_filter(req, org)?;
-    let activated_here: Option<(std::collections::BTreeSet<&String>, bool)> =
+    let activated_here: Option<(std::collections::BTreeSet<&str>, bool)> =
         activation.as_ref().map(|(env, wanted)| {
             (
                 org.activations
                     .values()
                     .filter(|a| &a.environment_id == env)
-                    .map(|a| &a.user_id)
+                    .map(|a| a.user_id())
                     .collect(),
                 *wanted,
             )
@@ -115,7 +115,7 @@ fn list(store: &mut Store, req: &Request) -> Answer {
         .filter(|u| {
             activated_here
                 .as_ref()
-                .is_none_or(|(ids, wanted)| ids.contains(&u.id) == *wanted)
+                .is_none_or(|(ids, wanted)| ids.contains(u.id.as_str()) == *wanted)
         })
         .collect();
     Ok(Some(json!({"totalCount": users.len(), "users": users})))
@@ -125,7 +125,7 @@ fn get(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let key = req.path("user_id");
     let id = find(org, key).ok_or_else(|| ApiError::not_found(format!("no end user {key:?}")))?;
-    to_json(&org.users[&id]).map(Some)
+    wire::json(&org.users[&id]).map(Some)
 }
 
 fn update(store: &mut Store, req: &Request) -> Answer {
@@ -148,7 +148,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
         user.display_name = name;
     }
     user.updated_at = now();
-    to_json(user).map(Some)
+    wire::json(user).map(Some)
 }
 
 fn delete(store: &mut Store, req: &Request) -> Answer {

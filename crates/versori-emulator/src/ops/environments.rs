@@ -7,13 +7,13 @@ use serde_json::Value;
 use versori_core::types;
 
 use super::projects::deploy_files;
-use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{
     apply_changes, new_id, now, Org, Store, Template, TemplateKeys, EXECUTION_POOLS,
 };
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("UpdateEnvironmentConfig", update_config);
@@ -134,7 +134,7 @@ fn change_pool(store: &mut Store, req: &Request) -> Answer {
     let env = named(store.org(req.org()), req.path("project_id"), &name)?;
     env.execution_pool = Some(body.execution_pool);
     env.updated_at = now();
-    to_json(&*env).map(Some)
+    wire::json(&*env).map(Some)
 }
 
 /// A new environment running the old one's code, config and execution pool;
@@ -158,7 +158,7 @@ fn clone_environment(store: &mut Store, req: &Request) -> Answer {
         files: old.files.clone(),
         labels: old.labels.clone().map(|l| l.0).unwrap_or_default(),
     };
-    let version = old.deployed_version.as_ref().map(to_json).transpose()?;
+    let version = old.deployed_version.clone();
     deploy_files(org, &project_id, &body.new_env_name, files, version)?;
     let new = named(org, &project_id, &body.new_env_name)?;
     new.config = old.config.clone();
@@ -183,7 +183,7 @@ fn clone_environment(store: &mut Store, req: &Request) -> Answer {
             org.static_variables.insert(new_id_, vars);
         }
     }
-    to_json(org.project_mut(&project_id)?).map(Some)
+    wire::json(org.project_mut(&project_id)?).map(Some)
 }
 
 /// Deploys the source environment's code (and version) to the target.
@@ -197,7 +197,7 @@ fn sync(store: &mut Store, req: &Request) -> Answer {
         files: source.files.clone(),
         labels: source.labels.clone().map(|l| l.0).unwrap_or_default(),
     };
-    let version = source.deployed_version.as_ref().map(to_json).transpose()?;
+    let version = source.deployed_version.clone();
     deploy_files(org, &project_id, &body.target_env_name, files, version)
 }
 
@@ -215,7 +215,7 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
         )));
     }
     project.updated_at = now();
-    let out = to_json(&*project)?;
+    let out = wire::json(&*project)?;
     let templates: Vec<String> = org
         .templates
         .group(TemplateKeys::ENVIRONMENT, &env_id)
@@ -228,7 +228,6 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     org.activations.retain(|_, a| a.environment_id != env_id);
     org.static_variables.remove(&env_id);
     org.static_activations.remove(&env_id);
-    org.schedulers
-        .retain(|_, s| s["environment_id"] != env_id.as_str());
+    org.schedulers.retain(|_, s| s.environment_id != env_id);
     Ok(Some(out))
 }

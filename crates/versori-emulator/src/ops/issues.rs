@@ -2,13 +2,13 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
 use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{new_id, now, Store};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateIssue", create);
@@ -31,24 +31,28 @@ fn create(store: &mut Store, req: &Request) -> Answer {
             ))
         }
     }
-    let mut issue =
-        serde_json::to_value(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let t = now();
-    issue["id"] = json!(new_id());
-    issue["organisationId"] = json!(req.org());
-    issue["status"] = json!("open");
-    // the generated type leaves empty maps out; the platform always sends them
-    issue["labels"] = json!(body.labels);
-    issue["annotations"] = json!(body.annotations);
-    issue["message"] = json!(body.message.unwrap_or_default());
-    issue["createdAt"] = json!(t);
-    issue["lastSeenAt"] = json!(t);
-    issue["seenCount"] = json!(1);
-    serde_json::from_value::<types::Issue>(issue.clone())
-        .map_err(|e| ApiError::bad_request(format!("cannot build the issue: {e}")))?;
-    let id = issue["id"].as_str().unwrap_or_default().to_string();
-    org.issues.insert(id, issue.clone());
-    Ok(Some(issue))
+    let issue = types::Issue {
+        annotations: body.annotations,
+        created_at: t,
+        environment_id: body.environment_id,
+        id: new_id(),
+        labels: body.labels,
+        last_seen_at: t,
+        message: body.message.unwrap_or_default(),
+        organisation_id: req.org().to_string(),
+        project_id: body.project_id,
+        reason: body.reason,
+        resolution_status: None,
+        resolved_at: None,
+        seen_count: 1,
+        severity: Some(body.severity),
+        status: types::IssueStatusEnum::Open,
+        title: body.title,
+    };
+    let out = wire::json(&issue)?;
+    org.issues.insert(issue.id.clone(), issue);
+    Ok(Some(out))
 }
 
 fn list(store: &mut Store, req: &Request) -> Answer {
@@ -58,9 +62,9 @@ fn list(store: &mut Store, req: &Request) -> Answer {
             ApiError::invalid_field("first", format!("{v:?} is not a positive integer"))
         })?,
     };
-    let by = match req.query("search_date").unwrap_or("createdAt") {
-        "createdAt" => "createdAt",
-        "lastSeenAt" => "lastSeenAt",
+    let by_last_seen = match req.query("search_date").unwrap_or("createdAt") {
+        "createdAt" => false,
+        "lastSeenAt" => true,
         other => {
             return Err(ApiError::invalid_field(
                 "search_date",
@@ -80,70 +84,85 @@ fn list(store: &mut Store, req: &Request) -> Answer {
             .transpose()
     };
     let (after, before) = (bound("after")?, bound("before")?);
-    let filters: Vec<(&str, Option<&str>)> = vec![
-        ("status", req.query("status")),
-        ("severity", req.query("severity")),
-        ("projectId", req.query("project_id")),
-        ("environmentId", req.query("environment_id")),
-    ];
-    for (field, value) in &filters[..2] {
-        if let Some(v) = value {
-            let allowed: &[&str] = if *field == "status" {
-                &["open", "closed", "acked", "resolved"]
-            } else {
-                &["high", "low", "medium"]
-            };
-            if !allowed.contains(v) {
-                return Err(ApiError::invalid_field(
-                    field,
-                    format!("{v:?} is not one of {}", allowed.join(", ")),
-                ));
-            }
+    let allowed = |field: &str, allowed: &[&str]| -> Result<Option<String>, ApiError> {
+        match req.query(field) {
+            Some(v) if !allowed.contains(&v) => Err(ApiError::invalid_field(
+                field,
+                format!("{v:?} is not one of {}", allowed.join(", ")),
+            )),
+            v => Ok(v.map(str::to_string)),
         }
-    }
-    let when = |i: &Value| {
-        i[by]
-            .as_str()
-            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-            .map(|d| d.with_timezone(&chrono::Utc))
+    };
+    let status = allowed("status", &["open", "closed", "acked", "resolved"])?;
+    let severity = allowed("severity", &["high", "low", "medium"])?;
+    let project = req.query("project_id");
+    let environment = req.query("environment_id");
+    let when = |i: &types::Issue| {
+        if by_last_seen {
+            i.last_seen_at
+        } else {
+            i.created_at
+        }
     };
     // ordered by the `search_date` timestamp, oldest first (ties by id), and
     // only then capped by `first`
-    let mut matched: Vec<(Option<chrono::DateTime<chrono::Utc>>, &String, &Value)> = store
+    let mut matched: Vec<&types::Issue> = store
         .org(req.org())
         .issues
-        .iter()
-        .filter(|(_, i)| filters.iter().all(|(f, v)| v.is_none_or(|v| i[*f] == v)))
-        .filter(|(_, i)| after.is_none_or(|a| when(i).is_some_and(|w| w > a)))
-        .filter(|(_, i)| before.is_none_or(|b| when(i).is_some_and(|w| w < b)))
-        .map(|(id, i)| (when(i), id, i))
+        .values()
+        .filter(|i| status.as_ref().is_none_or(|s| i.status.to_string() == *s))
+        .filter(|i| {
+            severity.as_ref().is_none_or(|s| {
+                i.severity
+                    .as_ref()
+                    .is_some_and(|severity| severity.to_string() == *s)
+            })
+        })
+        .filter(|i| project.is_none_or(|p| i.project_id == p))
+        .filter(|i| environment.is_none_or(|e| i.environment_id == e))
+        .filter(|i| after.is_none_or(|a| when(i) > a))
+        .filter(|i| before.is_none_or(|b| when(i) < b))
         .collect();
-    matched.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let items: Vec<Value> = matched
-        .into_iter()
-        .take(first)
-        .map(|(_, _, i)| i.clone())
-        .collect();
-    Ok(Some(Value::Array(items)))
+    matched.sort_unstable_by(|a, b| (when(a), &a.id).cmp(&(when(b), &b.id)));
+    wire::array(matched.into_iter().take(first)).map(Some)
 }
 
+/// Changes what the body gives; labels and annotations are replaced when
+/// the body has some (an empty map leaves them as they are).
 fn update(store: &mut Store, req: &Request) -> Answer {
     let body: types::UpdateIssue = req.body()?;
-    let changes = serde_json::to_value(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let id = req.path("issue_id");
     let issue = store
         .org(req.org())
         .issues
         .get_mut(id)
         .ok_or_else(|| ApiError::not_found(format!("no issue {id:?}")))?;
-    let mut updated = issue.clone();
-    if let Some(changes) = changes.as_object() {
-        for (k, v) in changes {
-            updated[k] = v.clone();
-        }
+    if !body.annotations.is_empty() {
+        issue.annotations = body.annotations;
     }
-    serde_json::from_value::<types::Issue>(updated.clone())
-        .map_err(|e| ApiError::bad_request(format!("invalid update: {e}")))?;
-    *issue = updated.clone();
-    Ok(Some(updated))
+    if !body.labels.is_empty() {
+        issue.labels = body.labels;
+    }
+    if let Some(message) = body.message {
+        issue.message = message;
+    }
+    if let Some(reason) = body.reason {
+        issue.reason = reason;
+    }
+    if let Some(status) = body.resolution_status {
+        issue.resolution_status = Some(status);
+    }
+    if let Some(at) = body.resolved_at {
+        issue.resolved_at = Some(at);
+    }
+    if let Some(severity) = body.severity {
+        issue.severity = Some(severity);
+    }
+    if let Some(status) = body.status {
+        issue.status = status;
+    }
+    if let Some(title) = body.title {
+        issue.title = title;
+    }
+    wire::json(issue).map(Some)
 }

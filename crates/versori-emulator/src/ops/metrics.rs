@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use serde_json::{json, Value};
+use versori_core::types::IssueStatusEnum;
 
 use crate::dispatch::{Answer, Handler};
 use crate::request::Request;
@@ -28,7 +29,7 @@ fn organisation_metrics(store: &mut Store, req: &Request) -> Answer {
     let errors = org
         .issues
         .values()
-        .filter(|i| i["status"] == "open")
+        .filter(|i| i.status == IssueStatusEnum::Open)
         .count();
     let runs = org.executions.iter().filter(|e| e.run).count();
     Ok(Some(json!({
@@ -45,7 +46,7 @@ fn project_metrics(store: &mut Store, req: &Request) -> Answer {
         let errors = org
             .issues
             .values()
-            .filter(|i| i["projectId"] == id.as_str() && i["status"] == "open")
+            .filter(|i| &i.project_id == id && i.status == IssueStatusEnum::Open)
             .count();
         let runs = org
             .executions

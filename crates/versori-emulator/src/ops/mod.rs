@@ -53,15 +53,6 @@ pub fn handlers() -> HashMap<&'static str, Handler> {
     map
 }
 
-/// Serializes a generated response type (cannot fail for these types; a
-/// failure would be a bug, reported as a 400 rather than a panic).
-pub(crate) fn to_json<T: serde::Serialize>(
-    value: &T,
-) -> Result<serde_json::Value, crate::error::ApiError> {
-    serde_json::to_value(value)
-        .map_err(|e| crate::error::ApiError::bad_request(format!("unserializable response: {e}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,13 +6,14 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{new_id, now, Store};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CreateNotificationChannel", create_channel);
@@ -29,19 +30,25 @@ fn create_channel(store: &mut Store, req: &Request) -> Answer {
         return Err(ApiError::invalid_field("name", "must not be empty"));
     }
     let t = now();
-    let channel = json!({
-        "id": new_id(), "organisation_id": req.org(), "name": body.name, "type": body.type_,
-        "config": body.config, "created_at": t, "updated_at": t
-    });
-    serde_json::from_value::<types::NotificationChannel>(channel.clone())
-        .map_err(|e| ApiError::bad_request(format!("cannot build the channel: {e}")))?;
-    let id = channel["id"].as_str().unwrap_or_default().to_string();
-    store.org(req.org()).channels.insert(id, channel.clone());
-    Ok(Some(channel))
+    let channel = types::NotificationChannel {
+        config: body.config,
+        created_at: t,
+        id: new_id(),
+        name: body.name,
+        organisation_id: req.org().to_string(),
+        type_: body.type_,
+        updated_at: t,
+    };
+    let out = wire::json(&channel)?;
+    store
+        .org(req.org())
+        .channels
+        .insert(channel.id.clone(), channel);
+    Ok(Some(out))
 }
 
 fn list_channels(store: &mut Store, req: &Request) -> Answer {
-    let items: Vec<Value> = store.org(req.org()).channels.values().cloned().collect();
+    let items = wire::array(store.org(req.org()).channels.values())?;
     Ok(Some(json!({"items": items})))
 }
 
@@ -51,8 +58,7 @@ fn delete_channel(store: &mut Store, req: &Request) -> Answer {
     org.channels
         .remove(&id)
         .ok_or_else(|| ApiError::not_found(format!("no notification channel {id:?}")))?;
-    org.notifications
-        .retain(|_, n| n["channel_id"] != id.as_str());
+    org.notifications.retain(|_, n| n.channel_id != id);
     Ok(None)
 }
 
@@ -75,22 +81,28 @@ fn create_notification(store: &mut Store, req: &Request) -> Answer {
             ))
         }
     }
-    let channel = org.channels.get(&body.channel_id).cloned().ok_or_else(|| {
+    let channel = org.channels.get(&body.channel_id).ok_or_else(|| {
         ApiError::rule_violation(
             "channel_id",
             format!("notification channel {} does not exist", body.channel_id),
         )
     })?;
-    let notification = json!({
-        "id": new_id(), "project_id": project_id, "environment_id": body.environment_id,
-        "channel_id": body.channel_id, "created_at": now(), "name": body.name,
-        "channelName": channel["name"], "type": channel["type"], "config": channel["config"]
-    });
-    serde_json::from_value::<types::ProjectNotification>(notification.clone())
-        .map_err(|e| ApiError::bad_request(format!("cannot build the notification: {e}")))?;
-    let id = notification["id"].as_str().unwrap_or_default().to_string();
-    org.notifications.insert(id, notification.clone());
-    Ok(Some(notification))
+    // the subscription shows its channel's name, type and config
+    let notification = types::ProjectNotification {
+        channel_id: body.channel_id,
+        channel_name: channel.name.clone(),
+        config: channel.config.clone(),
+        created_at: now(),
+        environment_id: body.environment_id,
+        id: new_id(),
+        name: body.name,
+        project_id,
+        type_: Some(channel.type_.clone()),
+    };
+    let out = wire::json(&notification)?;
+    org.notifications
+        .insert(notification.id.clone(), notification);
+    Ok(Some(out))
 }
 
 fn list_notifications(store: &mut Store, req: &Request) -> Answer {
@@ -99,13 +111,12 @@ fn list_notifications(store: &mut Store, req: &Request) -> Answer {
     if !store.org(req.org()).projects.contains_key(project_id) {
         return Err(ApiError::not_found(format!("no project {project_id:?}")));
     }
-    let items: Vec<Value> = store
-        .org(req.org())
-        .notifications
-        .values()
-        .filter(|n| n["project_id"] == project_id && env.is_none_or(|e| n["environment_id"] == e))
-        .cloned()
-        .collect();
+    let items =
+        wire::array(
+            store.org(req.org()).notifications.values().filter(|n| {
+                n.project_id == project_id && env.is_none_or(|e| n.environment_id == e)
+            }),
+        )?;
     Ok(Some(json!({"items": items})))
 }
 
@@ -117,13 +128,11 @@ fn delete_notification(store: &mut Store, req: &Request) -> Answer {
     let env = req.query("env_id");
     let org = store.org(req.org());
     match org.notifications.get(id) {
-        Some(n)
-            if n["project_id"] == project_id && env.is_none_or(|e| n["environment_id"] == e) =>
-        {
+        Some(n) if n.project_id == project_id && env.is_none_or(|e| n.environment_id == e) => {
             org.notifications.remove(id);
             Ok(None)
         }
-        Some(n) if n["project_id"] == project_id => Err(ApiError::not_found(format!(
+        Some(n) if n.project_id == project_id => Err(ApiError::not_found(format!(
             "project notification {id:?} is not on environment {:?}",
             env.unwrap_or_default()
         ))),

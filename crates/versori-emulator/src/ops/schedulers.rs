@@ -1,15 +1,16 @@
 //! Schedulers: created by deployment from the `schedule(name, cron)`
-//! declarations in a project's files (see `code.rs`); listed, read and
+//! declarations in a project's files (see `typescript.rs`); listed, read and
 //! triggered per environment.
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{Org, Store};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ListSchedulers", list);
@@ -27,36 +28,33 @@ fn environment(org: &Org, req: &Request) -> Result<(String, String, String), Api
 fn list(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let (_, _, env_id) = environment(org, req)?;
-    let items: Vec<Value> = org
-        .schedulers
-        .values()
-        .filter(|s| s["environment_id"] == env_id.as_str())
-        .cloned()
-        .collect();
-    Ok(Some(Value::Array(items)))
+    wire::array(
+        org.schedulers
+            .values()
+            .filter(|s| s.environment_id == env_id),
+    )
+    .map(Some)
 }
 
-fn find(org: &Org, req: &Request) -> Result<Value, ApiError> {
+fn find<'a>(org: &'a Org, req: &Request) -> Result<&'a types::Scheduler, ApiError> {
     let (_, _, env_id) = environment(org, req)?;
     let id = req.path("scheduler_id");
     org.schedulers
         .get(id)
-        .filter(|s| s["environment_id"] == env_id.as_str())
-        .cloned()
+        .filter(|s| s.environment_id == env_id)
         .ok_or_else(|| ApiError::not_found(format!("the environment has no scheduler {id:?}")))
 }
 
 fn get(store: &mut Store, req: &Request) -> Answer {
-    find(store.org(req.org()), req).map(Some)
+    wire::json(find(store.org(req.org()), req)?).map(Some)
 }
 
 /// Runs the scheduler's workflow now (recorded as an execution: a log line
 /// and a trace).
 fn trigger(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
-    let scheduler = find(org, req)?;
+    let name = find(org, req)?.name.clone();
     let (project_id, env_name, _) = environment(org, req)?;
-    let name = scheduler["name"].as_str().unwrap_or_default().to_string();
     org.record(
         &project_id,
         &env_name,

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use versori_core::types;
 
 use super::projects::file_problems;
@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::page::page;
 use crate::request::Request;
 use crate::store::{new_id, now, Org, Store, Version, VersionKeys};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ListProjectVersions", list);
@@ -28,7 +29,10 @@ fn list(store: &mut Store, req: &Request) -> Answer {
         "items",
         versions.group(VersionKeys::PROJECT, &project_id),
         None,
-        |id, _| versions.get(id).map_or(Value::Null, |v| v.value.clone()),
+        |id, _| match versions.get(id) {
+            Some(v) => wire::json(&v.version),
+            None => Ok(Value::Null),
+        },
     )
     .map(Some)
 }
@@ -46,14 +50,14 @@ fn create(store: &mut Store, req: &Request) -> Answer {
         files: body.files,
         labels: body.labels,
     };
-    record_version(
+    let version = record_version(
         org,
         &project_id,
         &body.name,
         body.description.as_deref(),
         files,
-    )
-    .map(Some)
+    )?;
+    wire::json(&version).map(Some)
 }
 
 /// Records a new version of `project_id` holding `files`; an empty `name`
@@ -64,7 +68,7 @@ pub(crate) fn record_version(
     name: &str,
     description: Option<&str>,
     files: types::Files,
-) -> Result<Value, ApiError> {
+) -> Result<types::ProjectVersion, ApiError> {
     let of_project = org.versions.group(VersionKeys::PROJECT, project_id);
     let name = match name.trim() {
         "" => format!("v{}", of_project.len() + 1),
@@ -73,34 +77,34 @@ pub(crate) fn record_version(
     if of_project
         .keys()
         .filter_map(|id| org.versions.get(id))
-        .any(|v| v.value["name"] == name.as_str())
+        .any(|v| v.version.name == name)
     {
         return Err(ApiError::conflict(format!(
             "the project already has a version named {name:?}"
         )));
     }
     let state = if file_problems(&files.files).is_empty() {
-        "ready"
+        types::VersionState::Ready
     } else {
-        "failed"
+        types::VersionState::Failed
     };
-    let id = new_id();
-    let mut value = json!({"id": id, "name": name, "state": state, "createdAt": now()});
-    if let Some(d) = description {
-        value["description"] = json!(d);
-    }
-    if !files.labels.is_empty() {
-        value["labels"] = Value::Object(files.labels.clone());
-    }
+    let version = types::ProjectVersion {
+        created_at: now(),
+        description: description.map(str::to_string),
+        id: new_id(),
+        labels: files.labels.clone(),
+        name,
+        state,
+    };
     org.versions.insert(
-        id,
+        version.id.clone(),
         Version {
             project_id: project_id.to_string(),
-            value: value.clone(),
+            version: version.clone(),
             files,
         },
     );
-    Ok(value)
+    Ok(version)
 }
 
 /// The version of the request's `project_id` and `version_id`.
@@ -115,5 +119,5 @@ pub(crate) fn find<'a>(org: &'a mut Org, req: &Request) -> Result<&'a Version, A
 
 fn files(store: &mut Store, req: &Request) -> Answer {
     let version = find(store.org(req.org()), req)?;
-    super::to_json(&version.files).map(Some)
+    wire::json(&version.files).map(Some)
 }

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
 use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
@@ -13,6 +12,7 @@ use crate::ops::end_users::find as find_user;
 use crate::page::{page, Keep};
 use crate::request::Request;
 use crate::store::{new_id, now, ConnectionKeys, Org, Store};
+use crate::wire;
 
 mod oauth;
 
@@ -28,49 +28,41 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     oauth::register(map);
 }
 
-/// An id the client left to the platform: absent, empty, or the zero ULID
-/// (what a Go client sends for an id it never set).
-fn unset_id(v: &Value) -> bool {
-    v.as_str()
-        .is_none_or(|s| s.is_empty() || s.bytes().all(|b| b == b'0'))
+/// An id the client left to the platform: empty, or the zero ULID (what a
+/// Go client sends for an id it never set).
+fn unset_id(id: &str) -> bool {
+    id.is_empty() || id.bytes().all(|b| b == b'0')
 }
 
-/// The credentials of a new connection with every id the platform assigns
-/// filled in (each pairing's `id`, its credential's `id`, and the
-/// credential's `organisationId`).
-fn assign_credential_ids(credentials: &Value, organisation: &str) -> Value {
-    let mut credentials = credentials.clone();
-    for pairing in credentials.as_array_mut().into_iter().flatten() {
-        let Some(pairing) = pairing.as_object_mut() else {
-            continue;
-        };
-        if pairing.get("id").is_none_or(unset_id) {
-            pairing.insert("id".into(), json!(new_id()));
+/// Fills in every id of `credentials` the platform assigns: each pairing's
+/// `id`, its credential's `id`, and the credential's `organisationId`.
+fn assign_credential_ids(credentials: &mut [types::ConnectionCredential], organisation: &str) {
+    for pairing in credentials {
+        if unset_id(&pairing.id) {
+            pairing.id = new_id();
         }
-        if let Some(credential) = pairing.get_mut("credential").and_then(Value::as_object_mut) {
-            if credential.get("id").is_none_or(unset_id) {
-                credential.insert("id".into(), json!(new_id()));
+        if let Some(credential) = &mut pairing.credential {
+            if unset_id(&credential.id) {
+                credential.id = new_id();
             }
-            if credential.get("organisationId").is_none_or(unset_id) {
-                credential.insert("organisationId".into(), json!(organisation));
+            if unset_id(&credential.organisation_id) {
+                credential.organisation_id = organisation.to_string();
             }
         }
     }
-    credentials
 }
 
 /// The base URL a connection uses: its own, or (when it sets none or an
-/// empty one) its template's system's.
-fn base_url(org: &Org, template_id: &str, given: Option<&Value>) -> Value {
-    match given.and_then(Value::as_str).filter(|u| !u.is_empty()) {
-        Some(url) => json!(url),
+/// empty one) its template's system's, if that has one.
+fn base_url(org: &Org, template_id: &str, given: Option<&str>) -> Option<String> {
+    match given.filter(|u| !u.is_empty()) {
+        Some(url) => Some(url.to_string()),
         None => org
             .templates
             .get(template_id)
             .and_then(|t| org.systems.get(&t.system_id))
-            .map(|s| s["templateBaseUrl"].clone())
-            .filter(|u| u.as_str().is_some_and(|u| !u.is_empty()))
-            .unwrap_or(Value::Null),
+            .map(|s| s.template_base_url.clone())
+            .filter(|u| !u.is_empty()),
     }
 }
 
@@ -81,57 +73,47 @@ pub fn create_connection(
     org: &mut Org,
     organisation: &str,
     template_id: &str,
-    connection: &Value,
+    connection: types::ConnectionCreate,
     owner: Option<&str>,
-) -> Result<Value, ApiError> {
+) -> Result<types::Connection, ApiError> {
     let template = org.templates.get(template_id).ok_or_else(|| {
         ApiError::rule_violation(
             "connectionTemplateId",
             format!("connection template {template_id} does not exist"),
         )
     })?;
-    serde_json::from_value::<types::ConnectionCreate>(connection.clone()).map_err(|e| {
-        ApiError::bad_request(format!("connection is not a valid ConnectionCreate: {e}"))
-    })?;
+    let system_id = template.system_id.clone();
     let t = now();
     let id = new_id();
-    let mut value = json!({
-        "id": id, "name": connection["name"],
-        "credentials": assign_credential_ids(&connection["credentials"], organisation),
-        "createdAt": t, "updatedAt": t, "systemId": template.system_id, "connectionTemplateId": template_id
-    });
-    let url = base_url(org, template_id, connection.get("baseUrl"));
-    if !url.is_null() {
-        value["baseUrl"] = url;
-    }
-    serde_json::from_value::<types::Connection>(value.clone())
-        .map_err(|e| ApiError::bad_request(format!("cannot build the connection: {e}")))?;
-    org.connections.insert(id.clone(), value.clone());
+    let mut credentials = connection.credentials.0;
+    assign_credential_ids(&mut credentials, organisation);
+    let created = types::Connection {
+        base_url: base_url(org, template_id, connection.base_url.as_deref()),
+        connection_template_id: Some(template_id.to_string().into()),
+        created_at: t,
+        credentials: credentials.into(),
+        id: id.clone(),
+        name: connection.name,
+        system_id: Some(system_id),
+        updated_at: t,
+    };
+    org.connections.insert(id.clone(), created.clone());
     if let Some(user) = owner {
         org.owners.set(&id, user);
     }
-    Ok(value)
+    Ok(created)
 }
 
 fn create(store: &mut Store, req: &Request) -> Answer {
-    let body = req.json()?;
-    let template_id = body.get("connectionTemplateId").and_then(Value::as_str);
-    let connection = body.get("connection").filter(|c| c.is_object());
-    let (Some(template_id), Some(connection)) = (template_id, connection) else {
+    let Some(body) = req.optional_body::<types::EnvSystemConnectionCreate>()? else {
         return Err(ApiError::invalid_field(
-            if template_id.is_none() {
-                "connectionTemplateId"
-            } else {
-                "connection"
-            },
+            "connectionTemplateId",
             "connectionTemplateId and connection are both required",
         ));
     };
-    let template_id = template_id.to_string();
-    let connection = connection.clone();
     let organisation = req.org().to_string();
     let org = store.org(&organisation);
-    let owner = match body.get("externalId").and_then(Value::as_str) {
+    let owner = match &body.external_id {
         None => None,
         Some(external) => Some(find_user(org, external).ok_or_else(|| {
             ApiError::rule_violation(
@@ -140,14 +122,14 @@ fn create(store: &mut Store, req: &Request) -> Answer {
             )
         })?),
     };
-    create_connection(
+    let connection = create_connection(
         org,
         &organisation,
-        &template_id,
-        &connection,
+        &body.connection_template_id,
+        body.connection,
         owner.as_deref(),
-    )
-    .map(Some)
+    )?;
+    wire::json(&connection).map(Some)
 }
 
 /// The organisation's connections, optionally only one system's and/or one
@@ -159,9 +141,12 @@ fn list(store: &mut Store, req: &Request) -> Answer {
     let user = req.query("end_user_id");
     let org = store.org(req.org());
     let connections = &org.connections;
-    let show = |id: &String| connections.get(id).cloned().unwrap_or(Value::Null);
+    let show = |id: &String| match connections.get(id) {
+        Some(c) => wire::json(c),
+        None => Ok(serde_json::Value::Null),
+    };
     match (system, user) {
-        (None, None) => page(req, "items", connections, None, |_, c| c.clone()),
+        (None, None) => page(req, "items", connections, None, |_, c| wire::json(c)),
         (Some(system), None) => page(
             req,
             "items",
@@ -171,7 +156,11 @@ fn list(store: &mut Store, req: &Request) -> Answer {
         ),
         (system, Some(user)) => {
             let of_system = |id: &String, _: &usize| {
-                system.is_none_or(|s| connections.get(id).is_some_and(|c| c["systemId"] == s))
+                system.is_none_or(|s| {
+                    connections
+                        .get(id)
+                        .is_some_and(|c| c.system_id.as_deref() == Some(s))
+                })
             };
             let keep: Keep<'_, usize> = system.map(|_| &of_system as _);
             page(
@@ -188,51 +177,41 @@ fn list(store: &mut Store, req: &Request) -> Answer {
 
 fn get(store: &mut Store, req: &Request) -> Answer {
     let id = req.path("connection_id");
-    store
+    let connection = store
         .org(req.org())
         .connections
         .get(id)
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))
+        .ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?;
+    wire::json(connection).map(Some)
 }
 
+/// Replaces the name, credentials and base URL (an empty one goes back to
+/// the system's).
 fn update(store: &mut Store, req: &Request) -> Answer {
-    let body = req.json()?;
+    let body: types::ConnectionUpdate = req.body()?;
     let id = req.path("connection_id");
     let organisation = req.org().to_string();
     let org = store.org(&organisation);
-    let mut updated = org
+    let template_id = org
         .connections
         .get(id)
-        .cloned()
-        .ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?;
-    if let Some(name) = body.get("name") {
-        updated["name"] = name.clone();
-    }
-    if let Some(credentials) = body.get("credentials") {
-        updated["credentials"] = assign_credential_ids(credentials, &organisation);
-    }
-    if body.get("baseUrl").is_some() {
-        // an empty base URL goes back to the system's
-        let template_id = updated["connectionTemplateId"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        match base_url(org, &template_id, body.get("baseUrl")) {
-            Value::Null => {
-                if let Some(o) = updated.as_object_mut() {
-                    o.remove("baseUrl");
-                }
-            }
-            url => updated["baseUrl"] = url,
-        }
-    }
-    updated["updatedAt"] = json!(now());
-    serde_json::from_value::<types::Connection>(updated.clone())
-        .map_err(|e| ApiError::bad_request(format!("not a valid connection: {e}")))?;
-    org.connections.insert(id.to_string(), updated.clone());
-    Ok(Some(updated))
+        .ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?
+        .connection_template_id
+        .as_ref()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
+    let url = base_url(org, &template_id, Some(&body.base_url));
+    let mut credentials = body.credentials.0;
+    assign_credential_ids(&mut credentials, &organisation);
+    let updated = org.connections.update(id, |c| {
+        c.name = body.name;
+        c.credentials = credentials.into();
+        c.base_url = url;
+        c.updated_at = now();
+        c.clone()
+    });
+    let updated = updated.ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?;
+    wire::json(&updated).map(Some)
 }
 
 fn delete(store: &mut Store, req: &Request) -> Answer {
@@ -246,12 +225,10 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
 
 /// The connection and template a link request names (both must exist).
 fn link_target(store: &mut Store, req: &Request) -> Result<(String, String), ApiError> {
-    let body = req.json()?;
-    let template_id = body
-        .get("connectionTemplateId")
-        .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::invalid_field("connectionTemplateId", "is required"))?
-        .to_string();
+    let template_id = req
+        .optional_body::<types::LinkConnectionEnvironment>()?
+        .map(|b| b.connection_template_id.0)
+        .ok_or_else(|| ApiError::invalid_field("connectionTemplateId", "is required"))?;
     let id = req.path("connection_id").to_string();
     let org = store.org(req.org());
     if !org.connections.contains_key(&id) {
@@ -305,7 +282,10 @@ fn list_for_environment(store: &mut Store, req: &Request) -> Answer {
         Some(_) => index::empty(),
     };
     page(req, "items", linked, None, |id, _| {
-        org.connections.get(id).cloned().unwrap_or(Value::Null)
+        match org.connections.get(id) {
+            Some(c) => wire::json(c),
+            None => Ok(serde_json::Value::Null),
+        }
     })
     .map(Some)
 }

@@ -75,9 +75,10 @@ fn oauth2(store: &mut Store, req: &Request) -> Answer {
 fn oauth1(store: &mut Store, req: &Request) -> Answer {
     let _body: types::InitialiseOAuth1ConnectionRequest = req.body()?;
     let system = system(store, req)?;
-    let has_oauth1 = system["authSchemeConfigs"]
-        .as_array()
-        .is_some_and(|c| c.iter().any(|c| c["type"] == "oauth1"));
+    let has_oauth1 = system
+        .auth_scheme_configs
+        .iter()
+        .any(|c| c.type_ == types::AuthSchemeType::Oauth1);
     if !has_oauth1 {
         return Err(ApiError::unprocessable(
             "the system has no oauth1 auth scheme config",

@@ -2,13 +2,14 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{new_id, Store};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("GetIntegrationFlows", list);
@@ -27,32 +28,32 @@ fn project_id(store: &mut Store, req: &Request) -> Result<String, ApiError> {
 
 fn list(store: &mut Store, req: &Request) -> Answer {
     let project = project_id(store, req)?;
-    let flows: Vec<Value> = store
-        .org(req.org())
-        .flows
-        .iter()
-        .filter(|((p, _), _)| *p == project)
-        .map(|(_, f)| f.clone())
-        .collect();
-    Ok(Some(json!({"flows": flows})))
+    let flows = wire::array(
+        store
+            .org(req.org())
+            .flows
+            .iter()
+            .filter(|((p, _), _)| *p == project)
+            .map(|(_, f)| f),
+    )?;
+    Ok(Some(json!({ "flows": flows })))
 }
 
 fn get(store: &mut Store, req: &Request) -> Answer {
     let project = project_id(store, req)?;
     let name = req.path("flow_name");
-    store
+    let flow = store
         .org(req.org())
         .flows
         .get(&(project, name.to_string()))
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| ApiError::not_found(format!("the project has no flow {name:?}")))
+        .ok_or_else(|| ApiError::not_found(format!("the project has no flow {name:?}")))?;
+    wire::json(flow).map(Some)
 }
 
 /// Creates or replaces the flow named in the path; the body's `name` must
 /// agree with it. The flow keeps its id across replacements.
 fn put(store: &mut Store, req: &Request) -> Answer {
-    let flow: types::IntegrationFlow = req.body()?;
+    let mut flow: types::IntegrationFlow = req.body()?;
     let name = req.path("flow_name").to_string();
     if flow.name != name {
         return Err(ApiError::invalid_field(
@@ -66,14 +67,15 @@ fn put(store: &mut Store, req: &Request) -> Answer {
     let project = project_id(store, req)?;
     let flows = &mut store.org(req.org()).flows;
     let key = (project, name);
-    let id = flows
-        .get(&key)
-        .and_then(|f| f["id"].as_str().map(str::to_string))
-        .unwrap_or_else(new_id);
-    let mut value = crate::ops::to_json(&flow)?;
-    value["id"] = json!(id);
-    flows.insert(key, value.clone());
-    Ok(Some(value))
+    flow.id = Some(
+        flows
+            .get(&key)
+            .and_then(|f| f.id.clone())
+            .unwrap_or_else(new_id),
+    );
+    let out = wire::json(&flow)?;
+    flows.insert(key, flow);
+    Ok(Some(out))
 }
 
 fn delete(store: &mut Store, req: &Request) -> Answer {

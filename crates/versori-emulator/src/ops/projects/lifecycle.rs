@@ -8,9 +8,9 @@ use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
-use crate::ops::to_json;
 use crate::request::Request;
 use crate::store::{new_id, now, Store};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("StarProject", star);
@@ -53,7 +53,7 @@ fn clone_project(store: &mut Store, req: &Request) -> Answer {
         org.schemas.insert(copy.id.clone(), schema);
     }
     org.projects.insert(copy.id.clone(), copy.clone());
-    to_json(&copy).map(Some)
+    wire::json(&copy).map(Some)
 }
 
 /// Stops the environment named by `environment` (status `suspended`); a
@@ -73,7 +73,7 @@ fn suspend(store: &mut Store, req: &Request) -> Answer {
         })?;
     env.status = "suspended".into();
     env.updated_at = now();
-    to_json(&*project).map(Some)
+    wire::json(&*project).map(Some)
 }
 
 fn sentiment(store: &mut Store, req: &Request) -> Answer {
@@ -82,13 +82,13 @@ fn sentiment(store: &mut Store, req: &Request) -> Answer {
         return Err(ApiError::invalid_field("messageId", "must not be empty"));
     }
     let project = store.org(req.org()).project_mut(req.path("project_id"))?;
-    let entry: types::Sentiment = serde_json::from_value(json!({
-        "timestamp": now(), "sentimentScore": body.sentiment_score, "messageId": body.message_id
-    }))
-    .map_err(|e| ApiError::bad_request(format!("cannot record the sentiment: {e}")))?;
-    project.metadata.sentiment_history.push(entry);
+    project.metadata.sentiment_history.push(types::Sentiment {
+        message_id: body.message_id,
+        sentiment_score: body.sentiment_score,
+        timestamp: now(),
+    });
     project.updated_at = now();
-    to_json(&*project).map(Some)
+    wire::json(&*project).map(Some)
 }
 
 /// Merges files into the project's current files by filename (a file with

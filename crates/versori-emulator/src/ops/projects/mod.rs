@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 use versori_core::types;
 
-use super::to_json;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{new_id, now, Org, Store, TemplateKeys, VersionKeys};
 use crate::typescript::{self as code, Declared};
+use crate::wire;
 
 mod flows;
 mod lifecycle;
@@ -45,24 +45,28 @@ fn create(store: &mut Store, req: &Request) -> Answer {
         ));
     }
     let t = now();
-    let project: types::Project = serde_json::from_value(json!({
-        "id": new_id(),
-        "name": body.name,
-        "environments": [],
-        "createdAt": t,
-        "updatedAt": t,
-        "currentFiles": {"files": [], "labels": {}},
-        "dynamicVariablesSchema": {},
-        "settings": {},
-        "metadata": {},
-        "starred": false
-    }))
-    .map_err(|e| ApiError::bad_request(format!("cannot build the project: {e}")))?;
+    // the variable schema a project shows stays empty; the one set for it
+    // is kept in `Org::schemas`
+    let project = types::Project {
+        created_at: t,
+        current_files: types::Files {
+            files: Vec::new(),
+            labels: serde_json::Map::new(),
+        },
+        dynamic_variables_schema: Some(types::DynamicVariablesSchema(serde_json::Map::new())),
+        environments: Vec::new(),
+        id: new_id(),
+        metadata: types::ProjectMetadata::default(),
+        name: body.name,
+        settings: types::ProjectSettings::default(),
+        starred: false,
+        updated_at: t,
+    };
     store
         .org(req.org())
         .projects
         .insert(project.id.clone(), project.clone());
-    to_json(&project).map(Some)
+    wire::json(&project).map(Some)
 }
 
 fn list(store: &mut Store, req: &Request) -> Answer {
@@ -89,7 +93,7 @@ fn get(store: &mut Store, req: &Request) -> Answer {
         .projects
         .get(id)
         .ok_or_else(|| ApiError::not_found(format!("no project {id:?}")))?;
-    to_json(project).map(Some)
+    wire::json(project).map(Some)
 }
 
 fn update(store: &mut Store, req: &Request) -> Answer {
@@ -108,7 +112,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
         project.name = name.to_string();
     }
     project.updated_at = now();
-    to_json(project).map(Some)
+    wire::json(project).map(Some)
 }
 
 /// Removes the project with everything it owns: environments and what is
@@ -137,7 +141,7 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     org.static_activations
         .retain(|env, _| !envs.contains(&env.as_str()));
     org.schedulers
-        .retain(|_, s| !envs.iter().any(|e| s["environment_id"] == *e));
+        .retain(|_, s| !envs.contains(&s.environment_id.as_str()));
     org.schemas.remove(id);
     let versions: Vec<String> = org
         .versions
@@ -151,7 +155,10 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     org.flows.retain(|(p, _), _| p != id);
     org.executions.retain(|e| e.project_id != id);
     org.test_containers.remove(id);
-    for linked in org.actions.values_mut().chain(org.triggers.values_mut()) {
+    for linked in org.actions.values_mut() {
+        linked.projects.remove(id);
+    }
+    for linked in org.triggers.values_mut() {
         linked.projects.remove(id);
     }
     Ok(None)
@@ -264,7 +271,7 @@ fn patch_schema(store: &mut Store, req: &Request) -> Answer {
 }
 
 fn get_files(store: &mut Store, req: &Request) -> Answer {
-    to_json(&project_mut(store, req)?.current_files).map(Some)
+    wire::json(&project_mut(store, req)?.current_files).map(Some)
 }
 
 fn update_files(store: &mut Store, req: &Request) -> Answer {
@@ -283,19 +290,21 @@ fn deploy(store: &mut Store, req: &Request) -> Answer {
         .query("project_env")
         .ok_or_else(|| ApiError::invalid_field("project_env", "name the environment to deploy to"))?
         .to_string();
-    let payload = req.json()?;
-    let files: types::Files = serde_json::from_value(json!({
-        "files": payload.get("files").cloned().unwrap_or_else(|| json!([])),
-        "labels": payload.get("labels").cloned().unwrap_or_else(|| json!({})),
-    }))
-    .map_err(|e| ApiError::bad_request(format!("the deployment's files are not valid: {e}")))?;
-    let version_name = payload["versionName"].as_str().unwrap_or_default();
-    let description = payload["versionDescription"].as_str();
+    let payload: types::ProjectDeployPayload = req.body()?;
+    let files = types::Files {
+        files: payload.files,
+        labels: payload.labels,
+    };
     let org = store.org(req.org());
     let id = org.project_mut(req.path("project_id"))?.id.clone();
-    let version =
-        crate::ops::versions::record_version(org, &id, version_name, description, files.clone())?;
-    if version["state"] != "ready" {
+    let version = crate::ops::versions::record_version(
+        org,
+        &id,
+        &payload.version_name,
+        payload.version_description.as_deref(),
+        files.clone(),
+    )?;
+    if version.state != types::VersionState::Ready {
         return Err(ApiError::unprocessable(format!(
             "the files do not pass validation: {}",
             lifecycle::file_problems(&files.files).join("; ")
@@ -313,7 +322,7 @@ pub(crate) fn deploy_files(
     project_id: &str,
     name: &str,
     files: types::Files,
-    version: Option<Value>,
+    version: Option<types::ProjectVersion>,
 ) -> Answer {
     if name.trim().is_empty() {
         return Err(ApiError::invalid_field("project_env", "must not be empty"));
@@ -323,12 +332,24 @@ pub(crate) fn deploy_files(
     let index = match project.environments.iter().position(|e| e.name == name) {
         Some(i) => i,
         None => {
-            let env: types::ProjectEnvironment = serde_json::from_value(json!({
-                "id": new_id(), "name": name, "status": "running", "createdAt": t, "updatedAt": t,
-                "lastDeployedAt": t, "publicUrl": format!("https://{}.emulator.invalid/{}", project.id.to_lowercase(), name),
-                "files": [], "config": {}
-            }))
-            .map_err(|e| ApiError::bad_request(format!("cannot build the environment: {e}")))?;
+            let env = types::ProjectEnvironment {
+                config: types::EnvironmentConfig::default(),
+                created_at: t,
+                deployed_version: None,
+                execution_pool: None,
+                files: Vec::new(),
+                id: new_id(),
+                labels: None,
+                last_deployed_at: t,
+                name: name.to_string(),
+                public_url: format!(
+                    "https://{}.emulator.invalid/{}",
+                    project.id.to_lowercase(),
+                    name
+                ),
+                status: "running".into(),
+                updated_at: t,
+            };
             project.environments.push(env);
             project.environments.len() - 1
         }
@@ -336,28 +357,16 @@ pub(crate) fn deploy_files(
     let env = &mut project.environments[index];
     // the version deployed here before gives way (unless it is redeployed)
     let previous = env.deployed_version.as_ref().map(|v| v.id.clone());
-    let next = version
-        .as_ref()
-        .and_then(|v| v["id"].as_str())
-        .map(str::to_string);
-    let version_name = version
-        .as_ref()
-        .and_then(|v| v["name"].as_str())
-        .map(str::to_string);
+    let next = version.as_ref().map(|v| v.id.clone());
+    let version_name = version.as_ref().map(|v| v.name.clone());
     env.files = files.files.clone();
     env.status = "running".into();
     env.last_deployed_at = t;
     env.updated_at = t;
-    env.deployed_version = match version {
-        Some(v) => Some(
-            serde_json::from_value(v)
-                .map_err(|e| ApiError::bad_request(format!("invalid version: {e}")))?,
-        ),
-        None => None,
-    };
+    env.deployed_version = version;
     if let Some(previous) = previous.filter(|p| Some(p) != next.as_ref()) {
         org.versions.update(&previous, |v| {
-            v.value["state"] = json!("superseded");
+            v.version.state = types::VersionState::Superseded;
         });
     }
     let project = org.project_mut(project_id)?;
@@ -366,15 +375,12 @@ pub(crate) fn deploy_files(
     let public_url = env.public_url.clone();
     project.current_files = files.clone();
     project.updated_at = t;
-    let out = to_json(&*project)?;
+    let out = wire::json(&*project)?;
     // schedulers follow the deployed code: same name keeps its id
     let mut previous: HashMap<String, String> = HashMap::new();
     org.schedulers.retain(|id, s| {
-        if s["environment_id"] == env_id.as_str() {
-            previous.insert(
-                s["name"].as_str().unwrap_or_default().to_string(),
-                id.clone(),
-            );
+        if s.environment_id == env_id {
+            previous.insert(s.name.clone(), id.clone());
             false
         } else {
             true
@@ -387,11 +393,14 @@ pub(crate) fn deploy_files(
         } = d
         {
             let id = previous.remove(&workflow).unwrap_or_else(new_id);
-            org.schedulers.insert(
-                id.clone(),
-                json!({"id": id, "name": workflow, "schedule": cron, "environment_id": env_id,
-                       "url": format!("{public_url}/schedules/{workflow}")}),
-            );
+            let scheduler = types::Scheduler {
+                environment_id: env_id.clone(),
+                id: id.clone(),
+                url: format!("{public_url}/schedules/{workflow}"),
+                name: workflow,
+                schedule: cron,
+            };
+            org.schedulers.insert(id, scheduler);
         }
     }
     let built = match &version_name {
@@ -425,13 +434,16 @@ fn deploy_version(store: &mut Store, req: &Request) -> Answer {
     }
     let org = store.org(req.org());
     let version = super::versions::find(org, req)?;
-    if version.value["state"] != "ready" && version.value["state"] != "superseded" {
+    let state = &version.version.state;
+    if *state != types::VersionState::Ready && *state != types::VersionState::Superseded {
+        // the name and state as JSON strings, quoted
         return Err(ApiError::unprocessable(format!(
             "version {} is {} and cannot be deployed",
-            version.value["name"], version.value["state"]
+            Value::from(version.version.name.as_str()),
+            Value::from(state.to_string())
         )));
     }
-    let (files, value) = (version.files.clone(), version.value.clone());
+    let (files, shown) = (version.files.clone(), version.version.clone());
     let project_id = version.project_id.clone();
-    deploy_files(org, &project_id, &name, files, Some(value))
+    deploy_files(org, &project_id, &name, files, Some(shown))
 }

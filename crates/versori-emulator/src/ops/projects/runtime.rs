@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{Execution, Org, Store};
 use crate::typescript::{self as code, Declared};
+use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("CallIntegration", call);
@@ -92,17 +93,23 @@ fn call(store: &mut Store, req: &Request) -> Answer {
 }
 
 /// The test container's triggers: the workflows the current files declare.
-fn declared_triggers(org: &mut Org, req: &Request) -> Result<Vec<Value>, ApiError> {
+fn declared_triggers(org: &mut Org, req: &Request) -> Result<Vec<types::ProjectTrigger>, ApiError> {
     let project = org.project_mut(req.path("project_id"))?;
     Ok(code::declared(&project.current_files.files)
         .into_iter()
         .map(|d| match d {
-            Declared::Schedule { name, cron } => {
-                json!({"name": name, "type": "schedule", "cron_expr": cron, "method": "POST"})
-            }
-            Declared::Webhook { name } => {
-                json!({"name": name, "type": "webhook", "method": "POST"})
-            }
+            Declared::Schedule { name, cron } => types::ProjectTrigger {
+                cron_expr: Some(cron),
+                method: "POST".into(),
+                name,
+                type_: "schedule".into(),
+            },
+            Declared::Webhook { name } => types::ProjectTrigger {
+                cron_expr: None,
+                method: "POST".into(),
+                name,
+                type_: "webhook".into(),
+            },
         })
         .collect())
 }
@@ -112,9 +119,11 @@ fn start_test_container(store: &mut Store, req: &Request) -> Answer {
     let triggers = declared_triggers(org, req)?;
     org.test_containers
         .insert(req.path("project_id").to_string());
-    Ok(Some(
-        json!({"containerRunning": true, "triggers": triggers}),
-    ))
+    wire::json(&types::ProjectTriggers {
+        container_running: true,
+        triggers,
+    })
+    .map(Some)
 }
 
 /// Runs one of the test container's triggers (the container must be started).
@@ -136,7 +145,7 @@ fn trigger(store: &mut Store, req: &Request) -> Answer {
             "the test container is not running (StartTestContainer first)",
         ));
     }
-    if !triggers.iter().any(|t| t["name"] == name.as_str()) {
+    if !triggers.iter().any(|t| t.name == name) {
         return Err(ApiError::not_found(format!(
             "the project's files declare no trigger {name:?}"
         )));

@@ -3,13 +3,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use serde_json::{json, Value};
+use serde_json::json;
 use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::request::Request;
 use crate::store::{new_id, Linked, Org, Store};
+use crate::wire::{self, Wire};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("ListSystemActions", list_actions);
@@ -23,53 +24,87 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("LinkSystemTriggers", link_triggers);
 }
 
-/// Which of the two collections a handler works on.
-#[derive(Clone, Copy)]
-enum Kind {
-    Action,
-    Trigger,
+/// What actions and triggers share: each belongs to one system and is
+/// listed, created and linked to projects the same way.
+trait Offered: Wire + Sized {
+    /// The member a listing holds them in.
+    const FIELD: &'static str;
+    /// What one is called in messages.
+    const NOUN: &'static str;
+    /// The organisation's map of them.
+    fn map(org: &mut Org) -> &mut BTreeMap<String, Linked<Self>>;
+    /// Its id.
+    fn id(&self) -> &str;
+    /// Its system's id.
+    fn system_id(&self) -> &str;
 }
 
-impl Kind {
-    fn map(self, org: &mut Org) -> &mut BTreeMap<String, Linked> {
-        match self {
-            Kind::Action => &mut org.actions,
-            Kind::Trigger => &mut org.triggers,
-        }
+impl Offered for types::Action {
+    const FIELD: &'static str = "actions";
+    const NOUN: &'static str = "action";
+    fn map(org: &mut Org) -> &mut BTreeMap<String, Linked<Self>> {
+        &mut org.actions
     }
-    fn field(self) -> &'static str {
-        match self {
-            Kind::Action => "actions",
-            Kind::Trigger => "triggers",
-        }
+    fn id(&self) -> &str {
+        &self.id
     }
-    fn noun(self) -> &'static str {
-        match self {
-            Kind::Action => "action",
-            Kind::Trigger => "trigger",
-        }
+    fn system_id(&self) -> &str {
+        &self.system_id
     }
-    /// Fills the defaults of a new item and checks it is a valid one.
-    fn complete(self, item: &mut Value, id: &str, system_id: &str) -> Result<(), String> {
-        let Some(obj) = item.as_object_mut() else {
-            return Err("is not a JSON object".into());
-        };
-        obj.insert("id".into(), json!(id));
-        obj.insert("systemId".into(), json!(system_id));
-        obj.entry("type").or_insert(json!("http"));
-        obj.entry("parameters").or_insert(json!([]));
-        let valid = match self {
-            Kind::Action => serde_json::from_value::<types::Action>(item.clone()).map(|_| ()),
-            Kind::Trigger => {
-                if let Some(obj) = item.as_object_mut() {
-                    obj.entry("description").or_insert(json!(""));
-                    obj.entry("summary").or_insert(json!(""));
-                }
-                serde_json::from_value::<types::Trigger>(item.clone()).map(|_| ())
-            }
-        };
-        valid.map_err(|e| e.to_string())
+}
+
+impl Offered for types::Trigger {
+    const FIELD: &'static str = "triggers";
+    const NOUN: &'static str = "trigger";
+    fn map(org: &mut Org) -> &mut BTreeMap<String, Linked<Self>> {
+        &mut org.triggers
     }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn system_id(&self) -> &str {
+        &self.system_id
+    }
+}
+
+/// A new action of `system_id` from an item of a `CreateActions` body.
+fn action(item: types::CreateActionsActionsItem, system_id: &str) -> types::Action {
+    types::Action {
+        content_type: item.content_type,
+        description: item.description,
+        graphql_query: item.graphql_query,
+        id: new_id(),
+        method: item.method,
+        name: item.name,
+        parameters: item.parameters,
+        path: item.path,
+        request: item.request,
+        response: item.response,
+        summary: item.summary,
+        system_id: system_id.to_string(),
+        type_: item.type_,
+    }
+}
+
+/// A new trigger of `system_id` from an item of a `CreateTriggers` body
+/// (an HTTP trigger; no description or summary is an empty one).
+fn trigger(item: types::CreateTriggersTriggersItem, system_id: &str) -> types::Trigger {
+    types::Trigger {
+        description: item.description.unwrap_or_default(),
+        id: new_id(),
+        method: item.method,
+        name: item.name,
+        parameters: item.parameters,
+        summary: item.summary.unwrap_or_default(),
+        system_id: system_id.to_string(),
+        type_: types::TriggerType::Http,
+    }
+}
+
+/// The request body decoded as `T`; no body is decoded as `null`.
+fn decoded<T: serde::de::DeserializeOwned>(req: &Request, what: &str) -> Result<T, ApiError> {
+    serde_json::from_value(req.json()?)
+        .map_err(|e| ApiError::bad_request(format!("the request body is not a valid {what}: {e}")))
 }
 
 fn system_id(org: &Org, req: &Request) -> Result<String, ApiError> {
@@ -93,80 +128,51 @@ fn project_exists(org: &Org, id: &str, field: &str) -> Result<(), ApiError> {
 }
 
 /// Every item of the system (linked to `project_id` when given), unpaged.
-fn list(store: &mut Store, req: &Request, kind: Kind) -> Answer {
+fn list<T: Offered>(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let system = system_id(org, req)?;
-    let project = req.query("project_id").map(str::to_string);
-    let items: Vec<Value> = kind
-        .map(org)
+    let project = req.query("project_id");
+    let items = T::map(org)
         .values()
-        .filter(|l| l.value["systemId"] == system.as_str())
-        .filter(|l| project.as_ref().is_none_or(|p| l.projects.contains(p)))
-        .map(|l| l.value.clone())
-        .collect();
-    Ok(Some(
-        json!({"totalCount": items.len(), (kind.field()): items}),
-    ))
+        .filter(|l| l.item.system_id() == system)
+        .filter(|l| project.is_none_or(|p| l.projects.contains(p)))
+        .map(|l| &l.item);
+    let items = wire::array(items)?;
+    let total = items.as_array().map_or(0, Vec::len);
+    Ok(Some(json!({"totalCount": total, (T::FIELD): items})))
 }
 
-fn create(store: &mut Store, req: &Request, kind: Kind) -> Answer {
-    let body = req.json()?;
-    let (project, items) = match kind {
-        Kind::Action => {
-            let b: types::CreateActions = serde_json::from_value(body.clone()).map_err(|e| {
-                ApiError::bad_request(format!(
-                    "the request body is not a valid CreateActions: {e}"
-                ))
-            })?;
-            (
-                b.project_id,
-                body["actions"].as_array().cloned().unwrap_or_default(),
-            )
-        }
-        Kind::Trigger => {
-            let b: types::CreateTriggers = serde_json::from_value(body.clone()).map_err(|e| {
-                ApiError::bad_request(format!(
-                    "the request body is not a valid CreateTriggers: {e}"
-                ))
-            })?;
-            (
-                b.project_id,
-                body["triggers"].as_array().cloned().unwrap_or_default(),
-            )
-        }
-    };
+/// Stores the new items of the request's system, each built by `build`
+/// from an item of the body, linked to `project` when given.
+fn create<T: Offered, I>(
+    store: &mut Store,
+    req: &Request,
+    project: Option<String>,
+    items: Vec<I>,
+    build: fn(I, &str) -> T,
+) -> Answer {
     let org = store.org(req.org());
     let system = system_id(org, req)?;
     if let Some(p) = &project {
         project_exists(org, p, "projectId")?;
     }
-    let mut created = Vec::new();
-    for (i, mut item) in items.into_iter().enumerate() {
-        let id = new_id();
-        kind.complete(&mut item, &id, &system).map_err(|e| {
-            ApiError::invalid_field(
-                &format!("{}[{i}]", kind.field()),
-                format!("not a valid {}: {e}", kind.noun()),
-            )
-        })?;
-        created.push(item);
-    }
-    let map = kind.map(org);
-    for item in &created {
-        let id = item["id"].as_str().unwrap_or_default().to_string();
+    let created: Vec<T> = items.into_iter().map(|i| build(i, &system)).collect();
+    let out = wire::array(&created)?;
+    let map = T::map(org);
+    for item in created {
         map.insert(
-            id,
+            item.id().to_string(),
             Linked {
                 projects: project.iter().cloned().collect(),
-                value: item.clone(),
+                item,
             },
         );
     }
-    Ok(Some(Value::Array(created)))
+    Ok(Some(out))
 }
 
 /// Links existing items of the system to a project.
-fn link(store: &mut Store, req: &Request, kind: Kind) -> Answer {
+fn link<T: Offered>(store: &mut Store, req: &Request) -> Answer {
     let ids: Vec<String> = req.body()?;
     let org = store.org(req.org());
     let system = system_id(org, req)?;
@@ -174,19 +180,16 @@ fn link(store: &mut Store, req: &Request, kind: Kind) -> Answer {
     if !org.projects.contains_key(&project) {
         return Err(ApiError::not_found(format!("no project {project:?}")));
     }
-    let map = kind.map(org);
+    let map = T::map(org);
     let unknown: BTreeSet<&String> = ids
         .iter()
-        .filter(|id| {
-            map.get(*id)
-                .is_none_or(|l| l.value["systemId"] != system.as_str())
-        })
+        .filter(|id| map.get(*id).is_none_or(|l| l.item.system_id() != system))
         .collect();
     if !unknown.is_empty() {
         let list: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
         return Err(ApiError::unprocessable(format!(
             "the system has no {} {}",
-            kind.noun(),
+            T::NOUN,
             list.join(", ")
         )));
     }
@@ -198,60 +201,61 @@ fn link(store: &mut Store, req: &Request, kind: Kind) -> Answer {
     Ok(None)
 }
 
-fn action<'a>(org: &'a mut Org, req: &Request) -> Result<&'a mut Linked, ApiError> {
+fn found_action<'a>(
+    org: &'a mut Org,
+    req: &Request,
+) -> Result<&'a mut Linked<types::Action>, ApiError> {
     let system = system_id(org, req)?;
     let id = req.path("action_id");
     org.actions
         .get_mut(id)
-        .filter(|l| l.value["systemId"] == system.as_str())
+        .filter(|l| l.item.system_id == system)
         .ok_or_else(|| ApiError::not_found(format!("the system has no action {id:?}")))
 }
 
 fn list_actions(store: &mut Store, req: &Request) -> Answer {
-    list(store, req, Kind::Action)
+    list::<types::Action>(store, req)
 }
 
 fn create_actions(store: &mut Store, req: &Request) -> Answer {
-    create(store, req, Kind::Action)
+    let body: types::CreateActions = decoded(req, "CreateActions")?;
+    create(store, req, body.project_id, body.actions, action)
 }
 
 fn link_actions(store: &mut Store, req: &Request) -> Answer {
-    link(store, req, Kind::Action)
+    link::<types::Action>(store, req)
 }
 
 fn list_triggers(store: &mut Store, req: &Request) -> Answer {
-    list(store, req, Kind::Trigger)
+    list::<types::Trigger>(store, req)
 }
 
 fn create_triggers(store: &mut Store, req: &Request) -> Answer {
-    create(store, req, Kind::Trigger)
+    let body: types::CreateTriggers = decoded(req, "CreateTriggers")?;
+    create(store, req, body.project_id, body.triggers, trigger)
 }
 
 fn link_triggers(store: &mut Store, req: &Request) -> Answer {
-    link(store, req, Kind::Trigger)
+    link::<types::Trigger>(store, req)
 }
 
 fn get_action(store: &mut Store, req: &Request) -> Answer {
-    action(store.org(req.org()), req).map(|l| Some(l.value.clone()))
+    wire::json(&found_action(store.org(req.org()), req)?.item).map(Some)
 }
 
 /// Replaces the action; its id and system stay those of the path.
 fn update_action(store: &mut Store, req: &Request) -> Answer {
-    let body: types::Action = req.body()?;
-    let l = action(store.org(req.org()), req)?;
-    let mut value = crate::ops::to_json(&body)?;
-    value["id"] = l.value["id"].clone();
-    value["systemId"] = l.value["systemId"].clone();
-    l.value = value.clone();
-    Ok(Some(value))
+    let mut body: types::Action = req.body()?;
+    let l = found_action(store.org(req.org()), req)?;
+    body.id = l.item.id.clone();
+    body.system_id = l.item.system_id.clone();
+    l.item = body;
+    wire::json(&l.item).map(Some)
 }
 
 fn delete_action(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
-    let id = action(org, req)?.value["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let id = found_action(org, req)?.item.id.clone();
     org.actions.remove(&id);
     Ok(None)
 }

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
 use versori_core::types;
 
 use crate::dispatch::{Answer, Handler};
@@ -11,6 +10,7 @@ use crate::error::ApiError;
 use crate::page::{page, Keep};
 use crate::request::Request;
 use crate::store::{new_id, Store};
+use crate::wire;
 
 mod actions;
 pub(crate) mod auth_schemes;
@@ -25,77 +25,75 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     auth_schemes::register(map);
 }
 
-fn checked<T: serde::de::DeserializeOwned>(value: &Value, what: &str) -> Result<(), ApiError> {
-    serde_json::from_value::<T>(value.clone())
-        .map(|_| ())
-        .map_err(|e| ApiError::bad_request(format!("not a valid {what}: {e}")))
-}
-
 fn create(store: &mut Store, req: &Request) -> Answer {
     let body: types::SystemCreate = req.body()?;
     if body.name.trim().is_empty() {
         return Err(ApiError::invalid_field("name", "must not be empty"));
     }
-    let mut system =
-        serde_json::to_value(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    system["id"] = json!(new_id());
-    checked::<types::System>(&system, "System")?;
-    let id = system["id"].as_str().unwrap_or_default().to_string();
-    store.org(req.org()).systems.insert(id, system.clone());
-    Ok(Some(system))
+    // a system is what `System` holds: the body's labels are not part of it
+    let system = types::System {
+        auth_scheme_configs: body.auth_scheme_configs,
+        domain: body.domain,
+        id: new_id(),
+        name: body.name,
+        template_base_url: body.template_base_url,
+    };
+    let out = wire::json(&system)?;
+    store
+        .org(req.org())
+        .systems
+        .insert(system.id.clone(), system);
+    Ok(Some(out))
 }
 
 fn list(store: &mut Store, req: &Request) -> Answer {
     let search = req.query("search").map(str::to_lowercase);
-    let matches = |_: &String, s: &Value| {
-        search.as_ref().is_none_or(|q| {
-            s["name"]
-                .as_str()
-                .unwrap_or_default()
-                .to_lowercase()
-                .contains(q)
-        })
+    let matches = |_: &String, s: &types::System| {
+        search
+            .as_ref()
+            .is_none_or(|q| s.name.to_lowercase().contains(q))
     };
-    let keep: Keep<'_, Value> = search.as_ref().map(|_| &matches as _);
+    let keep: Keep<'_, types::System> = search.as_ref().map(|_| &matches as _);
     page(req, "items", &store.org(req.org()).systems, keep, |_, s| {
-        s.clone()
+        wire::json(s)
     })
     .map(Some)
 }
 
 fn get(store: &mut Store, req: &Request) -> Answer {
     let id = req.path("system_id");
-    store
+    let system = store
         .org(req.org())
         .systems
         .get(id)
-        .cloned()
-        .map(Some)
-        .ok_or_else(|| ApiError::not_found(format!("no system {id:?}")))
+        .ok_or_else(|| ApiError::not_found(format!("no system {id:?}")))?;
+    wire::json(system).map(Some)
 }
 
+/// Changes the name, domain and URL template the body gives; the others stay.
 fn update(store: &mut Store, req: &Request) -> Answer {
-    let body = req.json()?;
-    let Value::Object(changes) = body else {
+    if req.body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request(
             "the system update must be a JSON object",
         ));
-    };
+    }
+    let body: types::UpdateSystem = req.body()?;
     let id = req.path("system_id");
     let system = store
         .org(req.org())
         .systems
         .get_mut(id)
         .ok_or_else(|| ApiError::not_found(format!("no system {id:?}")))?;
-    let mut updated = system.clone();
-    for (k, v) in changes {
-        if k != "id" {
-            updated[k] = v;
-        }
+    if let Some(name) = body.name {
+        system.name = name;
     }
-    checked::<types::System>(&updated, "System")?;
-    *system = updated.clone();
-    Ok(Some(updated))
+    if let Some(domain) = body.domain {
+        system.domain = domain;
+    }
+    if let Some(url) = body.template_base_url {
+        system.template_base_url = url;
+    }
+    wire::json(system).map(Some)
 }
 
 fn delete(store: &mut Store, req: &Request) -> Answer {
