@@ -58,11 +58,6 @@ pub struct Org {
     pub users: BTreeMap<String, types::EndUser>,
     /// Projects by id (their environments live inside them).
     pub projects: BTreeMap<String, types::Project>,
-    /// Variable schemas by project id: JSON Schema documents, free-form
-    /// JSON by the spec (`DynamicVariablesSchema` is any object), checked
-    /// with `versori_core::validation`. The schema a project shows stays
-    /// the empty one it was created with.
-    pub schemas: BTreeMap<String, Value>,
     /// Systems by id.
     pub systems: BTreeMap<String, types::System>,
     /// Connection templates by id, indexed by project and environment.
@@ -529,6 +524,19 @@ impl Org {
         for c in self.owners.forget_user(user) {
             self.links.disown(&c);
         }
+    }
+
+    /// The variable schema of project `project_id` (a JSON Schema document,
+    /// free-form JSON by the spec): the project's own
+    /// `dynamicVariablesSchema`, which SetProjectVariablesSchema and
+    /// PatchProjectVariablesSchema change and GetProject shows; `{}` when
+    /// there is none.
+    pub fn variables_schema(&self, project_id: &str) -> Value {
+        self.projects
+            .get(project_id)
+            .and_then(|p| p.dynamic_variables_schema.as_ref())
+            .map(|s| Value::Object(s.0.clone()))
+            .unwrap_or_else(|| Value::Object(serde_json::Map::new()))
     }
 
     /// The project `id`, or 404.

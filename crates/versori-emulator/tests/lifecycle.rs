@@ -632,6 +632,19 @@ async fn request_bodies_are_checked_against_the_spec() {
     )
     .await;
     assert!(removed["properties"].get("b").is_none());
+    // the schema is the project's own: GetProject shows it, a clone keeps it
+    let shown = ok(&c, "GetProject", json!({"project_id": p})).await;
+    assert_eq!(shown["dynamicVariablesSchema"], removed);
+    let copy = ok(&c, "CloneProject", json!({"project_id": p})).await;
+    assert_eq!(copy["dynamicVariablesSchema"], removed);
+    let copy_id = copy["id"].as_str().unwrap_or_default().to_string();
+    let got = ok(
+        &c,
+        "GetProjectVariablesSchema",
+        json!({"project_id": copy_id}),
+    )
+    .await;
+    assert_eq!(got, removed);
     let (s, msg) = status(
         &c,
         "PatchProjectVariablesSchema",

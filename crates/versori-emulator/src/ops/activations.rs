@@ -156,11 +156,7 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
                     ));
                 }
             }
-            let schema = org
-                .schemas
-                .get(project_id)
-                .cloned()
-                .unwrap_or_else(|| json!({}));
+            let schema = org.variables_schema(project_id);
             problems.extend(schema_problems(&schema, &variables, "dynamicVariables"));
         }
     }
@@ -276,7 +272,7 @@ pub(crate) fn store_static_variables(
 ) -> Answer {
     let schema = org
         .environment(env_id)
-        .and_then(|(p, _)| org.schemas.get(&p.id).cloned())
+        .map(|(p, _)| org.variables_schema(&p.id))
         .unwrap_or_else(|| json!({}));
     let problems = schema_problems(&schema, &variables, "");
     if !problems.is_empty() {
@@ -371,7 +367,7 @@ fn store_variables(store: &mut Store, req: &Request, variables: Map<String, Valu
     let id = a.activation.id.clone();
     let schema = org
         .environment(&a.environment_id)
-        .and_then(|(p, _)| org.schemas.get(&p.id).cloned())
+        .map(|(p, _)| org.variables_schema(&p.id))
         .unwrap_or_else(|| json!({}));
     let problems = schema_problems(&schema, &variables, "");
     if !problems.is_empty() {

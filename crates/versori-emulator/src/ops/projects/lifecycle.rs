@@ -49,9 +49,6 @@ fn clone_project(store: &mut Store, req: &Request) -> Answer {
     copy.created_at = t;
     copy.updated_at = t;
     copy.starred = false;
-    if let Some(schema) = org.schemas.get(&original.id).cloned() {
-        org.schemas.insert(copy.id.clone(), schema);
-    }
     org.projects.insert(copy.id.clone(), copy.clone());
     wire::json(&copy).map(Some)
 }

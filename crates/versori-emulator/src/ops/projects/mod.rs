@@ -45,8 +45,6 @@ fn create(store: &mut Store, req: &Request) -> Answer {
         ));
     }
     let t = now();
-    // the variable schema a project shows stays empty; the one set for it
-    // is kept in `Org::schemas`
     let project = types::Project {
         created_at: t,
         current_files: types::Files {
@@ -142,7 +140,6 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
         .retain(|env, _| !envs.contains(&env.as_str()));
     org.schedulers
         .retain(|_, s| !envs.contains(&s.environment_id.as_str()));
-    org.schemas.remove(id);
     let versions: Vec<String> = org
         .versions
         .group(VersionKeys::PROJECT, id)
@@ -184,21 +181,21 @@ fn set_schema(store: &mut Store, req: &Request) -> Answer {
         ));
     }
     versori_core::validation::compile(&schema).map_err(|e| ApiError::invalid_field("body", e))?;
-    let id = project_mut(store, req)?.id.clone();
-    store.org(req.org()).schemas.insert(id, schema.clone());
+    set_variables_schema(project_mut(store, req)?, &schema);
     Ok(Some(schema))
+}
+
+/// Makes `schema` (a JSON object) the project's variable schema, the one
+/// GetProject shows and activations are checked against.
+fn set_variables_schema(project: &mut types::Project, schema: &Value) {
+    let members = schema.as_object().cloned().unwrap_or_default();
+    project.dynamic_variables_schema = Some(types::DynamicVariablesSchema(members));
+    project.updated_at = now();
 }
 
 fn get_schema(store: &mut Store, req: &Request) -> Answer {
     let id = project_mut(store, req)?.id.clone();
-    Ok(Some(
-        store
-            .org(req.org())
-            .schemas
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| json!({})),
-    ))
+    Ok(Some(store.org(req.org()).variables_schema(&id)))
 }
 
 /// Applies one JSON Patch operation (RFC 6902 `add`, `remove` or
@@ -252,8 +249,7 @@ fn patch_schema(store: &mut Store, req: &Request) -> Answer {
     let patch: types::DynamicVariablesSchemaPatch = req.body()?;
     let op = serde_json::to_value(&patch.op).map_err(|e| ApiError::bad_request(e.to_string()))?;
     let id = project_mut(store, req)?.id.clone();
-    let org = store.org(req.org());
-    let mut schema = org.schemas.get(&id).cloned().unwrap_or_else(|| json!({}));
+    let mut schema = store.org(req.org()).variables_schema(&id);
     apply_patch(
         &mut schema,
         op.as_str().unwrap_or_default(),
@@ -266,7 +262,7 @@ fn patch_schema(store: &mut Store, req: &Request) -> Answer {
             format!("the patched schema would not be valid: {e}"),
         )
     })?;
-    org.schemas.insert(id, schema.clone());
+    set_variables_schema(project_mut(store, req)?, &schema);
     Ok(Some(schema))
 }
 
