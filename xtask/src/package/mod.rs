@@ -96,13 +96,14 @@ pub fn run(only: Option<Part>) -> Result<()> {
     for line in report {
         eprintln!("  {line}");
     }
+    crate::test::print_slowest(6);
     Ok(())
 }
 
 /// `cargo package` of the published crates, verified together.
 fn crates(root: &Path, cargo: &str) -> Result<()> {
     let mut stale = forget_unpacked(&cargo_home())?;
-    stale.extend(forget_built(&root.join("target"))?);
+    stale.extend(forget_built(&crate::test::ffi::target_dir(root, cargo)?)?);
     for path in stale {
         eprintln!("removed a stale copy: {}", path.display());
     }
@@ -147,13 +148,18 @@ fn forget_unpacked(cargo_home: &Path) -> Result<Vec<PathBuf>> {
     Ok(removed)
 }
 
-/// Removes the build fingerprints of the published crates from
-/// `target/debug`, and returns what it removed.
+/// Removes the build fingerprints a previous `cargo package` left for the
+/// published crates at this version, and returns what it removed.
 ///
-/// The verify step builds the packaged crates as registry crates, and cargo
-/// never re-reads a registry crate's sources once it has built that name
-/// and version: a fingerprint left by an earlier run makes it link the
-/// earlier build. Without its fingerprint a crate is rebuilt.
+/// The verify step builds the packaged crates as registry crates (from the
+/// local registry under `target/package`), and cargo never re-reads a
+/// registry crate's sources once it has built that name and version: its
+/// fingerprint is the version alone (`{"Precalculated": "VERSION"}`), so one
+/// left by an earlier run makes it link the earlier build. Without its
+/// fingerprint a crate is rebuilt. The workspace's own builds of the same
+/// crates are path builds, whose fingerprints follow their sources (dep-info,
+/// or the newest file's time for rustdoc); they are kept, so the steps after
+/// this one do not compile the workspace again.
 fn forget_built(target: &Path) -> Result<Vec<PathBuf>> {
     let fingerprints = target.join("debug").join(".fingerprint");
     let mut removed = Vec::new();
@@ -163,12 +169,40 @@ fn forget_built(target: &Path) -> Result<Vec<PathBuf>> {
                 PUBLISHED.contains(&name) && hash.chars().all(|c| c.is_ascii_hexdigit())
             })
         });
-        if ours {
+        if ours && built_from_registry(&dir)? {
             remove(&dir)?;
             removed.push(dir);
         }
     }
     Ok(removed)
+}
+
+/// Whether a fingerprint folder records a build from a registry at this
+/// version: one of its unit files (`*.json`) has the local fingerprint
+/// `[{"Precalculated": VERSION}]`, the one cargo gives a registry crate.
+fn built_from_registry(dir: &Path) -> Result<bool> {
+    for file in entries(dir)? {
+        if file.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let Ok(unit) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let precalculated =
+            unit.get("local")
+                .and_then(Value::as_array)
+                .and_then(|l| match l.as_slice() {
+                    [only] => only.get("Precalculated").and_then(Value::as_str),
+                    _ => None,
+                });
+        if precalculated == Some(version::VERSION) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The entries of `dir`, none when it does not exist.
@@ -279,20 +313,46 @@ mod tests {
     }
 
     #[test]
-    fn only_our_crates_build_fingerprints_are_forgotten() {
+    fn only_registry_builds_of_our_crates_are_forgotten() {
         let target = std::env::temp_dir().join(format!("xtask-target-{}", std::process::id()));
         let fp = target.join("debug/.fingerprint");
-        let ours = fp.join("versori-core-951c138b089ea0f8");
-        let facade = fp.join("versori-389a882b8e4fd7b6");
-        let ffi = fp.join("versori-ffi-c8254bb8f9ce9c9d");
-        let theirs = fp.join("serde-c8254bb8f9ce9c9d");
-        for dir in [&ours, &facade, &ffi, &theirs] {
+        let unit = |dir: &Path, file: &str, local: &str| {
             std::fs::create_dir_all(dir).expect("mkdir");
-        }
+            let json =
+                format!(r#"{{"rustc":1,"features":"[]","path":2,"deps":[],"local":{local}}}"#);
+            std::fs::write(dir.join(file), json).expect("write");
+        };
+        let registry = format!(r#"[{{"Precalculated":"{}"}}]"#, version::VERSION);
+        let dep_info = r#"[{"CheckDepInfo":{"dep_info":"lib/x.d","checksum":false}}]"#;
+        // what `cargo package` verified from its local registry: stale next time
+        let core_packaged = fp.join("versori-core-951c138b089ea0f8");
+        unit(&core_packaged, "lib-versori_core.json", &registry);
+        let facade_packaged = fp.join("versori-0a1b2c3d4e5f6071");
+        unit(&facade_packaged, "lib-versori.json", &registry);
+        // the workspace's own builds (and docs) of the same crates: kept
+        let facade_workspace = fp.join("versori-389a882b8e4fd7b6");
+        unit(&facade_workspace, "lib-versori.json", dep_info);
+        let core_doc = fp.join("versori-core-be93b9081cf0f492");
+        let doc = r#"[{"Precalculated":"1796628917.287550694s (tests/spec_coverage.rs)"}]"#;
+        unit(&core_doc, "doc-lib-versori_core.json", doc);
+        // another version from a registry, a crate not published, another crate
+        let older = fp.join("versori-core-0123456789abcdef");
+        unit(
+            &older,
+            "lib-versori_core.json",
+            r#"[{"Precalculated":"0.0.1"}]"#,
+        );
+        let ffi = fp.join("versori-ffi-c8254bb8f9ce9c9d");
+        unit(&ffi, "lib-versori_ffi.json", &registry);
+        let theirs = fp.join("serde-c8254bb8f9ce9c9d");
+        unit(&theirs, "lib-serde.json", &registry);
         let mut removed = forget_built(&target).expect("clears");
         removed.sort();
-        assert_eq!(removed, vec![facade.clone(), ours.clone()]);
-        assert!(ffi.exists() && theirs.exists());
+        assert_eq!(removed, vec![facade_packaged, core_packaged]);
+        for kept in [&facade_workspace, &core_doc, &older, &ffi, &theirs] {
+            assert!(kept.exists(), "{} was removed", kept.display());
+        }
+        assert!(forget_built(&target).expect("again").is_empty());
         assert!(forget_built(&target.join("absent"))
             .expect("no target")
             .is_empty());
