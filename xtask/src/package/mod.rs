@@ -26,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::test::{capture, run_in};
 
 pub mod c;
+pub mod metadata;
 pub mod python;
 pub mod version;
 
@@ -70,6 +71,8 @@ pub fn run(only: Option<Part>) -> Result<()> {
     })?;
     version::check_metadata(&metadata)?;
     eprintln!("one version: {}", version::VERSION);
+    metadata::check(&metadata, &root)?;
+    eprintln!("the published crates' metadata and licence texts are in order");
 
     let mut report = Vec::new();
     if wanted(Part::Crates) {
