@@ -2,7 +2,10 @@
 //! run the way they run it.
 //!
 //! 1. One version: the manifests, pyproject.toml, the C header, the
-//!    changelog and every crate agree ([`crate::package::version`]).
+//!    changelog, the version named in the READMEs and every crate agree
+//!    ([`crate::package::version`]); the published crates' metadata is true
+//!    and each package carries the licence texts
+//!    ([`crate::package::metadata`]).
 //! 2. The published crates: `cargo package` of versori-core,
 //!    versori-httpmock, versori and versori-emulator together (cargo
 //!    verifies each against the others through a local registry, in
