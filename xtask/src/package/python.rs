@@ -178,10 +178,10 @@ fn describe_wheel(root: &Path, tools: &Venv, wheel: &Path) -> Result<String> {
         &["show", "--json", text(wheel)?],
         &[],
     )?;
-    eprintln!("{}", shown.trim());
     let policy = tags.rsplit('-').next().unwrap_or_default();
     let consistent = audit_verdict(&shown).map_err(|e| fail("auditwheel show --json", e))?;
     let consistent = consistent.as_str();
+    eprintln!("auditwheel: {name} is consistent with {consistent} and needs no library outside it");
     if !manylinux_at_least(consistent, policy) {
         return Err(fail(
             "auditwheel show",

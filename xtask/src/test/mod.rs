@@ -29,7 +29,7 @@ pub(crate) fn run_with_env(
         command: shown.clone(),
         message: e.to_string(),
     })?;
-    took(&shown, started);
+    took(&label(program, args), started);
     if status.success() {
         Ok(())
     } else {
@@ -55,7 +55,7 @@ pub(crate) fn capture(
         command: shown.clone(),
         message: e.to_string(),
     })?;
-    took(&shown, started);
+    took(&label(program, args), started);
     if !output.status.success() {
         return Err(Error::Command {
             command: shown,
@@ -85,6 +85,16 @@ fn echoed(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> (Co
 /// How long each command run so far took, in the order they ran.
 static TIMES: Mutex<Vec<(Duration, String)>> = Mutex::new(Vec::new());
 
+/// A command as the timings name it: the program's file name and its
+/// arguments, without the environment it was given.
+fn label(program: &str, args: &[&str]) -> String {
+    let name = Path::new(program)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(program);
+    format!("{name} {}", args.join(" "))
+}
+
 /// Prints how long a command took (so a CI log shows where the time goes)
 /// and records it for [`print_slowest`].
 fn took(shown: &str, started: Instant) {
@@ -95,12 +105,14 @@ fn took(shown: &str, started: Instant) {
     }
 }
 
-/// A command line cut to one readable line.
+/// A command line cut to one readable line (a program given with `-c`
+/// spans several).
 fn short(shown: &str) -> String {
     const MAX: usize = 100;
+    let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
     match shown.char_indices().nth(MAX) {
         Some((at, _)) => format!("{}...", &shown[..at]),
-        None => shown.to_string(),
+        None => shown,
     }
 }
 
@@ -261,5 +273,13 @@ mod tests {
         let long = format!("maturin {}", "x".repeat(200));
         assert_eq!(short(&long).chars().count(), 103);
         assert!(short(&long).ends_with("..."));
+        assert_eq!(
+            short("python -c import sys\nprint(1)"),
+            "python -c import sys print(1)"
+        );
+        assert_eq!(
+            label("/root/.cargo/bin/cargo", &["test", "-p", "xtask"]),
+            "cargo test -p xtask"
+        );
     }
 }
