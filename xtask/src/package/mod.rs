@@ -158,24 +158,29 @@ fn forget_unpacked(cargo_home: &Path) -> Result<Vec<PathBuf>> {
 /// published crates at this version, and returns what it removed.
 ///
 /// The verify step builds the packaged crates as registry crates (from the
-/// local registry under `target/package`), and cargo never re-reads a
-/// registry crate's sources once it has built that name and version: its
-/// fingerprint is the version alone (`{"Precalculated": "VERSION"}`), so one
-/// left by an earlier run makes it link the earlier build. Without its
+/// local registry under `target/package`, unpacked into cargo's
+/// `registry/src`), and cargo never looks at a registry crate's sources
+/// again once it has built that name and version (its dep-info lists no
+/// file; rustdoc's fingerprint is the version alone), so a build left by an
+/// earlier run would be linked instead of the new sources. Without its
 /// fingerprint a crate is rebuilt. The workspace's own builds of the same
-/// crates are path builds, whose fingerprints follow their sources (dep-info,
-/// or the newest file's time for rustdoc); they are kept, so the steps after
-/// this one do not compile the workspace again.
+/// crates are path builds, whose fingerprints follow their sources; they
+/// are kept, so the steps after this one do not compile the workspace again.
 fn forget_built(target: &Path) -> Result<Vec<PathBuf>> {
-    let fingerprints = target.join("debug").join(".fingerprint");
+    let debug = target.join("debug");
     let mut removed = Vec::new();
-    for dir in entries(&fingerprints)? {
-        let ours = dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-            n.rsplit_once('-').is_some_and(|(name, hash)| {
-                PUBLISHED.contains(&name) && hash.chars().all(|c| c.is_ascii_hexdigit())
-            })
+    for dir in entries(&debug.join(".fingerprint"))? {
+        let Some(dir_name) = dir.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let ours = dir_name.rsplit_once('-').and_then(|(name, hash)| {
+            (PUBLISHED.contains(&name) && hash.chars().all(|c| c.is_ascii_hexdigit()))
+                .then_some((name, hash))
         });
-        if ours && built_from_registry(&dir)? {
+        let Some((name, hash)) = ours else {
+            continue;
+        };
+        if built_from_registry(&debug.join("deps"), name, hash)? || fingerprint_is_version(&dir)? {
             remove(&dir)?;
             removed.push(dir);
         }
@@ -183,10 +188,30 @@ fn forget_built(target: &Path) -> Result<Vec<PathBuf>> {
     Ok(removed)
 }
 
-/// Whether a fingerprint folder records a build from a registry at this
-/// version: one of its unit files (`*.json`) has the local fingerprint
-/// `[{"Precalculated": VERSION}]`, the one cargo gives a registry crate.
-fn built_from_registry(dir: &Path) -> Result<bool> {
+/// Whether rustc's dep-info of the library `name-hash` (`deps/NAME-HASH.d`,
+/// beside the built library) names sources unpacked into cargo's registry
+/// (`.../registry/src/<registry>/NAME-VERSION/`) rather than a path in a
+/// workspace or a package folder.
+fn built_from_registry(deps: &Path, name: &str, hash: &str) -> Result<bool> {
+    let file = deps.join(format!("{}-{hash}.d", name.replace('-', "_")));
+    let text = match std::fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(Error::io(&file, e)),
+    };
+    let unpacked = format!("/{name}-{}/", version::VERSION);
+    Ok(text.lines().next().is_some_and(|rule| {
+        rule.split_whitespace()
+            .skip(1)
+            .any(|source| source.contains("/registry/src/") && source.contains(&unpacked))
+    }))
+}
+
+/// Whether one of a fingerprint folder's unit files (`*.json`) is the
+/// version alone (`"local": [{"Precalculated": VERSION}]`), which is how
+/// cargo fingerprints a registry crate's documentation (a path crate's is
+/// its newest file's time).
+fn fingerprint_is_version(dir: &Path) -> Result<bool> {
     for file in entries(dir)? {
         if file.extension().is_none_or(|x| x != "json") {
             continue;
@@ -322,40 +347,70 @@ mod tests {
     fn only_registry_builds_of_our_crates_are_forgotten() {
         let target = std::env::temp_dir().join(format!("xtask-target-{}", std::process::id()));
         let fp = target.join("debug/.fingerprint");
-        let unit = |dir: &Path, file: &str, local: &str| {
-            std::fs::create_dir_all(dir).expect("mkdir");
+        let deps = target.join("debug/deps");
+        std::fs::create_dir_all(&deps).expect("mkdir");
+        let v = version::VERSION;
+        // a fingerprint folder, its unit file, and rustc's dep-info naming `sources`
+        let unit = |dir: &str, local: &str, sources: Option<&str>| -> PathBuf {
+            let path = fp.join(dir);
+            std::fs::create_dir_all(&path).expect("mkdir");
             let json =
                 format!(r#"{{"rustc":1,"features":"[]","path":2,"deps":[],"local":{local}}}"#);
-            std::fs::write(dir.join(file), json).expect("write");
+            std::fs::write(path.join("lib.json"), json).expect("write");
+            if let Some(sources) = sources {
+                let (name, hash) = dir.rsplit_once('-').expect("name-hash");
+                let d = deps.join(format!("{}-{hash}.d", name.replace('-', "_")));
+                std::fs::write(&d, format!("{}: {sources}\n\n{sources}:\n", d.display()))
+                    .expect("write");
+            }
+            path
         };
-        let registry = format!(r#"[{{"Precalculated":"{}"}}]"#, version::VERSION);
-        let dep_info = r#"[{"CheckDepInfo":{"dep_info":"lib/x.d","checksum":false}}]"#;
+        let dep_info = r#"[{"CheckDepInfo":{"dep_info":"x","checksum":false}}]"#;
+        let registry =
+            format!("/home/ci/.cargo/registry/src/-3a544075e77d3496/versori-core-{v}/src/lib.rs");
         // what `cargo package` verified from its local registry: stale next time
-        let core_packaged = fp.join("versori-core-951c138b089ea0f8");
-        unit(&core_packaged, "lib-versori_core.json", &registry);
-        let facade_packaged = fp.join("versori-0a1b2c3d4e5f6071");
-        unit(&facade_packaged, "lib-versori.json", &registry);
-        // the workspace's own builds (and docs) of the same crates: kept
-        let facade_workspace = fp.join("versori-389a882b8e4fd7b6");
-        unit(&facade_workspace, "lib-versori.json", dep_info);
-        let core_doc = fp.join("versori-core-be93b9081cf0f492");
-        let doc = r#"[{"Precalculated":"1796628917.287550694s (tests/spec_coverage.rs)"}]"#;
-        unit(&core_doc, "doc-lib-versori_core.json", doc);
-        // another version from a registry, a crate not published, another crate
-        let older = fp.join("versori-core-0123456789abcdef");
-        unit(
-            &older,
-            "lib-versori_core.json",
-            r#"[{"Precalculated":"0.0.1"}]"#,
+        let core_packaged = unit("versori-core-5ed32fc94787496e", dep_info, Some(&registry));
+        let facade_registry =
+            format!("/home/ci/.cargo/registry/src/-3a544075e77d3496/versori-{v}/src/lib.rs");
+        let facade_packaged = unit("versori-0a1b2c3d4e5f6071", dep_info, Some(&facade_registry));
+        let documented = unit(
+            "versori-httpmock-0b140a7134e9d717",
+            &format!(r#"[{{"Precalculated":"{v}"}}]"#),
+            None,
         );
-        let ffi = fp.join("versori-ffi-c8254bb8f9ce9c9d");
-        unit(&ffi, "lib-versori_ffi.json", &registry);
-        let theirs = fp.join("serde-c8254bb8f9ce9c9d");
-        unit(&theirs, "lib-serde.json", &registry);
+        // the workspace's own builds, the packaged folder's, docs: kept
+        let workspace = unit(
+            "versori-389a882b8e4fd7b6",
+            dep_info,
+            Some("crates/versori/src/lib.rs crates/versori/src/client.rs"),
+        );
+        let package_dir = unit(
+            "versori-core-58607ba20965000d",
+            dep_info,
+            Some("src/lib.rs"),
+        );
+        let doc = r#"[{"Precalculated":"1796628917.287550694s (tests/spec_coverage.rs)"}]"#;
+        let core_doc = unit("versori-core-be93b9081cf0f492", doc, None);
+        // another version from a registry, a crate not published, another crate
+        let older = unit(
+            "versori-core-0123456789abcdef",
+            dep_info,
+            Some("/home/ci/.cargo/registry/src/-3a544075e77d3496/versori-core-0.0.1/src/lib.rs"),
+        );
+        let ffi = unit(
+            "versori-ffi-c8254bb8f9ce9c9d",
+            dep_info,
+            Some(&format!("/r/registry/src/x/versori-ffi-{v}/src/lib.rs")),
+        );
+        let theirs = unit(
+            "serde-c8254bb8f9ce9c9d",
+            dep_info,
+            Some(&format!("/r/registry/src/x/serde-{v}/src/lib.rs")),
+        );
         let mut removed = forget_built(&target).expect("clears");
         removed.sort();
-        assert_eq!(removed, vec![facade_packaged, core_packaged]);
-        for kept in [&facade_workspace, &core_doc, &older, &ffi, &theirs] {
+        assert_eq!(removed, vec![facade_packaged, core_packaged, documented]);
+        for kept in [&workspace, &package_dir, &core_doc, &older, &ffi, &theirs] {
             assert!(kept.exists(), "{} was removed", kept.display());
         }
         assert!(forget_built(&target).expect("again").is_empty());
