@@ -86,7 +86,7 @@ pub fn run(only: Option<Part>) -> Result<()> {
         ));
     }
     if wanted(Part::RustVersion) {
-        let toolchain = rust_version(&root, &metadata)?;
+        let toolchain = rust_version(&root, &cargo, &metadata)?;
         report.push(format!(
             "rust-version: the published crates build with {toolchain}"
         ));
@@ -258,7 +258,7 @@ fn remove(dir: &Path) -> Result<()> {
 
 /// The published crates build with the toolchain their `rust-version`
 /// names; returns that version.
-fn rust_version(root: &Path, metadata: &Value) -> Result<String> {
+fn rust_version(root: &Path, cargo: &str, metadata: &Value) -> Result<String> {
     let declared: Vec<&str> = metadata
         .get("packages")
         .and_then(Value::as_array)
@@ -300,7 +300,9 @@ fn rust_version(root: &Path, metadata: &Value) -> Result<String> {
             &["toolchain", "install", &toolchain, "--profile", "minimal"],
         )?;
     }
-    // its own target folder: nothing compiled by one toolchain is reused by the other
+    // its own folder in cargo's target folder: nothing compiled by one
+    // toolchain is reused by the other
+    let msrv_target = crate::test::ffi::target_dir(root, cargo)?.join("msrv");
     let mut args = vec![
         "run",
         toolchain.as_str(),
@@ -308,7 +310,7 @@ fn rust_version(root: &Path, metadata: &Value) -> Result<String> {
         "check",
         "--locked",
         "--target-dir",
-        "target/msrv",
+        crate::test::ffi::text(&msrv_target)?,
     ];
     for name in PUBLISHED {
         args.extend(["-p", name]);
