@@ -2,7 +2,10 @@
 //! run the way they run it.
 //!
 //! 1. One version: the manifests, pyproject.toml, the C header, the
-//!    changelog and every crate agree ([`crate::package::version`]).
+//!    changelog, the version named in the READMEs and every crate agree
+//!    ([`crate::package::version`]); the published crates' metadata is true
+//!    and each package carries the licence texts
+//!    ([`crate::package::metadata`]).
 //! 2. The published crates: `cargo package` of versori-core,
 //!    versori-httpmock, versori and versori-emulator together (cargo
 //!    verifies each against the others through a local registry, in
@@ -26,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::test::{capture, run_in};
 
 pub mod c;
+pub mod metadata;
 pub mod python;
 pub mod version;
 
@@ -70,6 +74,8 @@ pub fn run(only: Option<Part>) -> Result<()> {
     })?;
     version::check_metadata(&metadata)?;
     eprintln!("one version: {}", version::VERSION);
+    metadata::check(&metadata, &root)?;
+    eprintln!("the published crates' metadata and licence texts are in order");
 
     let mut report = Vec::new();
     if wanted(Part::Crates) {
@@ -80,7 +86,7 @@ pub fn run(only: Option<Part>) -> Result<()> {
         ));
     }
     if wanted(Part::RustVersion) {
-        let toolchain = rust_version(&root, &metadata)?;
+        let toolchain = rust_version(&root, &cargo, &metadata)?;
         report.push(format!(
             "rust-version: the published crates build with {toolchain}"
         ));
@@ -96,13 +102,14 @@ pub fn run(only: Option<Part>) -> Result<()> {
     for line in report {
         eprintln!("  {line}");
     }
+    crate::test::print_slowest(6);
     Ok(())
 }
 
 /// `cargo package` of the published crates, verified together.
 fn crates(root: &Path, cargo: &str) -> Result<()> {
     let mut stale = forget_unpacked(&cargo_home())?;
-    stale.extend(forget_built(&root.join("target"))?);
+    stale.extend(forget_built(&crate::test::ffi::target_dir(root, cargo)?)?);
     for path in stale {
         eprintln!("removed a stale copy: {}", path.display());
     }
@@ -147,28 +154,86 @@ fn forget_unpacked(cargo_home: &Path) -> Result<Vec<PathBuf>> {
     Ok(removed)
 }
 
-/// Removes the build fingerprints of the published crates from
-/// `target/debug`, and returns what it removed.
+/// Removes the build fingerprints a previous `cargo package` left for the
+/// published crates at this version, and returns what it removed.
 ///
-/// The verify step builds the packaged crates as registry crates, and cargo
-/// never re-reads a registry crate's sources once it has built that name
-/// and version: a fingerprint left by an earlier run makes it link the
-/// earlier build. Without its fingerprint a crate is rebuilt.
+/// The verify step builds the packaged crates as registry crates (from the
+/// local registry under `target/package`, unpacked into cargo's
+/// `registry/src`), and cargo never looks at a registry crate's sources
+/// again once it has built that name and version (its dep-info lists no
+/// file; rustdoc's fingerprint is the version alone), so a build left by an
+/// earlier run would be linked instead of the new sources. Without its
+/// fingerprint a crate is rebuilt. The workspace's own builds of the same
+/// crates are path builds, whose fingerprints follow their sources; they
+/// are kept, so the steps after this one do not compile the workspace again.
 fn forget_built(target: &Path) -> Result<Vec<PathBuf>> {
-    let fingerprints = target.join("debug").join(".fingerprint");
+    let debug = target.join("debug");
     let mut removed = Vec::new();
-    for dir in entries(&fingerprints)? {
-        let ours = dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-            n.rsplit_once('-').is_some_and(|(name, hash)| {
-                PUBLISHED.contains(&name) && hash.chars().all(|c| c.is_ascii_hexdigit())
-            })
+    for dir in entries(&debug.join(".fingerprint"))? {
+        let Some(dir_name) = dir.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let ours = dir_name.rsplit_once('-').and_then(|(name, hash)| {
+            (PUBLISHED.contains(&name) && hash.chars().all(|c| c.is_ascii_hexdigit()))
+                .then_some((name, hash))
         });
-        if ours {
+        let Some((name, hash)) = ours else {
+            continue;
+        };
+        if built_from_registry(&debug.join("deps"), name, hash)? || fingerprint_is_version(&dir)? {
             remove(&dir)?;
             removed.push(dir);
         }
     }
     Ok(removed)
+}
+
+/// Whether rustc's dep-info of the library `name-hash` (`deps/NAME-HASH.d`,
+/// beside the built library) names sources unpacked into cargo's registry
+/// (`.../registry/src/<registry>/NAME-VERSION/`) rather than a path in a
+/// workspace or a package folder.
+fn built_from_registry(deps: &Path, name: &str, hash: &str) -> Result<bool> {
+    let file = deps.join(format!("{}-{hash}.d", name.replace('-', "_")));
+    let text = match std::fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(Error::io(&file, e)),
+    };
+    let unpacked = format!("/{name}-{}/", version::VERSION);
+    Ok(text.lines().next().is_some_and(|rule| {
+        rule.split_whitespace()
+            .skip(1)
+            .any(|source| source.contains("/registry/src/") && source.contains(&unpacked))
+    }))
+}
+
+/// Whether one of a fingerprint folder's unit files (`*.json`) is the
+/// version alone (`"local": [{"Precalculated": VERSION}]`), which is how
+/// cargo fingerprints a registry crate's documentation (a path crate's is
+/// its newest file's time).
+fn fingerprint_is_version(dir: &Path) -> Result<bool> {
+    for file in entries(dir)? {
+        if file.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let Ok(unit) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let precalculated =
+            unit.get("local")
+                .and_then(Value::as_array)
+                .and_then(|l| match l.as_slice() {
+                    [only] => only.get("Precalculated").and_then(Value::as_str),
+                    _ => None,
+                });
+        if precalculated == Some(version::VERSION) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The entries of `dir`, none when it does not exist.
@@ -193,7 +258,7 @@ fn remove(dir: &Path) -> Result<()> {
 
 /// The published crates build with the toolchain their `rust-version`
 /// names; returns that version.
-fn rust_version(root: &Path, metadata: &Value) -> Result<String> {
+fn rust_version(root: &Path, cargo: &str, metadata: &Value) -> Result<String> {
     let declared: Vec<&str> = metadata
         .get("packages")
         .and_then(Value::as_array)
@@ -235,7 +300,9 @@ fn rust_version(root: &Path, metadata: &Value) -> Result<String> {
             &["toolchain", "install", &toolchain, "--profile", "minimal"],
         )?;
     }
-    // its own target folder: nothing compiled by one toolchain is reused by the other
+    // its own folder in cargo's target folder: nothing compiled by one
+    // toolchain is reused by the other
+    let msrv_target = crate::test::ffi::target_dir(root, cargo)?.join("msrv");
     let mut args = vec![
         "run",
         toolchain.as_str(),
@@ -243,7 +310,7 @@ fn rust_version(root: &Path, metadata: &Value) -> Result<String> {
         "check",
         "--locked",
         "--target-dir",
-        "target/msrv",
+        crate::test::ffi::text(&msrv_target)?,
     ];
     for name in PUBLISHED {
         args.extend(["-p", name]);
@@ -279,20 +346,76 @@ mod tests {
     }
 
     #[test]
-    fn only_our_crates_build_fingerprints_are_forgotten() {
+    fn only_registry_builds_of_our_crates_are_forgotten() {
         let target = std::env::temp_dir().join(format!("xtask-target-{}", std::process::id()));
         let fp = target.join("debug/.fingerprint");
-        let ours = fp.join("versori-core-951c138b089ea0f8");
-        let facade = fp.join("versori-389a882b8e4fd7b6");
-        let ffi = fp.join("versori-ffi-c8254bb8f9ce9c9d");
-        let theirs = fp.join("serde-c8254bb8f9ce9c9d");
-        for dir in [&ours, &facade, &ffi, &theirs] {
-            std::fs::create_dir_all(dir).expect("mkdir");
-        }
+        let deps = target.join("debug/deps");
+        std::fs::create_dir_all(&deps).expect("mkdir");
+        let v = version::VERSION;
+        // a fingerprint folder, its unit file, and rustc's dep-info naming `sources`
+        let unit = |dir: &str, local: &str, sources: Option<&str>| -> PathBuf {
+            let path = fp.join(dir);
+            std::fs::create_dir_all(&path).expect("mkdir");
+            let json =
+                format!(r#"{{"rustc":1,"features":"[]","path":2,"deps":[],"local":{local}}}"#);
+            std::fs::write(path.join("lib.json"), json).expect("write");
+            if let Some(sources) = sources {
+                let (name, hash) = dir.rsplit_once('-').expect("name-hash");
+                let d = deps.join(format!("{}-{hash}.d", name.replace('-', "_")));
+                std::fs::write(&d, format!("{}: {sources}\n\n{sources}:\n", d.display()))
+                    .expect("write");
+            }
+            path
+        };
+        let dep_info = r#"[{"CheckDepInfo":{"dep_info":"x","checksum":false}}]"#;
+        let registry =
+            format!("/home/ci/.cargo/registry/src/-3a544075e77d3496/versori-core-{v}/src/lib.rs");
+        // what `cargo package` verified from its local registry: stale next time
+        let core_packaged = unit("versori-core-5ed32fc94787496e", dep_info, Some(&registry));
+        let facade_registry =
+            format!("/home/ci/.cargo/registry/src/-3a544075e77d3496/versori-{v}/src/lib.rs");
+        let facade_packaged = unit("versori-0a1b2c3d4e5f6071", dep_info, Some(&facade_registry));
+        let documented = unit(
+            "versori-httpmock-0b140a7134e9d717",
+            &format!(r#"[{{"Precalculated":"{v}"}}]"#),
+            None,
+        );
+        // the workspace's own builds, the packaged folder's, docs: kept
+        let workspace = unit(
+            "versori-389a882b8e4fd7b6",
+            dep_info,
+            Some("crates/versori/src/lib.rs crates/versori/src/client.rs"),
+        );
+        let package_dir = unit(
+            "versori-core-58607ba20965000d",
+            dep_info,
+            Some("src/lib.rs"),
+        );
+        let doc = r#"[{"Precalculated":"1796628917.287550694s (tests/spec_coverage.rs)"}]"#;
+        let core_doc = unit("versori-core-be93b9081cf0f492", doc, None);
+        // another version from a registry, a crate not published, another crate
+        let older = unit(
+            "versori-core-0123456789abcdef",
+            dep_info,
+            Some("/home/ci/.cargo/registry/src/-3a544075e77d3496/versori-core-0.0.1/src/lib.rs"),
+        );
+        let ffi = unit(
+            "versori-ffi-c8254bb8f9ce9c9d",
+            dep_info,
+            Some(&format!("/r/registry/src/x/versori-ffi-{v}/src/lib.rs")),
+        );
+        let theirs = unit(
+            "serde-c8254bb8f9ce9c9d",
+            dep_info,
+            Some(&format!("/r/registry/src/x/serde-{v}/src/lib.rs")),
+        );
         let mut removed = forget_built(&target).expect("clears");
         removed.sort();
-        assert_eq!(removed, vec![facade.clone(), ours.clone()]);
-        assert!(ffi.exists() && theirs.exists());
+        assert_eq!(removed, vec![facade_packaged, core_packaged, documented]);
+        for kept in [&workspace, &package_dir, &core_doc, &older, &ffi, &theirs] {
+            assert!(kept.exists(), "{} was removed", kept.display());
+        }
+        assert!(forget_built(&target).expect("again").is_empty());
         assert!(forget_built(&target.join("absent"))
             .expect("no target")
             .is_empty());

@@ -116,7 +116,88 @@ pub fn check_sources(root: &Path) -> Result<()> {
             ));
         }
     }
+    for file in PROSE {
+        let mut text = read(root, file)?;
+        if file.ends_with(".rs") {
+            // the module's documentation, not its tests' made-up versions
+            text = text
+                .lines()
+                .filter(|l| l.starts_with("//!"))
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+        if let Some(wrong) = stale_mention(&text, VERSION) {
+            return Err(problem(file, wrong));
+        }
+    }
     Ok(())
+}
+
+/// The documents whose prose names the version: the shared library's file
+/// names (`libversori.so.0.1.0`, soname `libversori.so.0`) and the
+/// dependency lines users copy (`versori = "0.1"`); of a Rust file, its
+/// module documentation (`//!`).
+const PROSE: [&str; 7] = [
+    "README.md",
+    "crates/versori-ffi/README.md",
+    "crates/versori/README.md",
+    "crates/versori-core/README.md",
+    "crates/versori-httpmock/README.md",
+    "crates/versori-emulator/README.md",
+    "xtask/src/install.rs",
+];
+
+/// The first mention in `text` that does not fit `version`: a
+/// `libversori.so.X.Y.Z` other than this version, a `libversori.so.X`
+/// other than its major, or a `versori... = "REQ"` dependency line whose
+/// requirement does not accept it.
+fn stale_mention(text: &str, version: &str) -> Option<String> {
+    let major = version.split('.').next().unwrap_or(version);
+    for (at, _) in text.match_indices("libversori.so.") {
+        let rest = &text[at + "libversori.so.".len()..];
+        let named: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        let named = named.trim_end_matches('.');
+        let fits = match named.split('.').count() {
+            3 => named == version,
+            1 => named == major,
+            _ => false,
+        };
+        if !named.is_empty() && !fits {
+            return Some(format!(
+                "names libversori.so.{named}; the library is libversori.so.{version} \
+                 (soname libversori.so.{major})"
+            ));
+        }
+    }
+    for line in text.lines() {
+        let Some((name, requirement)) = line.split_once('=') else {
+            continue;
+        };
+        let name = name.trim();
+        let ours = crate::package::PUBLISHED.contains(&name);
+        let requirement = requirement.trim();
+        let wanted = requirement
+            .strip_prefix('"')
+            .or_else(|| {
+                requirement
+                    .strip_prefix('{')
+                    .and_then(|r| r.split("version = \"").nth(1))
+            })
+            .and_then(|r| r.split('"').next());
+        if let (true, Some(wanted)) = (ours, wanted) {
+            let plain = wanted.trim_start_matches(['^', '=', '~']);
+            if !compatible(plain, version) {
+                return Some(format!(
+                    "`{}` does not accept this version, {version}",
+                    line.trim()
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// Every workspace member's version in `cargo metadata` output agrees.
@@ -232,6 +313,20 @@ mod tests {
         assert_eq!(workspace_version(toml), Some("2.3.4"));
         let reqs: Vec<&str> = internal_requirements(toml).iter().map(|r| r.1).collect();
         assert_eq!(reqs, ["2.3.4", "2.3.3"]);
+    }
+
+    #[test]
+    fn stale_version_mentions_are_found() {
+        let ok = "lib/libversori.so.0.1.0 (soname libversori.so.0), libversori.so -> it\n\
+                  ```toml\nversori = \"0.1\"\ntokio = \"1\"\n\
+                  versori-emulator = { version = \"0.1.0\", features = [] }\n```\n";
+        assert_eq!(stale_mention(ok, "0.1.0"), None);
+        assert!(stale_mention(ok, "0.2.0").is_some_and(|m| m.contains("libversori.so.0.1.0")));
+        assert!(stale_mention("soname libversori.so.1.", "0.1.0").is_some());
+        assert!(stale_mention("versori = \"0.1\"", "0.2.0").is_some_and(|m| m.contains("0.1")));
+        assert!(stale_mention("versori-emulator = { version = \"0.1\" }", "0.2.0").is_some());
+        assert_eq!(stale_mention("serde = \"0.1\"", "0.2.0"), None);
+        assert_eq!(stale_mention("versori = \"0.2\"", "0.2.3"), None);
     }
 
     #[test]

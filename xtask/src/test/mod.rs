@@ -2,6 +2,8 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::workspace_root;
@@ -22,10 +24,12 @@ pub(crate) fn run_with_env(
     env: &[(&str, &str)],
 ) -> Result<()> {
     let (mut command, shown) = echoed(dir, program, args, env);
+    let started = Instant::now();
     let status = command.status().map_err(|e| Error::Command {
         command: shown.clone(),
         message: e.to_string(),
     })?;
+    took(&label(program, args), started);
     if status.success() {
         Ok(())
     } else {
@@ -46,10 +50,12 @@ pub(crate) fn capture(
     env: &[(&str, &str)],
 ) -> Result<String> {
     let (mut command, shown) = echoed(dir, program, args, env);
+    let started = Instant::now();
     let output = command.output().map_err(|e| Error::Command {
         command: shown.clone(),
         message: e.to_string(),
     })?;
+    took(&label(program, args), started);
     if !output.status.success() {
         return Err(Error::Command {
             command: shown,
@@ -74,6 +80,71 @@ fn echoed(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> (Co
         .envs(env.iter().copied())
         .current_dir(dir);
     (command, shown)
+}
+
+/// How long each command run so far took, in the order they ran.
+static TIMES: Mutex<Vec<(Duration, String)>> = Mutex::new(Vec::new());
+
+/// A command as the timings name it: the program's file name and its
+/// arguments, without the environment it was given.
+fn label(program: &str, args: &[&str]) -> String {
+    let name = Path::new(program)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(program);
+    format!("{name} {}", args.join(" "))
+}
+
+/// Prints how long a command took (so a CI log shows where the time goes)
+/// and records it for [`print_slowest`].
+fn took(shown: &str, started: Instant) {
+    let elapsed = started.elapsed();
+    eprintln!("<== {} after {}", short(shown), seconds(elapsed));
+    if let Ok(mut times) = TIMES.lock() {
+        times.push((elapsed, shown.to_string()));
+    }
+}
+
+/// A command line cut to one readable line (a program given with `-c`
+/// spans several).
+fn short(shown: &str) -> String {
+    const MAX: usize = 100;
+    let shown = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+    match shown.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}...", &shown[..at]),
+        None => shown,
+    }
+}
+
+/// `12.3s`, or `2m 05s` from a minute on.
+fn seconds(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 60.0 {
+        format!("{s:.1}s")
+    } else {
+        let whole = d.as_secs();
+        format!("{}m {:02}s", whole / 60, whole % 60)
+    }
+}
+
+/// The `n` slowest commands run so far, slowest first.
+pub(crate) fn slowest(n: usize) -> Vec<(Duration, String)> {
+    let mut times = TIMES.lock().map(|t| t.clone()).unwrap_or_default();
+    times.sort_by_key(|t| std::cmp::Reverse(t.0));
+    times.truncate(n);
+    times
+}
+
+/// Prints the `n` slowest commands run so far.
+pub(crate) fn print_slowest(n: usize) {
+    let times = slowest(n);
+    if times.is_empty() {
+        return;
+    }
+    eprintln!("the slowest steps:");
+    for (elapsed, shown) in times {
+        eprintln!("  {:>8}  {}", seconds(elapsed), short(&shown));
+    }
 }
 
 /// The steps, in order; the first failure stops the run.
@@ -117,6 +188,7 @@ pub fn run() -> Result<()> {
     docs(&root, &cargo)?;
     upstream_checks(&root, &cargo)?;
     eprintln!("\nall checks passed");
+    print_slowest(8);
     Ok(())
 }
 
@@ -193,4 +265,27 @@ fn upstream_checks(root: &Path, cargo: &str) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_and_command_lines_print_short() {
+        assert_eq!(seconds(Duration::from_millis(12_340)), "12.3s");
+        assert_eq!(seconds(Duration::from_secs(125)), "2m 05s");
+        assert_eq!(short("cargo build"), "cargo build");
+        let long = format!("maturin {}", "x".repeat(200));
+        assert_eq!(short(&long).chars().count(), 103);
+        assert!(short(&long).ends_with("..."));
+        assert_eq!(
+            short("python -c import sys\nprint(1)"),
+            "python -c import sys print(1)"
+        );
+        assert_eq!(
+            label("/root/.cargo/bin/cargo", &["test", "-p", "xtask"]),
+            "cargo test -p xtask"
+        );
+    }
 }
