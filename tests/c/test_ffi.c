@@ -9,17 +9,13 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "versori.h"
+#include "support.h"
 
 #define ORG "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
 
@@ -67,21 +63,6 @@ static char *json_string(const char *obj, const char *key) {
 }
 
 /* ---- calling helpers ---- */
-
-/* Calls and expects success; returns the JSON (free it) or NULL. */
-static char *call_ok(const VersoriClient *c, const char *op, const char *args) {
-  char *out = NULL;
-  VersoriStatus st = versori_call(c, op, args, &out);
-  if (st != VERSORI_OK) {
-    fprintf(stderr, "call %s %s failed\n", op, args ? args : "NULL");
-    print_last_error(op, st);
-    failures++;
-    return NULL;
-  }
-  CHECK(out != NULL);
-  CHECK(versori_last_error_message() == NULL);
-  return out;
-}
 
 /* Calls and expects `status`, the HTTP status, and (unless NULL) the code. */
 static void call_fails(const VersoriClient *c, const char *op, const char *args,
@@ -134,23 +115,15 @@ static int last_message_has(const char *needle) {
   return has;
 }
 
+/* A client of ORG at `base_url` with `api_key`, a request timeout and a
+ * number of retries (0 and -1: the defaults). */
 static VersoriClient *new_client(const char *base_url, const char *api_key,
                                  uint32_t timeout_ms, int32_t retries) {
-  VersoriClientOptions opts;
-  memset(&opts, 0, sizeof opts);
-  opts.base_url = base_url;
-  opts.organisation = ORG;
+  VersoriClientOptions opts = client_options(base_url, ORG);
   opts.api_key = api_key;
   opts.request_timeout_ms = timeout_ms;
   opts.max_retries = retries;
-  VersoriClient *c = NULL;
-  VersoriStatus st = versori_client_new(&opts, &c);
-  if (st != VERSORI_OK) {
-    print_last_error("versori_client_new", st);
-    failures++;
-    return NULL;
-  }
-  return c;
+  return open_client(&opts);
 }
 
 /* ---- the tests ---- */
@@ -406,28 +379,26 @@ static void test_invalid_input(const VersoriClient *c) {
   CHECK(last_message_has("out_json"));
   CHECK(out == NULL);
 
-  call_fails(c, "GetEndUser", "{\"user_id\": ", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("not valid JSON"));
-  call_fails(c, "GetEndUser", "[1,2]", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  call_fails(c, "GetEndUser", "{\"user_id\":\"\xff\xfe\"}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("UTF-8"));
-  call_fails(c, "Get\xc3\x28User", "{}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("UTF-8"));
-  call_fails(c, "GetEndUsr", "{}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("GetEndUsr"));
-  call_fails(c, "GetEndUser", "{}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("user_id"));
-  call_fails(c, "GetEndUser", "{\"user_id\":42}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("user_id"));
-  call_fails(c, "GetEndUser", "{\"user_id\":\"a\",\"colour\":1}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("colour"));
-  call_fails(c, "CreateEndUser", "{\"body\":[1]}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("body"));
+  /* refused before anything is sent: the operation, its arguments and what
+   * the message names (NULL: anything) */
+  static const char *const refused[][3] = {
+      {"GetEndUser", "{\"user_id\": ", "not valid JSON"},
+      {"GetEndUser", "[1,2]", NULL},
+      {"GetEndUser", "{\"user_id\":\"\xff\xfe\"}", "UTF-8"},
+      {"Get\xc3\x28User", "{}", "UTF-8"},
+      {"GetEndUsr", "{}", "GetEndUsr"},
+      {"GetEndUser", "{}", "user_id"},
+      {"GetEndUser", "{\"user_id\":42}", "user_id"},
+      {"GetEndUser", "{\"user_id\":\"a\",\"colour\":1}", "colour"},
+      {"CreateEndUser", "{\"body\":[1]}", "body"},
+  };
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    call_fails(c, refused[i][0], refused[i][1], VERSORI_INVALID_ARGUMENT, 0, NULL);
+    if (refused[i][2] != NULL) CHECK(last_message_has(refused[i][2]));
+  }
 
   VersoriClient *bad = NULL;
-  VersoriClientOptions opts;
-  memset(&opts, 0, sizeof opts);
-  opts.base_url = "ftp://example.com";
+  VersoriClientOptions opts = client_options("ftp://example.com", NULL);
   opts.api_key = "k";
   CHECK(versori_client_new(&opts, &bad) == VERSORI_INVALID_ARGUMENT && bad == NULL);
   CHECK(last_message_has("ftp"));
@@ -451,37 +422,13 @@ static void test_invalid_input(const VersoriClient *c) {
   versori_string_free(NULL);
 }
 
-/* A TCP listener on a free loopback port; returns the fd and writes the port. */
-static int listen_loopback(int *port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in addr;
-  memset(&addr, 0, sizeof addr);
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 8) != 0 ||
-      getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
-    perror("listen_loopback");
-    exit(2);
-  }
-  *port = ntohs(addr.sin_port);
-  return fd;
-}
-
 /* Answers one request with a 200 whose body is not JSON. */
 static void *serve_garbage(void *arg) {
   int fd = *(int *)arg;
   int conn = accept(fd, NULL, NULL);
   if (conn < 0) return NULL;
   char buf[4096];
-  size_t seen = 0;
-  while (seen < sizeof buf - 1) {
-    ssize_t n = read(conn, buf + seen, sizeof buf - 1 - seen);
-    if (n <= 0) break;
-    seen += (size_t)n;
-    buf[seen] = '\0';
-    if (strstr(buf, "\r\n\r\n")) break;
-  }
+  read_request_head(conn, buf, sizeof buf);
   const char *reply =
       "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 8\r\n"
       "connection: close\r\n\r\nnot json";
@@ -624,20 +571,15 @@ static void test_threads(const VersoriClient *c) {
 }
 
 int main(void) {
-  const char *vars[] = {"VERSORI_BASE_URL", "VERSORI_ORG", "VERSORI_API_KEY", "VERSORI_JWT",
-                        "VERSORI_SIGNING_KEY", "VERSORI_SIGNING_KEY_ID", "VERSORI_SUBJECT"};
-  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) unsetenv(vars[i]);
-
+  clear_versori_environment();
   test_version();
 
   VersoriEmulator *emu = NULL;
-  if (versori_emulator_start(0, &emu) != VERSORI_OK) {
-    print_last_error("versori_emulator_start", VERSORI_SYSTEM_ERROR);
+  char *base_url = NULL;
+  if (start_emulator(&emu, &base_url) != 0) {
+    versori_emulator_free(emu);
     return 1;
   }
-  char *base_url = NULL;
-  CHECK(versori_emulator_base_url(emu, &base_url) == VERSORI_OK);
-  CHECK(base_url != NULL && strncmp(base_url, "http://127.0.0.1:", 17) == 0);
 
   VersoriClient *c = new_client(base_url, "test-key", 0, -1);
   if (c != NULL) {
@@ -652,11 +594,5 @@ int main(void) {
   versori_client_free(c);
   versori_string_free(base_url);
   versori_emulator_free(emu);
-
-  if (failures) {
-    fprintf(stderr, "test_ffi: %d check(s) failed\n", failures);
-    return 1;
-  }
-  printf("test_ffi: all checks passed\n");
-  return 0;
+  return finish("test_ffi");
 }
