@@ -79,6 +79,58 @@ static inline char *call_ok(const VersoriClient *c, const char *op, const char *
   return out;
 }
 
+/* A few JSON readers: enough to pull ids out of the library's compact answers. */
+
+/* The value of `key` among the members of the object that starts at `obj`. */
+static inline const char *json_member(const char *obj, const char *key) {
+  size_t klen = strlen(key);
+  int depth = 0;
+  if (obj == NULL) return NULL;
+  for (const char *p = obj; *p; p++) {
+    if (*p == '"') {
+      const char *start = ++p;
+      while (*p && *p != '"') {
+        if (*p == '\\' && p[1]) p++;
+        p++;
+      }
+      if (!*p) return NULL;
+      if (depth == 1 && (size_t)(p - start) == klen &&
+          strncmp(start, key, klen) == 0 && p[1] == ':') {
+        return p + 2;
+      }
+    } else if (*p == '{' || *p == '[') {
+      depth++;
+    } else if (*p == '}' || *p == ']') {
+      if (--depth == 0) return NULL;
+    }
+  }
+  return NULL;
+}
+
+/* A copy of the string member `key` (no escapes expected), or NULL. */
+static inline char *json_string(const char *obj, const char *key) {
+  const char *v = json_member(obj, key);
+  if (v == NULL || *v != '"') return NULL;
+  const char *end = strchr(v + 1, '"');
+  if (end == NULL) return NULL;
+  size_t n = (size_t)(end - v - 1);
+  char *out = malloc(n + 1);
+  if (out == NULL) return NULL;
+  memcpy(out, v + 1, n);
+  out[n] = '\0';
+  return out;
+}
+
+/* Calls and expects success; a copy of the string member `key` of the answer
+ * (free it), or NULL. */
+static inline char *call_ok_string(const VersoriClient *c, const char *op, const char *args,
+                                   const char *key) {
+  char *s = call_ok(c, op, args);
+  char *value = json_string(s, key);
+  versori_string_free(s);
+  return value;
+}
+
 /* A TCP listener on a free loopback port; returns the fd and writes the
  * port. Exits the program when there is none. */
 static inline int listen_loopback(int *port) {

@@ -19,49 +19,6 @@
 
 #define ORG "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
 
-
-/* ---- a few JSON helpers: enough to pull ids out of compact responses ---- */
-
-/* The value of `key` among the members of the object that starts at `obj`. */
-static const char *json_member(const char *obj, const char *key) {
-  size_t klen = strlen(key);
-  int depth = 0;
-  if (obj == NULL) return NULL;
-  for (const char *p = obj; *p; p++) {
-    if (*p == '"') {
-      const char *start = ++p;
-      while (*p && *p != '"') {
-        if (*p == '\\' && p[1]) p++;
-        p++;
-      }
-      if (!*p) return NULL;
-      if (depth == 1 && (size_t)(p - start) == klen &&
-          strncmp(start, key, klen) == 0 && p[1] == ':') {
-        return p + 2;
-      }
-    } else if (*p == '{' || *p == '[') {
-      depth++;
-    } else if (*p == '}' || *p == ']') {
-      if (--depth == 0) return NULL;
-    }
-  }
-  return NULL;
-}
-
-/* A copy of the string member `key` (no escapes expected), or NULL. */
-static char *json_string(const char *obj, const char *key) {
-  const char *v = json_member(obj, key);
-  if (v == NULL || *v != '"') return NULL;
-  const char *end = strchr(v + 1, '"');
-  if (end == NULL) return NULL;
-  size_t n = (size_t)(end - v - 1);
-  char *out = malloc(n + 1);
-  if (out == NULL) return NULL;
-  memcpy(out, v + 1, n);
-  out[n] = '\0';
-  return out;
-}
-
 /* ---- calling helpers ---- */
 
 /* Calls and expects `status`, the HTTP status, and (unless NULL) the code. */
@@ -139,22 +96,18 @@ static void test_version(void) {
 static void test_every_tag(const VersoriClient *c) {
   char *s;
   /* End Users */
-  s = call_ok(c, "CreateEndUser", "{\"body\":{\"externalId\":\"c-1\",\"displayName\":\"One\"}}");
-  free(json_string(s, "id"));
-  versori_string_free(s);
+  free(call_ok_string(c, "CreateEndUser",
+                      "{\"body\":{\"externalId\":\"c-1\",\"displayName\":\"One\"}}", "id"));
   s = call_ok(c, "GetEndUser", "{\"user_id\":\"c-1\"}");
   char *ext = json_string(s, "externalId");
   CHECK(ext != NULL && strcmp(ext, "c-1") == 0);
   free(ext);
   versori_string_free(s);
   /* snake_case operation ids work too */
-  s = call_ok(c, "get_end_user", "{\"user_id\":\"c-1\",\"organisation_id\":\"" ORG "\"}");
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "get_end_user", "{\"user_id\":\"c-1\",\"organisation_id\":\"" ORG "\"}"));
 
   /* Projects, then Environments through a deployment */
-  s = call_ok(c, "CreateProject", "{\"body\":{\"name\":\"c-abi\"}}");
-  char *project = json_string(s, "id");
-  versori_string_free(s);
+  char *project = call_ok_string(c, "CreateProject", "{\"body\":{\"name\":\"c-abi\"}}", "id");
   CHECK(project != NULL);
   char args[1024];
   snprintf(args, sizeof args,
@@ -169,8 +122,7 @@ static void test_every_tag(const VersoriClient *c) {
   versori_string_free(s);
   snprintf(args, sizeof args,
            "{\"environment_id\":\"%s\",\"body\":{\"deploymentSpec\":{}}}", env ? env : "");
-  s = call_ok(c, "PatchEnvironmentConfig", args);
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "PatchEnvironmentConfig", args));
 
   /* Versions, Schedulers, Automations: the request must reach the platform */
   snprintf(args, sizeof args, "{\"project_id\":\"%s\"}", project ? project : "");
@@ -180,25 +132,22 @@ static void test_every_tag(const VersoriClient *c) {
   call_reaches(c, "ListAutomations", "{}");
 
   /* Systems, Connection Templates, Connections */
-  s = call_ok(c, "CreateSystem",
-              "{\"body\":{\"name\":\"CRM\",\"domain\":\"crm.example.com\","
-              "\"templateBaseUrl\":\"https://crm.example.com\",\"authSchemeConfigs\":[]}}");
-  char *system = json_string(s, "id");
-  versori_string_free(s);
+  char *system = call_ok_string(c, "CreateSystem",
+                                "{\"body\":{\"name\":\"CRM\",\"domain\":\"crm.example.com\","
+                                "\"templateBaseUrl\":\"https://crm.example.com\","
+                                "\"authSchemeConfigs\":[]}}",
+                                "id");
   snprintf(args, sizeof args,
            "{\"project_id\":\"%s\",\"body\":{\"systemId\":\"%s\",\"name\":\"crm\","
            "\"environmentId\":\"%s\"}}",
            project ? project : "", system ? system : "", env ? env : "");
-  s = call_ok(c, "CreateConnectionTemplate", args);
   /* a template's own id is connectionTemplateId; its id is the system's */
-  char *tmpl = json_string(s, "connectionTemplateId");
-  versori_string_free(s);
+  char *tmpl = call_ok_string(c, "CreateConnectionTemplate", args, "connectionTemplateId");
   snprintf(args, sizeof args,
            "{\"body\":{\"connectionTemplateId\":\"%s\",\"connection\":{\"name\":\"CRM\","
            "\"credentials\":[]}}}",
            tmpl ? tmpl : "");
-  s = call_ok(c, "CreateConnection", args);
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "CreateConnection", args));
   snprintf(args, sizeof args, "{\"system_id\":\"%s\"}", system ? system : "");
   s = call_ok(c, "ListConnections", args);
   CHECK(json_member(s, "items") != NULL);
@@ -206,28 +155,20 @@ static void test_every_tag(const VersoriClient *c) {
 
   /* Activations */
   snprintf(args, sizeof args, "{\"environment_id\":\"%s\"}", env ? env : "");
-  s = call_ok(c, "ListActivations", args);
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "ListActivations", args));
 
   /* Issues, Notifications, Metrics, Execution Pools */
-  s = call_ok(c, "ListIssues", "{\"first\":5}");
-  versori_string_free(s);
-  s = call_ok(c, "ListNotificationChannels", NULL);
-  versori_string_free(s);
-  s = call_ok(c, "GetOrganisationMetricsSummary", "{}");
-  versori_string_free(s);
-  s = call_ok(c, "ListExecutionPools", "null");
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "ListIssues", "{\"first\":5}"));
+  versori_string_free(call_ok(c, "ListNotificationChannels", NULL));
+  versori_string_free(call_ok(c, "GetOrganisationMetricsSummary", "{}"));
+  versori_string_free(call_ok(c, "ListExecutionPools", "null"));
 
   /* KV Store: a body of any JSON value, an empty response body */
-  s = call_ok(c, "CreateStore", "{\"body\":{\"name\":\"c-store\"}}");
-  char *store = json_string(s, "id");
-  versori_string_free(s);
+  char *store = call_ok_string(c, "CreateStore", "{\"body\":{\"name\":\"c-store\"}}", "id");
   snprintf(args, sizeof args,
            "{\"store\":\"%s\",\"key\":\"greeting\",\"body\":{\"value\":{\"text\":\"h\\u00e9llo \\u2603\"}}}",
            store ? store : "");
-  s = call_ok(c, "SetKV", args);
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "SetKV", args));
   snprintf(args, sizeof args, "{\"store\":\"%s\",\"key\":\"greeting\"}", store ? store : "");
   s = call_ok(c, "GetKV", args);
   CHECK(s != NULL && strstr(s, "h\xc3\xa9llo \xe2\x98\x83") != NULL); /* UTF-8 out */
@@ -273,9 +214,7 @@ static void test_pagination(const VersoriClient *c) {
   versori_pager_free(p);
 
   /* the KV cursor style */
-  char *s = call_ok(c, "CreateStore", "{\"body\":{\"name\":\"paged\"}}");
-  char *store = json_string(s, "id");
-  versori_string_free(s);
+  char *store = call_ok_string(c, "CreateStore", "{\"body\":{\"name\":\"paged\"}}", "id");
   for (int i = 0; i < 5; i++) {
     snprintf(args, sizeof args, "{\"store\":\"%s\",\"key\":\"k%d\",\"body\":{\"value\":%d}}",
              store ? store : "", i, i);

@@ -159,12 +159,12 @@ static void test_bad_keys(void) {
 static void test_round_trip(const char *base_url) {
   VersoriClient *c = new_client(base_url);
   if (c == NULL) return;
-  char *s = call_ok(c, "CreateStore", "{\"body\":{\"name\":\"c-keys\"}}");
-  char store[64] = "";
-  const char *id = s ? strstr(s, "\"id\":\"") : NULL;
-  if (id != NULL) sscanf(id + 6, "%63[^\"]", store);
-  versori_string_free(s);
-  CHECK(store[0] != '\0');
+  char *store = call_ok_string(c, "CreateStore", "{\"body\":{\"name\":\"c-keys\"}}", "id");
+  CHECK(store != NULL);
+  if (store == NULL) {
+    versori_client_free(c);
+    return;
+  }
   char args[512];
   for (size_t i = 0; i < KEY_COUNT; i++) {
     snprintf(args, sizeof args, "{\"store\":\"%s\",\"key\":%s,\"body\":{\"value\":%zu}}", store,
@@ -205,6 +205,7 @@ static void test_round_trip(const char *base_url) {
   count = call_ok(c, "CountKV", args);
   CHECK(count != NULL && strstr(count, "\"count\":5") != NULL);
   versori_string_free(count);
+  free(store);
   versori_client_free(c);
 }
 
