@@ -324,39 +324,37 @@ fn configuration_comes_from_versori_variables() {
 /// given replaces the environment's value, each one left out keeps it.
 #[test]
 fn binding_options_replace_the_environments_values_and_none_keeps_them() {
-    let from_env = || {
+    let configured = |options: versori::ClientOptions| {
         versori::ClientBuilder::from_lookup(|k: &str| match k {
             "VERSORI_BASE_URL" => Some("http://127.0.0.1:9/api".to_string()),
             "VERSORI_ORG" => Some("org-env".to_string()),
             _ => None,
         })
         .expect("reads")
+        .options(options)
     };
-    let kept = from_env()
-        .options(versori::ClientOptions::default())
+    let kept = configured(versori::ClientOptions::default())
         .build()
         .expect("builds");
     assert_eq!(kept.base_url(), "http://127.0.0.1:9/api");
     assert_eq!(kept.organisation(), Some("org-env"));
-    let replaced = from_env()
-        .options(versori::ClientOptions {
-            base_url: Some("http://localhost:1".into()),
-            organisation: Some("org-given".into()),
-            ..versori::ClientOptions::default()
-        })
-        .build()
-        .expect("builds");
+    let replaced = configured(versori::ClientOptions {
+        base_url: Some("http://localhost:1".into()),
+        organisation: Some("org-given".into()),
+        ..versori::ClientOptions::default()
+    })
+    .build()
+    .expect("builds");
     assert_eq!(replaced.base_url(), "http://localhost:1");
     assert_eq!(replaced.organisation(), Some("org-given"));
     // the options' credentials go through the builder's checks
-    let err = from_env()
-        .options(versori::ClientOptions {
-            base_url: Some("http://platform.example.com".into()),
-            credentials: Some(versori::Credentials::ApiKey("vk_1".into())),
-            ..versori::ClientOptions::default()
-        })
-        .build()
-        .expect_err("plain http");
+    let err = configured(versori::ClientOptions {
+        base_url: Some("http://platform.example.com".into()),
+        credentials: Some(versori::Credentials::ApiKey("vk_1".into())),
+        ..versori::ClientOptions::default()
+    })
+    .build()
+    .expect_err("plain http");
     assert!(err.to_string().contains("allow_insecure_http"), "{err}");
 }
 
