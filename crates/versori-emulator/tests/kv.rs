@@ -31,6 +31,12 @@ fn listed_keys(answer: &Value) -> Vec<&Value> {
         .collect()
 }
 
+/// GetKV of `key` (a path) in the store `s` answers 404.
+async fn assert_absent(c: &versori::Client, s: &str, key: &str) {
+    let err = fails(c, "GetKV", json!({"store": s, "key": key})).await;
+    assert_eq!(err.status(), Some(404), "{key}: {err}");
+}
+
 #[tokio::test]
 async fn multi_segment_keys_are_routed_by_the_rest_of_the_path() {
     let (emulator, c) = started().await;
@@ -225,12 +231,7 @@ async fn expired_entries_are_gone_from_every_read() {
     assert_eq!(kept["expiresAt"], Value::Null, "null when it never expires");
 
     clock.advance(Duration::from_secs(61));
-    assert_eq!(
-        fails(&c, "GetKV", json!({"store": s, "key": "t/short"}))
-            .await
-            .status(),
-        Some(404)
-    );
+    assert_absent(&c, &s, "t/short").await;
     let batch = ok(
         &c,
         "BatchGetKV",
@@ -279,12 +280,7 @@ async fn refresh_on_access_pushes_the_expiry_forward() {
         ok(&c, "GetKV", json!({"store": s, "key": "session"})).await;
     }
     clock.advance(Duration::from_secs(11));
-    assert_eq!(
-        fails(&c, "GetKV", json!({"store": s, "key": "session"}))
-            .await
-            .status(),
-        Some(404)
-    );
+    assert_absent(&c, &s, "session").await;
 }
 
 #[tokio::test]
