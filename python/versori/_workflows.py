@@ -120,6 +120,7 @@ def _returning_value(run: Callable[..., Any], start: Callable[..., Any]) -> None
     if returned.startswith("_Started[") and returned.endswith("]"):
         returned = returned[len("_Started[") : -1]
     run.__signature__ = signature.replace(return_annotation=returned)  # type: ignore[attr-defined]
+    run.__annotations__ = {**start.__annotations__, "return": returned}
 
 
 def _blocking(start: Callable[_P, _Started[_T]]) -> Callable[_P, _T]:
