@@ -112,7 +112,8 @@ typedef uint32_t VersoriStatus;
 #endif // __cplusplus
 
 /**
- * How severe a log record is. The values are part of the ABI.
+ * How severe a log record is. The values are part of the ABI: each is the
+ * number of the facade's `versori::log::Level` of the same name.
  */
 typedef enum VersoriLogLevel {
   /**

@@ -73,6 +73,16 @@ inline void check(VersoriStatus status) {
 
 inline const char *c_str_or_null(const std::optional<std::string> &s) { return s ? s->c_str() : nullptr; }
 
+/// Frees a handle of the C ABI with its `_free` function.
+template <typename T, void (*Free)(T *)>
+struct Freer {
+  void operator()(T *handle) const noexcept { Free(handle); }
+};
+
+/// A handle of the C ABI owned by the wrapper, freed with `Free`.
+template <typename T, void (*Free)(T *)>
+using Owned = std::unique_ptr<T, Freer<T, Free>>;
+
 }  // namespace detail
 
 /// The library's version, "MAJOR.MINOR.PATCH".
@@ -205,10 +215,7 @@ class Pager {
   iterator end() { return iterator(); }
 
  private:
-  struct Free {
-    void operator()(VersoriPager *p) const noexcept { versori_pager_free(p); }
-  };
-  std::unique_ptr<VersoriPager, Free> raw_;
+  detail::Owned<VersoriPager, versori_pager_free> raw_;
 };
 
 /// A client of the Versori Platform API. Thread-safe: share one between
@@ -244,10 +251,7 @@ class Client {
   const VersoriClient *get() const noexcept { return raw_.get(); }
 
  private:
-  struct Free {
-    void operator()(VersoriClient *c) const noexcept { versori_client_free(c); }
-  };
-  std::unique_ptr<VersoriClient, Free> raw_;
+  detail::Owned<VersoriClient, versori_client_free> raw_;
 };
 
 /// The in-memory platform on loopback, for tests; stopped when destroyed.
@@ -268,10 +272,7 @@ class Emulator {
   }
 
  private:
-  struct Free {
-    void operator()(VersoriEmulator *e) const noexcept { versori_emulator_free(e); }
-  };
-  std::unique_ptr<VersoriEmulator, Free> raw_;
+  detail::Owned<VersoriEmulator, versori_emulator_free> raw_;
 };
 
 }  // namespace versori

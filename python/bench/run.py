@@ -204,29 +204,27 @@ def sequential_gets(base: str, n: int, repeat: int) -> List[str]:
         return n
 
     rounds["Rust facade (typed, awaited)"] = facade_round
-    httpx = optional("httpx")
-    if httpx is not None:
-        hc = httpx.Client(headers=HEADERS, limits=httpx.Limits(max_connections=1))
 
-        def httpx_round() -> int:
+    def json_round(get: Callable[[str], Any]) -> Callable[[], int]:
+        """`n` GETs of the user through another library's `get`, each body decoded by json."""
+
+        def round_() -> int:
             for _ in range(n):
-                d = json.loads(hc.get(url).content)
+                d = json.loads(get(url).content)
             assert d["externalId"] == "bench-user"
             return n
 
-        rounds["httpx.Client + json"] = httpx_round
+        return round_
+
+    httpx = optional("httpx")
+    if httpx is not None:
+        hc = httpx.Client(headers=HEADERS, limits=httpx.Limits(max_connections=1))
+        rounds["httpx.Client + json"] = json_round(hc.get)
     requests = optional("requests")
     if requests is not None:
         rs = requests.Session()
         rs.headers.update(HEADERS)
-
-        def requests_round() -> int:
-            for _ in range(n):
-                d = json.loads(rs.get(url).content)
-            assert d["externalId"] == "bench-user"
-            return n
-
-        rounds["requests.Session + json"] = requests_round
+        rounds["requests.Session + json"] = json_round(rs.get)
     rates = best_rate(rounds, repeat)
     return report(
         f"1. {n:,} sequential small GETs on one connection",

@@ -1,6 +1,7 @@
 """Tiny loopback HTTP servers: one answering every request with a fixed status and the
 platform's Error body, one answering known paths with fixed bodies, and one never
-answering; for tests that need exact responses."""
+answering; for tests that need exact responses. ``JsonHandler`` and ``serve`` are for
+tests that write a handler of their own."""
 
 from __future__ import annotations
 
@@ -8,8 +9,30 @@ import json
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, Iterator, Tuple
+from typing import Any, Dict, Iterable, Iterator, Tuple
 from contextlib import contextmanager
+
+
+class JsonHandler(BaseHTTPRequestHandler):
+    """A request handler that answers with JSON and logs nothing."""
+
+    def read_body(self) -> bytes:
+        """The request's body (read, so that the connection can carry the next request)."""
+        length = int(self.headers.get("content-length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def send_json(self, status: int, payload: bytes, headers: Iterable[Tuple[str, str]] = ()) -> None:
+        """Answers with `status`, the JSON text `payload` and any other `headers`."""
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(payload)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: Any) -> None:
+        pass
 
 
 @contextmanager
@@ -18,25 +41,14 @@ def answering(status: int, body: Any = None, headers: Tuple[Tuple[str, str], ...
         body if body is not None else {"code": f"status_{status}", "message": f"stub answered {status}"}
     ).encode()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def _answer(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
-            if length:
-                self.rfile.read(length)
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(payload)))
-            for k, v in headers:
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(payload)
+            self.read_body()
+            self.send_json(status, payload, headers)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _answer
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    with _serve(Handler) as base_url:
+    with serve(Handler) as base_url:
         yield base_url
 
 
@@ -47,29 +59,22 @@ def routes(bodies: Dict[str, bytes]) -> Iterator[str]:
     answers the path with any query."""
     missing = json.dumps({"code": "not_found", "message": "no such path"}).encode()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
             body = bodies.get(self.path)
             if body is None:
                 body = bodies.get(self.path.split("?", 1)[0])
-            self.send_response(200 if body is not None else 404)
-            payload = body if body is not None else missing
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            self.send_json(200 if body is not None else 404, body if body is not None else missing)
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    with _serve(Handler) as base_url:
+    with serve(Handler) as base_url:
         yield base_url
 
 
 @contextmanager
-def _serve(handler: type) -> Iterator[str]:
+def serve(handler: type) -> Iterator[str]:
+    """Serves `handler` on a free loopback port until the block ends; the base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)

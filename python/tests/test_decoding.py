@@ -7,17 +7,16 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import threading
 import warnings
 import weakref
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, Iterator, List
 
 import pytest
 
 import versori
+from stub_server import JsonHandler, serve
 from stub_server import routes as serve_routes
 from versori import _native, models
 
@@ -124,41 +123,26 @@ def test_a_kv_page_iterates_and_follows_its_cursor(client: versori.Client) -> No
 
 
 class Counting:
-    """A loopback server of fixed routes that counts the requests it answers."""
+    """A loopback server of fixed routes (its URL) and the paths of the requests it answered."""
 
-    def __init__(self, routes: Dict[str, Tuple[int, bytes]]) -> None:
-        self.paths: List[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                outer.paths.append(self.path)
-                status, body = routes.get(self.path, (404, b'{"code": "not_found", "message": "no route"}'))
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def __init__(self, url: str, paths: List[str]) -> None:
+        self.url = url
+        self.paths = paths
 
 
 @pytest.fixture
 def counting() -> Iterator[Counting]:
     routes = {path: (200, body) for path, body in cursor_pages(3, 2).items()}
     routes[f"/o/{ORG}/systems?search=denied"] = (401, b'{"code": "unauthenticated", "message": "bad key"}')
-    server = Counting(routes)
-    yield server
-    server.close()
+    paths: List[str] = []
+
+    class Handler(JsonHandler):
+        def do_GET(self) -> None:
+            paths.append(self.path)
+            self.send_json(*routes.get(self.path, (404, b'{"code": "not_found", "message": "no route"}')))
+
+    with serve(Handler) as url:
+        yield Counting(url, paths)
 
 
 def test_a_list_method_sends_its_first_request_when_called(counting: Counting) -> None:

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator, List, Sequence, Tuple
+from typing import Iterator, List, Sequence, Tuple
 
 import pytest
 
 import versori
+from stub_server import JsonHandler, serve
 
 # keys with 1, 2 and 5 segments and segments that need escaping, and their path on the wire
 KEYS: List[Tuple[List[str], str]] = [
@@ -35,31 +34,16 @@ def recording() -> Iterator[Tuple[str, List[Tuple[str, str]]]]:
     payload = json.dumps({"value": 1, "versionstamp": "v", "createdAt": "2026-01-02T03:04:05Z",
                           "ok": True, "committed": True, "status": "deleted"}).encode()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JsonHandler):
         def _answer(self) -> None:
             seen.append((self.command, self.path))
-            length = int(self.headers.get("content-length") or 0)
-            if length:
-                self.rfile.read(length)
-            self.send_response(200)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            self.read_body()
+            self.send_json(200, payload)
 
         do_GET = do_PUT = do_DELETE = do_POST = _answer
 
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(Handler) as base_url:
+        yield base_url, seen
 
 
 def _client(base_url: str) -> versori.Client:

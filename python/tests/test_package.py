@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import typing
 
 import versori
 from versori import _native
@@ -45,6 +46,20 @@ def test_async_methods_are_coroutines_except_listings() -> None:
             assert not inspect.iscoroutinefunction(method)
         else:
             assert inspect.iscoroutinefunction(method), snake
+
+
+def test_each_workflow_has_one_signature_blocking_and_awaitable() -> None:
+    """The workflows are written once: both forms show that one's signature, docs and name,
+    returning the value itself; the async form is a coroutine function."""
+    for name in ("setup_integration", "activate_user", "find_user_activation", "update_activation_variables"):
+        blocking, awaitable = getattr(versori.Workflows, name), getattr(versori.AsyncWorkflows, name)
+        assert inspect.signature(blocking) == inspect.signature(awaitable), name
+        assert "_Started" not in str(inspect.signature(blocking).return_annotation), name
+        assert typing.get_type_hints(blocking) == typing.get_type_hints(awaitable), name
+        assert "_Started" not in str(typing.get_type_hints(blocking)["return"]), name
+        assert not inspect.iscoroutinefunction(blocking) and inspect.iscoroutinefunction(awaitable), name
+        assert (blocking.__qualname__, awaitable.__qualname__) == (f"Workflows.{name}", f"AsyncWorkflows.{name}")
+        assert blocking.__doc__ and blocking.__doc__ == awaitable.__doc__, name
 
 
 def test_groups_mirror_the_operation_table() -> None:

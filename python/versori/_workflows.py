@@ -4,12 +4,35 @@ and ``update_activation_variables``)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+import functools
+import inspect
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Coroutine,
+    Dict,
+    Generic,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 from . import _native
 from ._log import sync as _sync_log
 from ._generated_models import Activation, Project, ProjectEnvironment
 from ._model import Model, _plain
+
+if TYPE_CHECKING:
+    from typing_extensions import ParamSpec
+
+    _P = ParamSpec("_P")
+
+_T = TypeVar("_T")
 
 
 class Integration(NamedTuple):
@@ -61,19 +84,81 @@ def _activation(raw: Optional[_native.RawJson]) -> Optional[Activation]:
     return None if raw is None else Activation._from_wire(raw)
 
 
-# Each workflow is one native call (``NativeWork``); the two classes differ only in
-# taking its result with ``wait()`` or ``await ... awaitable()``.
+def _variables(raw: Any) -> Dict[str, Any]:
+    stored: Dict[str, Any] = raw
+    return stored
 
 
-class Workflows:
-    """``client.workflows``: the platform's common workflows."""
+# Each workflow is written once, in `_Workflows`: its arguments, its one native call
+# (``NativeWork``) and how the result becomes the value returned. `Workflows` takes that
+# value with ``wait()`` and `AsyncWorkflows` with ``await ... awaitable()``.
+
+
+class _Started(Generic[_T]):
+    """A workflow's native work and how its result becomes the value returned."""
+
+    __slots__ = ("_work", "_convert")
+
+    def __init__(self, work: _native.NativeWork[Any], convert: Callable[[Any], _T]) -> None:
+        self._work = work
+        self._convert = convert
+
+    def wait(self) -> _T:
+        return self._convert(self._work.wait())
+
+    async def result(self) -> _T:
+        return self._convert(await self._work.awaitable())
+
+
+def _returning_value(run: Callable[..., Any], start: Callable[..., Any]) -> None:
+    """Gives `run` the docs and signature of `start`, whose ``_Started[X]`` return
+    annotation becomes ``X``: the value `run` returns (or, for a coroutine, resolves to).
+    `_Workflows.__init_subclass__` gives it its name."""
+    functools.update_wrapper(run, start)
+    signature = inspect.signature(start)
+    returned = str(signature.return_annotation)
+    if returned.startswith("_Started[") and returned.endswith("]"):
+        returned = returned[len("_Started[") : -1]
+    run.__signature__ = signature.replace(return_annotation=returned)  # type: ignore[attr-defined]
+    run.__annotations__ = {**start.__annotations__, "return": returned}
+
+
+def _blocking(start: Callable[_P, _Started[_T]]) -> Callable[_P, _T]:
+    """The workflow `start` as a method that blocks for its value."""
+
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        return start(*args, **kwargs).wait()
+
+    _returning_value(run, start)
+    return run
+
+
+def _awaitable(start: Callable[_P, _Started[_T]]) -> Callable[_P, Coroutine[Any, Any, _T]]:
+    """The workflow `start` as a coroutine method that resolves to its value."""
+
+    async def run(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        return await start(*args, **kwargs).result()
+
+    _returning_value(run, start)
+    return run
+
+
+class _Workflows:
+    """The workflows, each started once for both forms."""
 
     __slots__ = ("_native",)
 
     def __init__(self, native: _native.NativeClient) -> None:
         self._native = native
 
-    def setup_integration(
+    def __init_subclass__(cls) -> None:
+        # each form's workflows carry its names (`Workflows.setup_integration`)
+        for name, member in vars(cls).items():
+            if callable(member) and not name.startswith("_"):
+                member.__name__ = name
+                member.__qualname__ = f"{cls.__qualname__}.{name}"
+
+    def _setup_integration(
         self,
         name: str,
         environment: str,
@@ -81,20 +166,20 @@ class Workflows:
         variables_schema: Optional[Mapping[str, Any]] = None,
         files: Optional[Files] = None,
         version_name: Optional[str] = None,
-    ) -> Integration:
+    ) -> _Started[Integration]:
         """Creates a project, sets its variable schema, uploads its files and deploys them
         to ``environment`` (which the deployment creates)."""
         _sync_log()
-        raw = self._native.setup_integration(
+        work = self._native.setup_integration(
             name,
             environment,
             variables_schema=variables_schema,
             files=_files(files),
             version_name=version_name,
-        ).wait()
-        return _integration(raw)
+        )
+        return _Started(work, _integration)
 
-    def activate_user(
+    def _activate_user(
         self,
         environment_id: str,
         external_id: str,
@@ -102,98 +187,54 @@ class Workflows:
         connections: Sequence[Union[Model, Mapping[str, Any]]],
         dynamic_variables: Optional[Mapping[str, Any]] = None,
         display_name: Optional[str] = None,
-    ) -> Activation:
+    ) -> _Started[Activation]:
         """Activates an end user on an environment after checking the platform's rules:
         every system of the environment has a connection (see :func:`versori.connection`)
         and the variables satisfy the project's schema; any violation is a
         :class:`~versori.ValidationError` listing every problem, and nothing is changed.
         The end user is created (by externalId) when missing."""
         _sync_log()
-        raw = self._native.activate_user(
+        work = self._native.activate_user(
             environment_id,
             external_id,
             connections=_connections(connections),
             dynamic_variables=dynamic_variables,
             display_name=display_name,
-        ).wait()
-        return Activation._from_wire(raw)
+        )
+        return _Started(work, Activation._from_wire)
 
-    def find_user_activation(self, environment_id: str, external_id: str) -> Optional[Activation]:
+    def _find_user_activation(self, environment_id: str, external_id: str) -> _Started[Optional[Activation]]:
         """The activation of the end user ``external_id`` on an environment, or None."""
         _sync_log()
-        return _activation(self._native.find_user_activation(environment_id, external_id).wait())
+        return _Started(self._native.find_user_activation(environment_id, external_id), _activation)
 
-    def update_activation_variables(
+    def _update_activation_variables(
         self, environment_id: str, activation_id: str, changes: Mapping[str, Any]
-    ) -> Dict[str, Any]:
+    ) -> _Started[Dict[str, Any]]:
         """Changes some of an activation's dynamic variables (None removes one); the final
         set must satisfy the project's schema. Returns the variables the platform stored."""
         _sync_log()
-        stored: Dict[str, Any] = self._native.update_activation_variables(
-            environment_id, activation_id, dict(changes)
-        ).wait()
-        return stored
+        work = self._native.update_activation_variables(environment_id, activation_id, dict(changes))
+        return _Started(work, _variables)
 
 
-class AsyncWorkflows:
+class Workflows(_Workflows):
+    """``client.workflows``: the platform's common workflows."""
+
+    __slots__ = ()
+
+    setup_integration = _blocking(_Workflows._setup_integration)
+    activate_user = _blocking(_Workflows._activate_user)
+    find_user_activation = _blocking(_Workflows._find_user_activation)
+    update_activation_variables = _blocking(_Workflows._update_activation_variables)
+
+
+class AsyncWorkflows(_Workflows):
     """``async_client.workflows``: the awaitable form of :class:`Workflows`."""
 
-    __slots__ = ("_native",)
+    __slots__ = ()
 
-    def __init__(self, native: _native.NativeClient) -> None:
-        self._native = native
-
-    async def setup_integration(
-        self,
-        name: str,
-        environment: str,
-        *,
-        variables_schema: Optional[Mapping[str, Any]] = None,
-        files: Optional[Files] = None,
-        version_name: Optional[str] = None,
-    ) -> Integration:
-        """As :meth:`Workflows.setup_integration`."""
-        _sync_log()
-        raw = await self._native.setup_integration(
-            name,
-            environment,
-            variables_schema=variables_schema,
-            files=_files(files),
-            version_name=version_name,
-        ).awaitable()
-        return _integration(raw)
-
-    async def activate_user(
-        self,
-        environment_id: str,
-        external_id: str,
-        *,
-        connections: Sequence[Union[Model, Mapping[str, Any]]],
-        dynamic_variables: Optional[Mapping[str, Any]] = None,
-        display_name: Optional[str] = None,
-    ) -> Activation:
-        """As :meth:`Workflows.activate_user`."""
-        _sync_log()
-        raw = await self._native.activate_user(
-            environment_id,
-            external_id,
-            connections=_connections(connections),
-            dynamic_variables=dynamic_variables,
-            display_name=display_name,
-        ).awaitable()
-        return Activation._from_wire(raw)
-
-    async def find_user_activation(self, environment_id: str, external_id: str) -> Optional[Activation]:
-        """As :meth:`Workflows.find_user_activation`."""
-        _sync_log()
-        return _activation(await self._native.find_user_activation(environment_id, external_id).awaitable())
-
-    async def update_activation_variables(
-        self, environment_id: str, activation_id: str, changes: Mapping[str, Any]
-    ) -> Dict[str, Any]:
-        """As :meth:`Workflows.update_activation_variables`."""
-        _sync_log()
-        stored: Dict[str, Any] = await self._native.update_activation_variables(
-            environment_id, activation_id, dict(changes)
-        ).awaitable()
-        return stored
+    setup_integration = _awaitable(_Workflows._setup_integration)
+    activate_user = _awaitable(_Workflows._activate_user)
+    find_user_activation = _awaitable(_Workflows._find_user_activation)
+    update_activation_variables = _awaitable(_Workflows._update_activation_variables)

@@ -18,7 +18,7 @@ In pytest::
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional
 
 from . import _native
 from ._client import AsyncClient, Client
@@ -60,23 +60,21 @@ class Emulator:
 
     def client(self, organisation: str = DEFAULT_ORGANISATION, **kwargs: object) -> Client:
         """A :class:`~versori.Client` for this emulator (environment variables ignored)."""
-        return Client(
-            base_url=self.base_url,
-            api_key=self._api_key or DEFAULT_API_KEY,
-            organisation=organisation,
-            from_env=False,
-            **kwargs,  # type: ignore[arg-type]
-        )
+        return Client(**self._client_arguments(organisation), **kwargs)  # type: ignore[arg-type]
 
     def async_client(self, organisation: str = DEFAULT_ORGANISATION, **kwargs: object) -> AsyncClient:
         """An :class:`~versori.AsyncClient` for this emulator."""
-        return AsyncClient(
-            base_url=self.base_url,
-            api_key=self._api_key or DEFAULT_API_KEY,
-            organisation=organisation,
-            from_env=False,
-            **kwargs,  # type: ignore[arg-type]
-        )
+        return AsyncClient(**self._client_arguments(organisation), **kwargs)  # type: ignore[arg-type]
+
+    def _client_arguments(self, organisation: str) -> Dict[str, Any]:
+        """What every client of this emulator is given: its base URL and API key,
+        `organisation`, and no environment variables."""
+        return {
+            "base_url": self.base_url,
+            "api_key": self._api_key or DEFAULT_API_KEY,
+            "organisation": organisation,
+            "from_env": False,
+        }
 
     def close(self) -> None:
         """Stops the server (nothing happens when it is stopped already)."""

@@ -1,6 +1,7 @@
 /*
- * What the C test programs share: a failure count, CHECK, and a report of
- * the calling thread's last libversori error. Each program includes it once.
+ * The C test programs' checks: a failure count, CHECK, and a report of the
+ * calling thread's last libversori error. Programs include it through
+ * support.h, which holds the rest of what they share.
  */
 #ifndef VERSORI_TEST_CHECK_H
 #define VERSORI_TEST_CHECK_H

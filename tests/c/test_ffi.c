@@ -9,79 +9,17 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "versori.h"
+#include "support.h"
 
 #define ORG "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
 
-
-/* ---- a few JSON helpers: enough to pull ids out of compact responses ---- */
-
-/* The value of `key` among the members of the object that starts at `obj`. */
-static const char *json_member(const char *obj, const char *key) {
-  size_t klen = strlen(key);
-  int depth = 0;
-  if (obj == NULL) return NULL;
-  for (const char *p = obj; *p; p++) {
-    if (*p == '"') {
-      const char *start = ++p;
-      while (*p && *p != '"') {
-        if (*p == '\\' && p[1]) p++;
-        p++;
-      }
-      if (!*p) return NULL;
-      if (depth == 1 && (size_t)(p - start) == klen &&
-          strncmp(start, key, klen) == 0 && p[1] == ':') {
-        return p + 2;
-      }
-    } else if (*p == '{' || *p == '[') {
-      depth++;
-    } else if (*p == '}' || *p == ']') {
-      if (--depth == 0) return NULL;
-    }
-  }
-  return NULL;
-}
-
-/* A copy of the string member `key` (no escapes expected), or NULL. */
-static char *json_string(const char *obj, const char *key) {
-  const char *v = json_member(obj, key);
-  if (v == NULL || *v != '"') return NULL;
-  const char *end = strchr(v + 1, '"');
-  if (end == NULL) return NULL;
-  size_t n = (size_t)(end - v - 1);
-  char *out = malloc(n + 1);
-  if (out == NULL) return NULL;
-  memcpy(out, v + 1, n);
-  out[n] = '\0';
-  return out;
-}
-
 /* ---- calling helpers ---- */
-
-/* Calls and expects success; returns the JSON (free it) or NULL. */
-static char *call_ok(const VersoriClient *c, const char *op, const char *args) {
-  char *out = NULL;
-  VersoriStatus st = versori_call(c, op, args, &out);
-  if (st != VERSORI_OK) {
-    fprintf(stderr, "call %s %s failed\n", op, args ? args : "NULL");
-    print_last_error(op, st);
-    failures++;
-    return NULL;
-  }
-  CHECK(out != NULL);
-  CHECK(versori_last_error_message() == NULL);
-  return out;
-}
 
 /* Calls and expects `status`, the HTTP status, and (unless NULL) the code. */
 static void call_fails(const VersoriClient *c, const char *op, const char *args,
@@ -134,23 +72,15 @@ static int last_message_has(const char *needle) {
   return has;
 }
 
+/* A client of ORG at `base_url` with `api_key`, a request timeout and a
+ * number of retries (0 and -1: the defaults). */
 static VersoriClient *new_client(const char *base_url, const char *api_key,
                                  uint32_t timeout_ms, int32_t retries) {
-  VersoriClientOptions opts;
-  memset(&opts, 0, sizeof opts);
-  opts.base_url = base_url;
-  opts.organisation = ORG;
+  VersoriClientOptions opts = client_options(base_url, ORG);
   opts.api_key = api_key;
   opts.request_timeout_ms = timeout_ms;
   opts.max_retries = retries;
-  VersoriClient *c = NULL;
-  VersoriStatus st = versori_client_new(&opts, &c);
-  if (st != VERSORI_OK) {
-    print_last_error("versori_client_new", st);
-    failures++;
-    return NULL;
-  }
-  return c;
+  return open_client(&opts);
 }
 
 /* ---- the tests ---- */
@@ -166,22 +96,18 @@ static void test_version(void) {
 static void test_every_tag(const VersoriClient *c) {
   char *s;
   /* End Users */
-  s = call_ok(c, "CreateEndUser", "{\"body\":{\"externalId\":\"c-1\",\"displayName\":\"One\"}}");
-  free(json_string(s, "id"));
-  versori_string_free(s);
+  free(call_ok_string(c, "CreateEndUser",
+                      "{\"body\":{\"externalId\":\"c-1\",\"displayName\":\"One\"}}", "id"));
   s = call_ok(c, "GetEndUser", "{\"user_id\":\"c-1\"}");
   char *ext = json_string(s, "externalId");
   CHECK(ext != NULL && strcmp(ext, "c-1") == 0);
   free(ext);
   versori_string_free(s);
   /* snake_case operation ids work too */
-  s = call_ok(c, "get_end_user", "{\"user_id\":\"c-1\",\"organisation_id\":\"" ORG "\"}");
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "get_end_user", "{\"user_id\":\"c-1\",\"organisation_id\":\"" ORG "\"}"));
 
   /* Projects, then Environments through a deployment */
-  s = call_ok(c, "CreateProject", "{\"body\":{\"name\":\"c-abi\"}}");
-  char *project = json_string(s, "id");
-  versori_string_free(s);
+  char *project = call_ok_string(c, "CreateProject", "{\"body\":{\"name\":\"c-abi\"}}", "id");
   CHECK(project != NULL);
   char args[1024];
   snprintf(args, sizeof args,
@@ -196,8 +122,7 @@ static void test_every_tag(const VersoriClient *c) {
   versori_string_free(s);
   snprintf(args, sizeof args,
            "{\"environment_id\":\"%s\",\"body\":{\"deploymentSpec\":{}}}", env ? env : "");
-  s = call_ok(c, "PatchEnvironmentConfig", args);
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "PatchEnvironmentConfig", args));
 
   /* Versions, Schedulers, Automations: the request must reach the platform */
   snprintf(args, sizeof args, "{\"project_id\":\"%s\"}", project ? project : "");
@@ -207,25 +132,22 @@ static void test_every_tag(const VersoriClient *c) {
   call_reaches(c, "ListAutomations", "{}");
 
   /* Systems, Connection Templates, Connections */
-  s = call_ok(c, "CreateSystem",
-              "{\"body\":{\"name\":\"CRM\",\"domain\":\"crm.example.com\","
-              "\"templateBaseUrl\":\"https://crm.example.com\",\"authSchemeConfigs\":[]}}");
-  char *system = json_string(s, "id");
-  versori_string_free(s);
+  char *system = call_ok_string(c, "CreateSystem",
+                                "{\"body\":{\"name\":\"CRM\",\"domain\":\"crm.example.com\","
+                                "\"templateBaseUrl\":\"https://crm.example.com\","
+                                "\"authSchemeConfigs\":[]}}",
+                                "id");
   snprintf(args, sizeof args,
            "{\"project_id\":\"%s\",\"body\":{\"systemId\":\"%s\",\"name\":\"crm\","
            "\"environmentId\":\"%s\"}}",
            project ? project : "", system ? system : "", env ? env : "");
-  s = call_ok(c, "CreateConnectionTemplate", args);
   /* a template's own id is connectionTemplateId; its id is the system's */
-  char *tmpl = json_string(s, "connectionTemplateId");
-  versori_string_free(s);
+  char *tmpl = call_ok_string(c, "CreateConnectionTemplate", args, "connectionTemplateId");
   snprintf(args, sizeof args,
            "{\"body\":{\"connectionTemplateId\":\"%s\",\"connection\":{\"name\":\"CRM\","
            "\"credentials\":[]}}}",
            tmpl ? tmpl : "");
-  s = call_ok(c, "CreateConnection", args);
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "CreateConnection", args));
   snprintf(args, sizeof args, "{\"system_id\":\"%s\"}", system ? system : "");
   s = call_ok(c, "ListConnections", args);
   CHECK(json_member(s, "items") != NULL);
@@ -233,28 +155,20 @@ static void test_every_tag(const VersoriClient *c) {
 
   /* Activations */
   snprintf(args, sizeof args, "{\"environment_id\":\"%s\"}", env ? env : "");
-  s = call_ok(c, "ListActivations", args);
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "ListActivations", args));
 
   /* Issues, Notifications, Metrics, Execution Pools */
-  s = call_ok(c, "ListIssues", "{\"first\":5}");
-  versori_string_free(s);
-  s = call_ok(c, "ListNotificationChannels", NULL);
-  versori_string_free(s);
-  s = call_ok(c, "GetOrganisationMetricsSummary", "{}");
-  versori_string_free(s);
-  s = call_ok(c, "ListExecutionPools", "null");
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "ListIssues", "{\"first\":5}"));
+  versori_string_free(call_ok(c, "ListNotificationChannels", NULL));
+  versori_string_free(call_ok(c, "GetOrganisationMetricsSummary", "{}"));
+  versori_string_free(call_ok(c, "ListExecutionPools", "null"));
 
   /* KV Store: a body of any JSON value, an empty response body */
-  s = call_ok(c, "CreateStore", "{\"body\":{\"name\":\"c-store\"}}");
-  char *store = json_string(s, "id");
-  versori_string_free(s);
+  char *store = call_ok_string(c, "CreateStore", "{\"body\":{\"name\":\"c-store\"}}", "id");
   snprintf(args, sizeof args,
            "{\"store\":\"%s\",\"key\":\"greeting\",\"body\":{\"value\":{\"text\":\"h\\u00e9llo \\u2603\"}}}",
            store ? store : "");
-  s = call_ok(c, "SetKV", args);
-  versori_string_free(s);
+  versori_string_free(call_ok(c, "SetKV", args));
   snprintf(args, sizeof args, "{\"store\":\"%s\",\"key\":\"greeting\"}", store ? store : "");
   s = call_ok(c, "GetKV", args);
   CHECK(s != NULL && strstr(s, "h\xc3\xa9llo \xe2\x98\x83") != NULL); /* UTF-8 out */
@@ -300,9 +214,7 @@ static void test_pagination(const VersoriClient *c) {
   versori_pager_free(p);
 
   /* the KV cursor style */
-  char *s = call_ok(c, "CreateStore", "{\"body\":{\"name\":\"paged\"}}");
-  char *store = json_string(s, "id");
-  versori_string_free(s);
+  char *store = call_ok_string(c, "CreateStore", "{\"body\":{\"name\":\"paged\"}}", "id");
   for (int i = 0; i < 5; i++) {
     snprintf(args, sizeof args, "{\"store\":\"%s\",\"key\":\"k%d\",\"body\":{\"value\":%d}}",
              store ? store : "", i, i);
@@ -406,28 +318,26 @@ static void test_invalid_input(const VersoriClient *c) {
   CHECK(last_message_has("out_json"));
   CHECK(out == NULL);
 
-  call_fails(c, "GetEndUser", "{\"user_id\": ", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("not valid JSON"));
-  call_fails(c, "GetEndUser", "[1,2]", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  call_fails(c, "GetEndUser", "{\"user_id\":\"\xff\xfe\"}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("UTF-8"));
-  call_fails(c, "Get\xc3\x28User", "{}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("UTF-8"));
-  call_fails(c, "GetEndUsr", "{}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("GetEndUsr"));
-  call_fails(c, "GetEndUser", "{}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("user_id"));
-  call_fails(c, "GetEndUser", "{\"user_id\":42}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("user_id"));
-  call_fails(c, "GetEndUser", "{\"user_id\":\"a\",\"colour\":1}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("colour"));
-  call_fails(c, "CreateEndUser", "{\"body\":[1]}", VERSORI_INVALID_ARGUMENT, 0, NULL);
-  CHECK(last_message_has("body"));
+  /* refused before anything is sent: the operation, its arguments and what
+   * the message names (NULL: anything) */
+  static const char *const refused[][3] = {
+      {"GetEndUser", "{\"user_id\": ", "not valid JSON"},
+      {"GetEndUser", "[1,2]", NULL},
+      {"GetEndUser", "{\"user_id\":\"\xff\xfe\"}", "UTF-8"},
+      {"Get\xc3\x28User", "{}", "UTF-8"},
+      {"GetEndUsr", "{}", "GetEndUsr"},
+      {"GetEndUser", "{}", "user_id"},
+      {"GetEndUser", "{\"user_id\":42}", "user_id"},
+      {"GetEndUser", "{\"user_id\":\"a\",\"colour\":1}", "colour"},
+      {"CreateEndUser", "{\"body\":[1]}", "body"},
+  };
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    call_fails(c, refused[i][0], refused[i][1], VERSORI_INVALID_ARGUMENT, 0, NULL);
+    if (refused[i][2] != NULL) CHECK(last_message_has(refused[i][2]));
+  }
 
   VersoriClient *bad = NULL;
-  VersoriClientOptions opts;
-  memset(&opts, 0, sizeof opts);
-  opts.base_url = "ftp://example.com";
+  VersoriClientOptions opts = client_options("ftp://example.com", NULL);
   opts.api_key = "k";
   CHECK(versori_client_new(&opts, &bad) == VERSORI_INVALID_ARGUMENT && bad == NULL);
   CHECK(last_message_has("ftp"));
@@ -451,37 +361,13 @@ static void test_invalid_input(const VersoriClient *c) {
   versori_string_free(NULL);
 }
 
-/* A TCP listener on a free loopback port; returns the fd and writes the port. */
-static int listen_loopback(int *port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in addr;
-  memset(&addr, 0, sizeof addr);
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 8) != 0 ||
-      getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
-    perror("listen_loopback");
-    exit(2);
-  }
-  *port = ntohs(addr.sin_port);
-  return fd;
-}
-
 /* Answers one request with a 200 whose body is not JSON. */
 static void *serve_garbage(void *arg) {
   int fd = *(int *)arg;
   int conn = accept(fd, NULL, NULL);
   if (conn < 0) return NULL;
   char buf[4096];
-  size_t seen = 0;
-  while (seen < sizeof buf - 1) {
-    ssize_t n = read(conn, buf + seen, sizeof buf - 1 - seen);
-    if (n <= 0) break;
-    seen += (size_t)n;
-    buf[seen] = '\0';
-    if (strstr(buf, "\r\n\r\n")) break;
-  }
+  read_request_head(conn, buf, sizeof buf);
   const char *reply =
       "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 8\r\n"
       "connection: close\r\n\r\nnot json";
@@ -624,20 +510,15 @@ static void test_threads(const VersoriClient *c) {
 }
 
 int main(void) {
-  const char *vars[] = {"VERSORI_BASE_URL", "VERSORI_ORG", "VERSORI_API_KEY", "VERSORI_JWT",
-                        "VERSORI_SIGNING_KEY", "VERSORI_SIGNING_KEY_ID", "VERSORI_SUBJECT"};
-  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) unsetenv(vars[i]);
-
+  clear_versori_environment();
   test_version();
 
   VersoriEmulator *emu = NULL;
-  if (versori_emulator_start(0, &emu) != VERSORI_OK) {
-    print_last_error("versori_emulator_start", VERSORI_SYSTEM_ERROR);
+  char *base_url = NULL;
+  if (start_emulator(&emu, &base_url) != 0) {
+    versori_emulator_free(emu);
     return 1;
   }
-  char *base_url = NULL;
-  CHECK(versori_emulator_base_url(emu, &base_url) == VERSORI_OK);
-  CHECK(base_url != NULL && strncmp(base_url, "http://127.0.0.1:", 17) == 0);
 
   VersoriClient *c = new_client(base_url, "test-key", 0, -1);
   if (c != NULL) {
@@ -652,11 +533,5 @@ int main(void) {
   versori_client_free(c);
   versori_string_free(base_url);
   versori_emulator_free(emu);
-
-  if (failures) {
-    fprintf(stderr, "test_ffi: %d check(s) failed\n", failures);
-    return 1;
-  }
-  printf("test_ffi: all checks passed\n");
-  return 0;
+  return finish("test_ffi");
 }

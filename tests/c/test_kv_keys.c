@@ -11,29 +11,15 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include "versori.h"
+#include "support.h"
 
 #define ORG "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
-
-static int failures = 0;
-
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,    \
-              #cond);                                                      \
-      failures++;                                                          \
-    }                                                                      \
-  } while (0)
 
 /* One key: its segments as JSON, its path form as a JSON string (both as
    they appear inside an args object), and the path the official client
@@ -54,40 +40,12 @@ static const struct key_case KEYS[] = {
 };
 #define KEY_COUNT (sizeof KEYS / sizeof KEYS[0])
 
-static void print_last_error(const char *what, VersoriStatus st) {
-  const char *msg = versori_last_error_message();
-  fprintf(stderr, "  %s: status %d, http %u: %s\n", what, (int)st,
-          (unsigned)versori_last_error_status(), msg ? msg : "(none)");
-}
-
+/* A client of ORG at `base_url` with an API key, that never retries. */
 static VersoriClient *new_client(const char *base_url) {
-  VersoriClientOptions opts;
-  memset(&opts, 0, sizeof opts);
-  opts.base_url = base_url;
-  opts.organisation = ORG;
+  VersoriClientOptions opts = client_options(base_url, ORG);
   opts.api_key = "test-key";
   opts.max_retries = 0;
-  VersoriClient *c = NULL;
-  VersoriStatus st = versori_client_new(&opts, &c);
-  if (st != VERSORI_OK) {
-    print_last_error("versori_client_new", st);
-    failures++;
-    return NULL;
-  }
-  return c;
-}
-
-/* Calls and expects success; returns the JSON (free it) or NULL. */
-static char *call_ok(const VersoriClient *c, const char *op, const char *args) {
-  char *out = NULL;
-  VersoriStatus st = versori_call(c, op, args, &out);
-  if (st != VERSORI_OK) {
-    fprintf(stderr, "call %s %s failed\n", op, args);
-    print_last_error(op, st);
-    failures++;
-    return NULL;
-  }
-  return out;
+  return open_client(&opts);
 }
 
 /* ---- a loopback server that records each request's target ---- */
@@ -111,15 +69,7 @@ static void *record(void *arg) {
     int conn = accept(r->fd, NULL, NULL);
     if (conn < 0) return NULL;
     char buf[8192];
-    size_t got = 0;
-    while (got < sizeof buf - 1) {
-      ssize_t n = read(conn, buf + got, sizeof buf - 1 - got);
-      if (n <= 0) break;
-      got += (size_t)n;
-      buf[got] = '\0';
-      if (strstr(buf, "\r\n\r\n")) break;
-    }
-    buf[got] = '\0';
+    read_request_head(conn, buf, sizeof buf);
     /* "METHOD TARGET HTTP/1.1" */
     const char *start = strchr(buf, ' ');
     const char *end = start ? strchr(start + 1, ' ') : NULL;
@@ -138,22 +88,6 @@ static void *record(void *arg) {
     close(conn);
   }
   return NULL;
-}
-
-static int listen_loopback(int *port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  struct sockaddr_in addr;
-  memset(&addr, 0, sizeof addr);
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 16) != 0 ||
-      getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
-    perror("listen_loopback");
-    exit(2);
-  }
-  *port = ntohs(addr.sin_port);
-  return fd;
 }
 
 /* Every key, as a string and as segments, for GetKV, SetKV and DeleteKV,
@@ -225,12 +159,12 @@ static void test_bad_keys(void) {
 static void test_round_trip(const char *base_url) {
   VersoriClient *c = new_client(base_url);
   if (c == NULL) return;
-  char *s = call_ok(c, "CreateStore", "{\"body\":{\"name\":\"c-keys\"}}");
-  char store[64] = "";
-  const char *id = s ? strstr(s, "\"id\":\"") : NULL;
-  if (id != NULL) sscanf(id + 6, "%63[^\"]", store);
-  versori_string_free(s);
-  CHECK(store[0] != '\0');
+  char *store = call_ok_string(c, "CreateStore", "{\"body\":{\"name\":\"c-keys\"}}", "id");
+  CHECK(store != NULL);
+  if (store == NULL) {
+    versori_client_free(c);
+    return;
+  }
   char args[512];
   for (size_t i = 0; i < KEY_COUNT; i++) {
     snprintf(args, sizeof args, "{\"store\":\"%s\",\"key\":%s,\"body\":{\"value\":%zu}}", store,
@@ -271,32 +205,19 @@ static void test_round_trip(const char *base_url) {
   count = call_ok(c, "CountKV", args);
   CHECK(count != NULL && strstr(count, "\"count\":5") != NULL);
   versori_string_free(count);
+  free(store);
   versori_client_free(c);
 }
 
 int main(void) {
-  const char *vars[] = {"VERSORI_BASE_URL", "VERSORI_ORG", "VERSORI_API_KEY", "VERSORI_JWT",
-                        "VERSORI_SIGNING_KEY", "VERSORI_SIGNING_KEY_ID", "VERSORI_SUBJECT"};
-  for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) unsetenv(vars[i]);
-
+  clear_versori_environment();
   test_wire_form();
   test_bad_keys();
 
   VersoriEmulator *emu = NULL;
-  if (versori_emulator_start(0, &emu) != VERSORI_OK) {
-    print_last_error("versori_emulator_start", VERSORI_SYSTEM_ERROR);
-    return 1;
-  }
   char *base_url = NULL;
-  CHECK(versori_emulator_base_url(emu, &base_url) == VERSORI_OK);
-  if (base_url != NULL) test_round_trip(base_url);
+  if (start_emulator(&emu, &base_url) == 0) test_round_trip(base_url);
   versori_string_free(base_url);
   versori_emulator_free(emu);
-
-  if (failures) {
-    fprintf(stderr, "test_kv_keys: %d check(s) failed\n", failures);
-    return 1;
-  }
-  printf("test_kv_keys: all checks passed\n");
-  return 0;
+  return finish("test_kv_keys");
 }

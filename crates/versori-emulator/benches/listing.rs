@@ -152,6 +152,31 @@ fn check_pages(what: &str, first: &Value, last: &Value, expected: &[String], pag
     );
 }
 
+/// GETs page 1 and the last page of a listing (their paths) and checks them
+/// ([`check_pages`]); then times both and reports the figures as `what`.
+async fn check_and_time_pages(
+    http: &Http,
+    what: &str,
+    [first_path, last_path]: [&str; 2],
+    expected: &[String],
+    page: usize,
+) {
+    let first = http.send(reqwest::Method::GET, first_path, None).await;
+    let last = http.send(reqwest::Method::GET, last_path, None).await;
+    check_pages(what, &first, &last, expected, page);
+    let figures = measure(
+        http.size.rounds,
+        || async {
+            http.send(reqwest::Method::GET, first_path, None).await;
+        },
+        || async {
+            http.send(reqwest::Method::GET, last_path, None).await;
+        },
+    )
+    .await;
+    report(http.size, what, figures);
+}
+
 async fn systems(http: &Http) {
     let items = http.size.items;
     let mut ids = Vec::with_capacity(items);
@@ -174,24 +199,8 @@ async fn systems(http: &Http) {
     let cursor = &ids[items - page - 1];
     let first_path = format!("/o/{ORG}/systems?first={page}");
     let last_path = format!("/o/{ORG}/systems?first={page}&after={cursor}");
-    let first = http.send(reqwest::Method::GET, &first_path, None).await;
-    let last = http.send(reqwest::Method::GET, &last_path, None).await;
-    check_pages("ListSystems", &first, &last, &ids, page);
-    let figures = measure(
-        http.size.rounds,
-        || async {
-            http.send(reqwest::Method::GET, &first_path, None).await;
-        },
-        || async {
-            http.send(reqwest::Method::GET, &last_path, None).await;
-        },
-    )
-    .await;
-    report(
-        http.size,
-        &format!("ListSystems, {items} systems, {page} a page"),
-        figures,
-    );
+    let what = format!("ListSystems, {items} systems, {page} a page");
+    check_and_time_pages(http, &what, [&first_path, &last_path], &ids, page).await;
 }
 
 async fn kv(http: &Http) {
@@ -325,24 +334,11 @@ async fn connections(http: &Http) {
             "/o/{ORG}/connections?first={page}{filter}&after={}",
             expected[expected.len() - page - 1]
         );
-        let first = http.send(reqwest::Method::GET, &first_path, None).await;
-        let last = http.send(reqwest::Method::GET, &last_path, None).await;
         let what = format!(
             "ListConnections{what}, {} of {items} connections, {page} a page",
             expected.len()
         );
-        check_pages(&what, &first, &last, expected, page);
-        let figures = measure(
-            http.size.rounds,
-            || async {
-                http.send(reqwest::Method::GET, &first_path, None).await;
-            },
-            || async {
-                http.send(reqwest::Method::GET, &last_path, None).await;
-            },
-        )
-        .await;
-        report(http.size, &what, figures);
+        check_and_time_pages(http, &what, [&first_path, &last_path], expected, page).await;
     }
 }
 

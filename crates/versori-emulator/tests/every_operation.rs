@@ -9,14 +9,14 @@
 //! (required members only, ids taken from the world), with a few bodies
 //! written out where the emulator's rules need more than the schema says.
 
+mod support;
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Map, Value};
+use support::{env_of, ok, started, ORG};
 use versori::Client;
-use versori_core::operations::{Location, Method, OPERATIONS};
-use versori_emulator::Emulator;
-
-const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+use versori_core::operations::{Location, Method, Operation, OPERATIONS};
 const SPEC: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../openapi/versori-platform.yaml"
@@ -207,11 +207,7 @@ fn written_body(op: &str, world: &World) -> Option<Value> {
 
 async fn seed(c: &Client) -> World {
     let mut world = World::new();
-    let call = |op: &'static str, args: Value| async move {
-        c.call(op, args)
-            .await
-            .unwrap_or_else(|e| panic!("seeding {op}: {e}"))
-    };
+    let call = |op: &'static str, args: Value| ok(c, op, args);
     let project = call("CreateProject", json!({"body": {"name": "every-op"}})).await;
     let project_id = project["id"].clone();
     call("SetProjectVariablesSchema", json!({"project_id": project_id, "body": written_body("SetProjectVariablesSchema", &world)})).await;
@@ -304,6 +300,16 @@ async fn seed(c: &Client) -> World {
     world
 }
 
+/// The JSON pointer of `op`'s operation object in the spec
+/// (`/paths/<path>/<method>`).
+fn spec_pointer(op: &Operation) -> String {
+    format!(
+        "/paths/{}/{}",
+        op.path.replace('~', "~0").replace('/', "~1"),
+        op.method.as_str().to_lowercase()
+    )
+}
+
 /// Deletions (and DeleteEnvironment, a POST) run last, the project's and
 /// the system's last of all.
 fn order(id: &str, method: Method) -> u8 {
@@ -322,13 +328,7 @@ fn order(id: &str, method: Method) -> u8 {
 
 #[tokio::test]
 async fn every_operation_answers_with_a_schema_valid_success() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = Client::builder()
-        .base_url(emulator.base_url())
-        .organisation(ORG)
-        .api_key("any-key")
-        .build()
-        .expect("client");
+    let (_emulator, c) = started().await;
     let spec = spec();
     let schemas = to_json_schema(&spec["components"]);
     let world = seed(&c).await;
@@ -359,24 +359,19 @@ async fn every_operation_answers_with_a_schema_valid_success() {
             }
         }
         if op.id == "DeleteEnvironment" {
-            let project = c
-                .call("GetProject", json!({"project_id": world["project_id"]}))
-                .await
-                .expect("project");
-            let staging = project["environments"]
-                .as_array()
-                .and_then(|envs| envs.iter().find(|e| e["name"] == "staging"))
-                .expect("CloneEnvironment created staging");
+            // the environment CloneEnvironment created
+            let project = ok(&c, "GetProject", json!({"project_id": world["project_id"]})).await;
+            let staging = env_of(&project, "staging");
             args.insert("environment_id".into(), staging["id"].clone());
         }
         if let Some(body) = op.body {
             let value = written_body(op.id, &world).unwrap_or_else(|| {
+                let request = format!(
+                    "{}/requestBody/content/application~1json/schema",
+                    spec_pointer(op)
+                );
                 let schema = spec
-                    .pointer(&format!(
-                        "/paths/{}/{}/requestBody/content/application~1json/schema",
-                        op.path.replace('~', "~0").replace('/', "~1"),
-                        op.method.as_str().to_lowercase()
-                    ))
+                    .pointer(&request)
                     .unwrap_or_else(|| panic!("{}: no request schema", op.id));
                 synthesise(&spec, &world, schema, body.schema)
             });
@@ -395,9 +390,8 @@ async fn every_operation_answers_with_a_schema_valid_success() {
             continue;
         };
         let pointer = format!(
-            "/paths/{}/{}/responses/{}/content/application~1json/schema",
-            op.path.replace('~', "~0").replace('/', "~1"),
-            op.method.as_str().to_lowercase(),
+            "{}/responses/{}/content/application~1json/schema",
+            spec_pointer(op),
             response.status
         );
         let Some(schema) = spec.pointer(&pointer) else {

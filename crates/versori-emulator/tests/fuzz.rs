@@ -9,13 +9,13 @@
 //! `VERSORI_FUZZ_SEED` (default: random, printed so a failure can be
 //! replayed).
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use support::{deploy, ok, project, started, ORG};
 use versori_core::operations::{Kind, Location, OPERATIONS};
-use versori_emulator::Emulator;
-
-const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
 
 /// Values a path segment or query parameter may get.
 fn scalar(rng: &mut fastrand::Rng, known: &[String]) -> String {
@@ -101,34 +101,21 @@ async fn random_bad_input_never_gets_a_5xx() {
     eprintln!("fuzzing for {seconds}s with VERSORI_FUZZ_SEED={seed}");
     let mut rng = fastrand::Rng::with_seed(seed);
 
-    let emulator = Emulator::start().await.expect("starts");
+    let (emulator, client) = started().await;
     let base = emulator.base_url();
-    let client = versori::Client::builder()
-        .base_url(&base)
-        .organisation(ORG)
-        .api_key("k")
-        .build()
-        .expect("client");
     // some real ids, so that part of the traffic reaches the handlers' rules
-    let project = client
-        .call("CreateProject", json!({"body": {"name": "fuzz"}}))
-        .await
-        .expect("project");
-    let deployed = client
-        .call("DeployProject", json!({"project_id": project["id"], "project_env": "production",
-            "body": {"files": [{"filename": "index.ts", "content": "schedule('s', '* * * * *'); webhook('w');"}], "labels": {}, "versionName": "v1"}}))
-        .await
-        .expect("deployed");
-    let user = client
-        .call("CreateEndUser", json!({"body": {"externalId": "fuzz"}}))
-        .await
-        .expect("user");
-    let store = client
-        .call("CreateStore", json!({"body": {"name": "fuzz"}}))
-        .await
-        .expect("store");
+    let project_id = project(&client, "fuzz").await;
+    let code = "schedule('s', '* * * * *'); webhook('w');";
+    let deployed = deploy(&client, &project_id, "production", code, "v1").await;
+    let user = ok(
+        &client,
+        "CreateEndUser",
+        json!({"body": {"externalId": "fuzz"}}),
+    )
+    .await;
+    let store = ok(&client, "CreateStore", json!({"body": {"name": "fuzz"}})).await;
     let known: Vec<String> = [
-        &project["id"],
+        &json!(project_id),
         &deployed["environments"][0]["id"],
         &user["id"],
         &store["id"],
@@ -247,16 +234,12 @@ async fn random_bad_input_never_gets_a_5xx() {
         .expect("healthz");
     assert_eq!(health.status().as_u16(), 200);
     // (the fuzzer may have deleted what it was given, so check with fresh data)
-    client
-        .call(
-            "CreateEndUser",
-            json!({"body": {"externalId": "after-fuzz"}}),
-        )
-        .await
-        .expect("still serving");
-    let again = client
-        .call("GetEndUser", json!({"user_id": "after-fuzz"}))
-        .await
-        .expect("still serving");
+    ok(
+        &client,
+        "CreateEndUser",
+        json!({"body": {"externalId": "after-fuzz"}}),
+    )
+    .await;
+    let again = ok(&client, "GetEndUser", json!({"user_id": "after-fuzz"})).await;
     assert_eq!(again["externalId"], "after-fuzz");
 }

@@ -8,8 +8,7 @@ mod support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use support::{client, fails, ok, raw, store, ORG};
-use versori_emulator::Emulator;
+use support::{fails, get, ok, raw, started, store, texts, ORG};
 
 /// Keys with 1, 2 and 5 segments and segments that need escaping, with the
 /// path the official client sends for each.
@@ -22,17 +21,32 @@ const KEYS: &[(&[&str], &str)] = &[
     (&["caf\u{e9}", "\u{2713}"], "caf%C3%A9/%E2%9C%93"),
 ];
 
+/// The keys (arrays of segments) of a ListKV answer, in order.
+fn listed_keys(answer: &Value) -> Vec<&Value> {
+    answer["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| &e["key"])
+        .collect()
+}
+
+/// GetKV of `key` (a path) in the store `s` answers 404.
+async fn assert_absent(c: &versori::Client, s: &str, key: &str) {
+    let err = fails(c, "GetKV", json!({"store": s, "key": key})).await;
+    assert_eq!(err.status(), Some(404), "{key}: {err}");
+}
+
 #[tokio::test]
 async fn multi_segment_keys_are_routed_by_the_rest_of_the_path() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
+    let (emulator, c) = started().await;
     let s = store(&c).await;
     for (segments, wire) in KEYS {
         let path = format!("/store/{s}/kv/{wire}");
         let put = raw(&emulator, "PUT", &path, Some(r#"{"value": {"n": 1}}"#)).await;
         assert_eq!(put.status, 200, "PUT {path}: {}", put.body);
         assert_eq!(put.body["committed"], true);
-        let got = raw(&emulator, "GET", &path, None).await;
+        let got = get(&emulator, &path).await;
         assert_eq!(
             (got.status, &got.body["value"]),
             (200, &json!({"n": 1})),
@@ -48,7 +62,7 @@ async fn multi_segment_keys_are_routed_by_the_rest_of_the_path() {
         assert_eq!(listed["entries"][0]["key"], json!(segments), "{path}");
         // an escaped slash addresses the same key
         let escaped = format!("/store/{s}/kv/{}", wire.replace('/', "%2F"));
-        let got = raw(&emulator, "GET", &escaped, None).await;
+        let got = get(&emulator, &escaped).await;
         assert_eq!(got.status, 200, "GET {escaped}");
         assert_eq!(got.body["versionstamp"], put.body["versionstamp"]);
         let gone = raw(&emulator, "DELETE", &escaped, Some(r#"{"options": {}}"#)).await;
@@ -56,7 +70,7 @@ async fn multi_segment_keys_are_routed_by_the_rest_of_the_path() {
             (gone.status, &gone.body),
             (200, &json!({"status": "deleted"}))
         );
-        assert_eq!(raw(&emulator, "GET", &path, None).await.status, 404);
+        assert_eq!(get(&emulator, &path).await.status, 404);
     }
     // the facade puts the same keys at the same paths
     let kv = c.kv(&s);
@@ -70,83 +84,48 @@ async fn multi_segment_keys_are_routed_by_the_rest_of_the_path() {
     let read: Option<Value> = kv.fetch(&["a", "b", "c", "d", "e"]).await.expect("fetch");
     assert_eq!(read, Some(json!(5)));
     // an empty segment is a 400 naming the key
-    let bad = raw(&emulator, "GET", &format!("/store/{s}/kv/a//b"), None).await;
+    let bad = get(&emulator, &format!("/store/{s}/kv/a//b")).await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.body["fields"][0]["field"], "key");
-    let bad = raw(
-        &emulator,
-        "PUT",
-        &format!("/store/{s}/kv/a/"),
-        Some(r#"{"value": 1}"#),
-    )
-    .await;
+    let trailing = format!("/store/{s}/kv/a/");
+    let bad = raw(&emulator, "PUT", &trailing, Some(r#"{"value": 1}"#)).await;
     assert_eq!(bad.status, 400);
 }
 
 #[tokio::test]
 async fn batch_list_and_count_keep_their_fixed_routes() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
+    let (emulator, c) = started().await;
     let s = store(&c).await;
     // PUT on /kv/batch is BatchSetKV, so the one-segment key "batch" cannot
     // be written by path; "list" and "count" only collide for POST
-    let batch = raw(
-        &emulator,
-        "PUT",
-        &format!("/store/{s}/kv/batch"),
-        Some(r#"{"value": 1}"#),
-    )
-    .await;
+    let kv = format!("/store/{s}/kv");
+    let value = Some(r#"{"value": 1}"#);
+    let batch = raw(&emulator, "PUT", &format!("{kv}/batch"), value).await;
     assert_eq!(
         batch.status, 400,
         "BatchSetKV wants entries: {}",
         batch.body
     );
     for key in ["list", "count"] {
-        let put = raw(
-            &emulator,
-            "PUT",
-            &format!("/store/{s}/kv/{key}"),
-            Some(r#"{"value": 1}"#),
-        )
-        .await;
+        let path = format!("{kv}/{key}");
+        let put = raw(&emulator, "PUT", &path, value).await;
         assert_eq!(put.status, 200, "{key}");
-        let get = raw(&emulator, "GET", &format!("/store/{s}/kv/{key}"), None).await;
-        assert_eq!(get.status, 200, "{key}");
+        assert_eq!(get(&emulator, &path).await.status, 200, "{key}");
     }
-    let counted = raw(
-        &emulator,
-        "POST",
-        &format!("/store/{s}/kv/count"),
-        Some("{}"),
-    )
-    .await;
+    let counted = raw(&emulator, "POST", &format!("{kv}/count"), Some("{}")).await;
     assert_eq!(counted.body, json!({"count": 2}));
     // longer keys under those words are plain keys
-    let put = raw(
-        &emulator,
-        "PUT",
-        &format!("/store/{s}/kv/batch/1"),
-        Some(r#"{"value": 1}"#),
-    )
-    .await;
+    let put = raw(&emulator, "PUT", &format!("{kv}/batch/1"), value).await;
     assert_eq!(put.status, 200);
     // the same path with a method it lacks is a 405 listing what it has
-    let post = raw(
-        &emulator,
-        "POST",
-        &format!("/store/{s}/kv/orders/1"),
-        Some("{}"),
-    )
-    .await;
+    let post = raw(&emulator, "POST", &format!("{kv}/orders/1"), Some("{}")).await;
     assert_eq!(post.status, 405);
     assert_eq!(post.headers["allow"], "DELETE, GET, PUT");
 }
 
 #[tokio::test]
 async fn if_not_exists_and_overwrite_leave_an_existing_key_alone() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
+    let (_emulator, c) = started().await;
     let s = store(&c).await;
     let first = ok(
         &c,
@@ -211,9 +190,8 @@ async fn if_not_exists_and_overwrite_leave_an_existing_key_alone() {
 
 #[tokio::test]
 async fn expired_entries_are_gone_from_every_read() {
-    let emulator = Emulator::start().await.expect("starts");
+    let (emulator, c) = started().await;
     let clock = emulator.clock();
-    let c = client(&emulator, ORG);
     let s = store(&c).await;
     ok(&c, "SetKV", json!({"store": s, "key": "t/short", "body": {"value": 1, "options": {"expireIn": 60_000}}})).await;
     ok(
@@ -253,12 +231,7 @@ async fn expired_entries_are_gone_from_every_read() {
     assert_eq!(kept["expiresAt"], Value::Null, "null when it never expires");
 
     clock.advance(Duration::from_secs(61));
-    assert_eq!(
-        fails(&c, "GetKV", json!({"store": s, "key": "t/short"}))
-            .await
-            .status(),
-        Some(404)
-    );
+    assert_absent(&c, &s, "t/short").await;
     let batch = ok(
         &c,
         "BatchGetKV",
@@ -281,13 +254,7 @@ async fn expired_entries_are_gone_from_every_read() {
         json!({"store": s, "body": {"selector": {"prefix": ["t"]}}}),
     )
     .await;
-    let keys: Vec<&Value> = listed["data"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| &e["key"])
-        .collect();
-    assert_eq!(keys, [&json!(["t", "kept"])]);
+    assert_eq!(listed_keys(&listed), [&json!(["t", "kept"])]);
     // an expired key can be written again with ifNotExists
     let again = ok(&c, "SetKV", json!({"store": s, "key": "t/short", "body": {"value": 9, "options": {"ifNotExists": true}}})).await;
     assert_eq!(again["committed"], true);
@@ -304,9 +271,8 @@ async fn expired_entries_are_gone_from_every_read() {
 
 #[tokio::test]
 async fn refresh_on_access_pushes_the_expiry_forward() {
-    let emulator = Emulator::start().await.expect("starts");
+    let (emulator, c) = started().await;
     let clock = emulator.clock();
-    let c = client(&emulator, ORG);
     let s = store(&c).await;
     ok(&c, "SetKV", json!({"store": s, "key": "session", "body": {"value": 1, "options": {"expireIn": 10_000, "refreshOnAccess": true}}})).await;
     for _ in 0..3 {
@@ -314,18 +280,12 @@ async fn refresh_on_access_pushes_the_expiry_forward() {
         ok(&c, "GetKV", json!({"store": s, "key": "session"})).await;
     }
     clock.advance(Duration::from_secs(11));
-    assert_eq!(
-        fails(&c, "GetKV", json!({"store": s, "key": "session"}))
-            .await
-            .status(),
-        Some(404)
-    );
+    assert_absent(&c, &s, "session").await;
 }
 
 #[tokio::test]
 async fn cascade_removes_everything_under_a_prefix() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
+    let (_emulator, c) = started().await;
     let s = store(&c).await;
     for key in [
         "orders/1",
@@ -350,13 +310,7 @@ async fn cascade_removes_everything_under_a_prefix() {
     .await;
     assert_eq!(done, json!({"status": "deleted"}));
     let left = ok(&c, "ListKV", json!({"store": s, "body": {}})).await;
-    let keys: Vec<&Value> = left["data"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|e| &e["key"])
-        .collect();
-    assert_eq!(keys, [&json!(["ordersx"]), &json!(["other"])]);
+    assert_eq!(listed_keys(&left), [&json!(["ordersx"]), &json!(["other"])]);
     // without cascade an absent key is a 404
     assert_eq!(
         fails(
@@ -395,9 +349,8 @@ async fn cascade_removes_everything_under_a_prefix() {
 
 #[tokio::test]
 async fn list_filters_by_creation_time_and_metadata() {
-    let emulator = Emulator::start().await.expect("starts");
+    let (emulator, c) = started().await;
     let clock = emulator.clock();
-    let c = client(&emulator, ORG);
     let s = store(&c).await;
     ok(&c, "SetKV", json!({"store": s, "key": "o/1", "body": {"value": 1, "options": {"metadata": {"source": "shopify", "n": 1}}}})).await;
     clock.advance(Duration::from_secs(3600));
@@ -405,22 +358,16 @@ async fn list_filters_by_creation_time_and_metadata() {
     clock.advance(Duration::from_secs(3600));
     ok(&c, "SetKV", json!({"store": s, "key": "o/2", "body": {"value": 2, "options": {"metadata": {"source": "shopify"}}}})).await;
     ok(&c, "SetKV", json!({"store": s, "key": "o/3", "body": {"value": 3, "options": {"metadata": {"source": "erp"}}}})).await;
-    let keys = |v: &Value| -> Vec<String> {
-        v["data"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|e| e["key"][1].as_str().unwrap_or_default().to_string())
-            .collect()
-    };
+    // the second segment of each key listed
+    let keys = |v: &Value| texts(&v["data"], "/key/1").join(",");
     let after = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"prefix": ["o"], "filter": {"createdAfter": middle}}}})).await;
-    assert_eq!(keys(&after), ["2", "3"]);
+    assert_eq!(keys(&after), "2,3");
     let before = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"prefix": ["o"], "filter": {"createdBefore": middle}}}})).await;
-    assert_eq!(keys(&before), ["1"]);
+    assert_eq!(keys(&before), "1");
     let shopify = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"prefix": ["o"], "filter": {"metadata": {"source": "shopify"}}}}})).await;
-    assert_eq!(keys(&shopify), ["1", "2"]);
+    assert_eq!(keys(&shopify), "1,2");
     let both = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"filter": {"createdAfter": middle, "metadata": {"source": "shopify"}}}}})).await;
-    assert_eq!(keys(&both), ["2"]);
+    assert_eq!(keys(&both), "2");
     // CountKV's CountSelector declares only `prefix`: a filter (even a
     // malformed one) or a cursor is ignored, as the platform ignores members
     // its type lacks
@@ -453,8 +400,7 @@ async fn list_filters_by_creation_time_and_metadata() {
 
 #[tokio::test]
 async fn cursors_page_forwards_and_back_in_both_orders() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
+    let (_emulator, c) = started().await;
     let s = store(&c).await;
     let entries: Vec<Value> = (1..=7)
         .map(|i| json!({"key": ["p", format!("{i}")], "value": i}))
@@ -470,14 +416,8 @@ async fn cursors_page_forwards_and_back_in_both_orders() {
         let s = s.clone();
         async move {
             let v = ok(&c, "ListKV", json!({"store": s, "body": {"selector": selector, "options": {"limit": 3, "reverse": reverse}}})).await;
-            let keys: Vec<&str> = v["data"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|e| e["key"][1].as_str().unwrap_or_default())
-                .collect();
             (
-                keys.join(","),
+                texts(&v["data"], "/key/1").join(","),
                 v["pagination"]["prevCursor"]
                     .as_str()
                     .unwrap_or_default()
@@ -520,8 +460,7 @@ async fn cursors_page_forwards_and_back_in_both_orders() {
 
 #[tokio::test]
 async fn kv_bodies_are_required_and_checked() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
+    let (emulator, c) = started().await;
     let s = store(&c).await;
     for (method, path) in [
         ("POST", format!("/o/{ORG}/store")),
@@ -540,13 +479,8 @@ async fn kv_bodies_are_required_and_checked() {
         );
         assert_eq!(answer.body["fields"][0]["field"], "body", "{method} {path}");
     }
-    let bad = raw(
-        &emulator,
-        "POST",
-        &format!("/store/{s}/kv/batch"),
-        Some(r#"{"keys": [["a/b"]]}"#),
-    )
-    .await;
+    let batch = format!("/store/{s}/kv/batch");
+    let bad = raw(&emulator, "POST", &batch, Some(r#"{"keys": [["a/b"]]}"#)).await;
     assert_eq!(bad.status, 400);
     assert_eq!(bad.body["fields"][0]["field"], "keys[0][0]");
 }

@@ -4,67 +4,19 @@
 //! automations, system actions and triggers, auth scheme configs, and the
 //! emulator's validation of request bodies against the spec.
 
+mod support;
+
 use base64::Engine;
 use serde_json::{json, Value};
-use versori::{Client, Error};
-use versori_emulator::Emulator;
-
-const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
-
-fn client(emulator: &Emulator) -> Client {
-    Client::builder()
-        .base_url(emulator.base_url())
-        .organisation(ORG)
-        .api_key("any-key")
-        .build()
-        .expect("client")
-}
-
-fn file(content: &str) -> Value {
-    json!([{"filename": "index.ts", "content": content}])
-}
-
-async fn ok(c: &Client, op: &str, args: Value) -> Value {
-    c.call(op, args)
-        .await
-        .unwrap_or_else(|e| panic!("{op}: {e}"))
-}
-
-async fn status(c: &Client, op: &str, args: Value) -> (u16, String) {
-    let e: Error = c.call(op, args).await.expect_err(op);
-    (e.status().unwrap_or(0), e.to_string())
-}
-
-async fn project(c: &Client, name: &str) -> String {
-    let p = ok(c, "CreateProject", json!({"body": {"name": name}})).await;
-    p["id"].as_str().expect("id").to_string()
-}
-
-async fn deploy(c: &Client, project_id: &str, env: &str, content: &str, version: &str) -> Value {
-    ok(
-        c,
-        "DeployProject",
-        json!({"project_id": project_id, "project_env": env,
-               "body": {"files": file(content), "labels": {}, "versionName": version}}),
-    )
-    .await
-}
-
-fn env<'a>(project: &'a Value, name: &str) -> &'a Value {
-    project["environments"]
-        .as_array()
-        .and_then(|envs| envs.iter().find(|e| e["name"] == name))
-        .unwrap_or_else(|| panic!("no environment {name} in {project}"))
-}
+use support::{deploy, env_of, fails, index_ts, ok, project, started, ORG};
 
 #[tokio::test]
 async fn versions_round_trip_and_deploy() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     let p = project(&c, "versions").await;
     let deployed = deploy(&c, &p, "production", "export const a = 1;", "v1").await;
     assert_eq!(
-        env(&deployed, "production")["deployedVersion"]["name"],
+        env_of(&deployed, "production")["deployedVersion"]["name"],
         "v1"
     );
 
@@ -72,7 +24,7 @@ async fn versions_round_trip_and_deploy() {
         &c,
         "CreateProjectVersion",
         json!({"project_id": p, "body": {
-        "name": "v2", "description": "second", "files": file("webhook('orders');")}}),
+        "name": "v2", "description": "second", "files": index_ts("webhook('orders');")}}),
     )
     .await;
     assert_eq!(v2["state"], "ready");
@@ -84,7 +36,7 @@ async fn versions_round_trip_and_deploy() {
     .await;
     assert_eq!(
         files["files"],
-        file("webhook('orders');"),
+        index_ts("webhook('orders');"),
         "files round-trip"
     );
 
@@ -95,9 +47,9 @@ async fn versions_round_trip_and_deploy() {
         "project_env": "production", "body": {}}),
     )
     .await;
-    let production = env(&after, "production");
+    let production = env_of(&after, "production");
     assert_eq!(production["deployedVersion"]["id"], v2["id"]);
-    assert_eq!(production["files"], file("webhook('orders');"));
+    assert_eq!(production["files"], index_ts("webhook('orders');"));
 
     let versions = ok(&c, "ListProjectVersions", json!({"project_id": p})).await;
     assert_eq!(versions["totalCount"], 2);
@@ -124,35 +76,35 @@ async fn versions_round_trip_and_deploy() {
     assert_eq!(first["items"].as_array().map(Vec::len), Some(1));
     assert!(first["next"].is_string());
 
-    let (s, msg) = status(
+    let err = fails(
         &c,
         "CreateProjectVersion",
         json!({"project_id": p, "body": {"name": "v2", "files": []}}),
     )
     .await;
-    assert_eq!(s, 409, "{msg}");
+    assert_eq!(err.status(), Some(409), "{err}");
     let broken = ok(
         &c,
         "CreateProjectVersion",
-        json!({"project_id": p, "body": {"name": "v3", "files": file("export const a = (1;")}}),
+        json!({"project_id": p, "body": {"name": "v3", "files": index_ts("export const a = (1;")}}),
     )
     .await;
     assert_eq!(broken["state"], "failed");
-    let (s, msg) = status(&c, "DeployProjectVersion", json!({"project_id": p, "version_id": broken["id"], "project_env": "production", "body": {}})).await;
-    assert_eq!(s, 422, "{msg}");
-    let (s, _) = status(
+    let err = fails(&c, "DeployProjectVersion", json!({"project_id": p, "version_id": broken["id"], "project_env": "production", "body": {}})).await;
+    assert_eq!(err.status(), Some(422), "{err}");
+    let err = fails(
         &c,
         "GetVersionFiles",
         json!({"project_id": p, "version_id": "01J8ZQ4N7G3Y5B2K9T6W1XNONE"}),
     )
     .await;
-    assert_eq!(s, 404);
+    assert_eq!(err.status(), Some(404));
 
     // validation reports what is wrong, without deploying
     let result = ok(
         &c,
         "ValidateFiles",
-        json!({"project_id": p, "body": {"files": file("if (x) {"), "labels": {}}}),
+        json!({"project_id": p, "body": {"files": index_ts("if (x) {"), "labels": {}}}),
     )
     .await;
     assert_eq!(result["validation"]["success"], false);
@@ -163,11 +115,10 @@ async fn versions_round_trip_and_deploy() {
 
 #[tokio::test]
 async fn environments_clone_sync_suspend_and_delete() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     let p = project(&c, "environments").await;
     let deployed = deploy(&c, &p, "production", "webhook('orders');", "v1").await;
-    let prod_id = env(&deployed, "production")["id"].clone();
+    let prod_id = env_of(&deployed, "production")["id"].clone();
     let system = ok(&c, "CreateSystem", json!({"body": {"name": "CRM", "domain": "crm.example.com", "templateBaseUrl": "https://crm.example.com", "authSchemeConfigs": []}})).await;
     ok(&c, "CreateConnectionTemplate", json!({"project_id": p, "body": {"systemId": system["id"], "name": "crm", "environmentId": prod_id}})).await;
     ok(
@@ -177,8 +128,8 @@ async fn environments_clone_sync_suspend_and_delete() {
     )
     .await;
 
-    let (s, msg) = status(&c, "CloneEnvironment", json!({"project_id": p, "body": {"oldEnvName": "production", "newEnvName": "staging", "executionPool": "nope"}})).await;
-    assert_eq!(s, 422, "unknown pool: {msg}");
+    let err = fails(&c, "CloneEnvironment", json!({"project_id": p, "body": {"oldEnvName": "production", "newEnvName": "staging", "executionPool": "nope"}})).await;
+    assert_eq!(err.status(), Some(422), "unknown pool: {err}");
     let cloned = ok(
         &c,
         "CloneEnvironment",
@@ -187,10 +138,10 @@ async fn environments_clone_sync_suspend_and_delete() {
         "copyStaticUserVariables": true, "executionPool": "versori-dedicated"}}),
     )
     .await;
-    let staging = env(&cloned, "staging").clone();
+    let staging = env_of(&cloned, "staging").clone();
     assert_eq!(staging["status"], "running");
     assert_eq!(staging["executionPool"], "versori-dedicated");
-    assert_eq!(staging["files"], file("webhook('orders');"));
+    assert_eq!(staging["files"], index_ts("webhook('orders');"));
     let templates = ok(
         &c,
         "ListProjectConnectionTemplates",
@@ -205,13 +156,13 @@ async fn environments_clone_sync_suspend_and_delete() {
         Some(1),
         "cloneSystems copies the templates: {templates}"
     );
-    let (s, _) = status(
+    let err = fails(
         &c,
         "CloneEnvironment",
         json!({"project_id": p, "body": {"oldEnvName": "production", "newEnvName": "staging"}}),
     )
     .await;
-    assert_eq!(s, 409, "the name is taken");
+    assert_eq!(err.status(), Some(409), "the name is taken");
 
     let pooled = ok(&c, "ChangeEnvironmentExecutionPool", json!({"project_id": p, "project_env": "production", "body": {"executionPool": "versori-dedicated"}})).await;
     assert_eq!(pooled["executionPool"], "versori-dedicated");
@@ -222,9 +173,13 @@ async fn environments_clone_sync_suspend_and_delete() {
         json!({"project_id": p, "environment": "staging"}),
     )
     .await;
-    assert_eq!(env(&suspended, "staging")["status"], "suspended");
-    let (s, msg) = status(&c, "CallIntegration", json!({"project_id": p, "project_env": "staging", "body": {"urlPath": "/orders", "method": "GET"}})).await;
-    assert_eq!(s, 422, "a suspended environment does not answer: {msg}");
+    assert_eq!(env_of(&suspended, "staging")["status"], "suspended");
+    let err = fails(&c, "CallIntegration", json!({"project_id": p, "project_env": "staging", "body": {"urlPath": "/orders", "method": "GET"}})).await;
+    assert_eq!(
+        err.status(),
+        Some(422),
+        "a suspended environment does not answer: {err}"
+    );
 
     deploy(
         &c,
@@ -235,7 +190,7 @@ async fn environments_clone_sync_suspend_and_delete() {
     )
     .await;
     let synced = ok(&c, "SyncEnvironments", json!({"project_id": p, "body": {"sourceEnvName": "production", "targetEnvName": "staging"}})).await;
-    let staging_now = env(&synced, "staging");
+    let staging_now = env_of(&synced, "staging");
     assert_eq!(staging_now["status"], "running", "sync redeploys");
     assert_eq!(staging_now["deployedVersion"]["name"], "v2");
 
@@ -248,19 +203,18 @@ async fn environments_clone_sync_suspend_and_delete() {
     assert!(after["environments"]
         .as_array()
         .is_some_and(|e| e.len() == 1));
-    let (s, _) = status(
+    let err = fails(
         &c,
         "ListActivations",
         json!({"environment_id": staging["id"]}),
     )
     .await;
-    assert_eq!(s, 404, "the environment is gone");
+    assert_eq!(err.status(), Some(404), "the environment is gone");
 }
 
 #[tokio::test]
 async fn schedulers_come_from_code_and_runs_leave_logs_traces_and_metrics() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     let p = project(&c, "runtime").await;
     let deployed = deploy(
         &c,
@@ -270,7 +224,7 @@ async fn schedulers_come_from_code_and_runs_leave_logs_traces_and_metrics() {
         "v1",
     )
     .await;
-    let env_id = env(&deployed, "production")["id"].clone();
+    let env_id = env_of(&deployed, "production")["id"].clone();
 
     let schedulers = ok(&c, "ListSchedulers", json!({"environment_id": env_id})).await;
     let nightly = schedulers[0].clone();
@@ -331,13 +285,17 @@ async fn schedulers_come_from_code_and_runs_leave_logs_traces_and_metrics() {
     assert_eq!(searched["logs"].as_array().map(Vec::len), Some(1));
     let paged = ok(&c, "GetProjectLogs", json!({"project_id": p, "first": 1})).await;
     assert_eq!(paged["nextToken"], "1");
-    let (s, msg) = status(
+    let err = fails(
         &c,
         "SearchProjectLogs",
         json!({"project_id": p, "body": {"filters": [{"match": "reg_eq", "value": "("}]}}),
     )
     .await;
-    assert_eq!(s, 400, "a bad regex is the caller's error: {msg}");
+    assert_eq!(
+        err.status(),
+        Some(400),
+        "a bad regex is the caller's error: {err}"
+    );
 
     let traces = ok(
         &c,
@@ -364,43 +322,42 @@ async fn schedulers_come_from_code_and_runs_leave_logs_traces_and_metrics() {
     deploy(&c, &p, "production", "webhook('orders');", "v2").await;
     let none = ok(&c, "ListSchedulers", json!({"environment_id": env_id})).await;
     assert_eq!(none, json!([]));
-    let (s, _) = status(
+    let err = fails(
         &c,
         "TriggerScheduler",
         json!({"environment_id": env_id, "scheduler_id": nightly["id"]}),
     )
     .await;
-    assert_eq!(s, 404);
+    assert_eq!(err.status(), Some(404));
 }
 
 #[tokio::test]
 async fn the_test_container_runs_declared_triggers() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     let p = project(&c, "testing").await;
     ok(
         &c,
         "UpdateFiles",
-        json!({"project_id": p, "body": {"files": file("webhook('orders');"), "labels": {}}}),
+        json!({"project_id": p, "body": {"files": index_ts("webhook('orders');"), "labels": {}}}),
     )
     .await;
-    let (s, msg) = status(
+    let err = fails(
         &c,
         "TriggerWorkflow",
         json!({"project_id": p, "trigger_name": "orders", "body": {}}),
     )
     .await;
-    assert_eq!(s, 422, "not started: {msg}");
+    assert_eq!(err.status(), Some(422), "not started: {err}");
     let started = ok(&c, "StartTestContainer", json!({"project_id": p})).await;
     assert_eq!(started["containerRunning"], true);
     assert_eq!(started["triggers"][0]["name"], "orders");
-    let (s, _) = status(
+    let err = fails(
         &c,
         "TriggerWorkflow",
         json!({"project_id": p, "trigger_name": "refunds", "body": {}}),
     )
     .await;
-    assert_eq!(s, 404);
+    assert_eq!(err.status(), Some(404));
     let ran = ok(
         &c,
         "TriggerWorkflow",
@@ -412,8 +369,7 @@ async fn the_test_container_runs_declared_triggers() {
 
 #[tokio::test]
 async fn automations_keep_runs_recordings_and_transcriptions() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     let a = ok(
         &c,
         "CreateAutomation",
@@ -432,13 +388,13 @@ async fn automations_keep_runs_recordings_and_transcriptions() {
         !updated.to_string().contains("s3cret"),
         "secret values are never returned"
     );
-    let (s, _) = status(
+    let err = fails(
         &c,
         "UpdateAutomation",
         json!({"automation_id": id, "body": {"secrets": [{"value": "x"}]}}),
     )
     .await;
-    assert_eq!(s, 400, "a secret needs a name");
+    assert_eq!(err.status(), Some(400), "a secret needs a name");
 
     let run = ok(
         &c,
@@ -467,8 +423,12 @@ async fn automations_keep_runs_recordings_and_transcriptions() {
     )
     .await;
     assert_eq!(pending["status"], "pending");
-    let (s, _) = status(&c, "CreateTranscription", json!({"automation_id": id, "recording_id": rec["id"], "body": {"recording_id": "01J8ZQ4N7G3Y5B2K9T6W1XOTHR"}})).await;
-    assert_eq!(s, 400, "body and path must name the same recording");
+    let err = fails(&c, "CreateTranscription", json!({"automation_id": id, "recording_id": rec["id"], "body": {"recording_id": "01J8ZQ4N7G3Y5B2K9T6W1XOTHR"}})).await;
+    assert_eq!(
+        err.status(),
+        Some(400),
+        "body and path must name the same recording"
+    );
     let done = ok(&c, "CreateTranscription", json!({"automation_id": id, "recording_id": rec["id"], "body": {"recording_id": rec["id"]}})).await;
     assert_eq!(done["status"], "completed");
     let listed = ok(&c, "ListRecordings", json!({"automation_id": id})).await;
@@ -479,8 +439,7 @@ async fn automations_keep_runs_recordings_and_transcriptions() {
 
 #[tokio::test]
 async fn system_actions_triggers_and_auth_schemes() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     let p = project(&c, "actions").await;
     let system = ok(&c, "CreateSystem", json!({"body": {"name": "Shop", "domain": "shop.example.com", "templateBaseUrl": "https://shop.example.com", "authSchemeConfigs": []}})).await;
     let sid = system["id"].clone();
@@ -499,22 +458,18 @@ async fn system_actions_triggers_and_auth_schemes() {
         json!({"system_id": sid, "project_id": p, "body": [first]}),
     )
     .await;
-    let linked = ok(
-        &c,
-        "ListSystemActions",
-        json!({"system_id": sid, "project_id": p}),
-    )
-    .await;
+    let in_project = json!({"system_id": sid, "project_id": p});
+    let linked = ok(&c, "ListSystemActions", in_project.clone()).await;
     assert_eq!(linked["totalCount"], 1);
     let all = ok(&c, "ListSystemActions", json!({"system_id": sid})).await;
     assert_eq!(all["totalCount"], 2);
-    let (s, msg) = status(
+    let err = fails(
         &c,
         "LinkSystemActions",
         json!({"system_id": sid, "project_id": p, "body": ["01J8ZQ4N7G3Y5B2K9T6W1XNONE"]}),
     )
     .await;
-    assert_eq!(s, 422, "{msg}");
+    assert_eq!(err.status(), Some(422), "{err}");
     let mut changed = actions[1].clone();
     changed["summary"] = json!("One order");
     let updated = ok(
@@ -524,28 +479,14 @@ async fn system_actions_triggers_and_auth_schemes() {
     )
     .await;
     assert_eq!(updated["summary"], "One order");
-    ok(
-        &c,
-        "DeleteSystemAction",
-        json!({"system_id": sid, "action_id": first}),
-    )
-    .await;
-    let (s, _) = status(
-        &c,
-        "GetSystemAction",
-        json!({"system_id": sid, "action_id": first}),
-    )
-    .await;
-    assert_eq!(s, 404);
+    let deleted = json!({"system_id": sid, "action_id": first});
+    ok(&c, "DeleteSystemAction", deleted.clone()).await;
+    let err = fails(&c, "GetSystemAction", deleted).await;
+    assert_eq!(err.status(), Some(404));
 
     let triggers = ok(&c, "CreateSystemTriggers", json!({"system_id": sid, "body": {"projectId": p, "triggers": [{"name": "order-created", "method": "POST"}]}})).await;
     assert_eq!(triggers[0]["type"], "http");
-    let listed = ok(
-        &c,
-        "ListSystemTriggers",
-        json!({"system_id": sid, "project_id": p}),
-    )
-    .await;
+    let listed = ok(&c, "ListSystemTriggers", in_project).await;
     assert_eq!(listed["triggers"][0]["name"], "order-created");
 
     let config_id = "01J8ZQ4N7G3Y5B2K9T6W1XAPIK";
@@ -566,8 +507,8 @@ async fn system_actions_triggers_and_auth_schemes() {
         got["authSchemeConfigs"][0]["apiKey"]["description"],
         "renamed"
     );
-    let (s, _m) = status(&c, "InitialiseOAuth1Connection", json!({"system_id": sid, "body": {"credential": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XCRED", "organisationId": ORG}}})).await;
-    assert_eq!(s, 422, "no oauth1 config: {_m}");
+    let err = fails(&c, "InitialiseOAuth1Connection", json!({"system_id": sid, "body": {"credential": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XCRED", "organisationId": ORG}}})).await;
+    assert_eq!(err.status(), Some(422), "no oauth1 config: {err}");
     let oauth = ok(&c, "InitialiseOAuth2Connection", json!({"system_id": sid, "body": {
         "credential": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XCRED", "organisationId": ORG}, "authorizeUrl": "https://auth.example.com/authorize", "clientId": "abc",
         "scopes": ["read", "write"], "redirectUrl": "https://app.example.com/cb"}}))
@@ -578,35 +519,25 @@ async fn system_actions_triggers_and_auth_schemes() {
         "{url}"
     );
     assert!(url.contains("scope=read+write"), "{url}");
-    ok(
-        &c,
-        "DeleteAuthSchemeConfig",
-        json!({"system_id": sid, "auth_scheme_config_id": config_id}),
-    )
-    .await;
-    let (s, _) = status(
-        &c,
-        "DeleteAuthSchemeConfig",
-        json!({"system_id": sid, "auth_scheme_config_id": config_id}),
-    )
-    .await;
-    assert_eq!(s, 404);
+    let config = json!({"system_id": sid, "auth_scheme_config_id": config_id});
+    ok(&c, "DeleteAuthSchemeConfig", config.clone()).await;
+    let err = fails(&c, "DeleteAuthSchemeConfig", config).await;
+    assert_eq!(err.status(), Some(404));
 }
 
 #[tokio::test]
 async fn request_bodies_are_checked_against_the_spec() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
-    let (s, msg) = status(&c, "CreateAutomation", json!({"body": {"name": 7}})).await;
-    assert_eq!(s, 400);
+    let (_emulator, c) = started().await;
+    let err = fails(&c, "CreateAutomation", json!({"body": {"name": 7}})).await;
+    assert_eq!(err.status(), Some(400));
     assert!(
-        msg.contains("name: 7 is not of type"),
-        "names the member: {msg}"
+        err.to_string().contains("name: 7 is not of type"),
+        "names the member: {err}"
     );
     let p = project(&c, "schema").await;
     let deployed = deploy(&c, &p, "production", "", "v1").await;
-    let env_id = env(&deployed, "production")["id"].clone();
-    let (s, msg) = status(
+    let env_id = env_of(&deployed, "production")["id"].clone();
+    let err = fails(
         &c,
         "CreateIssue",
         json!({"body": {"projectId": p, "environmentId": env_id,
@@ -614,10 +545,15 @@ async fn request_bodies_are_checked_against_the_spec() {
     )
     .await;
     assert_eq!(
-        s, 400,
-        "an unknown enum value in a request is refused: {msg}"
+        err.status(),
+        Some(400),
+        "an unknown enum value in a request is refused: {err}"
     );
-    assert!(msg.contains("reason: \"because\" is not one of"), "{msg}");
+    assert!(
+        err.to_string()
+            .contains("reason: \"because\" is not one of"),
+        "{err}"
+    );
 
     // the variable schema takes JSON Patch operations
     ok(&c, "SetProjectVariablesSchema", json!({"project_id": p, "body": {"type": "object", "properties": {"a": {"type": "string"}}}})).await;
@@ -645,18 +581,18 @@ async fn request_bodies_are_checked_against_the_spec() {
     )
     .await;
     assert_eq!(got, removed);
-    let (s, msg) = status(
+    let err = fails(
         &c,
         "PatchProjectVariablesSchema",
         json!({"project_id": p, "body": {"op": "remove", "path": "/properties/zzz"}}),
     )
     .await;
-    assert_eq!(s, 400, "{msg}");
-    let (s, _) = status(
+    assert_eq!(err.status(), Some(400), "{err}");
+    let err = fails(
         &c,
         "PatchProjectVariablesSchema",
         json!({"project_id": p, "body": {"op": "move", "path": "/a"}}),
     )
     .await;
-    assert_eq!(s, 400, "only add, remove and replace");
+    assert_eq!(err.status(), Some(400), "only add, remove and replace");
 }

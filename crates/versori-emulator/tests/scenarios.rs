@@ -1,56 +1,28 @@
 //! The emulator through the facade: the rules it enforces, its errors and
 //! its interfaces (library handle, binary, health check).
 
+mod support;
+
 use serde_json::json;
-use versori::Client;
+use support::{client, client_with_key, fails, ok, started, ORG, OTHER_ORG};
 use versori_emulator::Emulator;
-
-const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
-const OTHER_ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1XOTHR";
-
-fn client(emulator: &Emulator, org: &str) -> Client {
-    Client::builder()
-        .base_url(emulator.base_url())
-        .organisation(org)
-        .api_key("any-key")
-        .build()
-        .expect("client")
-}
 
 #[tokio::test]
 async fn end_users_follow_the_platform_rules() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let user = c
-        .call(
-            "CreateEndUser",
-            json!({"body": {"externalId": "customer-123"}}),
-        )
-        .await
-        .expect("created");
+    let (_emulator, c) = started().await;
+    let customer = json!({"body": {"externalId": "customer-123"}});
+    let user = ok(&c, "CreateEndUser", customer.clone()).await;
     assert_eq!(user["displayName"], "", "displayName defaults to empty");
     let id = user["id"].as_str().expect("id").to_string();
     assert_eq!(id.len(), 26, "ids are ULIDs");
 
     // unique externalId
-    let dup = c
-        .call(
-            "CreateEndUser",
-            json!({"body": {"externalId": "customer-123"}}),
-        )
-        .await
-        .expect_err("duplicate");
+    let dup = fails(&c, "CreateEndUser", customer).await;
     assert_eq!(dup.status(), Some(409));
     // externalId required
-    let missing = c
-        .call("CreateEndUser", json!({"body": {"displayName": "x"}}))
-        .await
-        .expect_err("required");
+    let missing = fails(&c, "CreateEndUser", json!({"body": {"displayName": "x"}})).await;
     assert_eq!(missing.status(), Some(400));
-    let empty = c
-        .call("CreateEndUser", json!({"body": {"externalId": " "}}))
-        .await
-        .expect_err("empty");
+    let empty = fails(&c, "CreateEndUser", json!({"body": {"externalId": " "}})).await;
     assert_eq!(empty.status(), Some(400));
 
     // by id or externalId, typed
@@ -64,29 +36,25 @@ async fn end_users_follow_the_platform_rules() {
     assert_eq!(by_id.id, by_external.id);
 
     // externalId is immutable; displayName can change
-    let err = c
-        .call(
-            "UpdateEndUser",
-            json!({"user_id": id, "body": {"externalId": "other"}}),
-        )
-        .await
-        .expect_err("immutable");
+    let err = fails(
+        &c,
+        "UpdateEndUser",
+        json!({"user_id": id, "body": {"externalId": "other"}}),
+    )
+    .await;
     assert_eq!(err.status(), Some(422));
-    let renamed = c
-        .call(
-            "UpdateEndUser",
-            json!({"user_id": "customer-123", "body": {"displayName": "Customer ABC"}}),
-        )
-        .await
-        .expect("renamed");
+    let renamed = ok(
+        &c,
+        "UpdateEndUser",
+        json!({"user_id": "customer-123", "body": {"displayName": "Customer ABC"}}),
+    )
+    .await;
     assert_eq!(renamed["displayName"], "Customer ABC");
 
     let listed = c.users().list().search("abc").send().await.expect("list");
     assert_eq!(listed.total_count, 1);
 
-    c.call("DeleteEndUser", json!({"user_id": id}))
-        .await
-        .expect("deleted");
+    ok(&c, "DeleteEndUser", json!({"user_id": id})).await;
     let gone = c
         .users()
         .get("customer-123")
@@ -101,15 +69,9 @@ async fn organisations_never_see_each_other() {
     let emulator = Emulator::start().await.expect("starts");
     let mine = client(&emulator, ORG);
     let theirs = client(&emulator, OTHER_ORG);
-    mine.call(
-        "CreateEndUser",
-        json!({"body": {"externalId": "shared-name"}}),
-    )
-    .await
-    .expect("mine");
-    mine.call("CreateProject", json!({"body": {"name": "Mine"}}))
-        .await
-        .expect("mine");
+    let shared = json!({"body": {"externalId": "shared-name"}});
+    ok(&mine, "CreateEndUser", shared.clone()).await;
+    ok(&mine, "CreateProject", json!({"body": {"name": "Mine"}})).await;
     let err = theirs
         .users()
         .get("shared-name")
@@ -136,19 +98,12 @@ async fn organisations_never_see_each_other() {
         .projects
         .is_empty());
     // the same externalId is free in another organisation
-    theirs
-        .call(
-            "CreateEndUser",
-            json!({"body": {"externalId": "shared-name"}}),
-        )
-        .await
-        .expect("theirs");
+    ok(&theirs, "CreateEndUser", shared).await;
 }
 
 #[tokio::test]
 async fn projects_round_trip() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
+    let (_emulator, c) = started().await;
     let created = c
         .projects()
         .create()
@@ -158,12 +113,12 @@ async fn projects_round_trip() {
         .expect("created");
     let fetched = c.projects().get(&created.id).send().await.expect("get");
     assert_eq!(fetched.name, "Order Sync");
-    c.call(
+    ok(
+        &c,
         "UpdateProject",
         json!({"project_id": created.id, "body": {"name": "Order Sync 2"}}),
     )
-    .await
-    .expect("updated");
+    .await;
     let list = c.projects().list().send().await.expect("list");
     assert_eq!(list.projects[0].name, "Order Sync 2");
     c.projects()
@@ -182,12 +137,8 @@ async fn projects_round_trip() {
 
 #[tokio::test]
 async fn the_kv_store_keeps_values_under_segmented_keys() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let store = c
-        .call("CreateStore", json!({"body": {"name": "state"}}))
-        .await
-        .expect("store");
+    let (_emulator, c) = started().await;
+    let store = ok(&c, "CreateStore", json!({"body": {"name": "state"}})).await;
     let store_id = store["id"].as_str().expect("id").to_string();
     let kv = c.kv(&store_id);
     kv.put(&["products", "123"], &json!({"stock": 7}))
@@ -198,12 +149,9 @@ async fn the_kv_store_keeps_values_under_segmented_keys() {
     kv.remove(&["products", "123"]).await.expect("remove");
     let value: Option<serde_json::Value> = kv.fetch(&["products", "123"]).await.expect("fetch");
     assert_eq!(value, None);
-    let stores = c.call("ListStores", json!({})).await.expect("stores");
+    let stores = ok(&c, "ListStores", json!({})).await;
     assert_eq!(stores["stores"][0]["name"], "state");
-    let missing = c
-        .call("GetKV", json!({"store": "nope", "key": "a"}))
-        .await
-        .expect_err("no store");
+    let missing = fails(&c, "GetKV", json!({"store": "nope", "key": "a"})).await;
     assert!(missing.is_not_found());
 }
 
@@ -241,18 +189,8 @@ async fn an_api_key_restricts_access() {
         .start()
         .await
         .expect("starts");
-    let good = Client::builder()
-        .base_url(emulator.base_url())
-        .organisation(ORG)
-        .api_key("secret-1")
-        .build()
-        .expect("c");
-    let bad = Client::builder()
-        .base_url(emulator.base_url())
-        .organisation(ORG)
-        .api_key("secret-2")
-        .build()
-        .expect("c");
+    let good = client_with_key(&emulator, ORG, "secret-1");
+    let bad = client_with_key(&emulator, ORG, "secret-2");
     good.users().list().send().await.expect("accepted");
     let err = bad.users().list().send().await.expect_err("refused");
     assert_eq!(err.status(), Some(401));
@@ -380,12 +318,8 @@ fn the_binary_prints_its_url_serves_and_stops_on_sigterm() {
 #[tokio::test]
 async fn kv_batches_lists_and_counts() {
     use futures::TryStreamExt;
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let store = c
-        .call("CreateStore", json!({"body": {"name": "s"}}))
-        .await
-        .expect("store");
+    let (_emulator, c) = started().await;
+    let store = ok(&c, "CreateStore", json!({"body": {"name": "s"}})).await;
     let kv = c.kv(store["id"].as_str().expect("id"));
     let entries: Vec<(Vec<String>, i32)> = (0..25)
         .map(|i| (vec!["orders".to_string(), format!("{i:03}")], i))

@@ -7,25 +7,14 @@
 mod support;
 
 use serde_json::{json, Value};
-use support::{client, environment, fails, ok, project, raw, system, ORG};
-use versori_emulator::Emulator;
-
-/// The `field` of every item of a JSON array.
-fn each<'a>(items: &'a Value, field: &str) -> Vec<&'a str> {
-    items
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|i| i[field].as_str())
-        .collect()
-}
+use support::{
+    assert_bad_parameter, deploy, deployed_project, env_of, environment, fails, get, ok, project,
+    started, system, texts, ORG,
+};
 
 #[tokio::test]
 async fn list_issues_orders_by_the_search_date_before_taking_first() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let p = project(&c, "issues").await;
-    let env = environment(&c, &p, "production").await;
+    let (emulator, c, p, env) = deployed_project("issues").await;
     let clock = emulator.clock();
     let start = clock.now();
     let issue = |title: &'static str| {
@@ -55,59 +44,38 @@ async fn list_issues_orders_by_the_search_date_before_taking_first() {
         }
         let all = ok(&c, "ListIssues", args.clone()).await;
         assert_eq!(
-            each(&all, "title"),
+            texts(&all, "/title"),
             ["earliest", "middle", "latest"],
             "{by:?}"
         );
         args["first"] = json!(2);
         let two = ok(&c, "ListIssues", args.clone()).await;
-        assert_eq!(each(&two, "title"), ["earliest", "middle"], "{by:?}");
+        assert_eq!(texts(&two, "/title"), ["earliest", "middle"], "{by:?}");
         args["after"] = json!((start + chrono::TimeDelta::minutes(30)).to_rfc3339());
         let later = ok(&c, "ListIssues", args).await;
-        assert_eq!(each(&later, "title"), ["middle", "latest"], "{by:?}");
+        assert_eq!(texts(&later, "/title"), ["middle", "latest"], "{by:?}");
     }
-    let wrong = raw(
-        &emulator,
-        "GET",
-        &format!("/o/{ORG}/issues?search_date=updatedAt"),
-        None,
-    )
-    .await;
-    assert_eq!(wrong.status, 400);
-    assert_eq!(wrong.body["fields"][0]["field"], "search_date");
+    let wrong = format!("/o/{ORG}/issues?search_date=updatedAt");
+    assert_bad_parameter(&emulator, &wrong, "search_date").await;
 }
 
-/// Deploys `version` of `project_id` to `env`; the version's id.
-async fn deploy(c: &versori::Client, project_id: &str, env: &str, version: &str) -> String {
-    let deployed = ok(
-        c,
-        "DeployProject",
-        json!({"project_id": project_id, "project_env": env,
-               "body": {"files": [{"filename": "index.ts", "content": "webhook('orders');"}], "labels": {}, "versionName": version}}),
-    )
-    .await;
-    deployed["environments"]
-        .as_array()
-        .and_then(|envs| envs.iter().find(|e| e["name"] == env))
-        .and_then(|e| e["deployedVersion"]["id"].as_str())
+/// Deploys `version` of `project_id` (a webhook) to `env`; the version's id.
+async fn deploy_version(c: &versori::Client, project_id: &str, env: &str, version: &str) -> String {
+    let deployed = deploy(c, project_id, env, "webhook('orders');", version).await;
+    env_of(&deployed, env)["deployedVersion"]["id"]
+        .as_str()
         .unwrap_or_else(|| panic!("no version deployed to {env} in {deployed}"))
         .to_string()
 }
 
 /// The messages of a `Logs` answer.
 fn messages(logs: &Value) -> Vec<&str> {
-    logs["logs"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|l| l["message"].as_str())
-        .collect()
+    texts(&logs["logs"], "/message")
 }
 
 #[tokio::test]
 async fn project_logs_split_build_from_runtime_and_latest_means_the_deployed_version() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
+    let (emulator, c) = started().await;
     let p = project(&c, "logs").await;
     let call = |path: &'static str| {
         let (c, p) = (c.clone(), p.clone());
@@ -121,10 +89,10 @@ async fn project_logs_split_build_from_runtime_and_latest_means_the_deployed_ver
             .await;
         }
     };
-    let v1 = deploy(&c, &p, "production", "v1").await;
+    let v1 = deploy_version(&c, &p, "production", "v1").await;
     call("/one").await;
     call("/two").await;
-    let v2 = deploy(&c, &p, "production", "v2").await;
+    let v2 = deploy_version(&c, &p, "production", "v2").await;
     call("/three").await;
     call("/four").await;
     let logs = |args: Value| {
@@ -201,24 +169,14 @@ async fn project_logs_split_build_from_runtime_and_latest_means_the_deployed_ver
 
     // both are booleans
     for name in ["build", "latest"] {
-        let wrong = raw(
-            &emulator,
-            "GET",
-            &format!("/o/{ORG}/projects/{p}/logs?{name}=xyz"),
-            None,
-        )
-        .await;
-        assert_eq!(wrong.status, 400, "{name}: {}", wrong.body);
-        assert_eq!(wrong.body["fields"][0]["field"], name);
+        let wrong = format!("/o/{ORG}/projects/{p}/logs?{name}=xyz");
+        assert_bad_parameter(&emulator, &wrong, name).await;
     }
 }
 
 #[tokio::test]
 async fn list_activations_static_is_the_environments_static_activation() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let p = project(&c, "static").await;
-    let env = environment(&c, &p, "production").await;
+    let (emulator, c, p, env) = deployed_project("static").await;
     ok(&c, "SetProjectVariablesSchema", json!({"project_id": p, "body": {"type": "object",
         "properties": {"region": {"enum": ["eu", "us"]}, "retries": {"type": "integer", "minimum": 0}}}}))
     .await;
@@ -270,7 +228,7 @@ async fn list_activations_static_is_the_environments_static_activation() {
     assert_eq!(activation["environment"]["id"], env.as_str());
     assert_eq!(activation["dynamicVariables"], json!({"region": "eu"}));
     assert_eq!(
-        each(&activation["connections"], "id"),
+        texts(&activation["connections"], "/id"),
         [shared["id"].as_str().expect("id")]
     );
     let user = &activation["user"];
@@ -284,7 +242,7 @@ async fn list_activations_static_is_the_environments_static_activation() {
     assert_eq!(user["organisationId"], ORG);
     // the static user is internal: not one of the organisation's end users
     let users = ok(&c, "ListEndUsers", json!({})).await;
-    assert_eq!(each(&users["users"], "externalId"), ["ada"]);
+    assert_eq!(texts(&users["users"], "/externalId"), ["ada"]);
     // the same activation on every call
     let again = ok(
         &c,
@@ -299,19 +257,13 @@ async fn list_activations_static_is_the_environments_static_activation() {
         json!({"environment_id": env}),
     ] {
         let users = ok(&c, "ListActivations", args).await;
-        assert_eq!(each(&users, "id"), [ada["id"].as_str().expect("id")]);
+        assert_eq!(texts(&users, "/id"), [ada["id"].as_str().expect("id")]);
     }
     // a boolean, named when it is not one
-    let wrong = raw(
-        &emulator,
-        "GET",
-        &format!("/o/{ORG}/environments/{env}/activations?static=xyz"),
-        None,
-    )
-    .await;
-    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    let activations = format!("/o/{ORG}/environments/{env}/activations");
+    let wrong =
+        assert_bad_parameter(&emulator, &format!("{activations}?static=xyz"), "static").await;
     assert_eq!(wrong.body["code"], "invalid_field");
-    assert_eq!(wrong.body["fields"][0]["field"], "static");
 
     // its id is an activation id like any other
     let got = ok(
@@ -374,21 +326,33 @@ async fn list_activations_static_is_the_environments_static_activation() {
     .await;
     assert_eq!(err.status(), Some(422), "{err}");
     // on an unknown environment there is none
-    let unknown = raw(
+    let unknown = get(
         &emulator,
-        "GET",
         &format!("/o/{ORG}/environments/01J8ZQ4N7G3Y5B2K9T6W1XNONE/activations?static=true"),
-        None,
     )
     .await;
     assert_eq!(unknown.status, 404);
 }
 
+/// A listing operation and the JSON pointer of its items' ids.
+type Listing = (&'static str, &'static str);
+
+const TEMPLATES: Listing = ("ListProjectConnectionTemplates", "/connectionTemplateId");
+const VERSIONS: Listing = ("ListProjectVersions", "/id");
+const CONNECTIONS: Listing = ("ListConnections", "/id");
+const ENVIRONMENT_CONNECTIONS: Listing = ("ListEnvironmentConnections", "/id");
+
 /// Every item of a listing, walked `first` at a time forwards (by `next`)
 /// and backwards (by `prev` from the last page) when the operation takes
 /// cursors, else in one answer; the ids (the same both ways) and the
 /// `totalCount` (the same on every page).
-async fn walk(c: &versori::Client, op: &str, args: Value, id: &str) -> (Vec<String>, u64) {
+async fn walk(c: &versori::Client, (op, id): Listing, args: Value) -> (Vec<String>, u64) {
+    let ids_of = |page: &Value| -> Vec<String> {
+        texts(&page["items"], id)
+            .into_iter()
+            .map(String::from)
+            .collect()
+    };
     let mut ids = Vec::new();
     let mut pages = Vec::new();
     let mut args = args;
@@ -398,7 +362,7 @@ async fn walk(c: &versori::Client, op: &str, args: Value, id: &str) -> (Vec<Stri
     }
     loop {
         let page = ok(c, op, args.clone()).await;
-        ids.extend(each(&page["items"], id).into_iter().map(String::from));
+        ids.extend(ids_of(&page));
         pages.push(page.clone());
         match page["next"].as_str() {
             Some(next) if !next.is_empty() => args["after"] = json!(next),
@@ -411,10 +375,7 @@ async fn walk(c: &versori::Client, op: &str, args: Value, id: &str) -> (Vec<Stri
     let mut back: Vec<String> = Vec::new();
     let mut page = pages.last().cloned().unwrap_or(Value::Null);
     loop {
-        let mut here: Vec<String> = each(&page["items"], id)
-            .into_iter()
-            .map(String::from)
-            .collect();
+        let mut here = ids_of(&page);
         here.extend(back);
         back = here;
         match page["prev"].as_str() {
@@ -432,8 +393,7 @@ async fn walk(c: &versori::Client, op: &str, args: Value, id: &str) -> (Vec<Stri
 
 #[tokio::test]
 async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
+    let (emulator, c) = started().await;
     let (a, b) = (project(&c, "a").await, project(&c, "b").await);
     let (a_prod, b_prod) = (
         environment(&c, &a, "production").await,
@@ -470,21 +430,10 @@ async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
             }
         }
     }
-    let (ids, total) = walk(
-        &c,
-        "ListProjectConnectionTemplates",
-        json!({"project_id": a}),
-        "connectionTemplateId",
-    )
-    .await;
+    let in_a_prod = json!({"project_id": a, "env_id": a_prod});
+    let (ids, total) = walk(&c, TEMPLATES, json!({"project_id": a})).await;
     assert_eq!((ids, total), (a_templates.clone(), 10));
-    let (ids, total) = walk(
-        &c,
-        "ListProjectConnectionTemplates",
-        json!({"project_id": a, "env_id": a_prod}),
-        "connectionTemplateId",
-    )
-    .await;
+    let (ids, total) = walk(&c, TEMPLATES, in_a_prod.clone()).await;
     assert_eq!((ids, total), (a_prod_templates.clone(), 5));
     let foreign = ok(
         &c,
@@ -495,23 +444,14 @@ async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
     assert_eq!(foreign["totalCount"], 0, "another project's environment");
 
     // versions: the two deployments' and the five created in project a
-    let (ids, total) = walk(&c, "ListProjectVersions", json!({"project_id": a}), "id").await;
+    let (ids, total) = walk(&c, VERSIONS, json!({"project_id": a})).await;
     assert_eq!(total, 7);
     assert_eq!(ids[2..], a_versions[..]);
     // a cursor from another listing is not one of this listing's
     let b_page = ok(&c, "ListProjectVersions", json!({"project_id": b})).await;
-    let wrong = raw(
-        &emulator,
-        "GET",
-        &format!(
-            "/o/{ORG}/projects/{a}/versions?after={}",
-            b_page["items"][0]["id"].as_str().expect("id")
-        ),
-        None,
-    )
-    .await;
-    assert_eq!(wrong.status, 400, "{}", wrong.body);
-    assert_eq!(wrong.body["fields"][0]["field"], "after");
+    let b_cursor = b_page["items"][0]["id"].as_str().expect("id");
+    let wrong = format!("/o/{ORG}/projects/{a}/versions?after={b_cursor}");
+    assert_bad_parameter(&emulator, &wrong, "after").await;
 
     // connections by system, by end user, by both, and all of them
     ok(&c, "CreateEndUser", json!({"body": {"externalId": "ann"}})).await;
@@ -543,27 +483,16 @@ async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
         }
     }
     for (system, expected) in [(&crm, &by_system[0]), (&erp, &by_system[1])] {
-        let (ids, total) = walk(
-            &c,
-            "ListConnections",
-            json!({"system_id": system["id"]}),
-            "id",
-        )
-        .await;
+        let (ids, total) = walk(&c, CONNECTIONS, json!({"system_id": system["id"]})).await;
         assert_eq!(&ids, expected);
         assert_eq!(total as usize, expected.len());
     }
-    let (ids, _) = walk(&c, "ListConnections", json!({"end_user_id": ann}), "id").await;
+    let (ids, _) = walk(&c, CONNECTIONS, json!({"end_user_id": ann})).await;
     assert_eq!(ids, anns);
-    let (ids, total) = walk(
-        &c,
-        "ListConnections",
-        json!({"end_user_id": ann, "system_id": crm["id"]}),
-        "id",
-    )
-    .await;
+    let anns_on_crm = json!({"end_user_id": ann, "system_id": crm["id"]});
+    let (ids, total) = walk(&c, CONNECTIONS, anns_on_crm).await;
     assert_eq!((ids, total), (ann_crm, 3));
-    let (_, total) = walk(&c, "ListConnections", json!({}), "id").await;
+    let (_, total) = walk(&c, CONNECTIONS, json!({})).await;
     assert_eq!(total, 10);
 
     // an environment's connections are its static ones: none of ann's
@@ -575,21 +504,9 @@ async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
         .collect();
     let mut statics_sorted = statics.clone();
     statics_sorted.sort();
-    let (ids, total) = walk(
-        &c,
-        "ListEnvironmentConnections",
-        json!({"project_id": a, "env_id": a_prod}),
-        "id",
-    )
-    .await;
+    let (ids, total) = walk(&c, ENVIRONMENT_CONNECTIONS, in_a_prod.clone()).await;
     assert_eq!((ids.clone(), total), (statics_sorted.clone(), 5));
-    let (ids, _) = walk(
-        &c,
-        "ListEnvironmentConnections",
-        json!({"project_id": a}),
-        "id",
-    )
-    .await;
+    let (ids, _) = walk(&c, ENVIRONMENT_CONNECTIONS, json!({"project_id": a})).await;
     assert_eq!(ids, statics_sorted, "the project's: the same links");
     let none = ok(
         &c,
@@ -605,16 +522,10 @@ async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
         json!({"environment_id": a_prod, "static": true}),
     )
     .await;
-    assert_eq!(each(&activation[0]["connections"], "id"), statics_sorted);
+    assert_eq!(texts(&activation[0]["connections"], "/id"), statics_sorted);
     // without its owner a connection is static
     ok(&c, "DeleteEndUser", json!({"user_id": "ann"})).await;
-    let (_, total) = walk(
-        &c,
-        "ListEnvironmentConnections",
-        json!({"project_id": a, "env_id": a_prod}),
-        "id",
-    )
-    .await;
+    let (_, total) = walk(&c, ENVIRONMENT_CONNECTIONS, in_a_prod.clone()).await;
     assert_eq!(total, 10);
     // deleting a connection or a template takes its links with it (the
     // first template's two connections: the one deleted and ann's)
@@ -630,22 +541,10 @@ async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
         json!({"project_id": a, "template_id": a_prod_templates[0]}),
     )
     .await;
-    let (ids, total) = walk(
-        &c,
-        "ListEnvironmentConnections",
-        json!({"project_id": a, "env_id": a_prod}),
-        "id",
-    )
-    .await;
+    let (ids, total) = walk(&c, ENVIRONMENT_CONNECTIONS, in_a_prod.clone()).await;
     assert_eq!(total, 8, "{ids:?}");
     assert!(!ids.contains(&statics_sorted[0]));
-    let (_, total) = walk(
-        &c,
-        "ListProjectConnectionTemplates",
-        json!({"project_id": a}),
-        "connectionTemplateId",
-    )
-    .await;
+    let (_, total) = walk(&c, TEMPLATES, json!({"project_id": a})).await;
     assert_eq!(total, 9);
     // deleting the environment and then the project empties their listings
     ok(
@@ -654,31 +553,13 @@ async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
         json!({"project_id": a, "environment_id": a_prod}),
     )
     .await;
-    let (_, total) = walk(
-        &c,
-        "ListProjectConnectionTemplates",
-        json!({"project_id": a}),
-        "connectionTemplateId",
-    )
-    .await;
+    let (_, total) = walk(&c, TEMPLATES, json!({"project_id": a})).await;
     assert_eq!(total, 5);
-    let (_, total) = walk(
-        &c,
-        "ListEnvironmentConnections",
-        json!({"project_id": a}),
-        "id",
-    )
-    .await;
+    let (_, total) = walk(&c, ENVIRONMENT_CONNECTIONS, json!({"project_id": a})).await;
     assert_eq!(total, 0);
     ok(&c, "DeleteProject", json!({"project_id": a})).await;
-    let (_, total) = walk(
-        &c,
-        "ListProjectConnectionTemplates",
-        json!({"project_id": b}),
-        "connectionTemplateId",
-    )
-    .await;
+    let (_, total) = walk(&c, TEMPLATES, json!({"project_id": b})).await;
     assert_eq!(total, 5, "project b keeps its own");
-    let (_, total) = walk(&c, "ListProjectVersions", json!({"project_id": b}), "id").await;
+    let (_, total) = walk(&c, VERSIONS, json!({"project_id": b})).await;
     assert_eq!(total, 6);
 }

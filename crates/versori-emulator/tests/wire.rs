@@ -8,28 +8,40 @@ mod support;
 
 use serde_json::{json, Value};
 use support::{
-    api_key_config, client, environment, fails, ok, project, raw, system, KEY_CONFIG, ORG,
-    OTHER_ORG,
+    api_key_config, assert_bad_parameter, client, deployed_project, environment, fails,
+    field_names, get, ok, project, raw, started, store, system, texts, KEY_CONFIG, ORG, OTHER_ORG,
 };
 use versori_core::operations::{Location, OPERATIONS};
 use versori_emulator::{Emulator, PanicStage};
 
-/// The ids of a template's auth scheme configs.
+/// The ids of a template's (API-key) auth scheme configs.
 fn config_ids(template: &Value) -> Vec<&str> {
-    template["authSchemeConfigs"]
+    texts(&template["authSchemeConfigs"], "/apiKey/id")
+}
+
+/// The members a rule violation (a 422) names; panics on any other error.
+fn rule_fields(err: &versori::Error) -> Vec<&str> {
+    match err {
+        versori::Error::Api {
+            status: 422,
+            fields,
+            ..
+        } => fields.iter().map(|f| f.field.as_str()).collect(),
+        other => panic!("expected a 422, got {other:?}"),
+    }
+}
+
+/// The template whose own id (`connectionTemplateId`) is `id` in a listing.
+fn listed_template<'a>(listed: &'a Value, id: &str) -> &'a Value {
+    listed["items"]
         .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|c| c["apiKey"]["id"].as_str())
-        .collect()
+        .and_then(|i| i.iter().find(|t| t["connectionTemplateId"] == id))
+        .unwrap_or_else(|| panic!("{id} is not listed in {listed}"))
 }
 
 #[tokio::test]
 async fn a_templates_id_is_its_systems_and_its_configs_are_the_systems_current_ones() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let p = project(&c, "templates").await;
-    let env = environment(&c, &p, "production").await;
+    let (_emulator, c, p, env) = deployed_project("templates").await;
     let sys = system(&c, "crm").await;
     let sys_id = sys["id"].as_str().expect("id").to_string();
     let all = ok(
@@ -64,21 +76,11 @@ async fn a_templates_id_is_its_systems_and_its_configs_are_the_systems_current_o
         (Some("erp"), Some(false))
     );
     assert_eq!(config_ids(&updated), [SECOND]);
-    let listed = ok(
-        &c,
-        "ListProjectConnectionTemplates",
-        json!({"project_id": p, "env_id": env}),
-    )
-    .await;
-    let by_id = |id: &str| {
-        listed["items"]
-            .as_array()
-            .and_then(|i| i.iter().find(|t| t["connectionTemplateId"] == id))
-            .cloned()
-            .expect("listed")
-    };
-    assert_eq!(config_ids(&by_id(&all_id)), [KEY_CONFIG, SECOND]);
-    assert_eq!(config_ids(&by_id(&one_id)), [SECOND]);
+    let in_env = json!({"project_id": p, "env_id": env});
+    let listed = ok(&c, "ListProjectConnectionTemplates", in_env.clone()).await;
+    let all_configs = config_ids(listed_template(&listed, &all_id));
+    assert_eq!(all_configs, [KEY_CONFIG, SECOND]);
+    assert_eq!(config_ids(listed_template(&listed, &one_id)), [SECOND]);
     assert_eq!(listed["totalCount"], 2);
     // a change to the system's config shows at once
     let mut renamed = api_key_config(SECOND, "X-Renamed");
@@ -89,41 +91,25 @@ async fn a_templates_id_is_its_systems_and_its_configs_are_the_systems_current_o
         json!({"system_id": sys_id, "auth_scheme_config_id": SECOND, "body": renamed}),
     )
     .await;
-    let listed = ok(
-        &c,
-        "ListProjectConnectionTemplates",
-        json!({"project_id": p, "env_id": env}),
-    )
-    .await;
-    let shown = listed["items"]
-        .as_array()
-        .and_then(|i| {
-            i.iter()
-                .find(|t| t["connectionTemplateId"] == one_id.as_str())
-        })
-        .cloned()
-        .expect("listed");
+    let listed = ok(&c, "ListProjectConnectionTemplates", in_env).await;
+    let shown = listed_template(&listed, &one_id);
     assert_eq!(shown["authSchemeConfigs"][0]["apiKey"]["name"], "X-Renamed");
     // an id that is not one of the system's configs is named
     let err = fails(&c, "UpdateConnectionTemplate", json!({"project_id": p, "template_id": one_id, "body": {"authSchemeConfigIds": [SECOND, "nope"]}})).await;
-    assert_eq!(err.status(), Some(422));
-    let versori::Error::Api { fields, .. } = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(fields[0].field, "authSchemeConfigIds[1]");
+    assert_eq!(rule_fields(&err), ["authSchemeConfigIds[1]"]);
 
     // the official client's OAuth2 flow uses the template's id as the system
     ok(&c, "UpsertAuthSchemeConfig", json!({"system_id": sys_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU2", "body": {
         "type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU2", "description": "o", "authorizeUrl": "https://auth.example/authorize",
         "tokenUrl": "https://auth.example/token", "scopes": [], "defaultScopes": [], "grant": {"type": "authorizationCode"}}}})).await;
-    let started = ok(&c, "InitialiseOAuth2Connection", json!({"system_id": all["id"], "body": {
+    let flow = ok(&c, "InitialiseOAuth2Connection", json!({"system_id": all["id"], "body": {
         "credential": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XCRED", "organisationId": ORG}, "authorizeUrl": "https://auth.example/authorize",
         "clientId": "abc", "scopes": [], "redirectUrl": "http://127.0.0.1:62168/oauth/callback", "disableOfflineAccess": true, "prompt": "consent"}})).await;
     assert!(
-        started["url"]
+        flow["url"]
             .as_str()
             .is_some_and(|u| u.starts_with("https://auth.example/authorize?")),
-        "{started}"
+        "{flow}"
     );
 
     // the template's own id addresses it; the system's does not
@@ -147,10 +133,7 @@ async fn a_templates_id_is_its_systems_and_its_configs_are_the_systems_current_o
 
 #[tokio::test]
 async fn connections_belong_to_their_end_user_and_take_the_templates_base_url() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let p = project(&c, "connections").await;
-    let env = environment(&c, &p, "production").await;
+    let (_emulator, c, p, env) = deployed_project("connections").await;
     let sys = system(&c, "shop").await;
     let t = ok(&c, "CreateConnectionTemplate", json!({"project_id": p, "body": {"systemId": sys["id"], "name": "shop", "environmentId": env, "dynamic": true}})).await;
     let template = t["connectionTemplateId"].clone();
@@ -226,11 +209,7 @@ async fn connections_belong_to_their_end_user_and_take_the_templates_base_url() 
         "connection": {"name": "x", "credentials": []}}}),
     )
     .await;
-    assert_eq!(err.status(), Some(422));
-    let versori::Error::Api { fields, .. } = &err else {
-        panic!("{err:?}")
-    };
-    assert_eq!(fields[0].field, "externalId");
+    assert_eq!(rule_fields(&err), ["externalId"]);
     // an empty base URL on update goes back to the system's
     let back = ok(&c, "UpdateConnection", json!({"connection_id": shared["id"], "body": {"name": "shared", "credentials": [], "baseUrl": ""}})).await;
     assert_eq!(back["baseUrl"], "https://api.shop.example");
@@ -244,73 +223,39 @@ async fn connections_belong_to_their_end_user_and_take_the_templates_base_url() 
 
 #[tokio::test]
 async fn project_notifications_answer_with_and_without_the_organisation_prefix() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let p = project(&c, "alerts").await;
-    let env = environment(&c, &p, "production").await;
+    let (emulator, c, p, env) = deployed_project("alerts").await;
     let channel = ok(&c, "CreateNotificationChannel", json!({"body": {"name": "ops", "type": "email", "config": {"email": {"to": "ops@example.com"}}}})).await;
     let body = json!({"channel_id": channel["id"], "environment_id": env, "name": "prod alerts"})
         .to_string();
+    let subscriptions = json!({"project_id": p});
     // the official client's form
-    let made = raw(
-        &emulator,
-        "POST",
-        &format!("/projects/{p}/notifications"),
-        Some(&body),
-    )
-    .await;
+    let unprefixed = format!("/projects/{p}/notifications");
+    let made = raw(&emulator, "POST", &unprefixed, Some(&body)).await;
     assert_eq!(made.status, 201, "{}", made.body);
     let id = made.body["id"].as_str().expect("id").to_string();
     // the seed's form sees the same notification
-    let listed = ok(&c, "ListProjectNotifications", json!({"project_id": p})).await;
+    let listed = ok(&c, "ListProjectNotifications", subscriptions.clone()).await;
     assert_eq!(listed["items"][0]["id"], id.as_str());
-    let listed = raw(
-        &emulator,
-        "GET",
-        &format!("/projects/{p}/notifications?env_id={env}"),
-        None,
-    )
-    .await;
+    let listed = get(&emulator, &format!("{unprefixed}?env_id={env}")).await;
     assert_eq!(listed.body["items"][0]["id"], id.as_str());
     // the same rules: the environment must be the project's
     let other = project(&c, "other").await;
-    let wrong = raw(
-        &emulator,
-        "POST",
-        &format!("/projects/{other}/notifications"),
-        Some(&body),
-    )
-    .await;
+    let elsewhere = format!("/projects/{other}/notifications");
+    let wrong = raw(&emulator, "POST", &elsewhere, Some(&body)).await;
     assert_eq!(wrong.status, 422);
     // tenancy: the project decides the organisation; another one does not see it
     let outsider = client(&emulator, OTHER_ORG);
-    assert_eq!(
-        fails(
-            &outsider,
-            "ListProjectNotifications",
-            json!({"project_id": p})
-        )
-        .await
-        .status(),
-        Some(404)
-    );
-    let unknown = raw(
+    let hidden = fails(&outsider, "ListProjectNotifications", subscriptions.clone()).await;
+    assert_eq!(hidden.status(), Some(404));
+    let unknown = get(
         &emulator,
-        "GET",
         "/projects/01J8ZQ4N7G3Y5B2K9T6W1XNONE/notifications",
-        None,
     )
     .await;
     assert_eq!(unknown.status, 404);
     assert_eq!(unknown.body["code"], "not_found");
     // a wrong method is a 405 there too
-    let put = raw(
-        &emulator,
-        "PUT",
-        &format!("/projects/{p}/notifications"),
-        Some("{}"),
-    )
-    .await;
+    let put = raw(&emulator, "PUT", &unprefixed, Some("{}")).await;
     assert_eq!(
         (put.status, put.headers["allow"].to_str().ok()),
         (405, Some("GET, POST"))
@@ -318,18 +263,13 @@ async fn project_notifications_answer_with_and_without_the_organisation_prefix()
     // a delete scoped to another environment (`env_id`) finds nothing there,
     // under either path
     let staging = environment(&c, &p, "staging").await;
-    let elsewhere = raw(
-        &emulator,
-        "DELETE",
-        &format!("/projects/{p}/notifications/{id}?env_id={staging}"),
-        None,
-    )
-    .await;
+    let in_staging = format!("{unprefixed}/{id}?env_id={staging}");
+    let missed = raw(&emulator, "DELETE", &in_staging, None).await;
     assert_eq!(
-        (elsewhere.status, elsewhere.body["code"].as_str()),
+        (missed.status, missed.body["code"].as_str()),
         (404, Some("not_found")),
         "{}",
-        elsewhere.body
+        missed.body
     );
     let err = fails(
         &c,
@@ -338,24 +278,14 @@ async fn project_notifications_answer_with_and_without_the_organisation_prefix()
     )
     .await;
     assert_eq!(err.status(), Some(404));
-    assert_eq!(
-        ok(&c, "ListProjectNotifications", json!({"project_id": p})).await["items"][0]["id"],
-        id.as_str(),
-        "still subscribed"
-    );
+    let still = ok(&c, "ListProjectNotifications", subscriptions.clone()).await;
+    assert_eq!(still["items"][0]["id"], id.as_str(), "still subscribed");
     // its own environment's id, or none, deletes it
-    let gone = raw(
-        &emulator,
-        "DELETE",
-        &format!("/projects/{p}/notifications/{id}?env_id={env}"),
-        None,
-    )
-    .await;
+    let in_env = format!("{unprefixed}/{id}?env_id={env}");
+    let gone = raw(&emulator, "DELETE", &in_env, None).await;
     assert_eq!(gone.status, 204);
-    assert_eq!(
-        ok(&c, "ListProjectNotifications", json!({"project_id": p})).await["items"],
-        json!([])
-    );
+    let none = ok(&c, "ListProjectNotifications", subscriptions.clone()).await;
+    assert_eq!(none["items"], json!([]));
     let again = ok(&c, "CreateProjectNotification", json!({"project_id": p, "body": {"channel_id": channel["id"], "environment_id": env, "name": "again"}})).await;
     ok(
         &c,
@@ -363,28 +293,18 @@ async fn project_notifications_answer_with_and_without_the_organisation_prefix()
         json!({"project_id": p, "notification_id": again["id"], "env_id": env}),
     )
     .await;
-    let made = raw(
-        &emulator,
-        "POST",
-        &format!("/projects/{p}/notifications"),
-        Some(&body),
-    )
-    .await;
+    let made = raw(&emulator, "POST", &unprefixed, Some(&body)).await;
+    let made_id = made.body["id"].as_str().expect("id");
     let gone = raw(
         &emulator,
         "DELETE",
-        &format!(
-            "/projects/{p}/notifications/{}",
-            made.body["id"].as_str().expect("id")
-        ),
+        &format!("{unprefixed}/{made_id}"),
         None,
     )
     .await;
     assert_eq!(gone.status, 204);
-    assert_eq!(
-        ok(&c, "ListProjectNotifications", json!({"project_id": p})).await["items"],
-        json!([])
-    );
+    let none = ok(&c, "ListProjectNotifications", subscriptions).await;
+    assert_eq!(none["items"], json!([]));
 }
 
 #[tokio::test]
@@ -394,46 +314,24 @@ async fn null_for_an_empty_array_or_object_member_is_accepted() {
     let body = json!({"name": "go", "domain": "go.example", "templateBaseUrl": "https://go.example",
         "labels": null, "authSchemeConfigs": [{"type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU3", "description": "",
             "tokenUrl": "https://go.example/token", "scopes": null, "defaultScopes": null, "grant": {"type": "clientCredentials"}}}]});
-    let made = raw(
-        &emulator,
-        "POST",
-        &format!("/o/{ORG}/systems"),
-        Some(&body.to_string()),
-    )
-    .await;
+    let systems = format!("/o/{ORG}/systems");
+    let made = raw(&emulator, "POST", &systems, Some(&body.to_string())).await;
     assert_eq!(made.status, 201, "{}", made.body);
     assert_eq!(
         made.body["authSchemeConfigs"][0]["oauth2"]["defaultScopes"],
         json!([])
     );
     let empty = json!({"name": "go2", "domain": "go.example", "templateBaseUrl": "https://go.example", "authSchemeConfigs": null});
-    let made = raw(
-        &emulator,
-        "POST",
-        &format!("/o/{ORG}/systems"),
-        Some(&empty.to_string()),
-    )
-    .await;
+    let made = raw(&emulator, "POST", &systems, Some(&empty.to_string())).await;
     assert_eq!(
         (made.status, &made.body["authSchemeConfigs"]),
         (201, &json!([]))
     );
     // every other violation stays a 400 naming the member
     let bad = json!({"name": null, "domain": "go.example", "templateBaseUrl": "https://go.example", "authSchemeConfigs": [{"type": 3}]});
-    let refused = raw(
-        &emulator,
-        "POST",
-        &format!("/o/{ORG}/systems"),
-        Some(&bad.to_string()),
-    )
-    .await;
+    let refused = raw(&emulator, "POST", &systems, Some(&bad.to_string())).await;
     assert_eq!(refused.status, 400);
-    let fields: Vec<&str> = refused.body["fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["field"].as_str())
-        .collect();
+    let fields = field_names(&refused.body);
     assert!(
         fields.contains(&"name") && fields.contains(&"authSchemeConfigs[0].type"),
         "{}",
@@ -443,28 +341,19 @@ async fn null_for_an_empty_array_or_object_member_is_accepted() {
 
 #[tokio::test]
 async fn schema_400s_name_every_member_in_fields() {
-    let emulator = Emulator::start().await.expect("starts");
+    let (emulator, c) = started().await;
     let bad = json!({"entries": [{"key": ["a"]}, {"key": "b", "value": 1}]});
-    let c = client(&emulator, ORG);
-    let s = support::store(&c).await;
-    let refused = raw(
-        &emulator,
-        "PUT",
-        &format!("/store/{s}/kv/batch"),
-        Some(&bad.to_string()),
-    )
-    .await;
+    let s = store(&c).await;
+    let batch = format!("/store/{s}/kv/batch");
+    let refused = raw(&emulator, "PUT", &batch, Some(&bad.to_string())).await;
     assert_eq!(
         (refused.status, refused.body["code"].as_str()),
         (400, Some("invalid_field"))
     );
-    let fields: Vec<&str> = refused.body["fields"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["field"].as_str())
-        .collect();
-    assert_eq!(fields, ["entries[0].value", "entries[1].key"]);
+    assert_eq!(
+        field_names(&refused.body),
+        ["entries[0].value", "entries[1].key"]
+    );
     assert!(refused.body["fields"][0]["message"]
         .as_str()
         .is_some_and(|m| !m.is_empty()));
@@ -472,8 +361,7 @@ async fn schema_400s_name_every_member_in_fields() {
 
 #[tokio::test]
 async fn recording_urls_are_valid_uris_for_any_file_name() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
+    let (_emulator, c) = started().await;
     let automation = ok(&c, "CreateAutomation", json!({"body": {"name": "a"}})).await;
     for name in [
         "r\u{e9}sum\u{e9} \u{2713}.webm",
@@ -578,10 +466,7 @@ async fn every_required_body_is_required() {
 
 #[tokio::test]
 async fn list_end_users_filters_by_activation_on_an_environment() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let p = project(&c, "users").await;
-    let env = environment(&c, &p, "production").await;
+    let (emulator, c, _p, env) = deployed_project("users").await;
     for u in ["in", "out"] {
         ok(&c, "CreateEndUser", json!({"body": {"externalId": u}})).await;
     }
@@ -591,75 +476,24 @@ async fn list_end_users_filters_by_activation_on_an_environment() {
         json!({"body": {"userId": "in", "environmentId": env, "connections": []}}),
     )
     .await;
-    let names = |v: Value| -> Vec<String> {
-        v["users"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|u| u["externalId"].as_str().unwrap_or_default().to_string())
-            .collect()
-    };
-    assert_eq!(
-        names(
-            ok(
-                &c,
-                "ListEndUsers",
-                json!({"activated": true, "environment_id": env})
-            )
-            .await
-        ),
-        ["in"]
-    );
-    assert_eq!(
-        names(
-            ok(
-                &c,
-                "ListEndUsers",
-                json!({"activated": false, "environment_id": env})
-            )
-            .await
-        ),
-        ["out"]
-    );
-    assert_eq!(names(ok(&c, "ListEndUsers", json!({})).await).len(), 2);
-    let bad = raw(
+    for (activated, expected) in [(true, "in"), (false, "out")] {
+        let args = json!({"activated": activated, "environment_id": env});
+        let users = ok(&c, "ListEndUsers", args).await;
+        assert_eq!(texts(&users["users"], "/externalId"), [expected]);
+    }
+    let everyone = ok(&c, "ListEndUsers", json!({})).await;
+    assert_eq!(texts(&everyone["users"], "/externalId").len(), 2);
+    // each query that is wrong, and the parameter its 400 names
+    for (query, named) in [
+        (format!("activated=xyz&environment_id={env}"), "activated"),
+        ("activated=true".to_string(), "environment_id"),
+        (format!("environment_id={env}"), "activated"),
+    ] {
+        assert_bad_parameter(&emulator, &format!("/o/{ORG}/users?{query}"), named).await;
+    }
+    let unknown = get(
         &emulator,
-        "GET",
-        &format!("/o/{ORG}/users?activated=xyz&environment_id={env}"),
-        None,
-    )
-    .await;
-    assert_eq!(
-        (bad.status, bad.body["fields"][0]["field"].as_str()),
-        (400, Some("activated"))
-    );
-    let alone = raw(
-        &emulator,
-        "GET",
-        &format!("/o/{ORG}/users?activated=true"),
-        None,
-    )
-    .await;
-    assert_eq!(
-        (alone.status, alone.body["fields"][0]["field"].as_str()),
-        (400, Some("environment_id"))
-    );
-    let alone = raw(
-        &emulator,
-        "GET",
-        &format!("/o/{ORG}/users?environment_id={env}"),
-        None,
-    )
-    .await;
-    assert_eq!(
-        (alone.status, alone.body["fields"][0]["field"].as_str()),
-        (400, Some("activated"))
-    );
-    let unknown = raw(
-        &emulator,
-        "GET",
         &format!("/o/{ORG}/users?activated=true&environment_id=01J8ZQ4N7G3Y5B2K9T6W1XNONE"),
-        None,
     )
     .await;
     assert_eq!(unknown.status, 404);
@@ -673,36 +507,31 @@ async fn a_handler_panic_is_a_500_and_the_emulator_keeps_serving() {
         .await
         .expect("starts");
     let c = client(&emulator, ORG);
+    let projects = format!("/o/{ORG}/projects");
     for _ in 0..2 {
-        let answer = raw(
-            &emulator,
-            "POST",
-            &format!("/o/{ORG}/projects"),
-            Some(r#"{"name": "p"}"#),
-        )
-        .await;
-        assert_eq!(answer.status, 500, "{}", answer.body);
-        assert_eq!(answer.body["code"], "internal");
-        assert!(
-            answer.body["message"]
-                .as_str()
-                .is_some_and(|m| m.contains("CreateProject")),
-            "{}",
-            answer.body
-        );
+        let answer = raw(&emulator, "POST", &projects, Some(r#"{"name": "p"}"#)).await;
+        assert_panic_answer(&answer, "CreateProject");
     }
     // every other operation, writes included, still works
-    ok(
-        &c,
-        "CreateEndUser",
-        json!({"body": {"externalId": "after-panic"}}),
-    )
-    .await;
-    assert_eq!(
-        ok(&c, "GetEndUser", json!({"user_id": "after-panic"})).await["externalId"],
-        "after-panic"
-    );
+    let user = json!({"externalId": "after-panic"});
+    ok(&c, "CreateEndUser", json!({ "body": user })).await;
+    let again = ok(&c, "GetEndUser", json!({"user_id": "after-panic"})).await;
+    assert_eq!(again["externalId"], "after-panic");
     ok(&c, "ListProjects", json!({})).await;
+}
+
+/// The answer to a request whose handling panicked in `op`: a 500 with the
+/// spec's `Error` body, code `internal`, naming the operation.
+fn assert_panic_answer(answer: &support::Raw, op: &str) {
+    assert_eq!(answer.status, 500, "{op}: {}", answer.body);
+    assert_eq!(answer.body["code"], "internal");
+    assert!(
+        answer.body["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(op)),
+        "{}",
+        answer.body
+    );
 }
 
 #[tokio::test]
@@ -715,40 +544,23 @@ async fn a_panic_at_any_stage_of_a_request_is_a_500_and_the_store_stays_usable()
         .await
         .expect("starts");
     let c = client(&emulator, ORG);
+    let (projects, users) = (format!("/o/{ORG}/projects"), format!("/o/{ORG}/users"));
     let attempts = [
-        (
-            "POST",
-            format!("/o/{ORG}/projects"),
-            Some(r#"{"name": "p"}"#),
-            "CreateProject",
-        ),
+        ("POST", &projects, Some(r#"{"name": "p"}"#), "CreateProject"),
         // a body that would fail its checks: the panic comes first
+        ("POST", &projects, Some("not json"), "CreateProject"),
         (
             "POST",
-            format!("/o/{ORG}/projects"),
-            Some("not json"),
-            "CreateProject",
-        ),
-        (
-            "POST",
-            format!("/o/{ORG}/users"),
+            &users,
             Some(r#"{"externalId": "x"}"#),
             "CreateEndUser",
         ),
-        ("GET", format!("/o/{ORG}/users"), None, "ListEndUsers"),
+        ("GET", &users, None, "ListEndUsers"),
     ];
     for _ in 0..2 {
         for (method, path, body, op) in &attempts {
             let answer = raw(&emulator, method, path, *body).await;
-            assert_eq!(answer.status, 500, "{method} {path}: {}", answer.body);
-            assert_eq!(answer.body["code"], "internal");
-            assert!(
-                answer.body["message"]
-                    .as_str()
-                    .is_some_and(|m| m.contains(op)),
-                "{}",
-                answer.body
-            );
+            assert_panic_answer(&answer, op);
         }
     }
     // the handler's panic poisoned the store's lock, which is recovered:
@@ -776,10 +588,7 @@ async fn a_panic_at_any_stage_of_a_request_is_a_500_and_the_store_stays_usable()
 
 #[tokio::test]
 async fn activation_variables_are_checked_as_the_sdk_checks_them() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let p = project(&c, "variables").await;
-    let env = environment(&c, &p, "production").await;
+    let (_emulator, c, p, env) = deployed_project("variables").await;
     let schema = json!({"type": "object", "required": ["apiKey"], "properties": {
         "apiKey": {"type": "string", "minLength": 3},
         "retries": {"type": "integer", "minimum": 0, "maximum": 5},
@@ -851,24 +660,13 @@ async fn activation_variables_are_checked_as_the_sdk_checks_them() {
 
 #[tokio::test]
 async fn rule_422s_name_the_member_that_breaks_them() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator, ORG);
-    let p = project(&c, "rules").await;
-    let env = environment(&c, &p, "production").await;
+    let (_emulator, c, p, env) = deployed_project("rules").await;
     ok(
         &c,
         "CreateEndUser",
         json!({"body": {"externalId": "fixed"}}),
     )
     .await;
-    let field_of = |e: &versori::Error| match e {
-        versori::Error::Api {
-            status: 422,
-            fields,
-            ..
-        } => fields.iter().map(|f| f.field.clone()).collect::<Vec<_>>(),
-        other => panic!("{other:?}"),
-    };
     let cases = [
         (
             "UpdateEndUser",
@@ -898,6 +696,6 @@ async fn rule_422s_name_the_member_that_breaks_them() {
     ];
     for (op, args, field) in cases {
         let err = fails(&c, op, args).await;
-        assert_eq!(field_of(&err), [field], "{op}: {err}");
+        assert_eq!(rule_fields(&err), [field], "{op}: {err}");
     }
 }

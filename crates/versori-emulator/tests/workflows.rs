@@ -1,20 +1,11 @@
 //! The seed's workflows end to end through the facade, and each dependency
 //! rule the emulator enforces.
 
+mod support;
+
 use serde_json::{json, Map, Value};
+use support::{fails, ok, started, ORG};
 use versori::{ActivationConnection, ActivationRequest, Client, Error, IntegrationSetup};
-use versori_emulator::Emulator;
-
-const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
-
-fn client(emulator: &Emulator) -> Client {
-    Client::builder()
-        .base_url(emulator.base_url())
-        .organisation(ORG)
-        .api_key("k")
-        .build()
-        .expect("client")
-}
 
 struct World {
     project_id: String,
@@ -39,40 +30,22 @@ async fn integration(c: &Client) -> World {
     assert_eq!(integration.environment.status, "running");
     let project_id = integration.project.id.clone();
     let env_id = integration.environment.id.clone();
-    let system = c
-        .call(
-            "CreateSystem",
-            json!({"body": {"name": "CRM", "domain": "crm.example.com", "templateBaseUrl": "https://crm.example.com", "authSchemeConfigs": []}}),
-        )
-        .await
-        .expect("system");
-    let template = c
-        .call(
-            "CreateConnectionTemplate",
-            json!({"project_id": project_id, "body": {"systemId": system["id"], "name": "crm", "environmentId": env_id}}),
-        )
-        .await
-        .expect("template");
+    let system = ok(c, "CreateSystem", json!({"body": {"name": "CRM", "domain": "crm.example.com", "templateBaseUrl": "https://crm.example.com", "authSchemeConfigs": []}})).await;
+    let template = ok(c, "CreateConnectionTemplate", json!({"project_id": project_id, "body": {"systemId": system["id"], "name": "crm", "environmentId": env_id}})).await;
     // the template's own id; its `id` is the system's
     assert_eq!(template["id"], system["id"]);
     let template_id = template["connectionTemplateId"]
         .as_str()
         .expect("connectionTemplateId")
         .to_string();
-    let connection = c
-        .call(
-            "CreateConnection",
-            json!({"body": {"connectionTemplateId": template_id, "connection": {"name": "CRM prod", "credentials": []}}}),
-        )
-        .await
-        .expect("connection");
+    let connection = ok(c, "CreateConnection", json!({"body": {"connectionTemplateId": template_id, "connection": {"name": "CRM prod", "credentials": []}}})).await;
     let connection_id = connection["id"].as_str().expect("id").to_string();
-    c.call(
+    ok(
+        c,
         "LinkConnectionToEnvironment",
         json!({"connection_id": connection_id, "body": {"connectionTemplateId": template_id}}),
     )
-    .await
-    .expect("linked");
+    .await;
     World {
         project_id,
         env_id,
@@ -87,8 +60,7 @@ fn vars(v: Value) -> Map<String, Value> {
 
 #[tokio::test]
 async fn the_common_workflows_run_end_to_end() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     let w = integration(&c).await;
 
     // deploying created the environment, with lastDeployedAt, in the project
@@ -125,13 +97,7 @@ async fn the_common_workflows_run_end_to_end() {
         Value::Object(stored),
         json!({"apiKey": "xyz", "retries": 5})
     );
-    let single = c
-        .call(
-            "SetDynamicVariable",
-            json!({"environment_id": w.env_id, "activation_id": activation.id, "variable_name": "apiKey", "body": {"value": "new"}}),
-        )
-        .await
-        .expect("single variable");
+    let single = ok(&c, "SetDynamicVariable", json!({"environment_id": w.env_id, "activation_id": activation.id, "variable_name": "apiKey", "body": {"value": "new"}})).await;
     assert_eq!(single["apiKey"], "new");
 
     let found = c
@@ -143,24 +109,20 @@ async fn the_common_workflows_run_end_to_end() {
     let all = c.activations(&w.env_id).list().send().await.expect("list");
     assert_eq!(all.len(), 1);
 
-    let linked = c
-        .call(
-            "ListEnvironmentConnections",
-            json!({"project_id": w.project_id, "env_id": w.env_id}),
-        )
-        .await
-        .expect("environment connections");
+    let linked = ok(
+        &c,
+        "ListEnvironmentConnections",
+        json!({"project_id": w.project_id, "env_id": w.env_id}),
+    )
+    .await;
     assert_eq!(linked["items"][0]["id"], w.connection_id.as_str());
 }
 
 #[tokio::test]
 async fn activation_rules_are_enforced_by_the_platform() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     let w = integration(&c).await;
-    c.call("CreateEndUser", json!({"body": {"externalId": "u1"}}))
-        .await
-        .expect("user");
+    ok(&c, "CreateEndUser", json!({"body": {"externalId": "u1"}})).await;
     let activate = |body: Value| c.call("ActivateUser", json!({"body": body}));
 
     // a connection for every system of the environment
@@ -221,16 +183,15 @@ async fn activation_rules_are_enforced_by_the_platform() {
     );
 
     // a valid activation, then a PATCH that would break the schema is refused
-    let ok = activate(json!({"userId": "u1", "environmentId": w.env_id, "connections": connections, "dynamicVariables": {"apiKey": "k"}}))
+    let activated = activate(json!({"userId": "u1", "environmentId": w.env_id, "connections": connections, "dynamicVariables": {"apiKey": "k"}}))
         .await
         .expect("activated");
-    let err = c
-        .call(
-            "SetDynamicVariables",
-            json!({"environment_id": w.env_id, "activation_id": ok["id"], "body": {"apiKey": null}}),
-        )
-        .await
-        .expect_err("would be invalid");
+    let err = fails(
+        &c,
+        "SetDynamicVariables",
+        json!({"environment_id": w.env_id, "activation_id": activated["id"], "body": {"apiKey": null}}),
+    )
+    .await;
     assert_eq!(err.status(), Some(422));
     // once per user and environment
     let err = activate(json!({"userId": "u1", "environmentId": w.env_id, "connections": connections, "dynamicVariables": {"apiKey": "k"}}))
@@ -241,75 +202,50 @@ async fn activation_rules_are_enforced_by_the_platform() {
 
 #[tokio::test]
 async fn connections_need_a_template_and_a_connection() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     let w = integration(&c).await;
-    let err = c
-        .call(
-            "CreateConnection",
-            json!({"body": {"connectionTemplateId": w.template_id}}),
-        )
-        .await
-        .expect_err("no connection object");
+    let err = fails(
+        &c,
+        "CreateConnection",
+        json!({"body": {"connectionTemplateId": w.template_id}}),
+    )
+    .await;
     assert_eq!(err.status(), Some(400));
-    let err = c
-        .call(
-            "CreateConnection",
-            json!({"body": {"connection": {"name": "x", "credentials": []}}}),
-        )
-        .await
-        .expect_err("no template");
+    let err = fails(
+        &c,
+        "CreateConnection",
+        json!({"body": {"connection": {"name": "x", "credentials": []}}}),
+    )
+    .await;
     assert_eq!(err.status(), Some(400));
-    let err = c
-        .call(
-            "CreateConnection",
-            json!({"body": {"connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XNOPE", "connection": {"name": "x", "credentials": []}}}),
-        )
-        .await
-        .expect_err("unknown template");
+    let err = fails(&c, "CreateConnection", json!({"body": {"connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XNOPE", "connection": {"name": "x", "credentials": []}}})).await;
     assert_eq!(err.status(), Some(422));
     // templates need a deployed environment of the same project
-    let other = c
-        .call("CreateProject", json!({"body": {"name": "Other"}}))
-        .await
-        .expect("project");
-    let system = c.call("ListSystems", json!({})).await.expect("systems")["items"][0]["id"].clone();
-    let err = c
-        .call(
-            "CreateConnectionTemplate",
-            json!({"project_id": other["id"], "body": {"systemId": system, "name": "crm", "environmentId": w.env_id}}),
-        )
-        .await
-        .expect_err("foreign environment");
+    let other = ok(&c, "CreateProject", json!({"body": {"name": "Other"}})).await;
+    let system = ok(&c, "ListSystems", json!({})).await["items"][0]["id"].clone();
+    let err = fails(&c, "CreateConnectionTemplate", json!({"project_id": other["id"], "body": {"systemId": system, "name": "crm", "environmentId": w.env_id}})).await;
     assert_eq!(err.status(), Some(422));
     // unlinking removes the link
-    c.call(
+    ok(
+        &c,
         "UnlinkConnectionFromEnvironment",
         json!({"connection_id": w.connection_id, "body": {"connectionTemplateId": w.template_id}}),
     )
-    .await
-    .expect("unlinked");
-    let linked = c
-        .call(
-            "ListEnvironmentConnections",
-            json!({"project_id": w.project_id, "env_id": w.env_id}),
-        )
-        .await
-        .expect("list");
+    .await;
+    let linked = ok(
+        &c,
+        "ListEnvironmentConnections",
+        json!({"project_id": w.project_id, "env_id": w.env_id}),
+    )
+    .await;
     assert_eq!(linked["totalCount"], 0);
 }
 
 #[tokio::test]
 async fn systems_page_with_cursors() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     for i in 0..7 {
-        c.call(
-            "CreateSystem",
-            json!({"body": {"name": format!("s{i}"), "domain": "d", "templateBaseUrl": "https://d", "authSchemeConfigs": []}}),
-        )
-        .await
-        .expect("system");
+        ok(&c, "CreateSystem", json!({"body": {"name": format!("s{i}"), "domain": "d", "templateBaseUrl": "https://d", "authSchemeConfigs": []}})).await;
     }
     let all: Vec<versori::types::System> =
         futures::TryStreamExt::try_collect(c.systems().list_stream().page_size(3))
@@ -344,8 +280,7 @@ async fn systems_page_with_cursors() {
 
 #[tokio::test]
 async fn issues_notifications_and_metrics_follow_the_state() {
-    let emulator = Emulator::start().await.expect("starts");
-    let c = client(&emulator);
+    let (_emulator, c) = started().await;
     let w = integration(&c).await;
     let issue = |title: &str, severity: &str| {
         json!({"body": {
@@ -353,13 +288,8 @@ async fn issues_notifications_and_metrics_follow_the_state() {
             "reason": "error", "title": title, "severity": severity, "labels": {}, "annotations": {}
         }})
     };
-    let high = c
-        .call("CreateIssue", issue("Sync failed", "high"))
-        .await
-        .expect("issue");
-    c.call("CreateIssue", issue("Slow sync", "low"))
-        .await
-        .expect("issue");
+    let high = ok(&c, "CreateIssue", issue("Sync failed", "high")).await;
+    ok(&c, "CreateIssue", issue("Slow sync", "low")).await;
     assert_eq!(high["status"], "open");
     let only_high = c
         .issues()
@@ -374,21 +304,15 @@ async fn issues_notifications_and_metrics_follow_the_state() {
         c.issues().list().first(1).send().await.expect("list").len(),
         1
     );
-    c.call(
+    ok(
+        &c,
         "UpdateIssue",
         json!({"issue_id": high["id"], "body": {"status": "resolved"}}),
     )
-    .await
-    .expect("updated");
-    let open = c
-        .call("ListIssues", json!({"status": "open"}))
-        .await
-        .expect("list");
+    .await;
+    let open = ok(&c, "ListIssues", json!({"status": "open"})).await;
     assert_eq!(open.as_array().map(Vec::len), Some(1));
-    let err = c
-        .call("ListIssues", json!({"after": "yesterday"}))
-        .await
-        .expect_err("bad timestamp");
+    let err = fails(&c, "ListIssues", json!({"after": "yesterday"})).await;
     assert_eq!(err.status(), Some(400));
 
     let metrics = c
@@ -400,10 +324,7 @@ async fn issues_notifications_and_metrics_follow_the_state() {
     assert_eq!(metrics.deployed_projects.current, 1.0);
     assert_eq!(metrics.total_errors.current, 1.0);
 
-    let channel = c
-        .call("CreateNotificationChannel", json!({"body": {"name": "ops", "type": "email", "config": {"email": {"to": "ops@example.com"}}}}))
-        .await
-        .expect("channel");
+    let channel = ok(&c, "CreateNotificationChannel", json!({"body": {"name": "ops", "type": "email", "config": {"email": {"to": "ops@example.com"}}}})).await;
     let note = c
         .notifications()
         .create(&w.project_id)
@@ -417,27 +338,25 @@ async fn issues_notifications_and_metrics_follow_the_state() {
         .await
         .expect("project notification");
     assert_eq!(note.channel_name, "ops");
-    let listed = c
-        .call(
-            "ListProjectNotifications",
-            json!({"project_id": w.project_id, "env_id": w.env_id}),
-        )
-        .await
-        .expect("list");
+    let listed = ok(
+        &c,
+        "ListProjectNotifications",
+        json!({"project_id": w.project_id, "env_id": w.env_id}),
+    )
+    .await;
     assert_eq!(listed["items"].as_array().map(Vec::len), Some(1));
-    c.call(
+    ok(
+        &c,
         "DeleteNotificationChannel",
         json!({"channel_id": channel["id"]}),
     )
-    .await
-    .expect("deleted");
-    let listed = c
-        .call(
-            "ListProjectNotifications",
-            json!({"project_id": w.project_id}),
-        )
-        .await
-        .expect("list");
+    .await;
+    let listed = ok(
+        &c,
+        "ListProjectNotifications",
+        json!({"project_id": w.project_id}),
+    )
+    .await;
     assert_eq!(
         listed["items"].as_array().map(Vec::len),
         Some(0),

@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use versori::{ClientBuilder, RetryPolicy};
+use versori::{ClientBuilder, ClientOptions, Credentials};
 
 use crate::error::{boundary, Failure};
 use crate::handle::{self, Handle};
@@ -89,42 +89,33 @@ pub(crate) unsafe fn build(opts: *const VersoriClientOptions) -> Result<versori:
     let user_agent = text(opts.map(|o| o.user_agent), "opts->user_agent")?;
 
     let explicit_credentials = api_key.is_some() || jwt.is_some();
-    let mut builder = ClientBuilder::from_lookup(|name| {
+    let builder = ClientBuilder::from_lookup(|name| {
         if explicit_credentials && CREDENTIAL_VARS.contains(&name) {
             None
         } else {
             std::env::var(name).ok()
         }
     })?;
-    if let Some(url) = base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(org) = organisation {
-        builder = builder.organisation(org);
-    }
-    if let Some(key) = api_key {
-        builder = builder.api_key(key);
-    } else if let Some(token) = jwt {
-        builder = builder.jwt(token);
-    }
-    if let Some(agent) = user_agent {
-        builder = builder.user_agent(agent);
-    }
-    if let Some(o) = opts {
-        if o.request_timeout_ms > 0 {
-            builder = builder.request_timeout(Duration::from_millis(o.request_timeout_ms.into()));
-        }
-        if o.connect_timeout_ms > 0 {
-            builder = builder.connect_timeout(Duration::from_millis(o.connect_timeout_ms.into()));
-        }
-        if let Ok(retries) = u32::try_from(o.max_retries) {
-            builder = builder.retry(RetryPolicy::default().max_attempts(retries.saturating_add(1)));
-        }
-        builder = builder.allow_insecure_http(o.allow_insecure_http != 0);
-        if o.max_response_bytes > 0 {
-            builder = builder.max_response_bytes(o.max_response_bytes);
-        }
-    }
+    // 0 (and a negative max_retries) mean the default
+    let millis = |ms: u32| (ms > 0).then(|| Duration::from_millis(ms.into()));
+    let options = ClientOptions {
+        base_url: base_url.map(String::from),
+        organisation: organisation.map(String::from),
+        // the API key wins over the JWT
+        credentials: api_key
+            .map(|key| Credentials::ApiKey(key.into()))
+            .or(jwt.map(|token| Credentials::Jwt(token.into()))),
+        user_agent: user_agent.map(String::from),
+        request_timeout: opts.and_then(|o| millis(o.request_timeout_ms)),
+        connect_timeout: opts.and_then(|o| millis(o.connect_timeout_ms)),
+        max_retries: opts.and_then(|o| u32::try_from(o.max_retries).ok()),
+        allow_insecure_http: opts.is_some_and(|o| o.allow_insecure_http != 0),
+        max_response_bytes: opts
+            .map(|o| o.max_response_bytes)
+            .filter(|&bytes| bytes > 0),
+        ..ClientOptions::default()
+    };
+    let builder = builder.options(options);
     // building the HTTP client needs no runtime, but its pool lives in ours
     let _guard = runtime::runtime()?.enter();
     Ok(builder.build()?)

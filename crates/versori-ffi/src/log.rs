@@ -13,7 +13,8 @@ use versori::log::{forward, Level, Record};
 use crate::error::{boundary, Failure};
 use crate::status::VersoriStatus;
 
-/// How severe a log record is. The values are part of the ABI.
+/// How severe a log record is. The values are part of the ABI: each is the
+/// number of the facade's `versori::log::Level` of the same name.
 #[repr(C)]
 #[allow(non_camel_case_types)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,18 +105,11 @@ pub unsafe extern "C" fn versori_set_log_callback(
     user_data: *mut c_void,
 ) -> VersoriStatus {
     boundary(|| {
-        let level = match min_level {
-            1 => Level::Error,
-            2 => Level::Warn,
-            3 => Level::Info,
-            4 => Level::Debug,
-            5 => Level::Trace,
-            other => {
-                return Err(Failure::invalid(format!(
-                    "`min_level` must be one of VERSORI_LOG_ERROR (1) to VERSORI_LOG_TRACE (5), got {other}"
-                )))
-            }
-        };
+        let level = Level::from_number(min_level.into()).ok_or_else(|| {
+            Failure::invalid(format!(
+                "`min_level` must be one of VERSORI_LOG_ERROR (1) to VERSORI_LOG_TRACE (5), got {min_level}"
+            ))
+        })?;
         match callback {
             None => forward(None, Arc::new(|_: &Record<'_>| {}))?,
             Some(callback) => {
@@ -131,4 +125,20 @@ pub unsafe extern "C" fn versori_set_log_callback(
         }
         Ok(VersoriStatus::VERSORI_OK)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_c_level_is_the_facade_level_of_its_number() {
+        for level in Level::ALL {
+            let c = VersoriLogLevel::from_facade(level);
+            assert_eq!(c as i64, level as i64, "{level:?}");
+            assert_eq!(Level::from_number(c as i64), Some(level));
+        }
+        assert_eq!(Level::from_number(0), None);
+        assert_eq!(Level::from_number(6), None);
+    }
 }

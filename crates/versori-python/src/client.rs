@@ -164,29 +164,19 @@ impl NativeClient {
         if given.iter().filter(|g| **g).count() > 1 {
             return Err(invalid(py, "give only one of api_key, jwt and signing_key"));
         }
-        let mut builder = if from_env {
+        let builder = if from_env {
             versori::ClientBuilder::from_env().map_err(|e| to_py_err(py, e))?
         } else {
             versori::Client::builder()
         };
-        if let Some(url) = base_url {
-            builder = builder.base_url(url);
-        }
-        if let Some(org) = organisation {
-            builder = builder.organisation(org);
-        }
-        if let Some(key) = api_key {
-            builder = builder.api_key(key);
-        }
-        if let Some(token) = jwt {
-            builder = builder.jwt(token);
-        }
-        match (signing_key, signing_key_id) {
+        let signing_key = match (signing_key, signing_key_id) {
             (Some(key), Some(id)) => {
                 // PEM text (attribute lines or a BOM allowed) or a file path;
                 // never echoed in an error
                 let key = versori::SigningKey::from_pem_or_path(id, &key);
-                builder = builder.signing_key(key.map_err(|e| to_py_err(py, e))?);
+                Some(versori::Credentials::SigningKey(
+                    key.map_err(|e| to_py_err(py, e))?.into(),
+                ))
             }
             (Some(_), None) => {
                 return Err(invalid(
@@ -197,34 +187,33 @@ impl NativeClient {
             (None, Some(_)) => {
                 return Err(invalid(py, "signing_key_id was given without signing_key"))
             }
-            (None, None) => {}
+            (None, None) => None,
+        };
+        let request_timeout = seconds(py, "timeout", timeout)?;
+        let connect_timeout = seconds(py, "connect_timeout", connect_timeout)?;
+        if max_response_bytes == Some(0) {
+            return Err(invalid(
+                py,
+                "max_response_bytes must be a positive number of bytes (the default is 64 MiB)",
+            ));
         }
-        if let Some(subject) = acting_as {
-            builder = builder.acting_as(subject);
-        }
-        if let Some(t) = seconds(py, "timeout", timeout)? {
-            builder = builder.request_timeout(t);
-        }
-        if let Some(t) = seconds(py, "connect_timeout", connect_timeout)? {
-            builder = builder.connect_timeout(t);
-        }
-        if let Some(n) = max_retries {
-            builder =
-                builder.retry(versori::RetryPolicy::default().max_attempts(n.saturating_add(1)));
-        }
-        if let Some(agent) = user_agent {
-            builder = builder.user_agent(agent);
-        }
-        builder = builder.allow_insecure_http(allow_insecure_http);
-        if let Some(limit) = max_response_bytes {
-            if limit == 0 {
-                return Err(invalid(
-                    py,
-                    "max_response_bytes must be a positive number of bytes (the default is 64 MiB)",
-                ));
-            }
-            builder = builder.max_response_bytes(limit);
-        }
+        // at most one of them is given (checked above)
+        let credentials = api_key
+            .map(|key| versori::Credentials::ApiKey(key.into()))
+            .or(jwt.map(|token| versori::Credentials::Jwt(token.into())))
+            .or(signing_key);
+        let builder = builder.options(versori::ClientOptions {
+            base_url,
+            organisation,
+            credentials,
+            acting_as,
+            user_agent,
+            request_timeout,
+            connect_timeout,
+            max_retries,
+            allow_insecure_http,
+            max_response_bytes,
+        });
         // building the reqwest client must happen inside the runtime context
         let _guard = crate::runtime::runtime()?.enter();
         let inner = builder.build().map_err(|e| to_py_err(py, e))?;

@@ -260,6 +260,36 @@ pub struct ClientBuilder {
     max_response_bytes: u64,
 }
 
+/// A client's settings as the language bindings take them (the C ABI's
+/// `VersoriClientOptions`, the keyword arguments of Python's `Client`),
+/// applied by [`ClientBuilder::options`]. Each `None` leaves the builder's
+/// value: the `VERSORI_*` environment's when the builder came from
+/// [`ClientBuilder::from_env`], else the default.
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// See [`ClientBuilder::base_url`].
+    pub base_url: Option<String>,
+    /// See [`ClientBuilder::organisation`].
+    pub organisation: Option<String>,
+    /// See [`ClientBuilder::credentials`].
+    pub credentials: Option<Credentials>,
+    /// See [`ClientBuilder::acting_as`].
+    pub acting_as: Option<String>,
+    /// See [`ClientBuilder::user_agent`].
+    pub user_agent: Option<String>,
+    /// See [`ClientBuilder::request_timeout`].
+    pub request_timeout: Option<Duration>,
+    /// See [`ClientBuilder::connect_timeout`].
+    pub connect_timeout: Option<Duration>,
+    /// Retries after the first attempt: the default [`RetryPolicy`] with
+    /// `max_retries + 1` attempts (`Some(0)`: never retry).
+    pub max_retries: Option<u32>,
+    /// See [`ClientBuilder::allow_insecure_http`] (`false` keeps refusing).
+    pub allow_insecure_http: bool,
+    /// See [`ClientBuilder::max_response_bytes`].
+    pub max_response_bytes: Option<u64>,
+}
+
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
@@ -437,6 +467,70 @@ impl ClientBuilder {
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
+    }
+
+    /// Applies `options` over what the builder holds: each option given
+    /// replaces the builder's value (from the environment or the default),
+    /// each `None` keeps it. The language bindings build their clients
+    /// through this, each from its own form of the options.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use versori::{ClientBuilder, ClientOptions, Credentials};
+    ///
+    /// let client = ClientBuilder::from_lookup(|_| None)?
+    ///     .options(ClientOptions {
+    ///         organisation: Some("01J8ZQ4N7G3Y5B2K9T6W1X0ORG".into()),
+    ///         credentials: Some(Credentials::ApiKey("vk_live_123".into())),
+    ///         request_timeout: Some(Duration::from_secs(30)),
+    ///         max_retries: Some(0),
+    ///         ..ClientOptions::default()
+    ///     })
+    ///     .build()?;
+    /// assert_eq!(client.organisation(), Some("01J8ZQ4N7G3Y5B2K9T6W1X0ORG"));
+    /// # Ok::<(), versori::Error>(())
+    /// ```
+    pub fn options(mut self, options: ClientOptions) -> Self {
+        let ClientOptions {
+            base_url,
+            organisation,
+            credentials,
+            acting_as,
+            user_agent,
+            request_timeout,
+            connect_timeout,
+            max_retries,
+            allow_insecure_http,
+            max_response_bytes,
+        } = options;
+        if let Some(url) = base_url {
+            self = self.base_url(url);
+        }
+        if let Some(organisation) = organisation {
+            self = self.organisation(organisation);
+        }
+        if let Some(credentials) = credentials {
+            self = self.credentials(credentials);
+        }
+        if let Some(subject) = acting_as {
+            self = self.acting_as(subject);
+        }
+        if let Some(agent) = user_agent {
+            self = self.user_agent(agent);
+        }
+        if let Some(timeout) = request_timeout {
+            self = self.request_timeout(timeout);
+        }
+        if let Some(timeout) = connect_timeout {
+            self = self.connect_timeout(timeout);
+        }
+        if let Some(retries) = max_retries {
+            self = self.retry(RetryPolicy::default().max_attempts(retries.saturating_add(1)));
+        }
+        if let Some(limit) = max_response_bytes {
+            self = self.max_response_bytes(limit);
+        }
+        self.allow_insecure_http(allow_insecure_http)
     }
 
     /// Checks the configuration and builds the client.

@@ -23,6 +23,14 @@ fn check_key(name: &str, key: &[&str]) -> Result<()> {
         .map_err(|e| Error::invalid(format!("KV {e}")))
 }
 
+/// Checks each key of a batch (see [`check_key`]), named `keys[i]`.
+fn check_keys(keys: &[&[&str]]) -> Result<()> {
+    for (i, key) in keys.iter().enumerate() {
+        check_key(&format!("keys[{i}]"), key)?;
+    }
+    Ok(())
+}
+
 fn to_value<T: Serialize>(value: &T) -> Result<Value> {
     serde_json::to_value(value)
         .map_err(|e| Error::invalid(format!("the value cannot be serialized to JSON: {e}")))
@@ -38,6 +46,12 @@ fn from_value<T: DeserializeOwned>(client: &Client, value: Value, key: &str) -> 
 }
 
 impl KvStore<'_> {
+    /// Calls the store operation `op` with `args` and this store.
+    async fn call_store(&self, op: &str, mut args: Value) -> Result<Value> {
+        args["store"] = json!(self.store());
+        self.client().call(op, args).await
+    }
+
     /// The value under `key` decoded as `T`, or `None` when the key is absent.
     ///
     /// ```
@@ -59,11 +73,7 @@ impl KvStore<'_> {
     /// ```
     pub async fn fetch<T: DeserializeOwned>(&self, key: &[&str]) -> Result<Option<T>> {
         check_key("key", key)?;
-        match self
-            .client()
-            .call("GetKV", json!({"store": self.store(), "key": key}))
-            .await
-        {
+        match self.call_store("GetKV", json!({"key": key})).await {
             Ok(found) => match found.get("value") {
                 Some(v) => from_value(self.client(), v.clone(), &key.join("/")).map(Some),
                 None => Ok(None),
@@ -78,10 +88,9 @@ impl KvStore<'_> {
     pub async fn put<T: Serialize>(&self, key: &[&str], value: &T) -> Result<Option<String>> {
         check_key("key", key)?;
         let answer = self
-            .client()
-            .call(
+            .call_store(
                 "SetKV",
-                json!({"store": self.store(), "key": key, "body": {"value": to_value(value)?}}),
+                json!({"key": key, "body": {"value": to_value(value)?}}),
             )
             .await?;
         Ok(answer["versionstamp"].as_str().map(String::from))
@@ -91,11 +100,7 @@ impl KvStore<'_> {
     pub async fn remove(&self, key: &[&str]) -> Result<()> {
         check_key("key", key)?;
         match self
-            .client()
-            .call(
-                "DeleteKV",
-                json!({"store": self.store(), "key": key, "body": {}}),
-            )
+            .call_store("DeleteKV", json!({"key": key, "body": {}}))
             .await
         {
             Ok(_) => Ok(()),
@@ -107,15 +112,9 @@ impl KvStore<'_> {
     /// The entries stored under several keys at once (absent keys are
     /// missing from the result).
     pub async fn fetch_many(&self, keys: &[&[&str]]) -> Result<Vec<types::KvEntry>> {
-        for (i, key) in keys.iter().enumerate() {
-            check_key(&format!("keys[{i}]"), key)?;
-        }
+        check_keys(keys)?;
         let answer = self
-            .client()
-            .call(
-                "BatchGetKV",
-                json!({"store": self.store(), "body": {"keys": keys}}),
-            )
+            .call_store("BatchGetKV", json!({"body": {"keys": keys}}))
             .await?;
         let entries = answer
             .get("entries")
@@ -135,25 +134,15 @@ impl KvStore<'_> {
             list.push(json!({"key": key, "value": to_value(value)?}));
         }
         let answer = self
-            .client()
-            .call(
-                "BatchSetKV",
-                json!({"store": self.store(), "body": {"entries": list}}),
-            )
+            .call_store("BatchSetKV", json!({"body": {"entries": list}}))
             .await?;
         from_value(self.client(), answer, "batch")
     }
 
     /// Removes several keys at once.
     pub async fn remove_many(&self, keys: &[&[&str]]) -> Result<()> {
-        for (i, key) in keys.iter().enumerate() {
-            check_key(&format!("keys[{i}]"), key)?;
-        }
-        self.client()
-            .call(
-                "BatchDeleteKV",
-                json!({"store": self.store(), "body": {"keys": keys}}),
-            )
+        check_keys(keys)?;
+        self.call_store("BatchDeleteKV", json!({"body": {"keys": keys}}))
             .await?;
         Ok(())
     }
@@ -170,11 +159,7 @@ impl KvStore<'_> {
     /// How many entries have keys starting with `prefix`.
     pub async fn count_prefix(&self, prefix: &[&str]) -> Result<u64> {
         let answer = self
-            .client()
-            .call(
-                "CountKV",
-                json!({"store": self.store(), "body": {"selector": {"prefix": prefix}}}),
-            )
+            .call_store("CountKV", json!({"body": {"selector": {"prefix": prefix}}}))
             .await?;
         let count = &answer["count"];
         count

@@ -23,7 +23,7 @@ mod workflows;
 pub use auth::{Credentials, SigningKey, REFRESH_MARGIN, TOKEN_LIFETIME};
 pub use body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use call::RawResponse;
-pub use client::{env, Client, ClientBuilder, PRODUCTION_URL, STAGING_URL};
+pub use client::{env, Client, ClientBuilder, ClientOptions, PRODUCTION_URL, STAGING_URL};
 pub use error::{Error, FieldError, Result};
 pub use generated_groups::*;
 pub use pages::{decode_page, CursorTrail, Page, PageDecoder, PageLayout, Pages};

@@ -42,6 +42,8 @@ use tracing::{Event, Metadata, Subscriber};
 use crate::error::{Error, Result};
 
 /// How severe an event is; the order is `Error` (most severe) to `Trace`.
+/// Each level's value (`Error` = 1 to `Trace` = 5) is its number, which the
+/// bindings share: the C ABI's `VERSORI_LOG_*` values are the same numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Level {
     /// Something failed.
@@ -67,15 +69,39 @@ impl Level {
         }
     }
 
-    fn filter(level: u8) -> LevelFilter {
-        match level {
-            1 => LevelFilter::ERROR,
-            2 => LevelFilter::WARN,
-            3 => LevelFilter::INFO,
-            4 => LevelFilter::DEBUG,
-            5 => LevelFilter::TRACE,
-            _ => LevelFilter::OFF,
+    fn tracing(self) -> tracing::Level {
+        match self {
+            Level::Error => tracing::Level::ERROR,
+            Level::Warn => tracing::Level::WARN,
+            Level::Info => tracing::Level::INFO,
+            Level::Debug => tracing::Level::DEBUG,
+            Level::Trace => tracing::Level::TRACE,
         }
+    }
+
+    /// Events up to the level numbered `level`; none when there is none.
+    fn filter(level: u8) -> LevelFilter {
+        Level::from_number(level.into()).map_or(LevelFilter::OFF, |l| l.tracing().into())
+    }
+
+    /// Every level, most severe first.
+    pub const ALL: [Level; 5] = [
+        Level::Error,
+        Level::Warn,
+        Level::Info,
+        Level::Debug,
+        Level::Trace,
+    ];
+
+    /// The level numbered `n` (`Error` = 1 to `Trace` = 5), if there is one.
+    ///
+    /// ```
+    /// use versori::log::Level;
+    /// assert_eq!(Level::from_number(4), Some(Level::Debug));
+    /// assert_eq!(Level::from_number(0), None);
+    /// ```
+    pub fn from_number(n: i64) -> Option<Level> {
+        Level::ALL.into_iter().find(|level| *level as i64 == n)
     }
 
     /// The level's name in capitals (`"DEBUG"`).

@@ -285,6 +285,23 @@ impl Client {
     }
 }
 
+/// Sets `body.<member>.<key>` of a KV listing's arguments to `value`, making
+/// `body` and its `member` objects where they are missing (one that is there
+/// but not an object is left as it is, for the request's checks to refuse).
+fn set_in_body(args: &mut Map<String, Value>, member: &str, key: &str, value: Value) {
+    let body = args
+        .entry("body")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Some(body) = body.as_object_mut() {
+        let member = body
+            .entry(member)
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(member) = member.as_object_mut() {
+            member.insert(key.into(), value);
+        }
+    }
+}
+
 impl<T: Send + 'static> Pages<T> {
     /// Sets a parameter (a query filter such as `system_id`, or `body` for
     /// the KV list) before the first page is fetched.
@@ -298,18 +315,7 @@ impl<T: Send + 'static> Pages<T> {
         if let Ok(op) = &self.op {
             match op.pagination {
                 Pagination::Kv { .. } => {
-                    let body = self
-                        .args
-                        .entry("body")
-                        .or_insert_with(|| Value::Object(Map::new()));
-                    if let Some(b) = body.as_object_mut() {
-                        let options = b
-                            .entry("options")
-                            .or_insert_with(|| Value::Object(Map::new()));
-                        if let Some(o) = options.as_object_mut() {
-                            o.insert("limit".into(), size.into());
-                        }
-                    }
+                    set_in_body(&mut self.args, "options", "limit", size.into());
                 }
                 _ => {
                     self.args.insert("first".into(), size.into());
@@ -394,17 +400,7 @@ impl<T: Send + 'static> Pages<T> {
         if let Some(cursor) = &self.cursor {
             match op.pagination {
                 Pagination::Kv { .. } => {
-                    let body = args
-                        .entry("body")
-                        .or_insert_with(|| Value::Object(Map::new()));
-                    if let Some(b) = body.as_object_mut() {
-                        let selector = b
-                            .entry("selector")
-                            .or_insert_with(|| Value::Object(Map::new()));
-                        if let Some(s) = selector.as_object_mut() {
-                            s.insert("after".into(), cursor.clone().into());
-                        }
-                    }
+                    set_in_body(&mut args, "selector", "after", cursor.clone().into());
                 }
                 _ => {
                     args.insert("after".into(), cursor.clone().into());

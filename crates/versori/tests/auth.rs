@@ -5,9 +5,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{end_user, Capture, Reply, Script, ORG};
+use common::{capture_traces, client_with, end_user, get_user_errors, Reply, Script, ORG};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{json, Value};
+use tracing_subscriber::fmt::format::FmtSpan;
 use versori::{Client, Error, RetryPolicy, SigningKey};
 
 const KEY_PEM: &[u8] = include_bytes!("fixtures/test-signing-key.pem");
@@ -28,12 +29,7 @@ fn claims(header: &str) -> Value {
 #[tokio::test]
 async fn an_api_key_is_sent_as_bearer() {
     let server = Script::start(vec![Reply::json(200, end_user("a"))]).await;
-    let c = Client::builder()
-        .base_url(&server.url)
-        .organisation(ORG)
-        .api_key("vk_1")
-        .build()
-        .expect("builds");
+    let c = client_with(&server.url, |b| b.api_key("vk_1"));
     c.users().get("a").send().await.expect("ok");
     c.call("GetEndUser", json!({"user_id": "a"}))
         .await
@@ -49,12 +45,7 @@ async fn an_api_key_is_sent_as_bearer() {
 #[tokio::test]
 async fn a_jwt_is_sent_with_the_jwt_scheme() {
     let server = Script::start(vec![Reply::json(200, end_user("a"))]).await;
-    let c = Client::builder()
-        .base_url(&server.url)
-        .organisation(ORG)
-        .jwt("eyJ.static")
-        .build()
-        .expect("builds");
+    let c = client_with(&server.url, |b| b.jwt("eyJ.static"));
     c.users().get("a").send().await.expect("ok");
     assert_eq!(
         server.requests()[0].header("authorization"),
@@ -66,12 +57,7 @@ async fn a_jwt_is_sent_with_the_jwt_scheme() {
 async fn a_signing_key_mints_a_token_per_end_user() {
     let server = Script::start(vec![Reply::json(200, end_user("a"))]).await;
     let key = SigningKey::from_pem(KEY_ID, KEY_PEM).expect("key");
-    let c = Client::builder()
-        .base_url(&server.url)
-        .organisation(ORG)
-        .signing_key(key)
-        .build()
-        .expect("builds");
+    let c = client_with(&server.url, |b| b.signing_key(key));
     let alice = c.acting_as("customer-alice");
     let bob = c.acting_as("customer-bob");
     alice
@@ -105,18 +91,9 @@ async fn a_signing_key_mints_a_token_per_end_user() {
 #[tokio::test]
 async fn a_signing_key_without_an_end_user_is_an_auth_error() {
     let server = Script::start(vec![Reply::json(200, end_user("a"))]).await;
-    let c = Client::builder()
-        .base_url(&server.url)
-        .organisation(ORG)
-        .signing_key(SigningKey::from_pem(KEY_ID, KEY_PEM).expect("key"))
-        .build()
-        .expect("builds");
-    let typed = c.users().get("a").send().await.expect_err("no subject");
-    let generic = c
-        .call("GetEndUser", json!({"user_id": "a"}))
-        .await
-        .expect_err("no subject");
-    for err in [typed, generic] {
+    let key = SigningKey::from_pem(KEY_ID, KEY_PEM).expect("key");
+    let c = client_with(&server.url, |b| b.signing_key(key));
+    for err in get_user_errors(&c).await {
         assert!(matches!(err, Error::Auth { .. }), "{err:?}");
         assert!(err.to_string().contains("acting_as"), "{err}");
     }
@@ -343,6 +320,44 @@ fn configuration_comes_from_versori_variables() {
     assert!(err.to_string().contains("VERSORI_SIGNING_KEY_ID"), "{err}");
 }
 
+/// What the C and Python bindings build their clients with: each option
+/// given replaces the environment's value, each one left out keeps it.
+#[test]
+fn binding_options_replace_the_environments_values_and_none_keeps_them() {
+    let configured = |options: versori::ClientOptions| {
+        versori::ClientBuilder::from_lookup(|k: &str| match k {
+            "VERSORI_BASE_URL" => Some("http://127.0.0.1:9/api".to_string()),
+            "VERSORI_ORG" => Some("org-env".to_string()),
+            _ => None,
+        })
+        .expect("reads")
+        .options(options)
+    };
+    let kept = configured(versori::ClientOptions::default())
+        .build()
+        .expect("builds");
+    assert_eq!(kept.base_url(), "http://127.0.0.1:9/api");
+    assert_eq!(kept.organisation(), Some("org-env"));
+    let replaced = configured(versori::ClientOptions {
+        base_url: Some("http://localhost:1".into()),
+        organisation: Some("org-given".into()),
+        ..versori::ClientOptions::default()
+    })
+    .build()
+    .expect("builds");
+    assert_eq!(replaced.base_url(), "http://localhost:1");
+    assert_eq!(replaced.organisation(), Some("org-given"));
+    // the options' credentials go through the builder's checks
+    let err = configured(versori::ClientOptions {
+        base_url: Some("http://platform.example.com".into()),
+        credentials: Some(versori::Credentials::ApiKey("vk_1".into())),
+        ..versori::ClientOptions::default()
+    })
+    .build()
+    .expect_err("plain http");
+    assert!(err.to_string().contains("allow_insecure_http"), "{err}");
+}
+
 #[tokio::test]
 async fn signing_key_configuration_from_the_environment() {
     let path = concat!(
@@ -374,31 +389,18 @@ async fn signing_key_configuration_from_the_environment() {
 #[tokio::test]
 async fn secrets_never_appear_in_debug_errors_or_traces() {
     const SECRET: &str = "vk_super_secret_987";
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(capture.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = capture_traces(tracing::Level::TRACE, FmtSpan::NONE);
 
     let server = Script::start(vec![
-        Reply::json(503, json!({"code": "busy", "message": "later"})),
-        Reply::json(401, json!({"code": "unauthorized", "message": "bad key"})),
+        Reply::error(503, "busy", "later"),
+        Reply::error(401, "unauthorized", "bad key"),
     ])
     .await;
-    let c = Client::builder()
-        .base_url(&server.url)
-        .organisation(ORG)
-        .api_key(SECRET)
-        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .expect("builds");
-    let typed = c.users().get("a").send().await.expect_err("401");
-    let generic = c
-        .call("GetEndUser", json!({"user_id": "a"}))
-        .await
-        .expect_err("401");
+    let c = client_with(&server.url, |b| {
+        b.api_key(SECRET)
+            .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+    });
+    let [typed, generic] = get_user_errors(&c).await;
 
     let signed = Client::builder()
         .base_url(&server.url)
@@ -412,7 +414,7 @@ async fn secrets_never_appear_in_debug_errors_or_traces() {
         format!("{typed:?} {typed}"),
         format!("{generic:?} {generic}"),
         format!("{:?}", versori::Credentials::ApiKey(SECRET.into())),
-        String::from_utf8_lossy(&capture.0.lock().expect("lock")).into_owned(),
+        capture.text(),
     ];
     let pem_body = String::from_utf8_lossy(KEY_PEM)
         .lines()

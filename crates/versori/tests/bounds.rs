@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{client, end_user, Reply, Script, ORG};
+use common::{client, create_user_errors, end_user, Reply, Script, ORG};
 use futures::TryStreamExt;
 use serde_json::{json, Map, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -305,18 +305,7 @@ async fn a_redirect_is_an_error_with_its_status_and_location_and_is_not_followed
     let server = Script::start(vec![Reply::empty(302).header("location", &target)]).await;
     let c = client(&server.url);
     // a POST that "succeeded" as `{}` before
-    let generic = c
-        .call("CreateEndUser", json!({"body": {"externalId": "c-1"}}))
-        .await
-        .expect_err("302");
-    let typed = c
-        .users()
-        .create()
-        .body(versori::types::EndUserCreate::builder().external_id("c-1"))
-        .send()
-        .await
-        .expect_err("302");
-    for err in [&generic, &typed] {
+    for err in &create_user_errors(&c, "c-1").await {
         match err {
             Error::Redirect {
                 status, location, ..

@@ -123,9 +123,9 @@ async fn empty_responses_are_an_empty_object() {
 async fn call_raw_gives_the_body_undecoded_with_calls_checks_retries_and_errors() {
     let body = r#"{"externalId":"customer-123","extra":[1,2.5,null]}"#;
     let server = Script::start(vec![
-        Reply::json(503, json!({"code": "busy", "message": "later"})),
+        Reply::error(503, "busy", "later"),
         Reply::text(200, "application/json", body),
-        Reply::json(404, json!({"code": "not_found", "message": "no such user"})),
+        Reply::error(404, "not_found", "no such user"),
         Reply::empty(204),
         Reply::text(200, "application/json", "{not json"),
     ])
@@ -419,10 +419,7 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
         200,
         json!({"totalCount": 4, "next": "c1", "items": [connection(0), connection(1)]}),
     );
-    replies.push(Reply::json(
-        403,
-        json!({"code": "forbidden", "message": "no"}),
-    ));
+    replies.push(Reply::error(403, "forbidden", "no"));
     let server = Script::start(replies).await;
     let c = client(&server.url);
     let mut stream = c.connections().list_stream();

@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{client, end_user, Reply, Script, ORG};
+use common::{
+    client, client_with, create_user_errors, end_user, get_user_errors, Reply, Script, ORG,
+};
 use serde_json::json;
 use versori::{Error, RetryPolicy};
 
@@ -14,18 +16,7 @@ async fn platform_errors_carry_status_code_fields_and_request_id() {
     });
     let server = Script::start(vec![Reply::json(422, body).header("x-request-id", "req-42")]).await;
     let c = client(&server.url);
-    let typed = c
-        .users()
-        .create()
-        .body(versori::types::EndUserCreate::builder().external_id(""))
-        .send()
-        .await
-        .expect_err("422");
-    let generic = c
-        .call("CreateEndUser", json!({"body": {"externalId": ""}}))
-        .await
-        .expect_err("422");
-    for err in [typed, generic] {
+    for err in create_user_errors(&c, "").await {
         match &err {
             Error::Api {
                 status,
@@ -57,17 +48,11 @@ async fn platform_errors_carry_status_code_fields_and_request_id() {
 
 #[tokio::test]
 async fn not_found_is_easy_to_test_for() {
-    let server = Script::start(vec![Reply::json(
-        404,
-        json!({"code": "not_found", "message": "no such user"}),
-    )])
-    .await;
-    let err = client(&server.url)
-        .call("GetEndUser", json!({"user_id": "x"}))
-        .await
-        .expect_err("404");
-    assert!(err.is_not_found());
-    assert_eq!(err.status(), Some(404));
+    let server = Script::start(vec![Reply::error(404, "not_found", "no such user")]).await;
+    for err in get_user_errors(&client(&server.url)).await {
+        assert!(err.is_not_found());
+        assert_eq!(err.status(), Some(404));
+    }
 }
 
 #[tokio::test]
@@ -77,18 +62,8 @@ async fn an_html_error_page_still_gives_a_useful_api_error() {
         Reply::text(502, "text/html", page).header("x-request-id", "edge-1")
     ])
     .await;
-    let c = versori::Client::builder()
-        .base_url(&server.url)
-        .organisation(ORG)
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("builds");
-    let typed = c.users().get("a").send().await.expect_err("502");
-    let generic = c
-        .call("GetEndUser", json!({"user_id": "a"}))
-        .await
-        .expect_err("502");
-    for err in [typed, generic] {
+    let c = client_with(&server.url, |b| b.retry(RetryPolicy::none()));
+    for err in get_user_errors(&c).await {
         match &err {
             Error::Api {
                 status,
@@ -111,16 +86,14 @@ async fn an_html_error_page_still_gives_a_useful_api_error() {
 #[tokio::test]
 async fn an_empty_error_body_names_the_status() {
     let server = Script::start(vec![Reply::empty(500)]).await;
-    let err = client(&server.url)
-        .call("GetEndUser", json!({"user_id": "a"}))
-        .await
-        .expect_err("500");
-    assert_eq!(err.status(), Some(500));
-    assert!(
-        err.to_string()
-            .contains("Internal Server Error (empty response body)"),
-        "{err}"
-    );
+    for err in get_user_errors(&client(&server.url)).await {
+        assert_eq!(err.status(), Some(500));
+        assert!(
+            err.to_string()
+                .contains("Internal Server Error (empty response body)"),
+            "{err}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -131,13 +104,8 @@ async fn a_malformed_success_body_is_a_decode_error() {
         "{\"id\": 12, \"oops\"",
     )])
     .await;
-    let c = client(&server.url);
-    let typed = c.users().get("a").send().await.expect_err("bad body");
+    let [typed, generic] = get_user_errors(&client(&server.url)).await;
     assert!(matches!(typed, Error::Decode { .. }), "{typed:?}");
-    let generic = c
-        .call("GetEndUser", json!({"user_id": "a"}))
-        .await
-        .expect_err("bad body");
     match generic {
         Error::Decode {
             status, excerpt, ..
@@ -176,12 +144,7 @@ async fn without_an_organisation_calls_say_how_to_set_one() {
         .base_url(&server.url)
         .build()
         .expect("builds");
-    let typed = c.users().get("a").send().await.expect_err("no org");
-    let generic = c
-        .call("GetEndUser", json!({"user_id": "a"}))
-        .await
-        .expect_err("no org");
-    for err in [typed, generic] {
+    for err in get_user_errors(&c).await {
         assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
         assert!(err.to_string().contains("VERSORI_ORG"), "{err}");
     }
@@ -206,7 +169,7 @@ async fn without_an_organisation_calls_say_how_to_set_one() {
 /// conversion and no progenitor type in sight.
 #[tokio::test]
 async fn typed_calls_give_the_sdk_error_from_send_and_from_await() {
-    let not_found = || Reply::json(404, json!({"code": "not_found", "message": "no such user"}));
+    let not_found = || Reply::error(404, "not_found", "no such user");
     let server = Script::start(vec![not_found(), not_found()]).await;
     let c = client(&server.url);
     let sent: versori::Result<_> = c.users().get("missing").send().await;

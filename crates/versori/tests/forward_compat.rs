@@ -6,8 +6,10 @@
 mod common;
 
 use common::{client, end_user, Reply, Script};
+use std::future::Future;
+
 use serde_json::{json, Value};
-use versori::types;
+use versori::{types, ResponseValue};
 
 const T: &str = "2026-01-01T00:00:00Z";
 
@@ -15,6 +17,11 @@ async fn answering(body: Value) -> (Script, versori::Client) {
     let server = Script::start(vec![Reply::json(200, body)]).await;
     let c = client(&server.url);
     (server, c)
+}
+
+/// The value of a typed call, which must decode.
+async fn decoded<T>(call: impl Future<Output = versori::Result<ResponseValue<T>>>) -> T {
+    call.await.expect("decodes").into_inner()
 }
 
 fn environment(state: &str) -> Value {
@@ -40,13 +47,7 @@ fn auth_scheme(kind: &str) -> Value {
 #[tokio::test]
 async fn projects_keep_an_unknown_version_state() {
     let (_s, c) = answering(project("archived")).await;
-    let p = c
-        .projects()
-        .get("p1")
-        .send()
-        .await
-        .expect("decodes")
-        .into_inner();
+    let p = decoded(c.projects().get("p1").send()).await;
     let state = &p.environments[0]
         .deployed_version
         .as_ref()
@@ -62,14 +63,13 @@ async fn environments_keep_an_unknown_version_state() {
     let request: types::CloneEnvironmentRequest =
         serde_json::from_value(json!({"oldEnvName": "production", "newEnvName": "staging"}))
             .expect("valid");
-    let p = c
-        .environments()
-        .clone_environment("p1")
-        .body(request)
-        .send()
-        .await
-        .expect("decodes")
-        .into_inner();
+    let p = decoded(
+        c.environments()
+            .clone_environment("p1")
+            .body(request)
+            .send(),
+    )
+    .await;
     let state = &p.environments[0]
         .deployed_version
         .as_ref()
@@ -81,13 +81,7 @@ async fn environments_keep_an_unknown_version_state() {
 #[tokio::test]
 async fn versions_keep_an_unknown_state() {
     let (_s, c) = answering(json!({"totalCount": 1, "items": [{"id": "v", "name": "v", "state": "archived", "createdAt": T, "extra": 1}]})).await;
-    let page = c
-        .versions()
-        .list("p1")
-        .send()
-        .await
-        .expect("decodes")
-        .into_inner();
+    let page = decoded(c.versions().list("p1").send()).await;
     assert_eq!(
         page.items[0].state,
         types::VersionState::Other("archived".into())
@@ -101,13 +95,7 @@ async fn systems_keep_an_unknown_auth_scheme_type() {
         "authSchemeConfigs": [auth_scheme("quantum-key")]
     }))
     .await;
-    let s = c
-        .systems()
-        .get("s1")
-        .send()
-        .await
-        .expect("decodes")
-        .into_inner();
+    let s = decoded(c.systems().get("s1").send()).await;
     assert_eq!(
         s.auth_scheme_configs[0].type_,
         types::AuthSchemeType::Other("quantum-key".into())
@@ -121,13 +109,7 @@ async fn connection_templates_keep_an_unknown_auth_scheme_type() {
         "authSchemeConfigs": [auth_scheme("passkey")]
     }]}))
     .await;
-    let page = c
-        .connection_templates()
-        .list("p1")
-        .send()
-        .await
-        .expect("decodes")
-        .into_inner();
+    let page = decoded(c.connection_templates().list("p1").send()).await;
     assert_eq!(
         page.items[0].auth_scheme_configs[0].type_.to_string(),
         "passkey"
@@ -141,13 +123,7 @@ async fn connections_keep_an_unknown_auth_scheme_type() {
         "credentials": [{"id": "cr1", "authSchemeConfig": auth_scheme("webauthn")}]
     }))
     .await;
-    let conn = c
-        .connections()
-        .get("c1")
-        .send()
-        .await
-        .expect("decodes")
-        .into_inner();
+    let conn = decoded(c.connections().get("c1").send()).await;
     let scheme = conn.credentials.0[0]
         .auth_scheme_config
         .as_ref()
@@ -163,13 +139,7 @@ async fn activations_keep_an_unknown_version_state() {
     let (_s, c) =
         answering(json!({"id": "a1", "user": end_user("u"), "environment": environment("paused")}))
             .await;
-    let a = c
-        .activations("env1")
-        .get("a1")
-        .send()
-        .await
-        .expect("decodes")
-        .into_inner();
+    let a = decoded(c.activations("env1").get("a1").send()).await;
     let env = a.environment.expect("environment");
     assert_eq!(
         env.deployed_version.expect("version").state.to_string(),
@@ -182,13 +152,7 @@ async fn automations_keep_an_unknown_run_status() {
     let (_s, c) =
         answering(json!([{"id": "r1", "status": "suspended", "prompt": "p", "executionId": "e1"}]))
             .await;
-    let runs = c
-        .automations()
-        .list_runs("a1")
-        .send()
-        .await
-        .expect("decodes")
-        .into_inner();
+    let runs = decoded(c.automations().list_runs("a1").send()).await;
     assert_eq!(
         runs[0].status,
         types::AutomationJobStatus::Other("suspended".into())
@@ -203,13 +167,7 @@ async fn issues_keep_unknown_status_and_reason() {
         "createdAt": T, "lastSeenAt": T, "seenCount": 1, "severity": "catastrophic"
     }]))
     .await;
-    let issues = c
-        .issues()
-        .list()
-        .send()
-        .await
-        .expect("decodes")
-        .into_inner();
+    let issues = decoded(c.issues().list().send()).await;
     assert_eq!(
         issues[0].status,
         types::IssueStatusEnum::Other("snoozed".into())
@@ -225,7 +183,7 @@ async fn end_users_tolerate_unknown_fields() {
     let mut user = end_user("u1");
     user["tier"] = json!("gold");
     let (_s, c) = answering(user).await;
-    let u = c.users().get("u1").send().await.expect("decodes");
+    let u = decoded(c.users().get("u1").send()).await;
     assert_eq!(u.external_id, "u1");
 }
 
@@ -236,12 +194,7 @@ async fn schedulers_tolerate_unknown_fields() {
         "environment_id": "env1", "timezone": "Europe/London"
     }))
     .await;
-    let s = c
-        .schedulers()
-        .get("env1", "s1")
-        .send()
-        .await
-        .expect("decodes");
+    let s = decoded(c.schedulers().get("env1", "s1").send()).await;
     assert_eq!(s.schedule, "0 2 * * *");
 }
 
@@ -252,12 +205,7 @@ async fn notifications_tolerate_unknown_fields() {
         "created_at": T, "updated_at": T, "muted": false
     }]}))
     .await;
-    let list = c
-        .notifications()
-        .list_channels()
-        .send()
-        .await
-        .expect("decodes");
+    let list = decoded(c.notifications().list_channels().send()).await;
     assert_eq!(list.items[0].type_, "pager");
 }
 
@@ -268,19 +216,14 @@ async fn metrics_tolerate_unknown_fields() {
         "p99LatencyMs": {"current": 12}
     }))
     .await;
-    let m = c
-        .metrics()
-        .organisation_summary()
-        .send()
-        .await
-        .expect("decodes");
+    let m = decoded(c.metrics().organisation_summary().send()).await;
     assert_eq!(m.total_executions.current, 2.0);
 }
 
 #[tokio::test]
 async fn kv_store_tolerates_unknown_fields() {
     let (_s, c) = answering(json!({"value": {"n": 1}, "versionstamp": "01", "shard": 7})).await;
-    let v = c.kv("s1").get("a/b").send().await.expect("decodes");
+    let v = decoded(c.kv("s1").get("a/b").send()).await;
     assert_eq!(v.versionstamp.as_deref(), Some("01"));
 }
 
@@ -290,6 +233,6 @@ async fn execution_pools_tolerate_unknown_fields() {
         json!({"executionPools": [{"name": "eu", "region": "europe-west2"}], "default": "eu"}),
     )
     .await;
-    let pools = c.execution_pools().list().send().await.expect("decodes");
+    let pools = decoded(c.execution_pools().list().send()).await;
     assert_eq!(pools.execution_pools[0].name, "eu");
 }

@@ -9,7 +9,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Reply, Script, ORG};
+use common::{client_with, Reply, Script};
 use serde_json::json;
 use versori::log::{forward, Level, Record, Value};
 
@@ -66,18 +66,14 @@ fn capture(level: Level) -> Arc<Mutex<Vec<Seen>>> {
 #[tokio::test]
 async fn requests_and_retries_are_forwarded_with_their_fields_and_no_secret() {
     let server = Script::start(vec![
-        Reply::json(503, json!({"code": "busy", "message": "later"}))
-            .header("x-request-id", "req-1"),
+        Reply::error(503, "busy", "later").header("x-request-id", "req-1"),
         Reply::json(200, common::end_user("u")).header("x-request-id", "req-2"),
     ])
     .await;
-    let c = versori::Client::builder()
-        .base_url(&server.url)
-        .organisation(ORG)
-        .api_key(KEY)
-        .retry(versori::RetryPolicy::default().initial_backoff(Duration::from_millis(2)))
-        .build()
-        .expect("builds");
+    let c = client_with(&server.url, |b| {
+        b.api_key(KEY)
+            .retry(versori::RetryPolicy::default().initial_backoff(Duration::from_millis(2)))
+    });
 
     let seen = capture(Level::Debug);
     c.call("GetEndUser", json!({"user_id": "u"}))

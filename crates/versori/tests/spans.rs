@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::{Capture, Reply, Script, ORG};
-use serde_json::json;
+use common::{capture_traces, client_with, Reply, Script};
 use tracing_subscriber::fmt::format::FmtSpan;
 
 const KEY: &str = "vk_span_secret_321";
@@ -18,30 +17,21 @@ fn has(span: &str, name: &str, value: &str) -> bool {
 
 #[tokio::test]
 async fn the_request_span_carries_every_field_of_the_request_record() {
-    let capture = Capture::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_writer(capture.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (capture, _guard) = capture_traces(tracing::Level::DEBUG, FmtSpan::CLOSE);
 
     let server = Script::start(vec![
-        Reply::json(503, json!({"code": "busy", "message": "later"})),
+        Reply::error(503, "busy", "later"),
         Reply::json(200, common::end_user("u")).header("x-request-id", "req-span-7"),
     ])
     .await;
-    let c = versori::Client::builder()
-        .base_url(&server.url)
-        .organisation(ORG)
-        .api_key(KEY)
-        .retry(versori::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1)))
-        .build()
-        .expect("builds");
+    let c = client_with(&server.url, |b| {
+        b.api_key(KEY).retry(
+            versori::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(1)),
+        )
+    });
     c.users().get("u").send().await.expect("retried, then ok");
 
-    let text = String::from_utf8_lossy(&capture.0.lock().expect("lock")).into_owned();
+    let text = capture.text();
     // the span's close event shows the span with every field it holds
     let closed: Vec<&str> = text
         .lines()

@@ -45,6 +45,11 @@ fn template(id: &str, name: &str) -> Value {
            "dynamic": true, "templateBaseUrl": "https://x", "authSchemeConfigs": []})
 }
 
+/// A page of connection templates, as ListProjectConnectionTemplates answers.
+fn templates_page(items: &[Value]) -> Reply {
+    Reply::json(200, json!({"totalCount": items.len(), "items": items}))
+}
+
 fn vars(pairs: &[(&str, Value)]) -> Map<String, Value> {
     pairs
         .iter()
@@ -99,12 +104,9 @@ async fn setup_integration_creates_configures_uploads_and_deploys() {
 async fn activate_user_checks_connections_and_variables_then_activates() {
     let server = Script::start(vec![
         Reply::json(200, projects_list()),
-        Reply::json(
-            200,
-            json!({"totalCount": 1, "items": [template("t1", "crm")]}),
-        ),
+        templates_page(&[template("t1", "crm")]),
         Reply::json(200, schema()),
-        Reply::json(404, json!({"code": "not_found", "message": "no such user"})),
+        Reply::error(404, "not_found", "no such user"),
         Reply::json(201, end_user("customer-123")),
         Reply::json(200, json!({"id": "a1", "user": end_user("customer-123")})),
     ])
@@ -141,10 +143,7 @@ async fn activate_user_checks_connections_and_variables_then_activates() {
 async fn activate_user_lists_every_problem_and_changes_nothing() {
     let server = Script::start(vec![
         Reply::json(200, projects_list()),
-        Reply::json(
-            200,
-            json!({"totalCount": 2, "items": [template("t1", "crm"), template("t2", "erp")]}),
-        ),
+        templates_page(&[template("t1", "crm"), template("t2", "erp")]),
         Reply::json(200, schema()),
     ])
     .await;
@@ -180,10 +179,7 @@ async fn activate_user_lists_every_problem_and_changes_nothing() {
 async fn activate_user_refuses_a_system_id_given_as_a_template_id() {
     let server = Script::start(vec![
         Reply::json(200, projects_list()),
-        Reply::json(
-            200,
-            json!({"totalCount": 1, "items": [template("t1", "crm")]}),
-        ),
+        templates_page(&[template("t1", "crm")]),
         Reply::json(200, json!({})),
     ])
     .await;
@@ -227,7 +223,7 @@ async fn find_user_activation_returns_it_or_none() {
     let activation = json!({"id": "a1", "user": end_user("customer-123")});
     let server = Script::start(vec![
         Reply::json(200, json!([activation])),
-        Reply::json(404, json!({"code": "not_found", "message": "no user"})),
+        Reply::error(404, "not_found", "no user"),
     ])
     .await;
     let c = client(&server.url);
@@ -292,7 +288,7 @@ async fn kv_helpers_use_keys_as_segments() {
     let server = Script::start(vec![
         Reply::json(200, json!({"versionstamp": "0002", "ok": true})),
         Reply::json(200, json!({"value": {"stock": 7}, "versionstamp": "0002"})),
-        Reply::json(404, json!({"code": "not_found", "message": "no key"})),
+        Reply::error(404, "not_found", "no key"),
         Reply::json(200, json!({"ok": true})),
         Reply::json(200, json!({"entries": [{"key": ["p", "1"], "value": 1, "versionstamp": "1", "createdAt": T}]})),
         Reply::json(200, json!({"successes": [], "failures": []})),

@@ -172,6 +172,25 @@ fn render_params(params: &[String]) -> String {
 }
 
 /// The return hint and the decoder of an operation's result.
+/// The `def` line of a generated method `name`, and the prefix of the call
+/// it makes: the async form's methods are coroutines that await it, but for
+/// listings, which hand back their paginator at once.
+fn method_head(
+    name: &str,
+    params: &[String],
+    ret: &str,
+    asynchronous: bool,
+    paginated: bool,
+) -> (String, &'static str) {
+    let (def, await_) = if asynchronous && !paginated {
+        ("async def", "await ")
+    } else {
+        ("def", "")
+    };
+    let head = format!("\n    {def} {name}{} -> {ret}:\n", render_params(params));
+    (head, await_)
+}
+
 fn result(op: &Operation, models: &Models, asynchronous: bool) -> (String, String, bool) {
     match &op.pagination {
         Pagination::Cursor { item, .. } | Pagination::Kv { item, .. } => {
@@ -329,16 +348,9 @@ pub fn render(doc: &Document, ops: &[Operation], models: &Models) -> Result<Stri
             } else {
                 ""
             };
-            let (def, await_) = if asynchronous && !paginated {
-                ("async def", "await ")
-            } else {
-                ("def", "")
-            };
-            s.push_str(&format!(
-                "\n    {def} {}{} -> {ret}:\n",
-                op.snake_id,
-                render_params(&sig.params)
-            ));
+            let (head, await_) =
+                method_head(&op.snake_id, &sig.params, &ret, asynchronous, paginated);
+            s.push_str(&head);
             s.push_str(&method_doc(op, description, &sig.docs, extra));
             let fun = if paginated { "_paginate" } else { "_call" };
             s.push_str(&format!(
@@ -384,16 +396,9 @@ pub fn render(doc: &Document, ops: &[Operation], models: &Models) -> Result<Stri
                 let uses_scope = scoped.filter(|p| op.parameters.iter().any(|q| q.name == *p));
                 let sig = signature(op, models, params, uses_scope);
                 let (ret, _, paginated) = result(op, models, asynchronous);
-                let (def, await_) = if asynchronous && !paginated {
-                    ("async def", "await ")
-                } else {
-                    ("def", "")
-                };
-                s.push_str(&format!(
-                    "\n    {def} {}{} -> {ret}:\n",
-                    ident(&op.group_method),
-                    render_params(&sig.params)
-                ));
+                let name = ident(&op.group_method);
+                let (head, await_) = method_head(&name, &sig.params, &ret, asynchronous, paginated);
+                s.push_str(&head);
                 s.push_str(&format!(
                     "        \"\"\"{} (the client's `{}`).\"\"\"\n",
                     docstring(

@@ -117,17 +117,7 @@ fn checks(root: &Path, cargo: &str, scratch: &Path) -> Result<Vec<String>> {
     }
 
     let cmake_build = out.join("example-cpp");
-    run_in(
-        root,
-        "cmake",
-        &[
-            "-S",
-            "examples/cpp",
-            "-B",
-            text(&cmake_build)?,
-            &format!("-DCMAKE_PREFIX_PATH={}", text(&prefix)?),
-        ],
-    )?;
+    crate::test::ffi::configure_cpp_example(root, &cmake_build, &prefix)?;
     let cache = std::fs::read_to_string(cmake_build.join("CMakeCache.txt"))
         .map_err(|e| Error::io(cmake_build.join("CMakeCache.txt"), e))?;
     let config_dir = format!("versori_DIR:PATH={}", text(&lib.join("cmake/versori"))?);

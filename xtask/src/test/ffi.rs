@@ -54,6 +54,15 @@ pub fn run(root: &Path, cargo: &str) -> Result<()> {
     }
 
     let build = setup.out_dir.join("example-cpp");
+    configure_cpp_example(root, &build, &lib_dir)?;
+    run_in(root, "cmake", &["--build", text(&build)?])?;
+    run_in(root, text(&build.join("versori_example"))?, &[])
+}
+
+/// Configures the CMake example `examples/cpp` into `build`, where
+/// `find_package(versori)` looks under `prefix` first (a profile folder or
+/// an install prefix).
+pub(crate) fn configure_cpp_example(root: &Path, build: &Path, prefix: &Path) -> Result<()> {
     run_in(
         root,
         "cmake",
@@ -61,12 +70,10 @@ pub fn run(root: &Path, cargo: &str) -> Result<()> {
             "-S",
             "examples/cpp",
             "-B",
-            text(&build)?,
-            &format!("-DCMAKE_PREFIX_PATH={}", text(&lib_dir)?),
+            text(build)?,
+            &format!("-DCMAKE_PREFIX_PATH={}", text(prefix)?),
         ],
-    )?;
-    run_in(root, "cmake", &["--build", text(&build)?])?;
-    run_in(root, text(&build.join("versori_example"))?, &[])
+    )
 }
 
 /// Runs one of the programs' command lines in `root`, echoed.

@@ -39,7 +39,8 @@ pub fn run(root: &Path) -> Result<()> {
     run_in(root, &python, &["-m", "venv", "--clear", venv_s])?;
     let py = venv.join("bin/python");
     let py = utf8(&py)?;
-    let pip = |args: &[&str]| {
+    // `pip install` (quietly) with extra environment variables
+    let pip = |args: &[&str], env: &[(&str, &str)]| {
         let mut all = vec![
             "-m",
             "pip",
@@ -48,30 +49,20 @@ pub fn run(root: &Path) -> Result<()> {
             "--disable-pip-version-check",
         ];
         all.extend_from_slice(args);
-        run_in(root, py, &all)
+        run_with_env(root, py, &all, env)
     };
-    pip(TOOLS)?;
+    pip(TOOLS, &[])?;
     let bin = venv.join("bin");
     let path = match std::env::var_os("PATH") {
         Some(p) => format!("{}:{}", utf8(&bin)?, p.to_string_lossy()),
         None => utf8(&bin)?.to_string(),
     };
-    pip(BENCH_PEERS)?;
+    pip(BENCH_PEERS, &[])?;
     // the debug profile reuses what `cargo test --workspace` compiled; the
     // benchmark's figures come from the release build `pip install ./python`
     // makes by default; `bench` adds the benchmark's loopback server
-    run_with_env(
-        root,
-        py,
-        &[
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--no-build-isolation",
-            "./python",
-        ],
+    pip(
+        &["--no-build-isolation", "./python"],
         &[
             ("MATURIN_PEP517_ARGS", "--profile dev --features bench"),
             // the build backend runs the venv's `maturin` executable
@@ -79,33 +70,24 @@ pub fn run(root: &Path) -> Result<()> {
         ],
     )?;
     run_in(root, py, &["-m", "pytest", "python/tests", "-q"])?;
-    run_in(
-        root,
-        py,
-        &[
+    // `mypy --strict` with the package's settings on `targets`
+    let mypy = |targets: &[&str]| {
+        let mut args = vec![
             "-m",
             "mypy",
             "--strict",
             "--config-file",
             "python/pyproject.toml",
-            "-p",
-            "versori",
-        ],
-    )?;
-    run_in(
-        root,
-        py,
-        &[
-            "-m",
-            "mypy",
-            "--strict",
-            "--config-file",
-            "python/pyproject.toml",
-            "python/examples/typed_usage.py",
-            "python/examples/quickstart.py",
-            "python/bench/run.py",
-        ],
-    )?;
+        ];
+        args.extend_from_slice(targets);
+        run_in(root, py, &args)
+    };
+    mypy(&["-p", "versori"])?;
+    mypy(&[
+        "python/examples/typed_usage.py",
+        "python/examples/quickstart.py",
+        "python/bench/run.py",
+    ])?;
     run_in(
         root,
         py,

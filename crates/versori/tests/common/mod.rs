@@ -34,6 +34,13 @@ impl Reply {
             delay: Duration::ZERO,
         }
     }
+    /// The platform's error body (`code` and `message`) with `status`.
+    pub fn error(status: u16, code: &str, message: &str) -> Self {
+        Reply::json(
+            status,
+            serde_json::json!({"code": code, "message": message}),
+        )
+    }
     pub fn text(status: u16, content_type: &str, body: &str) -> Self {
         Reply {
             status,
@@ -191,17 +198,40 @@ impl Script {
 
 /// A client for `url` with an API key, the test organisation and fast retries.
 pub fn client(url: &str) -> versori::Client {
-    versori::Client::builder()
-        .base_url(url)
-        .organisation(ORG)
-        .api_key("vk_test_secret_123")
-        .retry(
+    client_with(url, |b| {
+        b.api_key("vk_test_secret_123").retry(
             versori::RetryPolicy::default()
                 .initial_backoff(Duration::from_millis(1))
                 .max_backoff(Duration::from_millis(5)),
         )
+    })
+}
+
+/// A client for `url` and the test organisation with what `configure` sets
+/// besides (nothing else: no credentials, the default retry policy).
+pub fn client_with(
+    url: &str,
+    configure: impl FnOnce(versori::ClientBuilder) -> versori::ClientBuilder,
+) -> versori::Client {
+    configure(versori::Client::builder().base_url(url).organisation(ORG))
         .build()
         .expect("client builds")
+}
+
+/// GetEndUser for `a` through the typed builder and through the generic
+/// call, both of which must fail: their errors, typed first.
+pub async fn get_user_errors(c: &versori::Client) -> [versori::Error; 2] {
+    let typed = c
+        .users()
+        .get("a")
+        .send()
+        .await
+        .expect_err("typed call fails");
+    let generic = c
+        .call("GetEndUser", serde_json::json!({"user_id": "a"}))
+        .await
+        .expect_err("generic call fails");
+    [typed, generic]
 }
 
 pub fn end_user(external_id: &str) -> serde_json::Value {
@@ -209,6 +239,44 @@ pub fn end_user(external_id: &str) -> serde_json::Value {
         "id": "01J8ZQ4N7G3Y5B2K9T6W1XUSER", "externalId": external_id, "displayName": "",
         "organisationId": ORG, "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"
     })
+}
+
+/// CreateEndUser for `external_id` through the typed builder and through
+/// the generic call, both of which must fail: their errors, typed first.
+pub async fn create_user_errors(c: &versori::Client, external_id: &str) -> [versori::Error; 2] {
+    let body = versori::types::EndUserCreate::builder().external_id(external_id);
+    let typed = c
+        .users()
+        .create()
+        .body(body)
+        .send()
+        .await
+        .expect_err("typed call fails");
+    let generic = c
+        .call(
+            "CreateEndUser",
+            serde_json::json!({"body": {"externalId": external_id}}),
+        )
+        .await
+        .expect_err("generic call fails");
+    [typed, generic]
+}
+
+/// Makes a `tracing_subscriber::fmt` subscriber (events up to `level`,
+/// spans' `events`, no colours) the thread's default until the guard drops;
+/// what it writes goes to the [`Capture`].
+pub fn capture_traces(
+    level: tracing::Level,
+    events: tracing_subscriber::fmt::format::FmtSpan,
+) -> (Capture, tracing::subscriber::DefaultGuard) {
+    let capture = Capture::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_span_events(events)
+        .with_writer(capture.clone())
+        .with_ansi(false)
+        .finish();
+    (capture, tracing::subscriber::set_default(subscriber))
 }
 
 /// Captures everything a `tracing_subscriber::fmt` subscriber writes.
@@ -222,6 +290,13 @@ impl std::io::Write for Capture {
     }
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+impl Capture {
+    /// What was written so far.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("lock")).into_owned()
     }
 }
 

@@ -110,6 +110,13 @@ pub fn run(doc: &mut Value) -> Vec<&'static Transform> {
     applied
 }
 
+/// A document whose one schema, `S`, is `schema`: what the transforms'
+/// tests rewrite.
+#[cfg(test)]
+fn with_schema(schema: Value) -> Value {
+    serde_json::json!({"components": {"schemas": {"S": schema}}})
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -119,8 +119,11 @@ pub fn set_version_303(doc: &mut Value) -> bool {
 mod tests {
     use super::*;
 
+    /// A 3.1 document whose one schema, `S`, is `schema`.
     fn with_schema(schema: Value) -> Value {
-        json!({"openapi": "3.1.0", "components": {"schemas": {"S": schema}}})
+        let mut doc = super::super::with_schema(schema);
+        doc["openapi"] = json!("3.1.0");
+        doc
     }
 
     #[test]

@@ -62,12 +62,9 @@ pub fn required_names_match_properties(doc: &mut Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::with_schema;
     use super::*;
     use serde_json::json;
-
-    fn with_schema(schema: Value) -> Value {
-        json!({"components": {"schemas": {"S": schema}}})
-    }
 
     #[test]
     fn a_snake_case_required_entry_is_matched_to_its_property() {

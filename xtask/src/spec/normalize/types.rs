@@ -52,12 +52,9 @@ pub fn type_list_to_any(doc: &mut Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::with_schema;
     use super::*;
     use serde_json::json;
-
-    fn with_schema(schema: Value) -> Value {
-        json!({"components": {"schemas": {"S": schema}}})
-    }
 
     #[test]
     fn null_in_a_type_list_becomes_nullable() {

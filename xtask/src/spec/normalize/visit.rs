@@ -6,44 +6,21 @@ use serde_json::{Map, Value};
 
 use crate::spec::METHODS;
 
+/// What every visit is given: the function that may change a schema object.
+type Visitor<'a> = &'a mut dyn FnMut(&mut Map<String, Value>) -> bool;
+
 /// Calls `f` on every schema object in the document, parents before children.
 /// `f` returns whether it changed the schema; the result is whether any call did.
-pub fn schemas(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bool) -> bool {
+pub fn schemas(doc: &mut Value, f: Visitor<'_>) -> bool {
     let mut changed = false;
-    let Some(root) = doc.as_object_mut() else {
-        return false;
-    };
-    if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
-        if let Some(map) = components.get_mut("schemas").and_then(Value::as_object_mut) {
-            for schema in map.values_mut() {
-                changed |= schema_tree(schema, f);
-            }
-        }
-        for section in ["parameters", "headers"] {
-            if let Some(map) = components.get_mut(section).and_then(Value::as_object_mut) {
-                for param in map.values_mut() {
-                    changed |= parameter(param, f);
-                }
-            }
-        }
-        if let Some(map) = components
-            .get_mut("requestBodies")
-            .and_then(Value::as_object_mut)
-        {
-            for body in map.values_mut() {
-                changed |= content(body, f);
-            }
-        }
-        if let Some(map) = components
-            .get_mut("responses")
-            .and_then(Value::as_object_mut)
-        {
-            for resp in map.values_mut() {
-                changed |= response(resp, f);
-            }
-        }
+    if let Some(components) = doc.get_mut("components") {
+        changed |= members(components.get_mut("schemas"), f, schema_tree);
+        changed |= members(components.get_mut("parameters"), f, parameter);
+        changed |= members(components.get_mut("headers"), f, parameter);
+        changed |= members(components.get_mut("requestBodies"), f, content);
+        changed |= members(components.get_mut("responses"), f, response);
     }
-    if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             changed |= parameter_list(item, f);
             for method in METHODS {
@@ -54,18 +31,29 @@ pub fn schemas(doc: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bo
                 if let Some(body) = op.get_mut("requestBody") {
                     changed |= content(body, f);
                 }
-                if let Some(resps) = op.get_mut("responses").and_then(Value::as_object_mut) {
-                    for resp in resps.values_mut() {
-                        changed |= response(resp, f);
-                    }
-                }
+                changed |= members(op.get_mut("responses"), f, response);
             }
         }
     }
     changed
 }
 
-fn parameter_list(owner: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bool) -> bool {
+/// Visits each member of `object`, when it is an object, with `visit`.
+fn members(
+    object: Option<&mut Value>,
+    f: Visitor<'_>,
+    visit: fn(&mut Value, Visitor<'_>) -> bool,
+) -> bool {
+    let mut changed = false;
+    if let Some(map) = object.and_then(Value::as_object_mut) {
+        for member in map.values_mut() {
+            changed |= visit(member, f);
+        }
+    }
+    changed
+}
+
+fn parameter_list(owner: &mut Value, f: Visitor<'_>) -> bool {
     let mut changed = false;
     if let Some(list) = owner.get_mut("parameters").and_then(Value::as_array_mut) {
         for p in list {
@@ -75,7 +63,7 @@ fn parameter_list(owner: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) 
     changed
 }
 
-fn parameter(p: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bool) -> bool {
+fn parameter(p: &mut Value, f: Visitor<'_>) -> bool {
     let mut changed = false;
     if let Some(schema) = p.get_mut("schema") {
         changed |= schema_tree(schema, f);
@@ -83,17 +71,12 @@ fn parameter(p: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bool) 
     changed | content(p, f)
 }
 
-fn response(resp: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bool) -> bool {
-    let mut changed = content(resp, f);
-    if let Some(headers) = resp.get_mut("headers").and_then(Value::as_object_mut) {
-        for h in headers.values_mut() {
-            changed |= parameter(h, f);
-        }
-    }
-    changed
+fn response(resp: &mut Value, f: Visitor<'_>) -> bool {
+    let changed = content(resp, f);
+    changed | members(resp.get_mut("headers"), f, parameter)
 }
 
-fn content(owner: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bool) -> bool {
+fn content(owner: &mut Value, f: Visitor<'_>) -> bool {
     let mut changed = false;
     if let Some(media) = owner.get_mut("content").and_then(Value::as_object_mut) {
         for m in media.values_mut() {
@@ -106,17 +89,13 @@ fn content(owner: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bool
 }
 
 /// Visits `schema` and every schema nested in it.
-pub fn schema_tree(schema: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>) -> bool) -> bool {
+pub fn schema_tree(schema: &mut Value, f: Visitor<'_>) -> bool {
     let Some(obj) = schema.as_object_mut() else {
         return false;
     };
     let mut changed = f(obj);
     for key in ["properties", "patternProperties", "$defs", "definitions"] {
-        if let Some(map) = obj.get_mut(key).and_then(Value::as_object_mut) {
-            for sub in map.values_mut() {
-                changed |= schema_tree(sub, f);
-            }
-        }
+        changed |= members(obj.get_mut(key), f, schema_tree);
     }
     for key in ["allOf", "anyOf", "oneOf", "prefixItems"] {
         if let Some(list) = obj.get_mut(key).and_then(Value::as_array_mut) {
