@@ -539,6 +539,27 @@ impl Org {
             .unwrap_or_else(|| Value::Object(serde_json::Map::new()))
     }
 
+    /// What a listing of project `project_id`'s items, narrowed by an
+    /// `env_id` query parameter, covers: the whole project, one of its
+    /// environments, or nothing (an environment of another project holds
+    /// none of this project's items). 404 when there is no such project.
+    pub fn project_scope<'a>(
+        &self,
+        project_id: &'a str,
+        env_id: Option<&'a str>,
+    ) -> Result<Scope<'a>, crate::error::ApiError> {
+        let project = self.projects.get(project_id).ok_or_else(|| {
+            crate::error::ApiError::not_found(format!("no project {project_id:?}"))
+        })?;
+        Ok(match env_id {
+            None => Scope::Project(project_id),
+            Some(env) if project.environments.iter().any(|e| e.id == env) => {
+                Scope::Environment(env)
+            }
+            Some(_) => Scope::Nothing,
+        })
+    }
+
     /// The project `id`, or 404.
     pub fn project_mut(&mut self, id: &str) -> Result<&mut types::Project, crate::error::ApiError> {
         self.projects
@@ -580,6 +601,18 @@ impl Org {
                 .map(|i| (p, i))
         })
     }
+}
+
+/// What a project listing narrowed by environment covers (see
+/// [`Org::project_scope`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope<'a> {
+    /// Every environment of the project (its id).
+    Project(&'a str),
+    /// One environment of the project (its id).
+    Environment(&'a str),
+    /// Nothing: the environment named is another project's.
+    Nothing,
 }
 
 /// One KV store: entries keyed by their key segments.

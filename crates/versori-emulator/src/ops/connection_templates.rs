@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::index;
 use crate::page::page;
 use crate::request::Request;
-use crate::store::{new_id, Org, Store, Template, TemplateKeys};
+use crate::store::{new_id, Org, Scope, Store, Template, TemplateKeys};
 use crate::wire;
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
@@ -93,21 +93,12 @@ fn create(store: &mut Store, req: &Request) -> Answer {
 }
 
 fn list(store: &mut Store, req: &Request) -> Answer {
-    let project_id = req.path("project_id");
-    let env = req.query("env_id");
     let org = store.org(req.org());
-    let project = org
-        .projects
-        .get(project_id)
-        .ok_or_else(|| ApiError::not_found(format!("no project {project_id:?}")))?;
-    // a page of the project's (or the environment's) index; an environment
-    // of another project has none of this project's templates
-    let group = match env {
-        None => org.templates.group(TemplateKeys::PROJECT, project_id),
-        Some(env) if project.environments.iter().any(|e| e.id == env) => {
-            org.templates.group(TemplateKeys::ENVIRONMENT, env)
-        }
-        Some(_) => index::empty(),
+    // a page of the project's (or the environment's) index
+    let group = match org.project_scope(req.path("project_id"), req.query("env_id"))? {
+        Scope::Project(project_id) => org.templates.group(TemplateKeys::PROJECT, project_id),
+        Scope::Environment(env) => org.templates.group(TemplateKeys::ENVIRONMENT, env),
+        Scope::Nothing => index::empty(),
     };
     page(req, "items", group, None, |id, _| {
         match org.templates.get(id) {

@@ -11,7 +11,7 @@ use crate::index;
 use crate::ops::end_users::find as find_user;
 use crate::page::{page, Keep};
 use crate::request::Request;
-use crate::store::{new_id, now, ConnectionKeys, Org, Store};
+use crate::store::{new_id, now, ConnectionKeys, Org, Scope, Store};
 use crate::wire;
 
 mod oauth;
@@ -267,19 +267,11 @@ fn unlink(store: &mut Store, req: &Request) -> Answer {
 /// environment `env_id`, or to any of its environments without it; a page
 /// of the link index.
 fn list_for_environment(store: &mut Store, req: &Request) -> Answer {
-    let project_id = req.path("project_id");
-    let env = req.query("env_id");
     let org = store.org(req.org());
-    let project = org
-        .projects
-        .get(project_id)
-        .ok_or_else(|| ApiError::not_found(format!("no project {project_id:?}")))?;
-    let linked = match env {
-        None => org.links.static_in_project(project_id),
-        Some(env) if project.environments.iter().any(|e| e.id == env) => {
-            org.links.static_in_environment(env)
-        }
-        Some(_) => index::empty(),
+    let linked = match org.project_scope(req.path("project_id"), req.query("env_id"))? {
+        Scope::Project(project_id) => org.links.static_in_project(project_id),
+        Scope::Environment(env) => org.links.static_in_environment(env),
+        Scope::Nothing => index::empty(),
     };
     page(req, "items", linked, None, |id, _| {
         match org.connections.get(id) {
