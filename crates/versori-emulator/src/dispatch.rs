@@ -423,7 +423,7 @@ async fn handle(
             let project = request.path("project_id").to_string();
             let org = store
                 .org_of_project(&project)
-                .ok_or_else(|| ApiError::not_found(format!("no project {project:?}")))?;
+                .ok_or_else(|| ApiError::missing("project", &project))?;
             request.path.insert("organisation_id", org);
         }
         inject(&shared, op, PanicStage::Handler);

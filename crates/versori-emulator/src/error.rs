@@ -118,6 +118,12 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
+    /// 404 for the `what` (an entity's kind, as "system") with id `id`
+    /// that does not exist (or is not the caller's to see).
+    pub fn missing(what: &str, id: &str) -> Self {
+        Self::not_found(format!("no {what} {id:?}"))
+    }
+
     /// 409: a conflict with existing state (duplicate externalId, ...).
     pub fn conflict(message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, "conflict", message)

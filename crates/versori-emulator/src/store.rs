@@ -548,9 +548,10 @@ impl Org {
         project_id: &'a str,
         env_id: Option<&'a str>,
     ) -> Result<Scope<'a>, crate::error::ApiError> {
-        let project = self.projects.get(project_id).ok_or_else(|| {
-            crate::error::ApiError::not_found(format!("no project {project_id:?}"))
-        })?;
+        let project = self
+            .projects
+            .get(project_id)
+            .ok_or_else(|| crate::error::ApiError::missing("project", project_id))?;
         Ok(match env_id {
             None => Scope::Project(project_id),
             Some(env) if project.environments.iter().any(|e| e.id == env) => {
@@ -564,7 +565,7 @@ impl Org {
     pub fn project_mut(&mut self, id: &str) -> Result<&mut types::Project, crate::error::ApiError> {
         self.projects
             .get_mut(id)
-            .ok_or_else(|| crate::error::ApiError::not_found(format!("no project {id:?}")))
+            .ok_or_else(|| crate::error::ApiError::missing("project", id))
     }
 
     /// The static activation of environment `env_id` of `organisation`

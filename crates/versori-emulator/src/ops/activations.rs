@@ -166,7 +166,7 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
     let user = user_id
         .and_then(|id| org.users.get(&id))
         .cloned()
-        .ok_or_else(|| ApiError::not_found(format!("no end user {user_key:?}")))?;
+        .ok_or_else(|| ApiError::missing("end user", &user_key))?;
     if org
         .activations
         .values()
@@ -184,7 +184,7 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
                 .connections
                 .get(&existing)
                 .cloned()
-                .ok_or_else(|| ApiError::not_found(format!("no connection {existing:?}")))?,
+                .ok_or_else(|| ApiError::missing("connection", &existing))?,
             // a connection made for the activation belongs to its end user
             (None, Some(new)) => super::connections::create_connection(
                 org,
@@ -236,7 +236,7 @@ fn linked_connections(org: &Org, env_id: &str) -> Vec<types::Connection> {
 /// and its static variables.
 fn static_view(org: &mut Org, organisation: &str, env_id: &str) -> Answer {
     let Some(activation) = org.static_activation(organisation, env_id).cloned() else {
-        return Err(ApiError::not_found(format!("no environment {env_id:?}")));
+        return Err(ApiError::missing("environment", env_id));
     };
     let variables = org
         .static_variables
@@ -294,7 +294,7 @@ fn list(store: &mut Store, req: &Request) -> Answer {
     let organisation = req.org().to_string();
     let org = store.org(&organisation);
     if org.environment(env_id).is_none() {
-        return Err(ApiError::not_found(format!("no environment {env_id:?}")));
+        return Err(ApiError::missing("environment", env_id));
     }
     if only_static {
         let activation = static_view(org, &organisation, env_id)?;
@@ -453,7 +453,7 @@ fn connection_of(store: &mut Store, req: &Request) -> Answer {
     let activation = org
         .activations
         .get(id)
-        .ok_or_else(|| ApiError::not_found(format!("no activation {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("activation", id))?;
     let connection = activation
         .activation
         .connections

@@ -34,7 +34,7 @@ fn automation<'a>(org: &'a mut Org, req: &Request) -> Result<&'a mut types::Auto
     let id = req.path("automation_id");
     org.automations
         .get_mut(id)
-        .ok_or_else(|| ApiError::not_found(format!("no automation {id:?}")))
+        .ok_or_else(|| ApiError::missing("automation", id))
 }
 
 /// The id of the automation named in the path, or 404.

@@ -58,7 +58,7 @@ fn create(store: &mut Store, req: &Request) -> Answer {
     let project_id = req.path("project_id").to_string();
     let org = store.org(req.org());
     if !org.projects.contains_key(&project_id) {
-        return Err(ApiError::not_found(format!("no project {project_id:?}")));
+        return Err(ApiError::missing("project", &project_id));
     }
     if !org.systems.contains_key(&body.system_id) {
         return Err(ApiError::rule_violation(
@@ -166,7 +166,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
             }
             template.clone()
         })
-        .ok_or_else(|| ApiError::not_found(format!("no connection template {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("connection template", &id))?;
     wire::json(&view(org, &id, &template)).map(Some)
 }
 

@@ -80,7 +80,7 @@ fn activation_filter(req: &Request, org: &Org) -> Result<Option<(String, bool)>,
         )),
         (Some(activated), Some(env)) => {
             if org.environment(env).is_none() {
-                return Err(ApiError::not_found(format!("no environment {env:?}")));
+                return Err(ApiError::missing("environment", env));
             }
             Ok(Some((env.to_string(), activated)))
         }
@@ -124,7 +124,7 @@ fn list(store: &mut Store, req: &Request) -> Answer {
 fn get(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let key = req.path("user_id");
-    let id = find(org, key).ok_or_else(|| ApiError::not_found(format!("no end user {key:?}")))?;
+    let id = find(org, key).ok_or_else(|| ApiError::missing("end user", key))?;
     wire::json(&org.users[&id]).map(Some)
 }
 
@@ -139,11 +139,11 @@ fn update(store: &mut Store, req: &Request) -> Answer {
     let body: types::EndUserUpdate = req.body()?;
     let org = store.org(req.org());
     let key = req.path("user_id");
-    let id = find(org, key).ok_or_else(|| ApiError::not_found(format!("no end user {key:?}")))?;
+    let id = find(org, key).ok_or_else(|| ApiError::missing("end user", key))?;
     let user = org
         .users
         .get_mut(&id)
-        .ok_or_else(|| ApiError::not_found(format!("no end user {key:?}")))?;
+        .ok_or_else(|| ApiError::missing("end user", key))?;
     if let Some(name) = body.display_name {
         user.display_name = name;
     }
@@ -154,7 +154,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
 fn delete(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let key = req.path("user_id");
-    let id = find(org, key).ok_or_else(|| ApiError::not_found(format!("no end user {key:?}")))?;
+    let id = find(org, key).ok_or_else(|| ApiError::missing("end user", key))?;
     org.users.remove(&id);
     // the user's connections stay, owned by no one (static from now on)
     org.disown(&id);

@@ -37,16 +37,16 @@ fn set_config(store: &mut Store, req: &Request, merge: bool) -> Answer {
     let project_id = org
         .environment(&env_id)
         .map(|(p, _)| p.id.clone())
-        .ok_or_else(|| ApiError::not_found(format!("no environment {env_id:?}")))?;
+        .ok_or_else(|| ApiError::missing("environment", &env_id))?;
     let project = org
         .projects
         .get_mut(&project_id)
-        .ok_or_else(|| ApiError::not_found(format!("no environment {env_id:?}")))?;
+        .ok_or_else(|| ApiError::missing("environment", &env_id))?;
     let env = project
         .environments
         .iter_mut()
         .find(|e| e.id == env_id)
-        .ok_or_else(|| ApiError::not_found(format!("no environment {env_id:?}")))?;
+        .ok_or_else(|| ApiError::missing("environment", &env_id))?;
     let mut config =
         serde_json::to_value(&env.config).map_err(|e| ApiError::bad_request(e.to_string()))?;
     if merge {
@@ -84,7 +84,7 @@ fn set_static_variables(store: &mut Store, req: &Request) -> Answer {
     let env_id = req.path("environment_id").to_string();
     let org = store.org(req.org());
     if org.environment(&env_id).is_none() {
-        return Err(ApiError::not_found(format!("no environment {env_id:?}")));
+        return Err(ApiError::missing("environment", &env_id));
     }
     let mut variables = org
         .static_variables

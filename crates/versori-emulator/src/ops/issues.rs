@@ -136,7 +136,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
         .org(req.org())
         .issues
         .get_mut(id)
-        .ok_or_else(|| ApiError::not_found(format!("no issue {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("issue", id))?;
     if !body.annotations.is_empty() {
         issue.annotations = body.annotations;
     }

@@ -57,7 +57,7 @@ fn delete_channel(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     org.channels
         .remove(&id)
-        .ok_or_else(|| ApiError::not_found(format!("no notification channel {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("notification channel", &id))?;
     org.notifications.retain(|_, n| n.channel_id != id);
     Ok(None)
 }
@@ -67,7 +67,7 @@ fn create_notification(store: &mut Store, req: &Request) -> Answer {
     let project_id = req.path("project_id").to_string();
     let org = store.org(req.org());
     if !org.projects.contains_key(&project_id) {
-        return Err(ApiError::not_found(format!("no project {project_id:?}")));
+        return Err(ApiError::missing("project", &project_id));
     }
     match org.environment(&body.environment_id) {
         Some((p, _)) if p.id == project_id => {}
@@ -109,7 +109,7 @@ fn list_notifications(store: &mut Store, req: &Request) -> Answer {
     let project_id = req.path("project_id");
     let env = req.query("env_id");
     if !store.org(req.org()).projects.contains_key(project_id) {
-        return Err(ApiError::not_found(format!("no project {project_id:?}")));
+        return Err(ApiError::missing("project", project_id));
     }
     let items =
         wire::array(

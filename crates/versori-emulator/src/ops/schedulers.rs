@@ -22,7 +22,7 @@ fn environment(org: &Org, req: &Request) -> Result<(String, String, String), Api
     let id = req.path("environment_id");
     org.environment(id)
         .map(|(p, i)| (p.id.clone(), p.environments[i].name.clone(), id.to_string()))
-        .ok_or_else(|| ApiError::not_found(format!("no environment {id:?}")))
+        .ok_or_else(|| ApiError::missing("environment", id))
 }
 
 fn list(store: &mut Store, req: &Request) -> Answer {

@@ -181,7 +181,7 @@ fn get(store: &mut Store, req: &Request) -> Answer {
         .org(req.org())
         .connections
         .get(id)
-        .ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("connection", id))?;
     wire::json(connection).map(Some)
 }
 
@@ -195,7 +195,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
     let template_id = org
         .connections
         .get(id)
-        .ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?
+        .ok_or_else(|| ApiError::missing("connection", id))?
         .connection_template_id
         .as_ref()
         .map(|t| t.0.clone())
@@ -210,7 +210,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
         c.updated_at = now();
         c.clone()
     });
-    let updated = updated.ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?;
+    let updated = updated.ok_or_else(|| ApiError::missing("connection", id))?;
     wire::json(&updated).map(Some)
 }
 
@@ -219,7 +219,7 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     store
         .org(req.org())
         .remove_connection(&id)
-        .ok_or_else(|| ApiError::not_found(format!("no connection {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("connection", &id))?;
     Ok(None)
 }
 
@@ -232,7 +232,7 @@ fn link_target(store: &mut Store, req: &Request) -> Result<(String, String), Api
     let id = req.path("connection_id").to_string();
     let org = store.org(req.org());
     if !org.connections.contains_key(&id) {
-        return Err(ApiError::not_found(format!("no connection {id:?}")));
+        return Err(ApiError::missing("connection", &id));
     }
     if !org.templates.contains_key(&template_id) {
         return Err(ApiError::rule_violation(

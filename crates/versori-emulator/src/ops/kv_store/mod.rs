@@ -53,7 +53,7 @@ fn store_mut<'a>(store: &'a mut Store, req: &Request) -> Result<&'a mut KvStore,
     store
         .kv
         .get_mut(id)
-        .ok_or_else(|| ApiError::not_found(format!("no KV store {id:?}")))
+        .ok_or_else(|| ApiError::missing("KV store", id))
 }
 
 /// The live entry under `key` (an expired one is dropped on the way).

@@ -90,7 +90,7 @@ fn get(store: &mut Store, req: &Request) -> Answer {
         .org(req.org())
         .projects
         .get(id)
-        .ok_or_else(|| ApiError::not_found(format!("no project {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("project", id))?;
     wire::json(project).map(Some)
 }
 
@@ -101,7 +101,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
         .org(req.org())
         .projects
         .get_mut(id)
-        .ok_or_else(|| ApiError::not_found(format!("no project {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("project", id))?;
     let patch = serde_json::to_value(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
     if let Some(name) = patch.get("name").and_then(|n| n.as_str()) {
         if name.trim().is_empty() {
@@ -121,7 +121,7 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     let project = org
         .projects
         .remove(id)
-        .ok_or_else(|| ApiError::not_found(format!("no project {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("project", id))?;
     let envs: Vec<&str> = project.environments.iter().map(|e| e.id.as_str()).collect();
     let templates: Vec<String> = org
         .templates
@@ -170,7 +170,7 @@ fn project_mut<'a>(
         .org(req.org())
         .projects
         .get_mut(id)
-        .ok_or_else(|| ApiError::not_found(format!("no project {id:?}")))
+        .ok_or_else(|| ApiError::missing("project", id))
 }
 
 fn set_schema(store: &mut Store, req: &Request) -> Answer {

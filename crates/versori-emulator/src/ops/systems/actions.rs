@@ -112,7 +112,7 @@ fn system_id(org: &Org, req: &Request) -> Result<String, ApiError> {
     if org.systems.contains_key(id) {
         Ok(id.to_string())
     } else {
-        Err(ApiError::not_found(format!("no system {id:?}")))
+        Err(ApiError::missing("system", id))
     }
 }
 
@@ -178,7 +178,7 @@ fn link<T: Offered>(store: &mut Store, req: &Request) -> Answer {
     let system = system_id(org, req)?;
     let project = req.path("project_id").to_string();
     if !org.projects.contains_key(&project) {
-        return Err(ApiError::not_found(format!("no project {project:?}")));
+        return Err(ApiError::missing("project", &project));
     }
     let map = T::map(org);
     let unknown: BTreeSet<&String> = ids

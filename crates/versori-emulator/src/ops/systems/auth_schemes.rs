@@ -92,7 +92,7 @@ pub(crate) fn system<'a>(
         .org(req.org())
         .systems
         .get_mut(id)
-        .ok_or_else(|| ApiError::not_found(format!("no system {id:?}")))
+        .ok_or_else(|| ApiError::missing("system", id))
 }
 
 /// Stores the config under the path's id (its settings' `id` becomes it),

@@ -66,7 +66,7 @@ fn get(store: &mut Store, req: &Request) -> Answer {
         .org(req.org())
         .systems
         .get(id)
-        .ok_or_else(|| ApiError::not_found(format!("no system {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("system", id))?;
     wire::json(system).map(Some)
 }
 
@@ -83,7 +83,7 @@ fn update(store: &mut Store, req: &Request) -> Answer {
         .org(req.org())
         .systems
         .get_mut(id)
-        .ok_or_else(|| ApiError::not_found(format!("no system {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("system", id))?;
     if let Some(name) = body.name {
         system.name = name;
     }
@@ -106,6 +106,6 @@ fn delete(store: &mut Store, req: &Request) -> Answer {
     }
     org.systems
         .remove(&id)
-        .ok_or_else(|| ApiError::not_found(format!("no system {id:?}")))?;
+        .ok_or_else(|| ApiError::missing("system", &id))?;
     Ok(None)
 }
