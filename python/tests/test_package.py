@@ -28,6 +28,16 @@ def test_import_starts_no_thread() -> None:
     assert int(after) == int(before), f"importing versori started {int(after) - int(before)} thread(s)"
 
 
+def test_import_leaves_heavy_modules_alone() -> None:
+    """`import versori` loads none of the standard modules that cost milliseconds to import
+    and that it only needs on demand (asyncio for the async client's first call, inspect for
+    a signature someone asks for)."""
+    heavy = ("asyncio", "inspect", "json")
+    code = "import sys, versori\nprint(' '.join(m for m in %r if m in sys.modules))\n" % (heavy,)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [], f"import versori loaded {out.stdout.strip()}"
+
+
 def test_every_operation_is_a_method_of_both_clients() -> None:
     ids = _native.operation_ids()
     assert len(ids) >= 119

@@ -14,7 +14,6 @@ code, except a timestamp's conversion to :class:`datetime.datetime`.
 
 from __future__ import annotations
 
-import json
 import sys
 import warnings
 from datetime import datetime, timedelta, timezone
@@ -108,6 +107,8 @@ class Model(_native.ModelBase):
     @classmethod
     def from_json(cls: Type[M], text: str | bytes) -> M:
         """A model from a JSON object text."""
+        import json  # on first use: importing the package does not load it
+
         return cls.from_dict(json.loads(text))
 
     def to_dict(self) -> Dict[str, Any]:
@@ -116,6 +117,8 @@ class Model(_native.ModelBase):
 
     def to_json(self, *, indent: Optional[int] = None) -> str:
         """The object as JSON text with its wire names."""
+        import json
+
         return json.dumps(self._wire(), indent=indent, ensure_ascii=False, default=_json_default)
 
     def __eq__(self, other: object) -> bool:

@@ -5,7 +5,7 @@ and ``update_activation_variables``)."""
 from __future__ import annotations
 
 import functools
-import inspect
+import types
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -113,14 +113,23 @@ class _Started(Generic[_T]):
 def _returning_value(run: Callable[..., Any], start: Callable[..., Any]) -> None:
     """Gives `run` the docs and signature of `start`, whose ``_Started[X]`` return
     annotation becomes ``X``: the value `run` returns (or, for a coroutine, resolves to).
-    `_Workflows.__init_subclass__` gives it its name."""
+    `_Workflows.__init_subclass__` gives it its name.
+
+    ``inspect.signature(run)`` follows ``__wrapped__``: it points at a copy of `start`
+    whose return annotation is ``X``, so nothing is computed (and ``inspect`` is not
+    imported) until someone asks."""
     functools.update_wrapper(run, start)
-    signature = inspect.signature(start)
-    returned = str(signature.return_annotation)
-    if returned.startswith("_Started[") and returned.endswith("]"):
+    returned = start.__annotations__.get("return")
+    if isinstance(returned, str) and returned.startswith("_Started[") and returned.endswith("]"):
         returned = returned[len("_Started[") : -1]
-    run.__signature__ = signature.replace(return_annotation=returned)  # type: ignore[attr-defined]
-    run.__annotations__ = {**start.__annotations__, "return": returned}
+    annotations = {**start.__annotations__, "return": returned}
+    shown = types.FunctionType(
+        start.__code__, start.__globals__, start.__name__, start.__defaults__, start.__closure__
+    )
+    shown.__kwdefaults__ = start.__kwdefaults__
+    shown.__annotations__ = annotations
+    run.__wrapped__ = shown  # type: ignore[attr-defined]
+    run.__annotations__ = annotations
 
 
 def _blocking(start: Callable[_P, _Started[_T]]) -> Callable[_P, _T]:
