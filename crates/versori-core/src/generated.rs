@@ -22358,7 +22358,7 @@ pub trait ClientProjectsExt {
     /// - `project_id`: ID (ULID) of the project.
     /// - `version_id`: ID (ULID) of a saved project version.
     /// - `project_env`: Name of the project environment the operation acts on, for example production.
-    /// - `body`: Request body for DeployProjectVersion.
+    /// - `body`: Request body for DeployProjectVersion. It has no members, and the platform also takes the request without it, which is how the platform's own client sends it.
     /// ```ignore
     /// let response = client.deploy_project_version()
     ///     .organisation_id(organisation_id)

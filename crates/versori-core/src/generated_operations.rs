@@ -27,6 +27,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "ActivationCreate",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -121,6 +122,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "ProjectCreate",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -197,6 +199,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "ProjectUpdate",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -381,6 +384,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "CloneEnvironmentRequest",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -466,6 +470,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "SyncEnvironmentsRequest",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -542,6 +547,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "DynamicVariablesSchema",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -582,6 +588,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "DynamicVariablesSchemaPatch",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -622,6 +629,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "SentimentRequest",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -728,6 +736,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "CreateProjectVersion",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -849,6 +858,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "Files",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 204,
@@ -889,6 +899,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "Files",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 204,
@@ -938,6 +949,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "ChangeEnvironmentExecutionPoolRequest",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -987,6 +999,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "IntegrationCallHTTPRequest",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -1036,6 +1049,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "ProjectDeployPayload",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -1094,6 +1108,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "ProjectVersionDeploy",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: true,
         }),
         response: Some(Response {
             status: 200,
@@ -1179,6 +1194,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "TriggerPayload",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -1219,6 +1235,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "Files",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -1385,6 +1402,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "LogSearch",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -1659,6 +1677,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "IntegrationFlow",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -1855,6 +1874,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "EnvSystemConnectionCreate",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -1931,6 +1951,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "ConnectionUpdate",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -2007,6 +2028,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "LinkConnectionEnvironment",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -2047,6 +2069,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "LinkConnectionEnvironment",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 204,
@@ -2132,6 +2155,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "EndUserCreate",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -2190,6 +2214,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "AutomationCreate",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -2266,6 +2291,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "AutomationRunCreate",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 202,
@@ -2342,6 +2368,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "AutomationUpdate",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -2418,6 +2445,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "CreateRecordingRequest",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -2557,6 +2585,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "TranscriptionCreate",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 202,
@@ -2858,6 +2887,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "DynamicVariables",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -2898,6 +2928,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "EnvironmentConfig",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 204,
@@ -2938,6 +2969,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "EnvironmentConfig",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 204,
@@ -2987,6 +3019,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "DynamicVariables",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -3045,6 +3078,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "object",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -3166,6 +3200,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "EndUserUpdate",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -3344,6 +3379,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "SystemCreate",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -3420,6 +3456,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "UpdateSystem",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -3505,6 +3542,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "[string]",
             kind: Kind::Array,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -3554,6 +3592,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "[string]",
             kind: Kind::Array,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -3639,6 +3678,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "CreateActions",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -3733,6 +3773,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "Action",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -3863,6 +3904,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "CreateTriggers",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -3912,6 +3954,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "AuthSchemeConfig",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -4087,6 +4130,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "LinkSystem",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -4136,6 +4180,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "UpdateConnectionTemplate",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -4221,6 +4266,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "InitialiseOAuth2ConnectionRequest",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -4261,6 +4307,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "InitialiseOAuth1ConnectionRequest",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -4391,6 +4438,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "CreateIssue",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -4431,6 +4479,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "UpdateIssue",
             kind: Kind::Object,
             required: false,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -4489,6 +4538,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "CreateNotificationChannel",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -4610,6 +4660,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "CreateProjectNotification",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 201,
@@ -4776,6 +4827,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "CreateStoreRequest",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -4852,6 +4904,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "object",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -4892,6 +4945,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "object",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -4923,6 +4977,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "BatchSetKVRequest",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -4954,6 +5009,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "object",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -4985,6 +5041,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "object",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -5016,6 +5073,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "ListKVRequest",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,
@@ -5050,6 +5108,7 @@ pub static OPERATIONS: &[Operation] = &[
             schema: "CountKVRequest",
             kind: Kind::Object,
             required: true,
+            may_be_omitted: false,
         }),
         response: Some(Response {
             status: 200,

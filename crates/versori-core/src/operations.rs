@@ -119,6 +119,10 @@ pub struct Body {
     pub kind: Kind,
     /// Whether a body must be sent.
     pub required: bool,
+    /// A required body the platform also takes when it is left out (its
+    /// schema has nothing to require), as the platform's own client sends
+    /// the request: `x-versori-may-be-omitted` in the spec.
+    pub may_be_omitted: bool,
 }
 
 /// The success response of an operation.

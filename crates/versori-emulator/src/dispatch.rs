@@ -351,14 +351,18 @@ fn route(
 }
 
 /// The request body checked against the operation's schema: a missing
-/// required body is a 400, a `null` standing for an empty array or object
-/// is replaced (and the body re-encoded), anything else off-schema is a
-/// 400 naming the members.
+/// required body is a 400 (one the spec marks as possible to leave out
+/// reads as `{}`), a `null` standing for an empty array or object is
+/// replaced (and the body re-encoded), anything else off-schema is a 400
+/// naming the members.
 fn checked_body(op: &'static Operation, body: bytes::Bytes) -> Result<bytes::Bytes, ApiError> {
     let Some(spec) = op.body else {
         return Ok(body);
     };
     if body.iter().all(u8::is_ascii_whitespace) {
+        if spec.may_be_omitted {
+            return Ok(bytes::Bytes::from_static(b"{}"));
+        }
         if spec.required {
             return Err(ApiError::invalid_field(
                 "body",

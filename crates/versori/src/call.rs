@@ -330,7 +330,7 @@ pub(crate) fn prepare(client: &Client, op: &'static Operation, args: &Value) -> 
             return Err(Error::invalid(format!("{} takes no request body", op.id)))
         }
         (None, _) => None,
-        (Some(spec), None | Some(Value::Null)) if spec.required => {
+        (Some(spec), None | Some(Value::Null)) if spec.required && !spec.may_be_omitted => {
             return Err(Error::invalid(format!(
                 "missing request body for {} (a {})",
                 op.id, spec.schema

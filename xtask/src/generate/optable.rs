@@ -58,6 +58,10 @@ pub struct Body {
     /// JSON type of the body.
     pub kind: String,
     pub required: bool,
+    /// A required body the platform also takes when it is left out
+    /// (`x-versori-may-be-omitted`): its schema has nothing to require.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub may_be_omitted: bool,
 }
 
 /// The success response.
@@ -109,6 +113,10 @@ pub fn build(doc: &Document) -> Result<Vec<Operation>> {
                     .unwrap_or_else(|| "any".into()),
                 kind: schema.map(|s| kind(doc, s)).unwrap_or_else(|| "any".into()),
                 required: rb.get("required").and_then(Value::as_bool).unwrap_or(false),
+                may_be_omitted: rb
+                    .get(OMITTED_BODY_EXTENSION)
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
             }
         });
         let response = success(doc, op);
@@ -147,6 +155,10 @@ fn json_schema(holder: &Value) -> Option<&Value> {
 /// The vendor extension marking a path parameter whose value is a
 /// slash-separated path (a KV key).
 pub const SEGMENTS_EXTENSION: &str = "x-versori-path-segments";
+
+/// The extension that marks a required request body the platform also
+/// takes when it is left out, as the platform's own client sends it.
+pub const OMITTED_BODY_EXTENSION: &str = "x-versori-may-be-omitted";
 
 fn parameters(doc: &Document, item: &Value, op: &Value) -> Vec<Parameter> {
     let mut out: Vec<Parameter> = Vec::new();
@@ -336,7 +348,15 @@ pub fn to_rust(ops: &[Operation]) -> Result<String> {
         let body = match &op.body {
             Some(b) => {
                 let (schema, kind, required) = (&b.schema, ident(&b.kind), b.required);
-                quote! { Some(Body { schema: #schema, kind: Kind::#kind, required: #required }) }
+                let may_be_omitted = b.may_be_omitted;
+                quote! {
+                    Some(Body {
+                        schema: #schema,
+                        kind: Kind::#kind,
+                        required: #required,
+                        may_be_omitted: #may_be_omitted,
+                    })
+                }
             }
             None => quote! { None },
         };
@@ -431,7 +451,10 @@ paths:
   /kv/list:
     post:
       operationId: ListKV
-      requestBody: {required: true, content: {application/json: {schema: {type: object}}}}
+      requestBody:
+        required: true
+        x-versori-may-be-omitted: true
+        content: {application/json: {schema: {type: object}}}
       responses:
         '200':
           description: ok
@@ -484,7 +507,8 @@ components:
             Some(Body {
                 schema: "object".into(),
                 kind: "object".into(),
-                required: true
+                required: true,
+                may_be_omitted: true
             })
         );
         assert_eq!(ops[2].pagination, Pagination::None);
