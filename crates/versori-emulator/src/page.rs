@@ -75,7 +75,7 @@ fn take<'a, V: 'a>(
 pub type Keep<'a, V> = Option<&'a dyn Fn(&String, &V) -> bool>;
 
 /// A page of the entries of `items` that `keep` keeps (all of them when it
-/// is `None`), in key order, under `field`, sliced by the request's
+/// is `None`), in ascending key order, under `field`, sliced by the request's
 /// `first`/`after`/`before` (cursors are keys of `items`), each shown with
 /// `view` (an entity's view is its [`wire::json`](crate::wire::json)); with `totalCount`, `next` and `prev`. Without `keep` a page
 /// costs O(page + log n); a `keep` makes `totalCount` walk every entry, so
@@ -88,7 +88,31 @@ pub fn page<V>(
     keep: Keep<'_, V>,
     view: impl Fn(&String, &V) -> Result<Value, ApiError>,
 ) -> Result<Value, ApiError> {
+    page_in(Order::OldestFirst, req, field, items, keep, view)
+}
+
+/// The order a listing pages in. Keys are ULIDs, so key order is creation
+/// order.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Order {
+    /// Ascending keys: the oldest first.
+    OldestFirst,
+    /// Descending keys: the newest first (`next` leads to older items).
+    NewestFirst,
+}
+
+/// As [`page`], in `order`.
+pub fn page_in<V>(
+    order: Order,
+    req: &Request,
+    field: &str,
+    items: &BTreeMap<String, V>,
+    keep: Keep<'_, V>,
+    view: impl Fn(&String, &V) -> Result<Value, ApiError>,
+) -> Result<Value, ApiError> {
     let first = first(req)?;
+    // which side of a cursor `next` leads to
+    let onward = order == Order::OldestFirst;
     let kept = |(k, v): &(&String, &V)| keep.is_none_or(|f| f(k, v));
     let total = match keep {
         None => items.len(),
@@ -107,20 +131,25 @@ pub fn page<V>(
         match (req.query("after"), req.query("before")) {
             (Some(after), _) => {
                 let after = known("after", after)?;
-                let (keys, more_after) = take(side(items, after, true, false).filter(kept), first);
-                let more_before = side(items, after, false, true).any(|kv| kept(&kv));
+                let (keys, more_after) =
+                    take(side(items, after, onward, false).filter(kept), first);
+                let more_before = side(items, after, !onward, true).any(|kv| kept(&kv));
                 (keys, more_before, more_after)
             }
             (None, Some(before)) => {
                 let before = known("before", before)?;
                 let (mut keys, more_before) =
-                    take(side(items, before, false, false).filter(kept), first);
+                    take(side(items, before, !onward, false).filter(kept), first);
                 keys.reverse();
-                let more_after = side(items, before, true, true).any(|kv| kept(&kv));
+                let more_after = side(items, before, onward, true).any(|kv| kept(&kv));
                 (keys, more_before, more_after)
             }
-            (None, None) => {
+            (None, None) if onward => {
                 let (keys, more_after) = take(items.iter().filter(kept), first);
+                (keys, false, more_after)
+            }
+            (None, None) => {
+                let (keys, more_after) = take(items.iter().rev().filter(kept), first);
                 (keys, false, more_after)
             }
         };

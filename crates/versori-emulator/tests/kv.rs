@@ -311,12 +311,26 @@ async fn cascade_removes_everything_under_a_prefix() {
     assert_eq!(done, json!({"status": "deleted"}));
     let left = ok(&c, "ListKV", json!({"store": s, "body": {}})).await;
     assert_eq!(listed_keys(&left), [&json!(["ordersx"]), &json!(["other"])]);
-    // without cascade an absent key is a 404
+    // without cascade too, deleting an absent key succeeds (the platform
+    // declares no other answer), and touches nothing else
+    let done = ok(
+        &c,
+        "DeleteKV",
+        json!({"store": s, "key": "orders", "body": {}}),
+    )
+    .await;
+    assert_eq!(done, json!({"status": "deleted"}));
+    let still = ok(&c, "ListKV", json!({"store": s, "body": {}})).await;
+    assert_eq!(
+        listed_keys(&still),
+        [&json!(["ordersx"]), &json!(["other"])]
+    );
+    // a store that does not exist is still a 404
     assert_eq!(
         fails(
             &c,
             "DeleteKV",
-            json!({"store": s, "key": "orders", "body": {}})
+            json!({"store": "01J8ZQ4N7G3Y5B2K9T6W1XABCD", "key": "orders", "body": {}})
         )
         .await
         .status(),

@@ -64,17 +64,42 @@ async fn versions_round_trip_and_deploy() {
             )
         })
         .collect();
-    assert_eq!(states, [("v1", "superseded"), ("v2", "ready")]);
+    // the most recent first, as the platform's own client shows them
+    assert_eq!(states, [("v2", "ready"), ("v1", "superseded")]);
 
-    // a page at a time
+    // a page at a time: `next` leads to older versions, `prev` back
+    let names = |page: &Value| -> Vec<String> {
+        page["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v["name"].as_str().map(String::from))
+            .collect()
+    };
     let first = ok(
         &c,
         "ListProjectVersions",
         json!({"project_id": p, "first": 1}),
     )
     .await;
-    assert_eq!(first["items"].as_array().map(Vec::len), Some(1));
-    assert!(first["next"].is_string());
+    assert_eq!(names(&first), ["v2"]);
+    assert!(first["prev"].is_null());
+    let second = ok(
+        &c,
+        "ListProjectVersions",
+        json!({"project_id": p, "first": 1, "after": first["next"]}),
+    )
+    .await;
+    assert_eq!(names(&second), ["v1"]);
+    assert!(second["next"].is_null());
+    let back = ok(
+        &c,
+        "ListProjectVersions",
+        json!({"project_id": p, "first": 1, "before": second["prev"]}),
+    )
+    .await;
+    assert_eq!(names(&back), ["v2"]);
+    assert!(back["prev"].is_null() && back["next"].is_string());
 
     let err = fails(
         &c,
@@ -329,6 +354,22 @@ async fn schedulers_come_from_code_and_runs_leave_logs_traces_and_metrics() {
     )
     .await;
     assert_eq!(err.status(), Some(404));
+    // the platform's own client passes the path as given (`--path sync-orders`)
+    let call = ok(
+        &c,
+        "CallIntegration",
+        json!({"project_id": p, "project_env": "production",
+        "body": {"urlPath": "sync-orders/7", "method": "PUT"}}),
+    )
+    .await;
+    let echoed = base64::engine::general_purpose::STANDARD
+        .decode(call["body"].as_str().expect("body"))
+        .expect("base64");
+    let echoed: Value = serde_json::from_slice(&echoed).expect("json");
+    assert_eq!(
+        echoed["urlPath"], "/sync-orders/7",
+        "relative to the environment"
+    );
 }
 
 #[tokio::test]

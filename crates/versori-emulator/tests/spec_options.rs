@@ -443,10 +443,12 @@ async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
     .await;
     assert_eq!(foreign["totalCount"], 0, "another project's environment");
 
-    // versions: the two deployments' and the five created in project a
+    // versions, the most recent first: the five created in project a, then
+    // the two deployments'
     let (ids, total) = walk(&c, VERSIONS, json!({"project_id": a})).await;
     assert_eq!(total, 7);
-    assert_eq!(ids[2..], a_versions[..]);
+    a_versions.reverse();
+    assert_eq!(ids[..5], a_versions[..]);
     // a cursor from another listing is not one of this listing's
     let b_page = ok(&c, "ListProjectVersions", json!({"project_id": b})).await;
     let b_cursor = b_page["items"][0]["id"].as_str().expect("id");

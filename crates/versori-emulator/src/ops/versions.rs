@@ -9,7 +9,7 @@ use versori_core::types;
 use super::projects::file_problems;
 use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
-use crate::page::page;
+use crate::page::{page_in, Order};
 use crate::request::Request;
 use crate::store::{new_id, now, Org, Store, Version, VersionKeys};
 use crate::wire;
@@ -20,11 +20,14 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("GetVersionFiles", files);
 }
 
+/// A project's versions, the most recent first (the platform's own client
+/// shows `first=N` of them as "the most recent versions").
 fn list(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let project_id = org.project_mut(req.path("project_id"))?.id.clone();
     let versions = &org.versions;
-    page(
+    page_in(
+        Order::NewestFirst,
         req,
         "items",
         versions.group(VersionKeys::PROJECT, &project_id),

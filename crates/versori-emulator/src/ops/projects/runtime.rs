@@ -64,9 +64,11 @@ fn json_headers() -> Value {
 
 /// Answers an HTTP call to a running environment with an echo of the request.
 fn call(store: &mut Store, req: &Request) -> Answer {
-    let body: types::IntegrationCallHttpRequest = req.body()?;
+    let mut body: types::IntegrationCallHttpRequest = req.body()?;
+    // the path is relative to the environment's URL, with or without its
+    // leading `/` (the platform's own client passes `--path sync-orders`)
     if !body.url_path.starts_with('/') {
-        return Err(ApiError::invalid_field("urlPath", "must start with '/'"));
+        body.url_path = format!("/{}", body.url_path);
     }
     let org = store.org(req.org());
     let env = target_env(org, req)?;
