@@ -2,7 +2,7 @@
 //
 //   versori::Emulator emu;                                  // for tests and demos
 //   versori::Client client(versori::ClientOptions{}.base_url(emu.base_url())
-//                              .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+//                              .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
 //                              .api_key("key"));
 //   std::string user = client.call("CreateEndUser", R"({"body":{"externalId":"c-1"}})");
 //   for (const std::string &system : client.paginate("ListSystems")) { ... }

@@ -70,7 +70,7 @@ int main(void) {
 
   VersoriClientOptions options = {0};
   options.base_url = base_url;
-  options.organisation = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+  options.organisation = "01J8ZQ4N7G3Y5B2K9T6W1X00RG";
   options.api_key = "example-key";
   VersoriClient *client = NULL;
   int status = versori_client_new(&options, &client) == VERSORI_OK ? use(client)

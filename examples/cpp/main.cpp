@@ -10,7 +10,7 @@ int main() {
     versori::Emulator emulator;  // or talk to the platform: leave base_url unset and set VERSORI_*
     versori::Client client(versori::ClientOptions{}
                                .base_url(emulator.base_url())
-                               .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+                               .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
                                .api_key("example-key"));
 
     std::cout << client.call("CreateEndUser", R"({"body":{"externalId":"customer-123"}})") << "\n";

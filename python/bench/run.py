@@ -43,7 +43,7 @@ from versori import _native
 ORG = "01J8ZQ4N7G3Y5B2K9T6W1XBNCH"
 KEY = "bench-key"
 HEADERS = {"Authorization": f"Bearer {KEY}", "Accept": "application/json"}
-LIST_ORG = "01J8ZQ4N7G3Y5B2K9T6W1XLIST"
+LIST_ORG = "01J8ZQ4N7G3Y5B2K9T6W1X11ST"
 PAGED_ORG = "01J8ZQ4N7G3Y5B2K9T6W1XPAGE"
 
 

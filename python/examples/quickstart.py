@@ -104,7 +104,7 @@ def main() -> int:
         else:
             emulator = Emulator()
             print(f"no VERSORI_* credentials: using the embedded emulator at {emulator.base_url}")
-            client = emulator.client(organisation="01J8ZQ4N7G3Y5B2K9T6W1XDEMO")
+            client = emulator.client(organisation="01J8ZQ4N7G3Y5B2K9T6W1XDEM0")
             write = True
         print(f"platform: {client.base_url}")
         if client.organisation is None:

@@ -13,7 +13,7 @@ import pytest
 import versori
 from fault_server import FaultServer
 
-ORG = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
+ORG = "01J8ZQ4N7G3Y5B2K9T6W1X00RG"
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from stub_server import JsonHandler, serve
 from stub_server import routes as serve_routes
 from versori import _native, models
 
-ORG = "01J8ZQ4N7G3Y5B2K9T6W1XDECO"
+ORG = "01J8ZQ4N7G3Y5B2K9T6W1XDEC0"
 BIG = 2**70
 
 

@@ -44,8 +44,8 @@ def test_typed_body_and_listing(client: versori.Client) -> None:
 
 def test_organisation_override(client: versori.Client, org: str) -> None:
     client.create_end_user(body={"externalId": "mine"})
-    other = client.with_organisation("01J8ZQ4N7G3Y5B2K9T6W1XOTHR")
-    assert other.organisation == "01J8ZQ4N7G3Y5B2K9T6W1XOTHR"
+    other = client.with_organisation("01J8ZQ4N7G3Y5B2K9T6W1X0THR")
+    assert other.organisation == "01J8ZQ4N7G3Y5B2K9T6W1X0THR"
     assert len(other.list_end_users()) == 0
     assert len(client.list_end_users(organisation_id=org)) == 1
 

@@ -20,7 +20,7 @@ import pytest
 import versori
 from fault_server import BIG_INT, REQUEST_ID, FaultServer
 
-ORG = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
+ORG = "01J8ZQ4N7G3Y5B2K9T6W1X00RG"
 KEY = "vk_fault_secret_8c1f2e"
 # a structurally valid JWT, echoed by the servers that echo credentials
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYXVsdCJ9.c2VjcmV0LXNpZ25hdHVyZQ"

@@ -17,7 +17,7 @@ from versori._model import _models
 
 from stub_server import routes
 
-ORG = "01J8ZQ4N7G3Y5B2K9T6W1XFLDS"
+ORG = "01J8ZQ4N7G3Y5B2K9T6W1XF1DS"
 
 
 @contextmanager

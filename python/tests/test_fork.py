@@ -24,7 +24,7 @@ from versori.testing import Emulator
 warnings.simplefilter("ignore", DeprecationWarning)
 
 emu = Emulator()
-client = emu.client(organisation="01J8ZQ4N7G3Y5B2K9T6W1XFORK")
+client = emu.client(organisation="01J8ZQ4N7G3Y5B2K9T6W1XF0RK")
 
 def work(c, who, n=5):
     for i in range(n):
@@ -53,7 +53,7 @@ def test_four_forked_children_call_while_the_parent_keeps_calling() -> None:
 
         def child(n):
             work(client, f"child{n}")       # the parent's client, inherited
-            work(emu.client(organisation="01J8ZQ4N7G3Y5B2K9T6W1XFORK"), f"fresh{n}")
+            work(emu.client(organisation="01J8ZQ4N7G3Y5B2K9T6W1XF0RK"), f"fresh{n}")
 
         procs = [ctx.Process(target=child, args=(n,)) for n in range(4)]
         for p in procs:
@@ -81,7 +81,7 @@ def test_four_forked_children_call_while_the_parent_keeps_calling() -> None:
 def test_a_client_created_before_the_fork_and_first_used_in_the_child() -> None:
     run(
         """
-        unused = emu.client(organisation="01J8ZQ4N7G3Y5B2K9T6W1XFORK")
+        unused = emu.client(organisation="01J8ZQ4N7G3Y5B2K9T6W1XF0RK")
         pid = os.fork()
         if pid == 0:
             try:
@@ -103,7 +103,7 @@ def test_async_clients_and_listings_work_in_a_forked_child() -> None:
     run(
         """
         import asyncio
-        aclient = emu.async_client(organisation="01J8ZQ4N7G3Y5B2K9T6W1XFORK")
+        aclient = emu.async_client(organisation="01J8ZQ4N7G3Y5B2K9T6W1XF0RK")
 
         async def awork(who):
             await aclient.create_system(body={"name": f"{who}-system", "domain": "example.com",

@@ -18,7 +18,7 @@ from versori import _native, models
 
 from stub_server import routes
 
-ORG = "01J8ZQ4N7G3Y5B2K9T6W1XLAZY"
+ORG = "01J8ZQ4N7G3Y5B2K9T6W1X1AZY"
 
 
 def user(i: int) -> Dict[str, Any]:

@@ -17,7 +17,7 @@ import pytest
 import versori
 from stub_server import answering
 
-ORG = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
+ORG = "01J8ZQ4N7G3Y5B2K9T6W1X00RG"
 KEY = "vk_logging_secret_77aa"
 
 

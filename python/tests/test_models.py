@@ -12,7 +12,7 @@ from versori import models
 
 def test_unknown_fields_and_enum_values_are_kept() -> None:
     wire = {
-        "id": "01J8ZQ4N7G3Y5B2K9T6W1XISSU",
+        "id": "01J8ZQ4N7G3Y5B2K9T6W1X1SSV",
         "severity": "catastrophic",
         "brandNewField": {"nested": [1, 2]},
     }

@@ -13,7 +13,7 @@ from versori.testing import Emulator
 
 PEM = (pathlib.Path(__file__).parents[2] / "crates/versori/tests/fixtures/test-signing-key.pem").read_text()
 BODY = [line for line in PEM.splitlines() if not line.startswith("-----")]
-ORG = "01J8ZQ4N7G3Y5B2K9T6W1XSIGN"
+ORG = "01J8ZQ4N7G3Y5B2K9T6W1XS1GN"
 
 
 def signed(emulator: Emulator, key: str) -> versori.Client:

@@ -79,7 +79,7 @@ def test_signing_key_auth_and_acting_as(emulator: Emulator, tmp_path: "os.PathLi
         pytest.skip("openssl is not available to make a key")
     client = versori.Client(
         base_url=emulator.base_url,
-        organisation="01J8ZQ4N7G3Y5B2K9T6W1XSIGN",
+        organisation="01J8ZQ4N7G3Y5B2K9T6W1XS1GN",
         signing_key=pem.stdout,
         signing_key_id="key-1",
         from_env=False,
@@ -92,7 +92,7 @@ def test_signing_key_auth_and_acting_as(emulator: Emulator, tmp_path: "os.PathLi
         f.write(pem.stdout)
     from_file = versori.Client(
         base_url=emulator.base_url,
-        organisation="01J8ZQ4N7G3Y5B2K9T6W1XSIGN",
+        organisation="01J8ZQ4N7G3Y5B2K9T6W1XS1GN",
         signing_key=path,
         signing_key_id="key-1",
         acting_as="customer-9",

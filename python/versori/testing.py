@@ -23,7 +23,7 @@ from typing import Any, Dict, Optional
 from . import _native
 from ._client import AsyncClient, Client
 
-DEFAULT_ORGANISATION = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
+DEFAULT_ORGANISATION = "01J8ZQ4N7G3Y5B2K9T6W1X00RG"
 """The organisation :meth:`Emulator.client` uses unless told otherwise."""
 
 DEFAULT_API_KEY = "versori-emulator-key"

@@ -27,7 +27,7 @@ int main(int argc, char **argv) {
   VersoriClientOptions opts;
   memset(&opts, 0, sizeof opts);
   opts.base_url = argv[1];
-  opts.organisation = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+  opts.organisation = "01J8ZQ4N7G3Y5B2K9T6W1X00RG";
   opts.api_key = "vk_bench";
   opts.max_retries = -1;
   VersoriClient *client = NULL;

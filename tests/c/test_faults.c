@@ -32,7 +32,7 @@
 
 extern char **environ;
 
-#define ORG "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
+#define ORG "01J8ZQ4N7G3Y5B2K9T6W1X00RG"
 #define KEY "vk_fault_secret_c_5e7d"
 #define JWT "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYXVsdC1jIn0.c2VjcmV0LXNpZ25hdHVyZS1j"
 #define SIGNING_KEY_PEM "crates/versori/tests/fixtures/test-signing-key.pem" /* from the workspace root */

@@ -17,7 +17,7 @@
 
 #include "support.h"
 
-#define ORG "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
+#define ORG "01J8ZQ4N7G3Y5B2K9T6W1X00RG"
 
 /* ---- calling helpers ---- */
 
@@ -246,7 +246,8 @@ static void test_pagination(const VersoriClient *c) {
   CHECK(versori_pager_next(NULL, &item) == VERSORI_INVALID_ARGUMENT);
   CHECK(last_message_has("pager"));
   /* an error while paging ends the pager */
-  CHECK(versori_paginate(c, "ListKV", "{\"store\":\"no-such-store\",\"body\":{}}", &p) == VERSORI_OK);
+  CHECK(versori_paginate(c, "ListKV", "{\"store\":\"01J8ZQ4N7G3Y5B2K9T6W1XN0NE\",\"body\":{}}", &p) ==
+        VERSORI_OK);
   VersoriStatus st = versori_pager_next(p, &item);
   CHECK(st == VERSORI_API_ERROR && versori_last_error_status() == 404);
   CHECK(versori_pager_next(p, &item) == VERSORI_DONE);

@@ -21,7 +21,7 @@
 
 #include "support.h"
 
-#define ORG "01J8ZQ4N7G3Y5B2K9T6W1XFORK"
+#define ORG "01J8ZQ4N7G3Y5B2K9T6W1XF0RK"
 #define CHILDREN 4
 /* seconds any one process may take (valgrind is slow) */
 #define ALARM 240

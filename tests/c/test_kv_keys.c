@@ -19,7 +19,7 @@
 
 #include "support.h"
 
-#define ORG "01J8ZQ4N7G3Y5B2K9T6W1X0ORG"
+#define ORG "01J8ZQ4N7G3Y5B2K9T6W1X00RG"
 
 /* One key: its segments as JSON, its path form as a JSON string (both as
    they appear inside an args object), and the path the official client

@@ -21,7 +21,7 @@ static int failures = 0;
     }                                                                                 \
   } while (0)
 
-static const char *const kOrg = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+static const char *const kOrg = "01J8ZQ4N7G3Y5B2K9T6W1X00RG";
 
 // Runs `f`, which must throw versori::Error with `status` and `http`.
 template <typename F>

@@ -9,8 +9,8 @@ use versori_core::prelude::*;
 use versori_core::{types, Client};
 use versori_httpmock::MockServerExt;
 
-const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
-const PROJECT: &str = "01J8ZQ4N7G3Y5B2K9T6W1XPROJ";
+const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X00RG";
+const PROJECT: &str = "01J8ZQ4N7G3Y5B2K9T6W1XPR0J";
 const ENV: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ENV";
 const T0: &str = "2026-01-02T03:04:05Z";
 
@@ -20,7 +20,7 @@ fn client(server: &MockServer) -> Client {
 
 fn end_user(external_id: &str) -> serde_json::Value {
     json!({
-        "id": "01J8ZQ4N7G3Y5B2K9T6W1XUSER", "externalId": external_id, "displayName": "",
+        "id": "01J8ZQ4N7G3Y5B2K9T6W1XVSER", "externalId": external_id, "displayName": "",
         "organisationId": ORG, "createdAt": T0, "updatedAt": T0
     })
 }
@@ -143,7 +143,7 @@ async fn connection_templates_create_links_a_system() {
             "systemId": "01J8ZQ4N7G3Y5B2K9T6W1XSYS1", "name": "crm", "environmentId": ENV, "dynamic": true
         }));
         then.into_inner().status(200).json_body(json!({
-            "id": "01J8ZQ4N7G3Y5B2K9T6W1XTMPL", "name": "crm", "domain": "salesforce.com", "dynamic": true,
+            "id": "01J8ZQ4N7G3Y5B2K9T6W1XTMP1", "name": "crm", "domain": "salesforce.com", "dynamic": true,
             "templateBaseUrl": "https://x", "authSchemeConfigs": []
         }));
     });
@@ -174,7 +174,7 @@ async fn connections_list_connections_filters_by_system() {
         then.into_inner().status(200).json_body(json!({
             "totalCount": 1,
             "items": [{
-                "id": "01J8ZQ4N7G3Y5B2K9T6W1XCONN", "name": "Salesforce-Prod",
+                "id": "01J8ZQ4N7G3Y5B2K9T6W1XC0NN", "name": "Salesforce-Prod",
                 "credentials": [], "createdAt": T0, "updatedAt": T0
             }]
         }));
@@ -251,8 +251,8 @@ async fn activations_activate_user_sends_connections_and_variables() {
         "userId": "customer-123",
         "environmentId": ENV,
         "connections": [{
-            "connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XTMPL",
-            "existingConnectionId": "01J8ZQ4N7G3Y5B2K9T6W1XCONN"
+            "connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XTMP1",
+            "existingConnectionId": "01J8ZQ4N7G3Y5B2K9T6W1XC0NN"
         }],
         "dynamicVariables": {"apiKey": "xyz123", "region": "us-east-1"}
     });
@@ -309,17 +309,17 @@ async fn automations_run_automation_answers_202() {
     let server = MockServer::start_async().await;
     let mock = server.run_automation(|when, then| {
         when.organisation_id(ORG)
-            .automation_id("01J8ZQ4N7G3Y5B2K9T6W1XAUTO")
+            .automation_id("01J8ZQ4N7G3Y5B2K9T6W1XAVT0")
             .into_inner()
             .json_body(json!({"prompt": "Export yesterday's orders", "maxSteps": 10}));
         then.into_inner()
             .status(202)
-            .json_body(json!({"runId": "01J8ZQ4N7G3Y5B2K9T6W1XRUN1"}));
+            .json_body(json!({"runId": "01J8ZQ4N7G3Y5B2K9T6W1XRVN1"}));
     });
     let run = client(&server)
         .run_automation()
         .organisation_id(ORG)
-        .automation_id("01J8ZQ4N7G3Y5B2K9T6W1XAUTO")
+        .automation_id("01J8ZQ4N7G3Y5B2K9T6W1XAVT0")
         .body(
             types::AutomationRunCreate::builder()
                 .prompt("Export yesterday's orders")
@@ -330,7 +330,7 @@ async fn automations_run_automation_answers_202() {
     mock.assert_async().await;
     let run = run.expect("decodes");
     assert_eq!(run.status().as_u16(), 202);
-    assert_eq!(run.run_id, "01J8ZQ4N7G3Y5B2K9T6W1XRUN1");
+    assert_eq!(run.run_id, "01J8ZQ4N7G3Y5B2K9T6W1XRVN1");
 }
 
 #[tokio::test]
@@ -364,7 +364,7 @@ async fn issues_list_issues_sends_enum_filters() {
             .query_param("project_id", PROJECT)
             .query_param("first", "5");
         then.into_inner().status(200).json_body(json!([{
-            "id": "01J8ZQ4N7G3Y5B2K9T6W1XISSU", "organisationId": ORG, "projectId": PROJECT,
+            "id": "01J8ZQ4N7G3Y5B2K9T6W1X1SSV", "organisationId": ORG, "projectId": PROJECT,
             "environmentId": ENV, "status": "open", "reason": "error", "message": "boom",
             "title": "Sync failed", "labels": {}, "annotations": {}, "createdAt": T0,
             "lastSeenAt": T0, "seenCount": 3, "severity": "high"
@@ -395,7 +395,7 @@ async fn notifications_use_the_org_prefixed_path() {
                 "channel_id": "01J8ZQ4N7G3Y5B2K9T6W1XCHAN", "environment_id": ENV, "name": "on-call"
             }));
         then.status(201).json_body(json!({
-            "id": "01J8ZQ4N7G3Y5B2K9T6W1XNOTE", "project_id": PROJECT, "environment_id": ENV,
+            "id": "01J8ZQ4N7G3Y5B2K9T6W1XN0TE", "project_id": PROJECT, "environment_id": ENV,
             "channel_id": "01J8ZQ4N7G3Y5B2K9T6W1XCHAN", "created_at": T0, "name": "on-call",
             "channelName": "ops email", "config": {}
         }));
@@ -443,7 +443,7 @@ async fn kv_store_set_kv_puts_a_value_under_a_key() {
     let server = MockServer::start_async().await;
     let mock = server.mock(|when, then| {
         when.method(httpmock::Method::PUT)
-            .path("/store/01J8ZQ4N7G3Y5B2K9T6W1XSTOR/kv/products/123")
+            .path("/store/01J8ZQ4N7G3Y5B2K9T6W1XST0R/kv/products/123")
             .json_body(json!({"value": {"stock": 7}}));
         then.status(200)
             .json_body(json!({"versionstamp": "0001", "ok": true}));
@@ -452,7 +452,7 @@ async fn kv_store_set_kv_puts_a_value_under_a_key() {
         serde_json::from_value(json!({"value": {"stock": 7}})).expect("valid");
     let result = client(&server)
         .set_kv()
-        .store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR")
+        .store("01J8ZQ4N7G3Y5B2K9T6W1XST0R")
         .key("products/123")
         .body(body)
         .send()
@@ -481,12 +481,12 @@ async fn kv_store_keys_travel_segment_by_segment() {
         let server = MockServer::start_async().await;
         let exact = server.mock(|when, then| {
             when.method(httpmock::Method::DELETE)
-                .path(format!("/store/01J8ZQ4N7G3Y5B2K9T6W1XSTOR/kv/{wire}"));
+                .path(format!("/store/01J8ZQ4N7G3Y5B2K9T6W1XST0R/kv/{wire}"));
             then.status(200).json_body(json!({"status": "deleted"}));
         });
         let result = client(&server)
             .delete_kv()
-            .store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR")
+            .store("01J8ZQ4N7G3Y5B2K9T6W1XST0R")
             .key(key)
             .body(types::DeleteKvBody::default())
             .send()
@@ -499,12 +499,12 @@ async fn kv_store_keys_travel_segment_by_segment() {
 
         let server = MockServer::start_async().await;
         let generated = server.get_kv(|when, then| {
-            when.store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR");
+            when.store("01J8ZQ4N7G3Y5B2K9T6W1XST0R");
             then.ok(&serde_json::from_value(json!({"value": 1})).expect("valid"));
         });
         client(&server)
             .get_kv()
-            .store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR")
+            .store("01J8ZQ4N7G3Y5B2K9T6W1XST0R")
             .key(key)
             .send()
             .await
@@ -515,7 +515,7 @@ async fn kv_store_keys_travel_segment_by_segment() {
     for bad in ["", "a//b", "/a", "a/../b"] {
         let err = client(&server)
             .get_kv()
-            .store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR")
+            .store("01J8ZQ4N7G3Y5B2K9T6W1XST0R")
             .key(bad)
             .send()
             .await
@@ -531,7 +531,7 @@ async fn kv_store_keys_travel_segment_by_segment() {
 async fn kv_store_list_kv_decodes_its_cursor_page() {
     let server = MockServer::start_async().await;
     let mock = server.list_kv(|when, then| {
-        when.store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR")
+        when.store("01J8ZQ4N7G3Y5B2K9T6W1XST0R")
             .into_inner()
             // `limit` is a JSON number in the spec, so it travels as 2.0
             .json_body(json!({"selector": {"prefix": ["products"]}, "options": {"limit": 2.0}}));
@@ -549,7 +549,7 @@ async fn kv_store_list_kv_decodes_its_cursor_page() {
     .expect("valid");
     let page = client(&server)
         .list_kv()
-        .store("01J8ZQ4N7G3Y5B2K9T6W1XSTOR")
+        .store("01J8ZQ4N7G3Y5B2K9T6W1XST0R")
         .body(request)
         .send()
         .await;

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../../.."
 seconds=${1:-10}
 connections=${2:-32}
 projects=${3:-20}
-org=01J8ZQ4N7G3Y5B2K9T6W1X0ORG
+org=01J8ZQ4N7G3Y5B2K9T6W1X00RG
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 cargo build -q --release -p versori-emulator

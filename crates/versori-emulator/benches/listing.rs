@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X00RG";
 
 /// The quick mode's loosest last page / page 1 ratio.
 const QUICK_RATIO: f64 = 5.0;

@@ -406,10 +406,12 @@ async fn handle(
     let body = axum::body::to_bytes(body, BODY_LIMIT)
         .await
         .map_err(|_| ApiError::too_large(BODY_LIMIT))?;
+    let query = query_map(&uri)?;
+    crate::ulid::check_parameters(op, &params, &query)?;
     let mut request = Request {
         op,
         path: params,
-        query: query_map(&uri)?,
+        query,
         body: checked_body(op, body)?,
     };
     let Some(handler) = shared.handlers.get(op.id).copied() else {

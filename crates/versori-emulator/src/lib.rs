@@ -12,6 +12,7 @@ mod page;
 mod request;
 mod store;
 mod typescript;
+mod ulid;
 mod validate;
 mod wire;
 
@@ -78,7 +79,7 @@ impl EmulatorBuilder {
     /// let emulator = versori_emulator::Emulator::builder().panic_on("ListProjects").start().await?;
     /// let client = versori::Client::builder()
     ///     .base_url(emulator.base_url())
-    ///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    ///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
     ///     .api_key("k")
     ///     .build()?;
     /// let err = client.call("ListProjects", serde_json::json!({})).await.unwrap_err();

@@ -57,8 +57,13 @@ fn validator(operation_id: &str) -> Result<Option<&'static jsonschema::Validator
                 "components": schemas.components,
                 "allOf": [schema],
             });
+            // formats as the platform's decoding checks them: ids are
+            // ULIDs and instants RFC 3339 (the jsonschema crate's
+            // `date-time`); a `uri` is a plain string to it
             jsonschema::options()
-                .should_validate_formats(false)
+                .should_validate_formats(true)
+                .with_format("ulid", crate::ulid::is_ulid)
+                .with_format("uri", |_: &str| true)
                 .build(&root)
                 .map_err(|e| format!("the body schema of {operation_id} does not compile: {e}"))
         })

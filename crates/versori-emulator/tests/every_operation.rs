@@ -190,7 +190,7 @@ fn written_body(op: &str, world: &World) -> Option<Value> {
             json!({"triggers": [{"name": "order-created", "method": "POST"}]})
         }
         "UpsertAuthSchemeConfig" => {
-            json!({"type": "api-key", "apiKey": {"id": "x", "description": "key", "name": "X-Key", "in": "header"}})
+            json!({"type": "api-key", "apiKey": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XAP1K", "description": "key", "name": "X-Key", "in": "header"}})
         }
         "PatchProjectVariablesSchema" => {
             json!({"op": "add", "path": "/properties/tier", "value": {"type": "string"}})
@@ -216,9 +216,9 @@ async fn seed(c: &Client) -> World {
     let env_id = deployed["environments"][0]["id"].clone();
     let system = call("CreateSystem", json!({"body": {"name": "CRM", "domain": "crm.example.com", "templateBaseUrl": "https://crm.example.com", "authSchemeConfigs": []}})).await;
     let system_id = system["id"].clone();
-    let auth_id = "01J8ZQ4N7G3Y5B2K9T6W1XAUTH";
-    call("UpsertAuthSchemeConfig", json!({"system_id": system_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU1", "body": {
-        "type": "oauth1", "oauth1": {"id": "x", "description": "oauth1", "consumerKey": "k", "consumerSecret": "s", "signatureMethod": "HMAC-SHA1"}}})).await;
+    let auth_id = "01J8ZQ4N7G3Y5B2K9T6W1XAVTH";
+    call("UpsertAuthSchemeConfig", json!({"system_id": system_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV1", "body": {
+        "type": "oauth1", "oauth1": {"id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV1", "description": "oauth1", "consumerKey": "k", "consumerSecret": "s", "signatureMethod": "HMAC-SHA1"}}})).await;
     let template = call("CreateConnectionTemplate", json!({"project_id": project_id, "body": {"systemId": system_id, "name": "crm", "environmentId": env_id}})).await;
     // a template's `id` is its system's; the template's own id is `connectionTemplateId`
     assert_eq!(template["id"], system_id);
@@ -401,8 +401,10 @@ async fn every_operation_answers_with_a_schema_valid_success() {
         if let Value::Object(m) = &mut document {
             m.insert("components".into(), schemas.clone());
         }
+        // formats checked too: every id a ULID, every instant RFC 3339
         let validator = jsonschema::options()
-            .should_validate_formats(false)
+            .should_validate_formats(true)
+            .with_format("ulid", is_ulid)
             .build(&document)
             .unwrap_or_else(|e| panic!("{}: the response schema does not compile: {e}", op.id));
         let errors: Vec<String> = validator
@@ -429,4 +431,14 @@ async fn every_operation_answers_with_a_schema_valid_success() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// A ULID as the spec means it (26 characters of Crockford's base32, the
+/// first at most 7), checked here on its own so that the test does not
+/// trust the emulator's rule.
+fn is_ulid(s: &str) -> bool {
+    s.len() == 26
+        && s.starts_with(|c: char| ('0'..='7').contains(&c))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() && !"ILOUilou".contains(c))
 }

@@ -21,7 +21,7 @@ use versori_core::operations::{Kind, Location, OPERATIONS};
 fn scalar(rng: &mut fastrand::Rng, known: &[String]) -> String {
     match rng.u8(0..10) {
         0 | 1 => known[rng.usize(0..known.len())].clone(),
-        2 => "01J8ZQ4N7G3Y5B2K9T6W1XNONE".into(),
+        2 => "01J8ZQ4N7G3Y5B2K9T6W1XN0NE".into(),
         3 => rng.i64(..).to_string(),
         4 => "true".into(),
         5 => "%FF%FE".into(),
@@ -72,7 +72,7 @@ fn random_json(rng: &mut fastrand::Rng, depth: u32) -> Value {
             }
             Value::Object(m)
         }
-        _ => json!("01J8ZQ4N7G3Y5B2K9T6W1XNONE"),
+        _ => json!("01J8ZQ4N7G3Y5B2K9T6W1XN0NE"),
     }
 }
 

@@ -120,7 +120,7 @@ async fn versions_round_trip_and_deploy() {
     let err = fails(
         &c,
         "GetVersionFiles",
-        json!({"project_id": p, "version_id": "01J8ZQ4N7G3Y5B2K9T6W1XNONE"}),
+        json!({"project_id": p, "version_id": "01J8ZQ4N7G3Y5B2K9T6W1XN0NE"}),
     )
     .await;
     assert_eq!(err.status(), Some(404));
@@ -464,7 +464,7 @@ async fn automations_keep_runs_recordings_and_transcriptions() {
     )
     .await;
     assert_eq!(pending["status"], "pending");
-    let err = fails(&c, "CreateTranscription", json!({"automation_id": id, "recording_id": rec["id"], "body": {"recording_id": "01J8ZQ4N7G3Y5B2K9T6W1XOTHR"}})).await;
+    let err = fails(&c, "CreateTranscription", json!({"automation_id": id, "recording_id": rec["id"], "body": {"recording_id": "01J8ZQ4N7G3Y5B2K9T6W1X0THR"}})).await;
     assert_eq!(
         err.status(),
         Some(400),
@@ -507,7 +507,7 @@ async fn system_actions_triggers_and_auth_schemes() {
     let err = fails(
         &c,
         "LinkSystemActions",
-        json!({"system_id": sid, "project_id": p, "body": ["01J8ZQ4N7G3Y5B2K9T6W1XNONE"]}),
+        json!({"system_id": sid, "project_id": p, "body": ["01J8ZQ4N7G3Y5B2K9T6W1XN0NE"]}),
     )
     .await;
     assert_eq!(err.status(), Some(422), "{err}");
@@ -530,9 +530,9 @@ async fn system_actions_triggers_and_auth_schemes() {
     let listed = ok(&c, "ListSystemTriggers", in_project).await;
     assert_eq!(listed["triggers"][0]["name"], "order-created");
 
-    let config_id = "01J8ZQ4N7G3Y5B2K9T6W1XAPIK";
+    let config_id = "01J8ZQ4N7G3Y5B2K9T6W1XAP1K";
     let cfg = ok(&c, "UpsertAuthSchemeConfig", json!({"system_id": sid, "auth_scheme_config_id": config_id, "body": {
-        "type": "api-key", "apiKey": {"id": "ignored", "description": "key", "name": "X-Key", "in": "header"}}}))
+        "type": "api-key", "apiKey": {"id": "01J8ZQ4N7G3Y5B2K9T6W1X1GN0", "description": "key", "name": "X-Key", "in": "header"}}}))
     .await;
     assert_eq!(cfg["apiKey"]["id"], config_id, "the path names the config");
     ok(&c, "UpsertAuthSchemeConfig", json!({"system_id": sid, "auth_scheme_config_id": config_id, "body": {

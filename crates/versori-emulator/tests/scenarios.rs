@@ -151,8 +151,17 @@ async fn the_kv_store_keeps_values_under_segmented_keys() {
     assert_eq!(value, None);
     let stores = ok(&c, "ListStores", json!({})).await;
     assert_eq!(stores["stores"][0]["name"], "state");
-    let missing = fails(&c, "GetKV", json!({"store": "nope", "key": "a"})).await;
-    assert!(missing.is_not_found());
+    let missing = fails(
+        &c,
+        "GetKV",
+        json!({"store": "01J8ZQ4N7G3Y5B2K9T6W1XN0NE", "key": "a"}),
+    )
+    .await;
+    assert!(missing.is_not_found(), "{missing}");
+    // a store id that is not a ULID cannot name a store at all
+    let malformed = fails(&c, "GetKV", json!({"store": "nope", "key": "a"})).await;
+    assert_eq!(malformed.status(), Some(400), "{malformed}");
+    assert!(malformed.to_string().contains("store"), "{malformed}");
 }
 
 #[tokio::test]

@@ -328,7 +328,7 @@ async fn list_activations_static_is_the_environments_static_activation() {
     // on an unknown environment there is none
     let unknown = get(
         &emulator,
-        &format!("/o/{ORG}/environments/01J8ZQ4N7G3Y5B2K9T6W1XNONE/activations?static=true"),
+        &format!("/o/{ORG}/environments/01J8ZQ4N7G3Y5B2K9T6W1XN0NE/activations?static=true"),
     )
     .await;
     assert_eq!(unknown.status, 404);

@@ -99,8 +99,8 @@ async fn a_templates_id_is_its_systems_and_its_configs_are_the_systems_current_o
     assert_eq!(rule_fields(&err), ["authSchemeConfigIds[1]"]);
 
     // the official client's OAuth2 flow uses the template's id as the system
-    ok(&c, "UpsertAuthSchemeConfig", json!({"system_id": sys_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU2", "body": {
-        "type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU2", "description": "o", "authorizeUrl": "https://auth.example/authorize",
+    ok(&c, "UpsertAuthSchemeConfig", json!({"system_id": sys_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV2", "body": {
+        "type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV2", "description": "o", "authorizeUrl": "https://auth.example/authorize",
         "tokenUrl": "https://auth.example/token", "scopes": [], "defaultScopes": [], "grant": {"type": "authorizationCode"}}}})).await;
     let flow = ok(&c, "InitialiseOAuth2Connection", json!({"system_id": all["id"], "body": {
         "credential": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XCRED", "organisationId": ORG}, "authorizeUrl": "https://auth.example/authorize",
@@ -169,7 +169,7 @@ async fn connections_belong_to_their_end_user_and_take_the_templates_base_url() 
     }
     assert_eq!(pairing["credential"]["organisationId"], ORG);
     // an id the client chose is kept
-    let chosen = "01J8ZQ4N7G3Y5B2K9T6W1XPAIR";
+    let chosen = "01J8ZQ4N7G3Y5B2K9T6W1XPA1R";
     let shared = ok(&c, "CreateConnection", json!({"body": {"connectionTemplateId": template,
         "connection": {"name": "shared", "credentials": [{"id": chosen}], "baseUrl": "https://tenant.shop.example"}}})).await;
     assert_eq!(shared["credentials"][0]["id"], chosen);
@@ -188,7 +188,7 @@ async fn connections_belong_to_their_end_user_and_take_the_templates_base_url() 
         }
     };
     assert_eq!(listed(alice["id"].clone()).await, ["alice's"]);
-    assert!(listed(json!("01J8ZQ4N7G3Y5B2K9T6W1XNONE")).await.is_empty());
+    assert!(listed(json!("01J8ZQ4N7G3Y5B2K9T6W1XN0NE")).await.is_empty());
     let all = ok(&c, "ListConnections", json!({"system_id": sys["id"]})).await;
     assert_eq!(all["totalCount"], 2);
     // a connection an activation makes belongs to the activated user
@@ -249,7 +249,7 @@ async fn project_notifications_answer_with_and_without_the_organisation_prefix()
     assert_eq!(hidden.status(), Some(404));
     let unknown = get(
         &emulator,
-        "/projects/01J8ZQ4N7G3Y5B2K9T6W1XNONE/notifications",
+        "/projects/01J8ZQ4N7G3Y5B2K9T6W1XN0NE/notifications",
     )
     .await;
     assert_eq!(unknown.status, 404);
@@ -312,7 +312,7 @@ async fn null_for_an_empty_array_or_object_member_is_accepted() {
     let emulator = Emulator::start().await.expect("starts");
     // what the official client's `systems create` sends for empty lists
     let body = json!({"name": "go", "domain": "go.example", "templateBaseUrl": "https://go.example",
-        "labels": null, "authSchemeConfigs": [{"type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XOAU3", "description": "",
+        "labels": null, "authSchemeConfigs": [{"type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV3", "description": "",
             "tokenUrl": "https://go.example/token", "scopes": null, "defaultScopes": null, "grant": {"type": "clientCredentials"}}}]});
     let systems = format!("/o/{ORG}/systems");
     let made = raw(&emulator, "POST", &systems, Some(&body.to_string())).await;
@@ -388,17 +388,62 @@ async fn recording_urls_are_valid_uris_for_any_file_name() {
 /// `op`'s path with every parameter filled in (the test organisation, or
 /// an id that names nothing).
 fn some_path(op: &versori_core::operations::Operation) -> String {
+    path_with(op, None)
+}
+
+/// `op`'s path with ids in its parameters (a ULID where the spec wants one),
+/// except `odd`, which gets a value that is not a ULID.
+fn path_with(op: &versori_core::operations::Operation, odd: Option<&str>) -> String {
     op.parameters
         .iter()
         .filter(|p| p.location == Location::Path)
         .fold(op.path.to_string(), |path, p| {
-            let value = if p.name == "organisation_id" {
+            let value = if Some(p.name) == odd {
+                "not-a-ulid"
+            } else if p.name == "organisation_id" {
                 ORG
+            } else if p.format == Some("ulid") {
+                "01J8ZQ4N7G3Y5B2K9T6W1XS0ME"
             } else {
                 "x1"
             };
             path.replace(&format!("{{{}}}", p.name), value)
         })
+}
+
+#[tokio::test]
+async fn every_id_the_spec_declares_a_ulid_must_be_one() {
+    let emulator = Emulator::start().await.expect("starts");
+    let mut checked = 0;
+    for op in OPERATIONS {
+        for p in op
+            .parameters
+            .iter()
+            .filter(|p| p.location == Location::Path && p.format == Some("ulid"))
+        {
+            let path = path_with(op, Some(p.name));
+            let answer = raw(&emulator, op.method.as_str(), &path, None).await;
+            assert_eq!(answer.status, 400, "{} {path}: {}", op.id, answer.body);
+            assert_eq!(answer.body["fields"][0]["field"], p.name, "{}", op.id);
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "{checked} ULID path parameters");
+    // a query parameter
+    let path = format!("/o/{ORG}/users?environment_id=env-1");
+    let answer = raw(&emulator, "GET", &path, None).await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(answer.body["fields"][0]["field"], "environment_id");
+    // a body member
+    let answer = raw(
+        &emulator,
+        "POST",
+        &format!("/o/{ORG}/connections"),
+        Some(r#"{"connectionTemplateId": "crm", "connection": {"name": "c", "credentials": []}}"#),
+    )
+    .await;
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(answer.body["fields"][0]["field"], "connectionTemplateId");
 }
 
 #[tokio::test]
@@ -531,7 +576,7 @@ async fn list_end_users_filters_by_activation_on_an_environment() {
     }
     let unknown = get(
         &emulator,
-        &format!("/o/{ORG}/users?activated=true&environment_id=01J8ZQ4N7G3Y5B2K9T6W1XNONE"),
+        &format!("/o/{ORG}/users?activated=true&environment_id=01J8ZQ4N7G3Y5B2K9T6W1XN0NE"),
     )
     .await;
     assert_eq!(unknown.status, 404);
@@ -713,17 +758,17 @@ async fn rule_422s_name_the_member_that_breaks_them() {
         ),
         (
             "CreateConnectionTemplate",
-            json!({"project_id": p, "body": {"systemId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "name": "x", "environmentId": env}}),
+            json!({"project_id": p, "body": {"systemId": "01J8ZQ4N7G3Y5B2K9T6W1XN0NE", "name": "x", "environmentId": env}}),
             "systemId",
         ),
         (
             "CreateConnection",
-            json!({"body": {"connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "connection": {"name": "x", "credentials": []}}}),
+            json!({"body": {"connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XN0NE", "connection": {"name": "x", "credentials": []}}}),
             "connectionTemplateId",
         ),
         (
             "CreateIssue",
-            json!({"body": {"projectId": p, "environmentId": "01J8ZQ4N7G3Y5B2K9T6W1XNONE", "organisationId": ORG, "reason": "error", "title": "t", "severity": "high"}}),
+            json!({"body": {"projectId": p, "environmentId": "01J8ZQ4N7G3Y5B2K9T6W1XN0NE", "organisationId": ORG, "reason": "error", "title": "t", "severity": "high"}}),
             "environmentId",
         ),
         (

@@ -218,7 +218,7 @@ async fn connections_need_a_template_and_a_connection() {
     )
     .await;
     assert_eq!(err.status(), Some(400));
-    let err = fails(&c, "CreateConnection", json!({"body": {"connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XNOPE", "connection": {"name": "x", "credentials": []}}})).await;
+    let err = fails(&c, "CreateConnection", json!({"body": {"connectionTemplateId": "01J8ZQ4N7G3Y5B2K9T6W1XN0PE", "connection": {"name": "x", "credentials": []}}})).await;
     assert_eq!(err.status(), Some(422));
     // templates need a deployed environment of the same project
     let other = ok(&c, "CreateProject", json!({"body": {"name": "Other"}})).await;

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 use versori_emulator::FixedResponseServer;
 
-const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X00RG";
 const TARGET: f64 = 1.10;
 
 type Fallible<T> = Result<T, Box<dyn std::error::Error>>;

@@ -120,7 +120,7 @@ pub(crate) mod tests {
         // numbers), as the header promises C programs.
         let mut opts: VersoriClientOptions = unsafe { std::mem::zeroed() };
         opts.base_url = base_url.as_ptr();
-        opts.organisation = c"01J8ZQ4N7G3Y5B2K9T6W1X0ORG".as_ptr();
+        opts.organisation = c"01J8ZQ4N7G3Y5B2K9T6W1X00RG".as_ptr();
         opts.api_key = c"vk_test".as_ptr();
         opts.max_retries = -1;
         let mut out = std::ptr::null_mut();

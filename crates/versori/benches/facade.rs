@@ -12,7 +12,7 @@ use serde_json::json;
 use versori::types;
 use versori_emulator::FixedResponseServer;
 
-const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X00RG";
 const USER_AGENT: &str = concat!("versori-rust/", env!("CARGO_PKG_VERSION"));
 
 /// The bare client's request: reqwest, then serde_json into the same type.

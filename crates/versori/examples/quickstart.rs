@@ -51,7 +51,7 @@ async fn run() -> versori::Result<()> {
         );
         let client = Client::builder()
             .base_url(emulator.base_url())
-            .organisation("01J8ZQ4N7G3Y5B2K9T6W1XDEMO")
+            .organisation("01J8ZQ4N7G3Y5B2K9T6W1XDEM0")
             .api_key("emulator")
             .build()?;
         _emulator = Some(emulator);

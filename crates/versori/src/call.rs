@@ -399,7 +399,7 @@ impl Client {
     ///     .await;
     /// let client = versori::Client::builder()
     ///     .base_url(server.base_url())
-    ///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    ///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
     ///     .api_key("doc")
     ///     .build()?;
     /// let args = serde_json::json!({"user_id": "u1"});
@@ -431,7 +431,7 @@ impl Client {
     /// # let emulator = versori_emulator::Emulator::start().await?;
     /// # let client = versori::Client::builder()
     /// #     .base_url(emulator.base_url())
-    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
     /// #     .api_key("doc")
     /// #     .build()?;
     /// use serde_json::json;
@@ -462,7 +462,7 @@ impl Client {
     /// # let emulator = versori_emulator::Emulator::start().await?;
     /// # let client = versori::Client::builder()
     /// #     .base_url(emulator.base_url())
-    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
     /// #     .api_key("doc")
     /// #     .build()?;
     /// use serde_json::json;
@@ -671,7 +671,7 @@ mod tests {
     fn url_of(base: &str, operation_id: &str, args: Value) -> String {
         let client = Client::builder()
             .base_url(base)
-            .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+            .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
             .build()
             .expect("builds");
         let op = lookup(operation_id).expect("an operation");
@@ -685,7 +685,7 @@ mod tests {
     /// operation's path after it, each parameter escaped as before.
     #[test]
     fn the_url_keeps_the_base_path_and_escapes_each_parameter() {
-        let org = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+        let org = "01J8ZQ4N7G3Y5B2K9T6W1X00RG";
         for base in [
             "https://platform.example.com/api/v2",
             "https://platform.example.com/api/v2/",

@@ -48,7 +48,7 @@ pub mod env {
 /// # async fn run() -> versori::Result<()> {
 /// let client = versori::Client::builder()
 ///     .api_key("vk_live_123")
-///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
 ///     .build()?;
 /// let projects = client.projects().list().send().await?;
 /// for p in &projects.projects {
@@ -235,14 +235,14 @@ impl TryFrom<OrganisationParam> for String {
 ///
 /// let client = Client::builder()
 ///     .base_url(versori::STAGING_URL)
-///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+///     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
 ///     .api_key("vk_test_123")
 ///     .connect_timeout(Duration::from_secs(5))
 ///     .request_timeout(Duration::from_secs(30))
 ///     .retry(RetryPolicy::default().max_attempts(5))
 ///     .user_agent("order-sync/1.4")
 ///     .build()?;
-/// assert_eq!(client.organisation(), Some("01J8ZQ4N7G3Y5B2K9T6W1X0ORG"));
+/// assert_eq!(client.organisation(), Some("01J8ZQ4N7G3Y5B2K9T6W1X00RG"));
 /// # Ok::<(), versori::Error>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -480,14 +480,14 @@ impl ClientBuilder {
     ///
     /// let client = ClientBuilder::from_lookup(|_| None)?
     ///     .options(ClientOptions {
-    ///         organisation: Some("01J8ZQ4N7G3Y5B2K9T6W1X0ORG".into()),
+    ///         organisation: Some("01J8ZQ4N7G3Y5B2K9T6W1X00RG".into()),
     ///         credentials: Some(Credentials::ApiKey("vk_live_123".into())),
     ///         request_timeout: Some(Duration::from_secs(30)),
     ///         max_retries: Some(0),
     ///         ..ClientOptions::default()
     ///     })
     ///     .build()?;
-    /// assert_eq!(client.organisation(), Some("01J8ZQ4N7G3Y5B2K9T6W1X0ORG"));
+    /// assert_eq!(client.organisation(), Some("01J8ZQ4N7G3Y5B2K9T6W1X00RG"));
     /// # Ok::<(), versori::Error>(())
     /// ```
     pub fn options(mut self, options: ClientOptions) -> Self {

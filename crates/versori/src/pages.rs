@@ -83,7 +83,7 @@ impl PageLayout {
 /// # let emulator = versori_emulator::Emulator::start().await?;
 /// # let client = versori::Client::builder()
 /// #     .base_url(emulator.base_url())
-/// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+/// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
 /// #     .api_key("doc")
 /// #     .build()?;
 /// use futures::TryStreamExt;
@@ -238,7 +238,7 @@ impl Client {
     /// # let emulator = versori_emulator::Emulator::start().await?;
     /// # let client = versori::Client::builder()
     /// #     .base_url(emulator.base_url())
-    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
     /// #     .api_key("doc")
     /// #     .build()?;
     /// use versori::{operations::Operation, Page, PageLayout, RawResponse};

@@ -171,7 +171,7 @@ impl Client {
     /// # let emulator = versori_emulator::Emulator::start().await?;
     /// # let client = versori::Client::builder()
     /// #     .base_url(emulator.base_url())
-    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X0ORG")
+    /// #     .organisation("01J8ZQ4N7G3Y5B2K9T6W1X00RG")
     /// #     .api_key("doc")
     /// #     .build()?;
     /// use versori::IntegrationSetup;

@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 use versori::{Client, Error};
 use versori_emulator::Emulator;
 
-pub const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
-pub const OTHER_ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1XOTHR";
+pub const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X00RG";
+pub const OTHER_ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0THR";
 
 /// A new emulator and a facade client of [`ORG`] on it.
 pub async fn started() -> (Emulator, Client) {

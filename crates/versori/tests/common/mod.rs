@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-pub const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X0ORG";
+pub const ORG: &str = "01J8ZQ4N7G3Y5B2K9T6W1X00RG";
 
 /// In a scripted reply's body or header values, replaced by the credential
 /// the request carried (its `Authorization` value without the scheme), as a
@@ -236,7 +236,7 @@ pub async fn get_user_errors(c: &versori::Client) -> [versori::Error; 2] {
 
 pub fn end_user(external_id: &str) -> serde_json::Value {
     serde_json::json!({
-        "id": "01J8ZQ4N7G3Y5B2K9T6W1XUSER", "externalId": external_id, "displayName": "",
+        "id": "01J8ZQ4N7G3Y5B2K9T6W1XVSER", "externalId": external_id, "displayName": "",
         "organisationId": ORG, "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"
     })
 }
