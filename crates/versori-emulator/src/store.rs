@@ -213,9 +213,10 @@ struct Link {
     listed: bool,
 }
 
-/// Connections linked to environments through connection templates. The
-/// static ones (owned by no end user) are indexed by environment and by
-/// project, for ListEnvironmentConnections and static activations.
+/// Connections linked to environments through connection templates (by
+/// LinkConnectionToEnvironment, or by being created through a template). The static ones (owned by no end user) are indexed by
+/// environment and by project, for ListEnvironmentConnections and static
+/// activations.
 #[derive(Debug, Default)]
 pub struct Links {
     /// (connection id, connection template id) → where it leads.
