@@ -14,7 +14,7 @@ use crate::index;
 use crate::ops::end_users::find as find_user;
 use crate::page::{page, Keep};
 use crate::request::Request;
-use crate::store::{new_id, now, ConnectionKeys, Org, Scope, Store};
+use crate::store::{new_id, now, unset_id, ConnectionKeys, Org, Scope, Store};
 use crate::wire;
 
 mod oauth;
@@ -29,12 +29,6 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("UnlinkConnectionFromEnvironment", unlink);
     map.insert("ListEnvironmentConnections", list_for_environment);
     oauth::register(map);
-}
-
-/// An id the client left to the platform: empty, or the zero ULID (what a
-/// Go client sends for an id it never set).
-fn unset_id(id: &str) -> bool {
-    id.is_empty() || id.bytes().all(|b| b == b'0')
 }
 
 /// Fills in every id of `credentials` the platform assigns: each pairing's
