@@ -723,7 +723,8 @@ fn refused(answer: &support::Raw) -> (u16, Vec<&str>) {
 /// The OAuth 2.0 grants that hold a client secret (`authorizationCode`,
 /// `password`) keep it in a credential, as the spec's grant schemas say:
 /// no ids (or zero ULIDs) make a new credential that the config then names,
-/// both ids update that one, one without the other is a 400.
+/// both ids update that one, one without the other is a 400. The OAuth 2.0
+/// flow takes only a credential that exists for the organisation.
 #[tokio::test]
 async fn oauth2_grant_secrets_go_to_a_credential_the_config_names() {
     let (emulator, c) = started().await;
@@ -929,4 +930,63 @@ async fn oauth2_grant_secrets_go_to_a_credential_the_config_names() {
         systems,
         "nothing made"
     );
+
+    // the OAuth 2.0 flow takes the config's credential, and no other
+    let initialise = format!("/o/{ORG}/systems/{sys_id}/oauth2/initialise");
+    let flow = |id: &str, owner: &str| {
+        json!({"credential": {"id": id, "organisationId": owner},
+        "authorizeUrl": "https://auth.example/authorize", "clientId": "hs-client-2"})
+        .to_string()
+    };
+    let started_flow = raw(
+        &emulator,
+        "POST",
+        &initialise,
+        Some(&flow(&credential, ORG)),
+    )
+    .await;
+    assert_eq!(started_flow.status, 200, "{}", started_flow.body);
+    for (id, owner, expected) in [
+        (ZERO, ORG, (400, vec!["credential.id"])),
+        (
+            credential.as_str(),
+            ZERO,
+            (400, vec!["credential.organisationId"]),
+        ),
+        (
+            "01J8ZQ4N7G3Y5B2K9T6W1XNONE",
+            ORG,
+            (422, vec!["credential.id"]),
+        ),
+        (
+            credential.as_str(),
+            OTHER_ORG,
+            (422, vec!["credential.organisationId"]),
+        ),
+    ] {
+        let refusal = raw(&emulator, "POST", &initialise, Some(&flow(id, owner))).await;
+        assert_eq!(
+            refused(&refusal),
+            expected,
+            "{id} of {owner}: {}",
+            refusal.body
+        );
+    }
+    // another organisation cannot use it
+    let outsider = client(&emulator, OTHER_ORG);
+    let theirs = system(&outsider, "theirs").await;
+    let elsewhere = format!(
+        "/o/{OTHER_ORG}/systems/{}/oauth2/initialise",
+        theirs["id"].as_str().expect("id")
+    );
+    for owner in [ORG, OTHER_ORG] {
+        let refusal = raw(
+            &emulator,
+            "POST",
+            &elsewhere,
+            Some(&flow(&credential, owner)),
+        )
+        .await;
+        assert_eq!(refusal.status, 422, "{}", refusal.body);
+    }
 }
