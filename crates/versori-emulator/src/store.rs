@@ -26,6 +26,13 @@ pub fn new_id() -> String {
         .to_string()
 }
 
+/// Whether `id` is one the client left to the platform: empty, or the zero
+/// ULID (what a Go client, the platform's own among them, sends for an id
+/// it never set).
+pub fn unset_id(id: &str) -> bool {
+    id.is_empty() || id.bytes().all(|b| b == b'0')
+}
+
 /// The execution pools every organisation has.
 pub const EXECUTION_POOLS: &[&str] = &["versori-managed", "versori-dedicated"];
 
@@ -68,6 +75,9 @@ pub struct Org {
     pub owners: Owners,
     /// Connections linked to environments through connection templates.
     pub links: Links,
+    /// The credentials holding OAuth 2.0 grants' client secrets, by id
+    /// (created by UpsertAuthSchemeConfig and CreateSystem).
+    pub credentials: BTreeMap<String, OAuth2Client>,
     /// Activations by id.
     pub activations: BTreeMap<String, Activation>,
     /// Static variables by environment id: variable values are free-form
@@ -213,9 +223,10 @@ struct Link {
     listed: bool,
 }
 
-/// Connections linked to environments through connection templates. The
-/// static ones (owned by no end user) are indexed by environment and by
-/// project, for ListEnvironmentConnections and static activations.
+/// Connections linked to environments through connection templates (by
+/// LinkConnectionToEnvironment, or by being created through a template). The static ones (owned by no end user) are indexed by
+/// environment and by project, for ListEnvironmentConnections and static
+/// activations.
 #[derive(Debug, Default)]
 pub struct Links {
     /// (connection id, connection template id) → where it leads.
@@ -325,6 +336,18 @@ impl Links {
     pub fn static_in_project(&self, project: &str) -> &Group {
         self.static_by_project.get(project)
     }
+}
+
+/// A credential holding the sensitive part of an OAuth 2.0 grant (the
+/// `authorizationCode` and `password` grants of an auth scheme config):
+/// what the platform loads the client secret from when a code is
+/// exchanged. The secret is kept here and never answered.
+#[derive(Debug, Clone, Default)]
+pub struct OAuth2Client {
+    /// The OAuth 2.0 client id (not secret: configs show it).
+    pub client_id: Option<String>,
+    /// The OAuth 2.0 client secret.
+    pub client_secret: Option<String>,
 }
 
 /// A project version: its record and the files it froze.

@@ -189,6 +189,10 @@ fn written_body(op: &str, world: &World) -> Option<Value> {
         "CreateSystemTriggers" => {
             json!({"triggers": [{"name": "order-created", "method": "POST"}]})
         }
+        "InitialiseOAuth2Connection" => json!({
+            "credential": {"id": w("credential_id"), "organisationId": ORG},
+            "authorizeUrl": "https://crm.example.com/authorize", "clientId": "crm"
+        }),
         "UpsertAuthSchemeConfig" => {
             json!({"type": "api-key", "apiKey": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XAP1K", "description": "key", "name": "X-Key", "in": "header"}})
         }
@@ -219,6 +223,11 @@ async fn seed(c: &Client) -> World {
     let auth_id = "01J8ZQ4N7G3Y5B2K9T6W1XAVTH";
     call("UpsertAuthSchemeConfig", json!({"system_id": system_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV1", "body": {
         "type": "oauth1", "oauth1": {"id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV1", "description": "oauth1", "consumerKey": "k", "consumerSecret": "s", "signatureMethod": "HMAC-SHA1"}}})).await;
+    // an OAuth 2.0 grant's client secret goes to a credential the flow names
+    let oauth2 = call("UpsertAuthSchemeConfig", json!({"system_id": system_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV2", "body": {
+        "type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV2", "description": "oauth2", "tokenUrl": "https://crm.example.com/token", "scopes": [], "defaultScopes": [],
+        "grant": {"type": "authorizationCode", "authorizationCode": {"clientId": "crm", "clientSecret": "s"}}}}})).await;
+    let credential_id = oauth2["oauth2"]["grant"]["authorizationCode"]["credentialId"].clone();
     let template = call("CreateConnectionTemplate", json!({"project_id": project_id, "body": {"systemId": system_id, "name": "crm", "environmentId": env_id}})).await;
     // a template's `id` is its system's; the template's own id is `connectionTemplateId`
     assert_eq!(template["id"], system_id);
@@ -294,6 +303,7 @@ async fn seed(c: &Client) -> World {
     world.insert("trigger_name", json!("orders"));
     world.insert("trace_id", traces["items"][0]["traceId"].clone());
     world.insert("auth_scheme_config_id", json!(auth_id));
+    world.insert("credential_id", credential_id);
     world.insert("variable_name", json!("region"));
     world.insert("project_env", json!("production"));
     world.insert("environment", json!("production"));

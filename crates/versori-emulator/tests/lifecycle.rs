@@ -550,8 +550,13 @@ async fn system_actions_triggers_and_auth_schemes() {
     );
     let err = fails(&c, "InitialiseOAuth1Connection", json!({"system_id": sid, "body": {"credential": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XCRED", "organisationId": ORG}}})).await;
     assert_eq!(err.status(), Some(422), "no oauth1 config: {err}");
+    let oauth2 = ok(&c, "UpsertAuthSchemeConfig", json!({"system_id": sid, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV2", "body": {
+        "type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV2", "description": "o", "tokenUrl": "https://auth.example.com/token",
+        "scopes": [], "defaultScopes": [], "grant": {"type": "authorizationCode", "authorizationCode": {"clientId": "abc", "clientSecret": "s"}}}}}))
+    .await;
+    let credential = &oauth2["oauth2"]["grant"]["authorizationCode"]["credentialId"];
     let oauth = ok(&c, "InitialiseOAuth2Connection", json!({"system_id": sid, "body": {
-        "credential": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XCRED", "organisationId": ORG}, "authorizeUrl": "https://auth.example.com/authorize", "clientId": "abc",
+        "credential": {"id": credential, "organisationId": ORG}, "authorizeUrl": "https://auth.example.com/authorize", "clientId": "abc",
         "scopes": ["read", "write"], "redirectUrl": "https://app.example.com/cb"}}))
     .await;
     let url = oauth["url"].as_str().expect("url");

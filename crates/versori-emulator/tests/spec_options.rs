@@ -565,3 +565,112 @@ async fn listings_of_a_project_environment_system_or_user_page_only_theirs() {
     let (_, total) = walk(&c, VERSIONS, json!({"project_id": b})).await;
     assert_eq!(total, 6);
 }
+
+/// ListEnvironmentConnections lists "static connections (connections
+/// without end users) for a given environment": a connection created
+/// through an environment's template without an end user is one, linked or
+/// not; one made for an end user is not.
+#[tokio::test]
+async fn a_static_connection_made_through_a_template_is_its_environments() {
+    let (_emulator, c, p, prod) = deployed_project("statics").await;
+    let staging = environment(&c, &p, "staging").await;
+    let sys = system(&c, "erp").await;
+    let template_in = |env: &str| {
+        let body = json!({"project_id": p, "body": {"systemId": sys["id"], "name": "erp", "environmentId": env}});
+        let c = c.clone();
+        async move {
+            let t = ok(&c, "CreateConnectionTemplate", body).await;
+            t["connectionTemplateId"].as_str().expect("id").to_string()
+        }
+    };
+    let (in_prod, in_staging) = (template_in(&prod).await, template_in(&staging).await);
+    let connect = |template: &str, owner: Option<&str>| {
+        let mut body = json!({"connectionTemplateId": template,
+            "connection": {"name": "erp", "credentials": []}});
+        if let Some(owner) = owner {
+            body["externalId"] = json!(owner);
+        }
+        let c = c.clone();
+        async move {
+            let made = ok(&c, "CreateConnection", json!({ "body": body })).await;
+            made["id"].as_str().expect("id").to_string()
+        }
+    };
+    ok(&c, "CreateEndUser", json!({"body": {"externalId": "ann"}})).await;
+    let shared = connect(&in_prod, None).await;
+    let anns = connect(&in_prod, Some("ann")).await;
+    // a connection made for an activation belongs to its end user
+    ok(&c, "CreateEndUser", json!({"body": {"externalId": "bob"}})).await;
+    let bobs = ok(&c, "ActivateUser", json!({"body": {"userId": "bob", "environmentId": prod,
+        "connections": [{"connectionTemplateId": in_prod, "connection": {"name": "bob's", "credentials": []}}]}}))
+    .await["connections"][0]["id"]
+        .clone();
+    assert!(bobs.is_string(), "{bobs}");
+    let listed = |env: &str| {
+        let args = json!({"project_id": p, "env_id": env});
+        let c = c.clone();
+        async move {
+            let page = ok(&c, "ListEnvironmentConnections", args).await;
+            let ids: Vec<String> = texts(&page["items"], "/id")
+                .into_iter()
+                .map(String::from)
+                .collect();
+            assert_eq!(page["totalCount"], json!(ids.len()), "{page}");
+            ids
+        }
+    };
+    assert_eq!(
+        listed(&prod).await,
+        [shared.as_str()],
+        "not ann's, not bob's"
+    );
+    assert!(listed(&staging).await.is_empty(), "another environment's");
+    let project_wide = ok(&c, "ListEnvironmentConnections", json!({"project_id": p})).await;
+    assert_eq!(texts(&project_wide["items"], "/id"), [shared.as_str()]);
+    // the static activation runs with it
+    let statics = ok(
+        &c,
+        "ListActivations",
+        json!({"environment_id": prod, "static": true}),
+    )
+    .await;
+    assert_eq!(texts(&statics[0]["connections"], "/id"), [shared.as_str()]);
+    let used = ok(
+        &c,
+        "GetActivationConnection",
+        json!({"env_system_id": in_prod, "activation_id": statics[0]["id"]}),
+    )
+    .await;
+    assert_eq!(used["id"], shared.as_str());
+    // linking it again changes nothing; linking it to staging lists it there too
+    for template in [&in_prod, &in_staging] {
+        ok(
+            &c,
+            "LinkConnectionToEnvironment",
+            json!({"connection_id": shared, "body": {"connectionTemplateId": template}}),
+        )
+        .await;
+    }
+    assert_eq!(listed(&prod).await, [shared.as_str()]);
+    assert_eq!(listed(&staging).await, [shared.as_str()]);
+    // unlinking it from its own template takes it out of that environment
+    ok(
+        &c,
+        "UnlinkConnectionFromEnvironment",
+        json!({"connection_id": shared, "body": {"connectionTemplateId": in_prod}}),
+    )
+    .await;
+    assert!(listed(&prod).await.is_empty());
+    // deleting one takes it out of every listing
+    let second = connect(&in_staging, None).await;
+    assert_eq!(listed(&staging).await, [shared.as_str(), second.as_str()]);
+    ok(&c, "DeleteConnection", json!({"connection_id": shared})).await;
+    assert_eq!(listed(&staging).await, [second.as_str()]);
+    ok(&c, "DeleteConnection", json!({"connection_id": second})).await;
+    assert!(listed(&staging).await.is_empty());
+    let project_wide = ok(&c, "ListEnvironmentConnections", json!({"project_id": p})).await;
+    assert_eq!(project_wide["totalCount"], 0, "{project_wide}");
+    // ann's is static once she is gone, and so her environment's
+    ok(&c, "DeleteEndUser", json!({"user_id": "ann"})).await;
+    assert_eq!(listed(&prod).await, [anns.as_str()]);
+}

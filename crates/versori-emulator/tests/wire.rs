@@ -1,6 +1,7 @@
 //! The emulator behaves as the platform does for what its official client
 //! sends: what a connection template's ids mean, connections for end
-//! users, notifications under both paths, `null` for an empty list, the
+//! users, notifications under both paths, `null` for an empty list, OAuth
+//! 2.0 grant credentials sent as zero ULIDs, the
 //! answers fuzzing found wrong, a handler panic, and one validation rule
 //! for activation variables shared with the SDK.
 
@@ -99,11 +100,13 @@ async fn a_templates_id_is_its_systems_and_its_configs_are_the_systems_current_o
     assert_eq!(rule_fields(&err), ["authSchemeConfigIds[1]"]);
 
     // the official client's OAuth2 flow uses the template's id as the system
-    ok(&c, "UpsertAuthSchemeConfig", json!({"system_id": sys_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV2", "body": {
+    let oauth2 = ok(&c, "UpsertAuthSchemeConfig", json!({"system_id": sys_id, "auth_scheme_config_id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV2", "body": {
         "type": "oauth2", "oauth2": {"id": "01J8ZQ4N7G3Y5B2K9T6W1X0AV2", "description": "o", "authorizeUrl": "https://auth.example/authorize",
         "tokenUrl": "https://auth.example/token", "scopes": [], "defaultScopes": [], "grant": {"type": "authorizationCode"}}}})).await;
+    // the grant's credential is the platform's (made for the config)
+    let credential = oauth2["oauth2"]["grant"]["authorizationCode"]["credentialId"].clone();
     let flow = ok(&c, "InitialiseOAuth2Connection", json!({"system_id": all["id"], "body": {
-        "credential": {"id": "01J8ZQ4N7G3Y5B2K9T6W1XCRED", "organisationId": ORG}, "authorizeUrl": "https://auth.example/authorize",
+        "credential": {"id": credential, "organisationId": ORG}, "authorizeUrl": "https://auth.example/authorize",
         "clientId": "abc", "scopes": [], "redirectUrl": "http://127.0.0.1:62168/oauth/callback", "disableOfflineAccess": true, "prompt": "consent"}})).await;
     assert!(
         flow["url"]
@@ -780,5 +783,293 @@ async fn rule_422s_name_the_member_that_breaks_them() {
     for (op, args, field) in cases {
         let err = fails(&c, op, args).await;
         assert_eq!(rule_fields(&err), [field], "{op}: {err}");
+    }
+}
+
+/// What the official client's `systems add-auth-scheme` sends for an OAuth
+/// 2.0 grant: the credential's ids as zero ULIDs, for "not set".
+const ZERO: &str = "00000000000000000000000000";
+
+/// An OAuth 2.0 auth scheme config of grant `grant` (`authorizationCode`,
+/// `password` or `clientCredentials`) whose grant member is `settings`.
+fn oauth2_config(id: &str, grant: &str, settings: Value) -> Value {
+    json!({"type": "oauth2", "oauth2": {"id": id, "description": grant, "authorizeUrl": "https://auth.example/authorize",
+        "tokenUrl": "https://auth.example/token", "scopes": [], "defaultScopes": [],
+        "grant": {"type": grant, grant: settings}}})
+}
+
+/// The status of an answer and the members its `fields` name.
+fn refused(answer: &support::Raw) -> (u16, Vec<&str>) {
+    (answer.status, field_names(&answer.body))
+}
+
+/// The OAuth 2.0 grants that hold a client secret (`authorizationCode`,
+/// `password`) keep it in a credential, as the spec's grant schemas say:
+/// no ids (or zero ULIDs) make a new credential that the config then names,
+/// both ids update that one, one without the other is a 400. The OAuth 2.0
+/// flow takes only a credential that exists for the organisation.
+#[tokio::test]
+async fn oauth2_grant_secrets_go_to_a_credential_the_config_names() {
+    let (emulator, c) = started().await;
+    let sys = system(&c, "hub").await;
+    let sys_id = sys["id"].as_str().expect("id");
+    const CODE: &str = "01J8ZQ4N7G3Y5B2K9T6W1XC0DE";
+    let config_path = |id: &str| format!("/o/{ORG}/systems/{sys_id}/auth-scheme-configs/{id}");
+    let upsert = |id: &str, body: Value| {
+        let path = config_path(id);
+        let emulator = &emulator;
+        async move { raw(emulator, "PUT", &path, Some(&body.to_string())).await }
+    };
+    // the official client's body: zero ids, the secret inline
+    let made = upsert(
+        CODE,
+        oauth2_config(
+            CODE,
+            "authorizationCode",
+            json!({"clientId": "hs-client",
+        "clientSecret": "hs-secret", "credentialId": ZERO, "organisationId": ZERO}),
+        ),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let grant = made.body["oauth2"]["grant"]["authorizationCode"].clone();
+    let credential = grant["credentialId"]
+        .as_str()
+        .expect("a credential")
+        .to_string();
+    assert!(
+        ulid::Ulid::from_string(&credential).is_ok() && credential != ZERO,
+        "{grant}"
+    );
+    assert_eq!(grant["organisationId"], ORG);
+    assert_eq!(grant["clientId"], "hs-client");
+    assert!(
+        grant.get("clientSecret").is_none(),
+        "the secret is the credential's: {grant}"
+    );
+    let got = ok(&c, "GetSystem", json!({"system_id": sys_id})).await;
+    let stored = texts(
+        &got["authSchemeConfigs"],
+        "/oauth2/grant/authorizationCode/credentialId",
+    );
+    assert!(stored.contains(&credential.as_str()), "{got}");
+    assert!(!got.to_string().contains("hs-secret"), "{got}");
+
+    // sent back with its ids, the config keeps them; what it leaves out stays
+    let mut again = made.body.clone();
+    again["oauth2"]["grant"]["authorizationCode"]["clientId"] = json!("hs-client-2");
+    let kept = upsert(CODE, again.clone()).await;
+    assert_eq!(kept.status, 201, "{}", kept.body);
+    assert_eq!(
+        kept.body["oauth2"]["grant"]["authorizationCode"],
+        json!({
+        "clientId": "hs-client-2", "credentialId": credential, "organisationId": ORG})
+    );
+    let ids_only =
+        json!({"credentialId": credential, "organisationId": ORG, "clientSecret": "rotated"});
+    let kept = upsert(CODE, oauth2_config(CODE, "authorizationCode", ids_only)).await;
+    assert_eq!(
+        kept.body["oauth2"]["grant"]["authorizationCode"],
+        json!({
+        "clientId": "hs-client-2", "credentialId": credential, "organisationId": ORG})
+    );
+
+    // one id without the other: a 400 naming the one missing, nothing stored
+    let grant_at = "oauth2.grant.authorizationCode";
+    for (settings, missing) in [
+        (
+            json!({"credentialId": credential, "organisationId": ZERO}),
+            "organisationId",
+        ),
+        (json!({"credentialId": credential}), "organisationId"),
+        (
+            json!({"credentialId": "", "organisationId": ORG}),
+            "credentialId",
+        ),
+        (
+            json!({"credentialId": ZERO, "organisationId": ORG}),
+            "credentialId",
+        ),
+    ] {
+        let partial = upsert(
+            CODE,
+            oauth2_config(CODE, "authorizationCode", settings.clone()),
+        )
+        .await;
+        assert_eq!(
+            refused(&partial),
+            (400, vec![format!("{grant_at}.{missing}").as_str()]),
+            "{settings}: {}",
+            partial.body
+        );
+        assert_eq!(partial.body["code"], "invalid_field");
+    }
+    // both, but naming no credential of this organisation: a 422 naming it
+    for (settings, wrong) in [
+        (
+            json!({"credentialId": "01J8ZQ4N7G3Y5B2K9T6W1XN0NE", "organisationId": ORG}),
+            "credentialId",
+        ),
+        (
+            json!({"credentialId": credential, "organisationId": OTHER_ORG}),
+            "organisationId",
+        ),
+    ] {
+        let unknown = upsert(
+            CODE,
+            oauth2_config(CODE, "authorizationCode", settings.clone()),
+        )
+        .await;
+        assert_eq!(
+            refused(&unknown),
+            (422, vec![format!("{grant_at}.{wrong}").as_str()]),
+            "{settings}: {}",
+            unknown.body
+        );
+    }
+    let got = ok(&c, "GetSystem", json!({"system_id": sys_id})).await;
+    let unchanged = texts(
+        &got["authSchemeConfigs"],
+        "/oauth2/grant/authorizationCode/clientId",
+    );
+    assert!(unchanged.contains(&"hs-client-2"), "{got}");
+
+    // the password grant alike, with a credential of its own; the client
+    // credentials grant holds no secret and is kept as sent
+    const PASSWORD: &str = "01J8ZQ4N7G3Y5B2K9T6W1XPASS";
+    let password = upsert(
+        PASSWORD,
+        oauth2_config(
+            PASSWORD,
+            "password",
+            json!({"clientId": "pw",
+        "clientSecret": "pw-secret", "credentialId": ZERO, "organisationId": ZERO}),
+        ),
+    )
+    .await;
+    let grant = &password.body["oauth2"]["grant"]["password"];
+    assert_eq!(grant["organisationId"], ORG, "{}", password.body);
+    assert!(
+        grant["credentialId"]
+            .as_str()
+            .is_some_and(|id| id != credential && id != ZERO),
+        "{grant}"
+    );
+    assert!(grant.get("clientSecret").is_none(), "{grant}");
+    let partial = upsert(
+        PASSWORD,
+        oauth2_config(PASSWORD, "password", json!({"organisationId": ORG})),
+    )
+    .await;
+    assert_eq!(
+        refused(&partial),
+        (400, vec!["oauth2.grant.password.credentialId"])
+    );
+    const CLIENT: &str = "01J8ZQ4N7G3Y5B2K9T6W1XC1NT";
+    let client_grant = upsert(
+        CLIENT,
+        oauth2_config(CLIENT, "clientCredentials", json!({})),
+    )
+    .await;
+    assert_eq!(
+        client_grant.body["oauth2"]["grant"],
+        json!({"type": "clientCredentials", "clientCredentials": {}})
+    );
+
+    // CreateSystem's configs follow the same rules, each named by position
+    let with = |configs: Value| json!({"name": "crm", "domain": "crm.example", "templateBaseUrl": "https://crm.example", "authSchemeConfigs": configs});
+    let created = ok(&c, "CreateSystem", json!({"body": with(json!([
+        oauth2_config(PASSWORD, "password", json!({"clientId": "c", "clientSecret": "s", "credentialId": ZERO, "organisationId": ZERO}))]))})).await;
+    let grant = &created["authSchemeConfigs"][0]["oauth2"]["grant"]["password"];
+    assert_eq!(grant["organisationId"], ORG, "{created}");
+    assert!(
+        grant["credentialId"].as_str().is_some_and(|id| id != ZERO),
+        "{grant}"
+    );
+    assert!(grant.get("clientSecret").is_none(), "{grant}");
+    let systems = ok(&c, "ListSystems", json!({})).await["totalCount"].clone();
+    let partial = raw(
+        &emulator,
+        "POST",
+        &format!("/o/{ORG}/systems"),
+        Some(
+            &with(json!([
+                oauth2_config(CODE, "authorizationCode", json!({})),
+                oauth2_config(PASSWORD, "password", json!({"credentialId": credential}))
+            ]))
+            .to_string(),
+        ),
+    )
+    .await;
+    assert_eq!(
+        refused(&partial),
+        (
+            400,
+            vec!["authSchemeConfigs[1].oauth2.grant.password.organisationId"]
+        )
+    );
+    assert_eq!(
+        ok(&c, "ListSystems", json!({})).await["totalCount"],
+        systems,
+        "nothing made"
+    );
+
+    // the OAuth 2.0 flow takes the config's credential, and no other
+    let initialise = format!("/o/{ORG}/systems/{sys_id}/oauth2/initialise");
+    let flow = |id: &str, owner: &str| {
+        json!({"credential": {"id": id, "organisationId": owner},
+        "authorizeUrl": "https://auth.example/authorize", "clientId": "hs-client-2"})
+        .to_string()
+    };
+    let started_flow = raw(
+        &emulator,
+        "POST",
+        &initialise,
+        Some(&flow(&credential, ORG)),
+    )
+    .await;
+    assert_eq!(started_flow.status, 200, "{}", started_flow.body);
+    for (id, owner, expected) in [
+        (ZERO, ORG, (400, vec!["credential.id"])),
+        (
+            credential.as_str(),
+            ZERO,
+            (400, vec!["credential.organisationId"]),
+        ),
+        (
+            "01J8ZQ4N7G3Y5B2K9T6W1XN0NE",
+            ORG,
+            (422, vec!["credential.id"]),
+        ),
+        (
+            credential.as_str(),
+            OTHER_ORG,
+            (422, vec!["credential.organisationId"]),
+        ),
+    ] {
+        let refusal = raw(&emulator, "POST", &initialise, Some(&flow(id, owner))).await;
+        assert_eq!(
+            refused(&refusal),
+            expected,
+            "{id} of {owner}: {}",
+            refusal.body
+        );
+    }
+    // another organisation cannot use it
+    let outsider = client(&emulator, OTHER_ORG);
+    let theirs = system(&outsider, "theirs").await;
+    let elsewhere = format!(
+        "/o/{OTHER_ORG}/systems/{}/oauth2/initialise",
+        theirs["id"].as_str().expect("id")
+    );
+    for owner in [ORG, OTHER_ORG] {
+        let refusal = raw(
+            &emulator,
+            "POST",
+            &elsewhere,
+            Some(&flow(&credential, owner)),
+        )
+        .await;
+        assert_eq!(refusal.status, 422, "{}", refusal.body);
     }
 }

@@ -222,7 +222,8 @@ fn activate(store: &mut Store, req: &Request) -> Answer {
 }
 
 /// The static connections linked to environment `env_id` (through its
-/// connection templates), each once, in id order.
+/// connection templates, by LinkConnectionToEnvironment or by being created
+/// through one), each once, in id order.
 fn linked_connections(org: &Org, env_id: &str) -> Vec<types::Connection> {
     org.links
         .static_in_environment(env_id)

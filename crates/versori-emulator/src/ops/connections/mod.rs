@@ -1,5 +1,8 @@
 //! Connections: created against a connection template (which names the
-//! system), then linked to and unlinked from environments.
+//! system and the environment), then linked to and unlinked from
+//! environments. A connection is linked to its template's environment from
+//! its creation; the static ones (owned by no end user) are that
+//! environment's connections.
 
 use std::collections::HashMap;
 
@@ -11,7 +14,7 @@ use crate::index;
 use crate::ops::end_users::find as find_user;
 use crate::page::{page, Keep};
 use crate::request::Request;
-use crate::store::{new_id, now, ConnectionKeys, Org, Scope, Store};
+use crate::store::{new_id, now, unset_id, ConnectionKeys, Org, Scope, Store};
 use crate::wire;
 
 mod oauth;
@@ -26,12 +29,6 @@ pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("UnlinkConnectionFromEnvironment", unlink);
     map.insert("ListEnvironmentConnections", list_for_environment);
     oauth::register(map);
-}
-
-/// An id the client left to the platform: empty, or the zero ULID (what a
-/// Go client sends for an id it never set).
-fn unset_id(id: &str) -> bool {
-    id.is_empty() || id.bytes().all(|b| b == b'0')
 }
 
 /// Fills in every id of `credentials` the platform assigns: each pairing's
@@ -68,7 +65,12 @@ fn base_url(org: &Org, template_id: &str, given: Option<&str>) -> Option<String>
 
 /// Builds and stores a connection for `template_id` from a `ConnectionCreate`
 /// body, owned by the end user `owner` when given (their id); shared with
-/// activations that bring new connections.
+/// activations that bring new connections. The connection is the template's
+/// environment's: it is linked through the template at once, as
+/// LinkConnectionToEnvironment would link it, so a static one (without an
+/// owner, or once its owner is deleted) is in ListEnvironmentConnections and
+/// the environment's static activation until UnlinkConnectionFromEnvironment
+/// or DeleteConnection takes it out.
 pub fn create_connection(
     org: &mut Org,
     organisation: &str,
@@ -100,6 +102,9 @@ pub fn create_connection(
     org.connections.insert(id.clone(), created.clone());
     if let Some(user) = owner {
         org.owners.set(&id, user);
+    }
+    if let Some(template) = org.templates.get(template_id) {
+        org.links.link(&id, template, template_id, owner.is_some());
     }
     Ok(created)
 }
@@ -263,9 +268,10 @@ fn unlink(store: &mut Store, req: &Request) -> Answer {
     Ok(None)
 }
 
-/// The static connections (owned by no end user) linked to the project's
-/// environment `env_id`, or to any of its environments without it; a page
-/// of the link index.
+/// The static connections (owned by no end user) of the project's
+/// environment `env_id`, or of any of its environments without it: those
+/// created through one of its templates without an end user and those
+/// linked to it; a page of the link index.
 fn list_for_environment(store: &mut Store, req: &Request) -> Answer {
     let org = store.org(req.org());
     let linked = match org.project_scope(req.path("project_id"), req.query("env_id"))? {

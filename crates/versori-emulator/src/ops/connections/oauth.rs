@@ -2,7 +2,8 @@
 //!
 //! OAuth initialisation is emulated: the answer is the authorisation URL a
 //! browser would be sent to, built from the request, but no provider is
-//! contacted and no callback ever arrives.
+//! contacted and no callback ever arrives. The OAuth 2.0 flow's credential
+//! must be real, though: one of the organisation's grant credentials.
 
 use std::collections::HashMap;
 
@@ -13,7 +14,7 @@ use crate::dispatch::{Answer, Handler};
 use crate::error::ApiError;
 use crate::ops::systems::auth_schemes::system;
 use crate::request::Request;
-use crate::store::{new_id, Store};
+use crate::store::{new_id, unset_id, Store};
 
 pub fn register(map: &mut HashMap<&'static str, Handler>) {
     map.insert("InitialiseOAuth2Connection", oauth2);
@@ -31,6 +32,53 @@ fn is_http_url(field: &str, url: &str) -> Result<(), ApiError> {
     }
 }
 
+/// Checks the credential an OAuth 2.0 flow names: both ids set (the zero
+/// ULID is no id), the organisation the request's, which must own it (the
+/// credential "is only used to initialise connections for the organisation
+/// which owns the credential"), and the credential one of its own: one that
+/// UpsertAuthSchemeConfig or CreateSystem made for a grant.
+fn owned_credential(
+    store: &mut Store,
+    req: &Request,
+    credential: &types::InitialiseOAuth2ConnectionRequestCredential,
+) -> Result<(), ApiError> {
+    for (member, id) in [
+        ("credential.id", &credential.id),
+        ("credential.organisationId", &credential.organisation_id),
+    ] {
+        if unset_id(id) {
+            return Err(ApiError::invalid_field(
+                member,
+                format!("is required: {id:?} names no credential"),
+            ));
+        }
+    }
+    let organisation = req.org();
+    if credential.organisation_id != organisation {
+        return Err(ApiError::rule_violation(
+            "credential.organisationId",
+            format!(
+                "{} is not this organisation ({organisation}): a credential initialises only its own organisation's connections",
+                credential.organisation_id
+            ),
+        ));
+    }
+    if !store
+        .org(organisation)
+        .credentials
+        .contains_key(&credential.id)
+    {
+        return Err(ApiError::rule_violation(
+            "credential.id",
+            format!(
+                "no credential {} in this organisation (an auth scheme config's OAuth 2.0 grant names its credential)",
+                credential.id
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn oauth2(store: &mut Store, req: &Request) -> Answer {
     let body: types::InitialiseOAuth2ConnectionRequest = req.body()?;
     is_http_url("authorizeUrl", &body.authorize_url)?;
@@ -38,6 +86,7 @@ fn oauth2(store: &mut Store, req: &Request) -> Answer {
         return Err(ApiError::invalid_field("clientId", "must not be empty"));
     }
     system(store, req)?;
+    owned_credential(store, req, &body.credential)?;
     let mut pairs: Vec<(&str, String)> = vec![
         ("response_type", "code".into()),
         ("client_id", body.client_id.clone()),

@@ -30,19 +30,22 @@ fn create(store: &mut Store, req: &Request) -> Answer {
     if body.name.trim().is_empty() {
         return Err(ApiError::invalid_field("name", "must not be empty"));
     }
+    let mut configs = body.auth_scheme_configs;
+    let organisation = req.org().to_string();
+    let org = store.org(&organisation);
+    auth_schemes::keep_grant_secrets(org, &organisation, &mut configs, |i| {
+        format!("authSchemeConfigs[{i}].")
+    })?;
     // a system is what `System` holds: the body's labels are not part of it
     let system = types::System {
-        auth_scheme_configs: body.auth_scheme_configs,
+        auth_scheme_configs: configs,
         domain: body.domain,
         id: new_id(),
         name: body.name,
         template_base_url: body.template_base_url,
     };
     let out = wire::json(&system)?;
-    store
-        .org(req.org())
-        .systems
-        .insert(system.id.clone(), system);
+    org.systems.insert(system.id.clone(), system);
     Ok(Some(out))
 }
 
