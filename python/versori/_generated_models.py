@@ -781,7 +781,9 @@ class AuthSchemeConfigAPIKey(Model):
     id: Field[str] = Field(
         "id",
         "id",
-        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+        """Client-chosen id for the config, which only has to be unique within its list.
+        The document calls it a ULID, but the platform keeps it as given, and its own
+        client sends names such as `shopify-key`.""",
     )
 
     description: Field[str] = Field(
@@ -837,7 +839,9 @@ class AuthSchemeConfigBase(Model):
     id: Field[str] = Field(
         "id",
         "id",
-        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+        """Client-chosen id for the config, which only has to be unique within its list.
+        The document calls it a ULID, but the platform keeps it as given, and its own
+        client sends names such as `shopify-key`.""",
     )
 
     description: Field[str] = Field(
@@ -882,7 +886,9 @@ class AuthSchemeConfigBasicAuth(Model):
     id: Field[str] = Field(
         "id",
         "id",
-        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+        """Client-chosen id for the config, which only has to be unique within its list.
+        The document calls it a ULID, but the platform keeps it as given, and its own
+        client sends names such as `shopify-key`.""",
     )
 
     description: Field[str] = Field(
@@ -927,7 +933,9 @@ class AuthSchemeConfigCertificate(Model):
     id: Field[str] = Field(
         "id",
         "id",
-        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+        """Client-chosen id for the config, which only has to be unique within its list.
+        The document calls it a ULID, but the platform keeps it as given, and its own
+        client sends names such as `shopify-key`.""",
     )
 
     description: Field[str] = Field(
@@ -982,7 +990,9 @@ class AuthSchemeConfigHMAC(Model):
     id: Field[str] = Field(
         "id",
         "id",
-        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+        """Client-chosen id for the config, which only has to be unique within its list.
+        The document calls it a ULID, but the platform keeps it as given, and its own
+        client sends names such as `shopify-key`.""",
     )
 
     description: Field[str] = Field(
@@ -1057,7 +1067,9 @@ class AuthSchemeConfigNone(Model):
     id: Field[str] = Field(
         "id",
         "id",
-        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+        """Client-chosen id for the config, which only has to be unique within its list.
+        The document calls it a ULID, but the platform keeps it as given, and its own
+        client sends names such as `shopify-key`.""",
     )
 
     description: Field[str] = Field(
@@ -1118,7 +1130,9 @@ class AuthSchemeConfigOAuth1(Model):
     id: Field[str] = Field(
         "id",
         "id",
-        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+        """Client-chosen id for the config, which only has to be unique within its list.
+        The document calls it a ULID, but the platform keeps it as given, and its own
+        client sends names such as `shopify-key`.""",
     )
 
     description: Field[str] = Field(
@@ -1241,7 +1255,9 @@ class AuthSchemeConfigOAuth2(Model):
     id: Field[str] = Field(
         "id",
         "id",
-        """Client-chosen ULID for the config, which only has to be unique within its list.""",
+        """Client-chosen id for the config, which only has to be unique within its list.
+        The document calls it a ULID, but the platform keeps it as given, and its own
+        client sends names such as `shopify-key`.""",
     )
 
     description: Field[str] = Field(

@@ -387,7 +387,7 @@ pub mod types {
     pub struct AuthSchemeConfigApiKey {
         ///Note that tells several configs of the same scheme apart.
         pub description: ::std::string::String,
-        ///Client-chosen ULID for the config, which only has to be unique within its list.
+        ///Client-chosen id for the config, which only has to be unique within its list. The document calls it a ULID, but the platform keeps it as given, and its own client sends names such as `shopify-key`.
         pub id: ::std::string::String,
         #[serde(rename = "in")]
         pub in_: AuthSchemeConfigApiKeyIn,
@@ -461,7 +461,7 @@ pub mod types {
     pub struct AuthSchemeConfigBase {
         ///Note that tells several configs of the same scheme apart.
         pub description: ::std::string::String,
-        ///Client-chosen ULID for the config, which only has to be unique within its list.
+        ///Client-chosen id for the config, which only has to be unique within its list. The document calls it a ULID, but the platform keeps it as given, and its own client sends names such as `shopify-key`.
         pub id: ::std::string::String,
         ///Feedback produced when the config was validated; read-only and ignored on input.
         #[serde(
@@ -528,7 +528,7 @@ pub mod types {
         pub digest_inputs: ::std::vec::Vec<AuthSchemeConfigHmacDigestInputsItem>,
         ///How the signature bytes are written: hex, base64 or base64url.
         pub encoding: AuthSchemeConfigHmacEncoding,
-        ///Client-chosen ULID for the config, which only has to be unique within its list.
+        ///Client-chosen id for the config, which only has to be unique within its list. The document calls it a ULID, but the platform keeps it as given, and its own client sends names such as `shopify-key`.
         pub id: ::std::string::String,
         #[serde(rename = "in")]
         pub in_: AuthSchemeConfigHmacIn,
@@ -780,7 +780,7 @@ pub mod types {
         pub credential_id: ::std::option::Option<::std::string::String>,
         ///Note that tells several configs of the same scheme apart.
         pub description: ::std::string::String,
-        ///Client-chosen ULID for the config, which only has to be unique within its list.
+        ///Client-chosen id for the config, which only has to be unique within its list. The document calls it a ULID, but the platform keeps it as given, and its own client sends names such as `shopify-key`.
         pub id: ::std::string::String,
         #[serde(
             rename = "resourceOwnerAuthorizationEndpoint",
@@ -846,7 +846,7 @@ pub mod types {
         ///Note that tells several configs of the same scheme apart.
         pub description: ::std::string::String,
         pub grant: AuthSchemeConfigOAuth2Grant,
-        ///Client-chosen ULID for the config, which only has to be unique within its list.
+        ///Client-chosen id for the config, which only has to be unique within its list. The document calls it a ULID, but the platform keeps it as given, and its own client sends names such as `shopify-key`.
         pub id: ::std::string::String,
         ///ID of the certificate credential used for mutual TLS; if left empty while mtlsEnabled is true, a certificate config on the same system is linked automatically.
         #[serde(

@@ -415,6 +415,31 @@ fn path_with(op: &versori_core::operations::Operation, odd: Option<&str>) -> Str
 }
 
 #[tokio::test]
+async fn an_auth_scheme_configs_id_is_any_name_as_the_official_client_sends() {
+    // the one `format: ulid` the platform keeps as a plain string
+    // (`x-versori-format-unchecked`)
+    let (_emulator, c) = started().await;
+    let crm = system(&c, "crm").await;
+    let config = ok(
+        &c,
+        "UpsertAuthSchemeConfig",
+        json!({"system_id": crm["id"], "auth_scheme_config_id": "shopify-key", "body": {
+            "type": "api-key", "apiKey": {"id": "shopify-key", "description": "Admin API token",
+            "in": "header", "name": "X-Shopify-Access-Token"}}}),
+    )
+    .await;
+    assert_eq!(config["apiKey"]["id"], "shopify-key");
+    let got = ok(&c, "GetSystem", json!({"system_id": crm["id"]})).await;
+    let ids: Vec<&Value> = got["authSchemeConfigs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| &c["apiKey"]["id"])
+        .collect();
+    assert!(ids.contains(&&json!("shopify-key")), "{got}");
+}
+
+#[tokio::test]
 async fn every_id_the_spec_declares_a_ulid_must_be_one() {
     let emulator = Emulator::start().await.expect("starts");
     let mut checked = 0;

@@ -26,14 +26,22 @@ const ANNOTATIONS: &[&str] = &[
     "writeOnly",
 ];
 
+/// Marks a member whose `format` the platform does not check (it keeps the
+/// value as a plain string): the format is documentation there, not a rule.
+pub const UNCHECKED_FORMAT_EXTENSION: &str = "x-versori-format-unchecked";
+
 /// One schema object converted (recursing only into schema positions).
 fn convert(schema: &Value) -> Value {
     let Value::Object(m) = schema else {
         return schema.clone();
     };
+    let unchecked_format = m.get(UNCHECKED_FORMAT_EXTENSION) == Some(&Value::Bool(true));
     let mut out = Map::new();
     for (k, v) in m {
         if ANNOTATIONS.contains(&k.as_str()) || k == "nullable" || k.starts_with("x-") {
+            continue;
+        }
+        if k == "format" && unchecked_format {
             continue;
         }
         let converted = match (k.as_str(), v) {
@@ -126,6 +134,21 @@ mod tests {
                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/A"}}
                 }
             })
+        );
+    }
+
+    #[test]
+    fn a_format_the_platform_does_not_check_is_dropped() {
+        let schema = json!({"type": "object", "properties": {
+            "id": {"type": "string", "format": "ulid", "x-versori-format-unchecked": true},
+            "other": {"type": "string", "format": "ulid"}
+        }});
+        assert_eq!(
+            convert(&schema),
+            json!({"type": "object", "properties": {
+                "id": {"type": "string"},
+                "other": {"type": "string", "format": "ulid"}
+            }})
         );
     }
 }
