@@ -1,6 +1,6 @@
 //! What a page of a large listing costs, first page against last page:
 //! 10,000 systems listed 200 at a time (`ListSystems`), 10,000 KV entries
-//! listed 100 at a time (`ListKV`), and 10,000 connections of two systems
+//! listed 100 at a time, newest first (`ListKV`), and 10,000 connections of two systems
 //! listed 200 at a time, all of them and one system's (`ListConnections`).
 //!
 //! ```text
@@ -228,8 +228,6 @@ async fn kv(http: &Http) {
     let limit = 100;
     let list = format!("/store/{store}/kv/list");
     let first = json!({"selector": {"prefix": ["orders"]}, "options": {"limit": limit}});
-    let last = json!({"selector": {"prefix": ["orders"], "after": format!("orders/{:05}", items - limit - 1)},
-        "options": {"limit": limit}});
     let keys = |page: &Value| -> Vec<String> {
         page["data"]
             .as_array()
@@ -238,10 +236,34 @@ async fn kv(http: &Http) {
             .map(|e| e["key"][1].as_str().unwrap_or_default().to_string())
             .collect()
     };
-    let expected =
-        |from: usize| -> Vec<String> { (from..from + limit).map(|i| format!("{i:05}")).collect() };
-    let page = http.send(reqwest::Method::POST, &list, Some(&first)).await;
+    // newest first: page n holds the entries written n-th from the end
+    let expected = |from_end: usize| -> Vec<String> {
+        (0..limit)
+            .map(|i| format!("{:05}", items - 1 - from_end - i))
+            .collect()
+    };
+    // the cursors are opaque: follow nextCursor to the one that starts the
+    // last page
+    let mut page = http.send(reqwest::Method::POST, &list, Some(&first)).await;
     assert_eq!(keys(&page), expected(0), "ListKV: page 1");
+    let mut cursor = String::new();
+    for _ in 1..items / limit {
+        cursor = page["pagination"]["nextCursor"]
+            .as_str()
+            .expect("nextCursor")
+            .to_string();
+        assert!(!cursor.is_empty(), "ListKV: a page before the last");
+        page = http
+            .send(
+                reqwest::Method::POST,
+                &list,
+                Some(&json!({"selector": {"prefix": ["orders"], "after": cursor},
+                    "options": {"limit": limit}})),
+            )
+            .await;
+    }
+    let last = json!({"selector": {"prefix": ["orders"], "after": cursor},
+        "options": {"limit": limit}});
     let page = http.send(reqwest::Method::POST, &list, Some(&last)).await;
     assert_eq!(
         keys(&page),

@@ -639,7 +639,9 @@ pub enum Scope<'a> {
     Nothing,
 }
 
-/// One KV store: entries keyed by their key segments.
+/// One KV store: entries keyed by their key segments, and an index of them
+/// by internal id. Entries go in and out only through [`KvStore::put`] and
+/// [`KvStore::remove`], so the two maps always hold the same entries.
 #[derive(Debug, Default)]
 pub struct KvStore {
     /// The organisation owning the store.
@@ -647,12 +649,83 @@ pub struct KvStore {
     /// The store's name.
     pub name: String,
     /// Entries, ordered by key (expired ones are skipped by every read).
-    pub entries: BTreeMap<Vec<String>, KvEntry>,
+    entries: BTreeMap<Vec<String>, KvEntry>,
+    /// The key of every entry, by its internal id (the listing order).
+    by_id: BTreeMap<u64, Vec<String>>,
+    /// The last internal id handed out (0: none yet).
+    last_id: u64,
+}
+
+impl KvStore {
+    /// An empty store.
+    pub fn new(organisation: String, name: String) -> KvStore {
+        KvStore {
+            organisation,
+            name,
+            ..KvStore::default()
+        }
+    }
+
+    /// The entries, by key.
+    pub fn entries(&self) -> &BTreeMap<Vec<String>, KvEntry> {
+        &self.entries
+    }
+
+    /// The keys of the entries, by internal id (ascending: oldest first).
+    pub fn by_id(&self) -> &BTreeMap<u64, Vec<String>> {
+        &self.by_id
+    }
+
+    /// Whether `id` was ever handed out by this store.
+    pub fn issued(&self, id: u64) -> bool {
+        (1..=self.last_id).contains(&id)
+    }
+
+    /// The entry under `key`, to change its value members (its id stays).
+    pub fn get_mut(&mut self, key: &[String]) -> Option<&mut KvEntry> {
+        self.entries.get_mut(key)
+    }
+
+    /// Stores `entry` under `key`. Replacing an entry still alive at `now`
+    /// keeps its internal id (an upsert keeps its row); a new key, or one
+    /// whose entry was deleted or expired, gets the next id.
+    pub fn put(
+        &mut self,
+        key: Vec<String>,
+        mut entry: KvEntry,
+        now: chrono::DateTime<chrono::Utc>,
+    ) {
+        let kept = self
+            .entries
+            .get(&key)
+            .filter(|e| e.alive(now))
+            .map(KvEntry::id);
+        entry.id = match kept {
+            Some(id) => id,
+            None => {
+                self.remove(&key);
+                self.last_id += 1;
+                self.by_id.insert(self.last_id, key.clone());
+                self.last_id
+            }
+        };
+        self.entries.insert(key, entry);
+    }
+
+    /// Removes the entry under `key` (alive or expired), if there is one.
+    pub fn remove(&mut self, key: &[String]) -> Option<KvEntry> {
+        let entry = self.entries.remove(key)?;
+        self.by_id.remove(&entry.id);
+        Some(entry)
+    }
 }
 
 /// One KV entry.
 #[derive(Debug, Clone)]
 pub struct KvEntry {
+    /// The internal id: the store's sequence number of the write that
+    /// created the entry (set by [`KvStore::put`]).
+    id: u64,
     /// The stored value: any JSON, free-form by the spec.
     pub value: Value,
     /// Changes on every write.
@@ -668,6 +741,29 @@ pub struct KvEntry {
 }
 
 impl KvEntry {
+    /// An entry holding `value`, written at `created_at`, that never
+    /// expires and has no metadata (its id is given when it is stored).
+    pub fn new(
+        value: Value,
+        versionstamp: String,
+        created_at: chrono::DateTime<chrono::Utc>,
+    ) -> KvEntry {
+        KvEntry {
+            id: 0,
+            value,
+            versionstamp,
+            created_at,
+            expires_at: None,
+            refresh: None,
+            metadata: None,
+        }
+    }
+
+    /// The internal id (the listing order: higher is newer).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
     /// Whether the entry still exists at `now`.
     pub fn alive(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
         self.expires_at.is_none_or(|at| at > now)

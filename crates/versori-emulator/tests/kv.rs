@@ -310,7 +310,8 @@ async fn cascade_removes_everything_under_a_prefix() {
     .await;
     assert_eq!(done, json!({"status": "deleted"}));
     let left = ok(&c, "ListKV", json!({"store": s, "body": {}})).await;
-    assert_eq!(listed_keys(&left), [&json!(["ordersx"]), &json!(["other"])]);
+    // newest first
+    assert_eq!(listed_keys(&left), [&json!(["other"]), &json!(["ordersx"])]);
     // without cascade too, deleting an absent key succeeds (the platform
     // declares no other answer), and touches nothing else
     let done = ok(
@@ -323,7 +324,7 @@ async fn cascade_removes_everything_under_a_prefix() {
     let still = ok(&c, "ListKV", json!({"store": s, "body": {}})).await;
     assert_eq!(
         listed_keys(&still),
-        [&json!(["ordersx"]), &json!(["other"])]
+        [&json!(["other"]), &json!(["ordersx"])]
     );
     // a store that does not exist is still a 404
     assert_eq!(
@@ -375,11 +376,12 @@ async fn list_filters_by_creation_time_and_metadata() {
     // the second segment of each key listed
     let keys = |v: &Value| texts(&v["data"], "/key/1").join(",");
     let after = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"prefix": ["o"], "filter": {"createdAfter": middle}}}})).await;
-    assert_eq!(keys(&after), "2,3");
+    // newest first
+    assert_eq!(keys(&after), "3,2");
     let before = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"prefix": ["o"], "filter": {"createdBefore": middle}}}})).await;
     assert_eq!(keys(&before), "1");
     let shopify = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"prefix": ["o"], "filter": {"metadata": {"source": "shopify"}}}}})).await;
-    assert_eq!(keys(&shopify), "1,2");
+    assert_eq!(keys(&shopify), "2,1");
     let both = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"filter": {"createdAfter": middle, "metadata": {"source": "shopify"}}}}})).await;
     assert_eq!(keys(&both), "2");
     // CountKV's CountSelector declares only `prefix`: a filter (even a
@@ -443,24 +445,24 @@ async fn cursors_page_forwards_and_back_in_both_orders() {
             )
         }
     };
+    // written 1 to 7: newest first is 7 down to 1
     let (first, prev, next) = page(json!({"prefix": ["p"]}), false).await;
-    assert_eq!(
-        (first.as_str(), prev.as_str(), next.as_str()),
-        ("1,2,3", "", "p/3")
-    );
+    assert_eq!((first.as_str(), prev.as_str()), ("7,6,5", ""));
+    assert!(!next.is_empty() && !next.contains('p'), "opaque: {next}");
     let (second, prev, next) = page(json!({"prefix": ["p"], "after": next}), false).await;
-    assert_eq!(
-        (second.as_str(), prev.as_str(), next.as_str()),
-        ("4,5,6", "p/4", "p/6")
-    );
-    let (back, prev, _) = page(json!({"prefix": ["p"], "before": prev}), false).await;
-    assert_eq!((back.as_str(), prev.as_str()), ("1,2,3", ""));
-    let (last, _, next) = page(json!({"prefix": ["p"], "after": "p/6"}), false).await;
-    assert_eq!((last.as_str(), next.as_str()), ("7", ""));
+    assert_eq!(second, "4,3,2");
+    assert!(!prev.is_empty() && !next.is_empty());
+    let (back, prev_back, _) = page(json!({"prefix": ["p"], "before": prev}), false).await;
+    assert_eq!((back.as_str(), prev_back.as_str()), ("7,6,5", ""));
+    let (last, _, end) = page(json!({"prefix": ["p"], "after": next}), false).await;
+    assert_eq!((last.as_str(), end.as_str()), ("1", ""));
+    // reverse: oldest first
     let (reversed, _, next) = page(json!({"prefix": ["p"]}), true).await;
-    assert_eq!((reversed.as_str(), next.as_str()), ("7,6,5", "p/5"));
+    assert_eq!(reversed, "1,2,3");
     let (reversed, prev, _) = page(json!({"prefix": ["p"], "after": next}), true).await;
-    assert_eq!((reversed.as_str(), prev.as_str()), ("4,3,2", "p/4"));
+    assert_eq!(reversed, "4,5,6");
+    let (back, _, _) = page(json!({"prefix": ["p"], "before": prev}), true).await;
+    assert_eq!(back, "1,2,3");
     // the facade's stream follows nextCursor to the end
     use futures::TryStreamExt;
     let all: Vec<versori::types::KvEntry> = c
@@ -470,6 +472,151 @@ async fn cursors_page_forwards_and_back_in_both_orders() {
         .await
         .expect("stream");
     assert_eq!(all.len(), 7);
+}
+
+/// Every key of a listing under `prefix`, paged `limit` at a time by
+/// following nextCursor (`reverse`: oldest first), and the cursors seen.
+async fn page_through(
+    c: &versori::Client,
+    s: &str,
+    prefix: &str,
+    limit: usize,
+    reverse: bool,
+) -> (Vec<String>, Vec<String>) {
+    let mut keys = Vec::new();
+    let mut cursors = Vec::new();
+    let mut after = String::new();
+    loop {
+        let v = ok(c, "ListKV", json!({"store": s, "body": {"selector": {"prefix": [prefix], "after": after}, "options": {"limit": limit, "reverse": reverse}}})).await;
+        keys.extend(texts(&v["data"], "/key/1").into_iter().map(String::from));
+        after = v["pagination"]["nextCursor"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if after.is_empty() {
+            return (keys, cursors);
+        }
+        cursors.push(after.clone());
+    }
+}
+
+#[tokio::test]
+async fn listings_are_newest_first_by_internal_id_not_by_key() {
+    let (_emulator, c) = started().await;
+    let s = store(&c).await;
+    let set = |key: &'static str| {
+        let c = c.clone();
+        let s = s.clone();
+        async move {
+            ok(
+                &c,
+                "SetKV",
+                json!({"store": s, "key": format!("q/{key}"), "body": {"value": key}}),
+            )
+            .await;
+        }
+    };
+    let del = |key: &'static str| {
+        let c = c.clone();
+        let s = s.clone();
+        async move {
+            ok(
+                &c,
+                "DeleteKV",
+                json!({"store": s, "key": format!("q/{key}"), "body": {}}),
+            )
+            .await;
+        }
+    };
+    let list = |reverse: bool| {
+        let c = c.clone();
+        let s = s.clone();
+        async move {
+            let v = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"prefix": ["q"]}, "options": {"reverse": reverse}}})).await;
+            texts(&v["data"], "/key/1").join(",")
+        }
+    };
+    // written in an order that is not key order
+    for key in ["c", "a", "d", "b"] {
+        set(key).await;
+    }
+    assert_eq!(list(false).await, "b,d,a,c");
+    assert_eq!(list(true).await, "c,a,d,b");
+    // overwriting a live key keeps its place
+    set("a").await;
+    assert_eq!(list(false).await, "b,d,a,c");
+    // a key deleted and written again is new: it goes to the front
+    del("c").await;
+    set("c").await;
+    assert_eq!(list(false).await, "c,b,d,a");
+    assert_eq!(list(true).await, "a,d,b,c");
+
+    // several pages both ways: every entry exactly once
+    let written: Vec<String> = (0..23).map(|i| format!("{:02}", (i * 7) % 23)).collect();
+    for key in &written {
+        ok(
+            &c,
+            "SetKV",
+            json!({"store": s, "key": format!("m/{key}"), "body": {"value": 1}}),
+        )
+        .await;
+    }
+    let newest_first: Vec<String> = written.iter().rev().cloned().collect();
+    let (forwards, cursors) = page_through(&c, &s, "m", 5, false).await;
+    assert_eq!(forwards, newest_first);
+    assert_eq!(cursors.len(), 4);
+    let (oldest_first, _) = page_through(&c, &s, "m", 5, true).await;
+    assert_eq!(oldest_first, written);
+    // and back from the last page, following prevCursor
+    let mut back = Vec::new();
+    let last = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"prefix": ["m"], "after": cursors[3]}, "options": {"limit": 5}}})).await;
+    let strings = |v: &Value| -> Vec<String> {
+        texts(&v["data"], "/key/1")
+            .into_iter()
+            .map(String::from)
+            .collect()
+    };
+    let mut page = strings(&last);
+    let mut before = last["pagination"]["prevCursor"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    loop {
+        page.extend(back);
+        back = page;
+        if before.is_empty() {
+            break;
+        }
+        let v = ok(&c, "ListKV", json!({"store": s, "body": {"selector": {"prefix": ["m"], "before": before}, "options": {"limit": 5}}})).await;
+        page = strings(&v);
+        before = v["pagination"]["prevCursor"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+    }
+    assert_eq!(back, newest_first);
+
+    // a key is not a cursor, nor is a cursor this store never handed out
+    for (field, cursor) in [
+        ("after", "m/03".to_string()),
+        ("before", "m/03".to_string()),
+        ("after", "03".to_string()),
+        ("after", cursors[0].replacen('c', "C", 1)),
+        ("after", format!("{}/1", cursors[0])),
+        ("before", "c7ZZZZZZZZZZZZ".to_string()),
+    ] {
+        let err = fails(
+            &c,
+            "ListKV",
+            json!({"store": s, "body": {"selector": {"prefix": ["m"], field: cursor}}}),
+        )
+        .await;
+        assert_eq!(err.status(), Some(400), "{field}: {cursor}");
+        assert!(
+            err.to_string().contains(&format!("selector.{field}")),
+            "{err}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -349,9 +349,14 @@ async fn kv_batches_lists_and_counts() {
         .await
         .expect("list");
     assert_eq!(listed.len(), 25);
+    // newest first: the batch's last entry leads, its first ends the list
+    assert_eq!(
+        listed[0].key.0,
+        vec!["orders".to_string(), "024".to_string()]
+    );
     assert_eq!(
         listed[24].key.0,
-        vec!["orders".to_string(), "024".to_string()]
+        vec!["orders".to_string(), "000".to_string()]
     );
     let got = kv
         .fetch_many(&[&["orders", "001"], &["orders", "999"]])

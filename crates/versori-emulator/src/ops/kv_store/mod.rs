@@ -58,10 +58,10 @@ fn store_mut<'a>(store: &'a mut Store, req: &Request) -> Result<&'a mut KvStore,
 
 /// The live entry under `key` (an expired one is dropped on the way).
 fn live<'a>(kv: &'a mut KvStore, key: &[String], now: DateTime<Utc>) -> Option<&'a mut KvEntry> {
-    if kv.entries.get(key).is_some_and(|e| !e.alive(now)) {
-        kv.entries.remove(key);
+    if kv.entries().get(key).is_some_and(|e| !e.alive(now)) {
+        kv.remove(key);
     }
-    kv.entries.get_mut(key)
+    kv.get_mut(key)
 }
 
 /// Writes `value` under `key` as `options` allow; the versionstamp, or why
@@ -76,7 +76,7 @@ fn write(
     options.allows(live(kv, &key, now).map(|e| &*e))?;
     let entry = options.entry(value, now);
     let versionstamp = entry.versionstamp.clone();
-    kv.entries.insert(key, entry);
+    kv.put(key, entry, now);
     Ok(versionstamp)
 }
 
@@ -128,22 +128,15 @@ fn remove(
         }
     }
     if !options.cascade {
-        return Ok(kv
-            .entries
-            .remove(key)
-            .map_or(0, |e| usize::from(e.alive(now))));
+        return Ok(kv.remove(key).map_or(0, |e| usize::from(e.alive(now))));
     }
-    let before = kv.entries.len();
     let under: Vec<Vec<String>> = kv
-        .entries
+        .entries()
         .range(key.to_vec()..)
         .take_while(|(k, _)| k.starts_with(key))
         .map(|(k, _)| k.clone())
         .collect();
-    for k in under {
-        kv.entries.remove(&k);
-    }
-    Ok(before - kv.entries.len())
+    Ok(under.iter().filter_map(|k| kv.remove(k)).count())
 }
 
 fn delete(store: &mut Store, req: &Request) -> Answer {
@@ -259,9 +252,10 @@ fn limit(body: &Value) -> Result<usize, ApiError> {
     }
 }
 
-/// Entries under a prefix, in key order (or reversed), filtered by creation
-/// time and metadata; the first and last keys of a page (joined by `/`)
-/// are the cursors, sent back as `selector.before` and `selector.after`.
+/// Entries under a prefix, newest first by internal id (or, `reverse`,
+/// oldest first), filtered by creation time and metadata. The cursors are
+/// opaque strings naming the internal ids of a page's first and last
+/// entries, sent back as `selector.before` and `selector.after`.
 fn list(store: &mut Store, req: &Request) -> Answer {
     let body = req.json()?;
     let selector = Selector::parse(&body)?;
@@ -272,22 +266,21 @@ fn list(store: &mut Store, req: &Request) -> Answer {
         .unwrap_or(false);
     let now = now();
     let kv = store_mut(store, req)?;
-    let page = selector.page(&kv.entries, limit, reverse, now);
+    let page = selector.page(kv, limit, reverse, now)?;
     let mut data = Vec::with_capacity(page.keys.len());
     for key in &page.keys {
-        if let Some(e) = kv.entries.get_mut(key) {
+        if let Some(e) = kv.get_mut(key) {
             renew(e, now);
             data.push(entry_json(key, e));
         }
     }
-    let cursor = |key: Option<&Vec<String>>, wanted: bool| {
-        key.filter(|_| wanted).map(|k| shown(k)).unwrap_or_default()
-    };
+    let (first, last) = page.ends.unwrap_or_default();
+    let cursor = |c: String, wanted: bool| if wanted { c } else { String::new() };
     Ok(Some(json!({
         "data": data,
         "pagination": {
-            "nextCursor": cursor(page.keys.last(), page.more_after),
-            "prevCursor": cursor(page.keys.first(), page.more_before),
+            "nextCursor": cursor(last, page.more_after),
+            "prevCursor": cursor(first, page.more_before),
         }
     })))
 }
@@ -299,7 +292,7 @@ fn count(store: &mut Store, req: &Request) -> Answer {
     let selector = Selector::parse_count(&body)?;
     let now = now();
     let kv = store_mut(store, req)?;
-    Ok(Some(json!({"count": selector.count(&kv.entries, now)})))
+    Ok(Some(json!({"count": selector.count(kv.entries(), now)})))
 }
 
 fn create_store(store: &mut Store, req: &Request) -> Answer {
@@ -321,14 +314,7 @@ fn create_store(store: &mut Store, req: &Request) -> Answer {
         )));
     }
     let id = new_id();
-    store.kv.insert(
-        id.clone(),
-        KvStore {
-            organisation: org,
-            name,
-            entries: Default::default(),
-        },
-    );
+    store.kv.insert(id.clone(), KvStore::new(org, name));
     Ok(Some(json!({"id": id})))
 }
 

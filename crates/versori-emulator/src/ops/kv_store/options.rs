@@ -167,14 +167,11 @@ impl SetOptions {
             Some(Expiry::In(d)) => (Some(now + d), Some(d)),
             Some(Expiry::At(at)) => (Some(at), Some(at - now)),
         };
-        KvEntry {
-            value,
-            versionstamp: new_id(),
-            created_at: now,
-            expires_at,
-            refresh: lifetime.filter(|_| self.refresh_on_access),
-            metadata: self.metadata.clone(),
-        }
+        let mut entry = KvEntry::new(value, new_id(), now);
+        entry.expires_at = expires_at;
+        entry.refresh = lifetime.filter(|_| self.refresh_on_access);
+        entry.metadata = self.metadata.clone();
+        entry
     }
 }
 

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::key::json_key;
 use super::options::timestamp;
 use crate::error::ApiError;
-use crate::store::KvEntry;
+use crate::store::{KvEntry, KvStore};
 
 /// The `selector.filter` of a listing (`KVFilter`).
 #[derive(Debug, Default)]
@@ -77,17 +77,55 @@ impl Filter {
 #[derive(Debug, Default)]
 pub struct Selector {
     prefix: Vec<String>,
-    after: Option<Vec<String>>,
-    before: Option<Vec<String>>,
+    after: Option<u64>,
+    before: Option<u64>,
     filter: Filter,
 }
 
-/// A cursor as the listing hands it out: the key's segments joined by `/`.
-fn cursor(value: Option<&Value>, field: &str) -> Result<Option<Vec<String>>, ApiError> {
+/// The digits of a cursor (Crockford's base 32).
+const DIGITS: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// How long a cursor is: 13 digits of 5 bits hold a 64-bit id.
+const CURSOR_LEN: usize = 13;
+
+/// The opaque cursor naming the entry with internal id `id`: a fixed-width
+/// base-32 string behind a `c` (never a key the listing showed).
+pub fn encode_cursor(id: u64) -> String {
+    let mut out = String::with_capacity(CURSOR_LEN + 1);
+    out.push('c');
+    for i in (0..CURSOR_LEN).rev() {
+        out.push(DIGITS[((id >> (5 * i)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// The internal id a cursor names; `None` when it is not one the listing
+/// hands out.
+fn decode_cursor(s: &str) -> Option<u64> {
+    let digits = s.strip_prefix('c')?;
+    if digits.len() != CURSOR_LEN {
+        return None;
+    }
+    let mut id: u64 = 0;
+    for c in digits.bytes() {
+        let d = DIGITS.iter().position(|&x| x == c)? as u64;
+        id = id.checked_mul(32)?.checked_add(d)?;
+    }
+    // the top digit carries one bit too many for 64 bits
+    (encode_cursor(id) == s).then_some(id)
+}
+
+/// A cursor member: absent, or an opaque cursor of a page.
+fn cursor(value: Option<&Value>, field: &str) -> Result<Option<u64>, ApiError> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.split('/').map(String::from).collect())),
+        Some(Value::String(s)) => decode_cursor(s).map(Some).ok_or_else(|| {
+            ApiError::invalid_field(
+                field,
+                "is not a cursor: pass a nextCursor or prevCursor of an earlier page, not a key",
+            )
+        }),
         Some(_) => Err(ApiError::invalid_field(field, "must be a cursor string")),
     }
 }
@@ -141,10 +179,6 @@ impl Selector {
             filter: Filter::parse(selector.get("filter"))?,
         })
     }
-
-    fn keeps(&self, entry: &KvEntry, now: DateTime<Utc>) -> bool {
-        entry.alive(now) && self.filter.keeps(entry)
-    }
 }
 
 /// The smallest key above every key starting with `prefix` (`None`: no
@@ -158,65 +192,15 @@ fn prefix_end(prefix: &[String]) -> Option<Vec<String>> {
     Some(end)
 }
 
-/// Lower and upper bounds; `None` when the range is empty.
-type Range = (Bound<Vec<String>>, Bound<Vec<String>>);
-
-fn max_lower(a: Bound<Vec<String>>, b: Bound<Vec<String>>) -> Bound<Vec<String>> {
-    match (&a, &b) {
-        (Bound::Unbounded, _) => b,
-        (_, Bound::Unbounded) => a,
-        (Bound::Included(x) | Bound::Excluded(x), Bound::Included(y) | Bound::Excluded(y)) => {
-            if x > y || (x == y && matches!(a, Bound::Excluded(_))) {
-                a
-            } else {
-                b
-            }
-        }
-    }
-}
-
-fn min_upper(a: Bound<Vec<String>>, b: Bound<Vec<String>>) -> Bound<Vec<String>> {
-    match (&a, &b) {
-        (Bound::Unbounded, _) => b,
-        (_, Bound::Unbounded) => a,
-        (Bound::Included(x) | Bound::Excluded(x), Bound::Included(y) | Bound::Excluded(y)) => {
-            if x < y || (x == y && matches!(a, Bound::Excluded(_))) {
-                a
-            } else {
-                b
-            }
-        }
-    }
-}
-
-/// Whether `BTreeMap::range` accepts the bounds (it panics on an inverted
-/// or empty excluded range).
-fn is_valid((lo, hi): &Range) -> bool {
-    match (lo, hi) {
-        (Bound::Unbounded, _) | (_, Bound::Unbounded) => true,
-        (Bound::Included(a), Bound::Included(b)) => a <= b,
-        (Bound::Included(a) | Bound::Excluded(a), Bound::Included(b) | Bound::Excluded(b)) => a < b,
-    }
-}
-
-/// The entries of `entries` in `range` (none when it is empty).
-fn walk<'a>(
-    entries: &'a BTreeMap<Vec<String>, KvEntry>,
-    range: Range,
-) -> Box<dyn DoubleEndedIterator<Item = (&'a Vec<String>, &'a KvEntry)> + 'a> {
-    if is_valid(&range) {
-        Box::new(entries.range(range))
-    } else {
-        Box::new(std::iter::empty())
-    }
-}
-
-/// One page of a listing: the keys on it (in listing order) and whether
-/// entries come after and before it.
+/// One page of a listing: the keys on it (in listing order), the cursors
+/// naming its first and last entries, and whether entries come after and
+/// before it.
 #[derive(Debug)]
 pub struct Page {
     /// The keys of the page.
     pub keys: Vec<Vec<String>>,
+    /// The cursors of the page's first and last entries (`None`: empty).
+    pub ends: Option<(String, String)>,
     /// More entries follow the page in listing order.
     pub more_after: bool,
     /// More entries precede the page in listing order.
@@ -224,91 +208,97 @@ pub struct Page {
 }
 
 impl Selector {
-    /// The range of keys under the prefix.
-    fn prefix_range(&self) -> Range {
-        (
-            Bound::Included(self.prefix.clone()),
-            prefix_end(&self.prefix).map_or(Bound::Unbounded, Bound::Excluded),
-        )
-    }
-
-    /// The page of at most `limit` keys the selector picks, ascending key
-    /// order or (`reverse`) descending.
+    /// The page of at most `limit` entries the selector picks: newest
+    /// first by internal id, or (`reverse`) oldest first. The walk seeks
+    /// to the cursor in the id index and goes away from it, so a page
+    /// costs the entries it looks at wherever it sits. A cursor naming no
+    /// id the store ever handed out is refused.
     pub fn page(
         &self,
-        entries: &BTreeMap<Vec<String>, KvEntry>,
+        kv: &KvStore,
         limit: usize,
         reverse: bool,
         now: DateTime<Utc>,
-    ) -> Page {
-        let (lo, hi) = self.prefix_range();
-        let keeps = |(_, e): &(&Vec<String>, &KvEntry)| self.keeps(e, now);
+    ) -> Result<Page, ApiError> {
         // `after` continues in listing order past the cursor, `before` goes
-        // back from it; in ascending order "after" is "above"
-        let (forward, cursor) = match (&self.after, &self.before) {
-            (Some(c), _) => (true, Some(c)),
-            (None, Some(c)) => (false, Some(c)),
+        // back from it
+        let (forward, cursor) = match (self.after, self.before) {
+            (Some(c), _) => (true, Some((c, "selector.after"))),
+            (None, Some(c)) => (false, Some((c, "selector.before"))),
             (None, None) => (true, None),
         };
-        let above = forward != reverse;
-        let (ahead, behind): (Range, Option<Range>) = match cursor {
-            None => ((lo, hi), None),
-            Some(c) if above => (
-                (
-                    max_lower(lo.clone(), Bound::Excluded(c.clone())),
-                    hi.clone(),
-                ),
-                Some((lo, min_upper(hi, Bound::Included(c.clone())))),
+        if let Some((c, field)) = cursor {
+            if !kv.issued(c) {
+                return Err(ApiError::invalid_field(
+                    field,
+                    "names no entry of this store: pass a nextCursor or prevCursor of an earlier page",
+                ));
+            }
+        }
+        // newest first walks the ids downwards; "ascending" is walking up
+        let ascending = forward == reverse;
+        let ids = kv.by_id();
+        let keeps = |key: &Vec<String>| {
+            key.starts_with(&self.prefix)
+                && kv
+                    .entries()
+                    .get(key)
+                    .is_some_and(|e| e.alive(now) && self.filter.keeps(e))
+        };
+        type Walk<'a> = Box<dyn Iterator<Item = (&'a u64, &'a Vec<String>)> + 'a>;
+        let (ahead, behind): (Walk, Option<Walk>) = match (cursor, ascending) {
+            (None, true) => (Box::new(ids.iter()), None),
+            (None, false) => (Box::new(ids.iter().rev()), None),
+            (Some((c, _)), true) => (
+                Box::new(ids.range((Bound::Excluded(c), Bound::Unbounded))),
+                Some(Box::new(ids.range(..=c).rev())),
             ),
-            Some(c) => (
-                (
-                    lo.clone(),
-                    min_upper(hi.clone(), Bound::Excluded(c.clone())),
-                ),
-                Some((max_lower(lo, Bound::Included(c.clone())), hi)),
+            (Some((c, _)), false) => (
+                Box::new(ids.range(..c).rev()),
+                Some(Box::new(ids.range(c..))),
             ),
         };
         // walk away from the cursor, `limit` + 1 to learn whether more follow
-        let mut taken: Vec<Vec<String>> = Vec::with_capacity(limit + 1);
-        let walked = walk(entries, ahead);
-        let walked: Box<dyn Iterator<Item = _>> = if above {
-            Box::new(walked)
-        } else {
-            Box::new(walked.rev())
-        };
-        for (k, _) in walked.filter(keeps).take(limit + 1) {
-            taken.push(k.clone());
-        }
+        let mut taken: Vec<(u64, Vec<String>)> = ahead
+            .filter(|(_, k)| keeps(k))
+            .take(limit + 1)
+            .map(|(id, k)| (*id, k.clone()))
+            .collect();
         let more_away = taken.len() > limit;
         taken.truncate(limit);
         // whether anything lies on the cursor's side (the cursor included),
         // looked for from the cursor outwards
-        let more_toward = match behind {
-            None => false,
-            Some(range) if above => walk(entries, range).rev().any(|kv| keeps(&kv)),
-            Some(range) => walk(entries, range).any(|kv| keeps(&kv)),
-        };
-        if forward {
-            Page {
-                keys: taken,
-                more_after: more_away,
-                more_before: more_toward,
-            }
+        let more_toward = behind.is_some_and(|mut walk| walk.any(|(_, k)| keeps(k)));
+        let (more_after, more_before) = if forward {
+            (more_away, more_toward)
         } else {
             // walked backwards from the cursor: put the page in listing order
             taken.reverse();
-            Page {
-                keys: taken,
-                more_after: more_toward,
-                more_before: more_away,
+            (more_toward, more_away)
+        };
+        let ends = match (taken.first(), taken.last()) {
+            (Some((first, _)), Some((last, _))) => {
+                Some((encode_cursor(*first), encode_cursor(*last)))
             }
-        }
+            _ => None,
+        };
+        Ok(Page {
+            keys: taken.into_iter().map(|(_, k)| k).collect(),
+            ends,
+            more_after,
+            more_before,
+        })
     }
 
     /// How many live entries the selector picks (the cursor ignored).
     pub fn count(&self, entries: &BTreeMap<Vec<String>, KvEntry>, now: DateTime<Utc>) -> usize {
-        walk(entries, self.prefix_range())
-            .filter(|(_, e)| self.keeps(e, now))
+        let range = (
+            Bound::Included(self.prefix.clone()),
+            prefix_end(&self.prefix).map_or(Bound::Unbounded, Bound::Excluded),
+        );
+        entries
+            .range(range)
+            .filter(|(_, e)| e.alive(now) && self.filter.keeps(e))
             .count()
     }
 }
@@ -318,23 +308,15 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn store(keys: &[&[&str]]) -> BTreeMap<Vec<String>, KvEntry> {
+    /// A store with `keys` written in that order.
+    fn store(keys: &[&[&str]]) -> KvStore {
         let now = Utc::now();
-        keys.iter()
-            .map(|k| {
-                (
-                    k.iter().map(|s| s.to_string()).collect(),
-                    KvEntry {
-                        value: json!(1),
-                        versionstamp: "v".into(),
-                        created_at: now,
-                        expires_at: None,
-                        refresh: None,
-                        metadata: None,
-                    },
-                )
-            })
-            .collect()
+        let mut kv = KvStore::default();
+        for k in keys {
+            let key = k.iter().map(|s| s.to_string()).collect();
+            kv.put(key, KvEntry::new(json!(1), "v".into(), now), now);
+        }
+        kv
     }
 
     fn keys(page: &Page) -> Vec<String> {
@@ -343,26 +325,46 @@ mod tests {
 
     #[test]
     fn a_prefix_takes_exactly_its_keys() {
-        let entries = store(&[
-            &["a"],
-            &["a", "b"],
-            &["a", "b", "c"],
+        let kv = store(&[
             &["a", "c"],
+            &["a"],
             &["ab"],
+            &["a", "b", "c"],
             &["b"],
+            &["a", "b"],
         ]);
         let s = Selector::parse(&json!({"selector": {"prefix": ["a"]}})).expect("valid");
-        let page = s.page(&entries, 10, false, Utc::now());
-        assert_eq!(keys(&page), ["a", "a/b", "a/b/c", "a/c"]);
+        let page = s.page(&kv, 10, false, Utc::now()).expect("page");
+        assert_eq!(keys(&page), ["a/b", "a/b/c", "a", "a/c"]);
         assert!(!page.more_after && !page.more_before);
-        assert_eq!(s.count(&entries, Utc::now()), 4);
+        assert_eq!(s.count(kv.entries(), Utc::now()), 4);
         let s = Selector::parse(&json!({"selector": {"prefix": ["a", "b"]}})).expect("valid");
-        assert_eq!(s.count(&entries, Utc::now()), 2);
+        assert_eq!(s.count(kv.entries(), Utc::now()), 2);
+    }
+
+    #[test]
+    fn cursors_round_trip_and_keys_are_not_cursors() {
+        for id in [0, 1, 31, 32, 1 << 40, u64::MAX] {
+            let c = encode_cursor(id);
+            assert_eq!(c.len(), CURSOR_LEN + 1);
+            assert_eq!(decode_cursor(&c), Some(id), "{c}");
+        }
+        for bad in [
+            "k/3",
+            "c",
+            "c000000000000",
+            "c00000000000000",
+            "cZZZZZZZZZZZZZ",
+            "c000000000000u",
+        ] {
+            assert_eq!(decode_cursor(bad), None, "{bad}");
+        }
     }
 
     #[test]
     fn cursors_page_both_ways_in_both_orders() {
-        let entries = store(&[
+        // written 1 to 5: newest first is 5, 4, 3, 2, 1
+        let kv = store(&[
             &["k", "1"],
             &["k", "2"],
             &["k", "3"],
@@ -370,26 +372,43 @@ mod tests {
             &["k", "5"],
         ]);
         let now = Utc::now();
-        let sel = |v: Value| Selector::parse(&v).expect("valid");
-        let p = sel(json!({"selector": {"prefix": ["k"], "after": "k/2"}}))
-            .page(&entries, 2, false, now);
-        assert_eq!(keys(&p), ["k/3", "k/4"]);
-        assert!(p.more_after && p.more_before);
-        let p = sel(json!({"selector": {"prefix": ["k"], "before": "k/3"}}))
-            .page(&entries, 5, false, now);
-        assert_eq!(keys(&p), ["k/1", "k/2"]);
-        assert!(p.more_after && !p.more_before);
-        let p = sel(json!({"selector": {"prefix": ["k"], "after": "k/4"}}))
-            .page(&entries, 2, true, now);
+        let id = |n: &str| kv.entries()[&vec!["k".to_string(), n.to_string()]].id();
+        let page = |v: Value, limit: usize, reverse: bool| {
+            Selector::parse(&v)
+                .expect("valid")
+                .page(&kv, limit, reverse, now)
+                .expect("page")
+        };
+        let p = page(
+            json!({"selector": {"prefix": ["k"], "after": encode_cursor(id("4"))}}),
+            2,
+            false,
+        );
         assert_eq!(keys(&p), ["k/3", "k/2"]);
         assert!(p.more_after && p.more_before);
-        let p = sel(json!({"selector": {"prefix": ["k"], "before": "k/2"}}))
-            .page(&entries, 1, true, now);
+        let p = page(
+            json!({"selector": {"prefix": ["k"], "before": encode_cursor(id("3"))}}),
+            5,
+            false,
+        );
+        assert_eq!(keys(&p), ["k/5", "k/4"]);
+        assert!(p.more_after && !p.more_before);
+        let p = page(
+            json!({"selector": {"prefix": ["k"], "after": encode_cursor(id("2"))}}),
+            2,
+            true,
+        );
+        assert_eq!(keys(&p), ["k/3", "k/4"]);
+        assert!(p.more_after && p.more_before);
+        let p = page(
+            json!({"selector": {"prefix": ["k"], "before": encode_cursor(id("4"))}}),
+            1,
+            true,
+        );
         assert_eq!(keys(&p), ["k/3"]);
         assert!(p.more_after && p.more_before);
-        // a cursor outside the prefix, or past the end, gives an empty page
-        let p =
-            sel(json!({"selector": {"prefix": ["k"], "after": "z"}})).page(&entries, 2, false, now);
-        assert!(p.keys.is_empty());
+        // an id the store never handed out is refused
+        let s = Selector::parse(&json!({"selector": {"after": encode_cursor(99)}})).expect("valid");
+        assert!(s.page(&kv, 2, false, now).is_err());
     }
 }
