@@ -5595,7 +5595,9 @@ class ListOptions(Model):
     reverse: Field[bool | None] = Field(
         "reverse",
         "reverse",
-        """When true, records are returned in descending key order instead of ascending.""",
+        """When true, the listing runs oldest entry first instead of newest first (the
+        order is by the entry's internal id, assigned when its key is first written, not
+        by key).""",
         required=False,
     )
 
@@ -5636,14 +5638,16 @@ class ListSelector(Model):
     before: Field[str | None] = Field(
         "before",
         "before",
-        """Cursor from a previous page; return the records that come before it.""",
+        """Opaque prevCursor of a previous page (never a key); return the records that come
+        before it in listing order.""",
         required=False,
     )
 
     after: Field[str | None] = Field(
         "after",
         "after",
-        """Cursor from a previous page; return the records that come after it.""",
+        """Opaque nextCursor of a previous page (never a key); return the records that come
+        after it in listing order.""",
         required=False,
     )
 

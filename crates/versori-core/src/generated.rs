@@ -3775,7 +3775,7 @@ pub mod types {
         ///Largest number of records to return in one page; 100 when omitted.
         #[serde(default = "defaults::list_options_limit")]
         pub limit: f64,
-        ///When true, records are returned in descending key order instead of ascending.
+        ///When true, the listing runs oldest entry first instead of newest first (the order is by the entry's internal id, assigned when its key is first written, not by key).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reverse: ::std::option::Option<bool>,
     }
@@ -3795,10 +3795,10 @@ pub mod types {
     ///Describes which KV records a list request should walk over: a key prefix, optional cursors and optional filters.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListSelector {
-        ///Cursor from a previous page; return the records that come after it.
+        ///Opaque nextCursor of a previous page (never a key); return the records that come after it in listing order.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub after: ::std::option::Option<::std::string::String>,
-        ///Cursor from a previous page; return the records that come before it.
+        ///Opaque prevCursor of a previous page (never a key); return the records that come before it in listing order.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub before: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21799,7 +21799,7 @@ pub trait ClientKvStoreExt {
     fn batch_delete_kv(&self) -> builder::BatchDeleteKv<'_>;
     /// List entries by prefix
     ///
-    /// Returns entries matching a selector: a key prefix, key range bounds, and filters on creation time or metadata, with a limit and optional reverse order. Page through results with the nextCursor and prevCursor returned.
+    /// Returns entries matching a selector: a key prefix, key range bounds, and filters on creation time or metadata, with a limit and optional reverse order. Page through results with the nextCursor and prevCursor returned. Entries come newest first: ordered by an internal id that a key receives when it is first written (overwriting it keeps the id; writing it again after a delete or expiry gives a new one), not by key.
     ///
     /// Sends a `POST` request to `/store/{store}/kv/list`
     ///
