@@ -115,7 +115,8 @@ def test_a_kv_page_iterates_and_follows_its_cursor(client: versori.Client) -> No
     client.kv(store).set_many([(["k", f"{i:03}"], {"n": i, "at": "2026-01-02T03:04:05Z"}) for i in range(30)])
     listing = client.list_kv(store, {"selector": {"prefix": ["k"]}, "options": {"limit": 7}})
     entries = list(listing)
-    assert [e.value["n"] for e in entries] == list(range(30))
+    # newest first: the last written leads
+    assert [e.value["n"] for e in entries] == list(range(29, -1, -1))
     assert all(isinstance(e, models.KVEntry) and isinstance(e.created_at, datetime) for e in entries)
 
 

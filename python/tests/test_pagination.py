@@ -46,7 +46,8 @@ def test_kv_entries_across_pages(client: versori.Client) -> None:
     entries = list(client.list_kv(store_id, {"selector": {"prefix": ["item"]}, "options": {"limit": 25}}))
     assert len(entries) == 120
     assert all(isinstance(e, KVEntry) for e in entries)
-    assert [e.value["n"] for e in entries] == list(range(120))
+    # newest first: the last written leads
+    assert [e.value["n"] for e in entries] == list(range(119, -1, -1))
     assert len(store.entries(["item"]).to_list()) == 120
     assert store.count(["item"]) == 120
 

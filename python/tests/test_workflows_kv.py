@@ -138,7 +138,9 @@ def test_kv_helpers(client: versori.Client) -> None:
     got = kv.get_many([["products", "2"], ["products", "3"], ["products", "9"]])
     assert sorted((tuple(e.key), e.value) for e in got) == [(("products", "2"), 2), (("products", "3"), "three")]
     assert kv.count(["products"]) == 3
-    assert [e.key for e in kv.entries(["products"])] == [["products", "1"], ["products", "2"], ["products", "3"]]
+    # newest first, the overwritten "1" kept its place as the oldest
+    kv.set(["products", "1"], {"stock": 8})
+    assert [e.key for e in kv.entries(["products"])] == [["products", "3"], ["products", "2"], ["products", "1"]]
     kv.delete_many([["products", "2"], ["products", "3"]])
     kv.delete(["products", "1"])
     kv.delete(["products", "1"])
