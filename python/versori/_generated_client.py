@@ -3469,12 +3469,12 @@ class SyncOperations(abc.ABC):
 
         ``POST /store/{store}/kv/list`` (operation ``ListKV``).
 
-        Returns entries matching a selector: a key prefix, key range bounds, and filters
-        on creation time or metadata, with a limit and optional reverse order. Page
-        through results with the nextCursor and prevCursor returned. Entries come newest
-        first: ordered by an internal id that a key receives when it is first written
-        (overwriting it keeps the id; writing it again after a delete or expiry gives a
-        new one), not by key.
+        Returns entries matching a selector: a key prefix, cursors from earlier pages,
+        and filters on creation time or metadata, with a limit and optional reverse
+        order. Page through results with the nextCursor and prevCursor returned. Entries
+        come newest first: ordered by an internal id that a key receives when it is
+        first written (overwriting it keeps the id; writing it again after a delete or
+        expiry gives a new one), not by key.
 
         Returns an iterator over every item across all pages (fetched as it goes);
         `.pages()` gives the pages and `total_count`.
@@ -6961,12 +6961,12 @@ class AsyncOperations(abc.ABC):
 
         ``POST /store/{store}/kv/list`` (operation ``ListKV``).
 
-        Returns entries matching a selector: a key prefix, key range bounds, and filters
-        on creation time or metadata, with a limit and optional reverse order. Page
-        through results with the nextCursor and prevCursor returned. Entries come newest
-        first: ordered by an internal id that a key receives when it is first written
-        (overwriting it keeps the id; writing it again after a delete or expiry gives a
-        new one), not by key.
+        Returns entries matching a selector: a key prefix, cursors from earlier pages,
+        and filters on creation time or metadata, with a limit and optional reverse
+        order. Page through results with the nextCursor and prevCursor returned. Entries
+        come newest first: ordered by an internal id that a key receives when it is
+        first written (overwriting it keeps the id; writing it again after a delete or
+        expiry gives a new one), not by key.
 
         Returns an iterator over every item across all pages (fetched as it goes);
         `.pages()` gives the pages and `total_count`.

@@ -21799,7 +21799,7 @@ pub trait ClientKvStoreExt {
     fn batch_delete_kv(&self) -> builder::BatchDeleteKv<'_>;
     /// List entries by prefix
     ///
-    /// Returns entries matching a selector: a key prefix, key range bounds, and filters on creation time or metadata, with a limit and optional reverse order. Page through results with the nextCursor and prevCursor returned. Entries come newest first: ordered by an internal id that a key receives when it is first written (overwriting it keeps the id; writing it again after a delete or expiry gives a new one), not by key.
+    /// Returns entries matching a selector: a key prefix, cursors from earlier pages, and filters on creation time or metadata, with a limit and optional reverse order. Page through results with the nextCursor and prevCursor returned. Entries come newest first: ordered by an internal id that a key receives when it is first written (overwriting it keeps the id; writing it again after a delete or expiry gives a new one), not by key.
     ///
     /// Sends a `POST` request to `/store/{store}/kv/list`
     ///
