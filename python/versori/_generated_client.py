@@ -844,7 +844,7 @@ class SyncOperations(abc.ABC):
         self,
         project_id: str,
         version_id: str,
-        body: Mapping[str, Any],
+        body: Mapping[str, Any] | None = None,
         *,
         organisation_id: str | None = None,
         project_env: str | None = None,
@@ -865,7 +865,8 @@ class SyncOperations(abc.ABC):
             project_id: ID (ULID) of the project.
             project_env: Name of the project environment the operation acts on, for example production.
             version_id: ID (ULID) of a saved project version.
-            body: The request body: a `ProjectVersionDeploy` or a dict with its wire names.
+            body: The request body: a `ProjectVersionDeploy` or a dict with its wire names; it may
+                be left out.
         """
         return self._call(
             "DeployProjectVersion",
@@ -4336,7 +4337,7 @@ class AsyncOperations(abc.ABC):
         self,
         project_id: str,
         version_id: str,
-        body: Mapping[str, Any],
+        body: Mapping[str, Any] | None = None,
         *,
         organisation_id: str | None = None,
         project_env: str | None = None,
@@ -4357,7 +4358,8 @@ class AsyncOperations(abc.ABC):
             project_id: ID (ULID) of the project.
             project_env: Name of the project environment the operation acts on, for example production.
             version_id: ID (ULID) of a saved project version.
-            body: The request body: a `ProjectVersionDeploy` or a dict with its wire names.
+            body: The request body: a `ProjectVersionDeploy` or a dict with its wire names; it may
+                be left out.
         """
         return await self._call(
             "DeployProjectVersion",
@@ -7282,7 +7284,7 @@ class ProjectsGroup:
         self,
         project_id: str,
         version_id: str,
-        body: Mapping[str, Any],
+        body: Mapping[str, Any] | None = None,
         *,
         organisation_id: str | None = None,
         project_env: str | None = None,
@@ -8555,7 +8557,7 @@ class AsyncProjectsGroup:
         self,
         project_id: str,
         version_id: str,
-        body: Mapping[str, Any],
+        body: Mapping[str, Any] | None = None,
         *,
         organisation_id: str | None = None,
         project_env: str | None = None,

@@ -137,12 +137,20 @@ fn signature(
         let hint = models.input_hint(&models.named(&body.schema));
         args.push("\"body\": _plain(body)".into());
         forward.push("body=body".into());
-        let what = format!(
-            "The request body: a `{}` or a dict with its wire names.",
-            body.schema
-        );
-        // positional too (after the required parameters), optional or not
-        if body.required {
+        let what = if body.may_be_omitted {
+            format!(
+                "The request body: a `{}` or a dict with its wire names; it may be left out.",
+                body.schema
+            )
+        } else {
+            format!(
+                "The request body: a `{}` or a dict with its wire names.",
+                body.schema
+            )
+        };
+        // positional too (after the required parameters), optional or not;
+        // a body the platform also takes when it is left out is optional
+        if body.required && !body.may_be_omitted {
             required.push(format!("body: {hint}"));
         } else {
             required.push(format!("body: {hint} | None = None"));
