@@ -452,8 +452,12 @@ impl Error {
                 fields: vec![],
                 request_id: request_id(resp.headers()),
             },
-            // The facade's transport only fails `prepare` for credentials.
-            Core::Custom(message) => Error::Auth { message },
+            // The facade's transport fails `prepare` for credentials, and
+            // for invalid input it marks as such.
+            Core::Custom(message) => match message.strip_prefix(crate::transport::INVALID_INPUT) {
+                Some(message) => Error::invalid(message),
+                None => Error::Auth { message },
+            },
         }
     }
 }

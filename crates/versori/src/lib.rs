@@ -5,6 +5,7 @@
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)]
 
 mod auth;
+pub mod blocking;
 mod body;
 mod call;
 mod client;

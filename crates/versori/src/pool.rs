@@ -1,9 +1,13 @@
 //! The HTTP client requests are sent with, one per process: a child made by
 //! `fork` builds its own (see [`crate::fork`]) instead of writing on the
-//! parent's pooled connections.
+//! parent's pooled connections; and one per thread inside
+//! [`crate::blocking::block_on`], whose connections belong to that thread's
+//! runtime.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::error::Error;
 use crate::fork::ForkLocal;
 
 /// How the facade builds its HTTP client.
@@ -40,6 +44,9 @@ pub(crate) enum Pool {
     Own {
         settings: HttpSettings,
         clients: ForkLocal<reqwest::Client>,
+        /// The pool's identity, for the per-thread clients of
+        /// [`crate::blocking`].
+        id: Arc<()>,
     },
     /// A client the caller supplied (`ClientBuilder::http_client`), used as
     /// given in every process.
@@ -52,14 +59,38 @@ impl Pool {
         Pool::Own {
             settings,
             clients: ForkLocal::with_value(client),
+            id: Arc::new(()),
         }
     }
 
-    /// This process's client.
-    pub(crate) fn client(&self) -> reqwest::Result<&reqwest::Client> {
+    /// The client for a request sent from here: this thread's inside
+    /// [`crate::blocking::block_on`], else this process's.
+    pub(crate) fn client(&self) -> reqwest::Result<reqwest::Client> {
         match self {
-            Pool::Own { settings, clients } => clients.get_or_try_init(|| settings.build()),
-            Pool::Given(client) => Ok(client),
+            Pool::Own {
+                settings,
+                clients,
+                id,
+            } => match crate::blocking::thread_client(id, || settings.build()) {
+                Some(client) => client,
+                None => clients.get_or_try_init(|| settings.build()).cloned(),
+            },
+            Pool::Given(client) => Ok(client.clone()),
+        }
+    }
+
+    /// Whether requests may be sent from here. A client the caller gave
+    /// cannot be copied per thread, so it is refused inside
+    /// [`crate::blocking::block_on`]: its connections would be shared by
+    /// threads' runtimes, and a request could wait on a thread that is not
+    /// running.
+    pub(crate) fn usable_here(&self) -> Result<(), Error> {
+        match self {
+            Pool::Given(_) if crate::blocking::active() => Err(Error::invalid(
+                "a client built with ClientBuilder::http_client cannot be used from \
+                 versori::blocking::block_on: await it in async Rust instead",
+            )),
+            _ => Ok(()),
         }
     }
 }

@@ -42,6 +42,10 @@ pub(crate) struct Transport {
     pub(crate) max_response_bytes: u64,
 }
 
+/// Marks a `prepare` failure that is invalid input rather than a credential
+/// problem (the hook's error is a string; see `Error::from` for the core's).
+pub(crate) const INVALID_INPUT: &str = "\u{0}invalid input\u{0}";
+
 /// What the log events of a request say about it (see `log.rs`).
 #[derive(Clone, Copy)]
 struct Call {
@@ -53,6 +57,10 @@ struct Call {
 impl Transport {
     /// Adds the credentials and the user agent to a request.
     pub(crate) fn authorize(&self, request: &mut Request) -> Result<()> {
+        // every request is authorized before it is sent (typed builders
+        // through the hook, the rest through `execute_raw`): the one place
+        // to refuse a pool that cannot send from here
+        self.pool.usable_here()?;
         // room for both headers at once, rather than growing the map twice
         request.headers_mut().reserve(2);
         if let Some(value) = &self.fixed_authorization {
@@ -143,6 +151,7 @@ impl Transport {
     ) -> impl std::future::Future<Output = reqwest::Result<Response>> + Send + 'a {
         async move {
             let http = self.pool.client()?;
+            let http = &http;
             // the credential this request carries, to redact from what comes
             // back (a retry carries the same); a reference-counted copy
             let sent = request.headers().get(AUTHORIZATION).cloned();
@@ -529,6 +538,9 @@ impl versori_core::hooks::Transport for Hook {
             Err(e) => {
                 let message = match e {
                     Error::Auth { message } => message,
+                    // the one other kind `authorize` gives, marked so that
+                    // the conversion back (error.rs) keeps it
+                    Error::InvalidInput { message } => format!("{INVALID_INPUT}{message}"),
                     other => other.to_string(),
                 };
                 Box::pin(std::future::ready(Err(message)))
