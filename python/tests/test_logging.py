@@ -124,3 +124,33 @@ def test_versori_log_debug_installs_a_stderr_handler() -> None:
         timeout=60,
     )
     assert bad.returncode == 0 and "VERSORI_LOG='loud' is not one of" in bad.stderr, bad.stderr
+
+
+def test_a_handler_calling_back_into_the_client_gets_an_error_not_a_hang(client: versori.Client) -> None:
+    # a record is handed over on the calling thread while its call runs; a call made
+    # from the handler cannot run there (the thread is busy with the outer call), so it
+    # raises at once, and the outer call carries on
+    client.create_end_user(body={"externalId": "outer"})
+    seen: List[BaseException] = []
+
+    class CallingBack(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("response ") and not seen:
+                try:
+                    client.get_end_user("outer")
+                except BaseException as e:  # noqa: BLE001 - recorded for the assertion
+                    seen.append(e)
+
+    logger = logging.getLogger("versori")
+    handler = CallingBack(logging.DEBUG)
+    old = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        assert client.get_end_user("outer").external_id == "outer"
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old)
+    assert len(seen) == 1
+    assert isinstance(seen[0], versori.ValidationError), repr(seen[0])
+    assert "must not call the SDK" in str(seen[0])

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -28,6 +29,28 @@ def test_shared_across_threads(client: versori.Client) -> None:
     with ThreadPoolExecutor(8) as pool:
         assert sorted(pool.map(work, range(8))) == list(range(8))
     assert len(client.list_end_users()) == 200
+
+
+def test_a_connection_one_thread_opened_never_carries_another_threads_request(client: versori.Client) -> None:
+    # a sync call runs on its thread's own runtime, which runs only while that thread
+    # is in a call: thread A's idle connection must not be lent to B (B would wait on A)
+    opened = threading.Event()
+    release = threading.Event()
+
+    def a() -> str:
+        client.create_end_user(body={"externalId": "on-a"})
+        opened.set()
+        release.wait(20)
+        return client.get_end_user("on-a").external_id
+
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(a)
+        assert opened.wait(20)
+        second = pool.submit(lambda: client.create_end_user(body={"externalId": "on-b"}).external_id)
+        assert second.result(timeout=20) == "on-b"
+        assert client.get_end_user("on-b").external_id == "on-b"
+        release.set()
+        assert first.result(timeout=20) == "on-a"
 
 
 def test_gil_is_released_during_calls() -> None:

@@ -40,7 +40,7 @@ impl Handle for VersoriEmulator {
         }
         let emulator = self.emulator;
         // on failure the emulator is dropped, which also stops it
-        let _ = runtime::block_on(async {
+        let _ = runtime::block_on_shared(async {
             let _ = tokio::time::timeout(SHUTDOWN_GRACE, emulator.shutdown()).await;
         });
     }
@@ -64,9 +64,10 @@ pub unsafe extern "C" fn versori_emulator_start(
 ) -> VersoriStatus {
     boundary(|| {
         check_out(out, "out")?;
-        let emulator = runtime::block_on(Emulator::builder().port(port).start())?.map_err(|e| {
-            Failure::system(format!("could not start the emulator on port {port}: {e}"))
-        })?;
+        let emulator =
+            runtime::block_on_shared(Emulator::builder().port(port).start())?.map_err(|e| {
+                Failure::system(format!("could not start the emulator on port {port}: {e}"))
+            })?;
         let emulator = VersoriEmulator {
             emulator,
             generation: versori::fork::generation(),

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 
-use crate::runtime::wait;
+use crate::runtime::wait_shared;
 
 /// A running emulator; `shutdown()` (or garbage collection) stops it.
 #[pyclass(frozen, module = "versori._native")]
@@ -59,7 +59,7 @@ impl NativeEmulator {
         if let Some(key) = api_key {
             builder = builder.api_key(key);
         }
-        let emulator = wait(py, builder.start())?.map_err(|e| {
+        let emulator = wait_shared(py, builder.start())?.map_err(|e| {
             PyOSError::new_err(format!(
                 "the emulator could not listen on {host}:{port}: {e}"
             ))
@@ -88,7 +88,7 @@ impl NativeEmulator {
     /// keeps serving there, and this only lets the child's handle go.
     fn shutdown(&self, py: Python<'_>) -> PyResult<()> {
         if let Some(emulator) = self.take() {
-            wait(py, emulator.shutdown())?;
+            wait_shared(py, emulator.shutdown())?;
         }
         Ok(())
     }

@@ -1,8 +1,10 @@
-//! The Tokio runtime every client, page iterator and emulator of a process
-//! shares, the blocking wait that releases the GIL and honours Ctrl-C, and
-//! the asyncio awaitables driven by that runtime.
+//! The blocking waits, which release the GIL and honour Ctrl-C: a request
+//! on the calling thread ([`wait`]), a server on the shared runtime
+//! ([`wait_shared`]); and the asyncio awaitables, driven by the Tokio
+//! runtime every async client, `AsyncBridge` and emulator of a process
+//! shares.
 //!
-//! One runtime per process: a child made by `fork` starts its own on first
+//! One shared runtime per process: a child made by `fork` starts its own on first
 //! use (the parent's has no threads in the child; see `versori::fork`),
 //! which is why awaitables go through [`future_into_py`] here rather than
 //! `pyo3_async_runtimes::tokio`, whose runtime is fixed for good once made.
@@ -28,28 +30,55 @@ pub(crate) fn runtime() -> PyResult<&'static Runtime> {
     versori::fork::runtime().map_err(|e| PyOSError::new_err(format!("versori {e}")))
 }
 
-/// Runs `fut` to completion on the shared runtime with the GIL released.
-/// Every [`SIGNAL_CHECK`] the wait briefly takes the GIL to run Python's
-/// signal handlers: when one raises (`KeyboardInterrupt` on Ctrl-C) the
-/// future is dropped, which cancels the request or retry loop, and the
-/// exception propagates.
+/// Runs a request's `fut` to completion on the calling thread, with the GIL
+/// released: the thread does the I/O itself
+/// ([`versori::blocking::block_on`]), sparing the two thread wake-ups per
+/// request a hand-off to the shared runtime costs. Every
+/// [`SIGNAL_CHECK`] the wait briefly takes the GIL to run Python's signal
+/// handlers: when one raises (`KeyboardInterrupt` on Ctrl-C) the future is
+/// dropped, which cancels the request or retry loop, and the exception
+/// propagates. Called again from code the wait runs (a logging handler
+/// making a call) it raises rather than stall.
 pub(crate) fn wait<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
 where
     T: Send,
     F: Future<Output = T> + Send,
 {
+    py.detach(|| versori::blocking::block_on(until_signalled(fut)))
+        .map_err(|e| match e {
+            // the one input `block_on` refuses: a call from inside a runtime
+            versori::Error::InvalidInput { .. } => crate::errors::invalid(
+                py,
+                "a blocking call was made from code the SDK runs while a request is in \
+                 progress (a logging handler, say): such code must not call the SDK",
+            ),
+            other => crate::errors::to_py_err(py, other),
+        })?
+}
+
+/// Runs `fut` on the shared runtime with the GIL released, as [`wait`]
+/// does on the calling thread: for servers (the emulator, the benchmark's
+/// server), whose tasks must keep running from the runtime's threads after
+/// the call returns.
+pub(crate) fn wait_shared<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    T: Send,
+    F: Future<Output = T> + Send,
+{
     let rt = runtime()?;
-    py.detach(|| {
-        rt.block_on(async move {
-            tokio::pin!(fut);
-            loop {
-                match tokio::time::timeout(SIGNAL_CHECK, &mut fut).await {
-                    Ok(out) => return Ok(out),
-                    Err(_elapsed) => Python::attach(|py| py.check_signals())?,
-                }
-            }
-        })
-    })
+    py.detach(|| rt.block_on(until_signalled(fut)))
+}
+
+/// `fut`'s output, or the exception a Python signal handler raised while
+/// it ran (see [`wait`]).
+async fn until_signalled<T, F: Future<Output = T>>(fut: F) -> PyResult<T> {
+    tokio::pin!(fut);
+    loop {
+        match tokio::time::timeout(SIGNAL_CHECK, &mut fut).await {
+            Ok(out) => return Ok(out),
+            Err(_elapsed) => Python::attach(|py| py.check_signals())?,
+        }
+    }
 }
 
 /// `fut` as an asyncio awaitable, run on the shared runtime. Cancelling the

@@ -12,7 +12,7 @@ use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 use tokio::sync::oneshot;
 
-use crate::runtime::wait;
+use crate::runtime::wait_shared;
 
 /// A server answering each `GET` of a known path with its body.
 #[pyclass(frozen, module = "versori._native")]
@@ -34,7 +34,7 @@ impl StaticServer {
                 .map(|(k, v)| (k, bytes::Bytes::from(v)))
                 .collect(),
         );
-        let listener = wait(py, tokio::net::TcpListener::bind("127.0.0.1:0"))?
+        let listener = wait_shared(py, tokio::net::TcpListener::bind("127.0.0.1:0"))?
             .map_err(|e| PyOSError::new_err(format!("cannot listen on loopback: {e}")))?;
         let addr = listener
             .local_addr()
@@ -123,7 +123,7 @@ pub(crate) fn facade_get_end_user(
         .build()
         .map_err(|e| crate::errors::to_py_err(py, e))?;
     let user_id = user_id.to_owned();
-    let took = wait(py, async move {
+    let took = wait_shared(py, async move {
         let started = std::time::Instant::now();
         for _ in 0..n {
             client.users().get(&user_id).send().await?;

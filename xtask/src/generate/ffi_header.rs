@@ -78,8 +78,10 @@ const HEADER: &str = r#"/*
  *    the const char * it returns (the error texts above, versori_version())
  *    are the library's and are never freed.
  *  - Handles are freed with their NULL-safe _free function.
- *  - Clients are thread-safe and share one runtime; calls block the calling
- *    thread until they complete.
+ *  - Clients are thread-safe; calls block the calling thread until they
+ *    complete, and the thread does the request's I/O itself (each thread
+ *    that calls gets a small runtime and connections of its own, released
+ *    when it exits). The emulator runs on one shared runtime.
  *  - fork() is safe at any time, with no call needed before or after it:
  *    in the child, the first use of a client, pager or emulator handle made
  *    before the fork starts a runtime and connection pools of the child's
