@@ -10,7 +10,8 @@ in native modules built with the `bench` feature (as `cargo xtask test` builds i
 
 Prints each figure and the ratios the targets are stated in:
   1. sequential small GETs on one connection: versori.Client vs httpx.Client (>= 5x), and
-     vs the Rust facade itself on the same server (>= 0.5x)
+     vs the Rust facade itself on the same server (>= 0.5x); and, for scale, the rate of
+     bare requests written on a socket by hand, which bounds every client's
   2. a 10,000-item single-page list fetched and decoded into typed results, a field of
      every item read, vs httpx + json (>= 1.5x) and httpx + orjson (>= 1x); the same with
      every field of every item read (2c, >= 1.2x orjson; and, for information, vs orjson
@@ -183,6 +184,53 @@ def report(
     return failures
 
 
+# the loopback round trip with no HTTP client at all: what any client's rate is bounded by
+# on this machine (on a virtual machine whose idle CPUs sleep, mostly the time to wake one)
+FLOOR = "raw socket (the floor)"
+
+
+def raw_socket_round(url: str, n: int) -> Callable[[], int]:
+    """`n` GETs of `url` written by hand on one socket, each answer read to its end
+    (by its content-length) and not decoded."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    request = (
+        f"GET {parts.path} HTTP/1.1\r\nhost: {host}:{port}\r\n"
+        + "".join(f"{k}: {v}\r\n" for k, v in HEADERS.items())
+        + "\r\n"
+    ).encode()
+
+    def more(sock: socket.socket) -> bytes:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise RuntimeError("the bench server closed the connection")
+        return chunk
+
+    def round_() -> int:
+        with socket.create_connection((host, port)) as sock:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            buf = b""
+            for _ in range(n):
+                sock.sendall(request)
+                while b"\r\n\r\n" not in buf:
+                    buf += more(sock)
+                head, _, buf = buf.partition(b"\r\n\r\n")
+                length = int(next(
+                    line.split(b":", 1)[1] for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ))
+                while len(buf) < length:
+                    buf += more(sock)
+                assert buf[:length].endswith(b"}")
+                buf = buf[length:]
+        return n
+
+    return round_
+
+
 def sequential_gets(base: str, n: int, repeat: int) -> List[str]:
     client = sync_client(base)
     url = f"{base}/o/{ORG}/users/bench-user"
@@ -216,6 +264,7 @@ def sequential_gets(base: str, n: int, repeat: int) -> List[str]:
 
         return round_
 
+    rounds[FLOOR] = raw_socket_round(url, n)
     httpx = optional("httpx")
     if httpx is not None:
         hc = httpx.Client(headers=HEADERS, limits=httpx.Limits(max_connections=1))
@@ -231,7 +280,7 @@ def sequential_gets(base: str, n: int, repeat: int) -> List[str]:
         rates,
         "req/s",
         "versori.Client (typed)",
-        {"httpx.Client + json": 5.0, "Rust facade (typed, awaited)": 0.5},
+        {"httpx.Client + json": 5.0, "Rust facade (typed, awaited)": 0.5, FLOOR: None},
     )
 
 
