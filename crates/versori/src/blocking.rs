@@ -16,9 +16,11 @@
 //! would wait until the first thread called again). Inside [`block_on`] a
 //! [`Client`](crate::Client) therefore sends from a connection pool of the
 //! calling thread's own, built with the client's settings; outside it the
-//! client's shared pool is used as before. A pool dies with its thread, and
-//! a child made by `fork` starts a runtime and pools of its own on first
-//! use, leaving the parent's untouched (see [`crate::fork`]).
+//! client's shared pool is used as before. A thread's pools close with the
+//! thread; the pool of a client dropped meanwhile closes its connections
+//! during the thread's next call (a runtime of this kind does nothing
+//! between calls). A child made by `fork` starts a runtime and pools of its
+//! own on first use, leaving the parent's untouched (see [`crate::fork`]).
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -187,12 +189,13 @@ pub(crate) fn thread_client(
 ) -> Option<reqwest::Result<reqwest::Client>> {
     let local = ACTIVE.try_with(|a| a.borrow().clone()).ok()??;
     let mut clients = local.clients.borrow_mut();
+    // the clients of pools that are gone go first: their connections' tasks
+    // then see them gone and close, while this call runs the runtime
+    clients.retain(|(k, _)| k.strong_count() > 0);
     let key = Arc::downgrade(pool);
     if let Some((_, client)) = clients.iter().find(|(k, _)| k.ptr_eq(&key)) {
         return Some(Ok(client.clone()));
     }
-    // the clients of pools that are gone close their connections here
-    clients.retain(|(k, _)| k.strong_count() > 0);
     Some(build().inspect(|client| clients.push((key, client.clone()))))
 }
 

@@ -127,16 +127,22 @@ fn many_threads_share_one_client() {
 
 /// A server that answers each request on a connection with `body` and
 /// keeps the connection open for `idle` after the answer, then closes it,
-/// as servers with a short keep-alive timeout do. Counts connections.
-fn closing_server(body: &'static str, idle: Duration) -> (String, Arc<AtomicUsize>) {
+/// as servers with a short keep-alive timeout do. Counts the connections
+/// opened, and those the client closed.
+fn closing_server(
+    body: &'static str,
+    idle: Duration,
+) -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("addr"));
     let connections = Arc::new(AtomicUsize::new(0));
-    let counted = connections.clone();
+    let closed_by_client = Arc::new(AtomicUsize::new(0));
+    let (counted, closed) = (connections.clone(), closed_by_client.clone());
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(stream) = stream else { return };
             counted.fetch_add(1, Ordering::SeqCst);
+            let closed = closed.clone();
             std::thread::spawn(move || {
                 let _ = stream.set_read_timeout(Some(idle));
                 let mut reader = BufReader::new(match stream.try_clone() {
@@ -151,7 +157,12 @@ fn closing_server(body: &'static str, idle: Duration) -> (String, Arc<AtomicUsiz
                     loop {
                         let mut line = String::new();
                         match reader.read_line(&mut line) {
-                            Ok(0) | Err(_) => return, // idle too long, or closed: close
+                            Ok(0) => {
+                                // the client closed it
+                                closed.fetch_add(1, Ordering::SeqCst);
+                                return;
+                            }
+                            Err(_) => return, // idle too long: close
                             Ok(_) => {}
                         }
                         if first {
@@ -185,13 +196,14 @@ fn closing_server(body: &'static str, idle: Duration) -> (String, Arc<AtomicUsiz
             });
         }
     });
-    (url, connections)
+    (url, connections, closed_by_client)
 }
+
+const USER: &str = r#"{"id":"01J8ZQ4N7G3Y5B2K9T6W000001","organisationId":"01J8ZQ4N7G3Y5B2K9T6W1X00RG","externalId":"u","displayName":"u","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}"#;
 
 #[test]
 fn a_connection_the_server_closed_while_idle_is_not_written_to() {
-    const USER: &str = r#"{"id":"01J8ZQ4N7G3Y5B2K9T6W000001","organisationId":"01J8ZQ4N7G3Y5B2K9T6W1X00RG","externalId":"u","displayName":"u","createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z"}"#;
-    let (url, connections) = closing_server(USER, Duration::from_millis(50));
+    let (url, connections, _) = closing_server(USER, Duration::from_millis(50));
     // no retries: a POST written to a closed connection would fail
     let client = common::client_with(&url, |b| {
         b.api_key("vk_test").retry(versori::RetryPolicy::none())
@@ -227,4 +239,33 @@ fn a_client_given_its_http_client_is_refused_rather_than_shared_between_threads(
     shared()
         .block_on(given.call("CreateEndUser", json!({"body": {"externalId": "given"}})))
         .expect("async use of the given client");
+}
+
+#[test]
+fn a_dropped_clients_connection_closes_during_the_threads_next_call() {
+    let (url, connections, closed) = closing_server(USER, Duration::from_secs(30));
+    let kept = common::client(&url);
+    create_user(&kept, "u").expect("kept client");
+    let dropped = common::client(&url);
+    create_user(&dropped, "u").expect("dropped client");
+    assert_eq!(connections.load(Ordering::SeqCst), 2);
+    drop(dropped);
+    // the thread's next call, with the client that lives on, lets it go
+    create_user(&kept, "u").expect("kept client again");
+    let deadline = std::time::Instant::now() + HANG;
+    while closed.load(Ordering::SeqCst) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the dropped client's connection is still open"
+        );
+        // each call runs the thread's runtime, where the connection's task ends
+        create_user(&kept, "u").expect("kept client");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(closed.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        2,
+        "the kept client reused its connection"
+    );
 }
