@@ -149,7 +149,7 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output, Error> {
         ));
     }
     let local = local()?;
-    let _active = Active::enter(local.clone());
+    let _active = Active::enter(local.clone())?;
     let Some(runtime) = &local.runtime else {
         return Err(exiting());
     };
@@ -189,9 +189,11 @@ async fn settle() {
 struct Active;
 
 impl Active {
-    fn enter(local: Rc<Local>) -> Active {
-        ACTIVE.with(|a| *a.borrow_mut() = Some(local));
-        Active
+    fn enter(local: Rc<Local>) -> Result<Active, Error> {
+        ACTIVE
+            .try_with(|a| *a.borrow_mut() = Some(local))
+            .map_err(|_| exiting())?;
+        Ok(Active)
     }
 }
 
